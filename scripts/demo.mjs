@@ -1,0 +1,39 @@
+#!/usr/bin/env node
+// The README's first command: plan, apply and re-plan an example against the embedded emulator
+// (--sandbox), in a fresh scratch directory so the demo always starts from an empty account.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const cli = join(root, 'dist', 'cli', 'main.js');
+const example = join(root, 'examples', 'baishan-image-cdn.yaml');
+const work = mkdtempSync(join(tmpdir(), 'edgeform-demo-'));
+
+function run(args) {
+  const shown = args.map((a) => (a.startsWith('/') ? relative(process.cwd(), a) || a : a)).join(' ');
+  process.stderr.write(`\n\x1b[1m$ edgeform ${shown}\x1b[0m\n`);
+  const r = spawnSync(process.execPath, [cli, ...args], {
+    cwd: work,
+    stdio: 'inherit',
+    env: { ...process.env },
+  });
+  return r.status ?? 1;
+}
+
+let failed = false;
+try {
+  failed ||= run(['validate', '-f', example]) !== 0;
+  failed ||= run(['plan', '--sandbox', '-f', example]) !== 0;
+  failed ||= run(['apply', '--sandbox', '--auto-approve', '-f', example]) !== 0;
+  // After the apply the live state matches: exit 0 here means "no changes".
+  failed ||= run(['plan', '--sandbox', '--detailed-exitcode', '-f', example]) !== 0;
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
+process.stderr.write(
+  failed ? '\nDemo failed.\n' : '\nDemo complete: planned, applied, and re-planned to no changes.\n',
+);
+process.exitCode = failed ? 1 : 0;

@@ -1,0 +1,89 @@
+import { createInterface } from 'node:readline/promises';
+import { EdgeformError } from '../../core/errors.js';
+import type { Plan } from '../../planner/plan-types.js';
+import { apply } from '../../workflow/run-plan.js';
+import type { GlobalFlags } from '../main.js';
+import { renderApplyText } from '../render/apply-text.js';
+import { renderPlanText } from '../render/plan-text.js';
+import { type CommandContext, commandContext, writeOut } from './context.js';
+
+export interface ApplyFlags extends GlobalFlags {
+  file?: string[];
+  planFile?: string;
+  autoApprove?: boolean;
+  format: 'text' | 'json';
+  parallelism: number;
+  sandbox?: boolean;
+}
+
+export async function runApply(flags: ApplyFlags): Promise<void> {
+  const ctx = commandContext(flags);
+  const saved = Boolean(flags.planFile);
+  // A saved plan was reviewed when it was made; a fresh one needs a yes, which CI cannot give.
+  if (!saved && !flags.autoApprove && !ctx.interactive) {
+    throw new EdgeformError({
+      code: 'APPLY_NEEDS_APPROVAL',
+      message: 'apply needs confirmation, and there is no terminal to ask (or CI is set)',
+      resolution: 'pass --auto-approve, or apply a reviewed plan: edgeform plan --out plan.json && edgeform apply plan.json',
+    });
+  }
+
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    interrupts++;
+    if (interrupts > 1) {
+      process.stderr.write('\nAborted at once. Run `edgeform plan` to see what remains.\n');
+      process.exit(130);
+    }
+    process.stderr.write(`\n${signal}: finishing the calls in flight, starting no new ones (again to abort at once)…\n`);
+    controller.abort(new EdgeformError({ code: 'INTERRUPTED', message: `interrupted by ${signal}` }));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  try {
+    const outcome = await apply({
+      files: saved && !flags.file?.length ? [] : ctx.files,
+      cwd: ctx.cwd,
+      env: ctx.env,
+      sandbox: Boolean(flags.sandbox),
+      events: ctx.reporter,
+      parallelism: flags.parallelism,
+      signal: controller.signal,
+      ...(flags.planFile ? { planFile: flags.planFile } : {}),
+      confirm: async (p) => {
+        if (flags.format === 'text') writeOut(renderPlanText(p, ctx.out));
+        if (saved || flags.autoApprove) return true;
+        return confirm(p, ctx);
+      },
+    });
+    ctx.reporter.finish();
+    const failed = (outcome.result?.failed ?? 0) > 0 || outcome.result?.interrupted === true;
+    if (flags.format === 'json') {
+      writeOut(`${JSON.stringify({ formatVersion: '1.0', applied: outcome.applied, plan: outcome.plan, result: outcome.result ?? null }, null, 2)}\n`);
+    } else if (!outcome.applied) {
+      writeOut(outcome.plan.steps.length === 0 ? renderPlanText(outcome.plan, ctx.out) : 'Apply cancelled. Nothing was changed.\n');
+    } else if (outcome.result) {
+      writeOut(renderApplyText(outcome.result, ctx.out));
+    }
+    if (failed) process.exitCode = 1;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+async function confirm(plan: Plan, ctx: CommandContext): Promise<boolean> {
+  const destructive = plan.steps.filter((s) => s.destructive).length;
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const warn = destructive ? ctx.err.red(` ${destructive} of them destructive.`) : '';
+    const answer = await rl.question(
+      `\nedgeform will make ${plan.steps.length} API call${plan.steps.length === 1 ? '' : 's'}.${warn}\nOnly 'yes' will be accepted: `,
+    );
+    return answer.trim() === 'yes';
+  } finally {
+    rl.close();
+  }
+}

@@ -1,0 +1,126 @@
+#!/usr/bin/env node
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { EDGEFORM_VERSION } from '../version.js';
+import { decideColor, makeColors } from './colors.js';
+import { runApply } from './commands/apply.js';
+import { runDrift } from './commands/drift.js';
+import { runEmulator } from './commands/emulator.js';
+import { runPlan } from './commands/plan.js';
+import { runValidate } from './commands/validate.js';
+import { formatError } from './print-error.js';
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+const positiveInt = (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number ≥ 1');
+  return n;
+};
+
+export interface GlobalFlags {
+  color?: boolean;
+  debug?: boolean;
+  verbose?: boolean;
+}
+
+function program(): Command {
+  const cli = new Command('edgeform')
+    .description('Declarative reconciler for Tencent Cloud GAAP and Baishan CDN')
+    .version(EDGEFORM_VERSION)
+    .option('--no-color', 'disable colour')
+    .option('--debug', 'show stack traces on errors')
+    .option('-v, --verbose', 'log every API call on stderr')
+    .showHelpAfterError()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    .exitOverride();
+
+  const files = () => new Option('-f, --file <FILE>', 'desired-state file (repeatable; default edgeform.yaml)').argParser(collect);
+  const sandbox = () => new Option('--sandbox', 'run against an embedded emulator (state in .edgeform/sandbox.json)');
+
+  cli
+    .command('validate')
+    .description('check desired-state files; no network')
+    .addOption(files())
+    .action((opts, cmd) => runValidate({ ...cmd.optsWithGlobals(), ...opts }));
+
+  cli
+    .command('plan')
+    .description('show the API calls that would make the live state match the YAML')
+    .addOption(files())
+    .option('--out <PLAN>', 'save the plan to a file for `edgeform apply PLAN`')
+    .addOption(new Option('--format <FORMAT>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
+    .option('--detailed-exitcode', 'exit 0 when there are no changes, 2 when there are')
+    .addOption(new Option('--target <ADDR>', 'limit the plan to an object and what it depends on (repeatable)').argParser(collect))
+    .addOption(sandbox())
+    .action((opts, cmd) => runPlan({ ...cmd.optsWithGlobals(), ...opts }));
+
+  cli
+    .command('apply')
+    .description('make the live state match the YAML (or execute a saved plan)')
+    .argument('[PLAN]', 'a plan saved with `edgeform plan --out`')
+    .addOption(files())
+    .option('--auto-approve', 'do not ask for confirmation')
+    .addOption(new Option('--format <FORMAT>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(new Option('--parallelism <N>', 'steps in flight at once').argParser(positiveInt).default(10))
+    .addOption(sandbox())
+    .action((planFile, opts, cmd) => runApply({ ...cmd.optsWithGlobals(), ...opts, planFile }));
+
+  cli
+    .command('drift')
+    .description('report where the live state differs from the YAML; exit 2 on drift')
+    .addOption(files())
+    .addOption(new Option('--format <FORMAT>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
+    .addOption(sandbox())
+    .action((opts, cmd) => runDrift({ ...cmd.optsWithGlobals(), ...opts }));
+
+  cli
+    .command('emulator')
+    .description('run the local GAAP + Baishan API emulator')
+    .option('--host <HOST>', 'address to listen on', '127.0.0.1')
+    .option('--gaap-port <PORT>', 'GAAP port (0 = any free port)', '0')
+    .option('--baishan-port <PORT>', 'Baishan port (0 = any free port)', '0')
+    .option('--state <FILE>', 'persist state in FILE across restarts')
+    .option('--secret-id <ID>', 'GAAP SecretId accepted')
+    .option('--secret-key <KEY>', 'GAAP SecretKey accepted')
+    .option('--baishan-token <TOKEN>', 'Baishan token accepted')
+    .option('--baishan-domains <LIST>', 'comma-separated Baishan domains that exist at start')
+    .option('--baishan-auto-domains', 'any Baishan domain asked for exists (as in --sandbox)')
+    .option('--latency-ms <MS>', 'latency added to every answer', '0')
+    .option('--fault-rate <RATE>', 'share of requests answered with a retryable server error (0..1)', '0')
+    .option('--drop-rate <RATE>', 'share of requests whose connection is dropped (0..1)', '0')
+    .option('--async-delay-ms <MS>', 'how long CREATING/ADJUSTING/... states last', '0')
+    .option('--gaap-rate-limit <N>', 'GAAP requests per second per action', '20')
+    .option('--baishan-rate-limit <N>', 'Baishan calls per minute', '30')
+    .option('--rate-window-scale <X>', 'multiply every rate-limit window (e.g. 0.1: a Baishan minute lasts 6 s)', '1')
+    .option('--seed <N>', 'seed of the fault-injection PRNG')
+    .action((opts) => runEmulator(opts));
+
+  return cli;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const cli = program();
+  try {
+    await cli.parseAsync(argv);
+    return process.exitCode === undefined ? 0 : Number(process.exitCode);
+  } catch (e) {
+    if (e && typeof e === 'object' && 'exitCode' in e && (e as { code?: string }).code?.startsWith('commander.')) {
+      const code = (e as { exitCode: number }).exitCode;
+      // Help and version are not errors; usage errors are (exit 1, per the contract).
+      return code === 0 ? 0 : 1;
+    }
+    const flags = cli.opts<GlobalFlags>();
+    const colors = makeColors(decideColor(process.stderr, process.env, flags.color));
+    process.stderr.write(formatError(e, colors, Boolean(flags.debug) || argv.includes('--debug')));
+    return 1;
+  }
+}
+
+main(process.argv).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e) => {
+    process.stderr.write(`edgeform: ${String(e)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,87 @@
+import type { EdgeformEvent, EventSink } from '../core/event-types.js';
+import type { Colors } from './colors.js';
+
+export interface ReporterOptions {
+  stream: NodeJS.WriteStream;
+  colors: Colors;
+  /** Live single-line view (TTY, not CI). Otherwise plain timestamped lines. */
+  live: boolean;
+  verbose: boolean;
+  now?: () => Date;
+}
+
+/**
+ * Renders core events on stderr. On a TTY a single status line is redrawn in place; elsewhere
+ * (CI, pipes) each event worth knowing is one timestamped line.
+ */
+export function createReporter(opts: ReporterOptions): EventSink & { finish(): void } {
+  const c = opts.colors;
+  const now = opts.now ?? (() => new Date());
+  let statusShown = false;
+  const clearStatus = () => {
+    if (statusShown) {
+      opts.stream.write('\r\x1b[2K');
+      statusShown = false;
+    }
+  };
+  const line = (text: string) => {
+    clearStatus();
+    const stamp = opts.live ? '' : `${c.dim(now().toISOString())} `;
+    opts.stream.write(`${stamp}${text}\n`);
+  };
+  const sink = (e: EdgeformEvent) => {
+    switch (e.kind) {
+      case 'info':
+        line(e.message);
+        break;
+      case 'warning':
+        line(`${c.yellow('warning')}: ${e.message}`);
+        break;
+      case 'read-start':
+        if (opts.verbose) line(`reading ${e.provider}: ${e.what}`);
+        break;
+      case 'read-done':
+        line(`${c.dim('read')} ${e.provider}: ${e.what} in ${e.calls} call${e.calls === 1 ? '' : 's'}`);
+        break;
+      case 'api-call':
+        if (opts.verbose) line(c.dim(`${e.provider} ${e.action} ${e.status} ${e.durationMs}ms attempt ${e.attempt}`));
+        break;
+      case 'throttled':
+        line(`${c.yellow('throttled')} ${e.provider} ${e.action}: waiting ${(e.waitMs / 1000).toFixed(1)}s`);
+        break;
+      case 'retry':
+        line(`${c.yellow('retry')} ${e.provider} ${e.action} (attempt ${e.attempt}) in ${(e.waitMs / 1000).toFixed(1)}s: ${e.reason}`);
+        break;
+      case 'step-start':
+        if (!opts.live) line(`${c.cyan('start')} ${e.summary}`);
+        break;
+      case 'step-wait':
+        line(`${c.dim('waiting')} ${e.stepId}: ${e.waitingFor}${e.lastSeen ? ` (now ${e.lastSeen})` : ''}`);
+        break;
+      case 'step-done':
+        line(`${c.green('done')}  ${e.summary} ${c.dim(`(${(e.durationMs / 1000).toFixed(1)}s)`)}`);
+        break;
+      case 'step-failed':
+        line(`${c.red('failed')} ${e.summary}: ${e.error} [${e.code}]`);
+        break;
+      case 'step-skipped':
+        line(`${c.dim('skipped')} ${e.summary}: ${e.reason}`);
+        break;
+      case 'progress':
+        if (opts.live) {
+          clearStatus();
+          const eta = e.etaMs === undefined ? '' : ` · eta ${Math.ceil(e.etaMs / 1000)}s`;
+          opts.stream.write(
+            c.dim(`[${e.done + e.failed + e.skipped}/${e.total}] ${e.inFlight} in flight · ${e.failed} failed${eta}`),
+          );
+          statusShown = true;
+        }
+        break;
+      default: {
+        const never: never = e;
+        void never;
+      }
+    }
+  };
+  return Object.assign(sink, { finish: clearStatus });
+}

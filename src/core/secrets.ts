@@ -1,0 +1,93 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
+import { EdgeformError } from './errors.js';
+
+/** Where a secret comes from. Only the reference is ever stored or printed. */
+export type SecretRef = { env: string } | { file: string };
+
+export const SENSITIVE = '(sensitive)';
+
+/**
+ * A resolved secret. It renders as `(sensitive)` through every path that serialises or prints it
+ * (toString, toJSON, util.inspect), so a secret cannot leak through a log line or a plan file by
+ * accident; only `reveal()` returns the value, and only the provider that sends it calls that.
+ */
+export class SecretValue {
+  readonly ref: SecretRef;
+  readonly fingerprint: string;
+  readonly #value: string;
+
+  constructor(ref: SecretRef, value: string) {
+    this.ref = ref;
+    this.#value = value;
+    this.fingerprint = secretFingerprint(value);
+  }
+
+  reveal(): string {
+    return this.#value;
+  }
+
+  toString(): string {
+    return SENSITIVE;
+  }
+
+  toJSON(): { $secret: SecretRef; fingerprint: string } {
+    return { $secret: this.ref, fingerprint: this.fingerprint };
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `SecretValue(${describeRef(this.ref)})`;
+  }
+}
+
+export function isSecretValue(v: unknown): v is SecretValue {
+  return v instanceof SecretValue;
+}
+
+export function isSecretRef(v: unknown): v is SecretRef {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const keys = Object.keys(v);
+  if (keys.length !== 1) return false;
+  const r = v as Record<string, unknown>;
+  return (keys[0] === 'env' && typeof r.env === 'string') || (keys[0] === 'file' && typeof r.file === 'string');
+}
+
+/** A short, salted-by-purpose hash: enough to detect a change, useless to recover the value. */
+export function secretFingerprint(value: string): string {
+  return `sha256:${createHash('sha256').update('edgeform-secret\0').update(value).digest('hex').slice(0, 16)}`;
+}
+
+export function describeRef(ref: SecretRef): string {
+  return 'env' in ref ? `env ${ref.env}` : `file ${ref.file}`;
+}
+
+/**
+ * Resolves a reference. `baseDir` is the directory of the YAML file that names it, so
+ * `{file: certs/key.pem}` is relative to the stack file, not to the working directory.
+ */
+export function resolveSecret(ref: SecretRef, baseDir: string, env: NodeJS.ProcessEnv = process.env): SecretValue {
+  if ('env' in ref) {
+    const value = env[ref.env];
+    if (value === undefined || value === '') {
+      throw new EdgeformError({
+        code: 'SECRET_UNRESOLVED',
+        message: `environment variable ${ref.env} is not set`,
+        resolution: `export ${ref.env}=... before running edgeform, or reference a file with {file: path}`,
+      });
+    }
+    return new SecretValue(ref, value);
+  }
+  const path = resolvePath(baseDir, ref.file);
+  try {
+    // NOTE: a trailing newline in a key file is an editor artefact, not part of the secret.
+    return new SecretValue(ref, readFileSync(path, 'utf8').replace(/\r?\n$/, ''));
+  } catch (cause) {
+    throw new EdgeformError({
+      code: 'SECRET_UNRESOLVED',
+      message: `cannot read secret file ${path}`,
+      resolution: 'check the path (relative to the YAML file that names it) and its permissions',
+      cause,
+    });
+  }
+}

@@ -1,0 +1,26 @@
+/** Options an API module receives, already defaulted and scaled by startEmulator. */
+export interface ApiOptions {
+  now: () => number;
+  random: () => number;
+  log: (line: string) => void;
+}
+
+export interface BaishanApiOptions extends ApiOptions {
+  token: string;
+  /** Calls allowed per window (default 30). */
+  rateLimit: number;
+  /** Window length in ms (60_000 × rateWindowScale). */
+  rateWindowMs: number;
+  domains: string[];
+  autoDomains: boolean;
+}
+
+export interface GaapApiOptions extends ApiOptions {
+  secretId: string;
+  secretKey: string;
+  /** Requests per window per action (default 20; DescribeRealServers 1000 regardless). */
+  rateLimit: number;
+  /** Window length in ms (1_000 × rateWindowScale). */
+  rateWindowMs: number;
+  asyncDelayMs: number;
+}

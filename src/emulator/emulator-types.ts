@@ -1,0 +1,103 @@
+import type { IncomingHttpHeaders } from 'node:http';
+
+export interface EmulatorOptions {
+  host?: string;
+  /** 0 = any free port. */
+  gaapPort?: number;
+  baishanPort?: number;
+  /** Persist both APIs' state here (JSON) and load it at start. */
+  statePath?: string;
+  /** GAAP credentials accepted (one pair). */
+  secretId?: string;
+  secretKey?: string;
+  /** Baishan token accepted. */
+  baishanToken?: string;
+  /** Added to every answer. */
+  latencyMs?: number;
+  /** Share (0..1) of requests answered with a retryable server error instead of being processed. */
+  faultRate?: number;
+  /** Share (0..1) of requests whose connection is dropped without an answer (before processing). */
+  dropRate?: number;
+  /**
+   * Share (0..1) of *mutating* requests that are processed and committed, and whose connection is
+   * then dropped: the client cannot know it succeeded (the case that creates duplicates elsewhere).
+   */
+  dropAfterCommitRate?: number;
+  /** How long CREATING/ADJUSTING/... states last in GAAP. */
+  asyncDelayMs?: number;
+  /** GAAP requests per second per action (default 20; DescribeRealServers 1000). */
+  gaapRateLimitPerSecond?: number;
+  /** Baishan calls per window per account (default 30). */
+  baishanRateLimitPerMinute?: number;
+  /**
+   * Multiplies every rate window (1 = real time). 0.1 makes Baishan's minute last 6 s and GAAP's
+   * second last 100 ms, so benchmarks keep the ratios and finish sooner.
+   */
+  rateWindowScale?: number;
+  /** Baishan domains that exist for the token at start (online, empty config). */
+  baishanDomains?: string[];
+  /** When true any domain asked for exists (online, empty config): the sandbox's behaviour. */
+  baishanAutoDomains?: boolean;
+  /** Seed for the fault-injection PRNG, so failing runs can be replayed. */
+  seed?: number;
+  /** Clock in ms; tests inject a fake one. */
+  now?: () => number;
+  /** Where the emulator reports problems (default: ignore). */
+  log?: (line: string) => void;
+}
+
+export interface EmulatorRequest {
+  method: string;
+  /** Path without the query string. */
+  path: string;
+  query: URLSearchParams;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+  receivedAt: number;
+}
+
+export interface EmulatorResponse {
+  status: number;
+  headers?: Record<string, string>;
+  /** Serialised as JSON unless it is a string. */
+  body: unknown;
+}
+
+export interface HandleResult {
+  response: EmulatorResponse;
+  /** True when the request changed state (drives persistence and drop-after-commit faults). */
+  mutated: boolean;
+  /** Counted in stats as "throttled". */
+  throttled?: boolean;
+}
+
+/** One emulated vendor API. The server kit handles transport, faults, latency, stats and persistence. */
+export interface EmulatedApi {
+  readonly name: 'gaap' | 'baishan';
+  /** Stats key of a request, e.g. `CreateProxy` or `POST domain/config`. */
+  operationOf(req: EmulatorRequest): string;
+  handle(req: EmulatorRequest): Promise<HandleResult> | HandleResult;
+  /** The answer this API gives for an injected retryable server error. */
+  faultResponse(req: EmulatorRequest): EmulatorResponse;
+  snapshot(): unknown;
+  restore(state: unknown): void;
+  /** Admin operations reachable at POST /_emulator/<name>/<op> (tests, demos). */
+  admin?(op: string, body: unknown): unknown;
+}
+
+export interface EmulatorStats {
+  /** Requests that reached the API (after faults and drops), by operation. */
+  requests: Record<string, number>;
+  total: number;
+  faults: number;
+  drops: number;
+  throttled: number;
+}
+
+export interface RunningEmulator {
+  gaap: string;
+  baishan: string;
+  stats(): { gaap: EmulatorStats; baishan: EmulatorStats };
+  resetStats(): void;
+  close(): Promise<void>;
+}

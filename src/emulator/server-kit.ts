@@ -1,0 +1,183 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { EmulatedApi, EmulatorRequest, EmulatorResponse, EmulatorStats } from './emulator-types.js';
+
+export interface ServeOptions {
+  host: string;
+  port: number;
+  latencyMs: number;
+  faultRate: number;
+  dropRate: number;
+  dropAfterCommitRate: number;
+  random: () => number;
+  now: () => number;
+  onMutated: () => void;
+  log: (line: string) => void;
+}
+
+export interface ServedApi {
+  url: string;
+  server: Server;
+  stats: EmulatorStats;
+  resetStats(): void;
+  close(): Promise<void>;
+}
+
+export function emptyStats(): EmulatorStats {
+  return { requests: {}, total: 0, faults: 0, drops: 0, throttled: 0 };
+}
+
+/** A small deterministic PRNG (mulberry32) so a seeded fault pattern can be replayed. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Fixed-window counter per key, the way both vendors describe their limits. `windowMs` is already
+ * scaled. Returns whether the call is allowed and the figures for the X-Ratelimit-* headers.
+ */
+export class FixedWindowLimiter {
+  readonly #windows = new Map<string, { start: number; count: number }>();
+  constructor(
+    readonly limit: number,
+    readonly windowMs: number,
+    readonly now: () => number,
+  ) {}
+
+  take(key: string): { allowed: boolean; remaining: number; resetInMs: number } {
+    const t = this.now();
+    let w = this.#windows.get(key);
+    if (!w || t - w.start >= this.windowMs) {
+      w = { start: t, count: 0 };
+      this.#windows.set(key, w);
+    }
+    const resetInMs = Math.max(0, w.start + this.windowMs - t);
+    if (w.count >= this.limit) return { allowed: false, remaining: 0, resetInMs };
+    w.count++;
+    return { allowed: true, remaining: this.limit - w.count, resetInMs };
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
+
+function send(res: ServerResponse, answer: EmulatorResponse): void {
+  const body = typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
+  res.writeHead(answer.status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+    ...answer.headers,
+  });
+  res.end(body);
+}
+
+function drop(req: IncomingMessage, res: ServerResponse): void {
+  res.socket?.destroy();
+  req.socket.destroy();
+}
+
+/** Serves one emulated API with latency, fault injection, stats and admin endpoints. */
+export async function serveApi(api: EmulatedApi, opts: ServeOptions): Promise<ServedApi> {
+  let stats = emptyStats();
+  const server = createServer(async (req, res) => {
+    try {
+      const body = await readBody(req);
+      const url = new URL(req.url ?? '/', 'http://emulator');
+      const request: EmulatorRequest = {
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        query: url.searchParams,
+        headers: req.headers,
+        body,
+        receivedAt: opts.now(),
+      };
+      if (request.path.startsWith('/_emulator/')) {
+        send(res, adminAnswer(api, request, stats, () => (stats = emptyStats())));
+        return;
+      }
+      if (opts.latencyMs > 0) await sleep(opts.latencyMs);
+      if (opts.dropRate > 0 && opts.random() < opts.dropRate) {
+        stats.drops++;
+        drop(req, res);
+        return;
+      }
+      if (opts.faultRate > 0 && opts.random() < opts.faultRate) {
+        stats.faults++;
+        send(res, api.faultResponse(request));
+        return;
+      }
+      const op = api.operationOf(request);
+      stats.requests[op] = (stats.requests[op] ?? 0) + 1;
+      stats.total++;
+      const result = await api.handle(request);
+      if (result.throttled) stats.throttled++;
+      if (result.mutated) {
+        opts.onMutated();
+        if (opts.dropAfterCommitRate > 0 && opts.random() < opts.dropAfterCommitRate) {
+          stats.drops++;
+          drop(req, res);
+          return;
+        }
+      }
+      send(res, result.response);
+    } catch (e) {
+      opts.log(`emulator ${api.name}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      if (!res.headersSent) send(res, { status: 500, body: { error: 'emulator internal error' } });
+    }
+  });
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host, () => resolve());
+  });
+  const addr = server.address() as AddressInfo;
+  const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  return {
+    url: `http://${host}:${addr.port}`,
+    server,
+    get stats() {
+      return stats;
+    },
+    resetStats: () => {
+      stats = emptyStats();
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function adminAnswer(
+  api: EmulatedApi,
+  req: EmulatorRequest,
+  stats: EmulatorStats,
+  reset: () => void,
+): EmulatorResponse {
+  const op = req.path.slice('/_emulator/'.length);
+  if (op === 'stats' && req.method === 'GET') return { status: 200, body: stats };
+  if (op === 'stats/reset' && req.method === 'POST') {
+    reset();
+    return { status: 200, body: { ok: true } };
+  }
+  if (op === 'state' && req.method === 'GET') return { status: 200, body: api.snapshot() };
+  const prefix = `${api.name}/`;
+  if (req.method === 'POST' && op.startsWith(prefix) && api.admin) {
+    const body = req.body.length ? JSON.parse(req.body.toString('utf8')) : {};
+    return { status: 200, body: api.admin(op.slice(prefix.length), body) ?? { ok: true } };
+  }
+  return { status: 404, body: { error: `unknown emulator admin endpoint ${op}` } };
+}

@@ -1,0 +1,30 @@
+import type { StepOutcome } from '../providers/provider-types.js';
+
+export type StepState = 'pending' | 'running' | 'done' | 'failed' | 'skipped';
+
+export interface StepReport {
+  id: string;
+  provider: string;
+  action: string;
+  summary: string;
+  addresses: string[];
+  state: StepState;
+  durationMs?: number;
+  calls?: number;
+  error?: { code: string; message: string; resolution?: string };
+  /** Why a step was skipped (a failed dependency, an interruption). */
+  reason?: string;
+  /** Parts of a batched step that failed while the rest was applied. */
+  partialFailures?: StepOutcome['partialFailures'];
+}
+
+export interface ApplyResult {
+  steps: StepReport[];
+  done: number;
+  failed: number;
+  skipped: number;
+  /** True when a signal stopped scheduling before every step ran. */
+  interrupted: boolean;
+  durationMs: number;
+  calls: number;
+}

@@ -1,0 +1,94 @@
+import type { EventSink } from '../core/event-types.js';
+import type { Provider, ProviderLive } from '../providers/provider-types.js';
+import { topologicalOrder } from './graph.js';
+import { PLAN_FORMAT_VERSION, type Plan, type PlanStep, type PlanWarning, type ResourceChange, summarize } from './plan-types.js';
+import { EDGEFORM_VERSION } from '../version.js';
+
+export interface CreatePlanOptions {
+  stack: string;
+  sources: string[];
+  providers: readonly Provider[];
+  events: EventSink;
+  signal?: AbortSignal;
+  /** Addresses (or address prefixes) to limit the plan to. */
+  targets?: readonly string[];
+  now?: () => Date;
+}
+
+export interface PlanResult {
+  plan: Plan;
+  /** Live state per provider, kept for the staleness check and for drift reports. */
+  live: Map<string, ProviderLive>;
+  readCalls: number;
+}
+
+/**
+ * Reads every provider's live state (concurrently: they are independent), asks each to diff, and
+ * assembles one ordered plan. Vendor-neutral: providers are only known through their interface.
+ */
+export async function createPlan(opts: CreatePlanOptions): Promise<PlanResult> {
+  const active = opts.providers.filter((p) => p.hasDesired);
+  const ctx = { events: opts.events, ...(opts.signal ? { signal: opts.signal } : {}) };
+  const lives = await Promise.all(active.map((p) => p.read(ctx)));
+  const live = new Map(lives.map((l) => [l.provider, l]));
+
+  let changes: ResourceChange[] = [];
+  let steps: PlanStep[] = [];
+  const warnings: PlanWarning[] = [];
+  const liveFingerprints: Record<string, string> = {};
+  for (const [i, provider] of active.entries()) {
+    const planned = provider.plan(lives[i]!, ctx);
+    changes.push(...planned.changes);
+    steps.push(...planned.steps);
+    warnings.push(...lives[i]!.warnings, ...planned.warnings);
+    Object.assign(liveFingerprints, planned.liveFingerprints);
+  }
+
+  const targets = opts.targets ?? [];
+  if (targets.length > 0) ({ changes, steps } = restrictToTargets(changes, steps, targets));
+
+  const plan: Plan = {
+    formatVersion: PLAN_FORMAT_VERSION,
+    tool: { name: 'edgeform', version: EDGEFORM_VERSION },
+    createdAt: (opts.now?.() ?? new Date()).toISOString(),
+    stack: opts.stack,
+    sources: opts.sources,
+    partial: targets.length > 0,
+    targets: [...targets],
+    changes,
+    steps: topologicalOrder(steps),
+    summary: summarize(changes),
+    warnings,
+    liveFingerprints,
+  };
+  return { plan, live, readCalls: lives.reduce((n, l) => n + l.calls, 0) };
+}
+
+/** An address matches a target when it equals it or lies under it (`a.b` matches `a.b.c` and `a.b[...]`). */
+export function matchesTarget(address: string, target: string): boolean {
+  return address === target || address.startsWith(`${target}.`) || address.startsWith(`${target}[`);
+}
+
+/**
+ * Keeps the steps that touch a targeted address and every step they depend on (transitively).
+ * A batched step that also touches other addresses is kept whole: splitting it would change the
+ * calls the plan was reviewed with.
+ */
+function restrictToTargets(
+  changes: ResourceChange[],
+  steps: PlanStep[],
+  targets: readonly string[],
+): { changes: ResourceChange[]; steps: PlanStep[] } {
+  const hit = (a: string) => targets.some((t) => matchesTarget(a, t));
+  const byId = new Map(steps.map((s) => [s.id, s]));
+  const keep = new Set<string>();
+  const add = (id: string) => {
+    if (keep.has(id)) return;
+    keep.add(id);
+    for (const d of byId.get(id)?.dependsOn ?? []) add(d);
+  };
+  for (const s of steps) if (s.addresses.some(hit)) add(s.id);
+  const keptSteps = steps.filter((s) => keep.has(s.id));
+  const addresses = new Set(keptSteps.flatMap((s) => s.addresses));
+  return { changes: changes.filter((c) => hit(c.address) || addresses.has(c.address)), steps: keptSteps };
+}

@@ -1,0 +1,130 @@
+import type { JsonValue } from '../core/json-types.js';
+
+/**
+ * What a plan does to one resource. The order is explicit and used to fold several
+ * attribute-level impacts into one per resource (worstImpact).
+ */
+export const CHANGE_KINDS = ['no-op', 'update', 'create', 'replace', 'delete'] as const;
+export type ChangeKind = (typeof CHANGE_KINDS)[number];
+
+export function worstImpact(kinds: Iterable<ChangeKind>): ChangeKind {
+  let worst: ChangeKind = 'no-op';
+  for (const k of kinds) if (CHANGE_KINDS.indexOf(k) > CHANGE_KINDS.indexOf(worst)) worst = k;
+  return worst;
+}
+
+/** A value shown in a plan. Secrets never carry their value, only a marker. */
+export type DisplayValue = JsonValue | { $sensitive: true } | { $knownAfterApply: true };
+
+export interface AttributeChange {
+  /** Dotted path under the resource, e.g. `referer.list` or `config.origin`. */
+  path: string;
+  /** Absent when the attribute is being added. */
+  before?: DisplayValue;
+  /** Absent when the attribute is being removed. */
+  after?: DisplayValue;
+  forcesReplacement?: boolean;
+  sensitive?: boolean;
+}
+
+export interface ResourceChange {
+  kind: ChangeKind;
+  /** Stable logical address, e.g. `baishan.domain["img.example.com"]`. */
+  address: string;
+  provider: string;
+  /** Resource type, e.g. `baishan_domain`, `gaap_proxy`. */
+  type: string;
+  /** Live identifier when it exists (proxy ID, domain ID). */
+  id?: string;
+  attributes: AttributeChange[];
+  /** Why the change is what it is, when that is not obvious (e.g. "removed from the YAML"). */
+  reason?: string;
+}
+
+/**
+ * One concrete API call (or a wait) the executor runs. The payload is provider-specific and
+ * JSON-serialisable; secrets inside it are `{ $secret: ref, fingerprint }` placeholders that the
+ * provider resolves again at execution time.
+ */
+export interface PlanStep {
+  id: string;
+  provider: string;
+  /** The API action, e.g. `POST domain/config`, `CreateProxy`. */
+  action: string;
+  operation: 'create' | 'update' | 'delete' | 'wait';
+  /** One human line: what this call does. */
+  summary: string;
+  /** Addresses of the resources this step realises (a batched call realises several). */
+  addresses: string[];
+  /** Step ids that must finish first. */
+  dependsOn: string[];
+  destructive: boolean;
+  payload: JsonValue;
+}
+
+export interface PlanWarning {
+  message: string;
+  address?: string;
+}
+
+export const PLAN_FORMAT_VERSION = '1.0';
+
+export interface PlanSummary {
+  add: number;
+  change: number;
+  destroy: number;
+  replace: number;
+}
+
+export interface Plan {
+  formatVersion: string;
+  tool: { name: 'edgeform'; version: string };
+  createdAt: string;
+  stack: string;
+  /** Files the desired state came from. */
+  sources: string[];
+  /** True when --target limited the plan. */
+  partial: boolean;
+  targets: string[];
+  changes: ResourceChange[];
+  /** Steps in a valid execution order (a topological order of `dependsOn`). */
+  steps: PlanStep[];
+  summary: PlanSummary;
+  warnings: PlanWarning[];
+  /** Per-address fingerprints of the live state the plan was computed from (staleness check). */
+  liveFingerprints: Record<string, string>;
+}
+
+export function summarize(changes: readonly ResourceChange[]): PlanSummary {
+  const s: PlanSummary = { add: 0, change: 0, destroy: 0, replace: 0 };
+  for (const c of changes) {
+    switch (c.kind) {
+      case 'create':
+        s.add++;
+        break;
+      case 'update':
+        s.change++;
+        break;
+      case 'delete':
+        s.destroy++;
+        break;
+      case 'replace':
+        // Terraform counts a replace as one add and one destroy.
+        s.add++;
+        s.destroy++;
+        s.replace++;
+        break;
+      case 'no-op':
+        break;
+      default: {
+        const never: never = c.kind;
+        throw new Error(`unknown change kind ${String(never)}`);
+      }
+    }
+  }
+  return s;
+}
+
+export function hasChanges(plan: Pick<Plan, 'changes'>): boolean {
+  return plan.changes.some((c) => c.kind !== 'no-op');
+}

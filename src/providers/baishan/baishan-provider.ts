@@ -1,0 +1,347 @@
+import { createHash } from 'node:crypto';
+import type { BaishanDomainDesired, BaishanSettings, LoadedStack } from '../../config/stack-types.js';
+import { EdgeformError } from '../../core/errors.js';
+import type { JsonValue } from '../../core/json-types.js';
+import { isPlainObject, stableStringify } from '../../core/json-types.js';
+import { isSecretValue, resolveSecret, type SecretRef } from '../../core/secrets.js';
+import type { AttributeChange, PlanStep, PlanWarning, ResourceChange } from '../../planner/plan-types.js';
+import type {
+  Provider,
+  ProviderContext,
+  ProviderLive,
+  ProviderPlan,
+  StepContext,
+  StepOutcome,
+} from '../provider-types.js';
+import { type BaishanClient, BAISHAN_MAX_DOMAINS_PER_CALL, type BaishanDomainConfig } from './baishan-client.js';
+import { BaishanApiError } from './baishan-errors.js';
+import { BAISHAN_CONFIG_KEYS, REMOVABLE_KEYS } from './key-semantics.js';
+import { normalizeKey, toDisplay, valuesEqual } from './normalize.js';
+import { writeForm } from './write-forms.js';
+
+export const BAISHAN_DOMAIN_TYPE = 'baishan_domain';
+
+export function baishanAddress(domain: string): string {
+  return `baishan.domain["${domain}"]`;
+}
+
+interface BaishanLiveData {
+  domains: Map<string, BaishanDomainConfig>;
+}
+
+/** The payload of one `POST domain/config` step. */
+export interface BaishanPostPayload {
+  domains: string[];
+  config: Record<string, unknown>;
+  /** Keys in `config` and what each does, for rendering. */
+  keys: string[];
+}
+
+/**
+ * Baishan CDN per-domain configuration. A domain is one resource; its declared config keys are
+ * its attributes. Domains are never created or deleted (the API only configures existing ones).
+ */
+export class BaishanProvider implements Provider {
+  readonly id = 'baishan';
+  readonly limits = { concurrency: 4 };
+  readonly #desired: BaishanDomainDesired[];
+  readonly #settings: BaishanSettings;
+  readonly #client: () => BaishanClient;
+  readonly #secretBaseDir: string;
+
+  constructor(stack: Pick<LoadedStack, 'baishan' | 'settings'>, client: () => BaishanClient, secretBaseDir: string) {
+    this.#desired = stack.baishan.domains;
+    this.#settings = stack.settings.baishan;
+    this.#client = client;
+    this.#secretBaseDir = secretBaseDir;
+  }
+
+  get hasDesired(): boolean {
+    return this.#desired.length > 0;
+  }
+
+  /** Exactly ceil(N/10) GETs for N declared domains, each naming only the keys it needs. */
+  async read(ctx: ProviderContext): Promise<ProviderLive> {
+    const domains = new Map<string, BaishanDomainConfig>();
+    const batches = chunk(this.#desired, BAISHAN_MAX_DOMAINS_PER_CALL);
+    ctx.events({ kind: 'read-start', provider: this.id, what: `${this.#desired.length} domains` });
+    const client = this.#client();
+    const before = client.calls;
+    await Promise.all(
+      batches.map(async (batch) => {
+        const keys = keysToRead(batch);
+        let answer: BaishanDomainConfig[];
+        try {
+          answer = await client.getConfig(
+            batch.map((d) => d.domain),
+            keys,
+          );
+        } catch (e) {
+          throw explainReadFailure(e, batch);
+        }
+        for (const d of answer) domains.set(d.domain.toLowerCase(), d);
+      }),
+    );
+    const missing = this.#desired.filter((d) => !domains.has(d.domain.toLowerCase()));
+    if (missing.length > 0) {
+      throw new EdgeformError({
+        code: 'BAISHAN_DOMAIN_NOT_FOUND',
+        message: `Baishan did not return ${missing.map((d) => d.domain).join(', ')}`,
+        resolution: 'add the domains in the Baishan console first; domain/config only configures existing domains',
+      });
+    }
+    const calls = client.calls - before;
+    ctx.events({ kind: 'read-done', provider: this.id, what: `${this.#desired.length} domains`, calls });
+    return { provider: this.id, data: { domains } satisfies BaishanLiveData, calls, warnings: [] };
+  }
+
+  plan(live: ProviderLive): ProviderPlan {
+    const data = live.data as BaishanLiveData;
+    const changes: ResourceChange[] = [];
+    const warnings: PlanWarning[] = [];
+    const writes: { domain: string; config: Record<string, unknown>; keys: string[]; downgrade: boolean }[] = [];
+
+    for (const desired of this.#desired) {
+      const liveDomain = data.domains.get(desired.domain.toLowerCase());
+      const liveConfig = liveDomain?.config ?? {};
+      const address = baishanAddress(desired.domain);
+      const attributes: AttributeChange[] = [];
+      const config: Record<string, unknown> = {};
+      let downgrade = false;
+
+      for (const key of managedKeys(desired, liveConfig, warnings, address)) {
+        const want = key in desired.config ? desired.config[key]! : null;
+        const have = liveConfig[key];
+        const wantNorm = want === null ? undefined : normalizeKey(key, want, 'desired', this.#settings);
+        const haveNorm = normalizeKey(key, have, 'live', this.#settings);
+        if (want === null ? haveNorm === undefined : valuesEqual(wantNorm, haveNorm)) continue;
+        const change: AttributeChange = { path: key };
+        if (haveNorm !== undefined) change.before = toDisplay(key, haveNorm) as JsonValue;
+        if (wantNorm !== undefined) change.after = toDisplay(key, wantNorm) as JsonValue;
+        if (containsSecret(wantNorm)) change.sensitive = true;
+        attributes.push(change);
+        config[key] = writeForm(key, want, have, this.#settings);
+        if (key === 'https' && isHttpsDowngrade(config[key])) downgrade = true;
+      }
+
+      changes.push({
+        kind: attributes.length > 0 ? 'update' : 'no-op',
+        address,
+        provider: this.id,
+        type: BAISHAN_DOMAIN_TYPE,
+        ...(liveDomain?.domainId ? { id: liveDomain.domainId } : {}),
+        attributes,
+      });
+      if (attributes.length > 0) {
+        writes.push({ domain: desired.domain, config, keys: attributes.map((a) => a.path), downgrade });
+      }
+    }
+
+    return {
+      changes,
+      steps: mergeWrites(writes),
+      warnings,
+      liveFingerprints: this.fingerprints(live, changes.map((c) => c.address)),
+    };
+  }
+
+  fingerprints(live: ProviderLive, addresses: readonly string[]): Record<string, string> {
+    const data = live.data as BaishanLiveData;
+    const byAddress = new Map(this.#desired.map((d) => [baishanAddress(d.domain), d.domain.toLowerCase()]));
+    const out: Record<string, string> = {};
+    for (const address of addresses) {
+      const domain = byAddress.get(address);
+      if (domain === undefined) continue;
+      const config = data.domains.get(domain)?.config ?? {};
+      // Only the keys edgeform looked at: a change to an unmanaged key does not make a plan stale.
+      out[address] = fingerprint(config);
+    }
+    return out;
+  }
+
+  async execute(step: PlanStep, _ctx: StepContext): Promise<StepOutcome> {
+    const payload = step.payload as unknown as BaishanPostPayload;
+    const config = revealSecrets(payload.config, this.#secretBaseDir) as Record<string, unknown>;
+    const client = this.#client();
+    const before = client.calls;
+    const failures = await this.#postIsolating(client, payload.domains, config);
+    const outcome: StepOutcome = { outputs: {}, calls: client.calls - before };
+    if (failures.length === 0) return outcome;
+    if (failures.length === 1 && failures[0]!.domains.length === payload.domains.length) {
+      throw failures[0]!.error;
+    }
+    outcome.partialFailures = failures.map((f) => ({
+      addresses: f.domains.map(baishanAddress),
+      error: f.error.message,
+      code: f.error.code,
+    }));
+    return outcome;
+  }
+
+  /**
+   * A multi-domain POST is all-or-nothing. When one is refused for a reason that may belong to one
+   * domain (an offline or unknown domain), split it in halves until the domains at fault are
+   * isolated, so the others are still applied. A refusal of the config itself fails every domain
+   * the same way, so it is not split.
+   */
+  async #postIsolating(
+    client: BaishanClient,
+    domains: string[],
+    config: Record<string, unknown>,
+  ): Promise<{ domains: string[]; error: EdgeformError }[]> {
+    try {
+      await client.postConfig(domains, config);
+      return [];
+    } catch (e) {
+      if (!(e instanceof BaishanApiError)) throw e;
+      const perDomain = e.errorClass === 'domain-not-found' || e.errorClass === 'domain-offline';
+      if (!perDomain || domains.length === 1) return [{ domains, error: e }];
+      const named = e.domains.filter((d) => domains.includes(d));
+      if (named.length > 0 && named.length < domains.length) {
+        const rest = domains.filter((d) => !named.includes(d));
+        return [{ domains: named, error: e }, ...(await this.#postIsolating(client, rest, config))];
+      }
+      const half = Math.ceil(domains.length / 2);
+      return [
+        ...(await this.#postIsolating(client, domains.slice(0, half), config)),
+        ...(await this.#postIsolating(client, domains.slice(half), config)),
+      ];
+    }
+  }
+}
+
+/** Declared keys, plus for `exclusive` domains every other live key (to be removed). */
+function managedKeys(
+  desired: BaishanDomainDesired,
+  liveConfig: Record<string, unknown>,
+  warnings: PlanWarning[],
+  address: string,
+): string[] {
+  const keys = Object.keys(desired.config);
+  if (!desired.exclusive) return keys;
+  for (const key of Object.keys(liveConfig)) {
+    if (key in desired.config) continue;
+    if (REMOVABLE_KEYS.has(key)) keys.push(key);
+    else {
+      warnings.push({
+        address,
+        message: `live key ${key} is not declared on an exclusive domain, but Baishan documents no way to remove it; it is left as is`,
+      });
+    }
+  }
+  return keys;
+}
+
+function keysToRead(batch: readonly BaishanDomainDesired[]): string[] {
+  if (batch.some((d) => d.exclusive)) return [...BAISHAN_CONFIG_KEYS];
+  const keys = new Set<string>();
+  for (const d of batch) for (const k of Object.keys(d.config)) keys.add(k);
+  return [...keys].sort();
+}
+
+/**
+ * Domains whose POST bodies are identical share calls of up to 10 domains. The body is compared
+ * as deterministic JSON (secrets by reference and fingerprint, never by value).
+ */
+function mergeWrites(
+  writes: { domain: string; config: Record<string, unknown>; keys: string[]; downgrade: boolean }[],
+): PlanStep[] {
+  const groups = new Map<string, typeof writes>();
+  for (const w of writes) {
+    const sig = stableStringify(w.config);
+    const g = groups.get(sig);
+    if (g) g.push(w);
+    else groups.set(sig, [w]);
+  }
+  const steps: PlanStep[] = [];
+  for (const group of groups.values()) {
+    for (const part of chunk(group, BAISHAN_MAX_DOMAINS_PER_CALL)) {
+      const first = part[0]!;
+      const domains = part.map((w) => w.domain);
+      const payload: BaishanPostPayload = { domains, config: first.config, keys: first.keys };
+      steps.push({
+        id: `baishan.post.${steps.length + 1}`,
+        provider: 'baishan',
+        action: 'POST domain/config',
+        operation: 'update',
+        summary: `POST domain/config ${describeDomains(domains)}: ${first.keys.join(', ')}`,
+        addresses: domains.map(baishanAddress),
+        dependsOn: [],
+        destructive: first.downgrade,
+        payload: payload as unknown as JsonValue,
+      });
+    }
+  }
+  return steps;
+}
+
+function describeDomains(domains: string[]): string {
+  if (domains.length === 1) return domains[0]!;
+  const shown = domains.slice(0, 3).join(', ');
+  return `${domains.length} domains (${shown}${domains.length > 3 ? ', …' : ''})`;
+}
+
+function isHttpsDowngrade(v: unknown): boolean {
+  return isPlainObject(v) && Number(v.cert_id) === 0;
+}
+
+function containsSecret(v: unknown): boolean {
+  if (isSecretValue(v)) return true;
+  if (Array.isArray(v)) return v.some(containsSecret);
+  if (isPlainObject(v)) return Object.values(v).some(containsSecret);
+  return false;
+}
+
+/**
+ * Turns secrets in a step payload into their values, just before sending. A payload from a saved
+ * plan holds `{ $secret, fingerprint }` placeholders: the reference is resolved again, and refused
+ * if the value no longer matches the fingerprint the plan was made with.
+ */
+export function revealSecrets(v: unknown, baseDir: string): unknown {
+  if (isSecretValue(v)) return v.reveal();
+  if (Array.isArray(v)) return v.map((x) => revealSecrets(x, baseDir));
+  if (isPlainObject(v)) {
+    if ('$secret' in v && 'fingerprint' in v) {
+      const resolved = resolveSecret(v.$secret as SecretRef, baseDir);
+      if (resolved.fingerprint !== v.fingerprint) {
+        throw new EdgeformError({
+          code: 'PLAN_STALE',
+          message: 'a secret referenced by the saved plan has changed since the plan was made',
+          resolution: 'run `edgeform plan` again so the change is reviewed',
+        });
+      }
+      return resolved.reveal();
+    }
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) out[k] = revealSecrets(x, baseDir);
+    return out;
+  }
+  return v;
+}
+
+function explainReadFailure(e: unknown, batch: readonly BaishanDomainDesired[]): unknown {
+  if (e instanceof BaishanApiError && e.errorClass === 'domain-not-found') {
+    const named = e.domains.length > 0 ? e.domains : batch.map((d) => d.domain);
+    const where = batch
+      .filter((d) => named.includes(d.domain))
+      .map((d) => `${d.domain} (${d.source.file}:${d.source.line}:${d.source.column})`);
+    return new EdgeformError({
+      code: 'BAISHAN_DOMAIN_NOT_FOUND',
+      message: `domain not found in the Baishan account: ${where.join(', ') || named.join(', ')}`,
+      resolution: 'add the domain in the Baishan console first (domain/config only configures existing domains), or fix its spelling',
+      cause: e,
+    });
+  }
+  return e;
+}
+
+function fingerprint(v: unknown): string {
+  return `sha256:${createHash('sha256').update(stableStringify(v)).digest('hex').slice(0, 16)}`;
+}
+
+function chunk<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+

@@ -1,0 +1,129 @@
+import { readFileSync } from 'node:fs';
+import { EdgeformError } from '../core/errors.js';
+import type { EventSink } from '../core/event-types.js';
+import { executePlan } from '../executor/execute-plan.js';
+import type { ApplyResult } from '../executor/executor-types.js';
+import { createPlan, type PlanResult } from '../planner/create-plan.js';
+import { PLAN_FORMAT_VERSION, type Plan } from '../planner/plan-types.js';
+import { openSession, type Session } from './session.js';
+
+export interface WorkflowOptions {
+  files: string[];
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  sandbox: boolean;
+  events: EventSink;
+  targets?: string[];
+  signal?: AbortSignal;
+}
+
+/** `edgeform plan` and `edgeform drift`: read, diff, assemble; never writes. */
+export async function plan(opts: WorkflowOptions): Promise<PlanResult> {
+  const session = await openSession(opts);
+  try {
+    return await planWith(session, opts);
+  } finally {
+    await session.close();
+  }
+}
+
+function planWith(session: Session, opts: WorkflowOptions): Promise<PlanResult> {
+  return createPlan({
+    stack: session.stack.stack,
+    sources: session.stack.files,
+    providers: session.providers,
+    events: opts.events,
+    ...(opts.targets ? { targets: opts.targets } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  });
+}
+
+export interface ApplyOptions extends WorkflowOptions {
+  parallelism: number;
+  /** A saved plan to execute instead of planning now. */
+  planFile?: string;
+  /** Called with the fresh plan before anything is changed; return false to stop. */
+  confirm?: (plan: Plan) => Promise<boolean>;
+}
+
+export interface ApplyOutcome {
+  plan: Plan;
+  result?: ApplyResult;
+  /** False when the user declined or there was nothing to do. */
+  applied: boolean;
+}
+
+/**
+ * `edgeform apply`: plan (or load a saved plan and prove it is not stale), confirm, execute.
+ */
+export async function apply(opts: ApplyOptions): Promise<ApplyOutcome> {
+  const saved = opts.planFile ? readPlanFile(opts.planFile) : undefined;
+  const session = await openSession(saved ? { ...opts, files: opts.files.length ? opts.files : saved.sources } : opts);
+  try {
+    let thePlan: Plan;
+    if (saved) {
+      await assertNotStale(session, saved, opts);
+      thePlan = saved;
+    } else {
+      thePlan = (await planWith(session, opts)).plan;
+    }
+    if (thePlan.steps.length === 0) return { plan: thePlan, applied: false };
+    if (opts.confirm && !(await opts.confirm(thePlan))) return { plan: thePlan, applied: false };
+    const result = await executePlan(thePlan, {
+      providers: session.providerMap,
+      events: opts.events,
+      parallelism: opts.parallelism,
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    });
+    return { plan: thePlan, result, applied: true };
+  } finally {
+    await session.close();
+  }
+}
+
+/** Re-reads what the saved plan relied on and refuses it if any of it moved. */
+async function assertNotStale(session: Session, saved: Plan, opts: WorkflowOptions): Promise<void> {
+  if (saved.stack !== session.stack.stack) {
+    throw new EdgeformError({
+      code: 'PLAN_STACK_MISMATCH',
+      message: `the plan is for stack ${saved.stack}, the files declare ${session.stack.stack}`,
+      resolution: 'apply the plan with the files it was made from, or make a new plan',
+    });
+  }
+  const fresh = await planWith(session, { ...opts, targets: saved.targets });
+  const moved: string[] = [];
+  for (const [address, fp] of Object.entries(saved.liveFingerprints)) {
+    const now = fresh.plan.liveFingerprints[address];
+    if (now !== fp) moved.push(address);
+  }
+  if (moved.length > 0) {
+    throw new EdgeformError({
+      code: 'PLAN_STALE',
+      message: `the live state changed since the plan was made: ${moved.join(', ')}`,
+      resolution: 'run `edgeform plan --out PLAN` again, review it, and apply the new plan',
+    });
+  }
+}
+
+export function readPlanFile(path: string): Plan {
+  let parsed: Plan;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8')) as Plan;
+  } catch (cause) {
+    throw new EdgeformError({
+      code: 'PLAN_UNREADABLE',
+      message: `cannot read plan file ${path}`,
+      resolution: 'pass a file written by `edgeform plan --out FILE`',
+      cause,
+    });
+  }
+  const major = String(parsed.formatVersion ?? '').split('.')[0];
+  if (major !== PLAN_FORMAT_VERSION.split('.')[0]) {
+    throw new EdgeformError({
+      code: 'PLAN_VERSION_UNSUPPORTED',
+      message: `plan file ${path} has format version ${String(parsed.formatVersion)}; this edgeform reads ${PLAN_FORMAT_VERSION}`,
+      resolution: 'make the plan again with this version of edgeform (`edgeform plan --out FILE`)',
+    });
+  }
+  return parsed;
+}
