@@ -33,8 +33,12 @@ function program(): Command {
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
     .exitOverride();
 
-  const files = () => new Option('-f, --file <FILE>', 'desired-state file (repeatable; default edgeform.yaml)').argParser(collect);
-  const sandbox = () => new Option('--sandbox', 'run against an embedded emulator (state in .edgeform/sandbox.json)');
+  const files = () =>
+    new Option('-f, --file <FILE>', 'desired-state file (repeatable; default edgeform.yaml)').argParser(
+      collect,
+    );
+  const sandbox = () =>
+    new Option('--sandbox', 'run against an embedded emulator (state in .edgeform/sandbox.json)');
 
   cli
     .command('validate')
@@ -47,9 +51,16 @@ function program(): Command {
     .description('show the API calls that would make the live state match the YAML')
     .addOption(files())
     .option('--out <PLAN>', 'save the plan to a file for `edgeform apply PLAN`')
-    .addOption(new Option('--format <FORMAT>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
+    .addOption(
+      new Option('--format <FORMAT>', 'output format').choices(['text', 'json', 'markdown']).default('text'),
+    )
     .option('--detailed-exitcode', 'exit 0 when there are no changes, 2 when there are')
-    .addOption(new Option('--target <ADDR>', 'limit the plan to an object and what it depends on (repeatable)').argParser(collect))
+    .addOption(
+      new Option(
+        '--target <ADDR>',
+        'limit the plan to an object and what it depends on (repeatable)',
+      ).argParser(collect),
+    )
     .addOption(sandbox())
     .action((opts, cmd) => runPlan({ ...cmd.optsWithGlobals(), ...opts }));
 
@@ -68,7 +79,9 @@ function program(): Command {
     .command('drift')
     .description('report where the live state differs from the YAML; exit 2 on drift')
     .addOption(files())
-    .addOption(new Option('--format <FORMAT>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
+    .addOption(
+      new Option('--format <FORMAT>', 'output format').choices(['text', 'json', 'markdown']).default('text'),
+    )
     .addOption(sandbox())
     .action((opts, cmd) => runDrift({ ...cmd.optsWithGlobals(), ...opts }));
 
@@ -90,7 +103,11 @@ function program(): Command {
     .option('--async-delay-ms <MS>', 'how long CREATING/ADJUSTING/... states last', '0')
     .option('--gaap-rate-limit <N>', 'GAAP requests per second per action', '20')
     .option('--baishan-rate-limit <N>', 'Baishan calls per minute', '30')
-    .option('--rate-window-scale <X>', 'multiply every rate-limit window (e.g. 0.1: a Baishan minute lasts 6 s)', '1')
+    .option(
+      '--rate-window-scale <X>',
+      'multiply every rate-limit window (e.g. 0.1: a Baishan minute lasts 6 s)',
+      '1',
+    )
     .option('--seed <N>', 'seed of the fault-injection PRNG')
     .action((opts) => runEmulator(opts));
 
@@ -103,7 +120,12 @@ async function main(argv: string[]): Promise<number> {
     await cli.parseAsync(argv);
     return process.exitCode === undefined ? 0 : Number(process.exitCode);
   } catch (e) {
-    if (e && typeof e === 'object' && 'exitCode' in e && (e as { code?: string }).code?.startsWith('commander.')) {
+    if (
+      e &&
+      typeof e === 'object' &&
+      'exitCode' in e &&
+      (e as { code?: string }).code?.startsWith('commander.')
+    ) {
       const code = (e as { exitCode: number }).exitCode;
       // Help and version are not errors; usage errors are (exit 1, per the contract).
       return code === 0 ? 0 : 1;

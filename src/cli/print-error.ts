@@ -21,7 +21,9 @@ export function formatError(e: unknown, c: Colors, debug: boolean): string {
     if (text && text !== err.message) lines.push(`  ${c.dim('cause')}: ${text}`);
   }
   if (err.source === 'internal') {
-    lines.push(`  edgeform ${EDGEFORM_VERSION}, node ${process.version}, ${process.platform}-${process.arch}`);
+    lines.push(
+      `  edgeform ${EDGEFORM_VERSION}, node ${process.version}, ${process.platform}-${process.arch}`,
+    );
   }
   if (debug) {
     const stack = (cause instanceof Error ? cause : err).stack;

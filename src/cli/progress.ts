@@ -44,13 +44,16 @@ export function createReporter(opts: ReporterOptions): EventSink & { finish(): v
         line(`${c.dim('read')} ${e.provider}: ${e.what} in ${e.calls} call${e.calls === 1 ? '' : 's'}`);
         break;
       case 'api-call':
-        if (opts.verbose) line(c.dim(`${e.provider} ${e.action} ${e.status} ${e.durationMs}ms attempt ${e.attempt}`));
+        if (opts.verbose)
+          line(c.dim(`${e.provider} ${e.action} ${e.status} ${e.durationMs}ms attempt ${e.attempt}`));
         break;
       case 'throttled':
         line(`${c.yellow('throttled')} ${e.provider} ${e.action}: waiting ${(e.waitMs / 1000).toFixed(1)}s`);
         break;
       case 'retry':
-        line(`${c.yellow('retry')} ${e.provider} ${e.action} (attempt ${e.attempt}) in ${(e.waitMs / 1000).toFixed(1)}s: ${e.reason}`);
+        line(
+          `${c.yellow('retry')} ${e.provider} ${e.action} (attempt ${e.attempt}) in ${(e.waitMs / 1000).toFixed(1)}s: ${e.reason}`,
+        );
         break;
       case 'step-start':
         if (!opts.live) line(`${c.cyan('start')} ${e.summary}`);
@@ -72,7 +75,9 @@ export function createReporter(opts: ReporterOptions): EventSink & { finish(): v
           clearStatus();
           const eta = e.etaMs === undefined ? '' : ` · eta ${Math.ceil(e.etaMs / 1000)}s`;
           opts.stream.write(
-            c.dim(`[${e.done + e.failed + e.skipped}/${e.total}] ${e.inFlight} in flight · ${e.failed} failed${eta}`),
+            c.dim(
+              `[${e.done + e.failed + e.skipped}/${e.total}] ${e.inFlight} in flight · ${e.failed} failed${eta}`,
+            ),
           );
           statusShown = true;
         }

@@ -7,7 +7,16 @@ export type EdgeformEvent =
   | { kind: 'warning'; message: string }
   | { kind: 'read-start'; provider: string; what: string }
   | { kind: 'read-done'; provider: string; what: string; calls: number }
-  | { kind: 'api-call'; provider: string; action: string; durationMs: number; status: 'ok' | 'error'; requestId?: string; errorCode?: string; attempt: number }
+  | {
+      kind: 'api-call';
+      provider: string;
+      action: string;
+      durationMs: number;
+      status: 'ok' | 'error';
+      requestId?: string;
+      errorCode?: string;
+      attempt: number;
+    }
   | { kind: 'throttled'; provider: string; action: string; waitMs: number; reason: string }
   | { kind: 'retry'; provider: string; action: string; attempt: number; waitMs: number; reason: string }
   | { kind: 'step-start'; stepId: string; summary: string }
@@ -15,7 +24,15 @@ export type EdgeformEvent =
   | { kind: 'step-done'; stepId: string; summary: string; durationMs: number }
   | { kind: 'step-failed'; stepId: string; summary: string; error: string; code: string }
   | { kind: 'step-skipped'; stepId: string; summary: string; reason: string }
-  | { kind: 'progress'; done: number; failed: number; skipped: number; total: number; inFlight: number; etaMs?: number };
+  | {
+      kind: 'progress';
+      done: number;
+      failed: number;
+      skipped: number;
+      total: number;
+      inFlight: number;
+      etaMs?: number;
+    };
 
 export type EventSink = (event: EdgeformEvent) => void;
 

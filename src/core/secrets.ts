@@ -50,7 +50,9 @@ export function isSecretRef(v: unknown): v is SecretRef {
   const keys = Object.keys(v);
   if (keys.length !== 1) return false;
   const r = v as Record<string, unknown>;
-  return (keys[0] === 'env' && typeof r.env === 'string') || (keys[0] === 'file' && typeof r.file === 'string');
+  return (
+    (keys[0] === 'env' && typeof r.env === 'string') || (keys[0] === 'file' && typeof r.file === 'string')
+  );
 }
 
 /** A short, salted-by-purpose hash: enough to detect a change, useless to recover the value. */
@@ -66,7 +68,11 @@ export function describeRef(ref: SecretRef): string {
  * Resolves a reference. `baseDir` is the directory of the YAML file that names it, so
  * `{file: certs/key.pem}` is relative to the stack file, not to the working directory.
  */
-export function resolveSecret(ref: SecretRef, baseDir: string, env: NodeJS.ProcessEnv = process.env): SecretValue {
+export function resolveSecret(
+  ref: SecretRef,
+  baseDir: string,
+  env: NodeJS.ProcessEnv = process.env,
+): SecretValue {
   if ('env' in ref) {
     const value = env[ref.env];
     if (value === undefined || value === '') {

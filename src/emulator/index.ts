@@ -105,6 +105,7 @@ function loadState(path: string): PersistedState | undefined {
     return undefined;
   }
   const parsed = JSON.parse(text) as PersistedState;
-  if (parsed.version !== 1) throw new Error(`emulator state ${path} has unknown version ${String(parsed.version)}`);
+  if (parsed.version !== 1)
+    throw new Error(`emulator state ${path} has unknown version ${String(parsed.version)}`);
   return parsed;
 }

@@ -104,7 +104,10 @@ export async function serveApi(api: EmulatedApi, opts: ServeOptions): Promise<Se
         receivedAt: opts.now(),
       };
       if (request.path.startsWith('/_emulator/')) {
-        send(res, adminAnswer(api, request, stats, () => (stats = emptyStats())));
+        send(
+          res,
+          adminAnswer(api, request, stats, () => (stats = emptyStats())),
+        );
         return;
       }
       if (opts.latencyMs > 0) await sleep(opts.latencyMs);

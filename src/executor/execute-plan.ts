@@ -1,6 +1,6 @@
 import PQueue from 'p-queue';
-import type { EventSink } from '../core/event-types.js';
 import { toEdgeformError } from '../core/errors.js';
+import type { EventSink } from '../core/event-types.js';
 import type { Plan, PlanStep } from '../planner/plan-types.js';
 import type { Provider, StepOutcome } from '../providers/provider-types.js';
 import type { ApplyResult, StepReport } from './executor-types.js';
@@ -28,7 +28,14 @@ export async function executePlan(plan: Plan, opts: ExecuteOptions): Promise<App
   const reports = new Map<string, StepReport>(
     steps.map((s) => [
       s.id,
-      { id: s.id, provider: s.provider, action: s.action, summary: s.summary, addresses: s.addresses, state: 'pending' },
+      {
+        id: s.id,
+        provider: s.provider,
+        action: s.action,
+        summary: s.summary,
+        addresses: s.addresses,
+        state: 'pending',
+      },
     ]),
   );
   const outcomes = new Map<string, StepOutcome>();
@@ -49,8 +56,7 @@ export async function executePlan(plan: Plan, opts: ExecuteOptions): Promise<App
   let inFlight = 0;
   let calls = 0;
   const counts = { done: 0, failed: 0, skipped: 0 };
-  const progress = () =>
-    opts.events({ kind: 'progress', ...counts, total: steps.length, inFlight });
+  const progress = () => opts.events({ kind: 'progress', ...counts, total: steps.length, inFlight });
 
   const skip = (step: PlanStep, reason: string) => {
     const r = reports.get(step.id)!;
@@ -107,7 +113,13 @@ export async function executePlan(plan: Plan, opts: ExecuteOptions): Promise<App
           message: outcome.partialFailures.map((f) => `${f.addresses.join(', ')}: ${f.error}`).join('; '),
         };
         counts.failed++;
-        opts.events({ kind: 'step-failed', stepId: step.id, summary: step.summary, error: r.error.message, code: r.error.code });
+        opts.events({
+          kind: 'step-failed',
+          stepId: step.id,
+          summary: step.summary,
+          error: r.error.message,
+          code: r.error.code,
+        });
       } else {
         r.state = 'done';
         counts.done++;
@@ -117,9 +129,19 @@ export async function executePlan(plan: Plan, opts: ExecuteOptions): Promise<App
       const err = toEdgeformError(e);
       r.state = 'failed';
       r.durationMs = now() - t0;
-      r.error = { code: err.code, message: err.message, ...(err.resolution ? { resolution: err.resolution } : {}) };
+      r.error = {
+        code: err.code,
+        message: err.message,
+        ...(err.resolution ? { resolution: err.resolution } : {}),
+      };
       counts.failed++;
-      opts.events({ kind: 'step-failed', stepId: step.id, summary: step.summary, error: err.message, code: err.code });
+      opts.events({
+        kind: 'step-failed',
+        stepId: step.id,
+        summary: step.summary,
+        error: err.message,
+        code: err.code,
+      });
     } finally {
       inFlight--;
     }

@@ -1,8 +1,15 @@
 import type { EventSink } from '../core/event-types.js';
 import type { Provider, ProviderLive } from '../providers/provider-types.js';
-import { topologicalOrder } from './graph.js';
-import { PLAN_FORMAT_VERSION, type Plan, type PlanStep, type PlanWarning, type ResourceChange, summarize } from './plan-types.js';
 import { EDGEFORM_VERSION } from '../version.js';
+import { topologicalOrder } from './graph.js';
+import {
+  PLAN_FORMAT_VERSION,
+  type Plan,
+  type PlanStep,
+  type PlanWarning,
+  type ResourceChange,
+  summarize,
+} from './plan-types.js';
 
 export interface CreatePlanOptions {
   stack: string;

@@ -45,7 +45,8 @@ export function topologicalOrder<T extends GraphNode>(nodes: readonly T[]): T[] 
       code: 'DEPENDENCY_CYCLE',
       message: `the plan's steps depend on each other in a cycle: ${cycle.join(' → ')}`,
       source: 'internal',
-      resolution: 'This is a bug in edgeform (or two declared objects reference each other). Please report it.',
+      resolution:
+        'This is a bug in edgeform (or two declared objects reference each other). Please report it.',
     });
   }
   return out;

@@ -36,7 +36,8 @@ export class RateLimiter {
   readonly #marginMs: number;
 
   constructor(opts: RateLimiterOptions) {
-    if (!(opts.limit > 0) || !(opts.windowMs > 0)) throw new RangeError('rate limit and window must be positive');
+    if (!(opts.limit > 0) || !(opts.windowMs > 0))
+      throw new RangeError('rate limit and window must be positive');
     this.limit = opts.limit;
     this.windowMs = opts.windowMs;
     this.#effectiveLimit = opts.limit;
@@ -105,7 +106,10 @@ export class RateLimiter {
 
   #recover(t: number): void {
     if (this.#effectiveLimit < this.limit && t - this.#lastPenalty > 2 * this.windowMs) {
-      this.#effectiveLimit = Math.min(this.limit, this.#effectiveLimit + Math.max(1, Math.ceil(this.limit / 10)));
+      this.#effectiveLimit = Math.min(
+        this.limit,
+        this.#effectiveLimit + Math.max(1, Math.ceil(this.limit / 10)),
+      );
       this.#lastPenalty = t - this.windowMs; // one step per window, not all at once
     }
   }

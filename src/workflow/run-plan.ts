@@ -58,7 +58,9 @@ export interface ApplyOutcome {
  */
 export async function apply(opts: ApplyOptions): Promise<ApplyOutcome> {
   const saved = opts.planFile ? readPlanFile(opts.planFile) : undefined;
-  const session = await openSession(saved ? { ...opts, files: opts.files.length ? opts.files : saved.sources } : opts);
+  const session = await openSession(
+    saved ? { ...opts, files: opts.files.length ? opts.files : saved.sources } : opts,
+  );
   try {
     let thePlan: Plan;
     if (saved) {

@@ -1,12 +1,12 @@
 import { join } from 'node:path';
-import { loadStack } from '../config/load-stack.js';
 import type { Diagnostic } from '../config/diagnostic-types.js';
 import { hasErrors } from '../config/diagnostic-types.js';
+import { loadStack } from '../config/load-stack.js';
 import type { LoadedStack } from '../config/stack-types.js';
 import { EdgeformError } from '../core/errors.js';
 import type { EventSink } from '../core/event-types.js';
-import { EMULATOR_DEFAULTS, startEmulator } from '../emulator/index.js';
 import type { RunningEmulator } from '../emulator/emulator-types.js';
+import { EMULATOR_DEFAULTS, startEmulator } from '../emulator/index.js';
 import { BAISHAN_DEFAULT_ENDPOINT, BaishanClient } from '../providers/baishan/baishan-client.js';
 import { BaishanProvider } from '../providers/baishan/baishan-provider.js';
 import type { Provider } from '../providers/provider-types.js';
@@ -39,7 +39,10 @@ export async function openSession(opts: SessionOptions): Promise<Session> {
   const { stack, diagnostics } = loadStack(opts.files, { cwd: opts.cwd, env: opts.env });
   for (const d of diagnostics) {
     if (d.severity === 'warning') {
-      opts.events({ kind: 'warning', message: `${d.file}:${d.line}:${d.column} ${d.path}: ${d.message} — ${d.fix}` });
+      opts.events({
+        kind: 'warning',
+        message: `${d.file}:${d.line}:${d.column} ${d.path}: ${d.message} — ${d.fix}`,
+      });
     }
   }
   if (!stack || hasErrors(diagnostics)) throw invalidDesiredState(diagnostics);

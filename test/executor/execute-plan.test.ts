@@ -1,12 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import type { EdgeformEvent } from '../../src/core/event-types.js';
 import { EdgeformError } from '../../src/core/errors.js';
+import type { EdgeformEvent } from '../../src/core/event-types.js';
 import { executePlan } from '../../src/executor/execute-plan.js';
 import type { Plan, PlanStep } from '../../src/planner/plan-types.js';
 import type { Provider, StepOutcome } from '../../src/providers/provider-types.js';
 
 function step(id: string, dependsOn: string[] = [], provider = 'p'): PlanStep {
-  return { id, provider, action: 'Act', operation: 'update', summary: id, addresses: [id], dependsOn, destructive: false, payload: null };
+  return {
+    id,
+    provider,
+    action: 'Act',
+    operation: 'update',
+    summary: id,
+    addresses: [id],
+    dependsOn,
+    destructive: false,
+    payload: null,
+  };
 }
 
 function plan(steps: PlanStep[]): Plan {
@@ -55,7 +65,11 @@ describe('executePlan', () => {
   it('runs steps after their dependencies and independent branches side by side', async () => {
     const p = scripted('p', { delayMs: 20 });
     const steps = [step('a'), step('b'), step('c', ['a']), step('d', ['a', 'b']), step('e', ['d'])];
-    const result = await executePlan(plan(steps), { providers: new Map([['p', p.provider]]), events: () => {}, parallelism: 10 });
+    const result = await executePlan(plan(steps), {
+      providers: new Map([['p', p.provider]]),
+      events: () => {},
+      parallelism: 10,
+    });
     expect(result.done).toBe(5);
     expect(result.calls).toBe(5);
     const at = (id: string) => p.started.indexOf(id);
@@ -69,7 +83,11 @@ describe('executePlan', () => {
     const p = scripted('p', { fail: ['a'] });
     const events: EdgeformEvent[] = [];
     const steps = [step('a'), step('b', ['a']), step('c', ['b']), step('x')];
-    const result = await executePlan(plan(steps), { providers: new Map([['p', p.provider]]), events: (e) => events.push(e), parallelism: 4 });
+    const result = await executePlan(plan(steps), {
+      providers: new Map([['p', p.provider]]),
+      events: (e) => events.push(e),
+      parallelism: 4,
+    });
     expect(result.steps.map((s) => [s.id, s.state])).toEqual([
       ['a', 'failed'],
       ['b', 'skipped'],
@@ -84,7 +102,10 @@ describe('executePlan', () => {
   it('honours the global cap and the per-provider cap', async () => {
     const p = scripted('p', { delayMs: 15, concurrency: 2 });
     const q = scripted('q', { delayMs: 15, concurrency: 8 });
-    const steps = [...Array.from({ length: 6 }, (_, i) => step(`p${i}`, [], 'p')), ...Array.from({ length: 6 }, (_, i) => step(`q${i}`, [], 'q'))];
+    const steps = [
+      ...Array.from({ length: 6 }, (_, i) => step(`p${i}`, [], 'p')),
+      ...Array.from({ length: 6 }, (_, i) => step(`q${i}`, [], 'q')),
+    ];
     const result = await executePlan(plan(steps), {
       providers: new Map([
         ['p', p.provider],
@@ -103,20 +124,38 @@ describe('executePlan', () => {
     const p = scripted('p', { delayMs: 30, concurrency: 1 });
     const controller = new AbortController();
     const steps = [step('a'), step('b'), step('c', ['a'])];
-    const run = executePlan(plan(steps), { providers: new Map([['p', p.provider]]), events: () => {}, parallelism: 1, signal: controller.signal });
+    const run = executePlan(plan(steps), {
+      providers: new Map([['p', p.provider]]),
+      events: () => {},
+      parallelism: 1,
+      signal: controller.signal,
+    });
     setTimeout(() => controller.abort(), 5);
     const result = await run;
     expect(result.interrupted).toBe(true);
     expect(result.steps.find((s) => s.id === 'a')!.state).toBe('done');
-    expect(result.steps.filter((s) => s.state === 'skipped').map((s) => s.id).sort()).toEqual(['b', 'c']);
+    expect(
+      result.steps
+        .filter((s) => s.state === 'skipped')
+        .map((s) => s.id)
+        .sort(),
+    ).toEqual(['b', 'c']);
   });
 
   it('reports a batched step with partial failures as failed, naming the parts', async () => {
     const provider: Provider = {
       ...scripted('p').provider,
-      execute: async () => ({ outputs: {}, calls: 3, partialFailures: [{ addresses: ['x'], error: 'offline', code: 'BAISHAN_DOMAIN_OFFLINE' }] }),
+      execute: async () => ({
+        outputs: {},
+        calls: 3,
+        partialFailures: [{ addresses: ['x'], error: 'offline', code: 'BAISHAN_DOMAIN_OFFLINE' }],
+      }),
     };
-    const result = await executePlan(plan([step('a'), step('b', ['a'])]), { providers: new Map([['p', provider]]), events: () => {}, parallelism: 2 });
+    const result = await executePlan(plan([step('a'), step('b', ['a'])]), {
+      providers: new Map([['p', provider]]),
+      events: () => {},
+      parallelism: 2,
+    });
     expect(result.steps[0]!.state).toBe('failed');
     expect(result.steps[0]!.error?.message).toContain('x: offline');
     expect(result.steps[1]!.state).toBe('skipped');

@@ -7,7 +7,10 @@ describe('topologicalOrder', () => {
     fc.assert(
       fc.property(fc.array(fc.array(fc.nat(), { maxLength: 4 }), { minLength: 1, maxLength: 40 }), (deps) => {
         // Node i may depend only on nodes before it in this generation order: always a DAG.
-        const nodes = deps.map((d, i) => ({ id: `n${i}`, dependsOn: i === 0 ? [] : [...new Set(d.map((x) => `n${x % i}`))] }));
+        const nodes = deps.map((d, i) => ({
+          id: `n${i}`,
+          dependsOn: i === 0 ? [] : [...new Set(d.map((x) => `n${x % i}`))],
+        }));
         const shuffled = [...nodes].reverse();
         const order = topologicalOrder(shuffled).map((n) => n.id);
         expect(order).toHaveLength(nodes.length);

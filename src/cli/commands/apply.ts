@@ -24,7 +24,8 @@ export async function runApply(flags: ApplyFlags): Promise<void> {
     throw new EdgeformError({
       code: 'APPLY_NEEDS_APPROVAL',
       message: 'apply needs confirmation, and there is no terminal to ask (or CI is set)',
-      resolution: 'pass --auto-approve, or apply a reviewed plan: edgeform plan --out plan.json && edgeform apply plan.json',
+      resolution:
+        'pass --auto-approve, or apply a reviewed plan: edgeform plan --out plan.json && edgeform apply plan.json',
     });
   }
 
@@ -36,7 +37,9 @@ export async function runApply(flags: ApplyFlags): Promise<void> {
       process.stderr.write('\nAborted at once. Run `edgeform plan` to see what remains.\n');
       process.exit(130);
     }
-    process.stderr.write(`\n${signal}: finishing the calls in flight, starting no new ones (again to abort at once)…\n`);
+    process.stderr.write(
+      `\n${signal}: finishing the calls in flight, starting no new ones (again to abort at once)…\n`,
+    );
     controller.abort(new EdgeformError({ code: 'INTERRUPTED', message: `interrupted by ${signal}` }));
   };
   process.on('SIGINT', onSignal);
@@ -61,9 +64,15 @@ export async function runApply(flags: ApplyFlags): Promise<void> {
     ctx.reporter.finish();
     const failed = (outcome.result?.failed ?? 0) > 0 || outcome.result?.interrupted === true;
     if (flags.format === 'json') {
-      writeOut(`${JSON.stringify({ formatVersion: '1.0', applied: outcome.applied, plan: outcome.plan, result: outcome.result ?? null }, null, 2)}\n`);
+      writeOut(
+        `${JSON.stringify({ formatVersion: '1.0', applied: outcome.applied, plan: outcome.plan, result: outcome.result ?? null }, null, 2)}\n`,
+      );
     } else if (!outcome.applied) {
-      writeOut(outcome.plan.steps.length === 0 ? renderPlanText(outcome.plan, ctx.out) : 'Apply cancelled. Nothing was changed.\n');
+      writeOut(
+        outcome.plan.steps.length === 0
+          ? renderPlanText(outcome.plan, ctx.out)
+          : 'Apply cancelled. Nothing was changed.\n',
+      );
     } else if (outcome.result) {
       writeOut(renderApplyText(outcome.result, ctx.out));
     }

@@ -1,6 +1,6 @@
-import { buildDriftReport, renderDriftMarkdown, renderDriftText } from '../render/drift-report.js';
 import { plan } from '../../workflow/run-plan.js';
 import type { GlobalFlags } from '../main.js';
+import { buildDriftReport, renderDriftMarkdown, renderDriftText } from '../render/drift-report.js';
 import { commandContext, writeOut } from './context.js';
 
 export interface DriftFlags extends GlobalFlags {

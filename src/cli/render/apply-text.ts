@@ -16,9 +16,13 @@ export function renderApplyText(result: ApplyResult, c: Colors): string {
     }
   }
   for (const s of skipped) out.push(`${c.dim('Skipped')}: ${s.summary} (${s.reason ?? 'not run'})`);
-  if (result.interrupted) out.push(c.yellow('Interrupted: steps not started were skipped. Run `edgeform plan` to see what remains.'));
+  if (result.interrupted)
+    out.push(
+      c.yellow('Interrupted: steps not started were skipped. Run `edgeform plan` to see what remains.'),
+    );
   const secs = (result.durationMs / 1000).toFixed(1);
-  const verdict = failed.length === 0 && !result.interrupted ? c.green('Apply complete!') : c.red('Apply incomplete.');
+  const verdict =
+    failed.length === 0 && !result.interrupted ? c.green('Apply complete!') : c.red('Apply incomplete.');
   out.push(
     `${verdict} ${result.done} done, ${result.failed} failed, ${result.skipped} skipped, ${result.calls} API call${result.calls === 1 ? '' : 's'} in ${secs}s.`,
   );

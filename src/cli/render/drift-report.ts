@@ -46,18 +46,26 @@ export function buildDriftReport(plan: Plan): DriftReport {
 }
 
 export function renderDriftText(r: DriftReport, c: Colors): string {
-  if (r.inSync) return `${c.green('In sync.')} ${r.objectsChecked} objects of stack ${r.stack} match the desired state.\n`;
-  const out = [c.yellow(`Drift detected: ${r.drifted.length} of ${r.objectsChecked} objects differ from the desired state.`), ''];
+  if (r.inSync)
+    return `${c.green('In sync.')} ${r.objectsChecked} objects of stack ${r.stack} match the desired state.\n`;
+  const out = [
+    c.yellow(
+      `Drift detected: ${r.drifted.length} of ${r.objectsChecked} objects differ from the desired state.`,
+    ),
+    '',
+  ];
   for (const d of r.drifted) {
     out.push(c.bold(`  ${d.address}`));
-    for (const f of d.fields) out.push(`    ${f.path}: live ${f.live ?? '(absent)'}, desired ${f.desired ?? '(removed)'}`);
+    for (const f of d.fields)
+      out.push(`    ${f.path}: live ${f.live ?? '(absent)'}, desired ${f.desired ?? '(removed)'}`);
   }
   out.push('', 'Run `edgeform apply` to bring the live state back to the desired state.');
   return `${out.join('\n')}\n`;
 }
 
 export function renderDriftMarkdown(r: DriftReport): string {
-  if (r.inSync) return `### ✅ No drift\n\n${r.objectsChecked} objects of stack \`${r.stack}\` match the desired state.\n`;
+  if (r.inSync)
+    return `### ✅ No drift\n\n${r.objectsChecked} objects of stack \`${r.stack}\` match the desired state.\n`;
   const out = [
     `### ⚠️ Drift detected in stack \`${r.stack}\``,
     '',
@@ -67,7 +75,10 @@ export function renderDriftMarkdown(r: DriftReport): string {
     '|---|---|---|---|',
   ];
   for (const d of r.drifted) {
-    for (const f of d.fields) out.push(`| \`${d.address}\` | \`${f.path}\` | ${cell(f.live ?? '(absent)')} | ${cell(f.desired ?? '(removed)')} |`);
+    for (const f of d.fields)
+      out.push(
+        `| \`${d.address}\` | \`${f.path}\` | ${cell(f.live ?? '(absent)')} | ${cell(f.desired ?? '(removed)')} |`,
+      );
   }
   return `${out.join('\n')}\n`;
 }

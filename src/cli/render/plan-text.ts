@@ -31,7 +31,8 @@ export function renderPlanText(plan: Plan, c: Colors): string {
     out.push(c.yellow(`This is a partial plan, limited to: ${plan.targets.join(', ')}`));
     out.push(c.yellow('Objects outside the targets were not compared and may still differ.'), '');
   }
-  for (const w of plan.warnings) out.push(`${c.yellow('Warning')}: ${w.address ? `${w.address}: ` : ''}${w.message}`);
+  for (const w of plan.warnings)
+    out.push(`${c.yellow('Warning')}: ${w.address ? `${w.address}: ` : ''}${w.message}`);
   if (plan.warnings.length > 0) out.push('');
 
   if (!hasChanges(plan)) {
@@ -73,7 +74,8 @@ function renderChange(
     const name = l.path.padEnd(pad);
     const force = l.forcesReplacement ? c.red(' # forces replacement') : '';
     if (l.op === '+') lines.push(`      ${paint('+', '+')} ${name} = ${l.after}${force}`);
-    else if (l.op === '-') lines.push(`      ${paint('-', '-')} ${name} = ${l.before} ${c.dim('-> null')}${force}`);
+    else if (l.op === '-')
+      lines.push(`      ${paint('-', '-')} ${name} = ${l.before} ${c.dim('-> null')}${force}`);
     else lines.push(`      ${paint('~', '~')} ${name} = ${l.before} -> ${l.after}${force}`);
   }
   lines.push('    }');

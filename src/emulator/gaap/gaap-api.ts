@@ -1,7 +1,206 @@
+import { randomUUID } from 'node:crypto';
 import type { GaapApiOptions } from '../api-options.js';
-import type { EmulatedApi } from '../emulator-types.js';
+import type { EmulatedApi, EmulatorRequest, EmulatorResponse, HandleResult } from '../emulator-types.js';
+import { FixedWindowLimiter } from '../server-kit.js';
+import { adminOp } from './admin.js';
+import { header, verifySignature } from './auth.js';
+import { actionOf, catalog } from './catalog.js';
+import { fail, GaapError } from './errors.js';
+import { handlerFor, isRead } from './handlers.js';
+import { paramsFromQuery } from './query-params.js';
+import { settle } from './relations.js';
+import { type Ctx, emptyState, type GaapState, type Output, type Params, randomId } from './state.js';
+import { validateParams } from './validate.js';
 
-// Placeholder: the GAAP emulator is being written (issue 3).
-export function createGaapApi(_opts: GaapApiOptions): EmulatedApi {
-  throw new Error('GAAP emulator not implemented yet');
+/** HTTP 200 always: the real API reports every processed failure in the body. */
+function envelope(body: Output, requestId: string): EmulatorResponse {
+  return { status: 200, body: { Response: { ...body, RequestId: requestId } } };
+}
+
+function errorEnvelope(code: string, message: string, requestId: string): EmulatorResponse {
+  return envelope({ Error: { Code: code, Message: message } }, requestId);
+}
+
+/** Actions whose catalog input has ClientToken (CreateProxy, Open/Close/DestroyProxies, ...). */
+const IDEMPOTENT = new Set(
+  Object.entries(catalog.actions)
+    .filter(([, a]) => a.input.some((p) => p.name === 'ClientToken'))
+    .map(([name]) => name),
+);
+
+function fingerprint(params: Params): string {
+  const { ClientToken: _t, ...rest } = params;
+  return JSON.stringify(rest, Object.keys(rest).sort());
+}
+
+/**
+ * The GAAP API 2018-05-29 emulator. Order of checks follows the real service: signature, action
+ * and version, rate limit, parameter validation, then the stateful handler.
+ */
+export function createGaapApi(opts: GaapApiOptions): EmulatedApi {
+  let state: GaapState = emptyState();
+  const limiters = new Map<number, FixedWindowLimiter>();
+  const limiterFor = (action: string) => {
+    // The catalog's common 20/s is what opts.rateLimit overrides; DescribeRealServers keeps its 1000.
+    const perSecond = actionOf(action)?.rateLimitPerSecond ?? 20;
+    const limit = perSecond === 20 ? opts.rateLimit : perSecond;
+    let l = limiters.get(limit);
+    if (!l) {
+      l = new FixedWindowLimiter(limit, opts.rateWindowMs, opts.now);
+      limiters.set(limit, l);
+    }
+    return l;
+  };
+
+  const newId = (prefix: string) => {
+    const tables: Record<string, unknown>[] = [
+      state.proxies,
+      state.groups,
+      state.realServers,
+      state.listeners,
+      state.rules,
+      state.certificates,
+      state.policies,
+      state.securityRules,
+      state.errorPages,
+      state.globalDomains,
+    ];
+    const taken = (id: string) => tables.some((t) => Object.hasOwn(t, id));
+    let id = randomId(prefix, opts.random);
+    while (taken(id)) id = randomId(prefix, opts.random);
+    return id;
+  };
+
+  function readParams(req: EmulatorRequest, action: string): Params {
+    const def = catalog.actions[action]!;
+    if (req.method === 'GET') return paramsFromQuery(def.input, req.query);
+    if (req.body.length === 0) return {};
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(req.body.toString('utf8'));
+    } catch {
+      fail('InvalidParameter', 'The request body is not valid JSON.');
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      fail('InvalidParameter', 'The request body must be a JSON object.');
+    }
+    return parsed as Params;
+  }
+
+  function process(req: EmulatorRequest, requestId: string, now: number): HandleResult {
+    if (req.method !== 'POST' && req.method !== 'GET')
+      fail('UnsupportedProtocol', `Method ${req.method} is not supported.`);
+    verifySignature(req, opts, now);
+    // NOTE: the emulator issues long-term keys only; the doc says not to send a token with them.
+    if (header(req.headers, 'x-tc-token'))
+      fail('AuthFailure.TokenFailure', 'The temporary token is invalid.');
+    const action = header(req.headers, 'x-tc-action');
+    if (!action) fail('MissingParameter', 'The request is missing a required parameter `Action`.');
+    const version = header(req.headers, 'x-tc-version');
+    if (!version) fail('MissingParameter', 'The request is missing a required parameter `Version`.');
+    const def = actionOf(action);
+    if (!def) fail('InvalidAction', `The action \`${action}\` is not found.`);
+    if (version !== catalog.version)
+      fail('NoSuchVersion', `The version \`${version}\` of ${action} is not supported.`);
+
+    if (!limiterFor(action).take(action).allowed) {
+      return {
+        response: errorEnvelope(
+          'RequestLimitExceeded',
+          'Your current request times exceeds the limit.',
+          requestId,
+        ),
+        mutated: false,
+        throttled: true,
+      };
+    }
+
+    const params = readParams(req, action);
+    validateParams(action, def, params);
+
+    const token =
+      IDEMPOTENT.has(action) && typeof params.ClientToken === 'string' ? params.ClientToken : undefined;
+    const tokenKey = `${action}|${token}`;
+    if (token) {
+      const seen = state.clientTokens[tokenKey];
+      if (seen) {
+        // NOTE: the doc promises idempotency through ClientToken and also lists DuplicatedRequest.
+        // Reading: the same token with the same request replays the original answer; the same token
+        // with different parameters is a DuplicatedRequest.
+        if (seen.fingerprint !== fingerprint(params)) {
+          fail(
+            'FailedOperation.DuplicatedRequest',
+            'The ClientToken was already used by a different request.',
+          );
+        }
+        return { response: envelope(seen.output, requestId), mutated: false };
+      }
+    }
+
+    const read = isRead(action);
+    const before = read ? undefined : structuredClone(state);
+    let seq = state.seq;
+    const ctx: Ctx = {
+      state,
+      now,
+      opts,
+      requestId,
+      newId,
+      nextSeq: () => {
+        seq += 1;
+        state.seq = seq;
+        return seq;
+      },
+    };
+    let output: Output;
+    try {
+      output = handlerFor(action)(ctx, params);
+    } catch (e) {
+      // Writes are all-or-nothing: a failure half-way leaves no trace.
+      if (before) state = before;
+      throw e;
+    }
+    // Only successful answers are remembered, so a failed call can be retried with its token.
+    if (token) state.clientTokens[tokenKey] = { fingerprint: fingerprint(params), output };
+    return { response: envelope(output, requestId), mutated: !read };
+  }
+
+  return {
+    name: 'gaap',
+    operationOf: (req) => header(req.headers, 'x-tc-action') ?? req.query.get('Action') ?? 'unknown',
+
+    handle(req) {
+      const requestId = randomUUID();
+      const now = opts.now();
+      settle(state, now);
+      try {
+        return process(req, requestId, now);
+      } catch (e) {
+        if (e instanceof GaapError)
+          return { response: errorEnvelope(e.code, e.message, requestId), mutated: false };
+        throw e;
+      }
+    },
+
+    faultResponse: () =>
+      errorEnvelope('InternalError', 'An internal error has occurred. Retry later.', randomUUID()),
+
+    snapshot: () => structuredClone(state),
+
+    restore(saved) {
+      if (typeof saved !== 'object' || saved === null)
+        throw new Error('GAAP emulator state must be an object');
+      state = { ...emptyState(), ...(structuredClone(saved) as Partial<GaapState>) };
+    },
+
+    admin(op, body) {
+      return adminOp(op, body, {
+        get: () => state,
+        set: (s) => {
+          state = s;
+        },
+        now: opts.now,
+      });
+    },
+  };
 }

@@ -91,7 +91,10 @@ export class BaishanClient {
     const answer = await this.#request('GET', query, undefined, true);
     const data = (answer.body as { data?: unknown }).data;
     if (!Array.isArray(data)) {
-      throw new BaishanApiError({ errorClass: 'server', message: 'GET domain/config answered without a data array' });
+      throw new BaishanApiError({
+        errorClass: 'server',
+        message: 'GET domain/config answered without a data array',
+      });
     }
     return data.map((d: Record<string, unknown>) => ({
       domain: String(d.domain ?? ''),
@@ -117,7 +120,12 @@ export class BaishanClient {
     return answer.body;
   }
 
-  async #request(method: 'GET' | 'POST', query: URLSearchParams, body: string | undefined, retry: boolean): Promise<Answer> {
+  async #request(
+    method: 'GET' | 'POST',
+    query: URLSearchParams,
+    body: string | undefined,
+    retry: boolean,
+  ): Promise<Answer> {
     const action = `${method} domain/config`;
     const maxAttempts = retry ? (this.#opts.maxAttempts ?? 8) : 1;
     const maxElapsed = this.#opts.maxElapsedMs ?? 10 * 60_000;
@@ -135,7 +143,11 @@ export class BaishanClient {
         if (!isSuccess(answer)) failure = classifyBaishanFailure(answer.status, answer.body, answer.text);
       } catch (cause) {
         this.calls++;
-        failure = new BaishanApiError({ errorClass: 'network', message: `${action}: ${describeNetworkError(cause)}`, cause });
+        failure = new BaishanApiError({
+          errorClass: 'network',
+          message: `${action}: ${describeNetworkError(cause)}`,
+          cause,
+        });
       }
       this.#events({
         kind: 'api-call',
@@ -154,7 +166,14 @@ export class BaishanClient {
         this.limiter.penalize(wait, 'throttled');
         this.#events({ kind: 'throttled', provider: 'baishan', action, waitMs: wait, reason: last.message });
       } else {
-        this.#events({ kind: 'retry', provider: 'baishan', action, attempt, waitMs: wait, reason: last.message });
+        this.#events({
+          kind: 'retry',
+          provider: 'baishan',
+          action,
+          attempt,
+          waitMs: wait,
+          reason: last.message,
+        });
         await sleep(wait);
       }
     }
@@ -180,7 +199,11 @@ export class BaishanClient {
       // Seconds to the window reset, plus a little jitter so parallel clients do not stampede.
       return retryAfter * 1000 + Math.round((this.#opts.random ?? Math.random)() * 250);
     }
-    return backoffDelay(attempt - 1, { baseMs: 500, maxMs: 15_000, ...(this.#opts.random ? { random: this.#opts.random } : {}) });
+    return backoffDelay(attempt - 1, {
+      baseMs: 500,
+      maxMs: 15_000,
+      ...(this.#opts.random ? { random: this.#opts.random } : {}),
+    });
   }
 
   #observeHeaders(headers: Answer['headers']): void {
@@ -203,7 +226,10 @@ export class BaishanClient {
     const res = await this.#pool.request({
       method,
       path: `${path.pathname}${qs ? `?${qs}` : ''}`,
-      headers: body === undefined ? { accept: 'application/json' } : { 'content-type': 'application/json', accept: 'application/json' },
+      headers:
+        body === undefined
+          ? { accept: 'application/json' }
+          : { 'content-type': 'application/json', accept: 'application/json' },
       ...(body === undefined ? {} : { body }),
     });
     const text = await res.body.text();

@@ -47,7 +47,8 @@ export class BaishanApiError extends EdgeformError {
 const RESOLUTIONS: Record<BaishanErrorClass, string> = {
   auth: 'check BAISHAN_TOKEN, and ask Baishan to enable API access for the account if the token is right',
   throttled: 'wait a minute and retry; lower providers.baishan.rateLimitPerMinute if this persists',
-  'invalid-input': 'fix the value named in the message in the YAML; run `edgeform validate` to check the file',
+  'invalid-input':
+    'fix the value named in the message in the YAML; run `edgeform validate` to check the file',
   'domain-not-found':
     'add the domain in the Baishan console first (domain/config only configures existing domains), or fix its spelling',
   'domain-offline': 'bring the domain online in the Baishan console, then retry',
@@ -66,7 +67,11 @@ export function classifyBaishanFailure(status: number, body: unknown, rawText: s
   const message = extractMessage(body) ?? (rawText.slice(0, 300) || `HTTP ${status}`);
   const apiCode = extractCode(body);
   const text = `${rawText} ${message}`;
-  const domains = /Invalid domains:\s*([^"}\]]+)/i.exec(text)?.[1]?.split(/[,\s]+/).filter(Boolean) ?? [];
+  const domains =
+    /Invalid domains:\s*([^"}\]]+)/i
+      .exec(text)?.[1]
+      ?.split(/[,\s]+/)
+      .filter(Boolean) ?? [];
   const base = { message: `${message} (HTTP ${status})`, httpStatus: status, domains } as const;
   const withCode = apiCode === undefined ? base : { ...base, apiCode };
   if (status === 401 || status === 403 || /InvalidClientTokenId/.test(text)) {
@@ -76,7 +81,8 @@ export function classifyBaishanFailure(status: number, body: unknown, rawText: s
   if (/InvalidDomain\.NotFound|DomainNotFound/.test(text)) {
     return new BaishanApiError({ ...withCode, errorClass: 'domain-not-found' });
   }
-  if (/InvalidDomain\.Offline/.test(text)) return new BaishanApiError({ ...withCode, errorClass: 'domain-offline' });
+  if (/InvalidDomain\.Offline/.test(text))
+    return new BaishanApiError({ ...withCode, errorClass: 'domain-offline' });
   if (status === 404) return new BaishanApiError({ ...withCode, errorClass: 'not-found-url' });
   if (status >= 500) return new BaishanApiError({ ...withCode, errorClass: 'server' });
   return new BaishanApiError({ ...withCode, errorClass: 'invalid-input' });

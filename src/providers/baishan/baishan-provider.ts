@@ -13,7 +13,11 @@ import type {
   StepContext,
   StepOutcome,
 } from '../provider-types.js';
-import { type BaishanClient, BAISHAN_MAX_DOMAINS_PER_CALL, type BaishanDomainConfig } from './baishan-client.js';
+import {
+  BAISHAN_MAX_DOMAINS_PER_CALL,
+  type BaishanClient,
+  type BaishanDomainConfig,
+} from './baishan-client.js';
 import { BaishanApiError } from './baishan-errors.js';
 import { BAISHAN_CONFIG_KEYS, REMOVABLE_KEYS } from './key-semantics.js';
 import { normalizeKey, toDisplay, valuesEqual } from './normalize.js';
@@ -49,7 +53,11 @@ export class BaishanProvider implements Provider {
   readonly #client: () => BaishanClient;
   readonly #secretBaseDir: string;
 
-  constructor(stack: Pick<LoadedStack, 'baishan' | 'settings'>, client: () => BaishanClient, secretBaseDir: string) {
+  constructor(
+    stack: Pick<LoadedStack, 'baishan' | 'settings'>,
+    client: () => BaishanClient,
+    secretBaseDir: string,
+  ) {
     this.#desired = stack.baishan.domains;
     this.#settings = stack.settings.baishan;
     this.#client = client;
@@ -87,7 +95,8 @@ export class BaishanProvider implements Provider {
       throw new EdgeformError({
         code: 'BAISHAN_DOMAIN_NOT_FOUND',
         message: `Baishan did not return ${missing.map((d) => d.domain).join(', ')}`,
-        resolution: 'add the domains in the Baishan console first; domain/config only configures existing domains',
+        resolution:
+          'add the domains in the Baishan console first; domain/config only configures existing domains',
       });
     }
     const calls = client.calls - before;
@@ -99,7 +108,8 @@ export class BaishanProvider implements Provider {
     const data = live.data as BaishanLiveData;
     const changes: ResourceChange[] = [];
     const warnings: PlanWarning[] = [];
-    const writes: { domain: string; config: Record<string, unknown>; keys: string[]; downgrade: boolean }[] = [];
+    const writes: { domain: string; config: Record<string, unknown>; keys: string[]; downgrade: boolean }[] =
+      [];
 
     for (const desired of this.#desired) {
       const liveDomain = data.domains.get(desired.domain.toLowerCase());
@@ -141,7 +151,10 @@ export class BaishanProvider implements Provider {
       changes,
       steps: mergeWrites(writes),
       warnings,
-      liveFingerprints: this.fingerprints(live, changes.map((c) => c.address)),
+      liveFingerprints: this.fingerprints(
+        live,
+        changes.map((c) => c.address),
+      ),
     };
   }
 
@@ -328,7 +341,8 @@ function explainReadFailure(e: unknown, batch: readonly BaishanDomainDesired[]):
     return new EdgeformError({
       code: 'BAISHAN_DOMAIN_NOT_FOUND',
       message: `domain not found in the Baishan account: ${where.join(', ') || named.join(', ')}`,
-      resolution: 'add the domain in the Baishan console first (domain/config only configures existing domains), or fix its spelling',
+      resolution:
+        'add the domain in the Baishan console first (domain/config only configures existing domains), or fix its spelling',
       cause: e,
     });
   }
@@ -344,4 +358,3 @@ function chunk<T>(items: readonly T[], size: number): T[][] {
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
 }
-

@@ -63,3 +63,27 @@ export const SECRET_FIELDS: readonly { key: BaishanConfigKey; path: string }[] =
   { key: 'tos_origin', path: '[].auth_secret_key' },
   { key: 'tos_origin', path: '[].auth_access_key' },
 ];
+
+const CONFIG_KEY_SET: ReadonlySet<string> = new Set(BAISHAN_CONFIG_KEYS);
+
+export function isBaishanConfigKey(key: string): key is BaishanConfigKey {
+  return CONFIG_KEY_SET.has(key);
+}
+
+/**
+ * Keys where writing one changes the other (§3.6–3.7, stated): setting the IP blacklist clears the
+ * whitelist and vice versa, so at most one of each pair may be managed on a domain.
+ */
+export const MUTUALLY_EXCLUSIVE_KEYS: readonly (readonly [BaishanConfigKey, BaishanConfigKey])[] = [
+  ['ip_black_list', 'ip_white_list'],
+];
+
+/**
+ * Fields the table types as strings although they hold numbers (§5.2, C14): compared as canonical
+ * decimal strings, always written as strings.
+ */
+export const STRING_NUMBER_FIELDS: readonly { key: BaishanConfigKey; path: string }[] = [
+  { key: 'speed_limit', path: '[].speed' },
+  { key: 'timeout', path: 'time' },
+  { key: 'connect_timeout', path: 'origin_connect_timeout' },
+];

@@ -83,9 +83,12 @@ export function sign(credentials: Tc3Credentials, req: Tc3Request): Tc3Signature
   const date = utcDate(req.timestamp);
   const { canonicalRequest, signedHeaders } = canonicalize(req);
   const credentialScope = `${date}/${req.service}/tc3_request`;
-  const stringToSign = ['TC3-HMAC-SHA256', String(req.timestamp), credentialScope, sha256Hex(canonicalRequest)].join(
-    '\n',
-  );
+  const stringToSign = [
+    'TC3-HMAC-SHA256',
+    String(req.timestamp),
+    credentialScope,
+    sha256Hex(canonicalRequest),
+  ].join('\n');
   const secretDate = hmacSha256(`TC3${credentials.secretKey}`, date);
   const signingKey = deriveSigningKeyFromSecretDate(secretDate, req.service);
   const signature = createHmac('sha256', signingKey).update(stringToSign, 'utf8').digest('hex');

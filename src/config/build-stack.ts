@@ -1,0 +1,113 @@
+import { isEdgeformError } from '../core/errors.js';
+import { resolveSecret, type SecretRef, type SecretValue } from '../core/secrets.js';
+import type { Diagnostic } from './diagnostic-types.js';
+import type { PathSegment } from './path.js';
+import { diagnosticAt, type RuleContext } from './rules/rule-types.js';
+import { asSecretRef, secretSlots } from './secret-fields.js';
+import type {
+  BaishanDomainDesired,
+  BaishanSettings,
+  DesiredValue,
+  GaapSettings,
+  LoadedStack,
+  SourceLocation,
+} from './stack-types.js';
+
+export const DEFAULT_BAISHAN_SETTINGS: BaishanSettings = {
+  rateLimitPerMinute: 30,
+  refererTypeMapping: 'post-doc',
+  cacheErrorCode5xx: '5XX',
+};
+
+export const DEFAULT_GAAP_SETTINGS: GaapSettings = { rateLimitPerSecond: 20 };
+
+/**
+ * Assembles the LoadedStack from files that passed every rule: provider settings merged over the
+ * defaults, one BaishanDomainDesired per domain name, secrets resolved into SecretValue objects.
+ */
+export function buildStack(ctx: RuleContext): { stack?: LoadedStack; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const baishan: BaishanSettings = { ...DEFAULT_BAISHAN_SETTINGS };
+  const gaap: GaapSettings = { ...DEFAULT_GAAP_SETTINGS };
+  // First file wins; the provider-settings rule has already refused disagreements.
+  for (const f of [...ctx.files].reverse()) {
+    Object.assign(baishan, f.doc.providers?.baishan ?? {});
+    Object.assign(gaap, f.doc.providers?.gaap ?? {});
+  }
+
+  const secrets = new Map<string, SecretValue>();
+  const domains: BaishanDomainDesired[] = [];
+  for (const e of ctx.entries) {
+    const keySources: Record<string, SourceLocation> = {};
+    for (const [key, path] of Object.entries(e.keyPaths)) keySources[key] = e.file.source.locate(path, 'key');
+    for (const n of e.names) {
+      // A fresh copy per domain: anchors and defaults share objects, and providers may normalise in place.
+      const config = structuredClone(e.merged) as Record<string, unknown>;
+      for (const slot of secretSlots(config)) {
+        const ref = asSecretRef(slot.value);
+        if (!ref) continue;
+        const id = `${e.file.dir}\0${JSON.stringify(ref)}`;
+        let secret = secrets.get(id);
+        if (!secret) {
+          try {
+            secret = resolveSecret(ref, e.file.dir, ctx.env);
+          } catch (err) {
+            diagnostics.push(
+              unresolved(
+                e.file,
+                [...(e.keyPaths[String(slot.path[0])] ?? []), ...slot.path.slice(1)],
+                ref,
+                err,
+              ),
+            );
+            continue;
+          }
+          secrets.set(id, secret);
+        }
+        setAt(config, slot.path, secret);
+      }
+      domains.push({
+        domain: n.name,
+        exclusive: e.entry.exclusive === true,
+        config: config as Record<string, DesiredValue>,
+        source: e.file.source.locate(n.path),
+        keySources: { ...keySources },
+      });
+    }
+  }
+  if (diagnostics.length > 0) return { diagnostics };
+
+  const named = ctx.files.find((f) => typeof f.doc.stack === 'string');
+  return {
+    diagnostics,
+    stack: {
+      stack: named?.doc.stack ?? '',
+      files: ctx.files.map((f) => f.file),
+      settings: { baishan, gaap },
+      baishan: { domains },
+      gaap: null,
+    },
+  };
+}
+
+function setAt(root: Record<string, unknown>, path: PathSegment[], value: unknown): void {
+  let cur: unknown = root;
+  for (const seg of path.slice(0, -1)) cur = (cur as Record<string | number, unknown>)[seg];
+  (cur as Record<string | number, unknown>)[path[path.length - 1]!] = value;
+}
+
+function unresolved(
+  file: RuleContext['files'][number],
+  path: PathSegment[],
+  ref: SecretRef,
+  err: unknown,
+): Diagnostic {
+  return diagnosticAt(file, path, {
+    code: 'SECRET_UNRESOLVED',
+    message: isEdgeformError(err) ? err.message : `cannot resolve ${'env' in ref ? ref.env : ref.file}`,
+    fix:
+      isEdgeformError(err) && err.resolution !== undefined
+        ? err.resolution
+        : 'check the secret reference ({env: NAME} or {file: path})',
+  });
+}

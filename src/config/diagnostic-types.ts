@@ -1,0 +1,79 @@
+import type { SourceLocation } from './stack-types.js';
+
+/** Stable codes of desired-state diagnostics; docs/desired-state.md lists what each means. */
+export type DiagnosticCode =
+  | 'NO_FILES'
+  | 'FILE_NOT_FOUND'
+  | 'DUPLICATE_FILE'
+  | 'FILE_UNREADABLE'
+  | 'EMPTY_FILE'
+  | 'YAML_SYNTAX'
+  | 'YAML_WARNING'
+  | 'SCHEMA'
+  | 'UNKNOWN_KEY'
+  | 'MISSING_KEY'
+  | 'WRONG_TYPE'
+  | 'INVALID_VALUE'
+  | 'OUT_OF_RANGE'
+  | 'TOO_MANY_ITEMS'
+  | 'DUPLICATE_ITEM'
+  | 'TIME_FORMAT'
+  | 'TIME_ORDER'
+  | 'INVALID_CIDR'
+  | 'CIDR_OVERLAP'
+  | 'INVALID_DOMAIN'
+  | 'STACK_MISSING'
+  | 'STACK_MISMATCH'
+  | 'PROVIDER_CONFLICT'
+  | 'DOMAIN_NAME_REQUIRED'
+  | 'DUPLICATE_DOMAIN'
+  | 'IP_LISTS_EXCLUSIVE'
+  | 'DUPLICATE_PRIORITY'
+  | 'ORIGIN_BACKUP_OVERLAP'
+  | 'KEY_NOT_REMOVABLE'
+  | 'HTTPS_DOWNGRADE'
+  | 'UNUSED_DOWNGRADE_FLAG'
+  | 'OVERLAPPING_KEYS'
+  | 'SECRET_UNRESOLVED'
+  | 'INLINE_SECRET'
+  | 'EMPTY_DOMAIN_CONFIG';
+
+export type DiagnosticSeverity = 'error' | 'warning';
+
+/**
+ * One problem found in the desired-state files. `path` reads like a property access
+ * (`baishan.domains[0].config.referer.list`); `message` says what is wrong, `fix` what to do.
+ */
+export interface Diagnostic {
+  severity: DiagnosticSeverity;
+  code: DiagnosticCode;
+  file: string;
+  /** 1-based. */
+  line: number;
+  /** 1-based. */
+  column: number;
+  path: string;
+  message: string;
+  fix: string;
+  /** Other places involved (the first declaration of a duplicate, ...). */
+  related?: SourceLocation[];
+}
+
+export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
+  return diagnostics.some((d) => d.severity === 'error');
+}
+
+/** Orders diagnostics by file (in the order given), line, column; stable otherwise. */
+export function sortDiagnostics(diagnostics: Diagnostic[], fileOrder: readonly string[]): Diagnostic[] {
+  const rank = new Map(fileOrder.map((f, i) => [f, i]));
+  return diagnostics
+    .map((d, i) => ({ d, i }))
+    .sort(
+      (a, b) =>
+        (rank.get(a.d.file) ?? 1e9) - (rank.get(b.d.file) ?? 1e9) ||
+        a.d.line - b.d.line ||
+        a.d.column - b.d.column ||
+        a.i - b.i,
+    )
+    .map((x) => x.d);
+}

@@ -1,0 +1,159 @@
+import { readFileSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { buildStack } from './build-stack.js';
+import type { DesiredFileV1 } from './desired-file-types.js';
+import { desiredSchema } from './desired-schema.js';
+import { type Diagnostic, hasErrors, sortDiagnostics } from './diagnostic-types.js';
+import { SEMANTIC_RULES } from './rules/index.js';
+import type { StackFile } from './rules/rule-types.js';
+import { type KnownPattern, knownPatterns, schemaDiagnostics } from './schema-errors.js';
+import { buildRuleContext } from './stack-model.js';
+import type { LoadedStack } from './stack-types.js';
+import { parseYamlSource } from './yaml-source.js';
+
+export type { Diagnostic, DiagnosticCode, DiagnosticSeverity } from './diagnostic-types.js';
+export { hasErrors } from './diagnostic-types.js';
+
+export interface LoadStackOptions {
+  /** Relative file names are resolved against it. */
+  cwd: string;
+  /** For `{env: NAME}` secrets. */
+  env: NodeJS.ProcessEnv;
+}
+
+export interface LoadStackResult {
+  /** Present only when there is no error diagnostic. */
+  stack?: LoadedStack;
+  /** Errors and warnings, ordered by file (as given), line, column. */
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * Loads and validates desired-state files into one stack. Never throws for bad input and makes no
+ * network call: every problem becomes a Diagnostic with file:line:column, path, message and fix.
+ *
+ * Phase 1, per file: YAML syntax, then the JSON Schema. Phase 2, only when every file passed
+ * phase 1 (a rule over half-valid input would report noise, and cross-file rules such as the stack
+ * name would report false positives): the named semantic rules of `rules/`. Then the stack is built
+ * (defaults merged, one entry per domain, secrets resolved).
+ */
+export function loadStack(files: readonly string[], opts: LoadStackOptions): LoadStackResult {
+  const diagnostics: Diagnostic[] = [];
+  if (files.length === 0) {
+    diagnostics.push({
+      severity: 'error',
+      code: 'NO_FILES',
+      file: '(none)',
+      line: 1,
+      column: 1,
+      path: '',
+      message: 'no desired-state file was given',
+      fix: 'name at least one file with -f (the CLI defaults to edgeform.yaml)',
+    });
+    return { diagnostics };
+  }
+
+  const schema = desiredSchema();
+  const patterns = patternTable(schema.baishanConfig);
+  const valid: StackFile[] = [];
+  const seen = new Map<string, string>();
+  let phase1Failed = false;
+
+  for (const file of files) {
+    const abs = resolve(opts.cwd, file);
+    const at = { file, line: 1, column: 1, path: '' };
+    const earlier = seen.get(abs);
+    if (earlier !== undefined) {
+      diagnostics.push({
+        severity: 'warning',
+        code: 'DUPLICATE_FILE',
+        ...at,
+        message: `the file was already given as ${earlier}; it is read once`,
+        fix: 'name each file once',
+      });
+      continue;
+    }
+    seen.set(abs, file);
+
+    const read = readText(abs);
+    if (read.kind === 'error') {
+      diagnostics.push({ severity: 'error', ...at, ...read.diagnostic });
+      phase1Failed = true;
+      continue;
+    }
+    const source = parseYamlSource(file, read.text);
+    diagnostics.push(...source.diagnostics);
+    if (source.value === undefined) {
+      phase1Failed = true;
+      continue;
+    }
+    if (!schema.validate(source.value)) {
+      diagnostics.push(...schemaDiagnostics(schema.validate.errors ?? [], source.value, source, patterns));
+      phase1Failed = true;
+      continue;
+    }
+    valid.push({ file, dir: dirname(abs), source, doc: source.value as DesiredFileV1 });
+  }
+
+  if (phase1Failed) return { diagnostics: sortDiagnostics(diagnostics, files) };
+
+  const ctx = buildRuleContext(valid, opts.env);
+  for (const rule of SEMANTIC_RULES) diagnostics.push(...rule.check(ctx));
+  if (hasErrors(diagnostics)) return { diagnostics: sortDiagnostics(diagnostics, files) };
+
+  const built = buildStack(ctx);
+  diagnostics.push(...built.diagnostics);
+  const result: LoadStackResult = { diagnostics: sortDiagnostics(diagnostics, files) };
+  if (built.stack && !hasErrors(diagnostics)) result.stack = built.stack;
+  return result;
+}
+
+type ReadResult =
+  | { kind: 'ok'; text: string }
+  | { kind: 'error'; diagnostic: Pick<Diagnostic, 'code' | 'message' | 'fix'> };
+
+function readText(abs: string): ReadResult {
+  try {
+    if (statSync(abs).isDirectory()) {
+      return {
+        kind: 'error',
+        diagnostic: {
+          code: 'FILE_UNREADABLE',
+          message: `${abs} is a directory`,
+          fix: 'name the YAML file itself, e.g. -f stacks/prod.yaml',
+        },
+      };
+    }
+    return { kind: 'ok', text: readFileSync(abs, 'utf8') };
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') {
+      return {
+        kind: 'error',
+        diagnostic: {
+          code: 'FILE_NOT_FOUND',
+          message: `file not found (looked for ${abs})`,
+          fix: 'check the -f path; relative paths are resolved from the current directory',
+        },
+      };
+    }
+    return {
+      kind: 'error',
+      diagnostic: {
+        code: 'FILE_UNREADABLE',
+        message: `cannot read the file: ${e instanceof Error ? e.message : String(e)}`,
+        fix: 'check the file permissions',
+      },
+    };
+  }
+}
+
+let patternCache: Map<string, KnownPattern> | undefined;
+
+function patternTable(baishanConfig: Record<string, unknown>): Map<string, KnownPattern> {
+  if (patternCache) return patternCache;
+  const defs = baishanConfig.$defs as Record<string, { items?: { pattern?: string } }>;
+  const root = desiredSchema().validate.schema as { $defs?: { domainName?: { pattern?: string } } };
+  patternCache = knownPatterns(defs.ipList?.items?.pattern ?? '', root.$defs?.domainName?.pattern ?? '');
+  return patternCache;
+}

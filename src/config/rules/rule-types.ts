@@ -1,0 +1,97 @@
+import type { DesiredFileV1, DomainEntryV1 } from '../desired-file-types.js';
+import type { Diagnostic, DiagnosticCode, DiagnosticSeverity } from '../diagnostic-types.js';
+import { formatPath, type PathSegment } from '../path.js';
+import type { SourceLocation } from '../stack-types.js';
+import type { YamlSource } from '../yaml-source.js';
+
+/** A file that passed YAML parsing and the schema. */
+export interface StackFile {
+  /** As the user named it; used in messages. */
+  file: string;
+  /** Absolute directory: `{file: ...}` secrets are relative to it. */
+  dir: string;
+  source: YamlSource;
+  doc: DesiredFileV1;
+}
+
+/** A Baishan config object as written: a file's `defaults`, or one entry's own `config`. */
+export interface ConfigBlock {
+  file: StackFile;
+  role: 'defaults' | 'entry';
+  /** Path to the config object itself. */
+  path: PathSegment[];
+  config: Record<string, unknown>;
+}
+
+export interface DomainName {
+  name: string;
+  path: PathSegment[];
+}
+
+/** One domain entry with its file's defaults merged in (identical for every domain it names). */
+export interface EntryView {
+  file: StackFile;
+  index: number;
+  path: PathSegment[];
+  entry: DomainEntryV1;
+  names: DomainName[];
+  merged: Record<string, unknown>;
+  /** Path to the KEY that declared each merged config key (in `defaults` or in the entry). */
+  keyPaths: Record<string, PathSegment[]>;
+}
+
+export interface RuleContext {
+  files: StackFile[];
+  blocks: ConfigBlock[];
+  entries: EntryView[];
+  env: NodeJS.ProcessEnv;
+}
+
+/** A semantic rule: JSON Schema cannot say it, or cannot say it well. */
+export interface Rule {
+  name: string;
+  check(ctx: RuleContext): Diagnostic[];
+}
+
+export interface Finding {
+  code: DiagnosticCode;
+  message: string;
+  fix: string;
+  severity?: DiagnosticSeverity;
+  related?: SourceLocation[];
+}
+
+export function diagnosticAt(
+  file: StackFile,
+  path: PathSegment[],
+  finding: Finding,
+  target: 'value' | 'key' = 'value',
+): Diagnostic {
+  const d: Diagnostic = {
+    severity: finding.severity ?? 'error',
+    code: finding.code,
+    ...file.source.locate(path, target),
+    path: formatPath(path),
+    message: finding.message,
+    fix: finding.fix,
+  };
+  if (finding.related) d.related = finding.related;
+  return d;
+}
+
+/** A config value that is set (present and not a removal). */
+export function isSet(config: Record<string, unknown>, key: string): boolean {
+  return key in config && config[key] !== null && config[key] !== undefined;
+}
+
+export function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export function describeNames(entry: EntryView): string {
+  const names = entry.names.map((n) => n.name);
+  if (names.length === 0) return `entry ${entry.index}`;
+  return names.length <= 3
+    ? names.join(', ')
+    : `${names.slice(0, 3).join(', ')} and ${names.length - 3} more`;
+}

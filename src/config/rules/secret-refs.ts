@@ -1,0 +1,61 @@
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { isSecretRef } from '../../core/secrets.js';
+import type { Diagnostic } from '../diagnostic-types.js';
+import { secretSlots } from '../secret-fields.js';
+import { diagnosticAt, type Rule } from './rule-types.js';
+
+/**
+ * Secret references must resolve now: a plan made without the key would show a false change, and
+ * an apply would fail half-way. Inline secrets are allowed (the value is still masked everywhere)
+ * but they live in Git, hence the warning.
+ */
+export const secretRefsRule: Rule = {
+  name: 'secret-refs',
+  check(ctx) {
+    const out: Diagnostic[] = [];
+    for (const b of ctx.blocks) {
+      for (const slot of secretSlots(b.config)) {
+        const path = [...b.path, ...slot.path];
+        const field = slot.path.filter((s) => typeof s === 'string').join('.');
+        if (typeof slot.value === 'string') {
+          out.push(
+            diagnosticAt(b.file, path, {
+              severity: 'warning',
+              code: 'INLINE_SECRET',
+              message: `inline secret in ${field}: the value is committed to Git with this file`,
+              fix: 'use {env: NAME} (or {file: path}) and keep the value out of the repository',
+            }),
+          );
+          continue;
+        }
+        if (!isSecretRef(slot.value)) continue;
+        const ref = slot.value;
+        if ('env' in ref) {
+          const v = ctx.env[ref.env];
+          if (v === undefined || v === '') {
+            out.push(
+              diagnosticAt(b.file, path, {
+                code: 'SECRET_UNRESOLVED',
+                message: `environment variable ${ref.env} ${v === undefined ? 'is not set' : 'is empty'} (needed for ${field})`,
+                fix: `export ${ref.env}=... before running edgeform, or reference a file with {file: path}`,
+              }),
+            );
+          }
+          continue;
+        }
+        const full = resolve(b.file.dir, ref.file);
+        if (!existsSync(full) || !statSync(full).isFile()) {
+          out.push(
+            diagnosticAt(b.file, path, {
+              code: 'SECRET_UNRESOLVED',
+              message: `secret file ${ref.file} does not exist (resolved to ${full})`,
+              fix: 'create the file, or fix the path: it is relative to the YAML file that names it',
+            }),
+          );
+        }
+      }
+    }
+    return out;
+  },
+};

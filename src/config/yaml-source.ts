@@ -1,0 +1,228 @@
+import {
+  type Document,
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  type Pair,
+  parseDocument,
+  visit,
+  type YAMLMap,
+} from 'yaml';
+import type { Diagnostic } from './diagnostic-types.js';
+import type { PathSegment } from './path.js';
+import type { SourceLocation } from './stack-types.js';
+
+/** A parsed YAML file that can say where any JSON path of its value was written. */
+export interface YamlSource {
+  file: string;
+  /** The plain value (merge keys applied, aliases expanded); undefined when parsing failed. */
+  value: unknown;
+  /** Syntax errors, YAML warnings, an empty document. */
+  diagnostics: Diagnostic[];
+  /** Location of the value at `path` (or of its key, for `target: 'key'`); the nearest ancestor found. */
+  locate(path: readonly PathSegment[], target?: 'value' | 'key'): SourceLocation;
+}
+
+// NOTE: yaml's default alias budget; a document that expands beyond it is an attack, not a config.
+const MAX_ALIAS_COUNT = 1000;
+
+export function parseYamlSource(file: string, text: string): YamlSource {
+  const lineCounter = new LineCounter();
+  const diagnostics: Diagnostic[] = [];
+  const at = (offset: number): SourceLocation => {
+    const { line, col } = lineCounter.linePos(Math.max(0, Math.min(offset, text.length)));
+    return { file, line, column: col };
+  };
+
+  let doc: Document.Parsed | undefined;
+  try {
+    doc = parseDocument(text, { lineCounter, merge: true, prettyErrors: false, keepSourceTokens: false });
+  } catch (e) {
+    // The parser reports problems as doc.errors; a throw here would be a yaml bug, still not ours to crash on.
+    diagnostics.push({
+      severity: 'error',
+      code: 'YAML_SYNTAX',
+      ...at(0),
+      path: '',
+      message: `the YAML parser failed: ${e instanceof Error ? e.message : String(e)}`,
+      fix: 'check the file is valid YAML (a linter such as yamllint shows the exact spot)',
+    });
+  }
+
+  const locate = (path: readonly PathSegment[], target: 'value' | 'key' = 'value'): SourceLocation => {
+    if (!doc) return at(0);
+    return at(nodeOffset(doc, path, target));
+  };
+
+  if (!doc) return { file, value: undefined, diagnostics, locate };
+
+  const reported = new Set<string>();
+  for (const err of doc.errors) {
+    // yaml may report one problem twice (once per enclosing collection).
+    const id = `${err.pos[0]}:${err.message}`;
+    if (reported.has(id)) continue;
+    reported.add(id);
+    diagnostics.push({
+      severity: 'error',
+      code: 'YAML_SYNTAX',
+      ...at(err.pos[0]),
+      path: '',
+      message:
+        err.code === 'MULTIPLE_DOCS'
+          ? 'the file holds more than one YAML document'
+          : cleanYamlMessage(err.message),
+      fix: yamlFix(err.code),
+    });
+  }
+  for (const warn of doc.warnings) {
+    diagnostics.push({
+      severity: 'warning',
+      code: 'YAML_WARNING',
+      ...at(warn.pos[0]),
+      path: '',
+      message: cleanYamlMessage(warn.message),
+      fix: 'rewrite the value as plain YAML 1.2 (edgeform uses no custom tags)',
+    });
+  }
+  if (doc.errors.length > 0) return { file, value: undefined, diagnostics, locate };
+
+  if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
+    diagnostics.push({
+      severity: 'error',
+      code: 'EMPTY_FILE',
+      file,
+      line: 1,
+      column: 1,
+      path: '',
+      message: 'the file is empty',
+      fix: 'start from an example: `version: 1`, `stack: NAME`, then a `baishan:` section (see examples/)',
+    });
+    return { file, value: undefined, diagnostics, locate };
+  }
+
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (e) {
+    diagnostics.push({
+      severity: 'error',
+      code: 'YAML_SYNTAX',
+      ...at(brokenAliasOffset(doc) ?? doc.contents.range?.[0] ?? 0),
+      path: '',
+      message: `cannot build the document: ${e instanceof Error ? e.message : String(e)}`,
+      fix: 'check anchors, aliases and merge keys (`<<:` must name a mapping defined earlier in the file)',
+    });
+    return { file, value: undefined, diagnostics, locate };
+  }
+  return { file, value, diagnostics, locate };
+}
+
+/** Where the first alias without an earlier anchor is, for the "Unresolved alias" failure. */
+function brokenAliasOffset(doc: Document.Parsed): number | undefined {
+  let offset: number | undefined;
+  visit(doc, {
+    Alias(_key, node) {
+      if (node.resolve(doc) !== undefined) return undefined;
+      offset = node.range?.[0];
+      return visit.BREAK;
+    },
+  });
+  return offset;
+}
+
+function cleanYamlMessage(message: string): string {
+  // yaml appends "at line X, column Y" plus a source excerpt; we print our own position.
+  return message
+    .split('\n')[0]!
+    .replace(/ at line \d+, column \d+:?$/, '')
+    .trim();
+}
+
+function yamlFix(code: string): string {
+  switch (code) {
+    case 'DUPLICATE_KEY':
+      return 'remove or rename one of the two keys; a mapping may name each key once';
+    case 'MULTIPLE_DOCS':
+      return 'keep one YAML document per file (remove `---` separators), or split it into several -f files';
+    case 'BAD_INDENT':
+    case 'MISSING_CHAR':
+    case 'UNEXPECTED_TOKEN':
+      return 'check the indentation and punctuation on this line (use spaces, not tabs; align keys of one mapping)';
+    case 'BAD_ALIAS':
+    case 'BAD_COLLECTION_TYPE':
+      return 'define the anchor (&name) before using it (*name), and merge (<<) only mappings';
+    case 'TAB_AS_INDENT':
+      return 'indent with spaces; YAML forbids tabs for indentation';
+    default:
+      return 'fix the YAML syntax at this position (quote strings that contain `: ` or start with special characters)';
+  }
+}
+
+/** Offset of the node at `path`; follows aliases and merge keys so that it points where the value was written. */
+function nodeOffset(doc: Document.Parsed, path: readonly PathSegment[], target: 'value' | 'key'): number {
+  let node: unknown = doc.contents;
+  let keyNode: unknown;
+  let best = rangeStart(doc.contents) ?? 0;
+  for (const seg of path) {
+    node = deref(doc, node);
+    let next: unknown;
+    keyNode = undefined;
+    if (isMap(node)) {
+      const pair = findPair(doc, node, String(seg), 0);
+      if (pair) {
+        keyNode = pair.key;
+        next = pair.value;
+      }
+    } else if (isSeq(node) && typeof seg === 'number') {
+      next = node.items[seg];
+    }
+    if (next === undefined && keyNode === undefined) return best;
+    // A key with no value (`referer:`) has a null value node, sometimes without a range: use the key.
+    best = rangeStart(next) ?? rangeStart(keyNode) ?? best;
+    node = next;
+  }
+  if (target === 'key' && keyNode !== undefined) return rangeStart(keyNode) ?? best;
+  return best;
+}
+
+function deref(doc: Document.Parsed, node: unknown): unknown {
+  let n = node;
+  for (let i = 0; i < 100 && isAlias(n); i++) n = n.resolve(doc);
+  return n;
+}
+
+function isMergeKey(key: unknown): boolean {
+  if (!isScalar(key)) return false;
+  const v = key.value;
+  return v === '<<' || (typeof v === 'symbol' && v.description === '<<');
+}
+
+function findPair(doc: Document.Parsed, map: YAMLMap, key: string, depth: number): Pair | undefined {
+  if (depth > 20) return undefined;
+  for (const item of map.items) {
+    if (!isPair(item) || isMergeKey(item.key)) continue;
+    const k = isScalar(item.key) ? item.key.value : item.key;
+    if (String(k) === key) return item;
+  }
+  for (const item of map.items) {
+    if (!isPair(item) || !isMergeKey(item.key)) continue;
+    const src = deref(doc, item.value);
+    const sources = isSeq(src) ? src.items.map((s) => deref(doc, s)) : [src];
+    for (const s of sources) {
+      if (!isMap(s)) continue;
+      const found = findPair(doc, s, key, depth + 1);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+function rangeStart(node: unknown): number | undefined {
+  if (node === null || typeof node !== 'object') return undefined;
+  const range = (node as Node).range;
+  return Array.isArray(range) ? range[0] : undefined;
+}

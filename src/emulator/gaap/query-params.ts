@@ -1,0 +1,59 @@
+import { baseType, type CatalogParam, catalog, isStructure, wireName } from './catalog.js';
+import type { Params } from './state.js';
+
+/**
+ * GET requests carry parameters in the query string, flattened the doc's way
+ * (`ProxyIds.0=link-1`, `Filters.0.Values.1=x`). They are rebuilt into the JSON shape and the
+ * scalar strings converted to the catalog's types, so one validator serves both transports.
+ */
+export function paramsFromQuery(input: CatalogParam[], query: URLSearchParams): Params {
+  const root: Record<string, unknown> = {};
+  for (const [key, value] of query) {
+    const parts = key.split('.');
+    let cur: Record<string, unknown> = root;
+    parts.forEach((part, i) => {
+      if (i === parts.length - 1) {
+        cur[part] = value;
+        return;
+      }
+      cur[part] ??= {};
+      cur = cur[part] as Record<string, unknown>;
+    });
+  }
+  return coerceObject(input, root);
+}
+
+function coerceObject(fields: CatalogParam[], obj: Record<string, unknown>): Params {
+  const out: Params = {};
+  const byName = new Map(fields.map((f) => [wireName(f), f]));
+  for (const [k, v] of Object.entries(obj)) {
+    const f = byName.get(k);
+    out[k] = f ? coerce(f, v) : v;
+  }
+  return out;
+}
+
+function coerce(f: CatalogParam, v: unknown): unknown {
+  if (f.array) {
+    // `{ "0": a, "1": b }` → [a, b]
+    if (typeof v !== 'object' || v === null) return v;
+    const items = Object.entries(v as Record<string, unknown>)
+      .sort(([a], [b]) => Number(a) - Number(b))
+      .map(([, x]) => x);
+    return items.map((x) => coerceScalar(baseType(f), x));
+  }
+  return coerceScalar(baseType(f), v);
+}
+
+function coerceScalar(type: string, v: unknown): unknown {
+  if (isStructure(type)) {
+    return typeof v === 'object' && v !== null
+      ? coerceObject(catalog.structures[type]!.fields, v as Record<string, unknown>)
+      : v;
+  }
+  if (typeof v !== 'string') return v;
+  if ((type === 'Integer' || type === 'Float') && v.trim() !== '' && Number.isFinite(Number(v)))
+    return Number(v);
+  if (type === 'Boolean' && (v === 'true' || v === 'false')) return v === 'true';
+  return v;
+}

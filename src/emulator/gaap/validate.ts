@@ -1,0 +1,189 @@
+import {
+  baseType,
+  type CatalogAction,
+  type CatalogParam,
+  catalog,
+  isStructure,
+  wireName,
+} from './catalog.js';
+import { fail } from './errors.js';
+import type { Params } from './state.js';
+import { CROSS_RULES, type CrossRule, VALUE_RULES, type ValueRule } from './validation-rules.js';
+
+/**
+ * Catalog-driven validation, run for every action before its handler: required parameters,
+ * unknown parameters, types (recursively through structures), then the prose rules of
+ * validation-rules.ts. Handlers may therefore trust the shapes they read.
+ */
+export function validateParams(action: string, def: CatalogAction, params: Params): void {
+  checkObject(action, def.input, params, '', []);
+  for (const rule of CROSS_RULES) if (rule.actions.includes(action)) checkCross(rule, params);
+}
+
+const present = (v: unknown) => v !== undefined && v !== null;
+
+function checkObject(
+  action: string,
+  fields: CatalogParam[],
+  obj: Params,
+  prefix: string,
+  typePath: string[],
+): void {
+  const byName = new Map(fields.map((f) => [wireName(f), f]));
+  for (const key of Object.keys(obj)) {
+    if (!byName.has(key)) fail('UnknownParameter', `The parameter \`${prefix}${key}\` is not recognized.`);
+  }
+  for (const [name, f] of byName) {
+    const v = obj[name];
+    if (!present(v)) {
+      if (f.required)
+        fail('MissingParameter', `The request is missing a required parameter \`${prefix}${name}\`.`);
+      continue;
+    }
+    checkValue(action, f, v, `${prefix}${name}`, [...typePath, name]);
+  }
+}
+
+function checkValue(action: string, f: CatalogParam, v: unknown, path: string, typePath: string[]): void {
+  const type = baseType(f);
+  const rule = ruleFor(action, typePath);
+  if (f.array) {
+    if (!Array.isArray(v)) fail('InvalidParameter', `The parameter \`${path}\` must be an array of ${type}.`);
+    if (rule?.maxItems !== undefined && v.length > rule.maxItems) {
+      fail('InvalidParameterValue', `The parameter \`${path}\` accepts at most ${rule.maxItems} items.`);
+    }
+    v.forEach((item, i) => {
+      checkScalarOrStruct(action, type, item, `${path}.${i}`, typePath);
+      if (rule) applyRule(rule, item, `${path}.${i}`);
+    });
+    return;
+  }
+  checkScalarOrStruct(action, type, v, path, typePath);
+  if (rule) applyRule(rule, v, path);
+}
+
+function checkScalarOrStruct(
+  action: string,
+  type: string,
+  v: unknown,
+  path: string,
+  typePath: string[],
+): void {
+  const wrong = (what: string) =>
+    fail('InvalidParameter', `The parameter \`${path}\` must be of type ${what}.`);
+  if (isStructure(type)) {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) wrong(type);
+    checkObject(action, catalog.structures[type]!.fields, v as Params, `${path}.`, [...typePath, `@${type}`]);
+    return;
+  }
+  switch (type) {
+    case 'String':
+    case 'Timestamp':
+      if (typeof v !== 'string') wrong('String');
+      return;
+    case 'Integer':
+      if (typeof v !== 'number' || !Number.isInteger(v)) wrong('Integer');
+      return;
+    case 'Float':
+      if (typeof v !== 'number' || !Number.isFinite(v)) wrong('Float');
+      return;
+    case 'Boolean':
+      if (typeof v !== 'boolean') wrong('Boolean');
+      return;
+    default:
+      throw new Error(`emulator bug: unknown catalog type ${type}`);
+  }
+}
+
+/**
+ * typePath is the chain of parameter names with `@Struct` markers, e.g.
+ * ['CheckParams', '@RuleCheckParams', 'Method']. Lookup: `Action.CheckParams.Method`,
+ * then `RuleCheckParams.Method`, then `Method` (top-level parameters only).
+ */
+function ruleFor(action: string, typePath: string[]): ValueRule | undefined {
+  const names = typePath.filter((s) => !s.startsWith('@'));
+  const field = typePath[typePath.length - 1]!;
+  const struct = [...typePath].reverse().find((s) => s.startsWith('@'));
+  const keys = [`${action}.${names.join('.')}`];
+  if (struct) keys.push(`${struct.slice(1)}.${field}`);
+  else keys.push(field);
+  for (const k of keys) if (Object.hasOwn(VALUE_RULES, k)) return VALUE_RULES[k];
+  return undefined;
+}
+
+function applyRule(rule: ValueRule, v: unknown, path: string): void {
+  const code = rule.code ?? 'InvalidParameterValue';
+  if (rule.enum && !rule.enum.includes(v as string | number)) {
+    fail(code, `The value \`${String(v)}\` of \`${path}\` is not one of ${rule.enum.join(', ')}.`);
+  }
+  if (typeof v === 'number') {
+    if (rule.min !== undefined && v < rule.min) fail(code, `\`${path}\` must be at least ${rule.min}.`);
+    if (rule.max !== undefined && v > rule.max) fail(code, `\`${path}\` must be at most ${rule.max}.`);
+  }
+  if (typeof v === 'string') {
+    if (rule.maxLength !== undefined && v.length > rule.maxLength) {
+      fail(code, `\`${path}\` must be at most ${rule.maxLength} characters long.`);
+    }
+    if (rule.ascii && !/^[\x20-\x7e]*$/.test(v))
+      fail(code, `\`${path}\` must contain ASCII characters only.`);
+  }
+}
+
+function get(params: Params, path: string): unknown {
+  let cur: unknown = params;
+  for (const seg of path.split('.')) {
+    if (typeof cur !== 'object' || cur === null) return undefined;
+    cur = (cur as Params)[seg];
+  }
+  return cur;
+}
+
+function checkCross(rule: CrossRule, params: Params): void {
+  switch (rule.kind) {
+    case 'xor': {
+      const [a, b] = rule.fields;
+      const hasA = present(get(params, a));
+      const hasB = present(get(params, b));
+      if (hasA && hasB) fail('InvalidParameter', `\`${a}\` and \`${b}\` cannot be used together.`);
+      if (!rule.optional && !hasA && !hasB)
+        fail('MissingParameter', `One of \`${a}\` or \`${b}\` is required.`);
+      return;
+    }
+    case 'anyOf':
+      if (!rule.fields.some((f) => present(get(params, f)))) {
+        fail(
+          'MissingParameter',
+          `At least one of ${rule.fields.map((f) => `\`${f}\``).join(', ')} is required.`,
+        );
+      }
+      return;
+    case 'requiredUnless':
+      if (!present(get(params, rule.field)) && !present(get(params, rule.unless))) {
+        fail('MissingParameter', `\`${rule.field}\` is required unless \`${rule.unless}\` is given.`);
+      }
+      return;
+    case 'requiredWhen':
+      if (get(params, rule.when) === rule.equals) {
+        const alternatives = rule.field.split('|');
+        if (!alternatives.some((f) => present(get(params, f)))) {
+          fail(
+            'MissingParameter',
+            `\`${rule.field}\` is required when \`${rule.when}\` is ${String(rule.equals)}.`,
+          );
+        }
+      }
+      return;
+    case 'lessThan': {
+      const a = get(params, rule.field);
+      const b = get(params, rule.than);
+      if (typeof a === 'number' && typeof b === 'number' && a >= b) {
+        fail('InvalidParameterValue', `\`${rule.field}\` (${a}) must be less than \`${rule.than}\` (${b}).`);
+      }
+      return;
+    }
+    default: {
+      const never: never = rule;
+      throw new Error(`unknown cross rule ${JSON.stringify(never)}`);
+    }
+  }
+}

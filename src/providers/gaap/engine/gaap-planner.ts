@@ -1,0 +1,377 @@
+import { createHash } from 'node:crypto';
+import { EdgeformError } from '../../../core/errors.js';
+import type { JsonValue } from '../../../core/json-types.js';
+import { isSecretValue } from '../../../core/secrets.js';
+import type {
+  AttributeChange,
+  ChangeKind,
+  PlanStep,
+  PlanWarning,
+  ResourceChange,
+} from '../../../planner/plan-types.js';
+import type { KindHandler, StepDraft } from './kind-handler.js';
+import type { DesiredNode, GaapStepPayload, IdRef, LiveNode } from './node-types.js';
+import { attributeEqual, toDisplayValue } from './normalize-attrs.js';
+
+export interface GaapPlanInput {
+  stack: string;
+  projectId: number;
+  desired: DesiredNode[];
+  live: LiveNode[];
+  /** Live references: address → addresses of objects it uses (bindings, certificates). */
+  liveRefs: Map<string, string[]>;
+  handlers: ReadonlyMap<string, KindHandler>;
+  /** Seed of ClientTokens: the same plan gives the same tokens, so a re-run apply is idempotent. */
+  tokenSeed: string;
+}
+
+export interface GaapPlanOutput {
+  changes: ResourceChange[];
+  steps: PlanStep[];
+  warnings: PlanWarning[];
+}
+
+type Verdict =
+  | { kind: 'create'; node: DesiredNode; reason?: string }
+  | { kind: 'update'; node: DesiredNode; live: LiveNode; attrs: AttributeChange[]; groups: string[] }
+  | { kind: 'replace'; node: DesiredNode; live: LiveNode; attrs: AttributeChange[]; reason?: string }
+  | { kind: 'delete'; live: LiveNode; cascaded: boolean }
+  | { kind: 'no-op'; node: DesiredNode; live: LiveNode };
+
+/**
+ * The GAAP diff and ordering, vendor-neutral in shape: match desired and live nodes by address,
+ * classify each (create, update, replace, delete), then let each kind's handler emit its calls and
+ * wire the dependency edges every kind shares:
+ *  - a create waits for its parent's and its references' creates (through ID placeholders);
+ *  - a delete waits for the steps of everything that used the object (unbind before removing a
+ *    real server, repoint before deleting a certificate) and for its children's deletes;
+ *  - a replace deletes first or creates first, as the kind says.
+ */
+export function planGaap(input: GaapPlanInput): GaapPlanOutput {
+  const desiredBy = new Map(input.desired.map((n) => [n.address, n]));
+  const liveBy = new Map(input.live.map((n) => [n.address, n]));
+  const warnings: PlanWarning[] = [];
+  const verdicts = new Map<string, Verdict>();
+  const handler = (type: string) => {
+    const h = input.handlers.get(type);
+    if (!h) throw new Error(`no GAAP handler for ${type}`);
+    return h;
+  };
+
+  // 1. Classify, parents before children (desired nodes are listed parent first).
+  for (const node of input.desired) {
+    const live = liveBy.get(node.address);
+    const parentVerdict = node.parent ? verdicts.get(node.parent) : undefined;
+    if (!live) {
+      verdicts.set(node.address, { kind: 'create', node });
+      continue;
+    }
+    if (live.busy)
+      warnings.push({
+        address: node.address,
+        message: `busy (${live.busy}); its live values may still change`,
+      });
+    if (parentVerdict?.kind === 'replace') {
+      verdicts.set(node.address, {
+        kind: 'replace',
+        node,
+        live,
+        attrs: [],
+        reason: 'its parent is replaced',
+      });
+      continue;
+    }
+    const h = handler(node.type);
+    const attrs = compareAttrs(node, live, h);
+    if (attrs.length === 0) verdicts.set(node.address, { kind: 'no-op', node, live });
+    else if (attrs.some((a) => a.forcesReplacement))
+      verdicts.set(node.address, { kind: 'replace', node, live, attrs });
+    else {
+      const groups = [...new Set(attrs.map((a) => h.updatable[a.path]!))];
+      verdicts.set(node.address, { kind: 'update', node, live, attrs, groups });
+    }
+  }
+  for (const live of input.live) {
+    if (desiredBy.has(live.address)) continue;
+    verdicts.set(live.address, {
+      kind: 'delete',
+      live,
+      cascaded: cascadedBy(live, liveBy, verdicts, input.handlers),
+    });
+  }
+
+  refuseProtected(verdicts);
+
+  // 2. Emit steps.
+  const steps: PlanStep[] = [];
+  const createStep = new Map<string, string>();
+  const deleteStep = new Map<string, string>();
+  const touchSteps = new Map<string, string[]>();
+  const pendingDeps = new Map<string, Set<string>>();
+  const liveIdKept = (address: string): string | undefined => {
+    const v = verdicts.get(address);
+    if (!v) return undefined;
+    if (v.kind === 'no-op' || v.kind === 'update') return v.live.id;
+    return undefined;
+  };
+
+  const builderFor = (address: string, extraDeps: () => string[]) => {
+    let current: string | undefined;
+    let n = 0;
+    return {
+      stack: input.stack,
+      projectId: input.projectId,
+      idOf(ref: string): string | IdRef {
+        const kept = liveIdKept(ref);
+        if (kept !== undefined) return kept;
+        const step = createStep.get(ref);
+        if (!step) {
+          throw new EdgeformError({
+            code: 'GAAP_REFERENCE_UNRESOLVED',
+            message: `${address} refers to ${ref}, which is neither live nor created by this plan`,
+            resolution: 'declare the referenced object in the YAML',
+          });
+        }
+        if (current) addDep(current, step);
+        else pendingFirst.add(step);
+        return { $ref: { step, output: 'id' } };
+      },
+      clientToken(purpose: string) {
+        return `ef-${createHash('sha256').update(`${input.tokenSeed}\0${address}\0${purpose}`).digest('hex').slice(0, 40)}`;
+      },
+      add(draft: StepDraft): string {
+        const id = `gaap.${++stepCounter}`;
+        const payload: GaapStepPayload = { calls: draft.calls, ...(draft.wait ? { wait: draft.wait } : {}) };
+        steps.push({
+          id,
+          provider: 'gaap',
+          action: draft.calls.map((c) => c.action).join(' + ') || 'Wait',
+          operation: draft.operation,
+          summary: draft.summary,
+          addresses: draft.addresses ?? [address],
+          dependsOn: [],
+          destructive: draft.destructive ?? draft.operation === 'delete',
+          payload: payload as unknown as JsonValue,
+        });
+        for (const d of extraDeps()) addDep(id, d);
+        for (const d of pendingFirst) addDep(id, d);
+        pendingFirst.clear();
+        // Steps of one node run in the order they were added.
+        if (current) addDep(id, current);
+        current = id;
+        n++;
+        touchSteps.set(address, [...(touchSteps.get(address) ?? []), id]);
+        return id;
+      },
+      get count() {
+        return n;
+      },
+      get last() {
+        return current;
+      },
+    };
+  };
+  let stepCounter = 0;
+  const pendingFirst = new Set<string>();
+  const addDep = (step: string, on: string) => {
+    if (step === on) return;
+    const deps = pendingDeps.get(step) ?? new Set<string>();
+    deps.add(on);
+    pendingDeps.set(step, deps);
+  };
+
+  // Creates and updates, parents first (desired order), so placeholders resolve.
+  for (const node of input.desired) {
+    const v = verdicts.get(node.address)!;
+    const h = handler(node.type);
+    if (v.kind === 'create' || v.kind === 'replace') {
+      const b = builderFor(node.address, () =>
+        node.parent && createStep.has(node.parent) ? [createStep.get(node.parent)!] : [],
+      );
+      h.create(node, b);
+      if (b.last) createStep.set(node.address, firstStepOf(node.address, touchSteps)!);
+      // The node's ID is what its last create step publishes.
+      if (b.last) createStep.set(node.address, b.last);
+    } else if (v.kind === 'update') {
+      const b = builderFor(node.address, () => []);
+      h.update(node, v.live, v.groups, b);
+    }
+  }
+
+  // Deletes (including the old half of replacements), children first.
+  const deletions = [...verdicts.values()].filter(
+    (v): v is Extract<Verdict, { kind: 'delete' }> | Extract<Verdict, { kind: 'replace' }> =>
+      (v.kind === 'delete' && !v.cascaded) ||
+      (v.kind === 'replace' && !parentCascades(v.live, verdicts, input.handlers)),
+  );
+  for (const v of deletions.sort((a, b) => depth(liveOf(b)) - depth(liveOf(a)))) {
+    const live = liveOf(v);
+    const b = builderFor(live.address, () => []);
+    handler(live.type).delete(live, b);
+    if (b.last) deleteStep.set(live.address, b.last);
+  }
+
+  // Shared ordering edges.
+  for (const v of verdicts.values()) {
+    const live = 'live' in v ? v.live : undefined;
+    if (!live) continue;
+    const del = deleteStep.get(live.address);
+    if (del) {
+      // Everything that used the object is changed or gone first.
+      for (const [user, refs] of input.liveRefs) {
+        if (!refs.includes(live.address)) continue;
+        for (const s of touchSteps.get(user) ?? []) if (s !== del) addDep(del, s);
+      }
+      // Children first.
+      for (const child of input.live) {
+        if (child.parent === live.address) {
+          const cd = deleteStep.get(child.address);
+          if (cd) addDep(del, cd);
+        }
+      }
+    }
+    if (v.kind === 'replace') {
+      const create = firstStepOf(live.address, touchSteps, (id) => id !== del && !isAfter(id, del));
+      const h = handler(live.type);
+      if (del && create) {
+        if (h.replaceOrder === 'delete-first') addDep(create, del);
+        else addDep(del, createStep.get(live.address) ?? create);
+      }
+    }
+  }
+
+  for (const s of steps) s.dependsOn = [...(pendingDeps.get(s.id) ?? [])].sort(byStepNumber);
+
+  const changes = [...verdicts.values()].map((v) => toChange(v, input.handlers));
+  return { changes, steps, warnings };
+
+  function isAfter(a: string, b: string | undefined): boolean {
+    return b !== undefined && byStepNumber(a, b) > 0;
+  }
+}
+
+function byStepNumber(a: string, b: string): number {
+  return Number(a.split('.')[1]) - Number(b.split('.')[1]);
+}
+
+function firstStepOf(
+  address: string,
+  touch: Map<string, string[]>,
+  pred: (id: string) => boolean = () => true,
+): string | undefined {
+  return (touch.get(address) ?? []).find(pred);
+}
+
+function liveOf(v: Verdict): LiveNode {
+  return (v as { live: LiveNode }).live;
+}
+
+function depth(n: LiveNode): number {
+  return n.address.split('].').length;
+}
+
+function cascadedBy(
+  live: LiveNode,
+  liveBy: Map<string, LiveNode>,
+  verdicts: Map<string, Verdict>,
+  handlers: ReadonlyMap<string, KindHandler>,
+): boolean {
+  let parent = live.parent ? liveBy.get(live.parent) : undefined;
+  while (parent) {
+    const pv = verdicts.get(parent.address);
+    const removed = pv?.kind === 'replace' || pv?.kind === 'delete' || (!pv && true);
+    if (removed && handlers.get(parent.type)?.cascades) return true;
+    parent = parent.parent ? liveBy.get(parent.parent) : undefined;
+  }
+  return false;
+}
+
+function parentCascades(
+  live: LiveNode,
+  verdicts: Map<string, Verdict>,
+  handlers: ReadonlyMap<string, KindHandler>,
+): boolean {
+  let p = live.parent;
+  while (p) {
+    const pv = verdicts.get(p);
+    if (
+      (pv?.kind === 'replace' || pv?.kind === 'delete') &&
+      'live' in pv &&
+      handlers.get(pv.live.type)?.cascades
+    ) {
+      return true;
+    }
+    p = pv && 'live' in pv ? pv.live.parent : undefined;
+  }
+  return false;
+}
+
+function compareAttrs(node: DesiredNode, live: LiveNode, h: KindHandler): AttributeChange[] {
+  const out: AttributeChange[] = [];
+  const sensitive = new Set(node.sensitive ?? []);
+  for (const [path, want] of Object.entries(node.attrs)) {
+    if (want === undefined) continue;
+    const have = live.attrs[path];
+    if (attributeEqual(want, have)) continue;
+    const change: AttributeChange = { path, after: toDisplayValue(want, sensitive.has(path)) };
+    if (have !== undefined) change.before = toDisplayValue(have, sensitive.has(path));
+    if (sensitive.has(path) || isSecretValue(want)) change.sensitive = true;
+    if (!(path in h.updatable)) change.forcesReplacement = true;
+    out.push(change);
+  }
+  return out;
+}
+
+function refuseProtected(verdicts: Map<string, Verdict>): void {
+  const blocked: string[] = [];
+  for (const v of verdicts.values()) {
+    if ((v.kind === 'replace' || v.kind === 'delete') && 'node' in v && v.node.protect)
+      blocked.push(v.node.address);
+    if (v.kind === 'replace' && v.node.protect) continue;
+  }
+  if (blocked.length > 0) {
+    throw new EdgeformError({
+      code: 'PROTECTED_OBJECT',
+      message: `the plan would replace protected objects: ${blocked.join(', ')}`,
+      resolution:
+        'revert the change that forces replacement (see `# forces replacement` in `edgeform plan`), or remove `protect: true` from the object first',
+    });
+  }
+}
+
+function toChange(v: Verdict, handlers: ReadonlyMap<string, KindHandler>): ResourceChange {
+  const node = 'node' in v ? v.node : undefined;
+  const live = 'live' in v ? v.live : undefined;
+  const address = (node ?? live)!.address;
+  const type = (node ?? live)!.type;
+  const base = { address, provider: 'gaap', type, ...(live ? { id: live.id } : {}) };
+  const kind: ChangeKind = v.kind;
+  switch (v.kind) {
+    case 'create':
+      return {
+        ...base,
+        kind,
+        attributes: Object.entries(v.node.attrs)
+          .filter(([, x]) => x !== undefined)
+          .map(([path, x]) => ({ path, after: toDisplayValue(x, (v.node.sensitive ?? []).includes(path)) })),
+      };
+    case 'update':
+      return { ...base, kind, attributes: v.attrs };
+    case 'replace':
+      return { ...base, kind, attributes: v.attrs, ...(v.reason ? { reason: v.reason } : {}) };
+    case 'delete':
+      return {
+        ...base,
+        kind,
+        attributes: [],
+        reason: v.cascaded ? 'removed from the YAML; deleted with its parent' : 'removed from the YAML',
+      };
+    case 'no-op':
+      return { ...base, kind, attributes: [] };
+    default: {
+      const never: never = v;
+      void handlers;
+      throw new Error(`unknown verdict ${String(never)}`);
+    }
+  }
+}

@@ -1,0 +1,51 @@
+import type { PlanStep } from '../../../planner/plan-types.js';
+import type { DesiredNode, GaapCallSpec, IdRef, LiveNode, WaitSpec } from './node-types.js';
+
+/**
+ * What the engine needs to know about one GAAP resource kind. Everything vendor-specific about a
+ * kind — which fields the API can change in place, which calls create, change and delete it —
+ * lives in its handler; the engine only matches, classifies and orders.
+ */
+export interface KindHandler {
+  type: string;
+  /**
+   * Attribute → update group. Attributes in one group change in one call (ModifyProxiesAttribute
+   * changes the name; ModifyProxyConfiguration bandwidth and concurrency). An attribute that is
+   * not listed cannot be changed in place: changing it forces replacement.
+   */
+  updatable: Readonly<Record<string, string>>;
+  /** Deleting an object of this kind removes everything under it (DestroyProxies Force=1, ...). */
+  cascades: boolean;
+  /**
+   * Replacement order. `delete-first` where the old and new objects would collide on their
+   * natural key (a listener's port); `create-first` where the old one must keep serving until the
+   * new one is in place (certificate rotation: create → repoint → delete).
+   */
+  replaceOrder: 'delete-first' | 'create-first';
+  create(node: DesiredNode, b: StepBuilder): void;
+  update(node: DesiredNode, live: LiveNode, groups: readonly string[], b: StepBuilder): void;
+  /** Not called when an ancestor that cascades is deleted in the same plan. */
+  delete(live: LiveNode, b: StepBuilder): void;
+}
+
+export interface StepDraft {
+  operation: PlanStep['operation'];
+  summary: string;
+  calls: GaapCallSpec[];
+  wait?: WaitSpec;
+  destructive?: boolean;
+  /** Addresses this step realises; default: the node's own. */
+  addresses?: string[];
+}
+
+export interface StepBuilder {
+  /** The live ID of an object, or a reference to the output of the step that creates it. */
+  idOf(address: string): string | IdRef;
+  /** The stack name, for ownership tags and names. */
+  readonly stack: string;
+  readonly projectId: number;
+  /** Registers a step for the node being built; returns its id. `id` output names the node's ID. */
+  add(draft: StepDraft): string;
+  /** A ClientToken stable for this logical operation (same plan → same token on every attempt). */
+  clientToken(purpose: string): string;
+}

@@ -1,0 +1,72 @@
+import type { SourceLocation } from '../../../config/stack-types.js';
+import type { GaapCaller } from '../gaap-client.js';
+import type { GaapDesired } from '../model/gaap-desired-types.js';
+import type { KindHandler } from './kind-handler.js';
+import type { DesiredNode, LiveNode } from './node-types.js';
+
+/** Tags on every taggable root edgeform creates: the ownership proof (PRODUCT.md, identity). */
+export const STACK_TAG = 'edgeform:stack';
+export const NAME_TAG = 'edgeform:name';
+
+export interface DesiredContext {
+  stack: string;
+  projectId: number;
+  model: GaapDesired;
+  source(key: string): SourceLocation | undefined;
+}
+
+export interface ReadContext {
+  client: GaapCaller;
+  stack: string;
+  projectId: number;
+  model: GaapDesired;
+  /** Nodes read by earlier stages. */
+  live: LiveNode[];
+  /** Live ID → address, for turning IDs in bindings back into logical names. */
+  addressOfId: Map<string, string>;
+  /** Live references: address → addresses it uses (bindings, certificates, group membership). */
+  liveRefs: Map<string, string[]>;
+}
+
+/**
+ * One GAAP resource kind, pluggable: how it appears in the desired state, how it is read, and its
+ * handler. Reading runs in stages so children can be listed under the roots found before them.
+ */
+export interface GaapKindModule {
+  handler: KindHandler;
+  /**
+   * Reads of one stage run concurrently, after every earlier stage: 1 = independent roots (groups,
+   * real servers, certificates); 2 = proxies; 3 = what lives on a proxy (listeners, security
+   * policies) and global domains; 4 = what lives on a listener; 5 = what lives on a domain or rule.
+   */
+  readStage: 1 | 2 | 3 | 4 | 5;
+  desired(ctx: DesiredContext): DesiredNode[];
+  read(ctx: ReadContext): Promise<LiveNode[]>;
+}
+
+export function tagValue(
+  tags: readonly { TagKey: string; TagValue: string }[] | null | undefined,
+  key: string,
+): string | undefined {
+  return tags?.find((t) => t.TagKey === key)?.TagValue;
+}
+
+export function ownershipTags(stack: string, name: string): { TagKey: string; TagValue: string }[] {
+  return [
+    { TagKey: STACK_TAG, TagValue: stack },
+    { TagKey: NAME_TAG, TagValue: name },
+  ];
+}
+
+export const addr = {
+  proxyGroup: (name: string) => `gaap.proxy_group["${name}"]`,
+  proxy: (name: string) => `gaap.proxy["${name}"]`,
+  realServer: (name: string) => `gaap.real_server["${name}"]`,
+  certificate: (name: string) => `gaap.certificate["${name}"]`,
+  globalDomain: (name: string) => `gaap.global_domain["${name}"]`,
+  listener: (proxy: string, protocol: string, port: number) =>
+    `${addr.proxy(proxy)}.listener["${protocol}:${port}"]`,
+  domain: (listener: string, domain: string) => `${listener}.domain["${domain}"]`,
+  rule: (domain: string, path: string) => `${domain}.rule["${path}"]`,
+  securityPolicy: (proxy: string) => `${addr.proxy(proxy)}.security_policy`,
+};

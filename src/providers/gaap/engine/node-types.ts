@@ -1,0 +1,90 @@
+import type { SourceLocation } from '../../../config/stack-types.js';
+import type { JsonValue } from '../../../core/json-types.js';
+
+/** A GAAP object the desired state declares, identified by its logical address. */
+export interface DesiredNode {
+  address: string;
+  type: string;
+  /** Address of the object it lives under (listener → proxy); deleted with it. */
+  parent?: string;
+  /** Addresses of objects whose IDs it needs (a real server it binds, a certificate it uses). */
+  refs: string[];
+  /** Normalised attributes, compared one by one with the live node's. */
+  attrs: Record<string, unknown>;
+  /** Attributes holding secrets: compared, never displayed. */
+  sensitive?: string[];
+  protect: boolean;
+  source?: SourceLocation;
+  /** Kind-specific data the step builders need (the raw declaration, ...). */
+  spec: unknown;
+}
+
+/** A GAAP object found live, under an owned root or carrying this stack's tags. */
+export interface LiveNode {
+  address: string;
+  type: string;
+  parent?: string;
+  id: string;
+  attrs: Record<string, unknown>;
+  /** Transitional state (CREATING, ADJUSTING, ...): reported as busy, never as drift. */
+  busy?: string;
+  /** Kind-specific live data (IDs of parents, the raw API object). */
+  raw: Record<string, unknown>;
+}
+
+/** An ID that a step produces, used by later steps before it exists. */
+export interface IdRef {
+  $ref: { step: string; output: string };
+}
+
+export function isIdRef(v: unknown): v is IdRef {
+  return typeof v === 'object' && v !== null && '$ref' in v;
+}
+
+/** One API call of a step, with placeholders for IDs produced earlier in the run. */
+export interface GaapCallSpec {
+  action: string;
+  params: Record<string, unknown>;
+  /** Stable per logical operation, for the actions that accept ClientToken. */
+  clientToken?: string;
+  /** Response paths to publish as outputs, e.g. `{ ProxyId: 'InstanceId' }`, `{ id0: 'ListenerIds.0' }`. */
+  outputs?: Record<string, string>;
+  /**
+   * How to find the object if the call's outcome is unknown (timeout, dropped connection after
+   * sending): a read that returns it when the create did happen. Never blindly re-sent.
+   */
+  lookup?: LookupSpec;
+  /** Treat these error codes as success (already in the desired state). */
+  okCodes?: string[];
+}
+
+export interface LookupSpec {
+  action: string;
+  params: Record<string, unknown>;
+  /** Array field of the response to search. */
+  items: string;
+  /** Field → value an item must match. */
+  match: Record<string, unknown>;
+  /** Output name → field of the matched item. */
+  outputs: Record<string, string>;
+}
+
+/** Polls until an object reaches a steady state, after a write that makes it busy. */
+export interface WaitSpec {
+  action: string;
+  params: Record<string, unknown>;
+  /** Path to the status value in the response, e.g. `ProxySet.0.Status`. */
+  statusPath: string;
+  ready: JsonValue[];
+  /** A value meaning "this will never become ready". */
+  failed?: JsonValue[];
+  /** Ready also when the item is missing (waiting for a delete). */
+  goneIsReady?: boolean;
+  what: string;
+  timeoutMs: number;
+}
+
+export interface GaapStepPayload {
+  calls: GaapCallSpec[];
+  wait?: WaitSpec;
+}

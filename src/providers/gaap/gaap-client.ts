@@ -1,0 +1,367 @@
+import { Pool } from 'undici';
+import { EdgeformError } from '../../core/errors.js';
+import { type EventSink, nullSink } from '../../core/event-types.js';
+import { sleep as defaultSleep } from '../../transport/backoff.js';
+import { KeyedRateLimiter, RateLimiter } from '../../transport/rate-limiter.js';
+import { GAAP_ACTIONS } from './gaap-action-meta.js';
+import { classifyGaapError, GaapApiError, parameterFromMessage } from './gaap-errors.js';
+import { buildGaapHeaders } from './gaap-request.js';
+import {
+  type AttemptFailure,
+  DEFAULT_RETRY_POLICY,
+  decideRetry,
+  type GaapRetryPolicy,
+  networkFailure,
+  type RetryState,
+} from './gaap-retry-policy.js';
+import type { ActionName, Request, Response } from './gaap-types.js';
+import type { Tc3Credentials } from './tc3-sign.js';
+
+export const DEFAULT_GAAP_ENDPOINT = 'https://gaap.tencentcloudapi.com';
+const PROVIDER = 'gaap';
+
+export function gaapEndpointFromEnv(env: Readonly<Record<string, string | undefined>> = process.env): string {
+  return env.EDGEFORM_GAAP_ENDPOINT?.trim() || DEFAULT_GAAP_ENDPOINT;
+}
+
+export interface GaapClientOptions {
+  /** A key pair, or a function returning the current one (so STS credentials can be refreshed). */
+  credentials: Tc3Credentials | (() => Tc3Credentials | Promise<Tc3Credentials>);
+  /** Default: EDGEFORM_GAAP_ENDPOINT, else https://gaap.tencentcloudapi.com. */
+  endpoint?: string;
+  /** Sent as X-TC-Region, only to actions whose catalog regionParam is not 'not-used'. */
+  region?: string;
+  events?: EventSink;
+  /** Overrides the catalog's per-action rate limit (requests per second) for every action. */
+  rateLimitPerSecond?: number;
+  /** Share one set of limiters across every client of a run (the server counts per account). */
+  limiters?: KeyedRateLimiter;
+  retry?: Partial<GaapRetryPolicy>;
+  timeouts?: { connectMs?: number; headersMs?: number; bodyMs?: number };
+  /** Sockets per endpoint origin. */
+  connections?: number;
+  /** Default true: sign x-tc-action as well as content-type and host. */
+  signActionHeader?: boolean;
+  now?: () => number;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  random?: () => number;
+}
+
+export interface GaapCallOptions {
+  /**
+   * Whether repeating the request after an internal or network error is harmless. Default: true
+   * for Describe*, Inquiry* and Check*, false for every write.
+   */
+  idempotent?: boolean;
+  /**
+   * Idempotency token for the actions that accept one. It is sent unchanged on every retry of
+   * this logical call; a fresh token per retry would let a retry create a duplicate.
+   */
+  clientToken?: string;
+  signal?: AbortSignal;
+}
+
+/** The slice of the client that paging and providers depend on (lets tests wrap it). */
+export interface GaapCaller {
+  call<A extends ActionName>(action: A, params: Request<A>, opts?: GaapCallOptions): Promise<Response<A>>;
+}
+
+const READ_ONLY = /^(Describe|Inquiry|Check)/;
+
+interface Envelope {
+  Response?: { RequestId?: string; Error?: { Code?: string; Message?: string } } & Record<string, unknown>;
+}
+
+type AttemptResult =
+  | { ok: true; response: Record<string, unknown>; requestId: string | undefined }
+  | { ok: false; failure: AttemptFailure };
+
+export class GaapClient implements GaapCaller {
+  readonly endpoint: URL;
+  readonly region: string | undefined;
+  readonly limiters: KeyedRateLimiter;
+  readonly #pool: Pool;
+  readonly #opts: GaapClientOptions;
+  readonly #policy: GaapRetryPolicy;
+  readonly #events: EventSink;
+  readonly #now: () => number;
+  readonly #sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  readonly #random: () => number;
+
+  constructor(opts: GaapClientOptions) {
+    this.#opts = opts;
+    this.endpoint = new URL(opts.endpoint ?? gaapEndpointFromEnv());
+    this.region = opts.region || undefined;
+    this.#policy = { ...DEFAULT_RETRY_POLICY, ...opts.retry };
+    this.#events = opts.events ?? nullSink;
+    this.#now = opts.now ?? Date.now;
+    this.#sleep = opts.sleep ?? defaultSleep;
+    this.#random = opts.random ?? Math.random;
+    const now = this.#now;
+    const sleep = this.#sleep;
+    this.limiters =
+      opts.limiters ??
+      new KeyedRateLimiter(
+        (action) =>
+          new RateLimiter({
+            limit: opts.rateLimitPerSecond ?? GAAP_ACTIONS[action as ActionName]?.rateLimitPerSecond ?? 20,
+            windowMs: 1000,
+            now,
+            sleep,
+          }),
+      );
+    const t = opts.timeouts ?? {};
+    this.#pool = new Pool(this.endpoint.origin, {
+      connections: opts.connections ?? 16,
+      connect: { timeout: t.connectMs ?? 10_000 },
+      headersTimeout: t.headersMs ?? 30_000,
+      bodyTimeout: t.bodyMs ?? 60_000,
+    });
+  }
+
+  #closed = false;
+
+  /** Closes the connection pool; safe to call more than once. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#pool.close();
+  }
+
+  async call<A extends ActionName>(
+    action: A,
+    params: Request<A>,
+    opts: GaapCallOptions = {},
+  ): Promise<Response<A>> {
+    const meta = GAAP_ACTIONS[action];
+    if (!meta) {
+      throw new EdgeformError({
+        code: 'GAAP_UNKNOWN_ACTION',
+        message: `Unknown GAAP action ${action}`,
+        source: 'internal',
+      });
+    }
+    const body: Record<string, unknown> = { ...(params as Record<string, unknown>) };
+    if (opts.clientToken !== undefined) {
+      if (!meta.clientToken) {
+        throw new EdgeformError({
+          code: 'GAAP_CLIENT_TOKEN_UNSUPPORTED',
+          message: `GAAP ${action} does not accept a ClientToken`,
+          source: 'internal',
+          resolution: 'This is a bug in edgeform. Report it.',
+        });
+      }
+      // NOTE: ≤ 64 ASCII characters (gaap-api.md §4.1).
+      if (!/^[\x20-\x7e]{1,64}$/.test(opts.clientToken)) {
+        throw new EdgeformError({
+          code: 'GAAP_CLIENT_TOKEN_INVALID',
+          message: 'ClientToken must be 1-64 printable ASCII characters',
+          source: 'internal',
+        });
+      }
+      body.ClientToken = opts.clientToken;
+    }
+    const hasToken = meta.clientToken && typeof body.ClientToken === 'string' && body.ClientToken !== '';
+    const safeToRepeat = (opts.idempotent ?? READ_ONLY.test(action)) || hasToken;
+    // Serialised once: every retry sends the same bytes (and so the same ClientToken).
+    const bytes = Buffer.from(JSON.stringify(body), 'utf8');
+    const region = meta.regionParam === 'not-used' ? undefined : this.region;
+    const limiter = this.limiters.get(action);
+    const started = this.#now();
+    const state: RetryState = {
+      attempt: 0,
+      counts: { throttled: 0, busy: 0, transient: 0, signatureExpire: 0 },
+      elapsedMs: 0,
+      safeToRepeat,
+    };
+    const history: string[] = [];
+
+    for (;;) {
+      await limiter.acquire(opts.signal);
+      state.attempt++;
+      const result = await this.#attempt(action, bytes, region, state.attempt, opts.signal);
+      if (result.ok) return result.response as unknown as Response<A>;
+
+      const failure = result.failure;
+      state.elapsedMs = this.#now() - started;
+      const decision = decideRetry(failure, state, this.#policy, this.#random);
+      if (decision.kind === 'fail')
+        throw this.#toError(action, failure, decision.errorClass, state.attempt, history);
+
+      history.push(`attempt ${state.attempt}: ${describeFailure(failure)}`);
+      state.counts[decision.family]++;
+      if (decision.family === 'throttled') {
+        // Pauses every caller of this action, not just this one: the server's window is shared.
+        limiter.penalize(decision.waitMs, decision.reason);
+        this.#events({
+          kind: 'throttled',
+          provider: PROVIDER,
+          action,
+          waitMs: decision.waitMs,
+          reason: decision.reason,
+        });
+      } else {
+        this.#events({
+          kind: 'retry',
+          provider: PROVIDER,
+          action,
+          attempt: state.attempt + 1,
+          waitMs: decision.waitMs,
+          reason: decision.reason,
+        });
+        await this.#sleep(decision.waitMs, opts.signal);
+      }
+    }
+  }
+
+  async #credentials(): Promise<Tc3Credentials> {
+    const c = this.#opts.credentials;
+    return typeof c === 'function' ? await c() : c;
+  }
+
+  async #attempt(
+    action: ActionName,
+    bytes: Uint8Array,
+    region: string | undefined,
+    attempt: number,
+    signal: AbortSignal | undefined,
+  ): Promise<AttemptResult> {
+    const credentials = await this.#credentials();
+    const t0 = this.#now();
+    // Signed afresh on every attempt: a retried request keeps its body but gets a new timestamp.
+    const headers = buildGaapHeaders({
+      action,
+      body: bytes,
+      host: this.endpoint.host,
+      timestamp: Math.floor(t0 / 1000),
+      credentials,
+      region,
+      signActionHeader: this.#opts.signActionHeader ?? true,
+    });
+    const done = (status: 'ok' | 'error', requestId?: string, errorCode?: string) =>
+      this.#events({
+        kind: 'api-call',
+        provider: PROVIDER,
+        action,
+        durationMs: this.#now() - t0,
+        status,
+        attempt,
+        ...(requestId ? { requestId } : {}),
+        ...(errorCode ? { errorCode } : {}),
+      });
+
+    let statusCode: number;
+    let text: string;
+    try {
+      const res = await this.#pool.request({
+        path: '/',
+        method: 'POST',
+        headers,
+        body: bytes,
+        ...(signal ? { signal } : {}),
+      });
+      statusCode = res.statusCode;
+      text = await res.body.text();
+    } catch (e) {
+      if (signal?.aborted) throw signal.reason ?? e;
+      const failure = networkFailure(e);
+      done('error', undefined, failure.errorCode);
+      return { ok: false, failure };
+    }
+
+    const envelope = parseEnvelope(text);
+    const response = envelope?.Response;
+    const requestId = typeof response?.RequestId === 'string' ? response.RequestId : undefined;
+    if (response?.Error && typeof response.Error.Code === 'string') {
+      const apiCode = response.Error.Code;
+      done('error', requestId, apiCode);
+      return {
+        ok: false,
+        failure: {
+          kind: 'api',
+          apiCode,
+          apiMessage: String(response.Error.Message ?? ''),
+          requestId,
+          errorClass: classifyGaapError(apiCode).errorClass,
+        },
+      };
+    }
+    // NOTE: GAAP answers 200 even for errors (gaap-api.md §2); anything else, or a body without
+    // the envelope, came from something in between (a gateway, a proxy) and may or may not have
+    // reached GAAP — so it is treated like a dropped connection after sending.
+    if (statusCode !== 200 || !response) {
+      const code = statusCode === 429 ? 'HTTP_429' : `HTTP_${statusCode}`;
+      done('error', requestId, code);
+      if (statusCode === 429) {
+        return {
+          ok: false,
+          failure: { kind: 'api', apiCode: code, apiMessage: 'HTTP 429', requestId, errorClass: 'throttled' },
+        };
+      }
+      return {
+        ok: false,
+        failure: {
+          kind: 'network',
+          sent: true,
+          errorCode: code,
+          message: `unexpected HTTP ${statusCode} response${response ? '' : ' without a GAAP envelope'}`,
+          cause: undefined,
+        },
+      };
+    }
+    done('ok', requestId);
+    return { ok: true, response, requestId };
+  }
+
+  #toError(
+    action: ActionName,
+    failure: AttemptFailure,
+    errorClass: GaapApiError['errorClass'],
+    attempts: number,
+    history: string[],
+  ): GaapApiError {
+    if (failure.kind === 'network') {
+      return new GaapApiError({
+        action,
+        apiCode: failure.errorCode,
+        apiMessage:
+          errorClass === 'ambiguous'
+            ? `${failure.message} (the request may have reached GAAP; it was not repeated)`
+            : failure.message,
+        requestId: undefined,
+        errorClass,
+        attempts,
+        cause: failure.cause,
+        history,
+      });
+    }
+    return new GaapApiError({
+      action,
+      apiCode: failure.apiCode,
+      apiMessage: failure.apiMessage,
+      requestId: failure.requestId,
+      errorClass,
+      attempts,
+      parameter:
+        errorClass === 'invalid-input'
+          ? parameterFromMessage(failure.apiMessage, GAAP_ACTIONS[action].inputs)
+          : undefined,
+      history,
+    });
+  }
+}
+
+function parseEnvelope(text: string): Envelope | undefined {
+  try {
+    const v: unknown = JSON.parse(text);
+    return typeof v === 'object' && v !== null ? (v as Envelope) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function describeFailure(f: AttemptFailure): string {
+  return f.kind === 'api'
+    ? `${f.apiCode}: ${f.apiMessage}${f.requestId ? ` [RequestId ${f.requestId}]` : ''}`
+    : `${f.errorCode}: ${f.message}`;
+}

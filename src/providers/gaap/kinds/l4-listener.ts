@@ -1,0 +1,315 @@
+import type { GaapKindModule } from '../engine/kind-module.js';
+import { addr } from '../engine/kind-module.js';
+import type { DesiredNode, LiveNode } from '../engine/node-types.js';
+import type { GaapDesired, L4ListenerDesired } from '../model/gaap-desired-types.js';
+import { listAll } from '../paging.js';
+import { bindSet, bool01, defined, desiredBindings, liveBindings, SELF_ID, waitFor } from './common.js';
+import { PROXY } from './proxy.js';
+import { withSource } from './real-server.js';
+
+export const L4_LISTENER = 'gaap_l4_listener';
+
+interface L4Spec {
+  proxy: string;
+  protocol: 'TCP' | 'UDP';
+  port: number;
+  listener: L4ListenerDesired;
+}
+
+const HEALTH_FIELDS = ['delayLoop', 'connectTimeout', 'healthyThreshold', 'unhealthyThreshold'] as const;
+const UDP_CHECK_FIELDS = ['checkType', 'checkPort', 'contextType', 'sendContext', 'recvContext'] as const;
+
+/**
+ * TCP and UDP listeners, identified by (proxy, protocol, port). Port, origin type and (TCP) the
+ * client-IP method force replacement; bindings are one full-replace BindListenerRealServers.
+ */
+export const l4ListenerKind: GaapKindModule = {
+  readStage: 3,
+  handler: {
+    type: L4_LISTENER,
+    updatable: {
+      name: 'attr',
+      scheduler: 'attr',
+      healthCheck: 'attr',
+      delayLoop: 'attr',
+      connectTimeout: 'attr',
+      healthyThreshold: 'attr',
+      unhealthyThreshold: 'attr',
+      failover: 'attr',
+      checkType: 'attr',
+      checkPort: 'attr',
+      contextType: 'attr',
+      sendContext: 'attr',
+      recvContext: 'attr',
+      realServers: 'bind',
+    },
+    cascades: true,
+    // The port is the listener's identity: the old one must go before the new one can take it.
+    replaceOrder: 'delete-first',
+    create(node, b) {
+      const spec = node.spec as L4Spec;
+      const proxyId = b.idOf(addr.proxy(spec.proxy));
+      const a = node.attrs;
+      b.add({
+        operation: 'create',
+        summary: `Create${spec.protocol}Listeners ${spec.protocol}:${spec.port} on proxy ${spec.proxy}`,
+        calls: [
+          {
+            action: `Create${spec.protocol}Listeners`,
+            params: defined({
+              ListenerName: a.name,
+              Ports: [spec.port],
+              Scheduler: a.scheduler,
+              RealServerType: a.realServerType,
+              ProxyId: proxyId,
+              HealthCheck: a.healthCheck ?? 0,
+              DelayLoop: a.delayLoop,
+              ConnectTimeout: a.connectTimeout,
+              HealthyThreshold: a.healthyThreshold,
+              UnhealthyThreshold: a.unhealthyThreshold,
+              FailoverSwitch: a.failover,
+              ClientIPMethod: spec.protocol === 'TCP' ? a.clientIpMethod : undefined,
+              CheckType: a.checkType,
+              CheckPort: a.checkPort,
+              ContextType: a.contextType,
+              SendContext: a.sendContext,
+              RecvContext: a.recvContext,
+            }),
+            outputs: { id: 'ListenerIds.0' },
+            lookup: {
+              action: `Describe${spec.protocol}Listeners`,
+              params: { ProxyId: proxyId, Port: spec.port },
+              items: 'ListenerSet',
+              match: { Port: spec.port },
+              outputs: { id: 'ListenerId' },
+            },
+          },
+        ],
+        wait: listenerReady(spec.protocol, proxyId, `${spec.protocol}:${spec.port}`),
+      });
+      const bindings = a.realServers as ReturnType<typeof desiredBindings>;
+      if (bindings && bindings.length > 0) bind(node, b, bindings, SELF_ID_FROM_PREVIOUS);
+    },
+    update(node, live, groups, b) {
+      const spec = node.spec as L4Spec;
+      const a = node.attrs;
+      const proxyId = String(live.raw.proxyId);
+      if (groups.includes('attr')) {
+        b.add({
+          operation: 'update',
+          summary: `Modify${spec.protocol}ListenerAttribute ${live.id}`,
+          calls: [
+            {
+              action: `Modify${spec.protocol}ListenerAttribute`,
+              params: defined({
+                ListenerId: live.id,
+                ProxyId: proxyId,
+                ListenerName: a.name,
+                Scheduler: a.scheduler,
+                HealthCheck: a.healthCheck,
+                DelayLoop: a.delayLoop,
+                ConnectTimeout: a.connectTimeout,
+                HealthyThreshold: a.healthyThreshold,
+                UnhealthyThreshold: a.unhealthyThreshold,
+                FailoverSwitch: a.failover,
+                ...(spec.protocol === 'UDP'
+                  ? {
+                      CheckType: a.checkType,
+                      CheckPort: a.checkPort,
+                      ContextType: a.contextType,
+                      SendContext: a.sendContext,
+                      RecvContext: a.recvContext,
+                    }
+                  : {}),
+              }),
+            },
+          ],
+          wait: listenerReady(spec.protocol, proxyId, live.id, live.id),
+        });
+      }
+      if (groups.includes('bind'))
+        bind(node, b, (a.realServers ?? []) as NonNullable<ReturnType<typeof desiredBindings>>, live.id);
+    },
+    delete(live, b) {
+      b.add({
+        operation: 'delete',
+        summary: `DeleteListeners ${live.id} (${String(live.raw.protocol)}:${String(live.raw.port)})`,
+        calls: [
+          {
+            action: 'DeleteListeners',
+            params: { ListenerIds: [live.id], Force: 1, ProxyId: live.raw.proxyId },
+            okCodes: ['ResourceNotFound'],
+          },
+        ],
+      });
+    },
+  },
+  desired(ctx) {
+    const out: DesiredNode[] = [];
+    for (const [proxyName, proxy] of Object.entries(ctx.model.proxies ?? {})) {
+      (proxy.listeners ?? []).forEach((l, i) => {
+        if (l.protocol !== 'TCP' && l.protocol !== 'UDP') return;
+        const ports = l.ports ?? (l.port === undefined ? [] : [l.port]);
+        for (const port of ports)
+          out.push(l4Node(ctx.model, proxyName, l, port, ctx.source(`proxies.${proxyName}.listeners.${i}`)));
+      });
+    }
+    return out;
+  },
+  async read(ctx) {
+    const proxies = ctx.live.filter((n) => n.type === PROXY);
+    const out: LiveNode[] = [];
+    await Promise.all(
+      proxies.flatMap((p) =>
+        (['TCP', 'UDP'] as const).map(async (protocol) => {
+          const action = protocol === 'TCP' ? 'DescribeTCPListeners' : 'DescribeUDPListeners';
+          const items = await listAll(ctx.client, action, { ProxyId: p.id }, 'ListenerSet');
+          for (const l of items) {
+            const address = addr.listener(proxyNameOf(p.address), protocol, l.Port);
+            const failover = l.FailoverSwitch === 1;
+            const bindings = liveBindings(l.RealServerSet ?? [], ctx.addressOfId, failover);
+            ctx.liveRefs.set(
+              address,
+              bindings.map((x) => x.realServer),
+            );
+            const udp = l as Partial<
+              Record<'CheckType' | 'CheckPort' | 'ContextType' | 'SendContext' | 'RecvContext', unknown>
+            >;
+            out.push({
+              address,
+              type: L4_LISTENER,
+              parent: p.address,
+              id: l.ListenerId,
+              attrs: normalizeL4(protocol, {
+                name: l.ListenerName,
+                scheduler: l.Scheduler,
+                realServerType: l.RealServerType,
+                healthCheck: l.HealthCheck,
+                delayLoop: l.DelayLoop,
+                connectTimeout: l.ConnectTimeout,
+                healthyThreshold: l.HealthyThreshold,
+                unhealthyThreshold: l.UnhealthyThreshold,
+                failover: l.FailoverSwitch,
+                clientIpMethod:
+                  protocol === 'TCP' ? (l as { ClientIPMethod?: number }).ClientIPMethod : undefined,
+                checkType: udp.CheckType,
+                checkPort: udp.CheckPort,
+                contextType: udp.ContextType,
+                sendContext: udp.SendContext,
+                recvContext: udp.RecvContext,
+                realServers: bindings,
+              }),
+              ...(l.ListenerStatus === 0 ? {} : { busy: `ListenerStatus ${l.ListenerStatus}` }),
+              raw: { proxyId: p.id, protocol, port: l.Port },
+            });
+          }
+        }),
+      ),
+    );
+    return out;
+  },
+};
+
+/** The step that binds waits on the listener created just before it (the builder chains them). */
+const SELF_ID_FROM_PREVIOUS = 'previous' as const;
+
+function bind(
+  node: DesiredNode,
+  b: Parameters<GaapKindModule['handler']['create']>[1],
+  bindings: NonNullable<ReturnType<typeof desiredBindings>>,
+  listenerId: string | typeof SELF_ID_FROM_PREVIOUS,
+): void {
+  const spec = node.spec as L4Spec & { model: GaapDesired };
+  const id = listenerId === SELF_ID_FROM_PREVIOUS ? b.idOf(node.address) : listenerId;
+  const proxyId = b.idOf(addr.proxy(spec.proxy));
+  b.add({
+    operation: 'update',
+    summary: `BindListenerRealServers ${spec.protocol}:${spec.port} → ${bindings.length} real server${bindings.length === 1 ? '' : 's'}`,
+    calls: [
+      {
+        action: 'BindListenerRealServers',
+        params: {
+          ListenerId: id,
+          RealServerBindSet: bindSet(bindings, b, (rs) => realServerAddress(spec.model, rs)),
+        },
+      },
+    ],
+    wait: listenerReady(spec.protocol, proxyId, `${spec.protocol}:${spec.port}`, id),
+  });
+}
+
+function listenerReady(
+  protocol: 'TCP' | 'UDP',
+  proxyId: unknown,
+  label: string,
+  listenerId: unknown = SELF_ID,
+) {
+  return waitFor(`listener ${label} ready`, {
+    action: `Describe${protocol}Listeners`,
+    params: { ProxyId: proxyId, ListenerId: listenerId },
+    statusPath: 'ListenerSet.0.ListenerStatus',
+    ready: [0],
+  });
+}
+
+function l4Node(
+  model: GaapDesired,
+  proxy: string,
+  l: L4ListenerDesired,
+  port: number,
+  source: DesiredNode['source'],
+): DesiredNode {
+  const failover = l.failover ?? false;
+  const bindings = desiredBindings(l.realServers, failover);
+  const hc = l.healthCheck;
+  return {
+    address: addr.listener(proxy, l.protocol, port),
+    type: L4_LISTENER,
+    parent: addr.proxy(proxy),
+    refs: (bindings ?? []).map((x) => x.realServer),
+    attrs: normalizeL4(l.protocol, {
+      name: l.name ?? `${l.protocol.toLowerCase()}-${port}`,
+      scheduler: l.scheduler ?? 'rr',
+      realServerType: l.realServerType ?? 'IP',
+      healthCheck: bool01(hc?.enabled) ?? 0,
+      delayLoop: hc?.delayLoop,
+      connectTimeout: hc?.connectTimeout,
+      healthyThreshold: hc?.healthyThreshold,
+      unhealthyThreshold: hc?.unhealthyThreshold,
+      failover: bool01(l.failover) ?? 0,
+      clientIpMethod: l.protocol === 'TCP' ? (l.clientIpMethod ?? 0) : undefined,
+      checkType: hc?.checkType,
+      checkPort: hc?.checkPort,
+      contextType: hc?.contextType,
+      sendContext: hc?.sendContext,
+      recvContext: hc?.recvContext,
+      realServers: bindings,
+    }),
+    protect: l.protect ?? false,
+    ...withSource(source),
+    spec: { proxy, protocol: l.protocol, port, listener: l, model } satisfies L4Spec & { model: GaapDesired },
+  };
+}
+
+/**
+ * Health-check parameters mean nothing while the check is off: dropped on both sides, so turning
+ * the check off does not leave a perpetual diff on its interval. UDP-only fields exist only on UDP.
+ */
+function normalizeL4(protocol: 'TCP' | 'UDP', a: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...a };
+  if (out.healthCheck !== 1) for (const f of [...HEALTH_FIELDS, ...UDP_CHECK_FIELDS]) out[f] = undefined;
+  if (protocol === 'TCP') for (const f of UDP_CHECK_FIELDS) out[f] = undefined;
+  else out.clientIpMethod = undefined;
+  if (out.checkType !== 'PORT')
+    for (const f of ['contextType', 'sendContext', 'recvContext']) out[f] = undefined;
+  return out;
+}
+
+export function realServerAddress(model: GaapDesired, rsAddress: string): string {
+  const name = /\["(.+)"\]$/.exec(rsAddress)?.[1] ?? '';
+  return model.realServers?.[name]?.address ?? '';
+}
+
+export function proxyNameOf(address: string): string {
+  return /^gaap\.proxy\["(.+?)"\]/.exec(address)?.[1] ?? address;
+}

@@ -1,0 +1,131 @@
+import type { GaapKindModule } from '../engine/kind-module.js';
+import { addr, NAME_TAG, ownershipTags, STACK_TAG, tagValue } from '../engine/kind-module.js';
+import type { LiveNode } from '../engine/node-types.js';
+import { asSet } from '../engine/normalize-attrs.js';
+import type { ProxyGroupDesired } from '../model/gaap-desired-types.js';
+import { listAll } from '../paging.js';
+import { SELF_ID, waitFor } from './common.js';
+import { withSource } from './real-server.js';
+
+export const PROXY_GROUP = 'gaap_proxy_group';
+
+/**
+ * Proxy groups. Only the name and project can change in place (ModifyProxyGroupAttribute); the
+ * origin region, access regions, IP version and package type force replacement.
+ */
+export const proxyGroupKind: GaapKindModule = {
+  readStage: 1,
+  handler: {
+    type: PROXY_GROUP,
+    updatable: { name: 'attr', projectId: 'attr' },
+    cascades: false,
+    replaceOrder: 'delete-first',
+    create(node, b) {
+      const { name, group } = node.spec as { name: string; group: ProxyGroupDesired };
+      b.add({
+        operation: 'create',
+        summary: `CreateProxyGroup ${String(node.attrs.name)} (${group.realServerRegion})`,
+        calls: [
+          {
+            action: 'CreateProxyGroup',
+            params: {
+              ProjectId: b.projectId,
+              GroupName: node.attrs.name,
+              RealServerRegion: group.realServerRegion,
+              TagSet: ownershipTags(b.stack, name),
+              ...(group.accessRegions
+                ? {
+                    AccessRegionSet: group.accessRegions.map((r) => ({
+                      AccessRegion: r.region,
+                      Bandwidth: r.bandwidth,
+                      Concurrent: r.concurrent,
+                      ...(r.networkType ? { NetworkType: r.networkType } : {}),
+                    })),
+                  }
+                : {}),
+              ...(group.ipVersion ? { IPAddressVersion: group.ipVersion } : {}),
+              ...(group.packageType ? { PackageType: group.packageType } : {}),
+            },
+            outputs: { id: 'GroupId' },
+          },
+        ],
+        wait: waitFor(`proxy group ${name} running`, {
+          action: 'DescribeProxyGroupDetails',
+          params: { GroupId: SELF_ID },
+          statusPath: 'ProxyGroupDetail.Status',
+          ready: [0],
+        }),
+      });
+    },
+    update(node, live, _groups, b) {
+      b.add({
+        operation: 'update',
+        summary: `ModifyProxyGroupAttribute ${live.id}`,
+        calls: [
+          {
+            action: 'ModifyProxyGroupAttribute',
+            params: { GroupId: live.id, GroupName: node.attrs.name, ProjectId: node.attrs.projectId },
+          },
+        ],
+      });
+    },
+    delete(live, b) {
+      b.add({
+        operation: 'delete',
+        summary: `DeleteProxyGroup ${live.id}`,
+        // NOTE: Force=0: a group that still holds proxies edgeform does not own must not vanish
+        // with them; owned member proxies are destroyed first by the plan's ordering.
+        calls: [
+          {
+            action: 'DeleteProxyGroup',
+            params: { GroupId: live.id, Force: 0 },
+            okCodes: ['ResourceNotFound'],
+          },
+        ],
+      });
+    },
+  },
+  desired(ctx) {
+    return Object.entries(ctx.model.proxyGroups ?? {}).map(([name, group]) => ({
+      address: addr.proxyGroup(name),
+      type: PROXY_GROUP,
+      refs: [],
+      attrs: {
+        name: group.name ?? name,
+        projectId: ctx.projectId,
+        realServerRegion: group.realServerRegion,
+        // NOTE: DescribeProxyGroupList does not return the IP version, package type or access
+        // regions, so they are set at creation and not compared afterwards.
+      },
+      protect: group.protect ?? false,
+      ...withSource(ctx.source(`proxyGroups.${name}`)),
+      spec: { name, group, accessRegions: asSet(group.accessRegions) },
+    }));
+  },
+  async read(ctx) {
+    const items = await listAll(
+      ctx.client,
+      'DescribeProxyGroupList',
+      { ProjectId: -1, TagSet: [{ TagKey: STACK_TAG, TagValue: ctx.stack }] },
+      'ProxyGroupList',
+    );
+    const out: LiveNode[] = [];
+    for (const g of items) {
+      const name = tagValue(g.TagSet, NAME_TAG);
+      if (tagValue(g.TagSet, STACK_TAG) !== ctx.stack || !name) continue;
+      out.push({
+        address: addr.proxyGroup(name),
+        type: PROXY_GROUP,
+        id: g.GroupId,
+        attrs: {
+          name: g.GroupName,
+          projectId: g.ProjectId,
+          realServerRegion: g.RealServerRegionInfo?.RegionId,
+        },
+        ...(g.Status !== 'RUNNING' ? { busy: g.Status } : {}),
+        raw: { item: g },
+      });
+    }
+    return out;
+  },
+};

@@ -1,0 +1,207 @@
+import type { GaapKindModule } from '../engine/kind-module.js';
+import { addr, NAME_TAG, ownershipTags, STACK_TAG, tagValue } from '../engine/kind-module.js';
+import type { LiveNode } from '../engine/node-types.js';
+import type { ProxyDesired } from '../model/gaap-desired-types.js';
+import { listAll } from '../paging.js';
+import { defined, SELF_ID, waitFor } from './common.js';
+import { withSource } from './real-server.js';
+
+export const PROXY = 'gaap_proxy';
+
+const STEADY = new Set(['RUNNING', 'CLOSED']);
+
+/**
+ * Proxies (通道). Name, project, bandwidth, concurrency and billing change in place; regions, group,
+ * IP version, network and package type force replacement (no Modify action takes them).
+ */
+export const proxyKind: GaapKindModule = {
+  readStage: 2,
+  handler: {
+    type: PROXY,
+    updatable: {
+      name: 'name',
+      projectId: 'project',
+      bandwidth: 'config',
+      concurrent: 'config',
+      billingType: 'config',
+    },
+    cascades: true,
+    replaceOrder: 'delete-first',
+    create(node, b) {
+      const { name, proxy } = node.spec as { name: string; proxy: ProxyDesired };
+      b.add({
+        operation: 'create',
+        summary: `CreateProxy ${String(node.attrs.name)} (${proxy.accessRegion} → ${proxy.realServerRegion ?? `group ${proxy.group}`})`,
+        calls: [
+          {
+            action: 'CreateProxy',
+            params: defined({
+              ProjectId: b.projectId,
+              ProxyName: node.attrs.name,
+              AccessRegion: proxy.accessRegion,
+              RealServerRegion: proxy.group ? undefined : proxy.realServerRegion,
+              GroupId: proxy.group ? b.idOf(addr.proxyGroup(proxy.group)) : undefined,
+              Bandwidth: proxy.bandwidth,
+              Concurrent: proxy.concurrent,
+              TagSet: ownershipTags(b.stack, name),
+              IPAddressVersion: proxy.ipVersion,
+              NetworkType: proxy.networkType,
+              PackageType: proxy.packageType,
+              BillingType: proxy.billingType,
+            }),
+            // NOTE: one ClientToken per logical create, kept across retries: a fresh token per
+            // attempt is how other tools end up with duplicate proxies.
+            clientToken: b.clientToken('CreateProxy'),
+            outputs: { id: 'InstanceId' },
+            lookup: {
+              action: 'DescribeProxies',
+              params: { TagSet: ownershipTags(b.stack, name).slice(1), Limit: 100, Offset: 0 },
+              items: 'ProxySet',
+              match: { ProxyName: node.attrs.name },
+              outputs: { id: 'ProxyId' },
+            },
+          },
+        ],
+        wait: waitFor(`proxy ${name} RUNNING`, {
+          action: 'DescribeProxies',
+          params: { ProxyIds: [SELF_ID] },
+          statusPath: 'ProxySet.0.Status',
+          ready: ['RUNNING'],
+        }),
+      });
+    },
+    update(node, live, groups, b) {
+      if (groups.includes('name')) {
+        b.add({
+          operation: 'update',
+          summary: `ModifyProxiesAttribute ${live.id} name → ${String(node.attrs.name)}`,
+          calls: [
+            {
+              action: 'ModifyProxiesAttribute',
+              params: { ProxyIds: [live.id], ProxyName: node.attrs.name },
+              clientToken: b.clientToken('ModifyProxiesAttribute'),
+            },
+          ],
+        });
+      }
+      if (groups.includes('project')) {
+        b.add({
+          operation: 'update',
+          summary: `ModifyProxiesProject ${live.id} → project ${String(node.attrs.projectId)}`,
+          calls: [
+            {
+              action: 'ModifyProxiesProject',
+              params: { ProxyIds: [live.id], ProjectId: node.attrs.projectId },
+              clientToken: b.clientToken('ModifyProxiesProject'),
+            },
+          ],
+        });
+      }
+      if (groups.includes('config')) {
+        b.add({
+          operation: 'update',
+          summary: `ModifyProxyConfiguration ${live.id} bandwidth ${String(node.attrs.bandwidth)}, concurrent ${String(node.attrs.concurrent)}`,
+          calls: [
+            {
+              action: 'ModifyProxyConfiguration',
+              params: defined({
+                ProxyId: live.id,
+                Bandwidth: node.attrs.bandwidth,
+                Concurrent: node.attrs.concurrent,
+                BillingType: node.attrs.billingType,
+              }),
+              clientToken: b.clientToken('ModifyProxyConfiguration'),
+            },
+          ],
+          wait: waitFor(`proxy ${live.id} RUNNING after the configuration change`, {
+            action: 'DescribeProxies',
+            params: { ProxyIds: [live.id] },
+            statusPath: 'ProxySet.0.Status',
+            ready: ['RUNNING'],
+          }),
+        });
+      }
+    },
+    delete(live, b) {
+      b.add({
+        operation: 'delete',
+        summary: `DestroyProxies ${live.id} (${String(live.attrs.name)}) with everything on it`,
+        calls: [
+          {
+            action: 'DestroyProxies',
+            params: { ProxyIds: [live.id], Force: 1 },
+            clientToken: b.clientToken('DestroyProxies'),
+            okCodes: ['ResourceNotFound'],
+          },
+        ],
+        wait: waitFor(`proxy ${live.id} destroyed`, {
+          action: 'DescribeProxies',
+          params: { ProxyIds: [live.id] },
+          statusPath: 'ProxySet.0.Status',
+          ready: [],
+          goneIsReady: true,
+        }),
+      });
+    },
+  },
+  desired(ctx) {
+    return Object.entries(ctx.model.proxies ?? {}).map(([name, proxy]) => ({
+      address: addr.proxy(name),
+      type: PROXY,
+      refs: proxy.group ? [addr.proxyGroup(proxy.group)] : [],
+      attrs: {
+        name: proxy.name ?? name,
+        projectId: ctx.projectId,
+        accessRegion: proxy.accessRegion,
+        realServerRegion: proxy.group ? undefined : proxy.realServerRegion,
+        group: proxy.group ? addr.proxyGroup(proxy.group) : null,
+        bandwidth: proxy.bandwidth,
+        concurrent: proxy.concurrent,
+        ipVersion: proxy.ipVersion ?? 'IPv4',
+        networkType: proxy.networkType,
+        packageType: proxy.packageType ?? 'Thunder',
+        billingType: proxy.billingType ?? 0,
+      },
+      protect: proxy.protect ?? false,
+      ...withSource(ctx.source(`proxies.${name}`)),
+      spec: { name, proxy },
+    }));
+  },
+  async read(ctx) {
+    const items = await listAll(
+      ctx.client,
+      'DescribeProxies',
+      { TagSet: [{ TagKey: STACK_TAG, TagValue: ctx.stack }] },
+      'ProxySet',
+    );
+    const out: LiveNode[] = [];
+    for (const p of items) {
+      const name = tagValue(p.TagSet, NAME_TAG);
+      if (tagValue(p.TagSet, STACK_TAG) !== ctx.stack || !name) continue;
+      const address = addr.proxy(name);
+      const group = p.GroupId ? (ctx.addressOfId.get(p.GroupId) ?? `id:${p.GroupId}`) : null;
+      if (group) ctx.liveRefs.set(address, [group]);
+      out.push({
+        address,
+        type: PROXY,
+        id: p.ProxyId || p.InstanceId,
+        attrs: {
+          name: p.ProxyName,
+          projectId: p.ProjectId,
+          accessRegion: p.AccessRegion,
+          realServerRegion: p.RealServerRegion,
+          group,
+          bandwidth: p.Bandwidth,
+          concurrent: p.Concurrent,
+          ipVersion: p.IPAddressVersion || 'IPv4',
+          networkType: p.NetworkType || undefined,
+          packageType: p.PackageType || 'Thunder',
+          billingType: p.BillingType ?? 0,
+        },
+        ...(STEADY.has(p.Status) ? {} : { busy: p.Status }),
+        raw: { item: p },
+      });
+    }
+    return out;
+  },
+};

@@ -1,0 +1,196 @@
+import type { SourceLocation } from '../../../config/stack-types.js';
+import type { SecretValue } from '../../../core/secrets.js';
+
+/**
+ * The GAAP part of the desired state, as the loader hands it over (validated by the schema).
+ * Objects are keyed by logical name; nesting follows the estate: listeners inside their proxy,
+ * domains inside their listener, rules inside their domain. Shared objects (real servers,
+ * certificates, proxy groups) are declared once at the top and referenced by name.
+ */
+export interface GaapDesired {
+  /** Project of every object created (ProjectId). Default 0. */
+  projectId?: number;
+  proxyGroups?: Record<string, ProxyGroupDesired>;
+  proxies?: Record<string, ProxyDesired>;
+  realServers?: Record<string, RealServerDesired>;
+  certificates?: Record<string, CertificateDesired>;
+  globalDomains?: Record<string, GlobalDomainDesired>;
+  /** Filled by the loader: where each named object was declared (`proxies.web` → location). */
+  sources?: Record<string, SourceLocation>;
+}
+
+export interface Protectable {
+  /** Refuse to delete or replace this object. */
+  protect?: boolean;
+}
+
+export interface AccessRegionDesired {
+  region: string;
+  bandwidth: number;
+  concurrent: number;
+  networkType?: 'normal' | 'cn2';
+}
+
+export interface ProxyGroupDesired extends Protectable {
+  name?: string;
+  realServerRegion: string;
+  accessRegions?: AccessRegionDesired[];
+  ipVersion?: 'IPv4' | 'IPv6';
+  packageType?: 'Thunder' | 'Accelerator';
+}
+
+export interface ProxyDesired extends Protectable {
+  name?: string;
+  accessRegion: string;
+  /** Required unless `group` is set (the group then decides the origin region). */
+  realServerRegion?: string;
+  /** Mbps. */
+  bandwidth: number;
+  /** Units of 10,000 concurrent connections. */
+  concurrent: number;
+  group?: string;
+  ipVersion?: 'IPv4' | 'IPv6';
+  networkType?: 'normal' | 'cn2' | 'triple';
+  packageType?: 'Thunder' | 'Accelerator' | 'CrossBorder';
+  billingType?: 0 | 1;
+  listeners?: ListenerDesired[];
+  securityPolicy?: SecurityPolicyDesired;
+}
+
+export interface RealServerDesired extends Protectable {
+  /** An IP address or a domain name. */
+  address: string;
+  name?: string;
+}
+
+export interface BindingDesired {
+  /** Logical name of a real server. */
+  realServer: string;
+  port: number;
+  weight?: number;
+  /** master | slave; needs `failover: true` on the listener. */
+  role?: 'master' | 'slave';
+}
+
+export interface HealthCheckL4 {
+  enabled: boolean;
+  delayLoop?: number;
+  connectTimeout?: number;
+  healthyThreshold?: number;
+  unhealthyThreshold?: number;
+  /** UDP only. */
+  checkType?: 'PORT' | 'PING';
+  checkPort?: number;
+  contextType?: 'TEXT';
+  sendContext?: string;
+  recvContext?: string;
+}
+
+export type ListenerDesired = L4ListenerDesired | L7ListenerDesired;
+
+export interface L4ListenerDesired extends Protectable {
+  protocol: 'TCP' | 'UDP';
+  /** One port, or several sharing every other setting (created in one batch call). */
+  port?: number;
+  ports?: number[];
+  name?: string;
+  scheduler?: 'rr' | 'wrr' | 'lc' | 'lrtt';
+  realServerType?: 'IP' | 'DOMAIN';
+  healthCheck?: HealthCheckL4;
+  /** TCP only: 0 TOA, 1 Proxy Protocol. */
+  clientIpMethod?: 0 | 1;
+  failover?: boolean;
+  realServers?: BindingDesired[];
+}
+
+export interface L7ListenerDesired extends Protectable {
+  protocol: 'HTTP' | 'HTTPS';
+  port: number;
+  name?: string;
+  /** HTTPS: certificate name (type server). */
+  certificate?: string;
+  /** HTTPS: HTTP or HTTPS towards the origin. */
+  forwardProtocol?: 'HTTP' | 'HTTPS';
+  /** HTTPS: client CA certificate names; presence turns on mutual authentication. */
+  clientCertificates?: string[];
+  http3?: boolean;
+  domains?: L7DomainDesired[];
+}
+
+export interface L7DomainDesired extends Protectable {
+  domain: string;
+  certificate?: string;
+  clientCertificates?: string[];
+  isDefaultServer?: boolean;
+  rules?: RuleDesired[];
+  errorPages?: ErrorPageDesired[];
+}
+
+export interface RuleDesired extends Protectable {
+  path: string;
+  realServerType?: 'IP' | 'DOMAIN';
+  scheduler?: 'rr' | 'wrr' | 'lc' | 'lrtt';
+  healthCheck?: {
+    enabled: boolean;
+    delayLoop?: number;
+    connectTimeout?: number;
+    path?: string;
+    method?: 'GET' | 'HEAD';
+    statusCodes?: number[];
+    domain?: string;
+  };
+  forwardProtocol?: 'HTTP' | 'HTTPS' | 'default';
+  forwardHost?: string;
+  sni?: string;
+  forcedRedirect?: string;
+  realServers?: BindingDesired[];
+  /** Custom headers sent to the origin; managed only when declared. */
+  headers?: { name: string; value: string }[];
+}
+
+export interface ErrorPageDesired {
+  errorCodes: number[];
+  body: string;
+  newErrorCode?: number;
+  clearHeaders?: string[];
+  setHeaders?: { name: string; value: string }[];
+}
+
+export type CertificateType = 'basic-auth' | 'client-ca' | 'server' | 'origin-ca' | 'gaap';
+
+export interface CertificateDesired extends Protectable {
+  type: CertificateType;
+  /** PEM (or `user:hash` lines for basic-auth); usually `{file: ...}`. */
+  content: string | SecretValue;
+  /** server and gaap certificates only; always a secret reference. */
+  key?: string | SecretValue;
+}
+
+export interface SecurityPolicyDesired extends Protectable {
+  defaultAction: 'ACCEPT' | 'DROP';
+  rules?: SecurityRuleDesired[];
+}
+
+export interface SecurityRuleDesired {
+  cidr: string;
+  action: 'ACCEPT' | 'DROP';
+  protocol?: 'TCP' | 'UDP' | 'ALL';
+  /** "80", "80,443", "3306-20000" or "ALL". */
+  ports?: string;
+  name?: string;
+}
+
+export interface GlobalDomainDesired extends Protectable {
+  defaultValue: string;
+  alias?: string;
+  enabled?: boolean;
+  dns?: { proxies: string[]; countries: string[] }[];
+}
+
+export const CERTIFICATE_TYPE_CODES: Record<CertificateType, number> = {
+  'basic-auth': 0,
+  'client-ca': 1,
+  server: 2,
+  'origin-ca': 3,
+  gaap: 4,
+};
