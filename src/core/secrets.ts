@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { EdgeformError } from './errors.js';
+import { isPlainObject } from './json-types.js';
 
 /** Where a secret comes from. Only the reference is ever stored or printed. */
 export type SecretRef = { env: string } | { file: string };
@@ -96,4 +97,35 @@ export function resolveSecret(
       cause,
     });
   }
+}
+
+/**
+ * Turns secrets in a step payload into their values, just before sending. A payload from a saved
+ * plan holds `{ $secret, fingerprint }` placeholders: the reference is resolved again, and refused
+ * if the value no longer matches the fingerprint the plan was made with.
+ */
+export function revealSecrets(
+  v: unknown,
+  baseDir: string,
+  encode: (value: string) => string = (x) => x,
+): unknown {
+  if (isSecretValue(v)) return encode(v.reveal());
+  if (Array.isArray(v)) return v.map((x) => revealSecrets(x, baseDir, encode));
+  if (isPlainObject(v)) {
+    if ('$secret' in v && 'fingerprint' in v) {
+      const resolved = resolveSecret(v.$secret as SecretRef, baseDir);
+      if (resolved.fingerprint !== v.fingerprint) {
+        throw new EdgeformError({
+          code: 'PLAN_STALE',
+          message: 'a secret referenced by the saved plan has changed since the plan was made',
+          resolution: 'run `edgeform plan` again so the change is reviewed',
+        });
+      }
+      return encode(resolved.reveal());
+    }
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) out[k] = revealSecrets(x, baseDir, encode);
+    return out;
+  }
+  return v;
 }

@@ -9,7 +9,14 @@ import type { RunningEmulator } from '../emulator/emulator-types.js';
 import { EMULATOR_DEFAULTS, startEmulator } from '../emulator/index.js';
 import { BAISHAN_DEFAULT_ENDPOINT, BaishanClient } from '../providers/baishan/baishan-client.js';
 import { BaishanProvider } from '../providers/baishan/baishan-provider.js';
+import { GAAP_ACTIONS } from '../providers/gaap/gaap-action-meta.js';
+import { GaapClient } from '../providers/gaap/gaap-client.js';
+import { gaapCredentialsFromEnv } from '../providers/gaap/gaap-credentials.js';
+import { GaapProvider } from '../providers/gaap/gaap-provider.js';
+import type { ActionName } from '../providers/gaap/gaap-types.js';
+import type { GaapDesired } from '../providers/gaap/model/gaap-desired-types.js';
 import type { Provider } from '../providers/provider-types.js';
+import { KeyedRateLimiter, RateLimiter } from '../transport/rate-limiter.js';
 
 export interface SessionOptions {
   files: string[];
@@ -54,7 +61,7 @@ export async function openSession(opts: SessionOptions): Promise<Session> {
     env = sandboxEnv(opts.env, emulator);
   }
 
-  const clients: BaishanClient[] = [];
+  const clients: { close(): Promise<void> }[] = [];
   const baishanClient = lazy(() => {
     const token = env.BAISHAN_TOKEN;
     if (!token) {
@@ -75,8 +82,37 @@ export async function openSession(opts: SessionOptions): Promise<Session> {
     return client;
   });
 
+  const scale = rateWindowScale(env);
+  const gaapClient = lazy(() => {
+    const perSecond = stack.settings.gaap.rateLimitPerSecond;
+    const client = new GaapClient({
+      credentials: gaapCredentialsFromEnv(env),
+      endpoint:
+        env.EDGEFORM_GAAP_ENDPOINT || stack.settings.gaap.endpoint || 'https://gaap.tencentcloudapi.com',
+      ...(stack.settings.gaap.region ? { region: stack.settings.gaap.region } : {}),
+      events: opts.events,
+      // One limiter per action for the whole run, reads and writes alike (the vendor counts per
+      // action and account). NOTE: the configured limit (default 20/s, as documented) applies to
+      // every action but DescribeRealServers, which is documented at 1000/s.
+      limiters: new KeyedRateLimiter((action) => {
+        const documented = GAAP_ACTIONS[action as ActionName]?.rateLimitPerSecond ?? 20;
+        return new RateLimiter({ limit: documented > 20 ? documented : perSecond, windowMs: 1000 * scale });
+      }),
+    });
+    clients.push(client);
+    return client;
+  });
+
   const secretBaseDir = stack.files[0] ? join(stack.files[0], '..') : opts.cwd;
-  const providers: Provider[] = [new BaishanProvider(stack, baishanClient, secretBaseDir)];
+  const providers: Provider[] = [
+    new GaapProvider(
+      { ...stack, gaap: stack.gaap as GaapDesired | null },
+      gaapClient,
+      secretBaseDir,
+      scale < 1 ? { pollMs: { base: Math.max(20, 500 * scale), max: Math.max(50, 5000 * scale) } } : {},
+    ),
+    new BaishanProvider(stack, baishanClient, secretBaseDir),
+  ];
   return {
     stack,
     diagnostics,

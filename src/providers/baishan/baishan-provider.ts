@@ -3,7 +3,7 @@ import type { BaishanDomainDesired, BaishanSettings, LoadedStack } from '../../c
 import { EdgeformError } from '../../core/errors.js';
 import type { JsonValue } from '../../core/json-types.js';
 import { isPlainObject, stableStringify } from '../../core/json-types.js';
-import { isSecretValue, resolveSecret, type SecretRef } from '../../core/secrets.js';
+import { isSecretValue, revealSecrets } from '../../core/secrets.js';
 import type { AttributeChange, PlanStep, PlanWarning, ResourceChange } from '../../planner/plan-types.js';
 import type {
   Provider,
@@ -303,33 +303,6 @@ function containsSecret(v: unknown): boolean {
   if (Array.isArray(v)) return v.some(containsSecret);
   if (isPlainObject(v)) return Object.values(v).some(containsSecret);
   return false;
-}
-
-/**
- * Turns secrets in a step payload into their values, just before sending. A payload from a saved
- * plan holds `{ $secret, fingerprint }` placeholders: the reference is resolved again, and refused
- * if the value no longer matches the fingerprint the plan was made with.
- */
-export function revealSecrets(v: unknown, baseDir: string): unknown {
-  if (isSecretValue(v)) return v.reveal();
-  if (Array.isArray(v)) return v.map((x) => revealSecrets(x, baseDir));
-  if (isPlainObject(v)) {
-    if ('$secret' in v && 'fingerprint' in v) {
-      const resolved = resolveSecret(v.$secret as SecretRef, baseDir);
-      if (resolved.fingerprint !== v.fingerprint) {
-        throw new EdgeformError({
-          code: 'PLAN_STALE',
-          message: 'a secret referenced by the saved plan has changed since the plan was made',
-          resolution: 'run `edgeform plan` again so the change is reviewed',
-        });
-      }
-      return resolved.reveal();
-    }
-    const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) out[k] = revealSecrets(x, baseDir);
-    return out;
-  }
-  return v;
 }
 
 function explainReadFailure(e: unknown, batch: readonly BaishanDomainDesired[]): unknown {

@@ -118,10 +118,13 @@ export function planGaap(input: GaapPlanInput): GaapPlanOutput {
   const builderFor = (address: string, extraDeps: () => string[]) => {
     let current: string | undefined;
     let n = 0;
+    // The step of this node that publishes its new ID (its create call).
+    let ownIdStep: string | undefined;
     return {
       stack: input.stack,
       projectId: input.projectId,
       idOf(ref: string): string | IdRef {
+        if (ref === address && ownIdStep) return { $ref: { step: ownIdStep, output: 'id' } };
         const kept = liveIdKept(ref);
         if (kept !== undefined) return kept;
         const step = createStep.get(ref);
@@ -159,6 +162,7 @@ export function planGaap(input: GaapPlanInput): GaapPlanOutput {
         // Steps of one node run in the order they were added.
         if (current) addDep(id, current);
         current = id;
+        if (!ownIdStep && draft.calls.some((c) => c.outputs?.id)) ownIdStep = id;
         n++;
         touchSteps.set(address, [...(touchSteps.get(address) ?? []), id]);
         return id;
@@ -168,6 +172,9 @@ export function planGaap(input: GaapPlanInput): GaapPlanOutput {
       },
       get last() {
         return current;
+      },
+      get idStep() {
+        return ownIdStep;
       },
     };
   };
@@ -189,9 +196,10 @@ export function planGaap(input: GaapPlanInput): GaapPlanOutput {
         node.parent && createStep.has(node.parent) ? [createStep.get(node.parent)!] : [],
       );
       h.create(node, b);
-      if (b.last) createStep.set(node.address, firstStepOf(node.address, touchSteps)!);
-      // The node's ID is what its last create step publishes.
-      if (b.last) createStep.set(node.address, b.last);
+      // Dependents need the node's ID, which its create call publishes: they can start as soon
+      // as that step is done (and waited), without waiting for e.g. its bindings.
+      const idStep = b.idStep ?? b.last;
+      if (idStep) createStep.set(node.address, idStep);
     } else if (v.kind === 'update') {
       const b = builderFor(node.address, () => []);
       h.update(node, v.live, v.groups, b);
@@ -217,10 +225,13 @@ export function planGaap(input: GaapPlanInput): GaapPlanOutput {
     if (!live) continue;
     const del = deleteStep.get(live.address);
     if (del) {
-      // Everything that used the object is changed or gone first.
+      // Everything that used the object is changed or gone first. A user deleted with its
+      // parent (no step of its own) lets go when that ancestor's delete runs.
       for (const [user, refs] of input.liveRefs) {
         if (!refs.includes(live.address)) continue;
         for (const s of touchSteps.get(user) ?? []) if (s !== del) addDep(del, s);
+        const removal = removalStepOf(user);
+        if (removal && removal !== del) addDep(del, removal);
       }
       // Children first.
       for (const child of input.live) {
@@ -241,6 +252,14 @@ export function planGaap(input: GaapPlanInput): GaapPlanOutput {
   }
 
   for (const s of steps) s.dependsOn = [...(pendingDeps.get(s.id) ?? [])].sort(byStepNumber);
+
+  function removalStepOf(address: string): string | undefined {
+    const own = deleteStep.get(address);
+    if (own) return own;
+    const v = verdicts.get(address);
+    const parent = v && 'live' in v ? v.live.parent : liveBy.get(address)?.parent;
+    return parent ? removalStepOf(parent) : undefined;
+  }
 
   const changes = [...verdicts.values()].map((v) => toChange(v, input.handlers));
   return { changes, steps, warnings };

@@ -26,6 +26,11 @@ export interface ReadContext {
   addressOfId: Map<string, string>;
   /** Live references: address → addresses it uses (bindings, certificates, group membership). */
   liveRefs: Map<string, string[]>;
+  /**
+   * Memoises a read shared by several kinds (DescribeRules returns both the domains and the rules
+   * of a listener): the first kind to ask makes the call, the others reuse its answer.
+   */
+  cached<T>(key: string, read: () => Promise<T>): Promise<T>;
 }
 
 /**

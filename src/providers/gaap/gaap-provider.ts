@@ -1,0 +1,168 @@
+import { createHash } from 'node:crypto';
+import type { GaapSettings, LoadedStack } from '../../config/stack-types.js';
+import { stableStringify } from '../../core/json-types.js';
+import type { PlanStep } from '../../planner/plan-types.js';
+import type {
+  Provider,
+  ProviderContext,
+  ProviderLive,
+  ProviderPlan,
+  StepContext,
+  StepOutcome,
+} from '../provider-types.js';
+import { planGaap } from './engine/gaap-planner.js';
+import type { DesiredContext, GaapKindModule, ReadContext } from './engine/kind-module.js';
+import type { DesiredNode, LiveNode } from './engine/node-types.js';
+import type { GaapClient } from './gaap-client.js';
+import { runGaapStep } from './gaap-step-runner.js';
+import { GAAP_KINDS } from './kinds/registry.js';
+import type { GaapDesired } from './model/gaap-desired-types.js';
+
+interface GaapLiveData {
+  nodes: LiveNode[];
+  liveRefs: Map<string, string[]>;
+}
+
+export interface GaapProviderOptions {
+  /** Poll interval bounds for asynchronous states (tests shorten them). */
+  pollMs?: { base: number; max: number };
+}
+
+/**
+ * Tencent Cloud GAAP. Owned roots are found by their edgeform:stack tag, everything else by its
+ * natural key under an owned root; objects this stack does not own are never read into the plan,
+ * so they can never be changed or deleted.
+ */
+export class GaapProvider implements Provider {
+  readonly id = 'gaap';
+  // NOTE: mutations on different objects run side by side (the Terraform provider serialises all
+  // of them behind one lock); the per-action rate limit lives in the client.
+  readonly limits = { concurrency: 8 };
+  readonly #model: GaapDesired | null;
+  readonly #stack: string;
+  readonly #client: () => GaapClient;
+  readonly #kinds: readonly GaapKindModule[];
+  readonly #secretBaseDir: string;
+  readonly #opts: GaapProviderOptions;
+
+  constructor(
+    stack: Pick<LoadedStack, 'stack'> & { gaap: GaapDesired | null; settings: { gaap: GaapSettings } },
+    client: () => GaapClient,
+    secretBaseDir: string,
+    opts: GaapProviderOptions = {},
+    kinds: readonly GaapKindModule[] = GAAP_KINDS,
+  ) {
+    this.#model = stack.gaap;
+    this.#stack = stack.stack;
+    this.#client = client;
+    this.#kinds = kinds;
+    this.#secretBaseDir = secretBaseDir;
+    this.#opts = opts;
+  }
+
+  /** A `gaap:` section, even an empty one, means the stack owns its tagged GAAP objects. */
+  get hasDesired(): boolean {
+    return this.#model !== null;
+  }
+
+  get #projectId(): number {
+    return this.#model?.projectId ?? 0;
+  }
+
+  async read(ctx: ProviderContext): Promise<ProviderLive> {
+    const client = this.#client();
+    let calls = 0;
+    const counting = {
+      call: ((action, params, o) => {
+        calls++;
+        return client.call(action, params, o);
+      }) as GaapClient['call'],
+    };
+    const cache = new Map<string, Promise<unknown>>();
+    const rc: ReadContext = {
+      cached: <T>(key: string, read: () => Promise<T>) => {
+        if (!cache.has(key)) cache.set(key, read());
+        return cache.get(key) as Promise<T>;
+      },
+      client: counting,
+      stack: this.#stack,
+      projectId: this.#projectId,
+      model: this.#model ?? {},
+      live: [],
+      addressOfId: new Map(),
+      liveRefs: new Map(),
+    };
+    ctx.events({
+      kind: 'read-start',
+      provider: this.id,
+      what: `objects tagged edgeform:stack=${this.#stack}`,
+    });
+    for (const stage of [1, 2, 3, 4, 5] as const) {
+      const found = await Promise.all(
+        this.#kinds.filter((k) => k.readStage === stage).map((k) => k.read(rc)),
+      );
+      for (const node of found.flat()) {
+        rc.live.push(node);
+        rc.addressOfId.set(node.id, node.address);
+      }
+    }
+    ctx.events({ kind: 'read-done', provider: this.id, what: `${rc.live.length} objects`, calls });
+    const data: GaapLiveData = { nodes: rc.live, liveRefs: rc.liveRefs };
+    return { provider: this.id, data, calls, warnings: [] };
+  }
+
+  plan(live: ProviderLive): ProviderPlan {
+    const data = live.data as GaapLiveData;
+    const desired = this.desiredNodes();
+    const out = planGaap({
+      stack: this.#stack,
+      projectId: this.#projectId,
+      desired,
+      live: data.nodes,
+      liveRefs: data.liveRefs,
+      handlers: new Map(this.#kinds.map((k) => [k.handler.type, k.handler])),
+      tokenSeed: fingerprintOf({ stack: this.#stack, live: data.nodes.map((n) => [n.address, n.id]) }),
+    });
+    const addresses = [...new Set([...desired.map((n) => n.address), ...data.nodes.map((n) => n.address)])];
+    return { ...out, liveFingerprints: this.fingerprints(live, addresses) };
+  }
+
+  desiredNodes(): DesiredNode[] {
+    const model = this.#model ?? {};
+    const ctx: DesiredContext = {
+      stack: this.#stack,
+      projectId: this.#projectId,
+      model,
+      source: (key) => model.sources?.[key],
+    };
+    return this.#kinds.flatMap((k) => k.desired(ctx));
+  }
+
+  fingerprints(live: ProviderLive, addresses: readonly string[]): Record<string, string> {
+    const data = live.data as GaapLiveData;
+    const by = new Map(data.nodes.map((n) => [n.address, n]));
+    const out: Record<string, string> = {};
+    for (const a of addresses) {
+      const n = by.get(a);
+      // An object that does not exist yet is fingerprinted as absent: if someone creates it
+      // before the saved plan is applied, the plan is stale.
+      out[a] = n ? fingerprintOf({ id: n.id, attrs: n.attrs }) : 'absent';
+    }
+    return out;
+  }
+
+  execute(step: PlanStep, ctx: StepContext): Promise<StepOutcome> {
+    return runGaapStep(step, {
+      client: this.#client(),
+      outcomes: ctx.outcomes,
+      events: ctx.events,
+      secretBaseDir: this.#secretBaseDir,
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+      ...(this.#opts.pollMs ? { pollMs: this.#opts.pollMs } : {}),
+    });
+  }
+}
+
+function fingerprintOf(v: unknown): string {
+  return `sha256:${createHash('sha256').update(stableStringify(v)).digest('hex').slice(0, 16)}`;
+}

@@ -1,0 +1,222 @@
+import { EdgeformError } from '../../core/errors.js';
+import type { EventSink } from '../../core/event-types.js';
+import type { JsonValue } from '../../core/json-types.js';
+import { isPlainObject } from '../../core/json-types.js';
+import { isSecretValue, revealSecrets } from '../../core/secrets.js';
+import type { PlanStep } from '../../planner/plan-types.js';
+import { backoffDelay, sleep } from '../../transport/backoff.js';
+import type { StepOutcome } from '../provider-types.js';
+import type { GaapCallSpec, GaapStepPayload, LookupSpec, WaitSpec } from './engine/node-types.js';
+import { isIdRef } from './engine/node-types.js';
+import type { GaapCaller } from './gaap-client.js';
+import { isGaapApiError } from './gaap-errors.js';
+import type { ActionName, Request } from './gaap-types.js';
+
+export interface RunStepOptions {
+  client: GaapCaller;
+  outcomes: ReadonlyMap<string, StepOutcome>;
+  events: EventSink;
+  signal?: AbortSignal;
+  /** Directory that `{file:}` secret references of a saved plan are relative to. */
+  secretBaseDir: string;
+  /** Poll interval bounds for waits (tests and benchmarks shorten them). */
+  pollMs?: { base: number; max: number };
+  now?: () => number;
+}
+
+/**
+ * Executes one GAAP step: its calls in order, with ID placeholders resolved from earlier steps'
+ * outputs, then its wait. A create whose outcome is unknown (timeout, dropped connection after
+ * sending) is never sent again blindly: the object is looked up by its natural key first, and
+ * adopted if it exists.
+ */
+export async function runGaapStep(step: PlanStep, opts: RunStepOptions): Promise<StepOutcome> {
+  const payload = step.payload as unknown as GaapStepPayload;
+  const outputs: Record<string, JsonValue> = {};
+  const counter = { calls: 0 };
+  const client = countingClient(opts.client, counter);
+  for (const call of payload.calls) {
+    const params = resolve(call.params, opts, outputs) as Record<string, unknown>;
+    const answer = await callWithRecovery(client, call, params, opts, outputs);
+    if (answer.kind === 'adopted') Object.assign(outputs, answer.outputs);
+    if (answer.kind !== 'answered') continue;
+    for (const [name, path] of Object.entries(call.outputs ?? {})) {
+      const value = at(answer.response, path);
+      if (value === undefined) {
+        throw new EdgeformError({
+          code: 'GAAP_UNEXPECTED_RESPONSE',
+          message: `GAAP ${call.action} answered without ${path}`,
+          source: 'remote',
+          resolution: 'retry; if it persists, report it with the RequestId shown by --verbose',
+        });
+      }
+      outputs[name] = value as JsonValue;
+    }
+  }
+  if (payload.wait) await waitUntilReady(client, payload.wait, step, opts, outputs);
+  return { outputs, calls: counter.calls };
+}
+
+type CallAnswer =
+  | { kind: 'answered'; response: Record<string, unknown> }
+  | { kind: 'adopted'; outputs: Record<string, JsonValue> }
+  | { kind: 'already' };
+
+async function callWithRecovery(
+  client: GaapCaller,
+  call: GaapCallSpec,
+  params: Record<string, unknown>,
+  opts: RunStepOptions,
+  outputs: Record<string, JsonValue>,
+): Promise<CallAnswer> {
+  const lookup = call.lookup ? (resolve(call.lookup, opts, outputs) as LookupSpec) : undefined;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const response = await client.call(call.action as ActionName, params as Request<ActionName>, {
+        ...(call.clientToken ? { clientToken: call.clientToken } : {}),
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      });
+      return { kind: 'answered', response: response as unknown as Record<string, unknown> };
+    } catch (e) {
+      if (!isGaapApiError(e)) throw e;
+      if (call.okCodes?.includes(e.apiCode)) return { kind: 'already' };
+      // The create may or may not have happened; or it had (already-done): find it.
+      const recoverable = e.errorClass === 'ambiguous' || e.errorClass === 'already-done';
+      if (!lookup || !recoverable) throw e;
+      const found = await runLookup(client, lookup);
+      if (found) {
+        opts.events({
+          kind: 'info',
+          message: `${call.action}: the object exists after an uncertain answer; adopted it`,
+        });
+        return { kind: 'adopted', outputs: found };
+      }
+      if (e.errorClass === 'already-done' || attempt >= 3) throw e;
+      // Known not to exist: sending the create again cannot duplicate it.
+    }
+  }
+}
+
+/** The outputs of the object the lookup finds, or undefined when it does not exist. */
+async function runLookup(
+  client: GaapCaller,
+  lookup: LookupSpec,
+): Promise<Record<string, JsonValue> | undefined> {
+  const res = (await client.call(
+    lookup.action as ActionName,
+    lookup.params as Request<ActionName>,
+  )) as unknown as Record<string, unknown>;
+  const items = at(res, lookup.items);
+  if (!Array.isArray(items)) return undefined;
+  const item = items.find((x) =>
+    Object.entries(lookup.match).every(
+      ([k, v]) => isPlainObject(x) && JSON.stringify(x[k]) === JSON.stringify(v),
+    ),
+  ) as Record<string, unknown> | undefined;
+  if (!item) return undefined;
+  return Object.fromEntries(
+    Object.entries(lookup.outputs).map(([name, field]) => [name, item[field] as JsonValue]),
+  );
+}
+
+async function waitUntilReady(
+  client: GaapCaller,
+  wait: WaitSpec,
+  step: PlanStep,
+  opts: RunStepOptions,
+  outputs: Record<string, JsonValue>,
+): Promise<void> {
+  const now = opts.now ?? Date.now;
+  const started = now();
+  const params = resolve(wait.params, opts, outputs) as Record<string, unknown>;
+  const poll = opts.pollMs ?? { base: 500, max: 5_000 };
+  let last: unknown;
+  for (let attempt = 0; ; attempt++) {
+    const res = (await client.call(wait.action as ActionName, params as Request<ActionName>, {
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    })) as unknown as Record<string, unknown>;
+    const status = at(res, wait.statusPath);
+    if (status === undefined && wait.goneIsReady) return;
+    if (status !== undefined && wait.ready.some((r) => r === status)) return;
+    if (status !== undefined && wait.failed?.some((f) => f === status)) {
+      throw new EdgeformError({
+        code: 'GAAP_ASYNC_FAILED',
+        message: `${wait.what}: the object reached ${String(status)}, which will not become ready`,
+        source: 'remote',
+        resolution: 'check the object in the GAAP console; run `edgeform plan` to see what remains',
+      });
+    }
+    last = status;
+    if (now() - started > wait.timeoutMs) {
+      throw new EdgeformError({
+        code: 'GAAP_WAIT_TIMEOUT',
+        message: `timed out after ${Math.round(wait.timeoutMs / 1000)}s waiting for ${wait.what}; last state seen: ${String(last ?? 'absent')}`,
+        source: 'remote',
+        resolution:
+          'the change may still complete: run `edgeform plan` later to see whether anything remains',
+      });
+    }
+    opts.events({
+      kind: 'step-wait',
+      stepId: step.id,
+      waitingFor: wait.what,
+      lastSeen: String(last ?? 'absent'),
+    });
+    await sleep(
+      Math.max(poll.base, backoffDelay(attempt, { baseMs: poll.base, maxMs: poll.max })),
+      opts.signal,
+    );
+  }
+}
+
+/**
+ * Replaces ID placeholders with the values earlier steps (or this one, `self`) produced, and
+ * secrets with their values. NOTE: GAAP takes certificate content and keys URL-encoded (seed 002,
+ * CreateCertificate), so secrets are encoded on the way out.
+ */
+export function resolve(
+  v: unknown,
+  opts: Pick<RunStepOptions, 'outcomes' | 'secretBaseDir'>,
+  self: Record<string, JsonValue>,
+): unknown {
+  const { outcomes } = opts;
+  if (isIdRef(v)) {
+    const { step, output } = v.$ref;
+    const value = step === 'self' ? self[output] : outcomes.get(step)?.outputs[output];
+    if (value === undefined) {
+      throw new EdgeformError({
+        code: 'GAAP_REFERENCE_UNRESOLVED',
+        message: `step output ${step}.${output} is not available`,
+        source: 'internal',
+        resolution: 'This is a bug in edgeform: a step ran before the step it depends on. Please report it.',
+      });
+    }
+    return value;
+  }
+  if (isSecretValue(v) || (isPlainObject(v) && '$secret' in v)) {
+    return revealSecrets(v, opts.secretBaseDir, encodeURIComponent);
+  }
+  if (Array.isArray(v)) return v.map((x) => resolve(x, opts, self));
+  if (isPlainObject(v))
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, resolve(x, opts, self)]));
+  return v;
+}
+
+/** Follows `A.0.B` through objects and arrays. */
+export function at(obj: unknown, path: string): unknown {
+  let cur: unknown = obj;
+  for (const part of path.split('.')) {
+    if (cur === null || cur === undefined) return undefined;
+    cur = (cur as Record<string, unknown>)[part];
+  }
+  return cur;
+}
+
+function countingClient(client: GaapCaller, counter: { calls: number }): GaapCaller {
+  return {
+    call: (action, params, o) => {
+      counter.calls++;
+      return client.call(action, params, o);
+    },
+  };
+}

@@ -1,0 +1,73 @@
+import type { EdgeformEvent } from '../../../src/core/event-types.js';
+import type { RunningEmulator } from '../../../src/emulator/emulator-types.js';
+import { EMULATOR_DEFAULTS, startEmulator } from '../../../src/emulator/index.js';
+import { executePlan } from '../../../src/executor/execute-plan.js';
+import type { ApplyResult } from '../../../src/executor/executor-types.js';
+import { createPlan } from '../../../src/planner/create-plan.js';
+import type { Plan } from '../../../src/planner/plan-types.js';
+import { GaapClient } from '../../../src/providers/gaap/gaap-client.js';
+import { GaapProvider } from '../../../src/providers/gaap/gaap-provider.js';
+import type { GaapDesired } from '../../../src/providers/gaap/model/gaap-desired-types.js';
+
+/** An emulator with real asynchronous states, and a way to plan/apply a GAAP model against it. */
+export async function gaapHarness(opts: { asyncDelayMs?: number } = {}) {
+  const emulator: RunningEmulator = await startEmulator({ asyncDelayMs: opts.asyncDelayMs ?? 150 });
+  const clients: GaapClient[] = [];
+  const newClient = () => {
+    const c = new GaapClient({
+      credentials: { secretId: EMULATOR_DEFAULTS.secretId, secretKey: EMULATOR_DEFAULTS.secretKey },
+      endpoint: emulator.gaap,
+    });
+    clients.push(c);
+    return c;
+  };
+  const events: EdgeformEvent[] = [];
+  const provider = (stack: string, model: GaapDesired) => {
+    const client = newClient();
+    return new GaapProvider(
+      { stack, gaap: model, settings: { gaap: { rateLimitPerSecond: 20 } } },
+      () => client,
+      process.cwd(),
+      { pollMs: { base: 30, max: 100 } },
+    );
+  };
+  const plan = async (stack: string, model: GaapDesired): Promise<{ plan: Plan; readCalls: number }> => {
+    const r = await createPlan({
+      stack,
+      sources: [],
+      providers: [provider(stack, model)],
+      events: (e) => events.push(e),
+    });
+    return { plan: r.plan, readCalls: r.readCalls };
+  };
+  const apply = async (stack: string, model: GaapDesired): Promise<{ plan: Plan; result: ApplyResult }> => {
+    const p = provider(stack, model);
+    const { plan: thePlan } = await createPlan({
+      stack,
+      sources: [],
+      providers: [p],
+      events: (e) => events.push(e),
+    });
+    const result = await executePlan(thePlan, {
+      providers: new Map([['gaap', p]]),
+      events: (e) => events.push(e),
+      parallelism: 10,
+    });
+    return { plan: thePlan, result };
+  };
+  return {
+    emulator,
+    events,
+    plan,
+    apply,
+    client: newClient,
+    close: async () => {
+      await Promise.all(clients.map((c) => c.close()));
+      await emulator.close();
+    },
+  };
+}
+
+export function changed(plan: Plan) {
+  return plan.changes.filter((c) => c.kind !== 'no-op').map((c) => ({ address: c.address, kind: c.kind }));
+}
