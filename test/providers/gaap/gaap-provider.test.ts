@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GaapDesired } from '../../../src/providers/gaap/model/gaap-desired-types.js';
+import type { GaapDesired, L4ListenerDesired } from '../../../src/providers/gaap/model/gaap-desired-types.js';
 import { changed, gaapHarness } from './gaap-harness.js';
 
 let h: Awaited<ReturnType<typeof gaapHarness>>;
@@ -78,7 +78,9 @@ describe('GAAP provider against the emulator', () => {
   it('rebinds real servers with one full-replace call', async () => {
     const model = base();
     model.proxies!.game!.bandwidth = 20;
-    model.proxies!.game!.listeners![0]!.realServers = [{ realServer: 'origin-b', port: 7100, weight: 1 }];
+    (model.proxies!.game!.listeners![0] as L4ListenerDesired).realServers = [
+      { realServer: 'origin-b', port: 7100, weight: 1 },
+    ];
     const { plan } = await h.plan('l4', model);
     expect(changed(plan)).toEqual([{ address: 'gaap.proxy["game"].listener["TCP:7000"]', kind: 'update' }]);
     expect(plan.steps.map((s) => s.action)).toEqual(['BindListenerRealServers']);
@@ -89,8 +91,10 @@ describe('GAAP provider against the emulator', () => {
   it('plans a replace for an immutable field, marked as forcing replacement, and applies it', async () => {
     const model = base();
     model.proxies!.game!.bandwidth = 20;
-    model.proxies!.game!.listeners![0]!.realServers = [{ realServer: 'origin-b', port: 7100, weight: 1 }];
-    (model.proxies!.game!.listeners![0] as { clientIpMethod?: 0 | 1 }).clientIpMethod = 1;
+    (model.proxies!.game!.listeners![0] as L4ListenerDesired).realServers = [
+      { realServer: 'origin-b', port: 7100, weight: 1 },
+    ];
+    (model.proxies!.game!.listeners![0] as L4ListenerDesired).clientIpMethod = 1;
     const { plan } = await h.plan('l4', model);
     const change = plan.changes.find((c) => c.address === 'gaap.proxy["game"].listener["TCP:7000"]')!;
     expect(change.kind).toBe('replace');
