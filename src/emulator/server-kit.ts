@@ -106,7 +106,9 @@ export async function serveApi(api: EmulatedApi, opts: ServeOptions): Promise<Se
       if (request.path.startsWith('/_emulator/')) {
         send(
           res,
-          adminAnswer(api, request, stats, () => (stats = emptyStats())),
+          adminAnswer(api, request, stats, () => {
+            stats = emptyStats();
+          }),
         );
         return;
       }

@@ -33,8 +33,11 @@ export type ItemsField<A extends PagedAction> = {
 }[keyof Response<A>] &
   string;
 
-export type ItemOf<A extends PagedAction, F extends ItemsField<A>> =
-  NonNullable<Response<A>[F]> extends readonly (infer T)[] ? T : never;
+export type ItemOf<A extends PagedAction, F extends ItemsField<A>> = NonNullable<
+  Response<A>[F]
+> extends readonly (infer T)[]
+  ? T
+  : never;
 
 /**
  * NOTE: DescribeRuleRealServers returns two lists with two counts: RealServerSet (bindable servers)

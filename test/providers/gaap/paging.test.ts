@@ -31,19 +31,18 @@ async function listServer(n: number, field: string, maxLimit: number, totalField
 }
 
 describe('listAll', () => {
-  it.each([0, 1, 99, 100, 101, 200, 250])(
-    'DescribeProxies with %i proxies takes ceil(N/100) calls (min 1)',
-    async (n) => {
-      const { server, client } = await listServer(n, 'ProxySet', 100);
-      const items = await listAll(client, 'DescribeProxies', {}, 'ProxySet');
-      expect(items).toHaveLength(n);
-      expect(items.map((p) => (p as unknown as { Id: number }).Id)).toEqual(
-        Array.from({ length: n }, (_, i) => i),
-      );
-      expect(server.requests).toHaveLength(Math.max(1, Math.ceil(n / 100)));
-      expect(server.requests.every((r) => r.body.Limit === 100)).toBe(true);
-    },
-  );
+  it.each([
+    0, 1, 99, 100, 101, 200, 250,
+  ])('DescribeProxies with %i proxies takes ceil(N/100) calls (min 1)', async (n) => {
+    const { server, client } = await listServer(n, 'ProxySet', 100);
+    const items = await listAll(client, 'DescribeProxies', {}, 'ProxySet');
+    expect(items).toHaveLength(n);
+    expect(items.map((p) => (p as unknown as { Id: number }).Id)).toEqual(
+      Array.from({ length: n }, (_, i) => i),
+    );
+    expect(server.requests).toHaveLength(Math.max(1, Math.ceil(n / 100)));
+    expect(server.requests.every((r) => r.body.Limit === 100)).toBe(true);
+  });
 
   it('uses each action’s own maximum page', async () => {
     const { server, client } = await listServer(120, 'RealServerSet', 50);
