@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'dist', 'cli', 'main.js');
-const example = join(root, 'examples', 'baishan-image-cdn.yaml');
+// One stack with a GAAP proxy and two Baishan domains: one plan, one apply, both vendors.
+const example = join(root, 'examples', 'edge-estate.yaml');
 const work = mkdtempSync(join(tmpdir(), 'edgeform-demo-'));
 
 function run(args) {

@@ -1,5 +1,6 @@
 import { isEdgeformError } from '../core/errors.js';
 import { resolveSecret, type SecretRef, type SecretValue } from '../core/secrets.js';
+import { buildGaap } from './build-gaap.js';
 import type { Diagnostic } from './diagnostic-types.js';
 import type { PathSegment } from './path.js';
 import { diagnosticAt, type RuleContext } from './rules/rule-types.js';
@@ -23,7 +24,8 @@ export const DEFAULT_GAAP_SETTINGS: GaapSettings = { rateLimitPerSecond: 20 };
 
 /**
  * Assembles the LoadedStack from files that passed every rule: provider settings merged over the
- * defaults, one BaishanDomainDesired per domain name, secrets resolved into SecretValue objects.
+ * defaults, one BaishanDomainDesired per domain name, the merged GaapDesired, secrets resolved into
+ * SecretValue objects.
  */
 export function buildStack(ctx: RuleContext): { stack?: LoadedStack; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
@@ -75,6 +77,8 @@ export function buildStack(ctx: RuleContext): { stack?: LoadedStack; diagnostics
       });
     }
   }
+  const gaapBuilt = buildGaap(ctx.gaap, ctx.env);
+  diagnostics.push(...gaapBuilt.diagnostics);
   if (diagnostics.length > 0) return { diagnostics };
 
   const named = ctx.files.find((f) => typeof f.doc.stack === 'string');
@@ -85,7 +89,7 @@ export function buildStack(ctx: RuleContext): { stack?: LoadedStack; diagnostics
       files: ctx.files.map((f) => f.file),
       settings: { baishan, gaap },
       baishan: { domains },
-      gaap: null,
+      gaap: gaapBuilt.gaap,
     },
   };
 }

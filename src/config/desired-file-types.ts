@@ -1,3 +1,6 @@
+import type { SecretRef } from '../core/secrets.js';
+import type { CertificateDesired, GaapDesired } from '../providers/gaap/model/gaap-desired-types.js';
+
 /**
  * The shape of one desired-state file once it has passed `schemas/edgeform.schema.json` (format v1).
  * Config values stay `unknown`: their shapes are the vendor schema's business.
@@ -18,6 +21,20 @@ export interface DesiredFileV1 {
     defaults?: Record<string, unknown>;
     domains?: DomainEntryV1[];
   };
+  gaap?: GaapSectionV1;
+}
+
+/**
+ * The `gaap` section as written: GaapDesired before secret references are resolved (a certificate's
+ * content and key are still `{env}` / `{file}`) and without the loader-filled `sources`.
+ */
+export interface GaapSectionV1 extends Omit<GaapDesired, 'certificates' | 'sources'> {
+  certificates?: Record<string, CertificateV1>;
+}
+
+export interface CertificateV1 extends Omit<CertificateDesired, 'content' | 'key'> {
+  content: string | SecretRef;
+  key?: string | SecretRef;
 }
 
 export interface DomainEntryV1 {

@@ -36,7 +36,17 @@ export type DiagnosticCode =
   | 'OVERLAPPING_KEYS'
   | 'SECRET_UNRESOLVED'
   | 'INLINE_SECRET'
-  | 'EMPTY_DOMAIN_CONFIG';
+  | 'EMPTY_DOMAIN_CONFIG'
+  | 'DUPLICATE_NAME'
+  | 'PROJECT_CONFLICT'
+  | 'UNKNOWN_REFERENCE'
+  | 'WRONG_REFERENCE'
+  | 'FIELD_NOT_ALLOWED'
+  | 'DUPLICATE_PORT'
+  | 'HEALTH_CHECK_TIMEOUT'
+  | 'FAILOVER_REQUIRED'
+  | 'DOMAIN_ORIGIN_LIMIT'
+  | 'NAME_TOO_LONG';
 
 export type DiagnosticSeverity = 'error' | 'warning';
 

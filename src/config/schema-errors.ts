@@ -1,5 +1,6 @@
 import type { ErrorObject } from 'ajv';
 import { BAISHAN_CONFIG_KEYS } from '../providers/baishan/key-semantics.js';
+import { desiredSchema } from './desired-schema.js';
 import type { Diagnostic, DiagnosticCode } from './diagnostic-types.js';
 import { didYouMean } from './did-you-mean.js';
 import { formatPath, type PathSegment, parsePointer } from './path.js';
@@ -64,7 +65,11 @@ export function schemaDiagnostics(
   source: YamlSource,
   patterns: Map<string, KnownPattern>,
 ): Diagnostic[] {
-  const collapsed = collapse(errors.filter((e) => e.keyword !== 'if'));
+  // A propertyNames failure comes twice: the inner (pattern) error, marked with `propertyName`, and
+  // the outer one, which names the key; the outer one is reported.
+  const collapsed = collapse(
+    errors.filter((e) => e.keyword !== 'if' && (e as { propertyName?: string }).propertyName === undefined),
+  );
   const out: Diagnostic[] = [];
   const seen = new Set<string>();
   for (const e of collapsed) {
@@ -245,6 +250,8 @@ function toDiagnostic(
           'write {env: NAME} (or {file: path}) so that the secret stays out of the file',
         );
       }
+      const vendorTable =
+        path[0] === 'baishan' ? " (Baishan's field table types this field as a number)" : '';
       let fix = `write ${typeWords(types)} here`;
       if (types.includes('string') && typeof err.data === 'number') {
         fix = `quote it: "${err.data}"${inConfig ? " (Baishan's field table types this field as a string)" : ''}`;
@@ -253,7 +260,7 @@ function toDiagnostic(
         typeof err.data === 'string' &&
         /^-?\d+(\.\d+)?$/.test(err.data)
       ) {
-        fix = `remove the quotes: ${err.data} (Baishan's field table types this field as a number)`;
+        fix = `remove the quotes: ${err.data}${vendorTable}`;
       } else if (types.includes('array') && !Array.isArray(err.data)) {
         fix = 'write a YAML list (`- item` lines, or [a, b])';
       }
@@ -270,7 +277,17 @@ function toDiagnostic(
       );
     }
     case 'additionalProperties':
-      return unknownKey(String(err.params.additionalProperty), path, parent, make);
+      return unknownKey(String(err.params.additionalProperty), path, parent, err.data, make);
+    case 'propertyNames': {
+      const name = String(err.params.propertyName);
+      return make(
+        'INVALID_VALUE',
+        `${JSON.stringify(name)} is not a valid logical name`,
+        'use lower-case letters, digits and -, at most 63 characters, starting with a letter or digit (e.g. web-eu): the name goes into tags and addresses',
+        [...path, name],
+        'key',
+      );
+    }
     case 'enum': {
       const allowed = (err.params.allowedValues as unknown[]) ?? [];
       const shown = allowed.map((v) => (v === null ? 'null (remove the key)' : fmt(v)));
@@ -286,7 +303,7 @@ function toDiagnostic(
         typeof err.data === 'string' && allowed.includes(Number(err.data)) ? Number(err.data) : undefined;
       const hint =
         unquoted !== undefined
-          ? `remove the quotes: ${unquoted} (Baishan's field table types this field as an integer); `
+          ? `remove the quotes: ${unquoted}${path[0] === 'baishan' ? " (Baishan's field table types this field as an integer)" : ''}; `
           : near !== undefined
             ? `did you mean ${fmt(near)}? `
             : '';
@@ -429,17 +446,29 @@ function describeProperty(parent: Schema | undefined, name: string): string {
   return d ? ` — ${d}` : '';
 }
 
-const FUTURE_SECTIONS = new Map([
-  [
-    'gaap',
-    'the `gaap` section is not part of format v1 yet; remove it (GAAP desired state comes in a later version)',
-  ],
-]);
+/**
+ * Listener variants share a `protocol` discriminator (TCP/UDP vs HTTP/HTTPS): a key that belongs to
+ * the other variant gets "this is a field of HTTP/HTTPS listeners" rather than a bare "unknown key".
+ */
+function otherVariantWith(key: string, parent: Schema | undefined): string[] | undefined {
+  const own = (parent?.properties as Record<string, Schema> | undefined)?.protocol?.enum;
+  if (!Array.isArray(own)) return undefined;
+  const defs = (desiredSchema().validate.schema as Schema).$defs as Record<string, Schema> | undefined;
+  for (const def of Object.values(defs ?? {})) {
+    const props = def.properties as Record<string, Schema> | undefined;
+    const protocols = props?.protocol?.enum;
+    if (def === parent || !Array.isArray(protocols) || !props || !(key in props)) continue;
+    if (protocols.some((p) => own.includes(p)) || def.additionalProperties !== false) continue;
+    return protocols.map(String);
+  }
+  return undefined;
+}
 
 function unknownKey(
   key: string,
   parentPath: PathSegment[],
   parent: Schema | undefined,
+  data: unknown,
   make: (
     code: DiagnosticCode,
     message: string,
@@ -450,8 +479,18 @@ function unknownKey(
 ): Diagnostic {
   const at = [...parentPath, key];
   const allowed = Object.keys((parent?.properties as Record<string, unknown> | undefined) ?? {});
-  const future = parentPath.length === 0 ? FUTURE_SECTIONS.get(key) : undefined;
-  if (future !== undefined) return make('UNKNOWN_KEY', `unknown top-level key \`${key}\``, future, at, 'key');
+  const variant = otherVariantWith(key, parent);
+  if (variant !== undefined) {
+    const protocol =
+      data !== null && typeof data === 'object' ? (data as Record<string, unknown>).protocol : undefined;
+    return make(
+      'UNKNOWN_KEY',
+      `\`${key}\` is not a field of ${/^H/.test(String(protocol)) ? 'an' : 'a'} ${String(protocol)} listener`,
+      `\`${key}\` belongs to ${variant.join('/')} listeners: remove it, or change \`protocol\``,
+      at,
+      'key',
+    );
+  }
   const near = didYouMean(key, allowed);
   let fix: string;
   if (near !== undefined) {

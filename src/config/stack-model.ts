@@ -1,7 +1,8 @@
+import { buildGaapView } from './gaap-view.js';
 import type { PathSegment } from './path.js';
 import type { ConfigBlock, DomainName, EntryView, RuleContext, StackFile } from './rules/rule-types.js';
 
-/** Lays out blocks and entries (with defaults merged) for the rules and for building the stack. */
+/** Lays out blocks, entries (with defaults merged) and the gaap maps for the rules and for building the stack. */
 export function buildRuleContext(files: StackFile[], env: NodeJS.ProcessEnv): RuleContext {
   const blocks: ConfigBlock[] = [];
   const entries: EntryView[] = [];
@@ -34,5 +35,5 @@ export function buildRuleContext(files: StackFile[], env: NodeJS.ProcessEnv): Ru
       entries.push({ file, index, path, entry, names, merged, keyPaths });
     });
   }
-  return { files, blocks, entries, env };
+  return { files, blocks, entries, gaap: buildGaapView(files), env };
 }

@@ -1,4 +1,5 @@
 import type { SecretValue } from '../core/secrets.js';
+import type { GaapDesired } from '../providers/gaap/model/gaap-desired-types.js';
 
 /** A place in a YAML file, 1-based, for messages. */
 export interface SourceLocation {
@@ -58,6 +59,10 @@ export interface LoadedStack {
   files: string[];
   settings: { baishan: BaishanSettings; gaap: GaapSettings };
   baishan: { domains: BaishanDomainDesired[] };
-  /** GAAP desired state; its shape lives with the GAAP provider (src/providers/gaap). */
-  gaap: unknown;
+  /**
+   * GAAP desired state (its shape lives with the GAAP provider), merged across files, certificate
+   * secrets resolved, `sources` filled. null when no file has a `gaap:` section: GAAP is then not
+   * managed at all, whereas an empty section declares that the stack owns no GAAP object.
+   */
+  gaap: GaapDesired | null;
 }

@@ -49,11 +49,12 @@ describe('loadStack: phase 1 (YAML and schema)', () => {
     expect(unknown[1]!.fix).toContain('move it under `config:`');
   });
 
-  it('rejects a top-level gaap section as unknown, saying why', () => {
-    const text = `${HEADER}gaap:\n  proxies: []\n`;
+  it('accepts a top-level gaap section (part of format v1) and still flags unknown top-level keys', () => {
+    expect(loadFixture({ 'a.yaml': `${HEADER}gaap:\n  proxies: {}\n` }).diagnostics).toEqual([]);
+    const text = `${HEADER}gap:\n  proxies: {}\n`;
     const d = only(loadFixture({ 'a.yaml': text }).diagnostics, 'UNKNOWN_KEY');
-    expectAt(d, 'a.yaml', pos(text, 'gaap:'));
-    expect(d.fix).toContain('not part of format v1');
+    expectAt(d, 'a.yaml', pos(text, 'gap:'));
+    expect(d.fix).toContain('did you mean `gaap`?');
   });
 
   it('treats prototype-ish keys as ordinary unknown keys', () => {

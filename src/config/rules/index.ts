@@ -1,6 +1,22 @@
 import { cacheRulePriorityRule, originBackupRule, speedLimitTimesRule } from './config-values.js';
 import { domainNameFieldRule, duplicateDomainRule } from './domain-names.js';
 import { emptyEntryRule } from './empty-entry.js';
+import { gaapCertificateContentRule, gaapCertificateKeyRule } from './gaap-certificates.js';
+import { gaapGlobalDomainCountriesRule } from './gaap-global-domains.js';
+import { gaapHealthCheckTimeoutRule } from './gaap-health-checks.js';
+import { gaapListenerDomainsRule, gaapRulePathsRule } from './gaap-l7-domains.js';
+import {
+  gaapHttpListenerRule,
+  gaapHttpsListenerRule,
+  gaapL4ProtocolFieldsRule,
+} from './gaap-listener-fields.js';
+import { gaapListenerPortsRule } from './gaap-listener-ports.js';
+import { gaapDuplicateNameRule, gaapNameLengthRule, gaapProjectIdRule } from './gaap-names.js';
+import { gaapRealServerRegionRule } from './gaap-proxies.js';
+import { gaapRealServersRule } from './gaap-real-servers.js';
+import { gaapReferencesRule } from './gaap-references.js';
+import { gaapDomainOriginRule, gaapFailoverRoleRule } from './gaap-schedulers.js';
+import { gaapSecurityRulesRule } from './gaap-security-policy.js';
 import { ipListNetworksRule, ipListsExclusiveRule } from './ip-lists.js';
 import { httpsDowngradeRule, keyRemovalRule } from './key-removal.js';
 import { overlappingKeysRule } from './overlapping-keys.js';
@@ -25,4 +41,23 @@ export const SEMANTIC_RULES: readonly Rule[] = [
   overlappingKeysRule,
   secretRefsRule,
   emptyEntryRule,
+  gaapProjectIdRule,
+  gaapDuplicateNameRule,
+  gaapNameLengthRule,
+  gaapReferencesRule,
+  gaapRealServerRegionRule,
+  gaapRealServersRule,
+  gaapListenerPortsRule,
+  gaapHttpsListenerRule,
+  gaapHttpListenerRule,
+  gaapL4ProtocolFieldsRule,
+  gaapListenerDomainsRule,
+  gaapRulePathsRule,
+  gaapHealthCheckTimeoutRule,
+  gaapFailoverRoleRule,
+  gaapDomainOriginRule,
+  gaapCertificateKeyRule,
+  gaapCertificateContentRule,
+  gaapSecurityRulesRule,
+  gaapGlobalDomainCountriesRule,
 ];

@@ -1,5 +1,6 @@
 import type { DesiredFileV1, DomainEntryV1 } from '../desired-file-types.js';
 import type { Diagnostic, DiagnosticCode, DiagnosticSeverity } from '../diagnostic-types.js';
+import type { GaapView } from '../gaap-view.js';
 import { formatPath, type PathSegment } from '../path.js';
 import type { SourceLocation } from '../stack-types.js';
 import type { YamlSource } from '../yaml-source.js';
@@ -44,6 +45,7 @@ export interface RuleContext {
   files: StackFile[];
   blocks: ConfigBlock[];
   entries: EntryView[];
+  gaap: GaapView;
   env: NodeJS.ProcessEnv;
 }
 

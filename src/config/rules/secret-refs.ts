@@ -1,9 +1,10 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { isSecretRef } from '../../core/secrets.js';
+import { isSecretRef, type SecretRef } from '../../core/secrets.js';
 import type { Diagnostic } from '../diagnostic-types.js';
+import type { PathSegment } from '../path.js';
 import { secretSlots } from '../secret-fields.js';
-import { diagnosticAt, type Rule } from './rule-types.js';
+import { diagnosticAt, type Rule, type StackFile } from './rule-types.js';
 
 /**
  * Secret references must resolve now: a plan made without the key would show a false change, and
@@ -30,32 +31,36 @@ export const secretRefsRule: Rule = {
           continue;
         }
         if (!isSecretRef(slot.value)) continue;
-        const ref = slot.value;
-        if ('env' in ref) {
-          const v = ctx.env[ref.env];
-          if (v === undefined || v === '') {
-            out.push(
-              diagnosticAt(b.file, path, {
-                code: 'SECRET_UNRESOLVED',
-                message: `environment variable ${ref.env} ${v === undefined ? 'is not set' : 'is empty'} (needed for ${field})`,
-                fix: `export ${ref.env}=... before running edgeform, or reference a file with {file: path}`,
-              }),
-            );
-          }
-          continue;
-        }
-        const full = resolve(b.file.dir, ref.file);
-        if (!existsSync(full) || !statSync(full).isFile()) {
-          out.push(
-            diagnosticAt(b.file, path, {
-              code: 'SECRET_UNRESOLVED',
-              message: `secret file ${ref.file} does not exist (resolved to ${full})`,
-              fix: 'create the file, or fix the path: it is relative to the YAML file that names it',
-            }),
-          );
-        }
+        const d = unresolvedSecret(b.file, path, slot.value, ctx.env, field);
+        if (d) out.push(d);
       }
     }
     return out;
   },
 };
+
+/** SECRET_UNRESOLVED when `{env}` is unset or empty, or `{file}` (relative to the YAML file) is missing. */
+export function unresolvedSecret(
+  file: StackFile,
+  path: PathSegment[],
+  ref: SecretRef,
+  env: NodeJS.ProcessEnv,
+  field: string,
+): Diagnostic | undefined {
+  if ('env' in ref) {
+    const v = env[ref.env];
+    if (v !== undefined && v !== '') return undefined;
+    return diagnosticAt(file, path, {
+      code: 'SECRET_UNRESOLVED',
+      message: `environment variable ${ref.env} ${v === undefined ? 'is not set' : 'is empty'} (needed for ${field})`,
+      fix: `export ${ref.env}=... before running edgeform, or reference a file with {file: path}`,
+    });
+  }
+  const full = resolve(file.dir, ref.file);
+  if (existsSync(full) && statSync(full).isFile()) return undefined;
+  return diagnosticAt(file, path, {
+    code: 'SECRET_UNRESOLVED',
+    message: `secret file ${ref.file} does not exist (resolved to ${full})`,
+    fix: 'create the file, or fix the path: it is relative to the YAML file that names it',
+  });
+}

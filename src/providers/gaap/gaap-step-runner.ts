@@ -39,6 +39,18 @@ export async function runGaapStep(step: PlanStep, opts: RunStepOptions): Promise
     const params = resolve(call.params, opts, outputs) as Record<string, unknown>;
     const answer = await callWithRecovery(client, call, params, opts, outputs);
     if (answer.kind === 'adopted') Object.assign(outputs, answer.outputs);
+    if (answer.kind !== 'adopted' && call.outputsFromLookup && call.lookup) {
+      const found = await runLookup(client, resolve(call.lookup, opts, outputs) as LookupSpec);
+      if (!found) {
+        throw new EdgeformError({
+          code: 'GAAP_UNEXPECTED_RESPONSE',
+          message: `GAAP ${call.action} succeeded, but ${call.lookup.action} does not show the object it created`,
+          source: 'remote',
+          resolution: 'run `edgeform plan` to see the live state; if it persists, report it',
+        });
+      }
+      Object.assign(outputs, found);
+    }
     if (answer.kind !== 'answered') continue;
     for (const [name, path] of Object.entries(call.outputs ?? {})) {
       const value = at(answer.response, path);
@@ -62,6 +74,19 @@ type CallAnswer =
   | { kind: 'adopted'; outputs: Record<string, JsonValue> }
   | { kind: 'already' };
 
+/** How many times one create is sent while each answer leaves its outcome unknown. */
+const MAX_CREATE_SENDS = 6;
+
+/**
+ * Whether sending a write again can only leave the same end state. Modify/Bind/Set/Open/Close
+ * calls set an object to given values, and a delete repeated after it took effect is answered
+ * "not found" or "failed for this ID" — the object is gone either way. Only a create (Create*,
+ * Add*) makes something new each time, so it is never repeated blindly: it is looked up first.
+ */
+function repeatable(action: string): boolean {
+  return !/^(Create|Add)/.test(action);
+}
+
 async function callWithRecovery(
   client: GaapCaller,
   call: GaapCallSpec,
@@ -70,19 +95,22 @@ async function callWithRecovery(
   outputs: Record<string, JsonValue>,
 ): Promise<CallAnswer> {
   const lookup = call.lookup ? (resolve(call.lookup, opts, outputs) as LookupSpec) : undefined;
-  for (let attempt = 1; ; attempt++) {
+  for (let send = 1; ; send++) {
     try {
       const response = await client.call(call.action as ActionName, params as Request<ActionName>, {
         ...(call.clientToken ? { clientToken: call.clientToken } : {}),
+        // The client then retries internal errors and lost connections itself.
+        ...(repeatable(call.action) ? { idempotent: true } : {}),
         ...(opts.signal ? { signal: opts.signal } : {}),
       });
       return { kind: 'answered', response: response as unknown as Record<string, unknown> };
     } catch (e) {
       if (!isGaapApiError(e)) throw e;
       if (call.okCodes?.includes(e.apiCode)) return { kind: 'already' };
-      // The create may or may not have happened; or it had (already-done): find it.
-      const recoverable = e.errorClass === 'ambiguous' || e.errorClass === 'already-done';
-      if (!lookup || !recoverable) throw e;
+      // The create may or may not have happened (a connection lost after sending, or an internal
+      // error, which GAAP may give after doing part of the work); or it had (already-done): find it.
+      const uncertain = e.errorClass === 'ambiguous' || e.errorClass === 'internal';
+      if (!lookup || !(uncertain || e.errorClass === 'already-done')) throw e;
       const found = await runLookup(client, lookup);
       if (found) {
         opts.events({
@@ -91,8 +119,18 @@ async function callWithRecovery(
         });
         return { kind: 'adopted', outputs: found };
       }
-      if (e.errorClass === 'already-done' || attempt >= 3) throw e;
+      if (e.errorClass === 'already-done' || send >= MAX_CREATE_SENDS) throw e;
       // Known not to exist: sending the create again cannot duplicate it.
+      const waitMs = backoffDelay(send - 1, { baseMs: 250, maxMs: 4_000 });
+      opts.events({
+        kind: 'retry',
+        provider: 'gaap',
+        action: call.action,
+        attempt: send + 1,
+        waitMs,
+        reason: `${e.apiCode}, and the object does not exist: sending the create again`,
+      });
+      await sleep(waitMs, opts.signal);
     }
   }
 }
@@ -106,17 +144,39 @@ async function runLookup(
     lookup.action as ActionName,
     lookup.params as Request<ActionName>,
   )) as unknown as Record<string, unknown>;
-  const items = at(res, lookup.items);
+  const scope = lookup.within ? findItem(asArray(at(res, lookup.within.items)), lookup.within.match) : res;
+  const items = at(scope, lookup.items);
   if (!Array.isArray(items)) return undefined;
-  const item = items.find((x) =>
-    Object.entries(lookup.match).every(
-      ([k, v]) => isPlainObject(x) && JSON.stringify(x[k]) === JSON.stringify(v),
-    ),
-  ) as Record<string, unknown> | undefined;
+  const item = findItem(items, lookup.match, lookup.matchSets);
   if (!item) return undefined;
-  return Object.fromEntries(
-    Object.entries(lookup.outputs).map(([name, field]) => [name, item[field] as JsonValue]),
-  );
+  if (lookup.also?.some((m) => !findItem(items, m))) return undefined;
+  const outputs = Object.entries(lookup.outputs).map(([name, field]) => [name, item[field] as JsonValue]);
+  // An empty ID is no ID (ProxyInfo.PolicyId is '' while the proxy has no policy).
+  if (outputs.some(([, v]) => v === undefined || v === null || v === '')) return undefined;
+  return Object.fromEntries(outputs);
+}
+
+/** The first item whose fields equal `match` and whose `Array[].field` sets equal `matchSets`. */
+function findItem(
+  items: readonly unknown[],
+  match: Record<string, unknown>,
+  matchSets: Record<string, JsonValue[]> = {},
+): Record<string, unknown> | undefined {
+  const sorted = (xs: readonly unknown[]) => xs.map((x) => JSON.stringify(x)).sort();
+  return items.find(
+    (x) =>
+      isPlainObject(x) &&
+      Object.entries(match).every(([k, v]) => JSON.stringify(x[k]) === JSON.stringify(v)) &&
+      Object.entries(matchSets).every(([path, want]) => {
+        const [array = '', field = ''] = path.split('[].');
+        const have = x[array];
+        if (!Array.isArray(have)) return false;
+        return (
+          JSON.stringify(sorted(have.map((e) => (isPlainObject(e) ? e[field] : undefined)))) ===
+          JSON.stringify(sorted(want))
+        );
+      }),
+  ) as Record<string, unknown> | undefined;
 }
 
 async function waitUntilReady(
@@ -129,14 +189,19 @@ async function waitUntilReady(
   const now = opts.now ?? Date.now;
   const started = now();
   const params = resolve(wait.params, opts, outputs) as Record<string, unknown>;
+  const item = wait.item ? (resolve(wait.item, opts, outputs) as NonNullable<WaitSpec['item']>) : undefined;
   const poll = opts.pollMs ?? { base: 500, max: 5_000 };
   let last: unknown;
   for (let attempt = 0; ; attempt++) {
-    const res = (await client.call(wait.action as ActionName, params as Request<ActionName>, {
-      ...(opts.signal ? { signal: opts.signal } : {}),
-    })) as unknown as Record<string, unknown>;
-    const status = at(res, wait.statusPath);
-    if (status === undefined && wait.goneIsReady) return;
+    const res = await pollOnce(client, wait, params, opts);
+    // A failed read says nothing about the object: the last state seen still stands.
+    const status =
+      res === undefined
+        ? last
+        : item
+          ? at(findItem(asArray(at(res, item.items)), item.match), wait.statusPath)
+          : at(res, wait.statusPath);
+    if (res !== undefined && status === undefined && wait.goneIsReady) return;
     if (status !== undefined && wait.ready.some((r) => r === status)) return;
     if (status !== undefined && wait.failed?.some((f) => f === status)) {
       throw new EdgeformError({
@@ -166,6 +231,27 @@ async function waitUntilReady(
       Math.max(poll.base, backoffDelay(attempt, { baseMs: poll.base, maxMs: poll.max })),
       opts.signal,
     );
+  }
+}
+
+/**
+ * One status read. A read that failed even after the client's retries (an internal error, a lost
+ * connection) says nothing about the object: the wait goes on, bounded by its timeout, rather than
+ * failing a step whose change went through.
+ */
+async function pollOnce(
+  client: GaapCaller,
+  wait: WaitSpec,
+  params: Record<string, unknown>,
+  opts: RunStepOptions,
+): Promise<Record<string, unknown> | undefined> {
+  try {
+    return (await client.call(wait.action as ActionName, params as Request<ActionName>, {
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    })) as unknown as Record<string, unknown>;
+  } catch (e) {
+    if (isGaapApiError(e) && (e.errorClass === 'internal' || e.errorClass === 'ambiguous')) return undefined;
+    throw e;
   }
 }
 
@@ -200,6 +286,10 @@ export function resolve(
   if (isPlainObject(v))
     return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, resolve(x, opts, self)]));
   return v;
+}
+
+function asArray(v: unknown): unknown[] {
+  return Array.isArray(v) ? v : [];
 }
 
 /** Follows `A.0.B` through objects and arrays. */

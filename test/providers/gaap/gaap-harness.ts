@@ -5,12 +5,16 @@ import { executePlan } from '../../../src/executor/execute-plan.js';
 import type { ApplyResult } from '../../../src/executor/executor-types.js';
 import { createPlan } from '../../../src/planner/create-plan.js';
 import type { Plan } from '../../../src/planner/plan-types.js';
+import type { GaapKindModule } from '../../../src/providers/gaap/engine/kind-module.js';
 import { GaapClient } from '../../../src/providers/gaap/gaap-client.js';
 import { GaapProvider } from '../../../src/providers/gaap/gaap-provider.js';
 import type { GaapDesired } from '../../../src/providers/gaap/model/gaap-desired-types.js';
 
-/** An emulator with real asynchronous states, and a way to plan/apply a GAAP model against it. */
-export async function gaapHarness(opts: { asyncDelayMs?: number } = {}) {
+/**
+ * An emulator with real asynchronous states, and a way to plan/apply a GAAP model against it.
+ * `kinds` replaces the registry's list (kinds not registered yet are tested this way).
+ */
+export async function gaapHarness(opts: { asyncDelayMs?: number; kinds?: readonly GaapKindModule[] } = {}) {
   const emulator: RunningEmulator = await startEmulator({ asyncDelayMs: opts.asyncDelayMs ?? 150 });
   const clients: GaapClient[] = [];
   const newClient = () => {
@@ -29,6 +33,7 @@ export async function gaapHarness(opts: { asyncDelayMs?: number } = {}) {
       () => client,
       process.cwd(),
       { pollMs: { base: 30, max: 100 } },
+      opts.kinds,
     );
   };
   const plan = async (stack: string, model: GaapDesired): Promise<{ plan: Plan; readCalls: number }> => {

@@ -33,7 +33,14 @@ export interface GaapPlanOutput {
 
 type Verdict =
   | { kind: 'create'; node: DesiredNode; reason?: string }
-  | { kind: 'update'; node: DesiredNode; live: LiveNode; attrs: AttributeChange[]; groups: string[] }
+  | {
+      kind: 'update';
+      node: DesiredNode;
+      live: LiveNode;
+      attrs: AttributeChange[];
+      groups: string[];
+      reason?: string;
+    }
   | { kind: 'replace'; node: DesiredNode; live: LiveNode; attrs: AttributeChange[]; reason?: string }
   | { kind: 'delete'; live: LiveNode; cascaded: boolean }
   | { kind: 'no-op'; node: DesiredNode; live: LiveNode };
@@ -83,12 +90,21 @@ export function planGaap(input: GaapPlanInput): GaapPlanOutput {
     }
     const h = handler(node.type);
     const attrs = compareAttrs(node, live, h);
+    const replacedRefs = repointReplacedRefs(node, live, h, attrs, verdicts);
+    const reason = replacedRefs.length > 0 ? `uses ${replacedRefs.join(', ')}, which is replaced` : undefined;
     if (attrs.length === 0) verdicts.set(node.address, { kind: 'no-op', node, live });
     else if (attrs.some((a) => a.forcesReplacement))
-      verdicts.set(node.address, { kind: 'replace', node, live, attrs });
+      verdicts.set(node.address, { kind: 'replace', node, live, attrs, ...(reason ? { reason } : {}) });
     else {
       const groups = [...new Set(attrs.map((a) => h.updatable[a.path]!))];
-      verdicts.set(node.address, { kind: 'update', node, live, attrs, groups });
+      verdicts.set(node.address, {
+        kind: 'update',
+        node,
+        live,
+        attrs,
+        groups,
+        ...(reason ? { reason } : {}),
+      });
     }
   }
   for (const live of input.live) {
@@ -120,9 +136,12 @@ export function planGaap(input: GaapPlanInput): GaapPlanOutput {
     let n = 0;
     // The step of this node that publishes its new ID (its create call).
     let ownIdStep: string | undefined;
+    // Steps whose outputs the next step's parameters use (handlers resolve IDs, then add).
+    const pending = new Set<string>();
     return {
       stack: input.stack,
       projectId: input.projectId,
+      verdictOf: (other: string) => verdicts.get(other)?.kind,
       idOf(ref: string): string | IdRef {
         if (ref === address && ownIdStep) return { $ref: { step: ownIdStep, output: 'id' } };
         const kept = liveIdKept(ref);
@@ -135,8 +154,7 @@ export function planGaap(input: GaapPlanInput): GaapPlanOutput {
             resolution: 'declare the referenced object in the YAML',
           });
         }
-        if (current) addDep(current, step);
-        else pendingFirst.add(step);
+        pending.add(step);
         return { $ref: { step, output: 'id' } };
       },
       clientToken(purpose: string) {
@@ -157,8 +175,8 @@ export function planGaap(input: GaapPlanInput): GaapPlanOutput {
           payload: payload as unknown as JsonValue,
         });
         for (const d of extraDeps()) addDep(id, d);
-        for (const d of pendingFirst) addDep(id, d);
-        pendingFirst.clear();
+        for (const d of pending) addDep(id, d);
+        pending.clear();
         // Steps of one node run in the order they were added.
         if (current) addDep(id, current);
         current = id;
@@ -179,7 +197,6 @@ export function planGaap(input: GaapPlanInput): GaapPlanOutput {
     };
   };
   let stepCounter = 0;
-  const pendingFirst = new Set<string>();
   const addDep = (step: string, on: string) => {
     if (step === on) return;
     const deps = pendingDeps.get(step) ?? new Set<string>();
@@ -225,11 +242,19 @@ export function planGaap(input: GaapPlanInput): GaapPlanOutput {
     if (!live) continue;
     const del = deleteStep.get(live.address);
     if (del) {
+      // A user repointed to the replacement of a delete-first object needs its ID, which exists
+      // only after this delete: that user follows instead (a DNS record of a replaced proxy).
+      const replacement =
+        v.kind === 'replace' && handler(live.type).replaceOrder === 'delete-first'
+          ? createStep.get(live.address)
+          : undefined;
       // Everything that used the object is changed or gone first. A user deleted with its
       // parent (no step of its own) lets go when that ancestor's delete runs.
       for (const [user, refs] of input.liveRefs) {
         if (!refs.includes(live.address)) continue;
-        for (const s of touchSteps.get(user) ?? []) if (s !== del) addDep(del, s);
+        for (const s of touchSteps.get(user) ?? []) {
+          if (s !== del && !(replacement && reaches(s, replacement))) addDep(del, s);
+        }
         const removal = removalStepOf(user);
         if (removal && removal !== del) addDep(del, removal);
       }
@@ -251,7 +276,29 @@ export function planGaap(input: GaapPlanInput): GaapPlanOutput {
     }
   }
 
+  // Siblings that collide on a key other than their address: creates after the deletes.
+  for (const node of input.desired) {
+    const v = verdicts.get(node.address);
+    if ((v?.kind !== 'create' && v?.kind !== 'replace') || !handler(node.type).createAfterSiblingDeletes)
+      continue;
+    const first = firstStepOf(node.address, touchSteps, (id) => id !== deleteStep.get(node.address));
+    if (!first) continue;
+    for (const sibling of input.live) {
+      if (sibling.type !== node.type || sibling.parent !== node.parent) continue;
+      const del = deleteStep.get(sibling.address);
+      if (del && del !== first) addDep(first, del);
+    }
+  }
+
   for (const s of steps) s.dependsOn = [...(pendingDeps.get(s.id) ?? [])].sort(byStepNumber);
+
+  /** Whether step `from` waits, directly or not, for step `to`. */
+  function reaches(from: string, to: string, seen = new Set<string>()): boolean {
+    if (from === to) return true;
+    if (seen.has(from)) return false;
+    seen.add(from);
+    return [...(pendingDeps.get(from) ?? [])].some((d) => reaches(d, to, seen));
+  }
 
   function removalStepOf(address: string): string | undefined {
     const own = deleteStep.get(address);
@@ -341,6 +388,47 @@ function compareAttrs(node: DesiredNode, live: LiveNode, h: KindHandler): Attrib
   return out;
 }
 
+/**
+ * A user keeps naming a replaced object by its address, so its attributes compare equal, yet it
+ * points at the old object's ID: the attributes that hold the address are changed (to the
+ * replacement's ID, which `idOf` gives) so the old object can go (certificate rotation, a real
+ * server replaced under its bindings). Returns the replaced references it found.
+ */
+function repointReplacedRefs(
+  node: DesiredNode,
+  live: LiveNode,
+  h: KindHandler,
+  attrs: AttributeChange[],
+  verdicts: Map<string, Verdict>,
+): string[] {
+  const found: string[] = [];
+  const sensitive = new Set(node.sensitive ?? []);
+  for (const ref of node.refs) {
+    if (verdicts.get(ref)?.kind !== 'replace') continue;
+    for (const [path, want] of Object.entries(node.attrs)) {
+      if (want === undefined || attrs.some((a) => a.path === path)) continue;
+      if (!mentions(want, ref)) continue;
+      const change: AttributeChange = {
+        path,
+        before: toDisplayValue(live.attrs[path], sensitive.has(path)),
+        after: toDisplayValue(want, sensitive.has(path)),
+      };
+      if (!(path in h.updatable)) change.forcesReplacement = true;
+      attrs.push(change);
+      if (!found.includes(ref)) found.push(ref);
+    }
+  }
+  return found;
+}
+
+function mentions(v: unknown, address: string): boolean {
+  if (v === address) return true;
+  if (Array.isArray(v)) return v.some((x) => mentions(x, address));
+  if (typeof v === 'object' && v !== null && !isSecretValue(v))
+    return Object.values(v).some((x) => mentions(x, address));
+  return false;
+}
+
 function refuseProtected(verdicts: Map<string, Verdict>): void {
   const blocked: string[] = [];
   for (const v of verdicts.values()) {
@@ -375,7 +463,7 @@ function toChange(v: Verdict, handlers: ReadonlyMap<string, KindHandler>): Resou
           .map(([path, x]) => ({ path, after: toDisplayValue(x, (v.node.sensitive ?? []).includes(path)) })),
       };
     case 'update':
-      return { ...base, kind, attributes: v.attrs };
+      return { ...base, kind, attributes: v.attrs, ...(v.reason ? { reason: v.reason } : {}) };
     case 'replace':
       return { ...base, kind, attributes: v.attrs, ...(v.reason ? { reason: v.reason } : {}) };
     case 'delete':

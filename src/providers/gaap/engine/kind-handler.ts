@@ -1,4 +1,4 @@
-import type { PlanStep } from '../../../planner/plan-types.js';
+import type { ChangeKind, PlanStep } from '../../../planner/plan-types.js';
 import type { DesiredNode, GaapCallSpec, IdRef, LiveNode, WaitSpec } from './node-types.js';
 
 /**
@@ -22,6 +22,11 @@ export interface KindHandler {
    * new one is in place (certificate rotation: create → repoint → delete).
    */
   replaceOrder: 'delete-first' | 'create-first';
+  /**
+   * Objects of this kind under one parent collide on a key that is not their address (error pages
+   * of one domain on a shared status code): a create then waits for its siblings' deletes.
+   */
+  createAfterSiblingDeletes?: boolean;
   create(node: DesiredNode, b: StepBuilder): void;
   update(node: DesiredNode, live: LiveNode, groups: readonly string[], b: StepBuilder): void;
   /** Not called when an ancestor that cascades is deleted in the same plan. */
@@ -48,4 +53,9 @@ export interface StepBuilder {
   add(draft: StepDraft): string;
   /** A ClientToken stable for this logical operation (same plan → same token on every attempt). */
   clientToken(purpose: string): string;
+  /**
+   * What the plan does to another object (undefined: not in the plan). Lets a kind batch siblings
+   * into one call: the first new rule of a policy creates them all, the others add no step.
+   */
+  verdictOf(address: string): ChangeKind | undefined;
 }

@@ -54,6 +54,11 @@ export interface GaapCallSpec {
    * sending): a read that returns it when the create did happen. Never blindly re-sent.
    */
   lookup?: LookupSpec;
+  /**
+   * The answer carries no ID (CreateGlobalDomainDns): once the call succeeded, `lookup` is run
+   * and its outputs published; not finding the object then is an error.
+   */
+  outputsFromLookup?: boolean;
   /** Treat these error codes as success (already in the desired state). */
   okCodes?: string[];
 }
@@ -61,11 +66,26 @@ export interface GaapCallSpec {
 export interface LookupSpec {
   action: string;
   params: Record<string, unknown>;
-  /** Array field of the response to search. */
+  /** Array field of the response to search (of the `within` item when given). */
   items: string;
+  /**
+   * Search inside the first item of this list that matches (a rule lives in its domain's entry of
+   * DescribeRules: `{ items: 'DomainRuleSet', match: { Domain } }`, then `items: 'RuleSet'`).
+   */
+  within?: { items: string; match: Record<string, unknown> };
   /** Field → value an item must match. */
   match: Record<string, unknown>;
-  /** Output name → field of the matched item. */
+  /**
+   * `Array[].field` → values: the item's array, mapped to that field, holds exactly these values in
+   * any order (a DNS record is found by its set of countries).
+   */
+  matchSets?: Record<string, JsonValue[]>;
+  /**
+   * Further items that must all exist for the object to count as found: a batch create is
+   * all-or-nothing, so it is adopted only when every object of the batch is there.
+   */
+  also?: Record<string, unknown>[];
+  /** Output name → field of the matched item. An empty value (`''`, null) counts as not found. */
   outputs: Record<string, string>;
 }
 
@@ -75,6 +95,12 @@ export interface WaitSpec {
   params: Record<string, unknown>;
   /** Path to the status value in the response, e.g. `ProxySet.0.Status`. */
   statusPath: string;
+  /**
+   * Read the status from the item of a list that matches (a list action without an ID filter,
+   * e.g. DescribeGlobalDomainDns); `statusPath` is then relative to that item, and a missing item
+   * has no status (gone).
+   */
+  item?: { items: string; match: Record<string, unknown> };
   ready: JsonValue[];
   /** A value meaning "this will never become ready". */
   failed?: JsonValue[];

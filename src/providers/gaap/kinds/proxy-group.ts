@@ -73,12 +73,12 @@ export const proxyGroupKind: GaapKindModule = {
       b.add({
         operation: 'delete',
         summary: `DeleteProxyGroup ${live.id}`,
-        // NOTE: Force=0: a group that still holds proxies edgeform does not own must not vanish
-        // with them; owned member proxies are destroyed first by the plan's ordering.
+        // NOTE: Force=1: the group's own access-region proxies go with it (they are part of the
+        // group). Proxies the YAML declares in the group are destroyed before, by the plan's order.
         calls: [
           {
             action: 'DeleteProxyGroup',
-            params: { GroupId: live.id, Force: 0 },
+            params: { GroupId: live.id, Force: 1 },
             okCodes: ['ResourceNotFound'],
           },
         ],

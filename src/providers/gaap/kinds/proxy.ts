@@ -175,9 +175,21 @@ export const proxyKind: GaapKindModule = {
       'ProxySet',
     );
     const out: LiveNode[] = [];
+    // NOTE: a proxy group's access regions are served by member proxies the group creates itself,
+    // and they carry the group's tags. They belong to the group (they go when it goes), not to the
+    // proxies the YAML declares, so they are not read as proxies.
+    const groupNames = new Map(
+      ctx.live
+        .filter((n) => n.type === 'gaap_proxy_group')
+        .map((n) => [
+          n.id,
+          tagValue((n.raw.item as { TagSet?: { TagKey: string; TagValue: string }[] }).TagSet, NAME_TAG),
+        ]),
+    );
     for (const p of items) {
       const name = tagValue(p.TagSet, NAME_TAG);
       if (tagValue(p.TagSet, STACK_TAG) !== ctx.stack || !name) continue;
+      if (p.GroupId && groupNames.get(p.GroupId) === name) continue;
       const address = addr.proxy(name);
       const group = p.GroupId ? (ctx.addressOfId.get(p.GroupId) ?? `id:${p.GroupId}`) : null;
       if (group) ctx.liveRefs.set(address, [group]);

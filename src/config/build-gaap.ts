@@ -1,0 +1,96 @@
+import { isEdgeformError } from '../core/errors.js';
+import { isSecretRef, resolveSecret, type SecretValue } from '../core/secrets.js';
+import type { CertificateDesired, GaapDesired } from '../providers/gaap/model/gaap-desired-types.js';
+import type { CertificateV1 } from './desired-file-types.js';
+import type { Diagnostic } from './diagnostic-types.js';
+import type { GaapDecl, GaapView } from './gaap-view.js';
+import { diagnosticAt } from './rules/rule-types.js';
+import type { SourceLocation } from './stack-types.js';
+
+/**
+ * The GaapDesired of the stack: the files' maps merged (the rules have refused duplicate names and
+ * disagreeing projectIds), certificate references resolved into SecretValue objects, and `sources`
+ * naming where each object was declared. null when no file has a `gaap` section.
+ */
+export function buildGaap(
+  view: GaapView,
+  env: NodeJS.ProcessEnv,
+): { gaap: GaapDesired | null; diagnostics: Diagnostic[] } {
+  if (view.files.length === 0) return { gaap: null, diagnostics: [] };
+  const diagnostics: Diagnostic[] = [];
+  const sources: Record<string, SourceLocation> = {};
+  const at = (decl: GaapDecl<unknown>) => decl.file.source.locate(decl.path, 'key');
+  // A fresh copy of every object: anchors share objects, and providers may normalise in place.
+  const copy = <T>(decls: readonly GaapDecl<T>[], map: string): Record<string, T> => {
+    const out: Record<string, T> = {};
+    for (const d of decls) {
+      out[d.name] = structuredClone(d.value);
+      sources[`${map}.${d.name}`] = at(d);
+    }
+    return out;
+  };
+
+  const proxies = copy(view.proxies, 'proxies');
+  for (const p of view.proxies) {
+    (p.value.listeners ?? []).forEach((_, i) => {
+      sources[`proxies.${p.name}.listeners.${i}`] = p.file.source.locate([...p.path, 'listeners', i]);
+    });
+  }
+
+  const secrets = new Map<string, SecretValue>();
+  const certificates: Record<string, CertificateDesired> = {};
+  for (const c of view.certificates) {
+    sources[`certificates.${c.name}`] = at(c);
+    const resolved = resolveCertificate(c, env, secrets, diagnostics);
+    if (resolved) certificates[c.name] = resolved;
+  }
+
+  const projectId = view.files.map((f) => f.doc.gaap?.projectId).find((v) => v !== undefined) ?? 0;
+  const gaap: GaapDesired = {
+    projectId,
+    proxyGroups: copy(view.proxyGroups, 'proxyGroups'),
+    proxies,
+    realServers: copy(view.realServers, 'realServers'),
+    certificates,
+    globalDomains: copy(view.globalDomains, 'globalDomains'),
+    sources,
+  };
+  return { gaap: diagnostics.length > 0 ? null : gaap, diagnostics };
+}
+
+function resolveCertificate(
+  c: GaapDecl<CertificateV1>,
+  env: NodeJS.ProcessEnv,
+  cache: Map<string, SecretValue>,
+  diagnostics: Diagnostic[],
+): CertificateDesired | undefined {
+  const out = structuredClone(c.value) as unknown as CertificateDesired;
+  let ok = true;
+  for (const field of ['content', 'key'] as const) {
+    const value = c.value[field];
+    if (!isSecretRef(value)) continue;
+    const id = `${c.file.dir}\0${JSON.stringify(value)}`;
+    let secret = cache.get(id);
+    if (!secret) {
+      try {
+        secret = resolveSecret(value, c.file.dir, env);
+      } catch (err) {
+        ok = false;
+        diagnostics.push(
+          diagnosticAt(c.file, [...c.path, field], {
+            code: 'SECRET_UNRESOLVED',
+            message: isEdgeformError(err) ? err.message : `cannot resolve certificates.${c.name}.${field}`,
+            fix:
+              isEdgeformError(err) && err.resolution !== undefined
+                ? err.resolution
+                : 'check the secret reference ({env: NAME} or {file: path})',
+          }),
+        );
+        continue;
+      }
+      cache.set(id, secret);
+    }
+    out[field] = secret;
+  }
+  return ok ? out : undefined;
+}

@@ -1,0 +1,238 @@
+import { X509Certificate } from 'node:crypto';
+import { EdgeformError } from '../../../core/errors.js';
+import { isSecretValue, type SecretValue, secretFingerprint } from '../../../core/secrets.js';
+import type { GaapKindModule } from '../engine/kind-module.js';
+import { addr } from '../engine/kind-module.js';
+import type { DesiredNode, LiveNode, LookupSpec } from '../engine/node-types.js';
+import type { CertificateDetail } from '../gaap-types.js';
+import {
+  CERTIFICATE_TYPE_CODES,
+  type CertificateDesired,
+  type CertificateType,
+} from '../model/gaap-desired-types.js';
+import { listAll, PAGE_LIMITS } from '../paging.js';
+import { defined } from './common.js';
+import { withSource } from './real-server.js';
+
+export const CERTIFICATE = 'gaap_certificate';
+
+/** Documented maximum of CertificateAlias (ModifyCertificateAttributes; enforced on create too). */
+const MAX_ALIAS = 50;
+
+const TYPE_OF_CODE = new Map(
+  Object.entries(CERTIFICATE_TYPE_CODES).map(([name, code]) => [code, name as CertificateType]),
+);
+
+/**
+ * NOTE: certificates take no tags, so the alias is the ownership marker: edgeform names what it
+ * creates `ef.<stack>.<name>` and reads back only aliases with its stack's prefix (stack names
+ * have no dots, so one stack's prefix never matches another's).
+ */
+export function certificateAlias(stack: string, name: string): string {
+  return `${aliasPrefix(stack)}${name}`;
+}
+
+const aliasPrefix = (stack: string) => `ef.${stack}.`;
+
+interface CertificateSpec {
+  name: string;
+  alias: string;
+  typeCode: number;
+  cert: CertificateDesired;
+}
+
+/**
+ * Certificates. Nothing changes in place (ModifyCertificateAttributes renames only, and the alias
+ * is the identity), so new content or a new key is a replacement, made create-first: the new
+ * certificate is created, listeners and domains are repointed, then the old one is deleted.
+ * Content and key are compared by fingerprint, so no secret is held in the plan's live data.
+ */
+export const certificateKind: GaapKindModule = {
+  readStage: 1,
+  handler: {
+    type: CERTIFICATE,
+    updatable: {},
+    cascades: false,
+    replaceOrder: 'create-first',
+    create(node, b) {
+      const spec = node.spec as CertificateSpec;
+      b.add({
+        operation: 'create',
+        summary: `CreateCertificate ${spec.alias} (${spec.cert.type})`,
+        calls: [
+          {
+            action: 'CreateCertificate',
+            params: defined({
+              CertificateType: spec.typeCode,
+              CertificateContent: wire(spec.cert.content),
+              CertificateAlias: spec.alias,
+              CertificateKey: spec.cert.key === undefined ? undefined : wire(spec.cert.key),
+            }),
+            outputs: { id: 'CertificateId' },
+            ...lookupFor(spec),
+          },
+        ],
+      });
+    },
+    update() {
+      // Nothing is updatable: every difference is a replacement.
+    },
+    delete(live, b) {
+      b.add({
+        operation: 'delete',
+        summary: `DeleteCertificate ${live.id} (${String(live.raw.alias)})`,
+        calls: [
+          {
+            action: 'DeleteCertificate',
+            params: { CertificateId: live.id },
+            okCodes: ['ResourceNotFound'],
+          },
+        ],
+      });
+    },
+  },
+  desired(ctx) {
+    return Object.entries(ctx.model.certificates ?? {}).map(([name, cert]): DesiredNode => {
+      const alias = certificateAlias(ctx.stack, name);
+      if (alias.length > MAX_ALIAS) {
+        throw new EdgeformError({
+          code: 'GAAP_NAME_TOO_LONG',
+          message: `certificate ${name}: its alias ${alias} is longer than GAAP's ${MAX_ALIAS} characters`,
+          resolution: `shorten the certificate's name (or the stack's): edgeform names certificates ef.<stack>.<name>, at most ${MAX_ALIAS} characters`,
+        });
+      }
+      return {
+        address: addr.certificate(name),
+        type: CERTIFICATE,
+        refs: [],
+        attrs: {
+          type: cert.type,
+          content: fingerprint(cert.content),
+          key: cert.key === undefined ? undefined : fingerprint(cert.key),
+        },
+        sensitive: ['content', 'key'],
+        protect: cert.protect ?? false,
+        ...withSource(ctx.source(`certificates.${name}`)),
+        spec: { name, alias, typeCode: CERTIFICATE_TYPE_CODES[cert.type], cert } satisfies CertificateSpec,
+      };
+    });
+  },
+  async read(ctx) {
+    const prefix = aliasPrefix(ctx.stack);
+    const all = await listAll(ctx.client, 'DescribeCertificates', {}, 'CertificateSet');
+    const owned = all.filter((c) => c.CertificateAlias?.startsWith(prefix));
+    const details = await Promise.all(
+      owned.map(
+        async (c) =>
+          (await ctx.client.call('DescribeCertificateDetail', { CertificateId: c.CertificateId }))
+            .CertificateDetail,
+      ),
+    );
+    const byName = new Map<string, { detail: CertificateDetail; attrs: Record<string, unknown> }[]>();
+    for (const detail of details) {
+      const name = detail.CertificateAlias.slice(prefix.length);
+      const type = TYPE_OF_CODE.get(detail.CertificateType);
+      const attrs = {
+        type: type ?? `type ${detail.CertificateType}`,
+        content: fingerprint(decode(detail.CertificateContent)),
+        key: detail.CertificateKey ? fingerprint(decode(detail.CertificateKey)) : undefined,
+      };
+      byName.set(name, [...(byName.get(name) ?? []), { detail, attrs }]);
+    }
+    const out: LiveNode[] = [];
+    for (const [name, found] of byName) {
+      const primary = pickPrimary(found, ctx.model.certificates?.[name]);
+      for (const f of found) {
+        // NOTE: two certificates under one alias are what an interrupted rotation leaves (created,
+        // not yet deleted). The one matching the YAML (else the newest) keeps the address; the
+        // others get one of their own, absent from the YAML, so the plan repoints their users and
+        // deletes them.
+        const address =
+          f === primary ? addr.certificate(name) : addr.certificate(`${name}@${f.detail.CertificateId}`);
+        out.push({
+          address,
+          type: CERTIFICATE,
+          id: f.detail.CertificateId,
+          attrs: f.attrs,
+          raw: { alias: f.detail.CertificateAlias },
+        });
+      }
+    }
+    return out;
+  },
+};
+
+function pickPrimary<T extends { detail: CertificateDetail; attrs: Record<string, unknown> }>(
+  found: T[],
+  desired: CertificateDesired | undefined,
+): T {
+  const matching = desired
+    ? found.find(
+        (f) =>
+          f.attrs.content === fingerprint(desired.content) &&
+          f.attrs.key === (desired.key === undefined ? undefined : fingerprint(desired.key)),
+      )
+    : undefined;
+  return matching ?? [...found].sort((a, b) => b.detail.CreateTime - a.detail.CreateTime)[0]!;
+}
+
+function reveal(v: string | SecretValue): string {
+  return isSecretValue(v) ? v.reveal() : v;
+}
+
+/**
+ * NOTE: trailing whitespace is not compared: a PEM read from a file or a YAML block keeps a final
+ * newline or not depending on the editor, and the certificate is the same.
+ */
+function fingerprint(v: string | SecretValue): string {
+  return secretFingerprint(reveal(v).trimEnd());
+}
+
+/**
+ * GAAP takes content and key URL-encoded. A secret is encoded by the step runner when it is
+ * revealed; a plain string (an inline PEM) is encoded here.
+ */
+function wire(v: string | SecretValue): string | SecretValue {
+  return isSecretValue(v) ? v : encodeURIComponent(v);
+}
+
+/** NOTE: DescribeCertificateDetail returns content and key as they were sent: URL-encoded PEM. */
+function decode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * A create with an unknown outcome is looked up by alias, type and validity: during a rotation the
+ * old certificate has the same alias and type, and only the validity (from the PEM, which is
+ * parsed here) tells the new one apart. Content that is not X.509 (basic-auth) gets no lookup: an
+ * uncertain create then fails, and the next plan cleans up a duplicate (see `read`).
+ */
+function lookupFor(spec: CertificateSpec): { lookup?: LookupSpec } {
+  if (spec.typeCode === CERTIFICATE_TYPE_CODES['basic-auth']) return {};
+  let x509: X509Certificate;
+  try {
+    x509 = new X509Certificate(reveal(spec.cert.content));
+  } catch {
+    return {};
+  }
+  return {
+    lookup: {
+      action: 'DescribeCertificates',
+      // NOTE: one page only; with more certificates of this type than a page holds, the lookup may
+      // miss and the create is re-sent — a duplicate that the next plan's read cleans up.
+      params: { CertificateType: spec.typeCode, Offset: 0, Limit: PAGE_LIMITS.DescribeCertificates },
+      items: 'CertificateSet',
+      match: {
+        CertificateAlias: spec.alias,
+        CertificateType: spec.typeCode,
+        BeginTime: Math.floor(Date.parse(x509.validFrom) / 1000),
+        EndTime: Math.floor(Date.parse(x509.validTo) / 1000),
+      },
+      outputs: { id: 'CertificateId' },
+    },
+  };
+}

@@ -1,0 +1,174 @@
+import type { GaapKindModule } from '../engine/kind-module.js';
+import type { DesiredNode, LiveNode } from '../engine/node-types.js';
+import { asSet } from '../engine/normalize-attrs.js';
+import { defined } from './common.js';
+import { L7_DOMAIN } from './l7-domain.js';
+import { l7Domains } from './l7-listener.js';
+import { withSource } from './real-server.js';
+
+export const ERROR_PAGE = 'gaap_error_page';
+
+export const errorPageAddress = (domain: string, codes: readonly number[]) =>
+  `${domain}.error_page["${sortedCodes(codes).join(',')}"]`;
+
+interface ErrorPageSpec {
+  listener: string;
+  domain: string;
+}
+
+/**
+ * Custom error responses of a domain, identified by their status codes. There is no modify action,
+ * so any change is a replacement (the old page first: a status code has one page per domain).
+ * Managed only on domains that declare `errorPages`.
+ */
+export const errorPageKind: GaapKindModule = {
+  readStage: 5,
+  handler: {
+    type: ERROR_PAGE,
+    updatable: {},
+    cascades: false,
+    replaceOrder: 'delete-first',
+    // Changing the code list changes the address, so the old page is deleted, not replaced: the
+    // new one must still wait for it when they share a code (DomainAlreadyExisted).
+    createAfterSiblingDeletes: true,
+    create(node, b) {
+      const spec = node.spec as ErrorPageSpec;
+      const a = node.attrs;
+      const listenerId = b.idOf(spec.listener);
+      const codes = a.errorCodes as number[];
+      b.add({
+        operation: 'create',
+        summary: `CreateDomainErrorPageInfo ${spec.domain} ${codes.join(',')}`,
+        calls: [
+          {
+            action: 'CreateDomainErrorPageInfo',
+            params: defined({
+              ListenerId: listenerId,
+              Domain: spec.domain,
+              ErrorNos: codes,
+              Body: a.body,
+              NewErrorNo: a.newErrorCode ?? undefined,
+              ClearHeaders: (a.clearHeaders as string[]).length > 0 ? a.clearHeaders : undefined,
+              SetHeaders:
+                (a.setHeaders as HeaderAttr[]).length > 0
+                  ? (a.setHeaders as HeaderAttr[]).map((h) => ({ HeaderName: h.name, HeaderValue: h.value }))
+                  : undefined,
+            }),
+            outputs: { id: 'ErrorPageId' },
+            lookup: {
+              action: 'DescribeDomainErrorPageInfo',
+              params: { ListenerId: listenerId, Domain: spec.domain },
+              items: 'ErrorPageSet',
+              match: { ErrorNos: codes },
+              outputs: { id: 'ErrorPageId' },
+            },
+          },
+        ],
+      });
+    },
+    update() {
+      // Nothing is updatable: every difference is a replacement.
+    },
+    delete(live, b) {
+      b.add({
+        operation: 'delete',
+        summary: `DeleteDomainErrorPageInfo ${live.id} (${String(live.raw.domain)} ${String(live.raw.codes)})`,
+        calls: [
+          {
+            action: 'DeleteDomainErrorPageInfo',
+            params: { ErrorPageId: live.id },
+            okCodes: ['ResourceNotFound'],
+          },
+        ],
+      });
+    },
+  },
+  desired(ctx) {
+    return l7Domains(ctx.model, ctx.source).flatMap(({ listener, domain, address }) =>
+      (domain.errorPages ?? []).map(
+        (e): DesiredNode => ({
+          address: errorPageAddress(address, e.errorCodes),
+          type: ERROR_PAGE,
+          parent: address,
+          refs: [],
+          attrs: normalize({
+            errorCodes: e.errorCodes,
+            body: e.body,
+            newErrorCode: e.newErrorCode,
+            clearHeaders: e.clearHeaders,
+            setHeaders: e.setHeaders,
+          }),
+          protect: false,
+          ...withSource(listener.source),
+          spec: { listener: listener.address, domain: domain.domain } satisfies ErrorPageSpec,
+        }),
+      ),
+    );
+  },
+  async read(ctx) {
+    const declaring = new Set(
+      l7Domains(ctx.model)
+        .filter((d) => d.domain.errorPages !== undefined)
+        .map((d) => d.address),
+    );
+    const domains = ctx.live.filter((n) => n.type === L7_DOMAIN && declaring.has(n.address));
+    const answers = await Promise.all(
+      domains.map((d) =>
+        ctx.client.call('DescribeDomainErrorPageInfo', {
+          ListenerId: String(d.raw.listenerId),
+          Domain: String(d.raw.domain),
+        }),
+      ),
+    );
+    const out: LiveNode[] = [];
+    domains.forEach((d, i) => {
+      for (const e of answers[i]?.ErrorPageSet ?? []) {
+        out.push({
+          address: errorPageAddress(d.address, e.ErrorNos),
+          type: ERROR_PAGE,
+          parent: d.address,
+          id: e.ErrorPageId,
+          attrs: normalize({
+            errorCodes: e.ErrorNos,
+            body: e.Body,
+            newErrorCode: e.NewErrorNo,
+            clearHeaders: e.ClearHeaders,
+            setHeaders: e.SetHeaders?.map((h) => ({ name: h.HeaderName, value: h.HeaderValue })),
+          }),
+          ...(e.Status === 0 || e.Status === undefined ? {} : { busy: `Status ${e.Status}` }),
+          raw: { domain: d.raw.domain, codes: sortedCodes(e.ErrorNos).join(',') },
+        });
+      }
+    });
+    return out;
+  },
+};
+
+interface HeaderAttr {
+  name: string;
+  value: string;
+}
+
+function sortedCodes(codes: readonly number[]): number[] {
+  return [...new Set(codes)].sort((x, y) => x - y);
+}
+
+/**
+ * Absent and empty are the same on both sides (NewErrorNo 0 means "keep the code"); header names
+ * to clear are a set, headers to set a list in the declared order.
+ */
+function normalize(a: {
+  errorCodes: readonly number[];
+  body: string;
+  newErrorCode: number | undefined;
+  clearHeaders: readonly string[] | undefined;
+  setHeaders: readonly HeaderAttr[] | undefined;
+}): Record<string, unknown> {
+  return {
+    errorCodes: sortedCodes(a.errorCodes),
+    body: a.body,
+    newErrorCode: a.newErrorCode || null,
+    clearHeaders: asSet(a.clearHeaders ?? []),
+    setHeaders: (a.setHeaders ?? []).map((h) => ({ name: h.name, value: h.value })),
+  };
+}

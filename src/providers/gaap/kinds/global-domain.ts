@@ -1,0 +1,200 @@
+import type { GaapKindModule } from '../engine/kind-module.js';
+import { addr, NAME_TAG, ownershipTags, STACK_TAG, tagValue } from '../engine/kind-module.js';
+import type { LiveNode } from '../engine/node-types.js';
+import type { GlobalDomainDesired } from '../model/gaap-desired-types.js';
+import { listAll } from '../paging.js';
+import { SELF_ID, waitFor } from './common.js';
+import { withSource } from './real-server.js';
+
+export const GLOBAL_DOMAIN = 'gaap_global_domain';
+
+/** Domain.Status: 0 enabled, 1 disabled, 2 disabling, 3 enabling (gaap-api.md §4). */
+const ENABLED = 0;
+const DISABLED = 1;
+const DISABLING = 2;
+const ENABLING = 3;
+
+/**
+ * NOTE: DescribeGlobalDomains requires ProjectId; -1 lists every project (as for real servers), so
+ * a domain moved to another project is still found by its tags.
+ */
+const ALL_PROJECTS = -1;
+
+/** The domain's Status after an Enable/Disable (or a Disable before deleting it). */
+function domainStatus(domainId: unknown, ready: number, what: string, goneIsReady = false) {
+  return waitFor(what, {
+    action: 'DescribeGlobalDomains',
+    params: {
+      ProjectId: ALL_PROJECTS,
+      Offset: 0,
+      Limit: 1,
+      Filters: [{ Name: 'DomainId', Values: [domainId] }],
+    },
+    statusPath: 'Domains.0.Status',
+    ready: [ready],
+    ...(goneIsReady ? { goneIsReady } : {}),
+  });
+}
+
+/**
+ * Global domains (全球域名): account-level, tagged for ownership like proxies. Default value,
+ * alias and project change in one ModifyGlobalDomainAttribute; the enabled state by
+ * Enable/DisableGlobalDomain. Their DNS records are children that do not go with them
+ * (DeleteGlobalDomain refuses while records remain), so the engine deletes those first.
+ */
+export const globalDomainKind: GaapKindModule = {
+  readStage: 3,
+  handler: {
+    type: GLOBAL_DOMAIN,
+    // NOTE: projectId is updated in place, not replaced: ModifyGlobalDomainAttribute takes
+    // ProjectId (required), and a replacement would change the domain's FullDomain
+    // (<DomainId>.gaapglobal.com), breaking every CNAME pointing at it.
+    updatable: { defaultValue: 'attr', alias: 'attr', projectId: 'attr', enabled: 'enabled' },
+    cascades: false,
+    replaceOrder: 'create-first',
+    create(node, b) {
+      const { name } = node.spec as { name: string; domain: GlobalDomainDesired };
+      const a = node.attrs;
+      b.add({
+        operation: 'create',
+        summary: `CreateGlobalDomain ${name} (default ${String(a.defaultValue)})${a.enabled ? '' : ', then disable it'}`,
+        calls: [
+          {
+            action: 'CreateGlobalDomain',
+            params: {
+              ProjectId: a.projectId,
+              DefaultValue: a.defaultValue,
+              Alias: a.alias,
+              TagSet: ownershipTags(b.stack, name),
+            },
+            outputs: { id: 'DomainId' },
+            lookup: {
+              action: 'DescribeGlobalDomains',
+              params: {
+                ProjectId: ALL_PROJECTS,
+                Offset: 0,
+                Limit: 20,
+                TagSet: [{ TagKey: STACK_TAG, TagValue: b.stack }],
+                Filters: [{ Name: 'Alias', Values: [a.alias] }],
+              },
+              items: 'Domains',
+              match: { Alias: a.alias, DefaultValue: a.defaultValue },
+              outputs: { id: 'DomainId' },
+            },
+          },
+          // A new domain starts enabled (Status 0).
+          ...(a.enabled ? [] : [{ action: 'DisableGlobalDomain', params: { DomainId: SELF_ID } }]),
+        ],
+        ...(a.enabled ? {} : { wait: domainStatus(SELF_ID, DISABLED, `global domain ${name} disabled`) }),
+      });
+    },
+    update(node, live, groups, b) {
+      const a = node.attrs;
+      if (groups.includes('attr')) {
+        b.add({
+          operation: 'update',
+          summary: `ModifyGlobalDomainAttribute ${live.id} (default ${String(a.defaultValue)}, alias ${String(a.alias)}, project ${String(a.projectId)})`,
+          calls: [
+            {
+              action: 'ModifyGlobalDomainAttribute',
+              params: {
+                DomainId: live.id,
+                ProjectId: a.projectId,
+                Alias: a.alias,
+                DefaultValue: a.defaultValue,
+              },
+            },
+          ],
+        });
+      }
+      if (groups.includes('enabled')) {
+        const action = a.enabled ? 'EnableGlobalDomain' : 'DisableGlobalDomain';
+        b.add({
+          operation: 'update',
+          summary: `${action} ${live.id}`,
+          calls: [{ action, params: { DomainId: live.id } }],
+          wait: domainStatus(
+            live.id,
+            a.enabled ? ENABLED : DISABLED,
+            `global domain ${live.id} ${a.enabled ? 'enabled' : 'disabled'}`,
+          ),
+        });
+      }
+    },
+    delete(live, b) {
+      // Disabled first, so it stops resolving before it disappears.
+      if (live.attrs.enabled !== false || live.busy) {
+        b.add({
+          operation: 'update',
+          summary: `DisableGlobalDomain ${live.id} before deleting it`,
+          destructive: true,
+          calls: [
+            { action: 'DisableGlobalDomain', params: { DomainId: live.id }, okCodes: ['ResourceNotFound'] },
+          ],
+          wait: domainStatus(live.id, DISABLED, `global domain ${live.id} disabled`, true),
+        });
+      }
+      b.add({
+        operation: 'delete',
+        summary: `DeleteGlobalDomain ${live.id} (${String(live.attrs.alias)})`,
+        calls: [
+          { action: 'DeleteGlobalDomain', params: { DomainId: live.id }, okCodes: ['ResourceNotFound'] },
+        ],
+      });
+    },
+  },
+  desired(ctx) {
+    return Object.entries(ctx.model.globalDomains ?? {}).map(([name, domain]) => ({
+      address: addr.globalDomain(name),
+      type: GLOBAL_DOMAIN,
+      refs: [],
+      attrs: {
+        defaultValue: domain.defaultValue,
+        alias: domain.alias ?? name,
+        enabled: domain.enabled ?? true,
+        projectId: ctx.projectId,
+      },
+      protect: domain.protect ?? false,
+      ...withSource(ctx.source(`globalDomains.${name}`)),
+      spec: { name, domain },
+    }));
+  },
+  async read(ctx) {
+    const items = await listAll(
+      ctx.client,
+      'DescribeGlobalDomains',
+      { ProjectId: ALL_PROJECTS, TagSet: [{ TagKey: STACK_TAG, TagValue: ctx.stack }] },
+      'Domains',
+    );
+    const out: LiveNode[] = [];
+    for (const d of items) {
+      // The TagSet filter matches any tag: ownership is checked here.
+      const name = tagValue(d.TagSet, NAME_TAG);
+      if (tagValue(d.TagSet, STACK_TAG) !== ctx.stack || !name) continue;
+      out.push({
+        address: addr.globalDomain(name),
+        type: GLOBAL_DOMAIN,
+        id: d.DomainId,
+        attrs: {
+          defaultValue: d.DefaultValue,
+          alias: d.Alias ?? '',
+          // Disabling (2) is on its way to disabled, enabling (3) to enabled.
+          enabled: d.Status === ENABLED || d.Status === ENABLING,
+          projectId: d.ProjectId,
+        },
+        ...(d.Status === ENABLED || d.Status === DISABLED
+          ? {}
+          : {
+              busy:
+                d.Status === DISABLING
+                  ? 'disabling'
+                  : d.Status === ENABLING
+                    ? 'enabling'
+                    : `Status ${d.Status}`,
+            }),
+        raw: { item: d },
+      });
+    }
+    return out;
+  },
+};

@@ -1,0 +1,225 @@
+import type { StepBuilder } from '../engine/kind-handler.js';
+import type { GaapKindModule, ReadContext } from '../engine/kind-module.js';
+import { addr } from '../engine/kind-module.js';
+import type { LiveNode } from '../engine/node-types.js';
+import { asSet } from '../engine/normalize-attrs.js';
+import type { DescribeRulesResponse, DomainRuleSet } from '../gaap-types.js';
+import { defined, waitFor } from './common.js';
+import { certAddress, L7_LISTENER, l7Domains } from './l7-listener.js';
+import { withSource } from './real-server.js';
+
+export const L7_DOMAIN = 'gaap_l7_domain';
+
+/** "Use the listener's certificate", as ModifyDomain/ModifyCertificate and DescribeRules spell it. */
+export const LISTENER_DEFAULT = 'default';
+
+interface DomainSpec {
+  listener: string;
+  domain: string;
+}
+
+/**
+ * DescribeRules answers with every domain of a listener and every rule of each domain, so the
+ * domain and rule kinds share one call per listener.
+ */
+export function describeRules(ctx: ReadContext, listenerId: string): Promise<DescribeRulesResponse> {
+  return ctx.cached(`DescribeRules:${listenerId}`, () =>
+    ctx.client.call('DescribeRules', { ListenerId: listenerId }),
+  );
+}
+
+/** The live layer-7 listeners with the DescribeRules answer of each. */
+export async function liveDomainSets(
+  ctx: ReadContext,
+): Promise<{ listener: LiveNode; domain: DomainRuleSet }[]> {
+  const listeners = ctx.live.filter((n) => n.type === L7_LISTENER);
+  const answers = await Promise.all(listeners.map((l) => describeRules(ctx, l.id)));
+  return listeners.flatMap((listener, i) =>
+    (answers[i]?.DomainRuleSet ?? []).map((domain) => ({ listener, domain })),
+  );
+}
+
+/**
+ * Domains of an HTTP/HTTPS listener (no ID: the key is listener + name). The certificates and the
+ * default-server flag change in place; deleting a domain (Force=1) takes its rules and error pages.
+ */
+export const l7DomainKind: GaapKindModule = {
+  readStage: 4,
+  handler: {
+    type: L7_DOMAIN,
+    updatable: { certificate: 'cert', clientCertificates: 'cert', isDefaultServer: 'domain' },
+    cascades: true,
+    replaceOrder: 'delete-first',
+    create(node, b) {
+      const spec = node.spec as DomainSpec;
+      const a = node.attrs;
+      const listenerId = b.idOf(spec.listener);
+      b.add({
+        operation: 'create',
+        summary: `CreateDomain ${spec.domain} on ${spec.listener}`,
+        calls: [
+          {
+            action: 'CreateDomain',
+            params: defined({
+              ListenerId: listenerId,
+              Domain: spec.domain,
+              ...certParams(a, b, false),
+              IsDefaultServer: a.isDefaultServer === true ? true : undefined,
+            }),
+            lookup: {
+              action: 'DescribeRules',
+              params: { ListenerId: listenerId },
+              items: 'DomainRuleSet',
+              match: { Domain: spec.domain },
+              outputs: {},
+            },
+          },
+        ],
+        wait: domainReady(listenerId, spec.domain),
+      });
+    },
+    update(node, live, groups, b) {
+      const spec = node.spec as DomainSpec;
+      const a = node.attrs;
+      const listenerId = String(live.raw.listenerId);
+      if (groups.includes('cert')) {
+        b.add({
+          operation: 'update',
+          summary: `ModifyCertificate ${spec.domain} on ${listenerId}`,
+          calls: [
+            {
+              action: 'ModifyCertificate',
+              params: { ListenerId: listenerId, Domain: spec.domain, ...certParams(a, b, true) },
+            },
+          ],
+          wait: domainReady(listenerId, spec.domain),
+        });
+      }
+      if (groups.includes('domain')) {
+        b.add({
+          operation: 'update',
+          summary: `ModifyDomain ${spec.domain} on ${listenerId}: default server ${String(a.isDefaultServer)}`,
+          calls: [
+            {
+              action: 'ModifyDomain',
+              params: {
+                ListenerId: listenerId,
+                OldDomain: spec.domain,
+                NewDomain: spec.domain,
+                IsDefaultServer: a.isDefaultServer,
+              },
+            },
+          ],
+          wait: domainReady(listenerId, spec.domain),
+        });
+      }
+    },
+    delete(live, b) {
+      b.add({
+        operation: 'delete',
+        summary: `DeleteDomain ${String(live.raw.domain)} on ${String(live.raw.listenerId)} with its rules`,
+        calls: [
+          {
+            action: 'DeleteDomain',
+            params: { ListenerId: live.raw.listenerId, Domain: live.raw.domain, Force: 1 },
+            okCodes: ['ResourceNotFound'],
+          },
+        ],
+      });
+    },
+  },
+  desired(ctx) {
+    return l7Domains(ctx.model, ctx.source).map(({ listener, domain: d, address }) => {
+      const https = listener.listener.protocol === 'HTTPS';
+      const certificate = https
+        ? d.certificate
+          ? addr.certificate(d.certificate)
+          : LISTENER_DEFAULT
+        : undefined;
+      const clients = https
+        ? d.clientCertificates && d.clientCertificates.length > 0
+          ? asSet(d.clientCertificates.map(addr.certificate))
+          : LISTENER_DEFAULT
+        : undefined;
+      return {
+        address,
+        type: L7_DOMAIN,
+        parent: listener.address,
+        refs: [
+          ...(certificate && certificate !== LISTENER_DEFAULT ? [certificate] : []),
+          ...(Array.isArray(clients) ? clients : []),
+        ],
+        attrs: { certificate, clientCertificates: clients, isDefaultServer: d.isDefaultServer ?? false },
+        protect: d.protect ?? false,
+        ...withSource(listener.source),
+        spec: { listener: listener.address, domain: d.domain } satisfies DomainSpec,
+      };
+    });
+  },
+  async read(ctx) {
+    const out: LiveNode[] = [];
+    for (const { listener, domain: d } of await liveDomainSets(ctx)) {
+      const address = addr.domain(listener.address, d.Domain);
+      let attrs: Record<string, unknown> = { isDefaultServer: d.IsDefaultServer ?? false };
+      if (listener.raw.protocol === 'HTTPS') {
+        const certificate = isDefault(d.CertificateId) ? LISTENER_DEFAULT : certAddress(ctx, d.CertificateId);
+        const clientIds = [
+          ...(isDefault(d.ClientCertificateId) ? [] : [d.ClientCertificateId]),
+          ...(d.PolyClientCertificateAliasInfo ?? []).map((c) => c.CertificateId),
+        ];
+        const clients = asSet([...new Set(clientIds)].map((id) => certAddress(ctx, id)));
+        ctx.liveRefs.set(address, [...(certificate === LISTENER_DEFAULT ? [] : [certificate]), ...clients]);
+        attrs = {
+          ...attrs,
+          certificate,
+          clientCertificates: clients.length > 0 ? clients : LISTENER_DEFAULT,
+        };
+      }
+      out.push({
+        address,
+        type: L7_DOMAIN,
+        parent: listener.address,
+        id: `${listener.id}|${d.Domain}`,
+        attrs,
+        ...(d.DomainStatus === 0 ? {} : { busy: `DomainStatus ${d.DomainStatus}` }),
+        raw: { listenerId: listener.id, domain: d.Domain },
+      });
+    }
+    return out;
+  },
+};
+
+function isDefault(id: string | null | undefined): boolean {
+  return !id || id === LISTENER_DEFAULT;
+}
+
+/**
+ * Certificate parameters of CreateDomain / ModifyCertificate. `default` (the listener's) is sent
+ * on a modify only, where it means "back to the listener's"; a create simply omits them.
+ */
+function certParams(a: Record<string, unknown>, b: StepBuilder, modify: boolean): Record<string, unknown> {
+  if (a.certificate === undefined) return {};
+  const cert = a.certificate as string;
+  const clients = a.clientCertificates as string | string[];
+  return defined({
+    CertificateId: cert === LISTENER_DEFAULT ? (modify ? LISTENER_DEFAULT : undefined) : b.idOf(cert),
+    ClientCertificateId: clients === LISTENER_DEFAULT && modify ? LISTENER_DEFAULT : undefined,
+    // NOTE: "omitted = keep" covers the CA list too, so going back to the listener's CAs also
+    // empties the list explicitly.
+    PolyClientCertificateIds: Array.isArray(clients)
+      ? clients.map((c) => b.idOf(c))
+      : modify
+        ? []
+        : undefined,
+  });
+}
+
+export function domainReady(listenerId: unknown, domain: string) {
+  return waitFor(`domain ${domain} ready`, {
+    action: 'DescribeRules',
+    params: { ListenerId: listenerId },
+    item: { items: 'DomainRuleSet', match: { Domain: domain } },
+    statusPath: 'DomainStatus',
+    ready: [0],
+  });
+}

@@ -1,0 +1,286 @@
+import type { DesiredContext, GaapKindModule } from '../engine/kind-module.js';
+import { addr } from '../engine/kind-module.js';
+import type { DesiredNode, LiveNode } from '../engine/node-types.js';
+import { asSet } from '../engine/normalize-attrs.js';
+import type { HTTPSListener } from '../gaap-types.js';
+import type {
+  GaapDesired,
+  L7DomainDesired,
+  L7ListenerDesired,
+  RuleDesired,
+} from '../model/gaap-desired-types.js';
+import { listAll } from '../paging.js';
+import { defined, SELF_ID, waitFor } from './common.js';
+import { proxyNameOf } from './l4-listener.js';
+import { PROXY } from './proxy.js';
+import { withSource } from './real-server.js';
+
+export const L7_LISTENER = 'gaap_l7_listener';
+
+type L7Protocol = 'HTTP' | 'HTTPS';
+
+interface L7ListenerSpec {
+  proxy: string;
+  protocol: L7Protocol;
+  port: number;
+}
+
+/** The layer-7 part of the desired model, flattened with addresses: listeners, domains, rules. */
+export interface L7ListenerEntry {
+  proxy: string;
+  index: number;
+  listener: L7ListenerDesired;
+  address: string;
+  source: DesiredNode['source'];
+}
+
+export interface L7DomainEntry {
+  listener: L7ListenerEntry;
+  domain: L7DomainDesired;
+  address: string;
+}
+
+export interface L7RuleEntry {
+  domain: L7DomainEntry;
+  rule: RuleDesired;
+  address: string;
+}
+
+export function l7Listeners(model: GaapDesired, source?: DesiredContext['source']): L7ListenerEntry[] {
+  const out: L7ListenerEntry[] = [];
+  for (const [proxy, p] of Object.entries(model.proxies ?? {})) {
+    (p.listeners ?? []).forEach((l, index) => {
+      if (l.protocol !== 'HTTP' && l.protocol !== 'HTTPS') return;
+      out.push({
+        proxy,
+        index,
+        listener: l,
+        address: addr.listener(proxy, l.protocol, l.port),
+        source: source?.(`proxies.${proxy}.listeners.${index}`),
+      });
+    });
+  }
+  return out;
+}
+
+export function l7Domains(model: GaapDesired, source?: DesiredContext['source']): L7DomainEntry[] {
+  return l7Listeners(model, source).flatMap((listener) =>
+    (listener.listener.domains ?? []).map((domain) => ({
+      listener,
+      domain,
+      address: addr.domain(listener.address, domain.domain),
+    })),
+  );
+}
+
+export function l7Rules(model: GaapDesired, source?: DesiredContext['source']): L7RuleEntry[] {
+  return l7Domains(model, source).flatMap((domain) =>
+    (domain.domain.rules ?? []).map((rule) => ({
+      domain,
+      rule,
+      address: addr.rule(domain.address, rule.path),
+    })),
+  );
+}
+
+/** Live certificate ID → address; IDs edgeform does not own stay visible as `id:...`. */
+export function certAddress(ctx: { addressOfId: Map<string, string> }, id: string): string {
+  return ctx.addressOfId.get(id) ?? `id:${id}`;
+}
+
+/**
+ * HTTP and HTTPS listeners, identified by (proxy, protocol, port). The name (and, on HTTPS, the
+ * origin protocol and the certificates) change in place; HTTP/3 and the authentication type
+ * (mutual TLS on or off) force replacement. Deleting one takes its domains, rules and error pages.
+ */
+export const l7ListenerKind: GaapKindModule = {
+  readStage: 3,
+  handler: {
+    type: L7_LISTENER,
+    updatable: { name: 'attr', forwardProtocol: 'attr', certificate: 'attr', clientCertificates: 'attr' },
+    cascades: true,
+    // The port is the listener's identity: the old one must go before the new one can take it.
+    replaceOrder: 'delete-first',
+    create(node, b) {
+      const spec = node.spec as L7ListenerSpec;
+      const a = node.attrs;
+      const proxyId = b.idOf(addr.proxy(spec.proxy));
+      const https = spec.protocol === 'HTTPS';
+      const clients = (a.clientCertificates ?? []) as string[];
+      b.add({
+        operation: 'create',
+        summary: `Create${spec.protocol}Listener ${spec.protocol}:${spec.port} on proxy ${spec.proxy}`,
+        calls: [
+          {
+            action: `Create${spec.protocol}Listener`,
+            params: defined({
+              ListenerName: a.name,
+              Port: spec.port,
+              ProxyId: proxyId,
+              ...(https
+                ? {
+                    CertificateId: a.certificate === undefined ? undefined : b.idOf(a.certificate as string),
+                    ForwardProtocol: a.forwardProtocol,
+                    AuthType: a.authType,
+                    PolyClientCertificateIds: clients.length > 0 ? clients.map((c) => b.idOf(c)) : undefined,
+                    Http3Supported: a.http3,
+                  }
+                : {}),
+            }),
+            outputs: { id: 'ListenerId' },
+            lookup: {
+              action: `Describe${spec.protocol}Listeners`,
+              params: { ProxyId: proxyId, Port: spec.port },
+              items: 'ListenerSet',
+              match: { Port: spec.port },
+              outputs: { id: 'ListenerId' },
+            },
+          },
+        ],
+        wait: listenerReady(spec.protocol, proxyId, `${spec.protocol}:${spec.port}`),
+      });
+    },
+    update(node, live, _groups, b) {
+      const spec = node.spec as L7ListenerSpec;
+      const a = node.attrs;
+      const proxyId = String(live.raw.proxyId);
+      if (spec.protocol === 'HTTP') {
+        b.add({
+          operation: 'update',
+          summary: `ModifyHTTPListenerAttribute ${live.id} name → ${String(a.name)}`,
+          calls: [
+            {
+              action: 'ModifyHTTPListenerAttribute',
+              params: { ListenerId: live.id, ProxyId: proxyId, ListenerName: a.name },
+            },
+          ],
+          wait: listenerReady('HTTP', proxyId, live.id, live.id),
+        });
+        return;
+      }
+      const clients = (a.clientCertificates ?? []) as string[];
+      b.add({
+        operation: 'update',
+        summary: `ModifyHTTPSListenerAttribute ${live.id}`,
+        calls: [
+          {
+            action: 'ModifyHTTPSListenerAttribute',
+            params: defined({
+              ListenerId: live.id,
+              ProxyId: proxyId,
+              ListenerName: a.name,
+              ForwardProtocol: a.forwardProtocol,
+              CertificateId: a.certificate === undefined ? undefined : b.idOf(a.certificate as string),
+              // Mutual TLS stays on (turning it on or off is a replacement): the CA set changes.
+              PolyClientCertificateIds: clients.length > 0 ? clients.map((c) => b.idOf(c)) : undefined,
+            }),
+          },
+        ],
+        wait: listenerReady('HTTPS', proxyId, live.id, live.id),
+      });
+    },
+    delete(live, b) {
+      b.add({
+        operation: 'delete',
+        summary: `DeleteListeners ${live.id} (${String(live.raw.protocol)}:${String(live.raw.port)}) with its domains and rules`,
+        calls: [
+          {
+            action: 'DeleteListeners',
+            params: { ListenerIds: [live.id], Force: 1, ProxyId: live.raw.proxyId },
+            okCodes: ['ResourceNotFound'],
+          },
+        ],
+      });
+    },
+  },
+  desired(ctx) {
+    return l7Listeners(ctx.model, ctx.source).map(({ proxy, listener: l, address, source }) => {
+      const https = l.protocol === 'HTTPS';
+      const certificate = https && l.certificate ? addr.certificate(l.certificate) : undefined;
+      const clients = https ? asSet((l.clientCertificates ?? []).map(addr.certificate)) : undefined;
+      return {
+        address,
+        type: L7_LISTENER,
+        parent: addr.proxy(proxy),
+        refs: [...(certificate ? [certificate] : []), ...(clients ?? [])],
+        attrs: {
+          name: l.name ?? `${l.protocol.toLowerCase()}-${l.port}`,
+          ...(https
+            ? {
+                certificate,
+                // NOTE: CreateHTTPSListener requires ForwardProtocol and documents no default;
+                // HTTP is what a listener reports when none was chosen.
+                forwardProtocol: l.forwardProtocol ?? 'HTTP',
+                clientCertificates: clients,
+                authType: clients && clients.length > 0 ? 1 : 0,
+                http3: l.http3 ? 1 : 0,
+              }
+            : {}),
+        },
+        protect: l.protect ?? false,
+        ...withSource(source),
+        spec: { proxy, protocol: l.protocol, port: l.port } satisfies L7ListenerSpec,
+      };
+    });
+  },
+  async read(ctx) {
+    const proxies = ctx.live.filter((n) => n.type === PROXY);
+    const out: LiveNode[] = [];
+    await Promise.all(
+      proxies.flatMap((p) =>
+        (['HTTP', 'HTTPS'] as const).map(async (protocol) => {
+          const items =
+            protocol === 'HTTP'
+              ? await listAll(ctx.client, 'DescribeHTTPListeners', { ProxyId: p.id }, 'ListenerSet')
+              : await listAll(ctx.client, 'DescribeHTTPSListeners', { ProxyId: p.id }, 'ListenerSet');
+          for (const l of items) {
+            const address = addr.listener(proxyNameOf(p.address), protocol, l.Port);
+            let attrs: Record<string, unknown> = { name: l.ListenerName };
+            if (protocol === 'HTTPS') {
+              const s = l as HTTPSListener;
+              const clientIds = [
+                ...(s.ClientCertificateId ? [s.ClientCertificateId] : []),
+                ...(s.PolyClientCertificateAliasInfo ?? []).map((c) => c.CertificateId),
+              ];
+              const clients = asSet([...new Set(clientIds)].map((id) => certAddress(ctx, id)));
+              const certificate = s.CertificateId ? certAddress(ctx, s.CertificateId) : undefined;
+              ctx.liveRefs.set(address, [...(certificate ? [certificate] : []), ...clients]);
+              attrs = {
+                ...attrs,
+                certificate,
+                forwardProtocol: s.ForwardProtocol,
+                clientCertificates: clients,
+                authType: s.AuthType ?? 0,
+                http3: s.Http3Supported ?? 0,
+              };
+            }
+            out.push({
+              address,
+              type: L7_LISTENER,
+              parent: p.address,
+              id: l.ListenerId,
+              attrs,
+              ...(l.ListenerStatus === 0 ? {} : { busy: `ListenerStatus ${l.ListenerStatus}` }),
+              raw: { proxyId: p.id, protocol, port: l.Port },
+            });
+          }
+        }),
+      ),
+    );
+    return out;
+  },
+};
+
+export function listenerReady(
+  protocol: L7Protocol,
+  proxyId: unknown,
+  label: string,
+  listenerId: unknown = SELF_ID,
+) {
+  return waitFor(`listener ${label} ready`, {
+    action: `Describe${protocol}Listeners`,
+    params: { ProxyId: proxyId, ListenerId: listenerId },
+    statusPath: 'ListenerSet.0.ListenerStatus',
+    ready: [0],
+  });
+}

@@ -1,0 +1,199 @@
+import type { GaapKindModule } from '../engine/kind-module.js';
+import { addr } from '../engine/kind-module.js';
+import type { DesiredNode, LiveNode } from '../engine/node-types.js';
+import { proxyNameOf } from './l4-listener.js';
+import { withSource } from './real-server.js';
+import {
+  declaredRules,
+  liveRuleShape,
+  proxiesWithPolicy,
+  type RuleShape,
+  readPolicyDetail,
+  ruleIn,
+  ruleKey,
+  ruleMatch,
+  securityRuleAddress,
+} from './security-policy.js';
+
+export const SECURITY_RULE = 'gaap_security_rule';
+
+interface RuleSpec {
+  proxy: string;
+  rule: RuleShape;
+  /** Every declared rule of the policy, in order: the first new one creates them all. */
+  siblings: { address: string; rule: RuleShape }[];
+}
+
+interface LiveRuleRaw {
+  policyId: string;
+  proxyId: string;
+  rule: { SourceCidr: string; Protocol: string; DestPortRange: string; Action: string };
+  /** Every live rule of the policy, in order: the first removed one deletes them all. */
+  siblings: { address: string; id: string }[];
+}
+
+/**
+ * The rules of a proxy's security policy, identified by their natural key
+ * `cidr|protocol|ports|action` (an identical second rule is refused). Only the name changes in
+ * place; any other change is a different rule (the old one deleted, the new one created).
+ *
+ * Batching: CreateSecurityRules and DeleteSecurityRules take lists. The new rules of one policy go
+ * in one call, made by the first of them (in declaration order) with every new address on its
+ * step; the others add no step. A new or replaced policy creates all its rules itself, before it
+ * is opened (security-policy.ts). Removed rules likewise go in one DeleteSecurityRules.
+ */
+export const securityRuleKind: GaapKindModule = {
+  readStage: 3,
+  handler: {
+    type: SECURITY_RULE,
+    updatable: { name: 'name' },
+    cascades: false,
+    // The key is the address, so a rule is only replaced with its policy (which cascades).
+    replaceOrder: 'delete-first',
+    create(node, b) {
+      const policy = node.parent!;
+      const parent = b.verdictOf(policy);
+      if (parent === 'create' || parent === 'replace') return;
+      const spec = node.spec as RuleSpec;
+      const fresh = spec.siblings.filter((s) => b.verdictOf(s.address) === 'create');
+      if (fresh[0]?.address !== node.address) return;
+      const policyId = b.idOf(policy);
+      const [first, ...rest] = fresh.map((s) => s.rule);
+      b.add({
+        operation: 'create',
+        summary: `CreateSecurityRules on the policy of proxy ${spec.proxy}: ${fresh.map((s) => ruleKey(s.rule)).join(', ')}`,
+        addresses: fresh.map((s) => s.address),
+        calls: [
+          {
+            action: 'CreateSecurityRules',
+            params: { PolicyId: policyId, RuleList: fresh.map((s) => ruleIn(s.rule)) },
+            outputs: { id: 'RuleIdList.0' },
+            // An identical rule already there (ProxySecurityPolicyDuplicatedRule) or an unknown
+            // outcome: adopted only when every rule of the batch exists (the call is all-or-nothing).
+            lookup: {
+              action: 'DescribeSecurityPolicyDetail',
+              params: { PolicyId: policyId },
+              items: 'RuleList',
+              match: ruleMatch(first!),
+              also: rest.map(ruleMatch),
+              outputs: { id: 'RuleId' },
+            },
+          },
+        ],
+      });
+    },
+    update(node, live, groups, b) {
+      if (!groups.includes('name')) return;
+      const raw = live.raw as unknown as LiveRuleRaw;
+      b.add({
+        operation: 'update',
+        summary: `ModifySecurityRule ${live.id} name → ${JSON.stringify(node.attrs.name)}`,
+        calls: [
+          {
+            // NOTE: titled "modify rule name", but it takes every field (AliasName required); the
+            // live values are sent back unchanged.
+            action: 'ModifySecurityRule',
+            params: {
+              RuleId: live.id,
+              PolicyId: raw.policyId,
+              AliasName: node.attrs.name,
+              RuleAction: raw.rule.Action,
+              SourceCidr: raw.rule.SourceCidr,
+              Protocol: raw.rule.Protocol,
+              DestPortRange: raw.rule.DestPortRange,
+            },
+          },
+        ],
+      });
+    },
+    delete(live, b) {
+      const raw = live.raw as unknown as LiveRuleRaw;
+      const gone = raw.siblings.filter((s) => b.verdictOf(s.address) === 'delete');
+      if (gone[0]?.address !== live.address) return;
+      b.add({
+        operation: 'delete',
+        summary: `DeleteSecurityRules ${gone.map((s) => s.id).join(', ')} from policy ${raw.policyId}`,
+        addresses: gone.map((s) => s.address),
+        calls: [
+          {
+            action: 'DeleteSecurityRules',
+            params: { PolicyId: raw.policyId, RuleIdList: gone.map((s) => s.id) },
+            // A batch fails whole when one rule is already gone: only a single rule is sure to be.
+            ...(gone.length === 1 ? { okCodes: ['ResourceNotFound'] } : {}),
+          },
+        ],
+      });
+    },
+  },
+  desired(ctx) {
+    const out: DesiredNode[] = [];
+    for (const [proxy, p] of Object.entries(ctx.model.proxies ?? {})) {
+      const policy = p.securityPolicy;
+      if (!policy) continue;
+      const siblings = declaredRules(proxy, policy.rules);
+      siblings.forEach(({ address, rule }, i) => {
+        out.push({
+          address,
+          type: SECURITY_RULE,
+          parent: addr.securityPolicy(proxy),
+          refs: [],
+          attrs: ruleAttrs(rule),
+          protect: policy.protect ?? false,
+          ...withSource(ctx.source(`proxies.${proxy}.securityPolicy.rules.${i}`)),
+          spec: { proxy, rule, siblings } satisfies RuleSpec,
+        });
+      });
+    }
+    return out;
+  },
+  async read(ctx) {
+    const found = await Promise.all(
+      proxiesWithPolicy(ctx).map(async ({ proxy, policyId }) => {
+        const detail = await readPolicyDetail(ctx, policyId);
+        if (!detail) return [];
+        const policy = addr.securityPolicy(proxyNameOf(proxy.address));
+        const seen = new Set<string>();
+        const nodes: LiveNode[] = (detail.RuleList ?? []).map((r) => {
+          const rule = liveRuleShape(r);
+          const key = ruleKey(rule);
+          // Two live rules that normalise alike (`1.2.3.4` and `1.2.3.4/32`, made outside
+          // edgeform): the second gets an address of its own, which nothing declares.
+          const address = securityRuleAddress(policy, seen.has(key) ? `${key}#${r.RuleId}` : key);
+          seen.add(key);
+          return {
+            address,
+            type: SECURITY_RULE,
+            parent: policy,
+            id: r.RuleId,
+            attrs: ruleAttrs(rule),
+            raw: {
+              policyId: detail.PolicyId || policyId,
+              proxyId: proxy.id,
+              rule: {
+                SourceCidr: r.SourceCidr,
+                Protocol: r.Protocol,
+                DestPortRange: r.DestPortRange,
+                Action: r.Action,
+              },
+              siblings: [],
+            } satisfies LiveRuleRaw as unknown as Record<string, unknown>,
+          };
+        });
+        const siblings = nodes.map((n) => ({ address: n.address, id: n.id }));
+        for (const n of nodes) (n.raw as unknown as LiveRuleRaw).siblings = siblings;
+        return nodes;
+      }),
+    );
+    return found.flat();
+  },
+};
+
+function ruleAttrs(r: RuleShape): Record<string, unknown> {
+  return {
+    cidr: r.SourceCidr,
+    protocol: r.Protocol,
+    ports: r.DestPortRange,
+    action: r.Action,
+    name: r.AliasName,
+  };
+}
