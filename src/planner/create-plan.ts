@@ -52,7 +52,13 @@ export async function createPlan(opts: CreatePlanOptions): Promise<PlanResult> {
   }
 
   const targets = opts.targets ?? [];
-  if (targets.length > 0) ({ changes, steps } = restrictToTargets(changes, steps, targets));
+  if (targets.length > 0) {
+    ({ changes, steps } = restrictToTargets(changes, steps, targets));
+    // A partial plan relies only on what it touches: a change elsewhere does not make it stale.
+    const kept = new Set(changes.map((c) => c.address));
+    for (const address of Object.keys(liveFingerprints))
+      if (!kept.has(address)) delete liveFingerprints[address];
+  }
 
   const plan: Plan = {
     formatVersion: PLAN_FORMAT_VERSION,

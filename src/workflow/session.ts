@@ -14,7 +14,6 @@ import { GaapClient } from '../providers/gaap/gaap-client.js';
 import { gaapCredentialsFromEnv } from '../providers/gaap/gaap-credentials.js';
 import { GaapProvider } from '../providers/gaap/gaap-provider.js';
 import type { ActionName } from '../providers/gaap/gaap-types.js';
-import type { GaapDesired } from '../providers/gaap/model/gaap-desired-types.js';
 import type { Provider } from '../providers/provider-types.js';
 import { KeyedRateLimiter, RateLimiter } from '../transport/rate-limiter.js';
 
@@ -106,7 +105,7 @@ export async function openSession(opts: SessionOptions): Promise<Session> {
   const secretBaseDir = stack.files[0] ? join(stack.files[0], '..') : opts.cwd;
   const providers: Provider[] = [
     new GaapProvider(
-      { ...stack, gaap: stack.gaap as GaapDesired | null },
+      stack,
       gaapClient,
       secretBaseDir,
       scale < 1 ? { pollMs: { base: Math.max(20, 500 * scale), max: Math.max(50, 5000 * scale) } } : {},

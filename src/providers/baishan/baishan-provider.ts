@@ -130,7 +130,7 @@ export class BaishanProvider implements Provider {
         if (wantNorm !== undefined) change.after = toDisplay(key, wantNorm) as JsonValue;
         if (containsSecret(wantNorm)) change.sensitive = true;
         attributes.push(change);
-        config[key] = writeForm(key, want, have, this.#settings);
+        config[key] = writeForm(key, want, have, this.#settings, { domain: desired.domain });
         if (key === 'https' && isHttpsDowngrade(config[key])) downgrade = true;
       }
 
