@@ -86,7 +86,7 @@ export interface EmulatedApi {
 }
 
 export interface EmulatorStats {
-  /** Requests that reached the API (after faults and drops), by operation. */
+  /** Requests the API served (not faulted, dropped or throttled), by operation. */
   requests: Record<string, number>;
   total: number;
   faults: number;

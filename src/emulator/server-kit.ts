@@ -124,10 +124,14 @@ export async function serveApi(api: EmulatedApi, opts: ServeOptions): Promise<Se
         return;
       }
       const op = api.operationOf(request);
-      stats.requests[op] = (stats.requests[op] ?? 0) + 1;
-      stats.total++;
       const result = await api.handle(request);
+      // A throttled request was refused before any work: counted apart, so the per-operation
+      // figures are the calls the API actually served (the economy measures).
       if (result.throttled) stats.throttled++;
+      else {
+        stats.requests[op] = (stats.requests[op] ?? 0) + 1;
+        stats.total++;
+      }
       if (result.mutated) {
         opts.onMutated();
         if (opts.dropAfterCommitRate > 0 && opts.random() < opts.dropAfterCommitRate) {

@@ -43,7 +43,12 @@ export class RateLimiter {
     this.#effectiveLimit = opts.limit;
     this.#now = opts.now ?? Date.now;
     this.#sleep = opts.sleep ?? defaultSleep;
-    this.#marginMs = Math.ceil(opts.windowMs * (opts.marginRatio ?? 0.02));
+    // 2% of the window, but never under 10 ms (loopback jitter under load is of that order),
+    // and never over a fifth of it (tests and benchmarks scale windows down to tens of ms).
+    const ratio = opts.marginRatio ?? 0.02;
+    this.#marginMs = Math.ceil(
+      Math.min(Math.max(opts.windowMs * ratio, 10), opts.windowMs * Math.max(ratio, 0.2)),
+    );
   }
 
   get effectiveLimit(): number {

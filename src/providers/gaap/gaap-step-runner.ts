@@ -151,6 +151,12 @@ async function runLookup(
   if (!item) return undefined;
   if (lookup.also?.some((m) => !findItem(items, m))) return undefined;
   const outputs = Object.entries(lookup.outputs).map(([name, field]) => [name, item[field] as JsonValue]);
+  for (const extra of lookup.alsoOutputs ?? []) {
+    const other = findItem(items, extra.match);
+    if (!other) return undefined;
+    for (const [name, field] of Object.entries(extra.outputs))
+      outputs.push([name, other[field] as JsonValue]);
+  }
   // An empty ID is no ID (ProxyInfo.PolicyId is '' while the proxy has no policy).
   if (outputs.some(([, v]) => v === undefined || v === null || v === '')) return undefined;
   return Object.fromEntries(outputs);

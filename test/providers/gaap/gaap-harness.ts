@@ -9,18 +9,32 @@ import type { GaapKindModule } from '../../../src/providers/gaap/engine/kind-mod
 import { GaapClient } from '../../../src/providers/gaap/gaap-client.js';
 import { GaapProvider } from '../../../src/providers/gaap/gaap-provider.js';
 import type { GaapDesired } from '../../../src/providers/gaap/model/gaap-desired-types.js';
+import { KeyedRateLimiter, RateLimiter } from '../../../src/transport/rate-limiter.js';
 
 /**
  * An emulator with real asynchronous states, and a way to plan/apply a GAAP model against it.
  * `kinds` replaces the registry's list (kinds not registered yet are tested this way).
  */
-export async function gaapHarness(opts: { asyncDelayMs?: number; kinds?: readonly GaapKindModule[] } = {}) {
-  const emulator: RunningEmulator = await startEmulator({ asyncDelayMs: opts.asyncDelayMs ?? 150 });
+export async function gaapHarness(
+  opts: { asyncDelayMs?: number; kinds?: readonly GaapKindModule[]; rateWindowScale?: number } = {},
+) {
+  // The real per-action limit (20 a window) on a faster clock, shared by emulator and client, so
+  // large estates build in seconds while throttling still behaves as it does at full scale.
+  const scale = opts.rateWindowScale ?? 1;
+  const emulator: RunningEmulator = await startEmulator({
+    asyncDelayMs: opts.asyncDelayMs ?? 150,
+    rateWindowScale: scale,
+  });
+  const limiters = new KeyedRateLimiter(
+    (action) =>
+      new RateLimiter({ limit: action === 'DescribeRealServers' ? 1000 : 20, windowMs: 1000 * scale }),
+  );
   const clients: GaapClient[] = [];
   const newClient = () => {
     const c = new GaapClient({
       credentials: { secretId: EMULATOR_DEFAULTS.secretId, secretKey: EMULATOR_DEFAULTS.secretKey },
       endpoint: emulator.gaap,
+      limiters,
     });
     clients.push(c);
     return c;

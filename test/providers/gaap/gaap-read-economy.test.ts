@@ -15,7 +15,7 @@ const RULES = 5;
 
 let h: Awaited<ReturnType<typeof gaapHarness>>;
 beforeAll(async () => {
-  h = await gaapHarness({ asyncDelayMs: 0 });
+  h = await gaapHarness({ asyncDelayMs: 0, rateWindowScale: 0.05 });
 });
 afterAll(async () => {
   await h.close();

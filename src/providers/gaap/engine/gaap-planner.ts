@@ -121,6 +121,8 @@ export function planGaap(input: GaapPlanInput): GaapPlanOutput {
   // 2. Emit steps.
   const steps: PlanStep[] = [];
   const createStep = new Map<string, string>();
+  // IDs published by a step on behalf of other nodes (one batch call creating several objects).
+  const idOutput = new Map<string, { step: string; output: string }>();
   const deleteStep = new Map<string, string>();
   const touchSteps = new Map<string, string[]>();
   const pendingDeps = new Map<string, Set<string>>();
@@ -146,6 +148,11 @@ export function planGaap(input: GaapPlanInput): GaapPlanOutput {
         if (ref === address && ownIdStep) return { $ref: { step: ownIdStep, output: 'id' } };
         const kept = liveIdKept(ref);
         if (kept !== undefined) return kept;
+        const published = idOutput.get(ref);
+        if (published) {
+          pending.add(published.step);
+          return { $ref: { ...published } };
+        }
         const step = createStep.get(ref);
         if (!step) {
           throw new EdgeformError({
@@ -181,6 +188,8 @@ export function planGaap(input: GaapPlanInput): GaapPlanOutput {
         if (current) addDep(id, current);
         current = id;
         if (!ownIdStep && draft.calls.some((c) => c.outputs?.id)) ownIdStep = id;
+        for (const [other, output] of Object.entries(draft.publishes ?? {}))
+          idOutput.set(other, { step: id, output });
         n++;
         touchSteps.set(address, [...(touchSteps.get(address) ?? []), id]);
         return id;
@@ -215,7 +224,7 @@ export function planGaap(input: GaapPlanInput): GaapPlanOutput {
       h.create(node, b);
       // Dependents need the node's ID, which its create call publishes: they can start as soon
       // as that step is done (and waited), without waiting for e.g. its bindings.
-      const idStep = b.idStep ?? b.last;
+      const idStep = idOutput.get(node.address)?.step ?? b.idStep ?? b.last;
       if (idStep) createStep.set(node.address, idStep);
     } else if (v.kind === 'update') {
       const b = builderFor(node.address, () => []);

@@ -41,6 +41,11 @@ export interface StepDraft {
   destructive?: boolean;
   /** Addresses this step realises; default: the node's own. */
   addresses?: string[];
+  /**
+   * IDs this step creates for other nodes, address → output name (a batch call such as
+   * CreateTCPListeners with several ports). Those nodes' later steps and dependents use them.
+   */
+  publishes?: Record<string, string>;
 }
 
 export interface StepBuilder {

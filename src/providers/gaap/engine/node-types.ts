@@ -87,6 +87,11 @@ export interface LookupSpec {
   also?: Record<string, unknown>[];
   /** Output name → field of the matched item. An empty value (`''`, null) counts as not found. */
   outputs: Record<string, string>;
+  /**
+   * For a batch that publishes several IDs: further items, each with its own outputs (the second
+   * port's listener → `id1`). All must be found for the batch to count as found.
+   */
+  alsoOutputs?: { match: Record<string, unknown>; outputs: Record<string, string> }[];
 }
 
 /** Polls until an object reaches a steady state, after a write that makes it busy. */

@@ -14,6 +14,8 @@ interface L4Spec {
   protocol: 'TCP' | 'UDP';
   port: number;
   listener: L4ListenerDesired;
+  /** Every port of the same declaration (`ports: [...]`), this one included, in order. */
+  siblings: { address: string; port: number }[];
 }
 
 const HEALTH_FIELDS = ['delayLoop', 'connectTimeout', 'healthyThreshold', 'unhealthyThreshold'] as const;
@@ -48,46 +50,61 @@ export const l4ListenerKind: GaapKindModule = {
     replaceOrder: 'delete-first',
     create(node, b) {
       const spec = node.spec as L4Spec;
-      const proxyId = b.idOf(addr.proxy(spec.proxy));
       const a = node.attrs;
-      b.add({
-        operation: 'create',
-        summary: `Create${spec.protocol}Listeners ${spec.protocol}:${spec.port} on proxy ${spec.proxy}`,
-        calls: [
-          {
-            action: `Create${spec.protocol}Listeners`,
-            params: defined({
-              ListenerName: a.name,
-              Ports: [spec.port],
-              Scheduler: a.scheduler,
-              RealServerType: a.realServerType,
-              ProxyId: proxyId,
-              HealthCheck: a.healthCheck ?? 0,
-              DelayLoop: a.delayLoop,
-              ConnectTimeout: a.connectTimeout,
-              HealthyThreshold: a.healthyThreshold,
-              UnhealthyThreshold: a.unhealthyThreshold,
-              FailoverSwitch: a.failover,
-              ClientIPMethod: spec.protocol === 'TCP' ? a.clientIpMethod : undefined,
-              CheckType: a.checkType,
-              CheckPort: a.checkPort,
-              ContextType: a.contextType,
-              SendContext: a.sendContext,
-              RecvContext: a.recvContext,
-            }),
-            outputs: { id: 'ListenerIds.0' },
-            lookup: {
-              action: `Describe${spec.protocol}Listeners`,
-              params: { ProxyId: proxyId, Port: spec.port },
-              items: 'ListenerSet',
-              match: { Port: spec.port },
-              outputs: { id: 'ListenerId' },
-            },
-          },
-        ],
-        wait: listenerReady(spec.protocol, proxyId, `${spec.protocol}:${spec.port}`),
-      });
       const bindings = a.realServers as ReturnType<typeof desiredBindings>;
+      // Ports declared together share every setting, so the new ones are created by one call
+      // (Ports: [...]) whose answer lists their IDs in order; the first port's node makes it.
+      const batch = spec.siblings.filter((s) => b.verdictOf(s.address) === 'create');
+      const inBatch = batch.length > 1 && batch.some((s) => s.address === node.address);
+      if (!inBatch || batch[0]!.address === node.address) {
+        const ports = inBatch ? batch : [{ address: node.address, port: spec.port }];
+        const proxyId = b.idOf(addr.proxy(spec.proxy));
+        const label = ports.map((p) => `${spec.protocol}:${p.port}`).join(', ');
+        b.add({
+          operation: 'create',
+          summary: `Create${spec.protocol}Listeners ${label} on proxy ${spec.proxy}`,
+          addresses: ports.map((p) => p.address),
+          publishes: Object.fromEntries(ports.slice(1).map((p, i) => [p.address, `id${i + 1}`])),
+          calls: [
+            {
+              action: `Create${spec.protocol}Listeners`,
+              params: defined({
+                ListenerName: a.name,
+                Ports: ports.map((p) => p.port),
+                Scheduler: a.scheduler,
+                RealServerType: a.realServerType,
+                ProxyId: proxyId,
+                HealthCheck: a.healthCheck ?? 0,
+                DelayLoop: a.delayLoop,
+                ConnectTimeout: a.connectTimeout,
+                HealthyThreshold: a.healthyThreshold,
+                UnhealthyThreshold: a.unhealthyThreshold,
+                FailoverSwitch: a.failover,
+                ClientIPMethod: spec.protocol === 'TCP' ? a.clientIpMethod : undefined,
+                CheckType: a.checkType,
+                CheckPort: a.checkPort,
+                ContextType: a.contextType,
+                SendContext: a.sendContext,
+                RecvContext: a.recvContext,
+              }),
+              outputs: Object.fromEntries(
+                ports.map((_, i) => [i === 0 ? 'id' : `id${i}`, `ListenerIds.${i}`]),
+              ),
+              lookup: {
+                action: `Describe${spec.protocol}Listeners`,
+                params: { ProxyId: proxyId },
+                items: 'ListenerSet',
+                match: { Port: ports[0]!.port },
+                outputs: { id: 'ListenerId' },
+                alsoOutputs: ports
+                  .slice(1)
+                  .map((p, i) => ({ match: { Port: p.port }, outputs: { [`id${i + 1}`]: 'ListenerId' } })),
+              },
+            },
+          ],
+          wait: listenerReady(spec.protocol, proxyId, `${spec.protocol}:${ports[0]!.port}`),
+        });
+      }
       if (bindings && bindings.length > 0) bind(node, b, bindings, SELF_ID_FROM_PREVIOUS);
     },
     update(node, live, groups, b) {
@@ -150,8 +167,19 @@ export const l4ListenerKind: GaapKindModule = {
       (proxy.listeners ?? []).forEach((l, i) => {
         if (l.protocol !== 'TCP' && l.protocol !== 'UDP') return;
         const ports = l.ports ?? (l.port === undefined ? [] : [l.port]);
-        for (const port of ports)
-          out.push(l4Node(ctx.model, proxyName, l, port, ctx.source(`proxies.${proxyName}.listeners.${i}`)));
+        const siblings = ports.map((port) => ({ address: addr.listener(proxyName, l.protocol, port), port }));
+        for (const port of ports) {
+          out.push(
+            l4Node(
+              ctx.model,
+              proxyName,
+              l,
+              port,
+              siblings,
+              ctx.source(`proxies.${proxyName}.listeners.${i}`),
+            ),
+          );
+        }
       });
     }
     return out;
@@ -257,6 +285,7 @@ function l4Node(
   proxy: string,
   l: L4ListenerDesired,
   port: number,
+  siblings: L4Spec['siblings'],
   source: DesiredNode['source'],
 ): DesiredNode {
   const failover = l.failover ?? false;
@@ -268,7 +297,8 @@ function l4Node(
     parent: addr.proxy(proxy),
     refs: (bindings ?? []).map((x) => x.realServer),
     attrs: normalizeL4(l.protocol, {
-      name: l.name ?? `${l.protocol.toLowerCase()}-${port}`,
+      // Ports declared together are created by one call with one name: the first port names them.
+      name: l.name ?? `${l.protocol.toLowerCase()}-${siblings[0]?.port ?? port}`,
       scheduler: l.scheduler ?? 'rr',
       realServerType: l.realServerType ?? 'IP',
       healthCheck: bool01(hc?.enabled) ?? 0,
@@ -287,7 +317,9 @@ function l4Node(
     }),
     protect: l.protect ?? false,
     ...withSource(source),
-    spec: { proxy, protocol: l.protocol, port, listener: l, model } satisfies L4Spec & { model: GaapDesired },
+    spec: { proxy, protocol: l.protocol, port, listener: l, siblings, model } satisfies L4Spec & {
+      model: GaapDesired;
+    },
   };
 }
 
