@@ -62,7 +62,8 @@ it(
     const { plan, readCalls } = await h.plan('economy', estate());
     expect(changed(plan)).toEqual([]);
     const stats = h.emulator.stats().gaap;
-    expect(stats.throttled).toBe(0);
+    // Served calls per action. A request the emulator throttles (possible on a loaded machine with
+    // windows scaled to 50 ms) is counted apart and its retry once, so the figures stay exact.
 
     // pages(N, limit) = max(1, ceil(N / limit)): a listing costs one call even when empty.
     // Account-wide listings once each; per proxy one listing per listener protocol (no action
