@@ -36,8 +36,10 @@ export interface GaapProviderOptions {
 export class GaapProvider implements Provider {
   readonly id = 'gaap';
   // NOTE: mutations on different objects run side by side (the Terraform provider serialises all
-  // of them behind one lock); the per-action rate limit lives in the client.
-  readonly limits = { concurrency: 8 };
+  // of them behind one lock). Most of a GAAP step's time is spent waiting for an asynchronous
+  // state, polling at a rate-limited pace, so many steps may be in flight; the per-action rate
+  // limit in the client is what bounds the traffic.
+  readonly limits = { concurrency: 32 };
   readonly #model: GaapDesired | null;
   readonly #stack: string;
   readonly #client: () => GaapClient;
