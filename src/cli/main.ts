@@ -39,6 +39,11 @@ function program(): Command {
     );
   const sandbox = () =>
     new Option('--sandbox', 'run against an embedded emulator (state in .edgeform/sandbox.json)');
+  const logFile = () =>
+    new Option(
+      '--log-file <FILE>',
+      'append every API call and event to FILE as JSON lines (secrets redacted)',
+    );
 
   cli
     .command('validate')
@@ -62,6 +67,7 @@ function program(): Command {
       ).argParser(collect),
     )
     .addOption(sandbox())
+    .addOption(logFile())
     .action((opts, cmd) => runPlan({ ...cmd.optsWithGlobals(), ...opts }));
 
   cli
@@ -71,8 +77,16 @@ function program(): Command {
     .addOption(files())
     .option('--auto-approve', 'do not ask for confirmation')
     .addOption(new Option('--format <FORMAT>', 'output format').choices(['text', 'json']).default('text'))
-    .addOption(new Option('--parallelism <N>', 'steps in flight at once').argParser(positiveInt).default(10))
+    .addOption(
+      new Option(
+        '--parallelism <N>',
+        'steps in flight at once (most GAAP steps are waits; rate limits bound the calls)',
+      )
+        .argParser(positiveInt)
+        .default(32),
+    )
     .addOption(sandbox())
+    .addOption(logFile())
     .action((planFile, opts, cmd) => runApply({ ...cmd.optsWithGlobals(), ...opts, planFile }));
 
   cli
@@ -83,7 +97,24 @@ function program(): Command {
       new Option('--format <FORMAT>', 'output format').choices(['text', 'json', 'markdown']).default('text'),
     )
     .addOption(sandbox())
+    .addOption(logFile())
     .action((opts, cmd) => runDrift({ ...cmd.optsWithGlobals(), ...opts }));
+
+  cli
+    .command('export')
+    .description('write desired-state YAML for what already exists live (adoption)')
+    .option('--gaap', 'export GAAP objects (not supported yet: exits 1 with EXPORT_GAAP_UNSUPPORTED)')
+    .addOption(
+      new Option('--baishan <DOMAINS>', 'Baishan domains to export, comma-separated (repeatable)').argParser(
+        collect,
+      ),
+    )
+    .option('-o, --output <FILE>', 'write the YAML to FILE instead of stdout')
+    .option('--stack <NAME>', 'stack name written into the file', 'exported')
+    .addOption(sandbox())
+    .action(async (opts, cmd) =>
+      (await import('./commands/export.js')).runExport({ ...cmd.optsWithGlobals(), ...opts }),
+    );
 
   cli
     .command('emulator')

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import PQueue from 'p-queue';
 import { toEdgeformError } from '../core/errors.js';
 import type { EventSink } from '../core/event-types.js';
@@ -25,6 +26,10 @@ export async function executePlan(plan: Plan, opts: ExecuteOptions): Promise<App
   const now = opts.now ?? Date.now;
   const started = now();
   const steps = plan.steps;
+  // Every step in flight waits on the one signal (rate-limiter slots, requests, backoff sleeps),
+  // each adding a listener it removes when done: more than Node's default of 10 at once is the
+  // design, not a leak, and the warning would land on the user's terminal.
+  if (opts.signal) setMaxListeners(Math.max(10, 8 * opts.parallelism), opts.signal);
   const reports = new Map<string, StepReport>(
     steps.map((s) => [
       s.id,

@@ -2,6 +2,7 @@ import { createInterface } from 'node:readline/promises';
 import { EdgeformError } from '../../core/errors.js';
 import type { Plan } from '../../planner/plan-types.js';
 import { apply } from '../../workflow/run-plan.js';
+import { openLogFile, withLog } from '../log-file.js';
 import type { GlobalFlags } from '../main.js';
 import { renderApplyText } from '../render/apply-text.js';
 import { renderPlanText } from '../render/plan-text.js';
@@ -14,6 +15,7 @@ export interface ApplyFlags extends GlobalFlags {
   format: 'text' | 'json';
   parallelism: number;
   sandbox?: boolean;
+  logFile?: string;
 }
 
 export async function runApply(flags: ApplyFlags): Promise<void> {
@@ -42,6 +44,7 @@ export async function runApply(flags: ApplyFlags): Promise<void> {
     );
     controller.abort(new EdgeformError({ code: 'INTERRUPTED', message: `interrupted by ${signal}` }));
   };
+  const log = flags.logFile ? openLogFile(flags.logFile, ctx.env) : undefined;
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
@@ -51,7 +54,7 @@ export async function runApply(flags: ApplyFlags): Promise<void> {
       cwd: ctx.cwd,
       env: ctx.env,
       sandbox: Boolean(flags.sandbox),
-      events: ctx.reporter,
+      events: withLog(ctx.reporter, log),
       parallelism: flags.parallelism,
       signal: controller.signal,
       ...(flags.planFile ? { planFile: flags.planFile } : {}),
@@ -78,6 +81,7 @@ export async function runApply(flags: ApplyFlags): Promise<void> {
     }
     if (failed) process.exitCode = 1;
   } finally {
+    log?.close();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }

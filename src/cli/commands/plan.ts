@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { hasChanges } from '../../planner/plan-types.js';
 import { plan } from '../../workflow/run-plan.js';
+import { openLogFile, withLog } from '../log-file.js';
 import type { GlobalFlags } from '../main.js';
 import { renderPlanMarkdown } from '../render/plan-markdown.js';
 import { renderPlanText } from '../render/plan-text.js';
@@ -13,18 +14,20 @@ export interface PlanFlags extends GlobalFlags {
   detailedExitcode?: boolean;
   target?: string[];
   sandbox?: boolean;
+  logFile?: string;
 }
 
 export async function runPlan(flags: PlanFlags): Promise<void> {
   const ctx = commandContext(flags);
+  const log = flags.logFile ? openLogFile(flags.logFile, ctx.env) : undefined;
   const { plan: thePlan } = await plan({
     files: ctx.files,
     cwd: ctx.cwd,
     env: ctx.env,
     sandbox: Boolean(flags.sandbox),
-    events: ctx.reporter,
+    events: withLog(ctx.reporter, log),
     ...(flags.target ? { targets: flags.target } : {}),
-  });
+  }).finally(() => log?.close());
   ctx.reporter.finish();
   if (flags.out) {
     // SecretValue.toJSON writes only a reference and a fingerprint, never the value.

@@ -1,0 +1,53 @@
+// The emulator on its own thread (same process, own event loop). Run in-process on the main
+// thread, its request handling would share one event loop with the client under test and every
+// millisecond of emulator CPU would count as edgeform's wall time — a cost the real APIs do not
+// put on the client. Exposes what run.mjs needs of RunningEmulator (urls, stats, resetStats,
+// close), asynchronously.
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+
+if (!isMainThread) {
+  const { startEmulator } = await import('../dist/emulator/index.js');
+  const emu = await startEmulator(workerData);
+  parentPort.on('message', async ({ id, op }) => {
+    let value = null;
+    if (op === 'stats') value = JSON.parse(JSON.stringify(emu.stats()));
+    else if (op === 'resetStats') emu.resetStats();
+    else if (op === 'close') await emu.close();
+    parentPort.postMessage({ id, value });
+    if (op === 'close') parentPort.close();
+  });
+  parentPort.postMessage({ id: 0, value: { gaap: emu.gaap, baishan: emu.baishan } });
+}
+
+/** Starts the emulator (startEmulator options) on a worker thread. */
+export function startEmulatorThread(options) {
+  const worker = new Worker(new URL(import.meta.url), { workerData: options });
+  const pending = new Map();
+  let next = 1;
+  let ready;
+  const started = new Promise((resolve, reject) => {
+    ready = resolve;
+    worker.once('error', reject);
+  });
+  worker.on('message', ({ id, value }) => {
+    if (id === 0) return ready(value);
+    pending.get(id)?.(value);
+    pending.delete(id);
+  });
+  const ask = (op) =>
+    new Promise((resolve) => {
+      const id = next++;
+      pending.set(id, resolve);
+      worker.postMessage({ id, op });
+    });
+  return started.then((urls) => ({
+    gaap: urls.gaap,
+    baishan: urls.baishan,
+    stats: () => ask('stats'),
+    resetStats: () => ask('resetStats'),
+    close: async () => {
+      await ask('close');
+      await worker.terminate();
+    },
+  }));
+}

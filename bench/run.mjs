@@ -1,0 +1,638 @@
+#!/usr/bin/env node
+// `npm run bench`: edgeform against the in-process emulator with the vendors' real rate limits on
+// a scaled clock. Measures, per estate size: read economy, write economy, wall time against the
+// rate-limit bound, and (in a child process) the local CPU/memory cost of planning.
+// Writes bench/results.json and bench/RESULTS.md and prints the tables. See bench/README.md.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { EMULATOR_DEFAULTS } from '../dist/emulator/index.js';
+import { executePlan } from '../dist/executor/execute-plan.js';
+import { createPlan } from '../dist/planner/create-plan.js';
+import { GAAP_KINDS } from '../dist/providers/gaap/kinds/registry.js';
+import { PAGE_LIMITS } from '../dist/providers/gaap/paging.js';
+import { plan as planWorkflow } from '../dist/workflow/run-plan.js';
+import { openSession } from '../dist/workflow/session.js';
+import { gaapExecBound, gaapReadBound, slidingWindowPhases } from './bounds.mjs';
+import { startEmulatorThread as startEmulator } from './emulator-thread.mjs';
+import { baishanEstate, DOC, gaapEstate } from './estates.mjs';
+import { renderMarkdown } from './report.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+/** The benchmark's clock and network. */
+const CONFIG = {
+  latencyMs: 20,
+  rateWindowScale: 0.05,
+  asyncDelayMs: 100,
+  parallelism: 10,
+  baishanSizes: [10, 100, 1000],
+  gaapSizes: [2, 10, 50],
+  localCost: [
+    { baishan: 80, proxies: 1 },
+    { baishan: 900, proxies: 5 },
+    { baishan: 9000, proxies: 50 },
+  ],
+};
+if (process.env.BENCH_QUICK) {
+  CONFIG.baishanSizes = [10, 100];
+  CONFIG.gaapSizes = [2, 10];
+  CONFIG.localCost = [{ baishan: 80, proxies: 1 }];
+}
+const TARGET = { economy: 1.0, time: 1.1, cpuMs: 1000, memMb: 300 };
+
+const windows = (scale) => ({ baishanMs: 60_000 * scale, gaapMs: 1_000 * scale });
+const now = () => performance.now();
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const log = (s) => process.stderr.write(`${s}\n`);
+const round = (x, d = 0) => Math.round(x * 10 ** d) / 10 ** d;
+
+const work = mkdtempSync(join(os.tmpdir(), 'edgeform-bench-'));
+const started = Date.now();
+const loadAtStart = os.loadavg();
+
+function emulatorEnv(emu, scale) {
+  return {
+    ...process.env,
+    EDGEFORM_RATE_WINDOW_SCALE: String(scale),
+    EDGEFORM_GAAP_ENDPOINT: emu.gaap,
+    EDGEFORM_BAISHAN_ENDPOINT: emu.baishan,
+    TENCENTCLOUD_SECRET_ID: EMULATOR_DEFAULTS.secretId,
+    TENCENTCLOUD_SECRET_KEY: EMULATOR_DEFAULTS.secretKey,
+    BAISHAN_TOKEN: EMULATOR_DEFAULTS.baishanToken,
+  };
+}
+
+function collector() {
+  const c = { throttled: 0, retries: 0, apiErrors: 0, stepWaitEvents: 0, failed: [], read: {}, callMs: [] };
+  c.sink = (e) => {
+    switch (e.kind) {
+      case 'throttled':
+        c.throttled++;
+        break;
+      case 'retry':
+        c.retries++;
+        break;
+      case 'api-call':
+        if (e.status === 'error') c.apiErrors++;
+        c.callMs.push(e.durationMs);
+        break;
+      case 'step-wait':
+        c.stepWaitEvents++;
+        break;
+      case 'step-failed':
+        c.failed.push(`${e.summary}: ${e.error}`);
+        break;
+      case 'read-start':
+        c.read[e.provider] = { start: now() };
+        break;
+      case 'read-done':
+        if (c.read[e.provider]) c.read[e.provider].ms = now() - c.read[e.provider].start;
+        break;
+      default:
+    }
+  };
+  return c;
+}
+
+const snap = (emu) => emu.stats();
+const median = (xs) => {
+  if (xs.length === 0) return undefined;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+};
+const total = (requests, pred = () => true) =>
+  Object.entries(requests).reduce((s, [op, n]) => s + (pred(op) ? n : 0), 0);
+const isRead = (op) => /^(Describe|GET )/.test(op);
+
+/**
+ * What `apply` does (run-plan.ts apply(): openSession, plan, executePlan), with the emulator's
+ * counters read between the plan and the execution so reads and writes are told apart.
+ */
+async function runApply(ctx, files, opts = {}) {
+  const ev = collector();
+  const t0 = now();
+  const session = await openSession({ files, cwd: work, env: ctx.env, sandbox: false, events: ev.sink });
+  if (opts.gaapConcurrency) {
+    // What-if only: the provider's cap on steps in flight (gaap-provider.ts `limits`).
+    Object.defineProperty(session.providerMap.get('gaap'), 'limits', {
+      value: { concurrency: opts.gaapConcurrency },
+    });
+  }
+  const tOpen = now();
+  await ctx.emu.resetStats();
+  const pr = await createPlan({
+    stack: session.stack.stack,
+    sources: session.stack.files,
+    providers: session.providers,
+    events: ev.sink,
+  });
+  const tPlan = now();
+  const readStats = await snap(ctx.emu);
+  await ctx.emu.resetStats();
+  let result;
+  if (pr.plan.steps.length > 0) {
+    result = await executePlan(pr.plan, {
+      providers: session.providerMap,
+      events: ev.sink,
+      parallelism: opts.parallelism ?? CONFIG.parallelism,
+    });
+  }
+  const tExec = now();
+  const execStats = await snap(ctx.emu);
+  await session.close();
+  const tEnd = now();
+  return {
+    wallMs: tEnd - t0,
+    openMs: tOpen - t0,
+    readMs: tPlan - tOpen,
+    execMs: tExec - tPlan,
+    steps: pr.plan.steps,
+    changed: pr.plan.changes.filter((c) => c.kind !== 'no-op').length,
+    readStats,
+    execStats,
+    result: result && {
+      done: result.done,
+      failed: result.failed,
+      skipped: result.skipped,
+      calls: result.calls,
+      stepMs: stepDurations(result),
+    },
+    events: {
+      throttled: ev.throttled,
+      retries: ev.retries,
+      apiErrors: ev.apiErrors,
+      failed: ev.failed.slice(0, 5),
+    },
+    medianCallMs: median(ev.callMs),
+  };
+}
+
+/** `edgeform plan`, the workflow function itself. */
+async function runPlan(ctx, files) {
+  const ev = collector();
+  await ctx.emu.resetStats();
+  const t0 = now();
+  const r = await planWorkflow({ files, cwd: work, env: ctx.env, sandbox: false, events: ev.sink });
+  const wallMs = now() - t0;
+  const stats = await snap(ctx.emu);
+  return {
+    wallMs,
+    readPhaseMs: Math.max(0, ...Object.values(ev.read).map((x) => x.ms ?? 0)),
+    readCalls: r.readCalls,
+    stats,
+    changed: r.plan.changes.filter((c) => c.kind !== 'no-op').length,
+    events: { throttled: ev.throttled, retries: ev.retries, apiErrors: ev.apiErrors },
+    medianCallMs: median(ev.callMs),
+  };
+}
+
+function stepDurations(result) {
+  const by = {};
+  for (const s of result.steps) {
+    if (s.durationMs === undefined) continue;
+    by[s.action] ??= { n: 0, totalMs: 0, maxMs: 0 };
+    const b = by[s.action];
+    b.n++;
+    b.totalMs += s.durationMs;
+    b.maxMs = Math.max(b.maxMs, s.durationMs);
+  }
+  for (const b of Object.values(by)) {
+    b.avgMs = round(b.totalMs / b.n, 1);
+    b.totalMs = round(b.totalMs);
+    b.maxMs = round(b.maxMs);
+  }
+  return by;
+}
+
+function writeEstate(name, yaml) {
+  const file = join(work, `${name}.yaml`);
+  writeFileSync(file, yaml);
+  return file;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function benchBaishan(ctx, n) {
+  const { baishanMs } = windows(CONFIG.rateWindowScale);
+  const settle = () => sleep(baishanMs * 1.05);
+  const stack = `bench-baishan-${n}`;
+  const est = baishanEstate(n, { stack, label: `b${n}` });
+  const changedEst = baishanEstate(n, { stack, label: `b${n}`, timeout: '45' });
+  const fileA = writeEstate(stack, est.yaml);
+  const fileB = writeEstate(`${stack}-changed`, changedEst.yaml);
+
+  log(`baishan ${n}: apply from empty`);
+  const applyEmpty = await runApply(ctx, [fileA]);
+  await settle();
+  log(`baishan ${n}: plan (matching)`);
+  const planMatch = await runPlan(ctx, [fileA]);
+  await settle();
+  log(`baishan ${n}: apply an identical change on every domain`);
+  const applyChange = await runApply(ctx, [fileB]);
+  await settle();
+  const planAfter = await runPlan(ctx, [fileB]);
+  await settle();
+
+  const b = ctx.limits.baishan;
+  const gets = (s) => s.baishan.requests['GET domain/config'] ?? 0;
+  const posts = (s) => s.baishan.requests['POST domain/config'] ?? 0;
+  const bound = (phases, latencyMs = b.latencyMs) => slidingWindowPhases(phases, { ...b, latencyMs }).at(-1);
+  const setBy = (phases) => (phases.reduce((x, y) => x + y, 0) > b.limit ? 'rate limit' : 'latency');
+  const r = {
+    provider: 'baishan',
+    size: n,
+    label: `Baishan ${n} domains`,
+    estate: { domains: n, groups: est.groups.length, groupSize: 25, unique: est.unique },
+    converged: planAfter.changed === 0 && planMatch.changed === 0,
+    read: {
+      calls: gets(planMatch.stats),
+      minimum: est.minimum.readCalls,
+      onEmpty: { calls: gets(applyEmpty.readStats), minimum: est.minimum.readCalls },
+    },
+    write: {
+      create: {
+        calls: posts(applyEmpty.execStats),
+        minimum: est.minimum.createCalls,
+        steps: applyEmpty.steps.length,
+      },
+      identicalChange: {
+        calls: posts(applyChange.execStats),
+        minimum: est.minimum.identicalChangeCalls,
+        steps: applyChange.steps.length,
+      },
+    },
+    time: {
+      plan: {
+        wallMs: planMatch.wallMs,
+        networkMs: planMatch.readPhaseMs,
+        boundMs: bound([gets(planMatch.stats)]),
+        observedCallMs: planMatch.medianCallMs,
+        boundObservedMs: bound([gets(planMatch.stats)], planMatch.medianCallMs),
+        setBy: setBy([gets(planMatch.stats)]),
+      },
+      applyCreate: {
+        wallMs: applyEmpty.wallMs,
+        networkMs: applyEmpty.readMs + applyEmpty.execMs,
+        boundMs: bound([gets(applyEmpty.readStats), posts(applyEmpty.execStats)]),
+        observedCallMs: applyEmpty.medianCallMs,
+        boundObservedMs: bound(
+          [gets(applyEmpty.readStats), posts(applyEmpty.execStats)],
+          applyEmpty.medianCallMs,
+        ),
+        setBy: setBy([gets(applyEmpty.readStats), posts(applyEmpty.execStats)]),
+        phases: { openMs: applyEmpty.openMs, readMs: applyEmpty.readMs, execMs: applyEmpty.execMs },
+      },
+      applyChange: {
+        wallMs: applyChange.wallMs,
+        networkMs: applyChange.readMs + applyChange.execMs,
+        boundMs: bound([gets(applyChange.readStats), posts(applyChange.execStats)]),
+        observedCallMs: applyChange.medianCallMs,
+        boundObservedMs: bound(
+          [gets(applyChange.readStats), posts(applyChange.execStats)],
+          applyChange.medianCallMs,
+        ),
+        setBy: setBy([gets(applyChange.readStats), posts(applyChange.execStats)]),
+        phases: { openMs: applyChange.openMs, readMs: applyChange.readMs, execMs: applyChange.execMs },
+      },
+    },
+    throttling: throttling([applyEmpty, applyChange], [planMatch, planAfter], 'baishan'),
+    failures: [...applyEmpty.events.failed, ...applyChange.events.failed],
+    stepMs: { create: applyEmpty.result?.stepMs, identicalChange: applyChange.result?.stepMs },
+  };
+  return r;
+}
+
+// The read stages of GaapProvider.read() (kinds' readStage) and the actions each stage calls.
+// Account-level lists page sequentially (a chain of their pages); the per-object reads of later
+// stages each fit one page in these estates.
+const STAGES = [
+  ['DescribeProxyGroupList', 'DescribeRealServers', 'DescribeCertificates', 'DescribeCertificateDetail'],
+  ['DescribeProxies'],
+  [
+    'DescribeTCPListeners',
+    'DescribeUDPListeners',
+    'DescribeHTTPListeners',
+    'DescribeHTTPSListeners',
+    'DescribeSecurityPolicyDetail',
+    'DescribeGlobalDomains',
+  ],
+  ['DescribeRules', 'DescribeGlobalDomainDns'],
+  ['DescribeRuleRealServers', 'DescribeCustomHeader', 'DescribeDomainErrorPageInfo'],
+];
+function readStages(s) {
+  const q = s.gaap.requests;
+  return STAGES.map((actions, i) => {
+    const byAction = Object.fromEntries(actions.map((a) => [a, q[a] ?? 0]));
+    const used = actions.filter((a) => (q[a] ?? 0) > 0);
+    const chains = i < 2 ? used.map((a) => q[a]) : used.length > 0 ? [1] : [];
+    return { chains, byAction };
+  });
+}
+
+async function benchGaap(ctx, p, ipBase) {
+  // Uses addresses ipBase .. ipBase + 2·max(2, p) - 1 (the what-if run takes the second half).
+  const { gaapMs } = windows(CONFIG.rateWindowScale);
+  const settle = () => sleep(gaapMs * 3);
+  const stack = `bench-gaap-${p}`;
+  const est = gaapEstate(p, { stack, ipBase, l7: ctx.l7 });
+  const fileA = writeEstate(stack, est.yaml);
+  const changedYaml = est.yaml.replaceAll('bandwidth: 10', 'bandwidth: 20');
+  const fileB = writeEstate(`${stack}-changed`, changedYaml);
+
+  log(`gaap ${p}: apply from empty`);
+  const applyEmpty = await runApply(ctx, [fileA]);
+  await settle();
+  log(`gaap ${p}: plan (matching)`);
+  const planMatch = await runPlan(ctx, [fileA]);
+  await settle();
+  log(`gaap ${p}: apply an identical change on every proxy (bandwidth)`);
+  const applyChange = await runApply(ctx, [fileB]);
+  await settle();
+  const planAfter = await runPlan(ctx, [fileB]);
+  await settle();
+  let whatIf;
+  if (p === Math.max(...CONFIG.gaapSizes)) {
+    // The same apply from empty with the step caps lifted (a fresh stack and fresh addresses), to
+    // show what the executor's caps cost; the rate limits still apply in the client.
+    const wide = gaapEstate(p, { stack: `${stack}-wide`, ipBase: ipBase + est.realServers, l7: ctx.l7 });
+    log(`gaap ${p}: apply from empty, what-if: parallelism 200, GAAP concurrency 200`);
+    const r = await runApply(ctx, [writeEstate(`${stack}-wide`, wide.yaml)], {
+      parallelism: 200,
+      gaapConcurrency: 200,
+    });
+    const b = gaapExecBound(r.steps, ctx.limits.gaap);
+    const ro = { ...ctx.limits.gaap, latencyMs: r.medianCallMs ?? ctx.limits.gaap.latencyMs };
+    whatIf = {
+      observedCallMs: r.medianCallMs,
+      boundObservedMs: gaapReadBound(readStages(r.readStats), ro) + gaapExecBound(r.steps, ro).bound,
+      parallelism: 200,
+      gaapConcurrency: 200,
+      wallMs: r.wallMs,
+      networkMs: r.readMs + r.execMs,
+      boundMs: gaapReadBound(readStages(r.readStats), ctx.limits.gaap) + b.bound,
+      polls: total(r.execStats.gaap.requests, isRead),
+      throttled: r.execStats.gaap.throttled + r.readStats.gaap.throttled,
+      failed: r.result?.failed ?? 0,
+      stepMs: r.result?.stepMs,
+    };
+    await settle();
+  }
+
+  const g = ctx.limits.gaap;
+  const req = (s) => s.gaap.requests;
+  const writes = (s) => total(req(s), (op) => !isRead(op));
+  const polls = (s) => total(req(s), isRead);
+  const readBound = (s, _unused, latencyMs = g.latencyMs) =>
+    gaapReadBound(readStages(s), { ...g, latencyMs });
+  const waits = (steps) => steps.filter((x) => x.payload?.wait).length;
+  const execCreate = gaapExecBound(applyEmpty.steps, g);
+  const execChange = gaapExecBound(applyChange.steps, g);
+  const obs = (run) => ({ ...g, latencyMs: run.medianCallMs ?? g.latencyMs });
+  return {
+    provider: 'gaap',
+    size: p,
+    label: `GAAP ${p} proxies`,
+    estate: {
+      proxies: p,
+      realServers: est.realServers,
+      listeners: est.listeners,
+      l7: est.l7,
+      resources: est.resources,
+    },
+    converged: planAfter.changed === 0 && planMatch.changed === 0,
+    read: {
+      calls: planMatch.stats.gaap.total,
+      minimum: est.minimum.readCalls,
+      byAction: req(planMatch.stats),
+      minimumByAction: est.minimum.readByAction,
+      onEmpty: { calls: applyEmpty.readStats.gaap.total, minimum: est.minimum.readCallsEmpty },
+    },
+    write: {
+      create: {
+        calls: writes(applyEmpty.execStats),
+        minimum: est.minimum.createCalls,
+        polls: polls(applyEmpty.execStats),
+        // One poll per step that waits for an asynchronous state.
+        minimumPolls: waits(applyEmpty.steps),
+        byAction: req(applyEmpty.execStats),
+        minimumByAction: est.minimum.createByAction,
+        steps: applyEmpty.steps.length,
+      },
+      identicalChange: {
+        calls: writes(applyChange.execStats),
+        minimum: p,
+        polls: polls(applyChange.execStats),
+        minimumPolls: waits(applyChange.steps),
+        byAction: req(applyChange.execStats),
+        steps: applyChange.steps.length,
+      },
+    },
+    time: {
+      plan: {
+        wallMs: planMatch.wallMs,
+        networkMs: planMatch.readPhaseMs,
+        boundMs: readBound(planMatch.stats, true),
+        observedCallMs: planMatch.medianCallMs,
+        boundObservedMs: readBound(planMatch.stats, true, planMatch.medianCallMs),
+        setBy: 'latency, read stages',
+      },
+      applyCreate: {
+        wallMs: applyEmpty.wallMs,
+        networkMs: applyEmpty.readMs + applyEmpty.execMs,
+        boundMs: readBound(applyEmpty.readStats, false) + execCreate.bound,
+        observedCallMs: applyEmpty.medianCallMs,
+        boundObservedMs:
+          readBound(applyEmpty.readStats, false, applyEmpty.medianCallMs) +
+          gaapExecBound(applyEmpty.steps, obs(applyEmpty)).bound,
+        setBy:
+          execCreate.rate > execCreate.critical ? `rate limit (${execCreate.rateAction})` : 'critical path',
+        phases: { openMs: applyEmpty.openMs, readMs: applyEmpty.readMs, execMs: applyEmpty.execMs },
+        exec: { ...execCreate, byAction: undefined },
+      },
+      applyChange: {
+        wallMs: applyChange.wallMs,
+        networkMs: applyChange.readMs + applyChange.execMs,
+        boundMs: readBound(applyChange.readStats, true) + execChange.bound,
+        observedCallMs: applyChange.medianCallMs,
+        boundObservedMs:
+          readBound(applyChange.readStats, true, applyChange.medianCallMs) +
+          gaapExecBound(applyChange.steps, obs(applyChange)).bound,
+        setBy:
+          execChange.rate > execChange.critical ? `rate limit (${execChange.rateAction})` : 'critical path',
+        phases: { openMs: applyChange.openMs, readMs: applyChange.readMs, execMs: applyChange.execMs },
+        exec: { ...execChange, byAction: undefined },
+      },
+    },
+    whatIf,
+    throttling: throttling([applyEmpty, applyChange], [planMatch, planAfter], 'gaap'),
+    failures: [...applyEmpty.events.failed, ...applyChange.events.failed],
+    stepMs: { create: applyEmpty.result?.stepMs, identicalChange: applyChange.result?.stepMs },
+  };
+}
+
+function throttling(applies, plans, provider) {
+  let server = 0;
+  let client = 0;
+  let retries = 0;
+  for (const a of applies) {
+    server += a.readStats[provider].throttled + a.execStats[provider].throttled;
+    client += a.events.throttled;
+    retries += a.events.retries;
+  }
+  for (const p of plans) {
+    server += p.stats[provider].throttled;
+    client += p.events.throttled;
+    retries += p.events.retries;
+  }
+  return { serverThrottled: server, clientThrottleEvents: client, retries };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function benchLocalCost(spec, ipBase) {
+  // A fast emulator (no latency, rate windows of a fraction of a millisecond): setting up the
+  // matching live state is not what is measured here.
+  const scale = 0.0001;
+  const emu = await startEmulator({ rateWindowScale: scale, baishanAutoDomains: true, seed: 7 });
+  const ctx = { emu, env: emulatorEnv(emu, scale) };
+  try {
+    const stack = `bench-local-${spec.baishan}`;
+    const b = baishanEstate(spec.baishan, { stack, label: `l${spec.baishan}` });
+    const g = gaapEstate(spec.proxies, { stack, ipBase, listeners: 18 });
+    const files = [writeEstate(`${stack}-baishan`, b.yaml), writeEstate(`${stack}-gaap`, g.yaml)];
+    const resources = spec.baishan + g.resources;
+    log(`local cost ${resources} resources: building the matching live state`);
+    const setup = await runApply(ctx, files);
+    if (setup.result?.failed) throw new Error(`local-cost setup failed: ${setup.events.failed.join('; ')}`);
+    log(`local cost ${resources} resources: measuring (child process)`);
+    const out = await child(join(here, 'local-cost.mjs'), { files, cwd: work }, ctx.env);
+    return {
+      resources,
+      baishanDomains: spec.baishan,
+      gaapResources: g.resources,
+      readCalls: out.readCalls,
+      cold: out.cold,
+      warm: out.warm,
+      peakRssMb: out.peakRssMb,
+    };
+  } finally {
+    await emu.close();
+  }
+}
+
+function child(script, arg, env) {
+  return new Promise((resolve, reject) => {
+    // BENCH_CPU_PROF=DIR writes a V8 CPU profile of the child (load + read + plan) into DIR.
+    const prof = process.env.BENCH_CPU_PROF
+      ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+      : [];
+    const p = spawn(process.execPath, [...prof, '--expose-gc', script, JSON.stringify(arg)], {
+      env,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    p.stdout.on('data', (d) => {
+      out += d;
+    });
+    p.on('error', reject);
+    p.on('close', (code) => {
+      if (code !== 0) reject(new Error(`${script} exited with ${code}`));
+      else resolve(JSON.parse(out.trim().split('\n').at(-1)));
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main() {
+  const scale = CONFIG.rateWindowScale;
+  const { baishanMs, gaapMs } = windows(scale);
+  const emu = await startEmulator({
+    latencyMs: CONFIG.latencyMs,
+    rateWindowScale: scale,
+    asyncDelayMs: CONFIG.asyncDelayMs,
+    baishanAutoDomains: true,
+    seed: 1,
+  });
+  // Layer 7 objects are in the GAAP estates when the registry has a kind for them (and
+  // BENCH_L4_ONLY is not set); the loader validates them in openSession either way.
+  const l7 = !process.env.BENCH_L4_ONLY && GAAP_KINDS.some((k) => k.handler.type === 'gaap_l7_listener');
+  const ctx = {
+    emu,
+    l7,
+    env: emulatorEnv(emu, scale),
+    limits: {
+      baishan: { limit: DOC.baishanPerMinute, windowMs: baishanMs, latencyMs: CONFIG.latencyMs },
+      gaap: { windowMs: gaapMs, latencyMs: CONFIG.latencyMs, asyncDelayMs: CONFIG.asyncDelayMs },
+    },
+  };
+  const estates = [];
+  let warmUp;
+  try {
+    // Warm-up, not recorded: the first session of a process compiles the JSON Schema (~0.5 s
+    // CPU, reported under local cost) and the emulator's handlers get JIT-compiled. The figures
+    // below are steady-state.
+    log('warm-up');
+    const t = now();
+    await runApply(ctx, [
+      writeEstate('warm-b', baishanEstate(10, { stack: 'bench-warm', label: 'warm' }).yaml),
+    ]);
+    await runApply(ctx, [writeEstate('warm-g', gaapEstate(1, { stack: 'bench-warm-g', ipBase: 700 }).yaml)]);
+    warmUp = { ms: now() - t };
+    await sleep(baishanMs * 1.05);
+    let ipBase = 0;
+    for (const p of CONFIG.gaapSizes) {
+      estates.push(await benchGaap(ctx, p, ipBase));
+      ipBase += 2 * Math.max(2, p);
+    }
+    for (const n of CONFIG.baishanSizes) estates.push(await benchBaishan(ctx, n));
+  } finally {
+    await emu.close();
+  }
+
+  const localCost = [];
+  for (const spec of CONFIG.localCost) localCost.push(await benchLocalCost(spec, 0));
+
+  const cpus = os.cpus();
+  const results = {
+    formatVersion: 1,
+    date: new Date().toISOString(),
+    durationS: round((Date.now() - started) / 1000),
+    machine: {
+      cpu: cpus[0]?.model ?? 'unknown',
+      cores: cpus.length,
+      memoryGb: round(os.totalmem() / 2 ** 30, 1),
+      os: `${os.type()} ${os.release()} ${os.arch()}`,
+      node: process.version,
+      // Other processes compete for the CPU and stretch wall times: the 1-minute load average
+      // at the start and at the end of the run.
+      loadAverage: { start: round(loadAtStart[0], 2), end: round(os.loadavg()[0], 2) },
+    },
+    config: {
+      ...CONFIG,
+      baishanWindowMs: baishanMs,
+      gaapWindowMs: gaapMs,
+      gaapKinds: GAAP_KINDS.map((k) => k.handler.type),
+      gaapLayer7InEstates: l7,
+      pageLimitsInCode: PAGE_LIMITS,
+      pageLimitsDocumented: DOC.gaapPage,
+    },
+    targets: TARGET,
+    warmUpMs: warmUp?.ms,
+    estates,
+    localCost,
+  };
+  writeFileSync(join(here, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  const md = renderMarkdown(results);
+  writeFileSync(join(here, 'RESULTS.md'), md);
+  process.stdout.write(md);
+}
+
+try {
+  await main();
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
