@@ -61,7 +61,41 @@ export async function executePlan(plan: Plan, opts: ExecuteOptions): Promise<App
   let inFlight = 0;
   let calls = 0;
   const counts = { done: 0, failed: 0, skipped: 0 };
-  const progress = () => opts.events({ kind: 'progress', ...counts, total: steps.length, inFlight });
+  let finishedMs = 0;
+  const progress = () => {
+    const etaMs = estimateEta();
+    opts.events({
+      kind: 'progress',
+      ...counts,
+      total: steps.length,
+      inFlight,
+      ...(etaMs === undefined ? {} : { etaMs }),
+    });
+  };
+  /**
+   * The larger of two estimates: what the vendors' rate limits leave for the remaining calls, and
+   * what the steps finished so far took on average, spread over the parallelism.
+   */
+  const estimateEta = (): number | undefined => {
+    const remaining = steps.filter((s) => reports.get(s.id)!.state === 'pending');
+    if (remaining.length === 0) return 0;
+    const byProvider = new Map<string, PlanStep[]>();
+    for (const s of remaining) byProvider.set(s.provider, [...(byProvider.get(s.provider) ?? []), s]);
+    let limits = 0;
+    for (const [id, list] of byProvider) {
+      try {
+        limits = Math.max(limits, opts.providers.get(id)?.estimateRemainingMs?.(list) ?? 0);
+      } catch {
+        // An estimate is never worth failing a run for (e.g. credentials not set yet).
+      }
+    }
+    const finished = counts.done + counts.failed;
+    if (finished === 0) return limits > 0 ? limits : undefined;
+    const observed =
+      (remaining.length * (finishedMs / finished)) /
+      Math.max(1, Math.min(opts.parallelism, remaining.length));
+    return Math.round(Math.max(limits, observed));
+  };
 
   const skip = (step: PlanStep, reason: string) => {
     const r = reports.get(step.id)!;
@@ -108,6 +142,7 @@ export async function executePlan(plan: Plan, opts: ExecuteOptions): Promise<App
       outcomes.set(step.id, outcome);
       calls += outcome.calls;
       r.durationMs = now() - t0;
+      finishedMs += r.durationMs;
       r.calls = outcome.calls;
       if (outcome.partialFailures && outcome.partialFailures.length > 0) {
         r.state = 'failed';

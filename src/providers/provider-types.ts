@@ -23,6 +23,11 @@ export interface Provider {
   fingerprints(live: ProviderLive, addresses: readonly string[]): Record<string, string>;
   /** Execution limits the executor honours for this provider's steps. */
   readonly limits: ProviderLimits;
+  /**
+   * The least time the vendor's rate limits allow for the calls of these (not yet run) steps, at
+   * the allowance the client currently has. Feeds the ETA of the progress view.
+   */
+  estimateRemainingMs?(steps: readonly PlanStep[]): number;
 }
 
 export interface ProviderContext {

@@ -161,6 +161,23 @@ describe('executePlan', () => {
     expect(result.steps[1]!.state).toBe('skipped');
   });
 
+  it('reports progress with an ETA from the rate limits, then from observed step times', async () => {
+    const p = scripted('p', { delayMs: 10, concurrency: 1 });
+    const provider: Provider = { ...p.provider, estimateRemainingMs: (remaining) => remaining.length * 1000 };
+    const events: EdgeformEvent[] = [];
+    await executePlan(plan([step('a'), step('b'), step('c')]), {
+      providers: new Map([['p', provider]]),
+      events: (e) => events.push(e),
+      parallelism: 1,
+    });
+    const etas = events.flatMap((e) => (e.kind === 'progress' && e.etaMs !== undefined ? [e.etaMs] : []));
+    // When the first step starts, two calls are still to make at one a second; then fewer; zero
+    // at the end.
+    expect(etas[0]).toBe(2000);
+    expect(etas.at(-1)).toBe(0);
+    expect([...etas].sort((x, y) => y - x)).toEqual(etas);
+  });
+
   it('finishes at once on an empty plan', async () => {
     const result = await executePlan(plan([]), { providers: new Map(), events: () => {}, parallelism: 1 });
     expect(result).toMatchObject({ done: 0, failed: 0, skipped: 0, interrupted: false });

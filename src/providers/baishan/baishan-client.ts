@@ -113,10 +113,14 @@ export class BaishanClient {
    * so a POST that failed with a 5xx or a dropped connection is sent again as it is: a re-read
    * would spend a call of the 30/minute budget and tell us nothing a repeat would not.
    */
-  async postConfig(domains: readonly string[], config: Record<string, unknown>): Promise<unknown> {
+  async postConfig(
+    domains: readonly string[],
+    config: Record<string, unknown>,
+    counter?: { calls: number },
+  ): Promise<unknown> {
     checkBatch(domains);
     const body = JSON.stringify({ token: this.#opts.token, domains: domains.join(','), config });
-    const answer = await this.#request('POST', new URLSearchParams(), body, true);
+    const answer = await this.#request('POST', new URLSearchParams(), body, true, counter);
     return answer.body;
   }
 
@@ -125,6 +129,8 @@ export class BaishanClient {
     query: URLSearchParams,
     body: string | undefined,
     retry: boolean,
+    /** Attempts made for this caller (the client's own count is shared by concurrent callers). */
+    counter?: { calls: number },
   ): Promise<Answer> {
     const action = `${method} domain/config`;
     const maxAttempts = retry ? (this.#opts.maxAttempts ?? 8) : 1;
@@ -136,13 +142,13 @@ export class BaishanClient {
       const t0 = this.#now();
       let answer: Answer | undefined;
       let failure: BaishanApiError | undefined;
+      this.calls++;
+      if (counter) counter.calls++;
       try {
         answer = await this.#send(method, query, body);
-        this.calls++;
         this.#observeHeaders(answer.headers);
         if (!isSuccess(answer)) failure = classifyBaishanFailure(answer.status, answer.body, answer.text);
       } catch (cause) {
-        this.calls++;
         failure = new BaishanApiError({
           errorClass: 'network',
           message: `${action}: ${describeNetworkError(cause)}`,

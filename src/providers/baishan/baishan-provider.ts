@@ -172,13 +172,18 @@ export class BaishanProvider implements Provider {
     return out;
   }
 
+  /** One POST per step, all drawn from the account's one budget. */
+  estimateRemainingMs(steps: readonly PlanStep[]): number {
+    return this.#client().limiter.estimateMs(steps.length);
+  }
+
   async execute(step: PlanStep, _ctx: StepContext): Promise<StepOutcome> {
     const payload = step.payload as unknown as BaishanPostPayload;
     const config = revealSecrets(payload.config, this.#secretBaseDir) as Record<string, unknown>;
     const client = this.#client();
-    const before = client.calls;
-    const failures = await this.#postIsolating(client, payload.domains, config);
-    const outcome: StepOutcome = { outputs: {}, calls: client.calls - before };
+    const counter = { calls: 0 };
+    const failures = await this.#postIsolating(client, payload.domains, config, counter);
+    const outcome: StepOutcome = { outputs: {}, calls: counter.calls };
     if (failures.length === 0) return outcome;
     if (failures.length === 1 && failures[0]!.domains.length === payload.domains.length) {
       throw failures[0]!.error;
@@ -201,9 +206,10 @@ export class BaishanProvider implements Provider {
     client: BaishanClient,
     domains: string[],
     config: Record<string, unknown>,
+    counter: { calls: number },
   ): Promise<{ domains: string[]; error: EdgeformError }[]> {
     try {
-      await client.postConfig(domains, config);
+      await client.postConfig(domains, config, counter);
       return [];
     } catch (e) {
       if (!(e instanceof BaishanApiError)) throw e;
@@ -212,12 +218,12 @@ export class BaishanProvider implements Provider {
       const named = e.domains.filter((d) => domains.includes(d));
       if (named.length > 0 && named.length < domains.length) {
         const rest = domains.filter((d) => !named.includes(d));
-        return [{ domains: named, error: e }, ...(await this.#postIsolating(client, rest, config))];
+        return [{ domains: named, error: e }, ...(await this.#postIsolating(client, rest, config, counter))];
       }
       const half = Math.ceil(domains.length / 2);
       return [
-        ...(await this.#postIsolating(client, domains.slice(0, half), config)),
-        ...(await this.#postIsolating(client, domains.slice(half), config)),
+        ...(await this.#postIsolating(client, domains.slice(0, half), config, counter)),
+        ...(await this.#postIsolating(client, domains.slice(half), config, counter)),
       ];
     }
   }

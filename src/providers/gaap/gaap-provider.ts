@@ -12,7 +12,7 @@ import type {
 } from '../provider-types.js';
 import { planGaap } from './engine/gaap-planner.js';
 import type { DesiredContext, GaapKindModule, ReadContext } from './engine/kind-module.js';
-import type { DesiredNode, LiveNode } from './engine/node-types.js';
+import type { DesiredNode, GaapStepPayload, LiveNode } from './engine/node-types.js';
 import type { GaapClient } from './gaap-client.js';
 import { runGaapStep } from './gaap-step-runner.js';
 import { GAAP_KINDS } from './kinds/registry.js';
@@ -151,6 +151,19 @@ export class GaapProvider implements Provider {
       out[a] = n ? fingerprintOf({ id: n.id, attrs: n.attrs }) : 'absent';
     }
     return out;
+  }
+
+  /** Each action has its own budget: the slowest action's share bounds the rest of the run. */
+  estimateRemainingMs(steps: readonly PlanStep[]): number {
+    const perAction = new Map<string, number>();
+    for (const step of steps) {
+      const payload = step.payload as unknown as GaapStepPayload;
+      for (const call of payload.calls) perAction.set(call.action, (perAction.get(call.action) ?? 0) + 1);
+    }
+    const limiters = this.#client().limiters;
+    let worst = 0;
+    for (const [action, n] of perAction) worst = Math.max(worst, limiters.get(action).estimateMs(n));
+    return worst;
   }
 
   execute(step: PlanStep, ctx: StepContext): Promise<StepOutcome> {
