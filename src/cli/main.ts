@@ -103,14 +103,14 @@ function program(): Command {
   cli
     .command('export')
     .description('write desired-state YAML for what already exists live (adoption)')
-    .option('--gaap', 'export GAAP objects (not supported yet: exits 1 with EXPORT_GAAP_UNSUPPORTED)')
+    .option('--gaap', 'export the GAAP objects of the stack named by --stack (tagged edgeform:stack=NAME)')
     .addOption(
       new Option('--baishan <DOMAINS>', 'Baishan domains to export, comma-separated (repeatable)').argParser(
         collect,
       ),
     )
     .option('-o, --output <FILE>', 'write the YAML to FILE instead of stdout')
-    .option('--stack <NAME>', 'stack name written into the file', 'exported')
+    .option('--stack <NAME>', 'stack name written into the file (default exported); with --gaap, the stack to export')
     .addOption(sandbox())
     .action(async (opts, cmd) =>
       (await import('./commands/export.js')).runExport({ ...cmd.optsWithGlobals(), ...opts }),

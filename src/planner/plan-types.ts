@@ -39,6 +39,11 @@ export interface ResourceChange {
   attributes: AttributeChange[];
   /** Why the change is what it is, when that is not obvious (e.g. "removed from the YAML"). */
   reason?: string;
+  /**
+   * The live object is in a transitional state (CREATING, ADJUSTING, ...): its values may still
+   * change on their own, so a difference is not drift.
+   */
+  busy?: string;
 }
 
 /**

@@ -253,8 +253,8 @@ baishan:
   it('refuses bad requests with exit 1 and a code, before any call', async () => {
     emulator.resetStats();
     const cases: [string[], string][] = [
-      [['export', '--gaap'], 'EXPORT_GAAP_UNSUPPORTED'],
-      [['export', '--gaap', '--baishan', 'img.example.com'], 'EXPORT_GAAP_UNSUPPORTED'],
+      [['export', '--gaap'], 'EXPORT_STACK_REQUIRED'],
+      [['export', '--gaap', '--baishan', 'img.example.com'], 'EXPORT_STACK_REQUIRED'],
       [['export'], 'EXPORT_NOTHING_SELECTED'],
       [['export', '--baishan', 'not a domain'], 'EXPORT_DOMAIN_INVALID'],
       [['export', '--baishan', 'img.example.com', '--stack', 'Bad_Name'], 'EXPORT_STACK_INVALID'],

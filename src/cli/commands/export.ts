@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { exportStack } from '../../workflow/export-stack.js';
@@ -44,17 +44,43 @@ export async function runExport(flags: ExportFlags): Promise<void> {
 
   const err = (s: string) => process.stderr.write(`${s}\n`);
   for (const w of result.warnings) err(`${ctx.err.yellow('warning')}: ${w}`);
+  // Certificate contents (public) go next to the YAML, where its `{file: certs/...}` points.
+  const base = out ? dirname(out) : ctx.cwd;
+  for (const f of result.files) {
+    const path = resolve(base, f.path);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, f.content);
+  }
   if (out) writeFileSync(out, result.yaml);
   else writeOut(result.yaml);
 
-  const domains = result.entries.reduce((n, e) => n + e.domains.length, 0);
-  if (out) {
+  const gaap = result.gaap;
+  if (gaap && gaap.unowned.length > 0) {
     err(
-      `Exported ${domains} Baishan domain${domains === 1 ? '' : 's'} in ${result.entries.length} entr${result.entries.length === 1 ? 'y' : 'ies'} to ${flags.output}.`,
+      ctx.err.bold(
+        `not exported: not owned by any stack (GAAP cannot tag existing objects) — ${gaap.unowned.length} object${gaap.unowned.length === 1 ? '' : 's'}:`,
+      ),
+    );
+    for (const o of gaap.unowned) err(`  ${o.kind} ${o.id}${o.name ? ` ${ctx.err.dim(`(${o.name})`)}` : ''}`);
+  }
+  const parts: string[] = [];
+  if (gaap) parts.push(`${gaap.objects} GAAP object${gaap.objects === 1 ? '' : 's'} of stack ${gaap.stack}`);
+  const b = result.baishan;
+  const domains = b ? b.entries.reduce((n, e) => n + e.domains.length, 0) : 0;
+  if (b) {
+    parts.push(
+      `${domains} Baishan domain${domains === 1 ? '' : 's'} in ${b.entries.length} entr${b.entries.length === 1 ? 'y' : 'ies'}`,
     );
   }
+  if (out) err(`Exported ${parts.join(' and ')} to ${flags.output}.`);
+  if (result.files.length > 0) {
+    err(`Certificate contents written to ${result.files.map((f) => f.path).join(', ')} (next to the YAML).`);
+  }
   const vars = new Map<string, string[]>();
-  for (const s of result.secrets) {
+  for (const s of gaap?.secrets ?? []) {
+    vars.set(s.variable, [...(vars.get(s.variable) ?? []), `key of certificate ${s.certificate}`]);
+  }
+  for (const s of b?.secrets ?? []) {
     const uses = vars.get(s.variable) ?? [];
     uses.push(
       `${s.field} of ${s.domains.join(', ')}${s.masked ? ' — masked by the API: use the value you set' : ''}`,

@@ -17,13 +17,16 @@ export interface DriftReport {
   inSync: boolean;
   objectsChecked: number;
   drifted: { address: string; type: string; kind: Exclude<ChangeKind, 'no-op'>; fields: DriftField[] }[];
+  /** Objects in a transitional state: their values may still change, so they are not drift. */
+  busy: { address: string; state: string }[];
   warnings: string[];
 }
 
 /** A drift report is a plan read the other way round: per object and field, desired vs live. */
 export function buildDriftReport(plan: Plan): DriftReport {
+  const busy = plan.changes.filter((c) => c.busy).map((c) => ({ address: c.address, state: c.busy! }));
   const drifted = plan.changes
-    .filter((c) => c.kind !== 'no-op')
+    .filter((c) => c.kind !== 'no-op' && !c.busy)
     .map((c) => ({
       address: c.address,
       type: c.type,
@@ -41,13 +44,19 @@ export function buildDriftReport(plan: Plan): DriftReport {
     inSync: drifted.length === 0,
     objectsChecked: plan.changes.length,
     drifted,
+    busy,
     warnings: plan.warnings.map((w) => (w.address ? `${w.address}: ${w.message}` : w.message)),
   };
 }
 
 export function renderDriftText(r: DriftReport, c: Colors): string {
-  if (r.inSync)
-    return `${c.green('In sync.')} ${r.objectsChecked} objects of stack ${r.stack} match the desired state.\n`;
+  const busy = r.busy.map(
+    (b) => `  ${c.dim('busy')} ${b.address} (${b.state}): not compared until it settles`,
+  );
+  if (r.inSync) {
+    const head = `${c.green('In sync.')} ${r.objectsChecked} objects of stack ${r.stack} match the desired state.`;
+    return `${[head, ...busy].join('\n')}\n`;
+  }
   const out = [
     c.yellow(
       `Drift detected: ${r.drifted.length} of ${r.objectsChecked} objects differ from the desired state.`,
@@ -59,13 +68,16 @@ export function renderDriftText(r: DriftReport, c: Colors): string {
     for (const f of d.fields)
       out.push(`    ${f.path}: live ${f.live ?? '(absent)'}, desired ${f.desired ?? '(removed)'}`);
   }
+  if (busy.length) out.push('', ...busy);
   out.push('', 'Run `edgeform apply` to bring the live state back to the desired state.');
   return `${out.join('\n')}\n`;
 }
 
 export function renderDriftMarkdown(r: DriftReport): string {
+  const busy = r.busy.map((b) => `- ⏳ \`${b.address}\` is busy (${b.state}): not compared until it settles`);
+  const tail = busy.length ? `\n${busy.join('\n')}\n` : '';
   if (r.inSync)
-    return `### ✅ No drift\n\n${r.objectsChecked} objects of stack \`${r.stack}\` match the desired state.\n`;
+    return `### ✅ No drift\n\n${r.objectsChecked} objects of stack \`${r.stack}\` match the desired state.\n${tail}`;
   const out = [
     `### ⚠️ Drift detected in stack \`${r.stack}\``,
     '',
@@ -80,7 +92,7 @@ export function renderDriftMarkdown(r: DriftReport): string {
         `| \`${d.address}\` | \`${f.path}\` | ${cell(f.live ?? '(absent)')} | ${cell(f.desired ?? '(removed)')} |`,
       );
   }
-  return `${out.join('\n')}\n`;
+  return `${out.join('\n')}\n${tail}`;
 }
 
 export function cell(s: string): string {

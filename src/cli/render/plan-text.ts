@@ -67,6 +67,7 @@ function renderChange(
   const kind = change.kind as Exclude<ChangeKind, 'no-op'>;
   const lines = [c.bold(`  # ${change.address} ${HEADLINE[kind]}`)];
   if (change.reason) lines.push(c.dim(`  # (${change.reason})`));
+  if (change.busy) lines.push(c.yellow(`  # (busy: ${change.busy}; its live values may still change)`));
   lines.push(`  ${paint(kind, SYMBOL[kind])} ${change.type} "${resourceName(change.address)}" {`);
   const leaves = change.attributes.flatMap(leafChanges);
   const pad = Math.min(40, Math.max(0, ...leaves.map((l) => l.path.length)));

@@ -460,7 +460,13 @@ function toChange(v: Verdict, handlers: ReadonlyMap<string, KindHandler>): Resou
   const live = 'live' in v ? v.live : undefined;
   const address = (node ?? live)!.address;
   const type = (node ?? live)!.type;
-  const base = { address, provider: 'gaap', type, ...(live ? { id: live.id } : {}) };
+  const base = {
+    address,
+    provider: 'gaap',
+    type,
+    ...(live ? { id: live.id } : {}),
+    ...(live?.busy ? { busy: live.busy } : {}),
+  };
   const kind: ChangeKind = v.kind;
   switch (v.kind) {
     case 'create':
