@@ -23,12 +23,17 @@ import { secretSteps } from './secret-fields.js';
  *    is both too weak and too noisy).
  *
  * The derived schema takes the `$id` that `edgeform.schema.json`'s relative `$ref` resolves to, so
- * ajv validates the desired state against it. Editors resolve the same `$ref` to the file on disk
- * (the strict POST schema): they flag `key: null` and secret references that edgeform accepts.
+ * ajv validates the desired state against it; the same derivation is committed as
+ * `schemas/baishan-desired-config.schema.json`, which is what editors resolve that `$ref` to.
  */
 
 export const EDGEFORM_SCHEMA_FILE = 'edgeform.schema.json';
 export const BAISHAN_CONFIG_SCHEMA_FILE = 'baishan-config.schema.json';
+/**
+ * The derived schema, also written to `schemas/` (a test keeps the file equal to the derivation)
+ * so that editors following `edgeform.schema.json`'s `$ref` check the same rules as `validate`.
+ */
+export const DESIRED_CONFIG_SCHEMA_FILE = 'baishan-desired-config.schema.json';
 
 type Schema = Record<string, unknown>;
 
@@ -53,7 +58,7 @@ export function desiredSchema(): DesiredSchema {
   const rootId = String(root.$id);
   const baishanConfig = deriveBaishanConfigSchema(
     vendor,
-    new URL(BAISHAN_CONFIG_SCHEMA_FILE, rootId).href,
+    new URL(DESIRED_CONFIG_SCHEMA_FILE, rootId).href,
     rootId,
   );
 
@@ -93,7 +98,10 @@ export function deriveBaishanConfigSchema(vendor: Schema, id: string, rootId: st
   delete out.not;
   const props = out.properties as Record<string, Schema>;
   for (const key of Object.keys(props)) props[key] = nullable(props[key]!);
-  const secretRef = { $ref: `${rootId}#/$defs/secretRef` };
+  // Relative, so it resolves both for ajv (against the derived $id) and for an editor (next to
+  // the file on disk).
+  void rootId;
+  const secretRef = { $ref: `${EDGEFORM_SCHEMA_FILE}#/$defs/secretRef` };
   for (const { key, path } of SECRET_FIELDS) {
     const holder = secretFieldHolder(props[key], path);
     if (!holder)
