@@ -110,7 +110,10 @@ function program(): Command {
       ),
     )
     .option('-o, --output <FILE>', 'write the YAML to FILE instead of stdout')
-    .option('--stack <NAME>', 'stack name written into the file (default exported); with --gaap, the stack to export')
+    .option(
+      '--stack <NAME>',
+      'stack name written into the file (default exported); with --gaap, the stack to export',
+    )
     .addOption(sandbox())
     .action(async (opts, cmd) =>
       (await import('./commands/export.js')).runExport({ ...cmd.optsWithGlobals(), ...opts }),

@@ -50,6 +50,8 @@ describe('a Baishan batch with one domain the API refuses', () => {
     const applied = await runCli(['apply', '--auto-approve'], { cwd: dir, env });
     expect(applied.exitCode, applied.stdout + applied.stderr).toBe(1);
     expect(applied.stdout).toContain('Apply incomplete.');
+    // The report says the batch was applied to the others, not just that the step failed.
+    expect(applied.stdout).toContain('applied to 9 of 10; failed for:');
     const failureLines = applied.stdout.split('\n').filter((l) => l.includes('[BAISHAN_DOMAIN_OFFLINE]'));
     expect(failureLines, applied.stdout).toHaveLength(1);
     expect(failureLines[0]).toContain(address(BAD));

@@ -9,6 +9,9 @@ export function renderApplyText(result: ApplyResult, c: Colors): string {
   for (const s of failed) {
     out.push(`${c.red('Failed')}: ${s.summary}`);
     if (s.partialFailures?.length) {
+      const failedAddresses = new Set(s.partialFailures.flatMap((p) => p.addresses));
+      const applied = s.addresses.filter((a) => !failedAddresses.has(a)).length;
+      out.push(`  applied to ${applied} of ${s.addresses.length}; failed for:`);
       for (const p of s.partialFailures) out.push(`  ${p.addresses.join(', ')}: ${p.error} [${p.code}]`);
     } else if (s.error) {
       out.push(`  ${s.error.message} [${s.error.code}]`);

@@ -189,10 +189,16 @@ export class BaishanClient {
   /** The token can reach an error message through a URL or an echo; it never leaves this class. */
   #redact(e: BaishanApiError): BaishanApiError {
     const token = this.#opts.token;
-    if (!token || !e.message.includes(token)) return e;
+    // The raw token, and the forms a URL or a form body would give it.
+    const forms = [
+      token,
+      encodeURIComponent(token),
+      new URLSearchParams({ t: token }).toString().slice(2),
+    ].filter((f, i, all) => f && all.indexOf(f) === i);
+    if (!token || !forms.some((f) => e.message.includes(f))) return e;
     return new BaishanApiError({
       errorClass: e.errorClass,
-      message: e.message.split(token).join('***'),
+      message: forms.reduce((m, f) => m.split(f).join('***'), e.message),
       ...(e.httpStatus === undefined ? {} : { httpStatus: e.httpStatus }),
       ...(e.apiCode === undefined ? {} : { apiCode: e.apiCode }),
       domains: e.domains,
