@@ -42,32 +42,38 @@ export function buildStack(ctx: RuleContext): { stack?: LoadedStack; diagnostics
   for (const e of ctx.entries) {
     const keySources: Record<string, SourceLocation> = {};
     for (const [key, path] of Object.entries(e.keyPaths)) keySources[key] = e.file.source.locate(path, 'key');
-    for (const n of e.names) {
-      // A fresh copy per domain: anchors and defaults share objects, and providers may normalise in place.
-      const config = structuredClone(e.merged) as Record<string, unknown>;
-      for (const slot of secretSlots(config)) {
-        const ref = asSecretRef(slot.value);
-        if (!ref) continue;
-        const id = `${e.file.dir}\0${JSON.stringify(ref)}`;
-        let secret = secrets.get(id);
-        if (!secret) {
-          try {
-            secret = resolveSecret(ref, e.file.dir, ctx.env);
-          } catch (err) {
-            diagnostics.push(
-              unresolved(
-                e.file,
-                [...(e.keyPaths[String(slot.path[0])] ?? []), ...slot.path.slice(1)],
-                ref,
-                err,
-              ),
-            );
-            continue;
-          }
-          secrets.set(id, secret);
+    // One copy per entry, shared (frozen) by its domains: anchors and defaults share objects with
+    // other entries, and the provider memoises normalisation by object identity, so domains of one
+    // entry are normalised once.
+    const config = structuredClone(e.merged) as Record<string, unknown>;
+    let resolved = true;
+    for (const slot of secretSlots(config)) {
+      const ref = asSecretRef(slot.value);
+      if (!ref) continue;
+      const id = `${e.file.dir}\0${JSON.stringify(ref)}`;
+      let secret = secrets.get(id);
+      if (!secret) {
+        try {
+          secret = resolveSecret(ref, e.file.dir, ctx.env);
+        } catch (err) {
+          diagnostics.push(
+            unresolved(
+              e.file,
+              [...(e.keyPaths[String(slot.path[0])] ?? []), ...slot.path.slice(1)],
+              ref,
+              err,
+            ),
+          );
+          resolved = false;
+          continue;
         }
-        setAt(config, slot.path, secret);
+        secrets.set(id, secret);
       }
+      setAt(config, slot.path, secret);
+    }
+    if (!resolved) continue;
+    deepFreeze(config);
+    for (const n of e.names) {
       domains.push({
         domain: n.name,
         exclusive: e.entry.exclusive === true,
@@ -114,4 +120,12 @@ function unresolved(
         ? err.resolution
         : 'check the secret reference ({env: NAME} or {file: path})',
   });
+}
+
+/** Freezes plain objects and arrays (not SecretValue instances, which are immutable already). */
+function deepFreeze(v: unknown): void {
+  if (typeof v !== 'object' || v === null || Object.isFrozen(v)) return;
+  if (!Array.isArray(v) && Object.getPrototypeOf(v) !== Object.prototype) return;
+  Object.freeze(v);
+  for (const x of Object.values(v as Record<string, unknown>)) deepFreeze(x);
 }

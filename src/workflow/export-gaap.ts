@@ -241,6 +241,9 @@ class Converter {
       for (const n of groups) {
         const name = nameIn(n.address);
         this.#project(n);
+        this.#warnings.push(
+          `${n.address}: its access regions, IP version and package type are not returned by the API (nor compared afterwards); declare them by hand for the file to recreate the group`,
+        );
         out.proxyGroups[name] = {
           ...(n.attrs.name !== name ? { name: String(n.attrs.name) } : {}),
           realServerRegion: String(n.attrs.realServerRegion),
@@ -392,7 +395,8 @@ class Converter {
     const protocol = n.raw.protocol as 'HTTP' | 'HTTPS';
     const port = Number(n.raw.port);
     const https = protocol === 'HTTPS';
-    const certificate = https && a.certificate !== undefined ? this.#cert(n.address, a.certificate) : undefined;
+    const certificate =
+      https && a.certificate !== undefined ? this.#cert(n.address, a.certificate) : undefined;
     const clients = https ? this.#certs(n.address, a.clientCertificates) : [];
     const domains = this.#under(n.address, L7_DOMAIN).map((d) => this.#domain(d, https, a));
     return {
@@ -411,7 +415,8 @@ class Converter {
     const a = n.attrs;
     const certificate =
       https && a.certificate !== LISTENER_DEFAULT ? this.#cert(n.address, a.certificate) : undefined;
-    const clients = https && Array.isArray(a.clientCertificates) ? this.#certs(n.address, a.clientCertificates) : [];
+    const clients =
+      https && Array.isArray(a.clientCertificates) ? this.#certs(n.address, a.clientCertificates) : [];
     const listenerForward = https ? (listener.forwardProtocol ?? 'HTTP') : 'HTTP';
     const rules = this.#under(n.address, RULE).map((r) => {
       const x = r.attrs;
@@ -502,9 +507,7 @@ class Converter {
    * certificate's content is read again here. Its key comes back too and is dropped at once: the
    * file references it as `{env: EDGEFORM_CERT_<NAME>_KEY}`.
    */
-  async certificates(
-    client: GaapCaller,
-  ): Promise<{
+  async certificates(client: GaapCaller): Promise<{
     certificates?: GaapDesired['certificates'];
     files: ExportedFile[];
     secrets: ExportedCertKey[];
@@ -529,7 +532,8 @@ class Converter {
         continue;
       }
       calls++;
-      const detail = (await client.call('DescribeCertificateDetail', { CertificateId: n.id })).CertificateDetail;
+      const detail = (await client.call('DescribeCertificateDetail', { CertificateId: n.id }))
+        .CertificateDetail;
       let content = detail.CertificateContent;
       try {
         content = decodeURIComponent(content);
@@ -661,10 +665,7 @@ export function renderStackYaml(opts: RenderOptions): string {
   visit(doc, {
     Scalar(_key, node) {
       // "on"/"off"/"yes"/"no" are booleans to YAML 1.1 tools: quoted, as the examples do.
-      if (
-        typeof node.value === 'string' &&
-        /^(?:on|off|yes|no|y|n|true|false|null|~)$/i.test(node.value)
-      ) {
+      if (typeof node.value === 'string' && /^(?:on|off|yes|no|y|n|true|false|null|~)$/i.test(node.value)) {
         node.type = Scalar.QUOTE_DOUBLE;
       }
     },
@@ -687,10 +688,14 @@ export function renderStackYaml(opts: RenderOptions): string {
   if (opts.schemaRef) lines.push(`# yaml-language-server: $schema=${opts.schemaRef}`, '#');
   const what: string[] = [];
   if (opts.gaap) {
-    what.push(`the GAAP objects of stack ${opts.stack} (tagged edgeform:stack=${opts.stack}, and what lives under them)`);
+    what.push(
+      `the GAAP objects of stack ${opts.stack} (tagged edgeform:stack=${opts.stack}, and what lives under them)`,
+    );
   }
   if (opts.baishan) {
-    what.push(`the live configuration of ${opts.baishan.domains} Baishan domain${opts.baishan.domains === 1 ? '' : 's'}`);
+    what.push(
+      `the live configuration of ${opts.baishan.domains} Baishan domain${opts.baishan.domains === 1 ? '' : 's'}`,
+    );
   }
   lines.push(
     `# Written by \`edgeform export\` from ${what.join(' and ')}.`,
@@ -699,7 +704,9 @@ export function renderStackYaml(opts: RenderOptions): string {
   if (opts.gaap && opts.gaap.files.length > 0) {
     lines.push(`# Certificate contents are in ${CERT_DIR}/ next to this file.`);
   }
-  const vars = [...new Set([...(opts.gaap?.secrets.map((s) => s.variable) ?? []), ...(opts.baishan?.variables ?? [])])];
+  const vars = [
+    ...new Set([...(opts.gaap?.secrets.map((s) => s.variable) ?? []), ...(opts.baishan?.variables ?? [])]),
+  ];
   if (vars.length > 0) {
     lines.push(
       '#',

@@ -64,7 +64,8 @@ export async function exportStack(opts: ExportOptions): Promise<StackExport> {
     throw new EdgeformError({
       code: 'EXPORT_STACK_REQUIRED',
       message: '--gaap exports the objects of one stack: --stack is missing',
-      resolution: 'name the stack whose objects to export: edgeform export --gaap --stack game-prod -o edgeform.yaml',
+      resolution:
+        'name the stack whose objects to export: edgeform export --gaap --stack game-prod -o edgeform.yaml',
     });
   }
   const stack = opts.stack ?? 'exported';

@@ -64,7 +64,7 @@ describe('loadStack: building the stack', () => {
     ]);
   });
 
-  it('expands a multi-domain entry into one desired domain per name, each with its own copy', () => {
+  it('expands a multi-domain entry into one desired domain per name, sharing one frozen config', () => {
     const text = `${HEADER}baishan:\n  domains:\n    - domains: [a.example.com, b.example.com, "*.c.example.com"]\n      exclusive: true\n      config:\n        origin: {default_master: "192.0.2.10", origin_mode: http}\n`;
     const r = loadFixture({ 'a.yaml': text });
     expect(errors(r.diagnostics)).toEqual([]);
@@ -72,8 +72,13 @@ describe('loadStack: building the stack', () => {
     expect(ds.map((d) => d.domain)).toEqual(['a.example.com', 'b.example.com', '*.c.example.com']);
     expect(ds.every((d) => d.exclusive)).toBe(true);
     expect(ds[1]!.source).toEqual({ file: 'a.yaml', ...pos(text, 'b.example.com') });
-    expect(ds[0]!.config.origin).toEqual(ds[1]!.config.origin);
-    expect(ds[0]!.config.origin).not.toBe(ds[1]!.config.origin);
+    // One config per entry, shared by its domains (so the provider normalises it once) and frozen,
+    // so no consumer can change one domain's config through another's.
+    expect(ds[0]!.config).toBe(ds[1]!.config);
+    expect(Object.isFrozen(ds[0]!.config.origin)).toBe(true);
+    expect(() => {
+      (ds[0]!.config.origin as Record<string, unknown>).origin_mode = 'https';
+    }).toThrow(TypeError);
   });
 
   it('supports anchors, aliases and merge keys', () => {

@@ -72,14 +72,22 @@ describe('edgeform export --gaap round-trips every GAAP example', () => {
         expect(exported.stderr).toContain('EDGEFORM_CERT_SHOP_TLS_KEY');
         // The key never leaves the API answer: not in the YAML, the files, stdout or stderr.
         const keyBody = CERT_KEY.split('\n').filter((l) => l && !l.startsWith('-----'))[1]!;
-        for (const out of [text, exported.stdout, exported.stderr, readFileSync(join(dir, 'certs', 'shop-tls.pem'), 'utf8')]) {
+        for (const out of [
+          text,
+          exported.stdout,
+          exported.stderr,
+          readFileSync(join(dir, 'certs', 'shop-tls.pem'), 'utf8'),
+        ]) {
           expect(out).not.toContain('PRIVATE KEY');
           expect(out).not.toContain(keyBody);
         }
         planEnv.EDGEFORM_CERT_SHOP_TLS_KEY = CERT_KEY;
       }
 
-      const plan = await runCli(['plan', '-f', 'exported.yaml', '--detailed-exitcode'], { cwd: dir, env: planEnv });
+      const plan = await runCli(['plan', '-f', 'exported.yaml', '--detailed-exitcode'], {
+        cwd: dir,
+        env: planEnv,
+      });
       expect(plan.exitCode, `${text}\n${plan.stdout}\n${plan.stderr}`).toBe(0);
       expect(plan.stdout).toContain('No changes.');
       expect(plan.stderr).not.toContain('PRIVATE KEY');
@@ -112,7 +120,9 @@ describe('objects no stack owns', () => {
     const dir = scratchDir('edgeform-export-gaap-');
     const exported = await runCli(['export', '--gaap', '--stack', 'game-prod'], { cwd: dir, env });
     expect(exported.exitCode, exported.stderr).toBe(0);
-    expect(exported.stderr).toContain('not exported: not owned by any stack (GAAP cannot tag existing objects)');
+    expect(exported.stderr).toContain(
+      'not exported: not owned by any stack (GAAP cannot tag existing objects)',
+    );
     expect(exported.stderr).toContain(proxyId);
     expect(exported.stdout).not.toContain(proxyId);
     expect(exported.stdout).not.toContain('hand-made');

@@ -1,5 +1,10 @@
 import { createHash } from 'node:crypto';
-import type { BaishanDomainDesired, BaishanSettings, LoadedStack } from '../../config/stack-types.js';
+import type {
+  BaishanDomainDesired,
+  BaishanSettings,
+  DesiredValue,
+  LoadedStack,
+} from '../../config/stack-types.js';
 import { EdgeformError } from '../../core/errors.js';
 import type { JsonValue } from '../../core/json-types.js';
 import { isPlainObject, stableStringify } from '../../core/json-types.js';
@@ -111,6 +116,14 @@ export class BaishanProvider implements Provider {
     const writes: { domain: string; config: Record<string, unknown>; keys: string[]; downgrade: boolean }[] =
       [];
 
+    // Domains of one entry share their (frozen) config objects: normalise each value once.
+    const memo = new WeakMap<object, unknown>();
+    const normalizeDesired = (key: string, value: DesiredValue): unknown => {
+      if (typeof value !== 'object' || value === null)
+        return normalizeKey(key, value, 'desired', this.#settings);
+      if (!memo.has(value)) memo.set(value, normalizeKey(key, value, 'desired', this.#settings));
+      return memo.get(value);
+    };
     for (const desired of this.#desired) {
       const liveDomain = data.domains.get(desired.domain.toLowerCase());
       const liveConfig = liveDomain?.config ?? {};
@@ -122,7 +135,7 @@ export class BaishanProvider implements Provider {
       for (const key of managedKeys(desired, liveConfig, warnings, address)) {
         const want = key in desired.config ? desired.config[key]! : null;
         const have = liveConfig[key];
-        const wantNorm = want === null ? undefined : normalizeKey(key, want, 'desired', this.#settings);
+        const wantNorm = want === null ? undefined : normalizeDesired(key, want);
         const haveNorm = normalizeKey(key, have, 'live', this.#settings);
         if (want === null ? haveNorm === undefined : valuesEqual(wantNorm, haveNorm)) continue;
         const change: AttributeChange = { path: key };
