@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Document, isScalar, Scalar, visit } from 'yaml';
+import { Document, isScalar, visit } from 'yaml';
 import { DEFAULT_BAISHAN_SETTINGS } from '../config/build-stack.js';
 import type { Diagnostic } from '../config/diagnostic-types.js';
 import { loadStack } from '../config/load-stack.js';
@@ -25,6 +25,7 @@ import { BAISHAN_CONFIG_KEYS, SECRET_FIELDS } from '../providers/baishan/key-sem
 import { type FieldSpec, KEY_SPECS } from '../providers/baishan/key-specs.js';
 import { isMaskedSecret, normalizeKey, whitelistUrls } from '../providers/baishan/normalize.js';
 import { writeForm } from '../providers/baishan/write-forms.js';
+import { EXAMPLE_STYLE } from './yaml-style.js';
 
 /** The part of BaishanClient export needs (tests may pass a stub of it). */
 export type BaishanReader = Pick<BaishanClient, 'getConfig'>;
@@ -442,21 +443,7 @@ function renderYaml(draft: Draft, stack: string, schemaRef: string | undefined):
     },
   };
   const doc = new Document(body);
-  // "on"/"off"/"yes"/"no" are strings in YAML 1.2, booleans to YAML 1.1 tools: quote them, as
-  // the examples do.
-  visit(doc, {
-    Scalar(_key, node) {
-      if (typeof node.value === 'string' && /^(?:on|off|yes|no|y|n|true|false|null|~)$/i.test(node.value)) {
-        node.type = Scalar.QUOTE_DOUBLE;
-      }
-    },
-    // Short lists of scalars on one line, as people write them: `codes: [301, 302]`.
-    Seq(_key, node) {
-      const scalars = node.items.every((i) => isScalar(i));
-      const width = node.items.reduce<number>((n, i) => n + String(isScalar(i) ? i.value : '').length + 4, 0);
-      if (scalars && width <= 72) node.flow = true;
-    },
-  });
+  visit(doc, EXAMPLE_STYLE);
   const seq = doc.getIn(['baishan', 'domains'], true);
   if (seq && typeof seq === 'object' && 'items' in seq && Array.isArray(seq.items)) {
     for (const [i, item] of seq.items.entries()) {

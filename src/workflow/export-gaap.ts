@@ -6,7 +6,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { Document, isScalar, Scalar, visit } from 'yaml';
+import { Document, isScalar, visit } from 'yaml';
 import { DEFAULT_GAAP_SETTINGS } from '../config/build-stack.js';
 import { loadStack } from '../config/load-stack.js';
 import type { GaapSettings } from '../config/stack-types.js';
@@ -44,6 +44,7 @@ import type {
 } from '../providers/gaap/model/gaap-desired-types.js';
 import { listAll } from '../providers/gaap/paging.js';
 import { STACK_NAME_PATTERN } from './export-baishan.js';
+import { EXAMPLE_STYLE } from './yaml-style.js';
 
 export interface GaapExportOptions {
   stack: string;
@@ -663,17 +664,7 @@ export function renderStackYaml(opts: RenderOptions): string {
   if (opts.baishan) body.baishan = opts.baishan.section;
   const doc = new Document(body);
   visit(doc, {
-    Scalar(_key, node) {
-      // "on"/"off"/"yes"/"no" are booleans to YAML 1.1 tools: quoted, as the examples do.
-      if (typeof node.value === 'string' && /^(?:on|off|yes|no|y|n|true|false|null|~)$/i.test(node.value)) {
-        node.type = Scalar.QUOTE_DOUBLE;
-      }
-    },
-    Seq(_key, node) {
-      const scalars = node.items.every((i) => isScalar(i));
-      const width = node.items.reduce<number>((n, i) => n + String(isScalar(i) ? i.value : '').length + 4, 0);
-      if (scalars && width <= 72) node.flow = true;
-    },
+    ...EXAMPLE_STYLE,
     Map(_key, node) {
       // Short maps of scalars on one line, as the examples write bindings and references.
       if (node.items.length === 0 || !node.items.every((p) => isScalar(p.value))) return;

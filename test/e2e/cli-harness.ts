@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { EMULATOR_DEFAULTS } from '../../src/emulator/index.js';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const CLI = join(ROOT, 'dist', 'cli', 'main.js');
@@ -45,4 +46,19 @@ export function writeYaml(dir: string, name: string, text: string): string {
   const path = join(dir, name);
   writeFileSync(path, text);
   return path;
+}
+
+/** The environment that points the CLI at an in-process emulator, with its credentials and clock. */
+export function emulatorEnv(
+  emulator: { gaap: string; baishan: string },
+  rateWindowScale: number,
+): NodeJS.ProcessEnv {
+  return {
+    EDGEFORM_GAAP_ENDPOINT: emulator.gaap,
+    EDGEFORM_BAISHAN_ENDPOINT: emulator.baishan,
+    TENCENTCLOUD_SECRET_ID: EMULATOR_DEFAULTS.secretId,
+    TENCENTCLOUD_SECRET_KEY: EMULATOR_DEFAULTS.secretKey,
+    BAISHAN_TOKEN: EMULATOR_DEFAULTS.baishanToken,
+    EDGEFORM_RATE_WINDOW_SCALE: String(rateWindowScale),
+  };
 }

@@ -5,7 +5,7 @@ import { parse } from 'yaml';
 import type { RunningEmulator } from '../../src/emulator/emulator-types.js';
 import { EMULATOR_DEFAULTS, startEmulator } from '../../src/emulator/index.js';
 import { GaapClient } from '../../src/providers/gaap/gaap-client.js';
-import { ROOT, runCli, scratchDir } from './cli-harness.js';
+import { emulatorEnv, ROOT, runCli, scratchDir } from './cli-harness.js';
 
 const CERT_KEY = readFileSync(join(ROOT, 'examples', 'certs', 'example.key'), 'utf8');
 
@@ -14,14 +14,7 @@ let env: NodeJS.ProcessEnv;
 
 beforeAll(async () => {
   emulator = await startEmulator({ baishanAutoDomains: true, rateWindowScale: 0.1 });
-  env = {
-    EDGEFORM_GAAP_ENDPOINT: emulator.gaap,
-    EDGEFORM_BAISHAN_ENDPOINT: emulator.baishan,
-    TENCENTCLOUD_SECRET_ID: EMULATOR_DEFAULTS.secretId,
-    TENCENTCLOUD_SECRET_KEY: EMULATOR_DEFAULTS.secretKey,
-    BAISHAN_TOKEN: EMULATOR_DEFAULTS.baishanToken,
-    EDGEFORM_RATE_WINDOW_SCALE: '0.1',
-  };
+  env = emulatorEnv(emulator, 0.1);
 });
 afterAll(async () => {
   await emulator.close();

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/emulator-types.js';
 import { EMULATOR_DEFAULTS, startEmulator } from '../../src/emulator/index.js';
 import { GaapClient } from '../../src/providers/gaap/gaap-client.js';
-import { ROOT, runCli, scratchDir, writeYaml } from './cli-harness.js';
+import { emulatorEnv, ROOT, runCli, scratchDir, writeYaml } from './cli-harness.js';
 
 // Real asynchronous states: proxies are CREATING, listeners and rules busy, for 300 ms.
 let emulator: RunningEmulator;
@@ -11,14 +11,7 @@ let env: NodeJS.ProcessEnv;
 
 beforeAll(async () => {
   emulator = await startEmulator({ asyncDelayMs: 300, baishanAutoDomains: true, rateWindowScale: 0.1 });
-  env = {
-    EDGEFORM_GAAP_ENDPOINT: emulator.gaap,
-    EDGEFORM_BAISHAN_ENDPOINT: emulator.baishan,
-    TENCENTCLOUD_SECRET_ID: EMULATOR_DEFAULTS.secretId,
-    TENCENTCLOUD_SECRET_KEY: EMULATOR_DEFAULTS.secretKey,
-    BAISHAN_TOKEN: EMULATOR_DEFAULTS.baishanToken,
-    EDGEFORM_RATE_WINDOW_SCALE: '0.1',
-  };
+  env = emulatorEnv(emulator, 0.1);
 });
 afterAll(async () => {
   await emulator.close();

@@ -1,8 +1,7 @@
-import { plan } from '../../workflow/run-plan.js';
-import { openLogFile, withLog } from '../log-file.js';
 import type { GlobalFlags } from '../main.js';
 import { buildDriftReport, renderDriftMarkdown, renderDriftText } from '../render/drift-report.js';
-import { commandContext, writeOut } from './context.js';
+import { writeOut } from './context.js';
+import { planFromFlags } from './plan-from-flags.js';
 
 export interface DriftFlags extends GlobalFlags {
   file?: string[];
@@ -13,16 +12,7 @@ export interface DriftFlags extends GlobalFlags {
 
 /** Compares live with desired without changing anything; exit 2 when they differ. */
 export async function runDrift(flags: DriftFlags): Promise<void> {
-  const ctx = commandContext(flags);
-  const log = flags.logFile ? openLogFile(flags.logFile, ctx.env) : undefined;
-  const { plan: thePlan } = await plan({
-    files: ctx.files,
-    cwd: ctx.cwd,
-    env: ctx.env,
-    sandbox: Boolean(flags.sandbox),
-    events: withLog(ctx.reporter, log),
-  }).finally(() => log?.close());
-  ctx.reporter.finish();
+  const { ctx, plan: thePlan } = await planFromFlags(flags);
   const report = buildDriftReport(thePlan);
   if (flags.format === 'json') writeOut(`${JSON.stringify(report, null, 2)}\n`);
   else if (flags.format === 'markdown') writeOut(renderDriftMarkdown(report));

@@ -1,11 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import { hasChanges } from '../../planner/plan-types.js';
-import { plan } from '../../workflow/run-plan.js';
-import { openLogFile, withLog } from '../log-file.js';
 import type { GlobalFlags } from '../main.js';
 import { renderPlanMarkdown } from '../render/plan-markdown.js';
 import { renderPlanText } from '../render/plan-text.js';
-import { commandContext, writeOut } from './context.js';
+import { writeOut } from './context.js';
+import { planFromFlags } from './plan-from-flags.js';
 
 export interface PlanFlags extends GlobalFlags {
   file?: string[];
@@ -18,17 +17,7 @@ export interface PlanFlags extends GlobalFlags {
 }
 
 export async function runPlan(flags: PlanFlags): Promise<void> {
-  const ctx = commandContext(flags);
-  const log = flags.logFile ? openLogFile(flags.logFile, ctx.env) : undefined;
-  const { plan: thePlan } = await plan({
-    files: ctx.files,
-    cwd: ctx.cwd,
-    env: ctx.env,
-    sandbox: Boolean(flags.sandbox),
-    events: withLog(ctx.reporter, log),
-    ...(flags.target ? { targets: flags.target } : {}),
-  }).finally(() => log?.close());
-  ctx.reporter.finish();
+  const { ctx, plan: thePlan } = await planFromFlags(flags);
   if (flags.out) {
     // SecretValue.toJSON writes only a reference and a fingerprint, never the value.
     writeFileSync(flags.out, `${JSON.stringify(thePlan, null, 2)}\n`, { mode: 0o600 });

@@ -3,7 +3,7 @@ import type { ApplyResult } from '../../../src/executor/executor-types.js';
 import type { Plan } from '../../../src/planner/plan-types.js';
 import { GAAP_KINDS } from '../../../src/providers/gaap/kinds/registry.js';
 import type { GaapDesired } from '../../../src/providers/gaap/model/gaap-desired-types.js';
-import { changed, gaapHarness } from './gaap-harness.js';
+import { changed, expectApplied, gaapHarness } from './gaap-harness.js';
 
 // The registry holds every kind, these included.
 const KINDS = GAAP_KINDS;
@@ -46,14 +46,7 @@ const base = (): GaapDesired => ({
 });
 
 function ok(result: ApplyResult) {
-  expect(
-    result.failed,
-    JSON.stringify(
-      result.steps.filter((s) => s.error),
-      null,
-      2,
-    ),
-  ).toBe(0);
+  expectApplied(result);
 }
 
 const stepsOf = (plan: Plan, action: string) => plan.steps.filter((s) => s.action === action);

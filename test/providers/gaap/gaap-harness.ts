@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import type { EdgeformEvent } from '../../../src/core/event-types.js';
 import type { RunningEmulator } from '../../../src/emulator/emulator-types.js';
 import { EMULATOR_DEFAULTS, startEmulator } from '../../../src/emulator/index.js';
@@ -89,4 +90,10 @@ export async function gaapHarness(
 
 export function changed(plan: Plan) {
   return plan.changes.filter((c) => c.kind !== 'no-op').map((c) => ({ address: c.address, kind: c.kind }));
+}
+
+/** Asserts an apply had no failed step, showing the failures' errors when it had. */
+export function expectApplied(result: ApplyResult): void {
+  const failed = result.steps.filter((s) => s.error);
+  expect(result.failed, JSON.stringify(failed, null, 2)).toBe(0);
 }

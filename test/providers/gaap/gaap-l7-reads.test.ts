@@ -9,7 +9,7 @@ import type {
   ProxyDesired,
 } from '../../../src/providers/gaap/model/gaap-desired-types.js';
 import { PAGE_LIMITS } from '../../../src/providers/gaap/paging.js';
-import { changed, gaapHarness } from './gaap-harness.js';
+import { changed, expectApplied, gaapHarness } from './gaap-harness.js';
 
 let h: Awaited<ReturnType<typeof gaapHarness>>;
 beforeAll(async () => {
@@ -94,14 +94,7 @@ describe('GAAP layer 7 reads', () => {
       });
     }
     const { result } = await h.apply(STACK, estate());
-    expect(
-      result.failed,
-      JSON.stringify(
-        result.steps.filter((s) => s.error),
-        null,
-        2,
-      ),
-    ).toBe(0);
+    expectApplied(result);
 
     h.emulator.resetStats();
     const { plan } = await h.plan(STACK, estate());

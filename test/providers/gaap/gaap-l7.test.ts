@@ -8,7 +8,7 @@ import type {
   L7ListenerDesired,
   RuleDesired,
 } from '../../../src/providers/gaap/model/gaap-desired-types.js';
-import { changed, gaapHarness } from './gaap-harness.js';
+import { changed, expectApplied, gaapHarness } from './gaap-harness.js';
 
 let h: Awaited<ReturnType<typeof gaapHarness>>;
 beforeAll(async () => {
@@ -117,14 +117,7 @@ const rule = (m: GaapDesired, d: string, path: string) => domain(m, d).rules!.fi
 
 async function applyOk(model: GaapDesired): Promise<Plan> {
   const { plan, result } = await h.apply(STACK, model);
-  expect(
-    result.failed,
-    JSON.stringify(
-      result.steps.filter((s) => s.error),
-      null,
-      2,
-    ),
-  ).toBe(0);
+  expectApplied(result);
   expect(changed((await h.plan(STACK, model)).plan)).toEqual([]);
   current = model;
   return plan;

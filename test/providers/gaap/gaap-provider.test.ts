@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GaapDesired, L4ListenerDesired } from '../../../src/providers/gaap/model/gaap-desired-types.js';
-import { changed, gaapHarness } from './gaap-harness.js';
+import { changed, expectApplied, gaapHarness } from './gaap-harness.js';
 
 let h: Awaited<ReturnType<typeof gaapHarness>>;
 beforeAll(async () => {
@@ -52,14 +52,7 @@ describe('GAAP provider against the emulator', () => {
       'create',
     ]);
     const { result } = await h.apply('l4', base());
-    expect(
-      result.failed,
-      JSON.stringify(
-        result.steps.filter((s) => s.error),
-        null,
-        2,
-      ),
-    ).toBe(0);
+    expectApplied(result);
     const again = await h.plan('l4', base());
     expect(changed(again.plan)).toEqual([]);
   });
@@ -104,14 +97,7 @@ describe('GAAP provider against the emulator', () => {
     expect(del).toBeGreaterThanOrEqual(0);
     expect(plan.steps[create]!.dependsOn).toContain(plan.steps[del]!.id);
     const { result } = await h.apply('l4', model);
-    expect(
-      result.failed,
-      JSON.stringify(
-        result.steps.filter((s) => s.error),
-        null,
-        2,
-      ),
-    ).toBe(0);
+    expectApplied(result);
     expect(changed((await h.plan('l4', model)).plan)).toEqual([]);
   });
 
@@ -147,14 +133,7 @@ describe('GAAP provider against the emulator', () => {
     const removeA = plan.steps.find((s) => s.addresses.includes('gaap.real_server["origin-a"]'))!;
     expect(removeA.dependsOn).toContain(destroy.id);
     const { result } = await h.apply('l4', {});
-    expect(
-      result.failed,
-      JSON.stringify(
-        result.steps.filter((s) => s.error),
-        null,
-        2,
-      ),
-    ).toBe(0);
+    expectApplied(result);
     expect(changed((await h.plan('l4', {})).plan)).toEqual([]);
   });
 });

@@ -78,3 +78,18 @@ export function waitFor(
 export function defined<T extends Record<string, unknown>>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
+
+/** A listener is ready when its ListenerStatus is back to 0 (running), whatever its protocol. */
+export function listenerReady(
+  protocol: string,
+  proxyId: unknown,
+  label: string,
+  listenerId: unknown = SELF_ID,
+): WaitSpec {
+  return waitFor(`listener ${label} ready`, {
+    action: `Describe${protocol}Listeners`,
+    params: { ProxyId: proxyId, ListenerId: listenerId },
+    statusPath: 'ListenerSet.0.ListenerStatus',
+    ready: [0],
+  });
+}

@@ -3,7 +3,7 @@ import { addr } from '../engine/kind-module.js';
 import type { DesiredNode, LiveNode } from '../engine/node-types.js';
 import type { GaapDesired, L4ListenerDesired } from '../model/gaap-desired-types.js';
 import { listAll } from '../paging.js';
-import { bindSet, bool01, defined, desiredBindings, liveBindings, SELF_ID, waitFor } from './common.js';
+import { bindSet, bool01, defined, desiredBindings, listenerReady, liveBindings } from './common.js';
 import { PROXY } from './proxy.js';
 import { withSource } from './real-server.js';
 
@@ -263,20 +263,6 @@ function bind(
       },
     ],
     wait: listenerReady(spec.protocol, proxyId, `${spec.protocol}:${spec.port}`, id),
-  });
-}
-
-function listenerReady(
-  protocol: 'TCP' | 'UDP',
-  proxyId: unknown,
-  label: string,
-  listenerId: unknown = SELF_ID,
-) {
-  return waitFor(`listener ${label} ready`, {
-    action: `Describe${protocol}Listeners`,
-    params: { ProxyId: proxyId, ListenerId: listenerId },
-    statusPath: 'ListenerSet.0.ListenerStatus',
-    ready: [0],
   });
 }
 

@@ -10,7 +10,7 @@ import type {
   RuleDesired,
 } from '../model/gaap-desired-types.js';
 import { listAll } from '../paging.js';
-import { defined, SELF_ID, waitFor } from './common.js';
+import { defined, listenerReady } from './common.js';
 import { proxyNameOf } from './l4-listener.js';
 import { PROXY } from './proxy.js';
 import { withSource } from './real-server.js';
@@ -270,17 +270,3 @@ export const l7ListenerKind: GaapKindModule = {
     return out;
   },
 };
-
-export function listenerReady(
-  protocol: L7Protocol,
-  proxyId: unknown,
-  label: string,
-  listenerId: unknown = SELF_ID,
-) {
-  return waitFor(`listener ${label} ready`, {
-    action: `Describe${protocol}Listeners`,
-    params: { ProxyId: proxyId, ListenerId: listenerId },
-    statusPath: 'ListenerSet.0.ListenerStatus',
-    ready: [0],
-  });
-}
