@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Diagnostic } from '../config/diagnostic-types.js';
 import { hasErrors } from '../config/diagnostic-types.js';
+import { desiredStateError, formatDiagnostic } from '../config/format-diagnostics.js';
 import { loadStack } from '../config/load-stack.js';
 import type { LoadedStack } from '../config/stack-types.js';
 import { EdgeformError } from '../core/errors.js';
@@ -47,11 +48,11 @@ export async function openSession(opts: SessionOptions): Promise<Session> {
     if (d.severity === 'warning') {
       opts.events({
         kind: 'warning',
-        message: `${d.file}:${d.line}:${d.column} ${d.path}: ${d.message} — ${d.fix}`,
+        message: formatDiagnostic({ ...d, severity: 'error' }),
       });
     }
   }
-  if (!stack || hasErrors(diagnostics)) throw invalidDesiredState(diagnostics);
+  if (!stack || hasErrors(diagnostics)) throw desiredStateError(diagnostics);
 
   let env = opts.env;
   let emulator: RunningEmulator | undefined;
@@ -123,16 +124,6 @@ export async function openSession(opts: SessionOptions): Promise<Session> {
       await emulator?.close();
     },
   };
-}
-
-export function invalidDesiredState(diagnostics: readonly Diagnostic[]): EdgeformError {
-  const errors = diagnostics.filter((d) => d.severity === 'error');
-  return new EdgeformError({
-    code: 'DESIRED_STATE_INVALID',
-    message: `the desired state has ${errors.length} error${errors.length === 1 ? '' : 's'}`,
-    details: errors.map((d) => `${d.file}:${d.line}:${d.column} ${d.path}: ${d.message} — ${d.fix}`),
-    resolution: 'fix the errors above and run `edgeform validate` again; nothing was sent to any API',
-  });
 }
 
 /** The sandbox: the emulator in-process, state in .edgeform/sandbox.json, any domain exists. */

@@ -1,6 +1,7 @@
 import { hasErrors } from '../../config/diagnostic-types.js';
+import { desiredStateError, formatDiagnostic } from '../../config/format-diagnostics.js';
 import { loadStack } from '../../config/load-stack.js';
-import { invalidDesiredState } from '../../workflow/session.js';
+import type { LoadedStack } from '../../config/stack-types.js';
 import type { GlobalFlags } from '../main.js';
 import { commandContext, writeOut } from './context.js';
 
@@ -8,13 +9,33 @@ export async function runValidate(flags: GlobalFlags & { file?: string[] }): Pro
   const ctx = commandContext(flags);
   const { stack, diagnostics } = loadStack(ctx.files, { cwd: ctx.cwd, env: ctx.env });
   for (const d of diagnostics.filter((x) => x.severity === 'warning')) {
-    process.stderr.write(
-      `${ctx.err.yellow('warning')}: ${d.file}:${d.line}:${d.column} ${d.path}: ${d.message} — ${d.fix}\n`,
+    process.stderr.write(`${ctx.err.yellow('warning')}: ${formatDiagnostic({ ...d, severity: 'error' })}\n`);
+  }
+  if (!stack || hasErrors(diagnostics)) throw desiredStateError(diagnostics);
+  const files = stack.files.length;
+  writeOut(
+    `${ctx.out.green('Valid.')} Stack ${stack.stack}: ${describe(stack)} in ${plural(files, 'file')}.\n`,
+  );
+}
+
+function describe(stack: LoadedStack): string {
+  const parts: string[] = [];
+  const domains = stack.baishan.domains.length;
+  if (domains > 0 || !stack.gaap) parts.push(plural(domains, 'Baishan domain'));
+  const g = stack.gaap;
+  if (g) {
+    const listeners = Object.values(g.proxies ?? {}).reduce(
+      (n, p) =>
+        n + (p.listeners ?? []).reduce((k, l) => k + ('ports' in l && l.ports ? l.ports.length : 1), 0),
+      0,
+    );
+    parts.push(
+      `${plural(Object.keys(g.proxies ?? {}).length, 'GAAP proxy', 'GAAP proxies')} with ${plural(listeners, 'listener')}`,
     );
   }
-  if (!stack || hasErrors(diagnostics)) throw invalidDesiredState(diagnostics);
-  const n = stack.baishan.domains.length;
-  writeOut(
-    `${ctx.out.green('Valid.')} Stack ${stack.stack}: ${n} Baishan domain${n === 1 ? '' : 's'} in ${stack.files.length} file${stack.files.length === 1 ? '' : 's'}.\n`,
-  );
+  return parts.join(', ');
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
 }
