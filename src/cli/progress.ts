@@ -29,6 +29,14 @@ export function createReporter(opts: ReporterOptions): EventSink & { finish(): v
     const stamp = opts.live ? '' : `${c.dim(now().toISOString())} `;
     opts.stream.write(`${stamp}${text}\n`);
   };
+  // In CI, a long read is reported about every tenth of the way, not on every call.
+  const readSteps = new Map<string, number>();
+  const shouldLogRead = (provider: string, done: number, total: number): boolean => {
+    const step = Math.floor((done * 10) / total);
+    if (step <= (readSteps.get(provider) ?? 0)) return false;
+    readSteps.set(provider, step);
+    return true;
+  };
   const sink = (e: EdgeformEvent) => {
     switch (e.kind) {
       case 'info':
@@ -40,6 +48,18 @@ export function createReporter(opts: ReporterOptions): EventSink & { finish(): v
       case 'read-start':
         if (opts.verbose) line(`reading ${e.provider}: ${e.what}`);
         break;
+      case 'read-progress': {
+        const eta = e.etaMs === undefined || e.done === e.total ? '' : ` · eta ${Math.ceil(e.etaMs / 1000)}s`;
+        const text = `reading ${e.provider}: ${e.done}/${e.total} calls${eta}`;
+        if (opts.live) {
+          clearStatus();
+          opts.stream.write(c.dim(text));
+          statusShown = true;
+        } else if (e.total >= 10 && e.done < e.total && shouldLogRead(e.provider, e.done, e.total)) {
+          line(c.dim(text));
+        }
+        break;
+      }
       case 'read-done':
         line(`${c.dim('read')} ${e.provider}: ${e.what} in ${e.calls} call${e.calls === 1 ? '' : 's'}`);
         break;

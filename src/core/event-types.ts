@@ -6,6 +6,7 @@ export type EdgeformEvent =
   | { kind: 'info'; message: string }
   | { kind: 'warning'; message: string }
   | { kind: 'read-start'; provider: string; what: string }
+  | { kind: 'read-progress'; provider: string; done: number; total: number; etaMs?: number }
   | { kind: 'read-done'; provider: string; what: string; calls: number }
   | {
       kind: 'api-call';

@@ -80,6 +80,7 @@ export class BaishanProvider implements Provider {
     ctx.events({ kind: 'read-start', provider: this.id, what: `${this.#desired.length} domains` });
     const client = this.#client();
     const before = client.calls;
+    let batchesDone = 0;
     await Promise.all(
       batches.map(async (batch) => {
         const keys = keysToRead(batch);
@@ -93,6 +94,15 @@ export class BaishanProvider implements Provider {
           throw explainReadFailure(e, batch);
         }
         for (const d of answer) domains.set(d.domain.toLowerCase(), d);
+        batchesDone++;
+        // A large estate reads for minutes at 30 calls a minute: say how far along it is.
+        ctx.events({
+          kind: 'read-progress',
+          provider: this.id,
+          done: batchesDone,
+          total: batches.length,
+          etaMs: client.limiter.estimateMs(batches.length - batchesDone),
+        });
       }),
     );
     const missing = this.#desired.filter((d) => !domains.has(d.domain.toLowerCase()));
