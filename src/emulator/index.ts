@@ -9,7 +9,7 @@ export type { EmulatorOptions, RunningEmulator } from './emulator-types.js';
 
 /** Credentials the emulator accepts when none are given (the sandbox uses them). */
 export const EMULATOR_DEFAULTS = {
-  secretId: 'AKIDEDGEFORMEMULATOR00000000000000',
+  secretId: 'AKID-edgeform-emulator-default',
   secretKey: 'edgeform-emulator-secret-key-0000',
   baishanToken: 'edgeform-emulator-token',
 } as const;
