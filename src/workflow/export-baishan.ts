@@ -31,6 +31,16 @@ import { EXAMPLE_STYLE } from './yaml-style.js';
 export type BaishanReader = Pick<BaishanClient, 'getConfig'>;
 
 export const STACK_NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+/** A stack name goes into tags and file names: refused before any network call when malformed. */
+export function assertStackName(stack: string): void {
+  if (STACK_NAME_PATTERN.test(stack)) return;
+  throw new EdgeformError({
+    code: 'EXPORT_STACK_INVALID',
+    message: `"${stack}" is not a valid stack name`,
+    resolution: 'use lower-case letters, digits and "-", at most 63 characters, e.g. --stack media-prod',
+  });
+}
 const DOMAIN_PATTERN =
   /^(?:\*\.)?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
@@ -111,13 +121,7 @@ export async function exportBaishan(
 ): Promise<BaishanExport> {
   const domains = parseDomainList(opts.domains);
   const stack = opts.stack ?? 'exported';
-  if (!STACK_NAME_PATTERN.test(stack)) {
-    throw new EdgeformError({
-      code: 'EXPORT_STACK_INVALID',
-      message: `"${stack}" is not a valid stack name`,
-      resolution: 'use lower-case letters, digits and "-", at most 63 characters, e.g. --stack media-prod',
-    });
-  }
+  assertStackName(stack);
   const settings = opts.settings ?? DEFAULT_BAISHAN_SETTINGS;
   const events = opts.events ?? nullSink;
 

@@ -43,7 +43,7 @@ import type {
   ProxyDesired,
 } from '../providers/gaap/model/gaap-desired-types.js';
 import { listAll } from '../providers/gaap/paging.js';
-import { STACK_NAME_PATTERN } from './export-baishan.js';
+import { assertStackName } from './export-baishan.js';
 import { EXAMPLE_STYLE } from './yaml-style.js';
 
 export interface GaapExportOptions {
@@ -96,13 +96,7 @@ export function certKeyVariable(name: string): string {
 
 export async function exportGaap(client: () => GaapClient, opts: GaapExportOptions): Promise<GaapExport> {
   const { stack } = opts;
-  if (!STACK_NAME_PATTERN.test(stack)) {
-    throw new EdgeformError({
-      code: 'EXPORT_STACK_INVALID',
-      message: `"${stack}" is not a valid stack name`,
-      resolution: 'use lower-case letters, digits and "-", at most 63 characters, e.g. --stack media-prod',
-    });
-  }
+  assertStackName(stack);
   const events = opts.events ?? nullSink;
   const provider = new GaapProvider(
     { stack, gaap: null, settings: { gaap: opts.settings ?? DEFAULT_GAAP_SETTINGS } },

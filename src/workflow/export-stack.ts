@@ -1,19 +1,13 @@
 import { parse } from 'yaml';
-import { DEFAULT_GAAP_SETTINGS } from '../config/build-stack.js';
-import type { GaapSettings } from '../config/stack-types.js';
+import { DEFAULT_BAISHAN_SETTINGS, DEFAULT_GAAP_SETTINGS } from '../config/build-stack.js';
 import { EdgeformError } from '../core/errors.js';
 import type { EventSink } from '../core/event-types.js';
 import type { RunningEmulator } from '../emulator/emulator-types.js';
-import { EMULATOR_DEFAULTS } from '../emulator/index.js';
-import { BAISHAN_DEFAULT_ENDPOINT, BaishanClient } from '../providers/baishan/baishan-client.js';
-import { GAAP_ACTIONS } from '../providers/gaap/gaap-action-meta.js';
-import { GaapClient } from '../providers/gaap/gaap-client.js';
-import { gaapCredentialsFromEnv } from '../providers/gaap/gaap-credentials.js';
-import type { ActionName } from '../providers/gaap/gaap-types.js';
-import { KeyedRateLimiter, RateLimiter } from '../transport/rate-limiter.js';
-import { type BaishanExport, exportBaishan, parseDomainList, STACK_NAME_PATTERN } from './export-baishan.js';
+import type { GaapClient } from '../providers/gaap/gaap-client.js';
+import { baishanClientFor, gaapClientFor, sandboxEnv } from './clients.js';
+import { assertStackName, type BaishanExport, exportBaishan, parseDomainList } from './export-baishan.js';
 import { type ExportedFile, exportGaap, type GaapExport, renderStackYaml } from './export-gaap.js';
-import { rateWindowScale, startSandbox } from './session.js';
+import { startSandbox } from './session.js';
 
 export interface ExportOptions {
   /** `--baishan` values (each may hold several comma-separated domains). */
@@ -52,13 +46,7 @@ export async function exportStack(opts: ExportOptions): Promise<StackExport> {
     });
   }
   const domains = opts.baishan.length > 0 ? parseDomainList(opts.baishan) : [];
-  if (opts.stack !== undefined && !STACK_NAME_PATTERN.test(opts.stack)) {
-    throw new EdgeformError({
-      code: 'EXPORT_STACK_INVALID',
-      message: `"${opts.stack}" is not a valid stack name`,
-      resolution: 'use lower-case letters, digits and "-", at most 63 characters, e.g. --stack media-prod',
-    });
-  }
+  if (opts.stack !== undefined) assertStackName(opts.stack);
   if (opts.gaap && opts.stack === undefined) {
     // GAAP objects are found by their edgeform:stack tag: without a stack there is nothing to find.
     throw new EdgeformError({
@@ -74,14 +62,7 @@ export async function exportStack(opts: ExportOptions): Promise<StackExport> {
   let env = opts.env;
   if (opts.sandbox) {
     emulator = await startSandbox(opts.cwd, opts.env);
-    env = {
-      ...env,
-      EDGEFORM_GAAP_ENDPOINT: emulator.gaap,
-      TENCENTCLOUD_SECRET_ID: EMULATOR_DEFAULTS.secretId,
-      TENCENTCLOUD_SECRET_KEY: EMULATOR_DEFAULTS.secretKey,
-      EDGEFORM_BAISHAN_ENDPOINT: emulator.baishan,
-      BAISHAN_TOKEN: EMULATOR_DEFAULTS.baishanToken,
-    };
+    env = sandboxEnv(env, emulator);
   }
   const clients: { close(): Promise<void> }[] = [];
   try {
@@ -100,21 +81,7 @@ export async function exportStack(opts: ExportOptions): Promise<StackExport> {
     }
     let baishan: BaishanExport | undefined;
     if (domains.length > 0) {
-      const token = env.BAISHAN_TOKEN;
-      if (!token) {
-        throw new EdgeformError({
-          code: 'BAISHAN_TOKEN_MISSING',
-          message: 'BAISHAN_TOKEN is not set',
-          resolution: 'export BAISHAN_TOKEN=<your Baishan API token>, or try edgeform with --sandbox',
-        });
-      }
-      const client = new BaishanClient({
-        endpoint: env.EDGEFORM_BAISHAN_ENDPOINT || BAISHAN_DEFAULT_ENDPOINT,
-        token,
-        rateLimitPerMinute: 30,
-        rateWindowMs: 60_000 * rateWindowScale(env),
-        events: opts.events,
-      });
+      const client = baishanClientFor(env, DEFAULT_BAISHAN_SETTINGS, opts.events);
       clients.push(client);
       baishan = await exportBaishan(client, {
         domains,
@@ -156,19 +123,3 @@ export async function exportStack(opts: ExportOptions): Promise<StackExport> {
 }
 
 /** The GAAP client as `openSession` wires it: one limiter per action, documented limits. */
-function gaapClientFor(env: NodeJS.ProcessEnv, settings: GaapSettings, events: EventSink): GaapClient {
-  const scale = rateWindowScale(env);
-  return new GaapClient({
-    credentials: gaapCredentialsFromEnv(env),
-    endpoint: env.EDGEFORM_GAAP_ENDPOINT || settings.endpoint || 'https://gaap.tencentcloudapi.com',
-    ...(settings.region ? { region: settings.region } : {}),
-    events,
-    limiters: new KeyedRateLimiter((action) => {
-      const documented = GAAP_ACTIONS[action as ActionName]?.rateLimitPerSecond ?? 20;
-      return new RateLimiter({
-        limit: documented > 20 ? documented : settings.rateLimitPerSecond,
-        windowMs: 1000 * scale,
-      });
-    }),
-  });
-}

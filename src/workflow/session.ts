@@ -4,19 +4,13 @@ import { hasErrors } from '../config/diagnostic-types.js';
 import { desiredStateError, formatDiagnostic } from '../config/format-diagnostics.js';
 import { loadStack } from '../config/load-stack.js';
 import type { LoadedStack } from '../config/stack-types.js';
-import { EdgeformError } from '../core/errors.js';
 import type { EventSink } from '../core/event-types.js';
 import type { RunningEmulator } from '../emulator/emulator-types.js';
-import { EMULATOR_DEFAULTS, startEmulator } from '../emulator/index.js';
-import { BAISHAN_DEFAULT_ENDPOINT, BaishanClient } from '../providers/baishan/baishan-client.js';
+import { startEmulator } from '../emulator/index.js';
 import { BaishanProvider } from '../providers/baishan/baishan-provider.js';
-import { GAAP_ACTIONS } from '../providers/gaap/gaap-action-meta.js';
-import { GaapClient } from '../providers/gaap/gaap-client.js';
-import { gaapCredentialsFromEnv } from '../providers/gaap/gaap-credentials.js';
 import { GaapProvider } from '../providers/gaap/gaap-provider.js';
-import type { ActionName } from '../providers/gaap/gaap-types.js';
 import type { Provider } from '../providers/provider-types.js';
-import { KeyedRateLimiter, RateLimiter } from '../transport/rate-limiter.js';
+import { baishanClientFor, gaapClientFor, rateWindowScale, sandboxEnv } from './clients.js';
 
 export interface SessionOptions {
   files: string[];
@@ -62,46 +56,13 @@ export async function openSession(opts: SessionOptions): Promise<Session> {
   }
 
   const clients: { close(): Promise<void> }[] = [];
-  const baishanClient = lazy(() => {
-    const token = env.BAISHAN_TOKEN;
-    if (!token) {
-      throw new EdgeformError({
-        code: 'BAISHAN_TOKEN_MISSING',
-        message: 'BAISHAN_TOKEN is not set',
-        resolution: 'export BAISHAN_TOKEN=<your Baishan API token>, or try edgeform with --sandbox',
-      });
-    }
-    const client = new BaishanClient({
-      endpoint: env.EDGEFORM_BAISHAN_ENDPOINT || stack.settings.baishan.endpoint || BAISHAN_DEFAULT_ENDPOINT,
-      token,
-      rateLimitPerMinute: stack.settings.baishan.rateLimitPerMinute,
-      rateWindowMs: 60_000 * rateWindowScale(env),
-      events: opts.events,
-    });
+  const track = <T extends { close(): Promise<void> }>(client: T): T => {
     clients.push(client);
     return client;
-  });
-
+  };
+  const baishanClient = lazy(() => track(baishanClientFor(env, stack.settings.baishan, opts.events)));
+  const gaapClient = lazy(() => track(gaapClientFor(env, stack.settings.gaap, opts.events)));
   const scale = rateWindowScale(env);
-  const gaapClient = lazy(() => {
-    const perSecond = stack.settings.gaap.rateLimitPerSecond;
-    const client = new GaapClient({
-      credentials: gaapCredentialsFromEnv(env),
-      endpoint:
-        env.EDGEFORM_GAAP_ENDPOINT || stack.settings.gaap.endpoint || 'https://gaap.tencentcloudapi.com',
-      ...(stack.settings.gaap.region ? { region: stack.settings.gaap.region } : {}),
-      events: opts.events,
-      // One limiter per action for the whole run, reads and writes alike (the vendor counts per
-      // action and account). NOTE: the configured limit (default 20/s, as documented) applies to
-      // every action but DescribeRealServers, which is documented at 1000/s.
-      limiters: new KeyedRateLimiter((action) => {
-        const documented = GAAP_ACTIONS[action as ActionName]?.rateLimitPerSecond ?? 20;
-        return new RateLimiter({ limit: documented > 20 ? documented : perSecond, windowMs: 1000 * scale });
-      }),
-    });
-    clients.push(client);
-    return client;
-  });
 
   const secretBaseDir = stack.files[0] ? join(stack.files[0], '..') : opts.cwd;
   const providers: Provider[] = [
@@ -133,26 +94,6 @@ export async function startSandbox(cwd: string, env: NodeJS.ProcessEnv): Promise
     baishanAutoDomains: true,
     rateWindowScale: rateWindowScale(env),
   });
-}
-
-function sandboxEnv(env: NodeJS.ProcessEnv, emulator: RunningEmulator): NodeJS.ProcessEnv {
-  return {
-    ...env,
-    EDGEFORM_GAAP_ENDPOINT: emulator.gaap,
-    EDGEFORM_BAISHAN_ENDPOINT: emulator.baishan,
-    TENCENTCLOUD_SECRET_ID: EMULATOR_DEFAULTS.secretId,
-    TENCENTCLOUD_SECRET_KEY: EMULATOR_DEFAULTS.secretKey,
-    BAISHAN_TOKEN: EMULATOR_DEFAULTS.baishanToken,
-  };
-}
-
-/**
- * EDGEFORM_RATE_WINDOW_SCALE shrinks every rate-limit window (tests and benchmarks against the
- * emulator run the real limits on a faster clock). Never set it against the real APIs.
- */
-export function rateWindowScale(env: NodeJS.ProcessEnv): number {
-  const v = Number(env.EDGEFORM_RATE_WINDOW_SCALE);
-  return Number.isFinite(v) && v > 0 ? v : 1;
 }
 
 function lazy<T>(make: () => T): () => T {

@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import type { EdgeformEvent } from '../../../src/core/event-types.js';
+import { resolveSecret, type SecretValue } from '../../../src/core/secrets.js';
 import type { RunningEmulator } from '../../../src/emulator/emulator-types.js';
 import { EMULATOR_DEFAULTS, startEmulator } from '../../../src/emulator/index.js';
 import { executePlan } from '../../../src/executor/execute-plan.js';
@@ -96,4 +98,16 @@ export function changed(plan: Plan) {
 export function expectApplied(result: ApplyResult): void {
   const failed = result.steps.filter((s) => s.error);
   expect(result.failed, JSON.stringify(failed, null, 2)).toBe(0);
+}
+
+const FIXTURES = 'test/fixtures/gaap';
+
+/** A fixture file's text (PEM certificates and keys). */
+export function fixtureText(name: string): string {
+  return readFileSync(`${FIXTURES}/${name}`, 'utf8');
+}
+
+/** A fixture referenced as `{file: ...}`, resolved the way the loader resolves it. */
+export function fixtureSecret(name: string): SecretValue {
+  return resolveSecret({ file: `${FIXTURES}/${name}` }, process.cwd());
 }

@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SecretValue } from '../../../src/core/secrets.js';
 import { certificateAlias } from '../../../src/providers/gaap/kinds/certificate.js';
 import type {
   CertificateDesired,
@@ -9,7 +7,7 @@ import type {
   ProxyDesired,
 } from '../../../src/providers/gaap/model/gaap-desired-types.js';
 import { PAGE_LIMITS } from '../../../src/providers/gaap/paging.js';
-import { changed, expectApplied, gaapHarness } from './gaap-harness.js';
+import { changed, expectApplied, fixtureSecret, fixtureText, gaapHarness } from './gaap-harness.js';
 
 let h: Awaited<ReturnType<typeof gaapHarness>>;
 beforeAll(async () => {
@@ -20,10 +18,8 @@ afterAll(async () => {
   await h.close();
 });
 
-const FIXTURES = 'test/fixtures/gaap';
-const text = (name: string) => readFileSync(`${FIXTURES}/${name}`, 'utf8');
-const secret = (name: string) =>
-  new SecretValue({ file: `${FIXTURES}/${name}` }, text(name).replace(/\r?\n$/, ''));
+const text = fixtureText;
+const secret = fixtureSecret;
 
 const STACK = 'reads';
 const PROXIES = 2;

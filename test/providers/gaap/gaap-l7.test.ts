@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SecretValue } from '../../../src/core/secrets.js';
 import type { Plan } from '../../../src/planner/plan-types.js';
 import type {
   GaapDesired,
@@ -8,7 +6,7 @@ import type {
   L7ListenerDesired,
   RuleDesired,
 } from '../../../src/providers/gaap/model/gaap-desired-types.js';
-import { changed, expectApplied, gaapHarness } from './gaap-harness.js';
+import { changed, expectApplied, fixtureSecret, fixtureText, gaapHarness } from './gaap-harness.js';
 
 let h: Awaited<ReturnType<typeof gaapHarness>>;
 beforeAll(async () => {
@@ -18,11 +16,8 @@ afterAll(async () => {
   await h.close();
 });
 
-const FIXTURES = 'test/fixtures/gaap';
-const text = (name: string) => readFileSync(`${FIXTURES}/${name}`, 'utf8');
-/** As the loader hands a `{file: ...}` reference over: resolved, trailing newline dropped. */
-const secret = (name: string) =>
-  new SecretValue({ file: `${FIXTURES}/${name}` }, text(name).replace(/\r?\n$/, ''));
+const text = fixtureText;
+const secret = fixtureSecret;
 
 const STACK = 'l7';
 const LISTENER = 'gaap.proxy["edge"].listener["HTTPS:443"]';
