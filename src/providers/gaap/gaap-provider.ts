@@ -123,7 +123,11 @@ export class GaapProvider implements Provider {
       live: data.nodes,
       liveRefs: data.liveRefs,
       handlers: new Map(this.#kinds.map((k) => [k.handler.type, k.handler])),
-      tokenSeed: fingerprintOf({ stack: this.#stack, live: data.nodes.map((n) => [n.address, n.id]) }),
+      // Independent of the order the API lists objects in: the same estate, the same tokens.
+      tokenSeed: fingerprintOf({
+        stack: this.#stack,
+        live: data.nodes.map((n) => `${n.address}\0${n.id}`).sort(),
+      }),
     });
     const addresses = [...new Set([...desired.map((n) => n.address), ...data.nodes.map((n) => n.address)])];
     return { ...out, liveFingerprints: this.fingerprints(live, addresses) };

@@ -61,7 +61,13 @@ async function domains(stack?: string) {
 async function records() {
   const [d] = await domains('gd');
   const res = await h.client().call('DescribeGlobalDomainDns', { DomainId: d!.DomainId });
-  return res.GlobalDnsList;
+  // Records are created concurrently, so the API's (creation) order varies from run to run: sort
+  // them by what identifies them, their set of countries.
+  const key = (r: (typeof res.GlobalDnsList)[number]) =>
+    r.CountryAreaList.map((c) => c.NationCountryInnerCode)
+      .sort()
+      .join(',');
+  return [...res.GlobalDnsList].sort((a, b) => key(a).localeCompare(key(b)));
 }
 
 async function proxyIds(): Promise<Record<string, string>> {

@@ -54,7 +54,13 @@ type Verdict =
  *    real server, repoint before deleting a certificate) and for its children's deletes;
  *  - a replace deletes first or creates first, as the kind says.
  */
-export function planGaap(input: GaapPlanInput): GaapPlanOutput {
+export function planGaap(unordered: GaapPlanInput): GaapPlanOutput {
+  // The API lists objects in an order of its own (creation order, which concurrent creates make
+  // vary): ordering the live nodes by address makes the same estate give the same plan.
+  const input = {
+    ...unordered,
+    live: [...unordered.live].sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0)),
+  };
   const desiredBy = new Map(input.desired.map((n) => [n.address, n]));
   const liveBy = new Map(input.live.map((n) => [n.address, n]));
   const warnings: PlanWarning[] = [];
