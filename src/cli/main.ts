@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { EDGEFORM_VERSION } from '../version.js';
+import type { GlobalFlags } from './global-flags.js';
 
 // NOTE: start-up cost. This file imports only commander and the version; every command module is
 // imported inside its action, when it runs, so `--version`, `--help` and a usage error load no
@@ -14,12 +15,6 @@ const positiveInt = (value: string) => {
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number ≥ 1');
   return n;
 };
-
-export interface GlobalFlags {
-  color?: boolean;
-  debug?: boolean;
-  verbose?: boolean;
-}
 
 function program(): Command {
   const cli = new Command('edgeform')
