@@ -1,0 +1,38 @@
+import { listOutputs } from '../../workflow/outputs.js';
+import { openLogFile, withLog } from '../log-file.js';
+import type { GlobalFlags } from '../main.js';
+import { renderOutputsText } from '../render/outputs-text.js';
+import { commandContext, writeOut } from './context.js';
+
+export interface OutputsFlags extends GlobalFlags {
+  file?: string[];
+  format: 'text' | 'json';
+  sandbox?: boolean;
+  logFile?: string;
+}
+
+/** Lists the server-assigned values of what the stack owns (IDs, access domains and IPs, CNAMEs). */
+export async function runOutputs(flags: OutputsFlags): Promise<void> {
+  const ctx = commandContext(flags);
+  const log = flags.logFile ? openLogFile(flags.logFile, ctx.env) : undefined;
+  const result = await listOutputs({
+    files: ctx.files,
+    cwd: ctx.cwd,
+    env: ctx.env,
+    sandbox: Boolean(flags.sandbox),
+    events: withLog(ctx.reporter, log),
+  }).finally(() => log?.close());
+  ctx.reporter.finish();
+  if (flags.format === 'json') {
+    writeOut(
+      `${JSON.stringify({ formatVersion: '1.0', stack: result.stack, outputs: result.outputs }, null, 2)}\n`,
+    );
+    return;
+  }
+  const text = renderOutputsText(result.outputs, ctx.out);
+  writeOut(
+    text === ''
+      ? `Stack ${result.stack} owns nothing with outputs.\n`
+      : `Outputs of stack ${result.stack}:\n${text}`,
+  );
+}
