@@ -67,7 +67,7 @@ describe('outputs: known after apply, in the apply result, and listed by `edgefo
     expect(proxy.attributes.find((a) => a.path === 'accessIp')?.after).toEqual({ $knownAfterApply: true });
   });
 
-  it('apply reports each new proxy's access domain and IPs, a CNAME target and the IDs', async () => {
+  it('apply reports each new proxy access domain and IPs, a CNAME target and the IDs', async () => {
     const r = await runCli(['apply', '--auto-approve', '--format', 'json'], { cwd: dir, env });
     expect(r.exitCode, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout) as { outputs: Outputs[]; result: { failed: number } };
