@@ -1,8 +1,8 @@
 import { listOutputs } from '../../workflow/outputs.js';
-import { openLogFile, withLog } from '../log-file.js';
 import type { GlobalFlags } from '../main.js';
 import { renderOutputsText } from '../render/outputs-text.js';
-import { commandContext, writeOut } from './context.js';
+import { writeOut } from './context.js';
+import { readFromFlags } from './plan-from-flags.js';
 
 export interface OutputsFlags extends GlobalFlags {
   file?: string[];
@@ -13,16 +13,7 @@ export interface OutputsFlags extends GlobalFlags {
 
 /** Lists the server-assigned values of what the stack owns (IDs, access domains and IPs, CNAMEs). */
 export async function runOutputs(flags: OutputsFlags): Promise<void> {
-  const ctx = commandContext(flags);
-  const log = flags.logFile ? openLogFile(flags.logFile, ctx.env) : undefined;
-  const result = await listOutputs({
-    files: ctx.files,
-    cwd: ctx.cwd,
-    env: ctx.env,
-    sandbox: Boolean(flags.sandbox),
-    events: withLog(ctx.reporter, log),
-  }).finally(() => log?.close());
-  ctx.reporter.finish();
+  const { ctx, result } = await readFromFlags(flags, listOutputs);
   if (flags.format === 'json') {
     writeOut(
       `${JSON.stringify({ formatVersion: '1.0', stack: result.stack, outputs: result.outputs }, null, 2)}\n`,
