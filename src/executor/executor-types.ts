@@ -1,5 +1,5 @@
 import type { JsonValue } from '../core/json-types.js';
-import type { StepOutcome } from '../providers/provider-types.js';
+import type { StepOutcome } from '../planner/provider-types.js';
 
 export type StepState = 'pending' | 'running' | 'done' | 'failed' | 'skipped';
 

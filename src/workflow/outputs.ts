@@ -1,9 +1,8 @@
 import type { JsonValue } from '../core/json-types.js';
 import type { ApplyResult } from '../executor/executor-types.js';
 import type { Plan, ResourceOutputs } from '../planner/plan-types.js';
-import type { Provider, ProviderLive } from '../providers/provider-types.js';
-import type { WorkflowOptions } from './run-plan.js';
-import { openSession } from './session.js';
+import type { Provider, ProviderLive } from '../planner/provider-types.js';
+import { openSession, type SessionOptions } from './session.js';
 
 /**
  * The outputs of every provider, from the live state a run read; with an apply's plan and result,
@@ -34,7 +33,7 @@ export interface OutputsResult {
  * `edgeform outputs`: reads what the stack owns and lists the server-assigned values a user needs.
  * Only providers that have outputs are read; nothing is written.
  */
-export async function listOutputs(opts: Omit<WorkflowOptions, 'targets'>): Promise<OutputsResult> {
+export async function listOutputs(opts: SessionOptions & { signal?: AbortSignal }): Promise<OutputsResult> {
   const session = await openSession(opts);
   try {
     const ctx = { events: opts.events, ...(opts.signal ? { signal: opts.signal } : {}) };

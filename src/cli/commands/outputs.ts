@@ -1,5 +1,5 @@
 import { listOutputs } from '../../workflow/outputs.js';
-import type { GlobalFlags } from '../main.js';
+import type { GlobalFlags } from '../global-flags.js';
 import { renderOutputsText } from '../render/outputs-text.js';
 import { writeOut } from './context.js';
 import { readFromFlags } from './plan-from-flags.js';
