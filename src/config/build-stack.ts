@@ -9,8 +9,8 @@ import type {
   LoadedStack,
 } from '../model/stack-types.js';
 import { buildGaap } from './build-gaap.js';
-import { lazyLocation } from './lazy-location.js';
 import type { Diagnostic } from './diagnostic-types.js';
+import { lazyLocation } from './lazy-location.js';
 import type { PathSegment } from './path.js';
 import { diagnosticAt, type RuleContext } from './rules/rule-types.js';
 import { asSecretRef, secretSlots } from './secret-fields.js';
