@@ -1,14 +1,27 @@
 import type { GaapKindModule } from '../engine/kind-module.js';
 import { addr, NAME_TAG, ownershipTags, STACK_TAG, tagValue } from '../engine/kind-module.js';
-import type { LiveNode } from '../engine/node-types.js';
+import type { LiveNode, WaitSpec } from '../engine/node-types.js';
 import type { ProxyDesired } from '../model/gaap-desired-types.js';
-import { listAll } from '../paging.js';
+import { listAll, PAGE_LIMITS } from '../paging.js';
 import { defined, SELF_ID, waitFor } from './common.js';
 import { withSource } from './real-server.js';
 
 export const PROXY = 'gaap_proxy';
 
 const STEADY = new Set(['RUNNING', 'CLOSED']);
+
+/** A proxy's status, read with up to 100 other proxies' in one DescribeProxies. */
+function proxyStatus(what: string, proxyId: unknown, gone = false): WaitSpec {
+  return waitFor(what, {
+    action: 'DescribeProxies',
+    params: { ProxyIds: [proxyId], Offset: 0, Limit: PAGE_LIMITS.DescribeProxies },
+    batch: { param: 'ProxyIds', max: PAGE_LIMITS.DescribeProxies },
+    item: { items: 'ProxySet', match: { ProxyId: proxyId } },
+    statusPath: 'Status',
+    ready: gone ? [] : ['RUNNING'],
+    ...(gone ? { goneIsReady: true } : {}),
+  });
+}
 
 /**
  * Proxies (通道). Name, project, bandwidth, concurrency and billing change in place; regions, group,
@@ -62,12 +75,7 @@ export const proxyKind: GaapKindModule = {
             },
           },
         ],
-        wait: waitFor(`proxy ${name} RUNNING`, {
-          action: 'DescribeProxies',
-          params: { ProxyIds: [SELF_ID] },
-          statusPath: 'ProxySet.0.Status',
-          ready: ['RUNNING'],
-        }),
+        wait: proxyStatus(`proxy ${name} RUNNING`, SELF_ID),
       });
     },
     update(node, live, groups, b) {
@@ -113,12 +121,7 @@ export const proxyKind: GaapKindModule = {
               clientToken: b.clientToken('ModifyProxyConfiguration'),
             },
           ],
-          wait: waitFor(`proxy ${live.id} RUNNING after the configuration change`, {
-            action: 'DescribeProxies',
-            params: { ProxyIds: [live.id] },
-            statusPath: 'ProxySet.0.Status',
-            ready: ['RUNNING'],
-          }),
+          wait: proxyStatus(`proxy ${live.id} RUNNING after the configuration change`, live.id),
         });
       }
     },
@@ -134,13 +137,7 @@ export const proxyKind: GaapKindModule = {
             okCodes: ['ResourceNotFound'],
           },
         ],
-        wait: waitFor(`proxy ${live.id} destroyed`, {
-          action: 'DescribeProxies',
-          params: { ProxyIds: [live.id] },
-          statusPath: 'ProxySet.0.Status',
-          ready: [],
-          goneIsReady: true,
-        }),
+        wait: proxyStatus(`proxy ${live.id} destroyed`, live.id, true),
       });
     },
   },
