@@ -2,7 +2,7 @@ import { setMaxListeners } from 'node:events';
 import { toEdgeformError } from '../core/errors.js';
 import type { EventSink } from '../core/event-types.js';
 import type { Plan, PlanStep } from '../planner/plan-types.js';
-import type { Provider, StepOutcome } from '../providers/provider-types.js';
+import type { Provider, StepOutcome } from '../planner/provider-types.js';
 import type { ApplyResult, StepReport, StepState } from './executor-types.js';
 import { ProgressTracker } from './progress-tracker.js';
 import { ReadyPool } from './ready-pool.js';

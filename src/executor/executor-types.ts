@@ -1,4 +1,4 @@
-import type { StepOutcome } from '../providers/provider-types.js';
+import type { StepOutcome } from '../planner/provider-types.js';
 
 /**
  * pending → ready (its dependencies are done) → running (holds a slot, its calls in flight) →

@@ -1,6 +1,6 @@
 import type { EdgeformEvent } from '../core/event-types.js';
 import type { PlanStep } from '../planner/plan-types.js';
-import type { Provider } from '../providers/provider-types.js';
+import type { Provider } from '../planner/provider-types.js';
 import type { BudgetWait } from './ready-pool.js';
 
 type Settled = 'done' | 'failed' | 'skipped';

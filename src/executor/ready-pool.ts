@@ -1,5 +1,5 @@
 import type { PlanStep } from '../planner/plan-types.js';
-import type { Provider } from '../providers/provider-types.js';
+import type { Provider } from '../planner/provider-types.js';
 
 /** A first-in first-out queue whose take is O(1) (Array#shift copies). */
 class Fifo<T> {

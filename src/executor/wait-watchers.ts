@@ -1,6 +1,6 @@
 import { EdgeformError, toEdgeformError } from '../core/errors.js';
 import type { EventSink } from '../core/event-types.js';
-import type { Provider, StepWait, WaitPacing, WaitReading } from '../providers/provider-types.js';
+import type { Provider, StepWait, WaitPacing, WaitReading } from '../planner/provider-types.js';
 
 /** Used when a provider does not say how to pace its polls. */
 export const DEFAULT_PACING: WaitPacing = { firstMs: 500, minMs: 500, maxMs: 5_000 };

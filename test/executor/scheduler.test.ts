@@ -3,7 +3,7 @@ import type { EdgeformEvent } from '../../src/core/event-types.js';
 import { executePlan } from '../../src/executor/execute-plan.js';
 import type { ApplyResult } from '../../src/executor/executor-types.js';
 import type { Plan, PlanStep } from '../../src/planner/plan-types.js';
-import type { Provider, StepWait, WaitReading } from '../../src/providers/provider-types.js';
+import type { Provider, StepWait, WaitReading } from '../../src/planner/provider-types.js';
 import { RateLimiter } from '../../src/transport/rate-limiter.js';
 
 // Table-driven scenarios on a fake clock (vitest's fake timers drive Date.now and every timer):

@@ -1,5 +1,5 @@
 import { EdgeformError } from '../../core/errors.js';
-import type { StepWait, WaitReading, WatchAnswer } from '../provider-types.js';
+import type { StepWait, WaitReading, WatchAnswer } from '../../planner/provider-types.js';
 import type { WaitSpec } from './engine/node-types.js';
 import type { GaapCaller } from './gaap-client.js';
 import { isGaapApiError } from './gaap-errors.js';
