@@ -36,9 +36,15 @@ class Fifo<T> {
   }
 }
 
+interface Entry {
+  step: PlanStep;
+  /** Order in which steps became ready. */
+  seq: number;
+}
+
 /** Ready steps of one provider drawing on one rate budget. */
 interface Bucket {
-  queue: Fifo<PlanStep>;
+  queue: Fifo<Entry>;
   /** The budget is spent until then (ms on the executor's clock). */
   blockedUntil: number;
 }
@@ -49,7 +55,6 @@ interface Lane {
   cap: number;
   running: number;
   ready: number;
-  /** By budget key; a key is moved to the end once served, so keys take turns. */
   buckets: Map<string, Bucket>;
 }
 
@@ -70,13 +75,14 @@ export interface BudgetWait {
  * The ready steps of a run, and the slots they may take. A step is taken only when its provider
  * is under its cap and its first call's rate budget is available now, so a step that cannot start
  * holds nothing: steps of other providers, and of the same provider's other budgets, start at once.
- * Every operation is O(providers × budget keys), never O(steps).
+ * Among the steps that may start, the one ready first starts first. Every operation is
+ * O(providers × budget keys), never O(steps).
  */
 export class ReadyPool {
   readonly #lanes = new Map<string, Lane>();
   readonly #order: Lane[] = [];
-  #next = 0;
   #ready = 0;
+  #seq = 0;
   readonly #now: () => number;
 
   constructor(providers: ReadonlyMap<string, Provider>, now: () => number) {
@@ -96,30 +102,46 @@ export class ReadyPool {
       bucket = { queue: new Fifo(), blockedUntil: 0 };
       lane.buckets.set(key, bucket);
     }
-    bucket.queue.push(step);
+    bucket.queue.push({ step, seq: this.#seq++ });
     lane.ready++;
     this.#ready++;
   }
 
   /**
-   * The next step that may start now, taking turns between providers and between each provider's
-   * budgets; undefined when none may. The step's provider slot is counted as taken.
+   * The step that became ready first among those that may start now (their provider under its
+   * cap, their budget free), or undefined when none may. Its provider slot is counted as taken.
+   * A budget found spent is not asked again until it may have freed.
    */
   take(): Taken | undefined {
-    const n = this.#order.length;
-    for (let i = 0; i < n; i++) {
-      const lane = this.#order[(this.#next + i) % n]!;
-      if (lane.ready === 0 || lane.running >= lane.cap) continue;
-      const taken = this.#takeFrom(lane);
-      if (taken) {
-        this.#next = (this.#next + i + 1) % n;
-        lane.running++;
-        lane.ready--;
-        this.#ready--;
-        return taken;
+    const t = this.#now();
+    for (;;) {
+      let best: { lane: Lane; bucket: Bucket; entry: Entry } | undefined;
+      for (const lane of this.#order) {
+        if (lane.ready === 0 || lane.running >= lane.cap) continue;
+        for (const [key, bucket] of lane.buckets) {
+          const entry = bucket.queue.peek();
+          if (!entry) {
+            lane.buckets.delete(key);
+            continue;
+          }
+          if (bucket.blockedUntil > t) continue;
+          if (!best || entry.seq < best.entry.seq) best = { lane, bucket, entry };
+        }
       }
+      if (!best) return undefined;
+      const { lane, bucket, entry } = best;
+      const waitMs = lane.provider?.claimStart ? lane.provider.claimStart(entry.step) : 0;
+      if (waitMs > 0) {
+        bucket.blockedUntil = t + waitMs;
+        continue;
+      }
+      bucket.blockedUntil = 0;
+      bucket.queue.shift();
+      lane.running++;
+      lane.ready--;
+      this.#ready--;
+      return { step: entry.step, claimed: lane.provider?.claimStart !== undefined };
     }
-    return undefined;
   }
 
   /** A step of this provider left its slot (finished, failed, or went waiting). */
@@ -159,36 +181,12 @@ export class ReadyPool {
   drain(): PlanStep[] {
     const out: PlanStep[] = [];
     for (const lane of this.#order) {
-      for (const b of lane.buckets.values()) out.push(...b.queue.drain());
+      for (const b of lane.buckets.values()) out.push(...b.queue.drain().map((e) => e.step));
       lane.buckets.clear();
       lane.ready = 0;
     }
     this.#ready = 0;
     return out;
-  }
-
-  #takeFrom(lane: Lane): Taken | undefined {
-    const t = this.#now();
-    for (const [key, bucket] of lane.buckets) {
-      const step = bucket.queue.peek();
-      if (!step) {
-        lane.buckets.delete(key);
-        continue;
-      }
-      if (bucket.blockedUntil > t) continue;
-      const waitMs = lane.provider?.claimStart ? lane.provider.claimStart(step) : 0;
-      if (waitMs > 0) {
-        bucket.blockedUntil = t + waitMs;
-        continue;
-      }
-      bucket.blockedUntil = 0;
-      bucket.queue.shift();
-      // Served: this key goes to the back, so the provider's budgets take turns.
-      lane.buckets.delete(key);
-      if (bucket.queue.size > 0) lane.buckets.set(key, bucket);
-      return { step, claimed: lane.provider?.claimStart !== undefined };
-    }
-    return undefined;
   }
 
   #lane(id: string, provider?: Provider): Lane {
