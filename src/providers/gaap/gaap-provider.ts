@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { GaapSettings, LoadedStack } from '../../config/stack-types.js';
 import { stableStringify } from '../../core/json-types.js';
 import type { PlanStep } from '../../planner/plan-types.js';
@@ -26,6 +26,8 @@ interface GaapLiveData {
 export interface GaapProviderOptions {
   /** Poll interval bounds for asynchronous states (tests shorten them). */
   pollMs?: { base: number; max: number };
+  /** Fixes the run's ClientToken nonce (tests); random otherwise. */
+  tokenNonce?: string;
 }
 
 /**
@@ -46,6 +48,8 @@ export class GaapProvider implements Provider {
   readonly #kinds: readonly GaapKindModule[];
   readonly #secretBaseDir: string;
   readonly #opts: GaapProviderOptions;
+  /** This run's share of every ClientToken it sends (see RunStepOptions.tokenNonce). */
+  readonly #tokenNonce: string;
 
   constructor(
     stack: Pick<LoadedStack, 'stack'> & { gaap: GaapDesired | null; settings: { gaap: GaapSettings } },
@@ -60,6 +64,7 @@ export class GaapProvider implements Provider {
     this.#kinds = kinds;
     this.#secretBaseDir = secretBaseDir;
     this.#opts = opts;
+    this.#tokenNonce = opts.tokenNonce ?? randomBytes(16).toString('hex');
   }
 
   /** A `gaap:` section, even an empty one, means the stack owns its tagged GAAP objects. */
@@ -176,6 +181,7 @@ export class GaapProvider implements Provider {
       outcomes: ctx.outcomes,
       events: ctx.events,
       secretBaseDir: this.#secretBaseDir,
+      tokenNonce: this.#tokenNonce,
       ...(ctx.signal ? { signal: ctx.signal } : {}),
       ...(this.#opts.pollMs ? { pollMs: this.#opts.pollMs } : {}),
     });
