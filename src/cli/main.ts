@@ -7,6 +7,7 @@ import { runDrift } from './commands/drift.js';
 import { runEmulator } from './commands/emulator.js';
 import { runPlan } from './commands/plan.js';
 import { runValidate } from './commands/validate.js';
+import type { GlobalFlags } from './global-flags.js';
 import { formatError } from './print-error.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -15,12 +16,6 @@ const positiveInt = (value: string) => {
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number ≥ 1');
   return n;
 };
-
-export interface GlobalFlags {
-  color?: boolean;
-  debug?: boolean;
-  verbose?: boolean;
-}
 
 function program(): Command {
   const cli = new Command('edgeform')

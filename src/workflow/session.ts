@@ -3,13 +3,13 @@ import type { Diagnostic } from '../config/diagnostic-types.js';
 import { hasErrors } from '../config/diagnostic-types.js';
 import { desiredStateError, formatDiagnostic } from '../config/format-diagnostics.js';
 import { loadStack } from '../config/load-stack.js';
-import type { LoadedStack } from '../config/stack-types.js';
 import type { EventSink } from '../core/event-types.js';
 import type { RunningEmulator } from '../emulator/emulator-types.js';
 import { startEmulator } from '../emulator/index.js';
+import type { LoadedStack } from '../model/stack-types.js';
+import type { Provider } from '../planner/provider-types.js';
 import { BaishanProvider } from '../providers/baishan/baishan-provider.js';
 import { GaapProvider } from '../providers/gaap/gaap-provider.js';
-import type { Provider } from '../providers/provider-types.js';
 import { baishanClientFor, gaapClientFor, rateWindowScale, sandboxEnv } from './clients.js';
 import { endpointFor } from './endpoints.js';
 

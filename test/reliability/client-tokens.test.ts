@@ -4,7 +4,7 @@ import { createPlan } from '../../src/planner/create-plan.js';
 import type { GaapStepPayload } from '../../src/providers/gaap/engine/node-types.js';
 import { GaapProvider } from '../../src/providers/gaap/gaap-provider.js';
 import { intentToken } from '../../src/providers/gaap/gaap-step-runner.js';
-import type { GaapDesired } from '../../src/providers/gaap/model/gaap-desired-types.js';
+import type { GaapDesired } from '../../src/model/gaap-desired-types.js';
 import { changed, expectApplied, gaapHarness } from '../providers/gaap/gaap-harness.js';
 import { gaapDuplicates, gaapState } from './harness.js';
 
