@@ -3,7 +3,7 @@ import PQueue from 'p-queue';
 import { toEdgeformError } from '../core/errors.js';
 import type { EventSink } from '../core/event-types.js';
 import type { Plan, PlanStep } from '../planner/plan-types.js';
-import type { Provider, StepOutcome } from '../providers/provider-types.js';
+import type { Provider, StepOutcome } from '../planner/provider-types.js';
 import type { ApplyResult, StepReport } from './executor-types.js';
 
 export interface ExecuteOptions {

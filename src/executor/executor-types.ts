@@ -1,4 +1,4 @@
-import type { StepOutcome } from '../providers/provider-types.js';
+import type { StepOutcome } from '../planner/provider-types.js';
 
 export type StepState = 'pending' | 'running' | 'done' | 'failed' | 'skipped';
 

@@ -1,7 +1,7 @@
 import type { Plan } from '../../planner/plan-types.js';
 import { plan } from '../../workflow/run-plan.js';
+import type { GlobalFlags } from '../global-flags.js';
 import { openLogFile, withLog } from '../log-file.js';
-import type { GlobalFlags } from '../main.js';
 import { type CommandContext, commandContext } from './context.js';
 
 export interface PlanningFlags extends GlobalFlags {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { GaapSettings, LoadedStack } from '../../config/stack-types.js';
 import { stableStringify } from '../../core/json-types.js';
+import type { GaapDesired } from '../../model/gaap-desired-types.js';
+import type { GaapSettings, LoadedStack } from '../../model/stack-types.js';
 import type { PlanStep } from '../../planner/plan-types.js';
 import type {
   Provider,
@@ -9,14 +10,13 @@ import type {
   ProviderPlan,
   StepContext,
   StepOutcome,
-} from '../provider-types.js';
+} from '../../planner/provider-types.js';
 import { planGaap } from './engine/gaap-planner.js';
 import type { DesiredContext, GaapKindModule, ReadContext } from './engine/kind-module.js';
 import type { DesiredNode, GaapStepPayload, LiveNode } from './engine/node-types.js';
 import type { GaapClient } from './gaap-client.js';
 import { runGaapStep } from './gaap-step-runner.js';
 import { GAAP_KINDS } from './kinds/registry.js';
-import type { GaapDesired } from './model/gaap-desired-types.js';
 
 interface GaapLiveData {
   nodes: LiveNode[];

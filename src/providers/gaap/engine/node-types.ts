@@ -1,5 +1,5 @@
-import type { SourceLocation } from '../../../config/stack-types.js';
 import type { JsonValue } from '../../../core/json-types.js';
+import type { SourceLocation } from '../../../model/source-location.js';
 
 /** A GAAP object the desired state declares, identified by its logical address. */
 export interface DesiredNode {

@@ -1,15 +1,15 @@
 import { X509Certificate } from 'node:crypto';
 import { EdgeformError } from '../../../core/errors.js';
 import { isSecretValue, type SecretValue, secretFingerprint } from '../../../core/secrets.js';
-import type { GaapKindModule } from '../engine/kind-module.js';
-import { addr } from '../engine/kind-module.js';
-import type { DesiredNode, LiveNode, LookupSpec } from '../engine/node-types.js';
-import type { CertificateDetail } from '../gaap-types.js';
 import {
   CERTIFICATE_TYPE_CODES,
   type CertificateDesired,
   type CertificateType,
-} from '../model/gaap-desired-types.js';
+} from '../../../model/gaap-desired-types.js';
+import type { GaapKindModule } from '../engine/kind-module.js';
+import { addr } from '../engine/kind-module.js';
+import type { DesiredNode, LiveNode, LookupSpec } from '../engine/node-types.js';
+import type { CertificateDetail } from '../gaap-types.js';
 import { listAll, PAGE_LIMITS } from '../paging.js';
 import { defined } from './common.js';
 import { withSource } from './real-server.js';

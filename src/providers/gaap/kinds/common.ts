@@ -1,8 +1,8 @@
+import type { BindingDesired } from '../../../model/gaap-desired-types.js';
 import type { StepBuilder } from '../engine/kind-handler.js';
 import { addr } from '../engine/kind-module.js';
 import type { WaitSpec } from '../engine/node-types.js';
 import { asSet } from '../engine/normalize-attrs.js';
-import type { BindingDesired } from '../model/gaap-desired-types.js';
 
 export const SELF_ID = { $ref: { step: 'self', output: 'id' } } as const;
 

@@ -1,7 +1,7 @@
+import type { GaapDesired, L4ListenerDesired } from '../../../model/gaap-desired-types.js';
 import type { GaapKindModule } from '../engine/kind-module.js';
 import { addr } from '../engine/kind-module.js';
 import type { DesiredNode, LiveNode } from '../engine/node-types.js';
-import type { GaapDesired, L4ListenerDesired } from '../model/gaap-desired-types.js';
 import { listAll } from '../paging.js';
 import { bindSet, bool01, defined, desiredBindings, listenerReady, liveBindings } from './common.js';
 import { PROXY } from './proxy.js';

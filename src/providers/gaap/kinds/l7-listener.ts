@@ -1,14 +1,14 @@
-import type { DesiredContext, GaapKindModule } from '../engine/kind-module.js';
-import { addr } from '../engine/kind-module.js';
-import type { DesiredNode, LiveNode } from '../engine/node-types.js';
-import { asSet } from '../engine/normalize-attrs.js';
-import type { HTTPSListener } from '../gaap-types.js';
 import type {
   GaapDesired,
   L7DomainDesired,
   L7ListenerDesired,
   RuleDesired,
-} from '../model/gaap-desired-types.js';
+} from '../../../model/gaap-desired-types.js';
+import type { DesiredContext, GaapKindModule } from '../engine/kind-module.js';
+import { addr } from '../engine/kind-module.js';
+import type { DesiredNode, LiveNode } from '../engine/node-types.js';
+import { asSet } from '../engine/normalize-attrs.js';
+import type { HTTPSListener } from '../gaap-types.js';
 import { listAll } from '../paging.js';
 import { defined, listenerReady } from './common.js';
 import { proxyNameOf } from './l4-listener.js';

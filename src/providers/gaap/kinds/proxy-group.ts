@@ -1,8 +1,8 @@
+import type { ProxyGroupDesired } from '../../../model/gaap-desired-types.js';
 import type { GaapKindModule } from '../engine/kind-module.js';
 import { addr, NAME_TAG, ownershipTags, STACK_TAG, tagValue } from '../engine/kind-module.js';
 import type { LiveNode } from '../engine/node-types.js';
 import { asSet } from '../engine/normalize-attrs.js';
-import type { ProxyGroupDesired } from '../model/gaap-desired-types.js';
 import { listAll } from '../paging.js';
 import { SELF_ID, waitFor } from './common.js';
 import { withSource } from './real-server.js';

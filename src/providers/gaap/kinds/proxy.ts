@@ -1,7 +1,7 @@
+import type { ProxyDesired } from '../../../model/gaap-desired-types.js';
 import type { GaapKindModule } from '../engine/kind-module.js';
 import { addr, NAME_TAG, ownershipTags, STACK_TAG, tagValue } from '../engine/kind-module.js';
 import type { LiveNode } from '../engine/node-types.js';
-import type { ProxyDesired } from '../model/gaap-desired-types.js';
 import { listAll } from '../paging.js';
 import { defined, SELF_ID, waitFor } from './common.js';
 import { withSource } from './real-server.js';

@@ -1,10 +1,10 @@
 import { EdgeformError } from '../../../core/errors.js';
+import type { SecurityRuleDesired } from '../../../model/gaap-desired-types.js';
 import type { GaapKindModule, ReadContext } from '../engine/kind-module.js';
 import { addr } from '../engine/kind-module.js';
 import type { DesiredNode, LiveNode } from '../engine/node-types.js';
 import { isGaapApiError } from '../gaap-errors.js';
 import type { Response, SecurityPolicyRuleIn } from '../gaap-types.js';
-import type { SecurityRuleDesired } from '../model/gaap-desired-types.js';
 import { SELF_ID, waitFor } from './common.js';
 import { proxyNameOf } from './l4-listener.js';
 import { PROXY } from './proxy.js';

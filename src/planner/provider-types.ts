@@ -1,6 +1,6 @@
 import type { EventSink } from '../core/event-types.js';
 import type { JsonValue } from '../core/json-types.js';
-import type { PlanStep, PlanWarning, ResourceChange } from '../planner/plan-types.js';
+import type { PlanStep, PlanWarning, ResourceChange } from './plan-types.js';
 
 /**
  * The one small interface through which a vendor plugs into the planner and executor.
