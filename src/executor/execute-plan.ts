@@ -144,6 +144,7 @@ export async function executePlan(plan: Plan, opts: ExecuteOptions): Promise<App
       r.durationMs = now() - t0;
       finishedMs += r.durationMs;
       r.calls = outcome.calls;
+      if (Object.keys(outcome.outputs).length > 0) r.outputs = outcome.outputs;
       if (outcome.partialFailures && outcome.partialFailures.length > 0) {
         r.state = 'failed';
         r.partialFailures = outcome.partialFailures;

@@ -241,7 +241,14 @@ async function waitUntilReady(
           ? at(findItem(asArray(at(res, item.items)), item.match), wait.statusPath)
           : at(res, wait.statusPath);
     if (res !== undefined && status === undefined && wait.goneIsReady) return;
-    if (status !== undefined && wait.ready.some((r) => r === status)) return;
+    if (status !== undefined && wait.ready.some((r) => r === status)) {
+      const scope = item ? findItem(asArray(at(res, item.items)), item.match) : res;
+      for (const [name, path] of Object.entries(wait.outputs ?? {})) {
+        const value = atMapped(scope, path);
+        if (value !== undefined && value !== null && value !== '') outputs[name] = value as JsonValue;
+      }
+      return;
+    }
     if (status !== undefined && wait.failed?.some((f) => f === status)) {
       throw new EdgeformError({
         code: 'GAAP_ASYNC_FAILED',
@@ -339,6 +346,14 @@ export function at(obj: unknown, path: string): unknown {
     cur = (cur as Record<string, unknown>)[part];
   }
   return cur;
+}
+
+/** Like `at`, and `A[].B` maps the list at A to the B of each element. */
+function atMapped(obj: unknown, path: string): unknown {
+  const [head = '', tail] = path.split('[].');
+  const v = at(obj, head);
+  if (tail === undefined) return v;
+  return Array.isArray(v) ? v.map((x) => at(x, tail)) : undefined;
 }
 
 function countingClient(client: GaapCaller, counter: { calls: number }): GaapCaller {
