@@ -122,6 +122,19 @@ function program(): Command {
     );
 
   cli
+    .command('outputs')
+    .description(
+      'list the server-assigned values of what the stack owns (IDs, access domains and IPs, CNAMEs)',
+    )
+    .addOption(files())
+    .addOption(new Option('--format <FORMAT>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(sandbox())
+    .addOption(logFile())
+    .action(async (opts, cmd) =>
+      (await import('./commands/outputs.js')).runOutputs({ ...cmd.optsWithGlobals(), ...opts }),
+    );
+
+  cli
     .command('emulator')
     .description('run the local GAAP + Baishan API emulator')
     .option('--host <HOST>', 'address to listen on', '127.0.0.1')

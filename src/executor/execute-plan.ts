@@ -120,6 +120,7 @@ export async function executePlan(plan: Plan, opts: ExecuteOptions): Promise<App
   const succeed = (n: Node) => {
     const outcome = n.outcome!;
     outcomes.set(n.step.id, outcome);
+    if (Object.keys(outcome.outputs).length > 0) n.report.outputs = outcome.outputs;
     n.report.durationMs = now() - n.startedAt!;
     settle(n, 'done');
     events({
@@ -161,9 +162,11 @@ export async function executePlan(plan: Plan, opts: ExecuteOptions): Promise<App
     events,
     now,
     ...(opts.signal ? { signal: opts.signal } : {}),
-    ready: (id) => {
+    ready: (id, outputs) => {
       const n = nodes.get(id)!;
       progress.waiting--;
+      // Values only the ready object carries (a new proxy's access domain), read by the watcher.
+      if (outputs) n.outcome = { ...n.outcome!, outputs: { ...n.outcome!.outputs, ...outputs } };
       succeed(n);
       pump();
     },

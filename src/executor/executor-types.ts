@@ -1,3 +1,4 @@
+import type { JsonValue } from '../core/json-types.js';
 import type { StepOutcome } from '../planner/provider-types.js';
 
 /**
@@ -23,6 +24,8 @@ export interface StepReport {
   reason?: string;
   /** Parts of a batched step that failed while the rest was applied. */
   partialFailures?: StepOutcome['partialFailures'];
+  /** Values the step produced (created IDs, a new proxy's access domain). */
+  outputs?: Record<string, JsonValue>;
 }
 
 export interface ApplyResult {

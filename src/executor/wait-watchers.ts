@@ -1,5 +1,6 @@
 import { EdgeformError, toEdgeformError } from '../core/errors.js';
 import type { EventSink } from '../core/event-types.js';
+import type { JsonValue } from '../core/json-types.js';
 import type { Provider, StepWait, WaitPacing, WaitReading } from '../planner/provider-types.js';
 
 /** Used when a provider does not say how to pace its polls. */
@@ -37,8 +38,8 @@ export interface WatchersHost {
   events: EventSink;
   now: () => number;
   signal?: AbortSignal;
-  /** The wait ended: the object is ready. */
-  ready(stepId: string): void;
+  /** The wait ended: the object is ready (with values read from it, if the provider read any). */
+  ready(stepId: string, outputs?: Record<string, JsonValue>): void;
   /** The wait ended badly: a failed state, a timeout, a read that cannot succeed. */
   failed(stepId: string, error: EdgeformError): void;
   /** API calls the watchers made. */
@@ -171,7 +172,7 @@ export class WaitWatchers {
         case 'ready':
           this.#learn(w.providerId, x, startedAt - x.since, pacing);
           this.#end(w, x);
-          this.#host.ready(x.stepId);
+          this.#host.ready(x.stepId, r.outputs);
           return;
         case 'failed':
           this.#end(w, x);

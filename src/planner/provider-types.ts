@@ -1,6 +1,6 @@
 import type { EventSink } from '../core/event-types.js';
 import type { JsonValue } from '../core/json-types.js';
-import type { PlanStep, PlanWarning, ResourceChange } from './plan-types.js';
+import type { Plan, PlanStep, PlanWarning, ResourceChange, ResourceOutputs } from './plan-types.js';
 
 /**
  * The one small interface through which a vendor plugs into the planner and executor.
@@ -50,6 +50,18 @@ export interface Provider {
    * after the write; later polls come at least `minMs` and at most `maxMs` apart.
    */
   readonly waitPacing?: WaitPacing;
+  /**
+   * Server-assigned values of the objects the stack owns, from a read; with `run`, as they are after
+   * that run (created objects from the values its steps produced, deleted ones left out).
+   */
+  outputs?(live: ProviderLive, run?: AppliedRun): ResourceOutputs[];
+}
+
+/** What an apply did, as `Provider.outputs` needs it. */
+export interface AppliedRun {
+  plan: Plan;
+  /** Values each step that finished produced, by step id. */
+  stepOutputs: ReadonlyMap<string, Record<string, JsonValue>>;
 }
 
 export interface WaitPacing {
@@ -118,7 +130,8 @@ export interface StepWait {
 }
 
 export type WaitReading =
-  | { kind: 'ready' }
+  /** Ready; `outputs`: step outputs read from the ready object (values it has only once ready). */
+  | { kind: 'ready'; outputs?: Record<string, JsonValue> }
   /** Not there yet; `seen` is the state read (shown in progress and in a timeout). */
   | { kind: 'pending'; seen: string }
   /** The object reached a state from which it will not become ready. */

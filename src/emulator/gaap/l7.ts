@@ -143,10 +143,8 @@ function applyRuleFields(r: RuleRec, l: ListenerRec, p: Params, creating: boolea
   if (has(p, 'HealthCheck')) r.HealthCheck = p.HealthCheck as number;
   if (has(p, 'CheckParams')) {
     const next = p.CheckParams as RuleCheckParams;
-    // Doc: ModifyRuleAttribute cannot change CheckParams.Domain.
-    if (!creating && next.Domain !== undefined && next.Domain !== (r.CheckParams?.Domain ?? '')) {
-      fail('InvalidParameterValue', 'CheckParams.Domain cannot be modified.');
-    }
+    // NOTE: RuleCheckParams.Domain "cannot be modified by ModifyRuleAttribute", yet the seed's
+    // ModifyRuleAttribute example sends it: it is accepted and ignored, the stored value stays.
     r.CheckParams = { ...next, Domain: creating ? (next.Domain ?? '') : (r.CheckParams?.Domain ?? '') };
   }
   if (has(p, 'Path')) r.Path = p.Path as string;

@@ -1,9 +1,10 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { stableStringify } from '../../core/json-types.js';
 import type { GaapDesired } from '../../model/gaap-desired-types.js';
 import type { GaapSettings, LoadedStack } from '../../model/stack-types.js';
-import type { PlanStep } from '../../planner/plan-types.js';
+import type { PlanStep, ResourceOutputs } from '../../planner/plan-types.js';
 import type {
+  AppliedRun,
   Provider,
   ProviderContext,
   ProviderLive,
@@ -34,6 +35,8 @@ export interface GaapProviderOptions {
    * benchmarks shorten them).
    */
   pollMs?: { base: number; max: number };
+  /** Fixes the run's ClientToken nonce (tests); random otherwise. */
+  tokenNonce?: string;
 }
 
 /**
@@ -54,6 +57,8 @@ export class GaapProvider implements Provider {
   readonly #kinds: readonly GaapKindModule[];
   readonly #secretBaseDir: string;
   readonly #opts: GaapProviderOptions;
+  /** This run's share of every ClientToken it sends (see RunStepOptions.tokenNonce). */
+  readonly #tokenNonce: string;
 
   constructor(
     stack: Pick<LoadedStack, 'stack'> & { gaap: GaapDesired | null; settings: { gaap: GaapSettings } },
@@ -68,6 +73,7 @@ export class GaapProvider implements Provider {
     this.#kinds = kinds;
     this.#secretBaseDir = secretBaseDir;
     this.#opts = opts;
+    this.#tokenNonce = opts.tokenNonce ?? randomBytes(16).toString('hex');
   }
 
   /** A `gaap:` section, even an empty one, means the stack owns its tagged GAAP objects. */
@@ -178,6 +184,40 @@ export class GaapProvider implements Provider {
     return worst;
   }
 
+  outputs(live: ProviderLive, run?: AppliedRun): ResourceOutputs[] {
+    const data = live.data as GaapLiveData;
+    const handlers = new Map(this.#kinds.map((k) => [k.handler.type, k.handler]));
+    const by = new Map<string, ResourceOutputs>();
+    for (const n of data.nodes) {
+      const spec = handlers.get(n.type)?.outputs;
+      if (spec)
+        by.set(n.address, { address: n.address, provider: this.id, type: n.type, values: spec.of(n) });
+    }
+    if (run) {
+      const types = new Map<string, string>();
+      for (const c of run.plan.changes) {
+        if (c.provider !== this.id) continue;
+        types.set(c.address, c.type);
+        // The old object of a replace is gone; what its replacement produced is filled in below.
+        if (c.kind === 'delete' || c.kind === 'replace') by.delete(c.address);
+      }
+      for (const step of run.plan.steps) {
+        const produced = run.stepOutputs.get(step.id);
+        const outputsOf = (step.payload as unknown as GaapStepPayload).outputsOf;
+        if (step.provider !== this.id || !produced || !outputsOf) continue;
+        for (const [address, names] of Object.entries(outputsOf)) {
+          const type = types.get(address);
+          if (!type) continue;
+          const entry = by.get(address) ?? { address, provider: this.id, type, values: {} };
+          for (const [key, output] of Object.entries(names))
+            if (produced[output] !== undefined) entry.values[key] = produced[output];
+          by.set(address, entry);
+        }
+      }
+    }
+    return [...by.values()].sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+  }
+
   /** Each action has its own budget: a step queues on its first call's. */
   budgetKey(step: PlanStep): string {
     return (step.payload as unknown as GaapStepPayload).calls[0]?.action ?? '';
@@ -204,6 +244,7 @@ export class GaapProvider implements Provider {
       events: ctx.events,
       secretBaseDir: this.#secretBaseDir,
       ...(ctx.startClaimed ? { startClaimed: true } : {}),
+      tokenNonce: this.#tokenNonce,
       ...(ctx.signal ? { signal: ctx.signal } : {}),
     });
   }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { EdgeformError } from '../../core/errors.js';
 import type { EventSink } from '../../core/event-types.js';
 import type { JsonValue } from '../../core/json-types.js';
@@ -17,6 +18,12 @@ export interface RunStepOptions {
   outcomes: ReadonlyMap<string, StepOutcome>;
   events: EventSink;
   signal?: AbortSignal;
+  /**
+   * A random value of this run. ClientTokens are derived from it and each call's intent label, so
+   * one intent keeps one token across its retries, and no two runs ever share a token (the vendor
+   * does not document how long it remembers one, so edgeform never relies on it forgetting).
+   */
+  tokenNonce: string;
   /** Directory that `{file:}` secret references of a saved plan are relative to. */
   secretBaseDir: string;
   /** The scheduler took the rate budget of the step's first call. */
@@ -34,9 +41,10 @@ export async function runGaapStep(step: PlanStep, opts: RunStepOptions): Promise
   const outputs: Record<string, JsonValue> = {};
   const counter = { calls: 0 };
   const client = countingClient(opts.client, counter, opts.startClaimed === true);
-  for (const call of payload.calls) {
+  for (const [index, call] of payload.calls.entries()) {
     const params = resolve(call.params, opts, outputs) as Record<string, unknown>;
-    const answer = await callWithRecovery(client, call, params, opts, outputs);
+    const label = call.clientToken ? `${step.id}\0${index}\0${call.clientToken}` : undefined;
+    const answer = await callWithRecovery(client, call, params, label, opts, outputs);
     if (answer.kind === 'adopted') Object.assign(outputs, answer.outputs);
     if (answer.kind !== 'adopted' && call.outputsFromLookup && call.lookup) {
       const found = await runLookup(client, resolve(call.lookup, opts, outputs) as LookupSpec);
@@ -75,6 +83,13 @@ type CallAnswer =
   | { kind: 'adopted'; outputs: Record<string, JsonValue> }
   | { kind: 'already' };
 
+const DUPLICATED_REQUEST = 'FailedOperation.DuplicatedRequest';
+
+/** The ClientToken of one intent (a call of a plan step) in one run: ≤ 64 printable characters. */
+export function intentToken(nonce: string, label: string): string {
+  return `ef-${createHash('sha256').update(`${nonce}\0${label}`).digest('hex').slice(0, 40)}`;
+}
+
 /** How many times one create is sent while each answer leaves its outcome unknown. */
 const MAX_CREATE_SENDS = 6;
 
@@ -92,14 +107,16 @@ async function callWithRecovery(
   client: GaapCaller,
   call: GaapCallSpec,
   params: Record<string, unknown>,
+  tokenLabel: string | undefined,
   opts: RunStepOptions,
   outputs: Record<string, JsonValue>,
 ): Promise<CallAnswer> {
   const lookup = call.lookup ? (resolve(call.lookup, opts, outputs) as LookupSpec) : undefined;
+  let token = tokenLabel ? intentToken(opts.tokenNonce, tokenLabel) : undefined;
   for (let send = 1; ; send++) {
     try {
       const response = await client.call(call.action as ActionName, params as Request<ActionName>, {
-        ...(call.clientToken ? { clientToken: call.clientToken } : {}),
+        ...(token ? { clientToken: token } : {}),
         // The client then retries internal errors and lost connections itself.
         ...(repeatable(call.action) ? { idempotent: true } : {}),
         ...(opts.signal ? { signal: opts.signal } : {}),
@@ -108,6 +125,22 @@ async function callWithRecovery(
     } catch (e) {
       if (!isGaapApiError(e)) throw e;
       if (call.okCodes?.includes(e.apiCode)) return { kind: 'already' };
+      if (e.apiCode === DUPLICATED_REQUEST && token && repeatable(call.action) && send < MAX_CREATE_SENDS) {
+        // NOTE: the document lists FailedOperation.DuplicatedRequest without saying when; the token
+        // is this intent's alone, so the server either still processes our first send or keeps
+        // an answer it will not give again. Setting the same values again is safe: resend under a
+        // token of its own.
+        token = intentToken(opts.tokenNonce, `${tokenLabel}\0resend-${send}`);
+        opts.events({
+          kind: 'retry',
+          provider: 'gaap',
+          action: call.action,
+          attempt: send + 1,
+          waitMs: 0,
+          reason: `${e.apiCode}: sending the same change again under a new ClientToken`,
+        });
+        continue;
+      }
       // The create may or may not have happened (a connection lost after sending, or an internal
       // error, which GAAP may give after doing part of the work); or it had (already-done): find it.
       const uncertain = e.errorClass === 'ambiguous' || e.errorClass === 'internal';
@@ -231,6 +264,14 @@ export function at(obj: unknown, path: string): unknown {
     cur = (cur as Record<string, unknown>)[part];
   }
   return cur;
+}
+
+/** Like `at`, and `A[].B` maps the list at A to the B of each element. */
+export function atMapped(obj: unknown, path: string): unknown {
+  const [head = '', tail] = path.split('[].');
+  const v = at(obj, head);
+  if (tail === undefined) return v;
+  return Array.isArray(v) ? v.map((x) => at(x, tail)) : undefined;
 }
 
 /** Counts the step's calls; the first one uses the budget the scheduler claimed, if it did. */

@@ -1,9 +1,10 @@
 import { EdgeformError } from '../../core/errors.js';
+import type { JsonValue } from '../../core/json-types.js';
 import type { StepWait, WaitReading, WatchAnswer } from '../../planner/provider-types.js';
 import type { WaitSpec } from './engine/node-types.js';
 import type { GaapCaller } from './gaap-client.js';
 import { isGaapApiError } from './gaap-errors.js';
-import { at, findItem } from './gaap-step-runner.js';
+import { at, atMapped, findItem } from './gaap-step-runner.js';
 import type { ActionName, Request } from './gaap-types.js';
 
 /**
@@ -93,11 +94,19 @@ async function readScope(
 }
 
 function readingOf(spec: WaitSpec, res: Record<string, unknown>): WaitReading {
-  const status = spec.item
-    ? at(findItem(asList(at(res, spec.item.items)), spec.item.match), spec.statusPath)
-    : at(res, spec.statusPath);
+  const scope = spec.item ? findItem(asList(at(res, spec.item.items)), spec.item.match) : res;
+  const status = at(scope, spec.statusPath);
   if (status === undefined && spec.goneIsReady) return { kind: 'ready' };
-  if (status !== undefined && spec.ready.some((r) => r === status)) return { kind: 'ready' };
+  if (status !== undefined && spec.ready.some((r) => r === status)) {
+    if (!spec.outputs) return { kind: 'ready' };
+    // Values the object has only once ready (a new proxy's access domain and IPs): no extra call.
+    const outputs: Record<string, JsonValue> = {};
+    for (const [name, path] of Object.entries(spec.outputs)) {
+      const value = atMapped(scope, path);
+      if (value !== undefined && value !== null && value !== '') outputs[name] = value as JsonValue;
+    }
+    return { kind: 'ready', outputs };
+  }
   if (status !== undefined && spec.failed?.some((f) => f === status)) {
     return {
       kind: 'failed',

@@ -124,9 +124,20 @@ export interface WaitSpec {
   goneIsReady?: boolean;
   what: string;
   timeoutMs: number;
+  /**
+   * Step outputs read from the answer that found the object ready (relative to the matched item
+   * when `item` is given; `A[].B` maps a list): a new proxy's access domain and IPs, which only
+   * exist once it runs. Costs no call: the wait reads the object anyway.
+   */
+  outputs?: Record<string, string>;
 }
 
 export interface GaapStepPayload {
   calls: GaapCallSpec[];
   wait?: WaitSpec;
+  /**
+   * Which of the step's outputs are whose outputs (ResourceOutputs): address → output key → step
+   * output name. Lets the apply result show what a create produced without another read.
+   */
+  outputsOf?: Record<string, Record<string, string>>;
 }

@@ -20,6 +20,13 @@ export const proxyGroupKind: GaapKindModule = {
     updatable: { name: 'attr', projectId: 'attr' },
     cascades: false,
     replaceOrder: 'delete-first',
+    outputs: {
+      names: ['id', 'accessDomain'],
+      of(live) {
+        const domain = (live.raw.item as { Domain?: string | null }).Domain;
+        return { id: live.id, ...(domain ? { accessDomain: domain } : {}) };
+      },
+    },
     create(node, b) {
       const { name, group } = node.spec as { name: string; group: ProxyGroupDesired };
       b.add({
@@ -54,6 +61,7 @@ export const proxyGroupKind: GaapKindModule = {
           params: { GroupId: SELF_ID },
           statusPath: 'ProxyGroupDetail.Status',
           ready: [0],
+          outputs: { accessDomain: 'ProxyGroupDetail.Domain' },
         }),
       });
     },

@@ -10,8 +10,20 @@ export const PROXY = 'gaap_proxy';
 
 const STEADY = new Set(['RUNNING', 'CLOSED']);
 
+/** Where a proxy's DescribeProxies item carries the access values (the wait after a create reads them). */
+const PROXY_ACCESS_OUTPUTS = {
+  accessDomain: 'Domain',
+  accessIp: 'IP',
+  accessIps: 'IPList[].IP',
+};
+
 /** A proxy's status, read with up to 100 other proxies' in one DescribeProxies. */
-function proxyStatus(what: string, proxyId: unknown, gone = false): WaitSpec {
+function proxyStatus(
+  what: string,
+  proxyId: unknown,
+  gone = false,
+  outputs?: Record<string, string>,
+): WaitSpec {
   return waitFor(what, {
     action: 'DescribeProxies',
     params: { ProxyIds: [proxyId], Offset: 0, Limit: PAGE_LIMITS.DescribeProxies },
@@ -20,6 +32,7 @@ function proxyStatus(what: string, proxyId: unknown, gone = false): WaitSpec {
     statusPath: 'Status',
     ready: gone ? [] : ['RUNNING'],
     ...(gone ? { goneIsReady: true } : {}),
+    ...(outputs ? { outputs } : {}),
   });
 }
 
@@ -40,6 +53,19 @@ export const proxyKind: GaapKindModule = {
     },
     cascades: true,
     replaceOrder: 'delete-first',
+    // The access domain and IPs are what a user points DNS at: a new proxy has them once it runs.
+    outputs: {
+      names: ['id', 'accessDomain', 'accessIp', 'accessIps'],
+      of(live) {
+        const p = live.raw.item as { Domain?: string; IP?: string; IPList?: { IP: string }[] | null };
+        return defined({
+          id: live.id,
+          accessDomain: p.Domain || undefined,
+          accessIp: p.IP || undefined,
+          accessIps: p.IPList?.length ? p.IPList.map((x) => x.IP) : undefined,
+        }) as Record<string, string | string[]>;
+      },
+    },
     create(node, b) {
       const { name, proxy } = node.spec as { name: string; proxy: ProxyDesired };
       b.add({
@@ -75,7 +101,7 @@ export const proxyKind: GaapKindModule = {
             },
           },
         ],
-        wait: proxyStatus(`proxy ${name} RUNNING`, SELF_ID),
+        wait: proxyStatus(`proxy ${name} RUNNING`, SELF_ID, false, PROXY_ACCESS_OUTPUTS),
       });
     },
     update(node, live, groups, b) {

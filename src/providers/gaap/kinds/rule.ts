@@ -11,6 +11,7 @@ import {
   bindSet,
   defined,
   desiredBindings,
+  ID_OUTPUT,
   liveBindings,
   SELF_ID,
   waitFor,
@@ -80,6 +81,7 @@ export const ruleKind: GaapKindModule = {
     cascades: false,
     // Domain + path is the rule's key (RuleAlreadyExisted): the old one goes first.
     replaceOrder: 'delete-first',
+    outputs: ID_OUTPUT,
     create(node, b) {
       const spec = node.spec as RuleSpec;
       const a = node.attrs;
