@@ -200,11 +200,21 @@ export class BaishanProvider implements Provider {
     return this.#client().limiter.estimateMs(steps.length);
   }
 
-  async execute(step: PlanStep, _ctx: StepContext): Promise<StepOutcome> {
+  /** One budget for the account, reads and writes alike. */
+  budgetKey(): string {
+    return 'account';
+  }
+
+  /** A POST step starts only when the account's budget has a call for it now. */
+  claimStart(): number {
+    return this.#client().limiter.tryTake();
+  }
+
+  async execute(step: PlanStep, ctx: StepContext): Promise<StepOutcome> {
     const payload = step.payload as unknown as BaishanPostPayload;
     const config = revealSecrets(payload.config, this.#secretBaseDir) as Record<string, unknown>;
     const client = this.#client();
-    const counter = { calls: 0 };
+    const counter = { calls: 0, ...(ctx.startClaimed ? { claimed: true } : {}) };
     const failures = await this.#postIsolating(client, payload.domains, config, counter);
     const outcome: StepOutcome = { outputs: {}, calls: counter.calls };
     if (failures.length === 0) return outcome;
@@ -229,7 +239,7 @@ export class BaishanProvider implements Provider {
     client: BaishanClient,
     domains: string[],
     config: Record<string, unknown>,
-    counter: { calls: number },
+    counter: { calls: number; claimed?: boolean },
   ): Promise<{ domains: string[]; error: EdgeformError }[]> {
     try {
       await client.postConfig(domains, config, counter);
