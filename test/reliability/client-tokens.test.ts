@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executePlan } from '../../src/executor/execute-plan.js';
+import type { GaapDesired } from '../../src/model/gaap-desired-types.js';
 import { createPlan } from '../../src/planner/create-plan.js';
 import type { GaapStepPayload } from '../../src/providers/gaap/engine/node-types.js';
 import { GaapProvider } from '../../src/providers/gaap/gaap-provider.js';
 import { intentToken } from '../../src/providers/gaap/gaap-step-runner.js';
-import type { GaapDesired } from '../../src/model/gaap-desired-types.js';
 import { changed, expectApplied, gaapHarness } from '../providers/gaap/gaap-harness.js';
 import { gaapDuplicates, gaapState } from './harness.js';
 
