@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { hasChanges } from '../../planner/plan-types.js';
+import { planFileText } from '../../workflow/saved-plan.js';
 import type { GlobalFlags } from '../global-flags.js';
 import { renderPlanMarkdown } from '../render/plan-markdown.js';
 import { renderPlanText } from '../render/plan-text.js';
@@ -19,13 +20,14 @@ export interface PlanFlags extends GlobalFlags {
 export async function runPlan(flags: PlanFlags): Promise<void> {
   const { ctx, plan: thePlan } = await planFromFlags(flags);
   if (flags.out) {
-    // SecretValue.toJSON writes only a reference and a fingerprint, never the value.
-    writeFileSync(flags.out, `${JSON.stringify(thePlan, null, 2)}\n`, { mode: 0o600 });
+    // SecretValue.toJSON writes only a reference and a keyed fingerprint, never the value.
+    writeFileSync(flags.out, planFileText(thePlan), { mode: 0o600 });
     process.stderr.write(`Saved the plan to ${flags.out}. Apply it with: edgeform apply ${flags.out}\n`);
   }
   switch (flags.format) {
     case 'json':
-      writeOut(`${JSON.stringify(thePlan, null, 2)}\n`);
+      // The same document as --out, so it can be saved and applied as well.
+      writeOut(planFileText(thePlan));
       break;
     case 'markdown':
       writeOut(renderPlanMarkdown(thePlan));

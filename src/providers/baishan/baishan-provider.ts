@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
 import { EdgeformError } from '../../core/errors.js';
 import type { JsonValue } from '../../core/json-types.js';
 import { isPlainObject, stableStringify } from '../../core/json-types.js';
-import { isSecretValue, revealSecrets } from '../../core/secrets.js';
+import { isSecretValue, keyedFingerprint, revealSecrets } from '../../core/secrets.js';
 import { BAISHAN_CONFIG_KEYS, REMOVABLE_KEYS } from '../../model/baishan-keys.js';
 import type {
   BaishanDomainDesired,
@@ -351,8 +350,9 @@ function explainReadFailure(e: unknown, batch: readonly BaishanDomainDesired[]):
   return e;
 }
 
+/** Keyed: a live config holds secrets in clear (visit_timestamp.key, tos_origin keys). */
 function fingerprint(v: unknown): string {
-  return `sha256:${createHash('sha256').update(stableStringify(v)).digest('hex').slice(0, 16)}`;
+  return keyedFingerprint(v);
 }
 
 function chunk<T>(items: readonly T[], size: number): T[][] {
