@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Argument, Command, InvalidArgumentError, Option } from 'commander';
 import { EDGEFORM_VERSION } from '../version.js';
 import { decideColor, makeColors } from './colors.js';
 import { runApply } from './commands/apply.js';
@@ -7,7 +7,11 @@ import { runDrift } from './commands/drift.js';
 import { runEmulator } from './commands/emulator.js';
 import { runPlan } from './commands/plan.js';
 import { runValidate } from './commands/validate.js';
+import type { Shell } from './completion.js';
 import { formatError } from './print-error.js';
+
+// Kept here (not in completion.ts) so that the CLI's start-up does not load the generators.
+const SHELLS = ['bash', 'zsh', 'fish'] satisfies Shell[];
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 const positiveInt = (value: string) => {
@@ -118,6 +122,28 @@ function program(): Command {
     .action(async (opts, cmd) =>
       (await import('./commands/export.js')).runExport({ ...cmd.optsWithGlobals(), ...opts }),
     );
+
+  cli
+    .command('init')
+    .description('write a starter edgeform.yaml, its JSON Schema and editor settings here')
+    .option('--stack <NAME>', 'stack name (default: the directory name)')
+    .option('--force', 'replace an existing edgeform.yaml')
+    .action(async (opts, cmd) =>
+      (await import('./commands/init.js')).runInit({ ...cmd.optsWithGlobals(), ...opts }),
+    );
+
+  cli
+    .command('schema')
+    .description('print the desired-state JSON Schema (one self-contained file)')
+    .action(async () => (await import('./commands/schema.js')).runSchema());
+
+  cli
+    .command('completion')
+    .description('print a shell completion script')
+    .addArgument(new Argument('<SHELL>', 'the shell').choices(SHELLS))
+    .action(async (shell: Shell) => {
+      process.stdout.write((await import('./completion.js')).completionScript(shell, cli));
+    });
 
   cli
     .command('emulator')

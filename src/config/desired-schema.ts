@@ -79,7 +79,7 @@ export function desiredSchema(): DesiredSchema {
 }
 
 /** Finds `schemas/` from this module, in `src/config` (tests, tsx) and in `dist/config` (built). */
-function findSchemasDir(): string {
+export function findSchemasDir(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 5; i++) {
     const candidate = join(dir, 'schemas');
