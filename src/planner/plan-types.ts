@@ -25,7 +25,18 @@ export interface AttributeChange {
   after?: DisplayValue;
   forcesReplacement?: boolean;
   sensitive?: boolean;
+  /**
+   * When `before` and `after` are both lists or both objects: the RFC 6902 operations from one to
+   * the other (what changed inside), e.g. `[{ op: 'replace', path: '/0/weight', value: 50 }]`.
+   */
+  patch?: JsonPatchOp[];
 }
+
+/** One RFC 6902 operation (as `fast-json-patch`'s `compare` produces: add, remove, replace). */
+export type JsonPatchOp =
+  | { op: 'add' | 'replace' | 'test'; path: string; value: DisplayValue }
+  | { op: 'remove'; path: string }
+  | { op: 'move' | 'copy'; from: string; path: string };
 
 export interface ResourceChange {
   kind: ChangeKind;
