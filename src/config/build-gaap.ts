@@ -1,11 +1,11 @@
 import { isEdgeformError } from '../core/errors.js';
 import { isSecretRef, resolveSecret, type SecretValue } from '../core/secrets.js';
-import type { CertificateDesired, GaapDesired } from '../providers/gaap/model/gaap-desired-types.js';
+import type { CertificateDesired, GaapDesired } from '../model/gaap-desired-types.js';
+import type { SourceLocation } from '../model/source-location.js';
 import type { CertificateV1 } from './desired-file-types.js';
 import type { Diagnostic } from './diagnostic-types.js';
 import type { GaapDecl, GaapView } from './gaap-view.js';
 import { diagnosticAt } from './rules/rule-types.js';
-import type { SourceLocation } from './stack-types.js';
 
 /**
  * The GaapDesired of the stack: the files' maps merged (the rules have refused duplicate names and

@@ -1,18 +1,18 @@
 import { isEdgeformError } from '../core/errors.js';
 import { resolveSecret, type SecretRef, type SecretValue } from '../core/secrets.js';
-import { buildGaap } from './build-gaap.js';
-import type { Diagnostic } from './diagnostic-types.js';
-import type { PathSegment } from './path.js';
-import { diagnosticAt, type RuleContext } from './rules/rule-types.js';
-import { asSecretRef, secretSlots } from './secret-fields.js';
+import type { SourceLocation } from '../model/source-location.js';
 import type {
   BaishanDomainDesired,
   BaishanSettings,
   DesiredValue,
   GaapSettings,
   LoadedStack,
-  SourceLocation,
-} from './stack-types.js';
+} from '../model/stack-types.js';
+import { buildGaap } from './build-gaap.js';
+import type { Diagnostic } from './diagnostic-types.js';
+import type { PathSegment } from './path.js';
+import { diagnosticAt, type RuleContext } from './rules/rule-types.js';
+import { asSecretRef, secretSlots } from './secret-fields.js';
 
 export const DEFAULT_BAISHAN_SETTINGS: BaishanSettings = {
   rateLimitPerMinute: 30,

@@ -1,5 +1,5 @@
 import type { SecretRef } from '../core/secrets.js';
-import type { CertificateDesired, GaapDesired } from '../providers/gaap/model/gaap-desired-types.js';
+import type { CertificateDesired, GaapDesired } from '../model/gaap-desired-types.js';
 
 /**
  * The shape of one desired-state file once it has passed `schemas/edgeform.schema.json` (format v1).

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import formatsPlugin from 'ajv-formats';
-import { SECRET_FIELDS } from '../providers/baishan/key-semantics.js';
+import { SECRET_FIELDS } from '../model/baishan-keys.js';
 import { secretSteps } from './secret-fields.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { SourceLocation } from './stack-types.js';
+import type { SourceLocation } from '../model/source-location.js';
 
 /** Stable codes of desired-state diagnostics; docs/desired-state.md lists what each means. */
 export type DiagnosticCode =

@@ -8,10 +8,10 @@ import type {
   ProxyGroupDesired,
   RealServerDesired,
   RuleDesired,
-} from '../providers/gaap/model/gaap-desired-types.js';
+} from '../model/gaap-desired-types.js';
 import type { CertificateV1 } from './desired-file-types.js';
 import type { PathSegment } from './path.js';
-import type { StackFile } from './rules/rule-types.js';
+import type { StackFile } from './stack-file.js';
 
 /** The maps of the `gaap` section, in the order the sources keys and messages name them. */
 export const GAAP_MAPS = ['proxyGroups', 'proxies', 'realServers', 'certificates', 'globalDomains'] as const;

@@ -1,14 +1,14 @@
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import type { LoadedStack } from '../model/stack-types.js';
 import { buildStack } from './build-stack.js';
 import type { DesiredFileV1 } from './desired-file-types.js';
 import { desiredSchema } from './desired-schema.js';
 import { type Diagnostic, hasErrors, sortDiagnostics } from './diagnostic-types.js';
 import { SEMANTIC_RULES } from './rules/index.js';
-import type { StackFile } from './rules/rule-types.js';
 import { type KnownPattern, knownPatterns, schemaDiagnostics } from './schema-errors.js';
+import type { StackFile } from './stack-file.js';
 import { buildRuleContext } from './stack-model.js';
-import type { LoadedStack } from './stack-types.js';
 import { parseYamlSource } from './yaml-source.js';
 
 export type { Diagnostic, DiagnosticCode, DiagnosticSeverity } from './diagnostic-types.js';

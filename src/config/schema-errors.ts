@@ -1,5 +1,5 @@
 import type { ErrorObject } from 'ajv';
-import { BAISHAN_CONFIG_KEYS } from '../providers/baishan/key-semantics.js';
+import { BAISHAN_CONFIG_KEYS } from '../model/baishan-keys.js';
 import { desiredSchema } from './desired-schema.js';
 import type { Diagnostic, DiagnosticCode } from './diagnostic-types.js';
 import { didYouMean } from './did-you-mean.js';

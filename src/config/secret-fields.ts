@@ -1,5 +1,5 @@
 import { isSecretRef, type SecretRef } from '../core/secrets.js';
-import { SECRET_FIELDS } from '../providers/baishan/key-semantics.js';
+import { SECRET_FIELDS } from '../model/baishan-keys.js';
 import type { PathSegment } from './path.js';
 
 /** One step of a SECRET_FIELDS path: `'[]'` = every item of an array, else an object key. */

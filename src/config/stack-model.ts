@@ -1,6 +1,7 @@
 import { buildGaapView } from './gaap-view.js';
 import type { PathSegment } from './path.js';
-import type { ConfigBlock, DomainName, EntryView, RuleContext, StackFile } from './rules/rule-types.js';
+import type { ConfigBlock, DomainName, EntryView, RuleContext } from './rules/rule-types.js';
+import type { StackFile } from './stack-file.js';
 
 /** Lays out blocks, entries (with defaults merged) and the gaap maps for the rules and for building the stack. */
 export function buildRuleContext(files: StackFile[], env: NodeJS.ProcessEnv): RuleContext {

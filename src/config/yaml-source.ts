@@ -12,9 +12,9 @@ import {
   visit,
   type YAMLMap,
 } from 'yaml';
+import type { SourceLocation } from '../model/source-location.js';
 import type { Diagnostic } from './diagnostic-types.js';
 import type { PathSegment } from './path.js';
-import type { SourceLocation } from './stack-types.js';
 
 /** A parsed YAML file that can say where any JSON path of its value was written. */
 export interface YamlSource {

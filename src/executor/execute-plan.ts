@@ -3,7 +3,7 @@ import PQueue from 'p-queue';
 import { toEdgeformError } from '../core/errors.js';
 import type { EventSink } from '../core/event-types.js';
 import type { Plan, PlanStep } from '../planner/plan-types.js';
-import type { Provider, StepOutcome } from '../providers/provider-types.js';
+import type { Provider, StepOutcome } from '../planner/provider-types.js';
 import type { ApplyResult, StepReport } from './executor-types.js';
 
 export interface ExecuteOptions {
@@ -144,6 +144,7 @@ export async function executePlan(plan: Plan, opts: ExecuteOptions): Promise<App
       r.durationMs = now() - t0;
       finishedMs += r.durationMs;
       r.calls = outcome.calls;
+      if (Object.keys(outcome.outputs).length > 0) r.outputs = outcome.outputs;
       if (outcome.partialFailures && outcome.partialFailures.length > 0) {
         r.state = 'failed';
         r.partialFailures = outcome.partialFailures;

@@ -1,4 +1,5 @@
-import type { StepOutcome } from '../providers/provider-types.js';
+import type { JsonValue } from '../core/json-types.js';
+import type { StepOutcome } from '../planner/provider-types.js';
 
 export type StepState = 'pending' | 'running' | 'done' | 'failed' | 'skipped';
 
@@ -16,6 +17,8 @@ export interface StepReport {
   reason?: string;
   /** Parts of a batched step that failed while the rest was applied. */
   partialFailures?: StepOutcome['partialFailures'];
+  /** Values the step produced (created IDs, a new proxy's access domain). */
+  outputs?: Record<string, JsonValue>;
 }
 
 export interface ApplyResult {

@@ -1,5 +1,4 @@
 import type { EventSink } from '../core/event-types.js';
-import type { Provider, ProviderLive } from '../providers/provider-types.js';
 import { EDGEFORM_VERSION } from '../version.js';
 import { topologicalOrder } from './graph.js';
 import {
@@ -10,6 +9,7 @@ import {
   type ResourceChange,
   summarize,
 } from './plan-types.js';
+import type { Provider, ProviderLive } from './provider-types.js';
 
 export interface CreatePlanOptions {
   stack: string;

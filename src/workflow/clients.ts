@@ -1,8 +1,8 @@
-import type { BaishanSettings, GaapSettings } from '../config/stack-types.js';
 import { EdgeformError } from '../core/errors.js';
 import type { EventSink } from '../core/event-types.js';
+import { EMULATOR_DEFAULTS } from '../emulator/emulator-defaults.js';
 import type { RunningEmulator } from '../emulator/emulator-types.js';
-import { EMULATOR_DEFAULTS } from '../emulator/index.js';
+import type { BaishanSettings, GaapSettings } from '../model/stack-types.js';
 import { BAISHAN_DEFAULT_ENDPOINT, BaishanClient } from '../providers/baishan/baishan-client.js';
 import { GAAP_ACTIONS } from '../providers/gaap/gaap-action-meta.js';
 import { DEFAULT_GAAP_ENDPOINT, GaapClient } from '../providers/gaap/gaap-client.js';

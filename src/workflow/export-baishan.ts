@@ -10,19 +10,19 @@ import { Document, isScalar, visit } from 'yaml';
 import { DEFAULT_BAISHAN_SETTINGS } from '../config/build-stack.js';
 import type { Diagnostic } from '../config/diagnostic-types.js';
 import { loadStack } from '../config/load-stack.js';
-import type { BaishanSettings, DesiredValue } from '../config/stack-types.js';
 import { EdgeformError } from '../core/errors.js';
 import type { EventSink } from '../core/event-types.js';
 import { nullSink } from '../core/event-types.js';
 import { isPlainObject, stableStringify } from '../core/json-types.js';
+import { type FieldSpec, KEY_SPECS } from '../model/baishan-key-specs.js';
+import { BAISHAN_CONFIG_KEYS, SECRET_FIELDS } from '../model/baishan-keys.js';
+import type { BaishanSettings, DesiredValue } from '../model/stack-types.js';
 import {
   BAISHAN_MAX_DOMAINS_PER_CALL,
   type BaishanClient,
   type BaishanDomainConfig,
 } from '../providers/baishan/baishan-client.js';
 import { BaishanApiError } from '../providers/baishan/baishan-errors.js';
-import { BAISHAN_CONFIG_KEYS, SECRET_FIELDS } from '../providers/baishan/key-semantics.js';
-import { type FieldSpec, KEY_SPECS } from '../providers/baishan/key-specs.js';
 import { isMaskedSecret, normalizeKey, whitelistUrls } from '../providers/baishan/normalize.js';
 import { writeForm } from '../providers/baishan/write-forms.js';
 import { EXAMPLE_STYLE } from './yaml-style.js';

@@ -9,10 +9,20 @@ import { dirname, join } from 'node:path';
 import { Document, isScalar, visit } from 'yaml';
 import { DEFAULT_GAAP_SETTINGS } from '../config/build-stack.js';
 import { loadStack } from '../config/load-stack.js';
-import type { GaapSettings } from '../config/stack-types.js';
 import { EdgeformError } from '../core/errors.js';
 import type { EventSink } from '../core/event-types.js';
 import { nullSink } from '../core/event-types.js';
+import type {
+  BindingDesired,
+  CertificateType,
+  GaapDesired,
+  L4ListenerDesired,
+  L7DomainDesired,
+  L7ListenerDesired,
+  ListenerDesired,
+  ProxyDesired,
+} from '../model/gaap-desired-types.js';
+import type { GaapSettings } from '../model/stack-types.js';
 import type { GaapKindModule, ReadContext } from '../providers/gaap/engine/kind-module.js';
 import { NAME_TAG, STACK_TAG, tagValue } from '../providers/gaap/engine/kind-module.js';
 import type { LiveNode } from '../providers/gaap/engine/node-types.js';
@@ -32,16 +42,6 @@ import { GAAP_KINDS } from '../providers/gaap/kinds/registry.js';
 import { RULE, ruleKind } from '../providers/gaap/kinds/rule.js';
 import { SECURITY_POLICY } from '../providers/gaap/kinds/security-policy.js';
 import { SECURITY_RULE } from '../providers/gaap/kinds/security-rule.js';
-import type {
-  BindingDesired,
-  CertificateType,
-  GaapDesired,
-  L4ListenerDesired,
-  L7DomainDesired,
-  L7ListenerDesired,
-  ListenerDesired,
-  ProxyDesired,
-} from '../providers/gaap/model/gaap-desired-types.js';
 import { listAll } from '../providers/gaap/paging.js';
 import { assertStackName } from './export-baishan.js';
 import { EXAMPLE_STYLE } from './yaml-style.js';

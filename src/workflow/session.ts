@@ -3,13 +3,12 @@ import type { Diagnostic } from '../config/diagnostic-types.js';
 import { hasErrors } from '../config/diagnostic-types.js';
 import { desiredStateError, formatDiagnostic } from '../config/format-diagnostics.js';
 import { loadStack } from '../config/load-stack.js';
-import type { LoadedStack } from '../config/stack-types.js';
 import type { EventSink } from '../core/event-types.js';
 import type { RunningEmulator } from '../emulator/emulator-types.js';
-import { startEmulator } from '../emulator/index.js';
+import type { LoadedStack } from '../model/stack-types.js';
+import type { Provider } from '../planner/provider-types.js';
 import { BaishanProvider } from '../providers/baishan/baishan-provider.js';
 import { GaapProvider } from '../providers/gaap/gaap-provider.js';
-import type { Provider } from '../providers/provider-types.js';
 import { baishanClientFor, gaapClientFor, rateWindowScale, sandboxEnv } from './clients.js';
 
 export interface SessionOptions {
@@ -89,6 +88,8 @@ export async function openSession(opts: SessionOptions): Promise<Session> {
 
 /** The sandbox: the emulator in-process, state in .edgeform/sandbox.json, any domain exists. */
 export async function startSandbox(cwd: string, env: NodeJS.ProcessEnv): Promise<RunningEmulator> {
+  // Imported here, not at the top: only --sandbox runs load the emulator.
+  const { startEmulator } = await import('../emulator/index.js');
   return startEmulator({
     statePath: join(cwd, SANDBOX_STATE),
     baishanAutoDomains: true,

@@ -3,7 +3,7 @@ import { EdgeformError } from '../../src/core/errors.js';
 import type { EdgeformEvent } from '../../src/core/event-types.js';
 import { executePlan } from '../../src/executor/execute-plan.js';
 import type { Plan, PlanStep } from '../../src/planner/plan-types.js';
-import type { Provider, StepOutcome } from '../../src/providers/provider-types.js';
+import type { Provider, StepOutcome } from '../../src/planner/provider-types.js';
 
 function step(id: string, dependsOn: string[] = [], provider = 'p'): PlanStep {
   return {

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { type Colors, decideColor, makeColors } from '../colors.js';
-import type { GlobalFlags } from '../main.js';
+import type { GlobalFlags } from '../global-flags.js';
 import { createReporter } from '../progress.js';
 
 export interface CommandContext {

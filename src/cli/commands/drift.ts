@@ -1,4 +1,4 @@
-import type { GlobalFlags } from '../main.js';
+import type { GlobalFlags } from '../global-flags.js';
 import { buildDriftReport, renderDriftMarkdown, renderDriftText } from '../render/drift-report.js';
 import { writeOut } from './context.js';
 import { planFromFlags } from './plan-from-flags.js';

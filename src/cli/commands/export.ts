@@ -3,7 +3,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { bundledDesiredSchema } from '../../config/schema-bundle.js';
 import { exportStack } from '../../workflow/export-stack.js';
 import { PROJECT_SCHEMA_FILE } from '../../workflow/init-project.js';
-import type { GlobalFlags } from '../main.js';
+import type { GlobalFlags } from '../global-flags.js';
 import { commandContext, writeOut } from './context.js';
 
 export interface ExportFlags extends GlobalFlags {

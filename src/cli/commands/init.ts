@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { EdgeformError } from '../../core/errors.js';
 import { initProject } from '../../workflow/init-project.js';
-import type { GlobalFlags } from '../main.js';
+import type { GlobalFlags } from '../global-flags.js';
 import { commandContext } from './context.js';
 
 export interface InitFlags extends GlobalFlags {

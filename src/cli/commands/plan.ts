@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { hasChanges } from '../../planner/plan-types.js';
-import type { GlobalFlags } from '../main.js';
+import type { GlobalFlags } from '../global-flags.js';
 import { renderPlanMarkdown } from '../render/plan-markdown.js';
 import { renderPlanText } from '../render/plan-text.js';
 import { writeOut } from './context.js';

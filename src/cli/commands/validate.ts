@@ -1,8 +1,8 @@
 import { hasErrors } from '../../config/diagnostic-types.js';
 import { desiredStateError, formatDiagnostic } from '../../config/format-diagnostics.js';
 import { loadStack } from '../../config/load-stack.js';
-import type { LoadedStack } from '../../config/stack-types.js';
-import type { GlobalFlags } from '../main.js';
+import type { LoadedStack } from '../../model/stack-types.js';
+import type { GlobalFlags } from '../global-flags.js';
 import { commandContext, writeOut } from './context.js';
 
 export async function runValidate(flags: GlobalFlags & { file?: string[] }): Promise<void> {

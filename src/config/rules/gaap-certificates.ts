@@ -1,5 +1,5 @@
 import { isSecretRef } from '../../core/secrets.js';
-import type { CertificateType } from '../../providers/gaap/model/gaap-desired-types.js';
+import type { CertificateType } from '../../model/gaap-desired-types.js';
 import type { Diagnostic } from '../diagnostic-types.js';
 import { diagnosticAt, type Rule } from './rule-types.js';
 import { unresolvedSecret } from './secret-refs.js';

@@ -1,9 +1,10 @@
 import { isIP } from 'node:net';
-import type { BindingDesired } from '../../providers/gaap/model/gaap-desired-types.js';
+import type { BindingDesired } from '../../model/gaap-desired-types.js';
 import type { Diagnostic } from '../diagnostic-types.js';
 import { byName, l4Listeners, l7Rules } from '../gaap-view.js';
 import type { PathSegment } from '../path.js';
-import { diagnosticAt, type Rule, type StackFile } from './rule-types.js';
+import type { StackFile } from '../stack-file.js';
+import { diagnosticAt, type Rule } from './rule-types.js';
 
 const HOST_NAME = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 

@@ -1,9 +1,10 @@
-import type { BindingDesired, CertificateType } from '../../providers/gaap/model/gaap-desired-types.js';
+import type { BindingDesired, CertificateType } from '../../model/gaap-desired-types.js';
 import type { Diagnostic } from '../diagnostic-types.js';
 import { didYouMean } from '../did-you-mean.js';
 import { byName, l4Listeners, l7Domains, l7Listeners, l7Rules } from '../gaap-view.js';
 import type { PathSegment } from '../path.js';
-import { diagnosticAt, type Rule, type StackFile } from './rule-types.js';
+import type { StackFile } from '../stack-file.js';
+import { diagnosticAt, type Rule } from './rule-types.js';
 
 function unknown(
   file: StackFile,

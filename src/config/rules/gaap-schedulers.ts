@@ -1,8 +1,9 @@
-import type { BindingDesired } from '../../providers/gaap/model/gaap-desired-types.js';
+import type { BindingDesired } from '../../model/gaap-desired-types.js';
 import type { Diagnostic } from '../diagnostic-types.js';
 import { l4Listeners, l7Rules } from '../gaap-view.js';
 import type { PathSegment } from '../path.js';
-import { diagnosticAt, type Rule, type StackFile } from './rule-types.js';
+import type { StackFile } from '../stack-file.js';
+import { diagnosticAt, type Rule } from './rule-types.js';
 
 /**
  * RealServerFailoverRole requires FailoverSwitch=1 on the listener (BindListenerRealServers).

@@ -1,4 +1,4 @@
-import { REMOVABLE_KEYS } from '../../providers/baishan/key-semantics.js';
+import { REMOVABLE_KEYS } from '../../model/baishan-keys.js';
 import type { Diagnostic } from '../diagnostic-types.js';
 import { describeNames, diagnosticAt, isRecord, type Rule } from './rule-types.js';
 

@@ -1,5 +1,6 @@
 import type { Diagnostic } from '../diagnostic-types.js';
-import { diagnosticAt, type Rule, type StackFile } from './rule-types.js';
+import type { StackFile } from '../stack-file.js';
+import { diagnosticAt, type Rule } from './rule-types.js';
 
 /** Provider settings merge across files; a setting given twice must agree. */
 export const providerSettingsRule: Rule = {

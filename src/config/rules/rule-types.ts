@@ -1,19 +1,9 @@
-import type { DesiredFileV1, DomainEntryV1 } from '../desired-file-types.js';
+import type { SourceLocation } from '../../model/source-location.js';
+import type { DomainEntryV1 } from '../desired-file-types.js';
 import type { Diagnostic, DiagnosticCode, DiagnosticSeverity } from '../diagnostic-types.js';
 import type { GaapView } from '../gaap-view.js';
 import { formatPath, type PathSegment } from '../path.js';
-import type { SourceLocation } from '../stack-types.js';
-import type { YamlSource } from '../yaml-source.js';
-
-/** A file that passed YAML parsing and the schema. */
-export interface StackFile {
-  /** As the user named it; used in messages. */
-  file: string;
-  /** Absolute directory: `{file: ...}` secrets are relative to it. */
-  dir: string;
-  source: YamlSource;
-  doc: DesiredFileV1;
-}
+import type { StackFile } from '../stack-file.js';
 
 /** A Baishan config object as written: a file's `defaults`, or one entry's own `config`. */
 export interface ConfigBlock {

@@ -4,7 +4,8 @@ import { isSecretRef, type SecretRef } from '../../core/secrets.js';
 import type { Diagnostic } from '../diagnostic-types.js';
 import type { PathSegment } from '../path.js';
 import { secretSlots } from '../secret-fields.js';
-import { diagnosticAt, type Rule, type StackFile } from './rule-types.js';
+import type { StackFile } from '../stack-file.js';
+import { diagnosticAt, type Rule } from './rule-types.js';
 
 /**
  * Secret references must resolve now: a plan made without the key would show a false change, and

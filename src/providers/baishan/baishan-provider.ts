@@ -1,14 +1,15 @@
 import { createHash } from 'node:crypto';
+import { EdgeformError } from '../../core/errors.js';
+import type { JsonValue } from '../../core/json-types.js';
+import { isPlainObject, stableStringify } from '../../core/json-types.js';
+import { isSecretValue, revealSecrets } from '../../core/secrets.js';
+import { BAISHAN_CONFIG_KEYS, REMOVABLE_KEYS } from '../../model/baishan-keys.js';
 import type {
   BaishanDomainDesired,
   BaishanSettings,
   DesiredValue,
   LoadedStack,
-} from '../../config/stack-types.js';
-import { EdgeformError } from '../../core/errors.js';
-import type { JsonValue } from '../../core/json-types.js';
-import { isPlainObject, stableStringify } from '../../core/json-types.js';
-import { isSecretValue, revealSecrets } from '../../core/secrets.js';
+} from '../../model/stack-types.js';
 import type { AttributeChange, PlanStep, PlanWarning, ResourceChange } from '../../planner/plan-types.js';
 import type {
   Provider,
@@ -17,14 +18,13 @@ import type {
   ProviderPlan,
   StepContext,
   StepOutcome,
-} from '../provider-types.js';
+} from '../../planner/provider-types.js';
 import {
   BAISHAN_MAX_DOMAINS_PER_CALL,
   type BaishanClient,
   type BaishanDomainConfig,
 } from './baishan-client.js';
 import { BaishanApiError } from './baishan-errors.js';
-import { BAISHAN_CONFIG_KEYS, REMOVABLE_KEYS } from './key-semantics.js';
 import { normalizeKey, toDisplay, valuesEqual } from './normalize.js';
 import { writeForm } from './write-forms.js';
 

@@ -5,10 +5,9 @@
  *     filled, ineffective fields dropped, flags and unknown fields stripped);
  *   - `write`: the wire form used by write-forms.ts (user order and case kept, table wire types).
  */
-import type { BaishanSettings } from '../../config/stack-types.js';
+
 import { isPlainObject, type JsonValue, stableStringify } from '../../core/json-types.js';
 import { isSecretValue, type SecretValue } from '../../core/secrets.js';
-import { type BaishanConfigKey, isBaishanConfigKey, REMOVABLE_KEYS, SECRET_FIELDS } from './key-semantics.js';
 import {
   type FieldSpec,
   type Fields,
@@ -18,7 +17,14 @@ import {
   type PatternSpec,
   type ScalarSpec,
   type SetSpec,
-} from './key-specs.js';
+} from '../../model/baishan-key-specs.js';
+import {
+  type BaishanConfigKey,
+  isBaishanConfigKey,
+  REMOVABLE_KEYS,
+  SECRET_FIELDS,
+} from '../../model/baishan-keys.js';
+import type { BaishanSettings } from '../../model/stack-types.js';
 
 export type Side = 'desired' | 'live';
 export type WalkMode = 'compare' | 'write';

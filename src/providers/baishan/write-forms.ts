@@ -4,12 +4,13 @@
  * always the idempotent cover/reset forms, complete objects with defaults filled (§3.0), table wire
  * types (§5.2), ineffective fields dropped, and the documented removal forms for `null`.
  */
-import type { BaishanSettings, DesiredValue } from '../../config/stack-types.js';
+
 import { EdgeformError } from '../../core/errors.js';
 import { isPlainObject } from '../../core/json-types.js';
 import { isSecretValue } from '../../core/secrets.js';
-import { isBaishanConfigKey, REMOVABLE_KEYS } from './key-semantics.js';
-import { KEY_SPECS } from './key-specs.js';
+import { KEY_SPECS } from '../../model/baishan-key-specs.js';
+import { isBaishanConfigKey, REMOVABLE_KEYS } from '../../model/baishan-keys.js';
+import type { BaishanSettings, DesiredValue } from '../../model/stack-types.js';
 import { preShape, type WalkContext, walkValue, whitelistUrls } from './normalize.js';
 
 export interface WriteFormContext {

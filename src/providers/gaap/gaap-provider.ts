@@ -1,22 +1,23 @@
 import { createHash } from 'node:crypto';
-import type { GaapSettings, LoadedStack } from '../../config/stack-types.js';
 import { stableStringify } from '../../core/json-types.js';
-import type { PlanStep } from '../../planner/plan-types.js';
+import type { GaapDesired } from '../../model/gaap-desired-types.js';
+import type { GaapSettings, LoadedStack } from '../../model/stack-types.js';
+import type { PlanStep, ResourceOutputs } from '../../planner/plan-types.js';
 import type {
+  AppliedRun,
   Provider,
   ProviderContext,
   ProviderLive,
   ProviderPlan,
   StepContext,
   StepOutcome,
-} from '../provider-types.js';
+} from '../../planner/provider-types.js';
 import { planGaap } from './engine/gaap-planner.js';
 import type { DesiredContext, GaapKindModule, ReadContext } from './engine/kind-module.js';
 import type { DesiredNode, GaapStepPayload, LiveNode } from './engine/node-types.js';
 import type { GaapClient } from './gaap-client.js';
 import { runGaapStep } from './gaap-step-runner.js';
 import { GAAP_KINDS } from './kinds/registry.js';
-import type { GaapDesired } from './model/gaap-desired-types.js';
 
 interface GaapLiveData {
   nodes: LiveNode[];
@@ -168,6 +169,40 @@ export class GaapProvider implements Provider {
     let worst = 0;
     for (const [action, n] of perAction) worst = Math.max(worst, limiters.get(action).estimateMs(n));
     return worst;
+  }
+
+  outputs(live: ProviderLive, run?: AppliedRun): ResourceOutputs[] {
+    const data = live.data as GaapLiveData;
+    const handlers = new Map(this.#kinds.map((k) => [k.handler.type, k.handler]));
+    const by = new Map<string, ResourceOutputs>();
+    for (const n of data.nodes) {
+      const spec = handlers.get(n.type)?.outputs;
+      if (spec)
+        by.set(n.address, { address: n.address, provider: this.id, type: n.type, values: spec.of(n) });
+    }
+    if (run) {
+      const types = new Map<string, string>();
+      for (const c of run.plan.changes) {
+        if (c.provider !== this.id) continue;
+        types.set(c.address, c.type);
+        // The old object of a replace is gone; what its replacement produced is filled in below.
+        if (c.kind === 'delete' || c.kind === 'replace') by.delete(c.address);
+      }
+      for (const step of run.plan.steps) {
+        const produced = run.stepOutputs.get(step.id);
+        const outputsOf = (step.payload as unknown as GaapStepPayload).outputsOf;
+        if (step.provider !== this.id || !produced || !outputsOf) continue;
+        for (const [address, names] of Object.entries(outputsOf)) {
+          const type = types.get(address);
+          if (!type) continue;
+          const entry = by.get(address) ?? { address, provider: this.id, type, values: {} };
+          for (const [key, output] of Object.entries(names))
+            if (produced[output] !== undefined) entry.values[key] = produced[output];
+          by.set(address, entry);
+        }
+      }
+    }
+    return [...by.values()].sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
   }
 
   execute(step: PlanStep, ctx: StepContext): Promise<StepOutcome> {

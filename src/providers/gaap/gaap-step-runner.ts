@@ -4,8 +4,8 @@ import type { JsonValue } from '../../core/json-types.js';
 import { isPlainObject } from '../../core/json-types.js';
 import { isSecretValue, revealSecrets } from '../../core/secrets.js';
 import type { PlanStep } from '../../planner/plan-types.js';
+import type { StepOutcome } from '../../planner/provider-types.js';
 import { backoffDelay, sleep } from '../../transport/backoff.js';
-import type { StepOutcome } from '../provider-types.js';
 import type { GaapCallSpec, GaapStepPayload, LookupSpec, WaitSpec } from './engine/node-types.js';
 import { isIdRef } from './engine/node-types.js';
 import type { GaapCaller } from './gaap-client.js';
@@ -208,7 +208,14 @@ async function waitUntilReady(
           ? at(findItem(asArray(at(res, item.items)), item.match), wait.statusPath)
           : at(res, wait.statusPath);
     if (res !== undefined && status === undefined && wait.goneIsReady) return;
-    if (status !== undefined && wait.ready.some((r) => r === status)) return;
+    if (status !== undefined && wait.ready.some((r) => r === status)) {
+      const scope = item ? findItem(asArray(at(res, item.items)), item.match) : res;
+      for (const [name, path] of Object.entries(wait.outputs ?? {})) {
+        const value = atMapped(scope, path);
+        if (value !== undefined && value !== null && value !== '') outputs[name] = value as JsonValue;
+      }
+      return;
+    }
     if (status !== undefined && wait.failed?.some((f) => f === status)) {
       throw new EdgeformError({
         code: 'GAAP_ASYNC_FAILED',
@@ -306,6 +313,14 @@ export function at(obj: unknown, path: string): unknown {
     cur = (cur as Record<string, unknown>)[part];
   }
   return cur;
+}
+
+/** Like `at`, and `A[].B` maps the list at A to the B of each element. */
+function atMapped(obj: unknown, path: string): unknown {
+  const [head = '', tail] = path.split('[].');
+  const v = at(obj, head);
+  if (tail === undefined) return v;
+  return Array.isArray(v) ? v.map((x) => at(x, tail)) : undefined;
 }
 
 function countingClient(client: GaapCaller, counter: { calls: number }): GaapCaller {

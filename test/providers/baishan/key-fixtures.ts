@@ -5,9 +5,10 @@
  * or filled, read-only and unknown fields), a live value that really differs, and the exact POST
  * payload edgeform must send.
  */
-import type { BaishanSettings, DesiredValue } from '../../../src/config/stack-types.js';
+
 import { SecretValue } from '../../../src/core/secrets.js';
-import type { BaishanConfigKey } from '../../../src/providers/baishan/key-semantics.js';
+import type { BaishanConfigKey } from '../../../src/model/baishan-keys.js';
+import type { BaishanSettings, DesiredValue } from '../../../src/model/stack-types.js';
 
 export const SETTINGS: BaishanSettings = {
   rateLimitPerMinute: 30,

@@ -1,9 +1,9 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import type { BaishanSettings } from '../../../src/config/stack-types.js';
 import { SecretValue } from '../../../src/core/secrets.js';
-import { BAISHAN_CONFIG_KEYS, REMOVABLE_KEYS } from '../../../src/providers/baishan/key-semantics.js';
-import { KEY_SPECS } from '../../../src/providers/baishan/key-specs.js';
+import { KEY_SPECS } from '../../../src/model/baishan-key-specs.js';
+import { BAISHAN_CONFIG_KEYS, REMOVABLE_KEYS } from '../../../src/model/baishan-keys.js';
+import type { BaishanSettings } from '../../../src/model/stack-types.js';
 import { normalizeKey, type Side, toDisplay, valuesEqual } from '../../../src/providers/baishan/normalize.js';
 import { CASES, SETTINGS, TOS_AK, TOS_SK, VT_KEY } from './key-fixtures.js';
 

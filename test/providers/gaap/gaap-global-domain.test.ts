@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApplyResult } from '../../../src/executor/executor-types.js';
+import type { GaapDesired } from '../../../src/model/gaap-desired-types.js';
 import type { Plan } from '../../../src/planner/plan-types.js';
 import { GAAP_KINDS } from '../../../src/providers/gaap/kinds/registry.js';
-import type { GaapDesired } from '../../../src/providers/gaap/model/gaap-desired-types.js';
 import { changed, expectApplied, gaapHarness } from './gaap-harness.js';
 
 // The registry holds every kind, these included.

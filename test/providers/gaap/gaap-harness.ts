@@ -6,12 +6,12 @@ import type { RunningEmulator } from '../../../src/emulator/emulator-types.js';
 import { EMULATOR_DEFAULTS, startEmulator } from '../../../src/emulator/index.js';
 import { executePlan } from '../../../src/executor/execute-plan.js';
 import type { ApplyResult } from '../../../src/executor/executor-types.js';
+import type { GaapDesired } from '../../../src/model/gaap-desired-types.js';
 import { createPlan } from '../../../src/planner/create-plan.js';
 import type { Plan } from '../../../src/planner/plan-types.js';
 import type { GaapKindModule } from '../../../src/providers/gaap/engine/kind-module.js';
 import { GaapClient } from '../../../src/providers/gaap/gaap-client.js';
 import { GaapProvider } from '../../../src/providers/gaap/gaap-provider.js';
-import type { GaapDesired } from '../../../src/providers/gaap/model/gaap-desired-types.js';
 import { KeyedRateLimiter, RateLimiter } from '../../../src/transport/rate-limiter.js';
 
 /**

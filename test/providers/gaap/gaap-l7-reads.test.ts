@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { certificateAlias } from '../../../src/providers/gaap/kinds/certificate.js';
 import type {
   CertificateDesired,
   GaapDesired,
   L7ListenerDesired,
   ProxyDesired,
-} from '../../../src/providers/gaap/model/gaap-desired-types.js';
+} from '../../../src/model/gaap-desired-types.js';
+import { certificateAlias } from '../../../src/providers/gaap/kinds/certificate.js';
 import { PAGE_LIMITS } from '../../../src/providers/gaap/paging.js';
 import { changed, expectApplied, fixtureSecret, fixtureText, gaapHarness } from './gaap-harness.js';
 

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Plan } from '../../../src/planner/plan-types.js';
 import type {
   GaapDesired,
   L7DomainDesired,
   L7ListenerDesired,
   RuleDesired,
-} from '../../../src/providers/gaap/model/gaap-desired-types.js';
+} from '../../../src/model/gaap-desired-types.js';
+import type { Plan } from '../../../src/planner/plan-types.js';
 import { changed, expectApplied, fixtureSecret, fixtureText, gaapHarness } from './gaap-harness.js';
 
 let h: Awaited<ReturnType<typeof gaapHarness>>;

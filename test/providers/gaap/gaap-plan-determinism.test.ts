@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { EMULATOR_DEFAULTS } from '../../../src/emulator/index.js';
+import type { GaapDesired } from '../../../src/model/gaap-desired-types.js';
 import { GaapClient } from '../../../src/providers/gaap/gaap-client.js';
 import { GaapProvider } from '../../../src/providers/gaap/gaap-provider.js';
-import type { GaapDesired } from '../../../src/providers/gaap/model/gaap-desired-types.js';
 import { expectApplied, gaapHarness } from './gaap-harness.js';
 
 let h: Awaited<ReturnType<typeof gaapHarness>>;

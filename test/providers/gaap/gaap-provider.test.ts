@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GaapDesired, L4ListenerDesired } from '../../../src/providers/gaap/model/gaap-desired-types.js';
+import type { GaapDesired, L4ListenerDesired } from '../../../src/model/gaap-desired-types.js';
 import { changed, expectApplied, gaapHarness } from './gaap-harness.js';
 
 let h: Awaited<ReturnType<typeof gaapHarness>>;

@@ -1,9 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type {
-  GaapDesired,
-  L7ListenerDesired,
-  ProxyDesired,
-} from '../../../src/providers/gaap/model/gaap-desired-types.js';
+import type { GaapDesired, L7ListenerDesired, ProxyDesired } from '../../../src/model/gaap-desired-types.js';
 import { PAGE_LIMITS } from '../../../src/providers/gaap/paging.js';
 import { changed, gaapHarness } from './gaap-harness.js';
 

@@ -1,6 +1,6 @@
-import type { SourceLocation } from '../../../config/stack-types.js';
+import type { GaapDesired } from '../../../model/gaap-desired-types.js';
+import type { SourceLocation } from '../../../model/source-location.js';
 import type { GaapCaller } from '../gaap-client.js';
-import type { GaapDesired } from '../model/gaap-desired-types.js';
 import type { KindHandler } from './kind-handler.js';
 import type { DesiredNode, LiveNode } from './node-types.js';
 

@@ -1,5 +1,5 @@
-import type { SourceLocation } from '../../../config/stack-types.js';
 import type { JsonValue } from '../../../core/json-types.js';
+import type { SourceLocation } from '../../../model/source-location.js';
 
 /** A GAAP object the desired state declares, identified by its logical address. */
 export interface DesiredNode {
@@ -113,9 +113,20 @@ export interface WaitSpec {
   goneIsReady?: boolean;
   what: string;
   timeoutMs: number;
+  /**
+   * Step outputs read from the answer that found the object ready (relative to the matched item
+   * when `item` is given; `A[].B` maps a list): a new proxy's access domain and IPs, which only
+   * exist once it runs. Costs no call: the wait reads the object anyway.
+   */
+  outputs?: Record<string, string>;
 }
 
 export interface GaapStepPayload {
   calls: GaapCallSpec[];
   wait?: WaitSpec;
+  /**
+   * Which of the step's outputs are whose outputs (ResourceOutputs): address → output key → step
+   * output name. Lets the apply result show what a create produced without another read.
+   */
+  outputsOf?: Record<string, Record<string, string>>;
 }

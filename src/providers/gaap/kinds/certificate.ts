@@ -1,17 +1,17 @@
 import { X509Certificate } from 'node:crypto';
 import { EdgeformError } from '../../../core/errors.js';
 import { isSecretValue, type SecretValue, secretFingerprint } from '../../../core/secrets.js';
-import type { GaapKindModule } from '../engine/kind-module.js';
-import { addr } from '../engine/kind-module.js';
-import type { DesiredNode, LiveNode, LookupSpec } from '../engine/node-types.js';
-import type { CertificateDetail } from '../gaap-types.js';
 import {
   CERTIFICATE_TYPE_CODES,
   type CertificateDesired,
   type CertificateType,
-} from '../model/gaap-desired-types.js';
+} from '../../../model/gaap-desired-types.js';
+import type { GaapKindModule } from '../engine/kind-module.js';
+import { addr } from '../engine/kind-module.js';
+import type { DesiredNode, LiveNode, LookupSpec } from '../engine/node-types.js';
+import type { CertificateDetail } from '../gaap-types.js';
 import { listAll, PAGE_LIMITS } from '../paging.js';
-import { defined } from './common.js';
+import { defined, ID_OUTPUT } from './common.js';
 import { withSource } from './real-server.js';
 
 export const CERTIFICATE = 'gaap_certificate';
@@ -54,6 +54,7 @@ export const certificateKind: GaapKindModule = {
     updatable: {},
     cascades: false,
     replaceOrder: 'create-first',
+    outputs: ID_OUTPUT,
     create(node, b) {
       const spec = node.spec as CertificateSpec;
       b.add({

@@ -1,10 +1,13 @@
-import type { StepBuilder } from '../engine/kind-handler.js';
+import type { BindingDesired } from '../../../model/gaap-desired-types.js';
+import type { OutputSpec, StepBuilder } from '../engine/kind-handler.js';
 import { addr } from '../engine/kind-module.js';
 import type { WaitSpec } from '../engine/node-types.js';
 import { asSet } from '../engine/normalize-attrs.js';
-import type { BindingDesired } from '../model/gaap-desired-types.js';
 
 export const SELF_ID = { $ref: { step: 'self', output: 'id' } } as const;
+
+/** The output of a kind whose only server-assigned value a user needs is its ID. */
+export const ID_OUTPUT: OutputSpec = { names: ['id'], of: (live) => ({ id: live.id }) };
 
 /** Bindings as a set of comparable entries, keyed by the real server's logical address. */
 export interface BindingAttr {

@@ -1,7 +1,7 @@
+import type { GlobalDomainDesired } from '../../../model/gaap-desired-types.js';
 import type { GaapKindModule } from '../engine/kind-module.js';
 import { addr, NAME_TAG, ownershipTags, STACK_TAG, tagValue } from '../engine/kind-module.js';
 import type { LiveNode } from '../engine/node-types.js';
-import type { GlobalDomainDesired } from '../model/gaap-desired-types.js';
 import { listAll } from '../paging.js';
 import { SELF_ID, waitFor } from './common.js';
 import { withSource } from './real-server.js';
@@ -21,8 +21,15 @@ const ENABLING = 3;
 const ALL_PROJECTS = -1;
 
 /** The domain's Status after an Enable/Disable (or a Disable before deleting it). */
-function domainStatus(domainId: unknown, ready: number, what: string, goneIsReady = false) {
+function domainStatus(
+  domainId: unknown,
+  ready: number,
+  what: string,
+  goneIsReady = false,
+  outputs?: Record<string, string>,
+) {
   return waitFor(what, {
+    ...(outputs ? { outputs } : {}),
     action: 'DescribeGlobalDomains',
     params: {
       ProjectId: ALL_PROJECTS,
@@ -52,6 +59,14 @@ export const globalDomainKind: GaapKindModule = {
     updatable: { defaultValue: 'attr', alias: 'attr', projectId: 'attr', enabled: 'enabled' },
     cascades: false,
     replaceOrder: 'create-first',
+    // FullDomain is the CNAME target users point their own domain at.
+    outputs: {
+      names: ['id', 'cname'],
+      of(live) {
+        const full = (live.raw.item as { FullDomain?: string }).FullDomain;
+        return { id: live.id, ...(full ? { cname: full } : {}) };
+      },
+    },
     create(node, b) {
       const { name } = node.spec as { name: string; domain: GlobalDomainDesired };
       const a = node.attrs;
@@ -85,7 +100,14 @@ export const globalDomainKind: GaapKindModule = {
           // A new domain starts enabled (Status 0).
           ...(a.enabled ? [] : [{ action: 'DisableGlobalDomain', params: { DomainId: SELF_ID } }]),
         ],
-        ...(a.enabled ? {} : { wait: domainStatus(SELF_ID, DISABLED, `global domain ${name} disabled`) }),
+        // The wait also reads the CNAME target (FullDomain), which the create's answer lacks.
+        wait: domainStatus(
+          SELF_ID,
+          a.enabled ? ENABLED : DISABLED,
+          `global domain ${name} ${a.enabled ? 'enabled' : 'disabled'}`,
+          false,
+          { cname: 'Domains.0.FullDomain' },
+        ),
       });
     },
     update(node, live, groups, b) {

@@ -1,9 +1,17 @@
+import type { GaapDesired, L4ListenerDesired } from '../../../model/gaap-desired-types.js';
 import type { GaapKindModule } from '../engine/kind-module.js';
 import { addr } from '../engine/kind-module.js';
 import type { DesiredNode, LiveNode } from '../engine/node-types.js';
-import type { GaapDesired, L4ListenerDesired } from '../model/gaap-desired-types.js';
 import { listAll } from '../paging.js';
-import { bindSet, bool01, defined, desiredBindings, listenerReady, liveBindings } from './common.js';
+import {
+  bindSet,
+  bool01,
+  defined,
+  desiredBindings,
+  ID_OUTPUT,
+  listenerReady,
+  liveBindings,
+} from './common.js';
 import { PROXY } from './proxy.js';
 import { withSource } from './real-server.js';
 
@@ -48,6 +56,7 @@ export const l4ListenerKind: GaapKindModule = {
     cascades: true,
     // The port is the listener's identity: the old one must go before the new one can take it.
     replaceOrder: 'delete-first',
+    outputs: ID_OUTPUT,
     create(node, b) {
       const spec = node.spec as L4Spec;
       const a = node.attrs;

@@ -1,16 +1,16 @@
-import type { DesiredContext, GaapKindModule } from '../engine/kind-module.js';
-import { addr } from '../engine/kind-module.js';
-import type { DesiredNode, LiveNode } from '../engine/node-types.js';
-import { asSet } from '../engine/normalize-attrs.js';
-import type { HTTPSListener } from '../gaap-types.js';
 import type {
   GaapDesired,
   L7DomainDesired,
   L7ListenerDesired,
   RuleDesired,
-} from '../model/gaap-desired-types.js';
+} from '../../../model/gaap-desired-types.js';
+import type { DesiredContext, GaapKindModule } from '../engine/kind-module.js';
+import { addr } from '../engine/kind-module.js';
+import type { DesiredNode, LiveNode } from '../engine/node-types.js';
+import { asSet } from '../engine/normalize-attrs.js';
+import type { HTTPSListener } from '../gaap-types.js';
 import { listAll } from '../paging.js';
-import { defined, listenerReady } from './common.js';
+import { defined, ID_OUTPUT, listenerReady } from './common.js';
 import { proxyNameOf } from './l4-listener.js';
 import { PROXY } from './proxy.js';
 import { withSource } from './real-server.js';
@@ -101,6 +101,7 @@ export const l7ListenerKind: GaapKindModule = {
     cascades: true,
     // The port is the listener's identity: the old one must go before the new one can take it.
     replaceOrder: 'delete-first',
+    outputs: ID_OUTPUT,
     create(node, b) {
       const spec = node.spec as L7ListenerSpec;
       const a = node.attrs;

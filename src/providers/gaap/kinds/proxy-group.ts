@@ -1,8 +1,8 @@
+import type { ProxyGroupDesired } from '../../../model/gaap-desired-types.js';
 import type { GaapKindModule } from '../engine/kind-module.js';
 import { addr, NAME_TAG, ownershipTags, STACK_TAG, tagValue } from '../engine/kind-module.js';
 import type { LiveNode } from '../engine/node-types.js';
 import { asSet } from '../engine/normalize-attrs.js';
-import type { ProxyGroupDesired } from '../model/gaap-desired-types.js';
 import { listAll } from '../paging.js';
 import { SELF_ID, waitFor } from './common.js';
 import { withSource } from './real-server.js';
@@ -20,6 +20,13 @@ export const proxyGroupKind: GaapKindModule = {
     updatable: { name: 'attr', projectId: 'attr' },
     cascades: false,
     replaceOrder: 'delete-first',
+    outputs: {
+      names: ['id', 'accessDomain'],
+      of(live) {
+        const domain = (live.raw.item as { Domain?: string | null }).Domain;
+        return { id: live.id, ...(domain ? { accessDomain: domain } : {}) };
+      },
+    },
     create(node, b) {
       const { name, group } = node.spec as { name: string; group: ProxyGroupDesired };
       b.add({
@@ -54,6 +61,7 @@ export const proxyGroupKind: GaapKindModule = {
           params: { GroupId: SELF_ID },
           statusPath: 'ProxyGroupDetail.Status',
           ready: [0],
+          outputs: { accessDomain: 'ProxyGroupDetail.Domain' },
         }),
       });
     },

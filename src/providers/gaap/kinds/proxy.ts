@@ -1,7 +1,7 @@
+import type { ProxyDesired } from '../../../model/gaap-desired-types.js';
 import type { GaapKindModule } from '../engine/kind-module.js';
 import { addr, NAME_TAG, ownershipTags, STACK_TAG, tagValue } from '../engine/kind-module.js';
 import type { LiveNode } from '../engine/node-types.js';
-import type { ProxyDesired } from '../model/gaap-desired-types.js';
 import { listAll } from '../paging.js';
 import { defined, SELF_ID, waitFor } from './common.js';
 import { withSource } from './real-server.js';
@@ -9,6 +9,13 @@ import { withSource } from './real-server.js';
 export const PROXY = 'gaap_proxy';
 
 const STEADY = new Set(['RUNNING', 'CLOSED']);
+
+/** Where a DescribeProxies answer carries the access values (the wait after a create reads them). */
+const PROXY_ACCESS_OUTPUTS = {
+  accessDomain: 'ProxySet.0.Domain',
+  accessIp: 'ProxySet.0.IP',
+  accessIps: 'ProxySet.0.IPList[].IP',
+};
 
 /**
  * Proxies (通道). Name, project, bandwidth, concurrency and billing change in place; regions, group,
@@ -27,6 +34,19 @@ export const proxyKind: GaapKindModule = {
     },
     cascades: true,
     replaceOrder: 'delete-first',
+    // The access domain and IPs are what a user points DNS at: a new proxy has them once it runs.
+    outputs: {
+      names: ['id', 'accessDomain', 'accessIp', 'accessIps'],
+      of(live) {
+        const p = live.raw.item as { Domain?: string; IP?: string; IPList?: { IP: string }[] | null };
+        return defined({
+          id: live.id,
+          accessDomain: p.Domain || undefined,
+          accessIp: p.IP || undefined,
+          accessIps: p.IPList?.length ? p.IPList.map((x) => x.IP) : undefined,
+        }) as Record<string, string | string[]>;
+      },
+    },
     create(node, b) {
       const { name, proxy } = node.spec as { name: string; proxy: ProxyDesired };
       b.add({
@@ -67,6 +87,7 @@ export const proxyKind: GaapKindModule = {
           params: { ProxyIds: [SELF_ID] },
           statusPath: 'ProxySet.0.Status',
           ready: ['RUNNING'],
+          outputs: PROXY_ACCESS_OUTPUTS,
         }),
       });
     },

@@ -1,8 +1,9 @@
+import type { RealServerDesired } from '../../../model/gaap-desired-types.js';
 import type { GaapKindModule } from '../engine/kind-module.js';
 import { addr, NAME_TAG, ownershipTags, STACK_TAG, tagValue } from '../engine/kind-module.js';
 import type { LiveNode } from '../engine/node-types.js';
-import type { RealServerDesired } from '../model/gaap-desired-types.js';
 import { listAll } from '../paging.js';
+import { ID_OUTPUT } from './common.js';
 
 export const REAL_SERVER = 'gaap_real_server';
 
@@ -18,6 +19,7 @@ export const realServerKind: GaapKindModule = {
     updatable: { name: 'name' },
     cascades: false,
     replaceOrder: 'create-first',
+    outputs: ID_OUTPUT,
     create(node, b) {
       const spec = node.spec as { name: string; rs: RealServerDesired };
       b.add({

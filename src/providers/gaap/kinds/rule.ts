@@ -1,16 +1,17 @@
+import type { GaapDesired, RuleDesired } from '../../../model/gaap-desired-types.js';
 import type { StepBuilder } from '../engine/kind-handler.js';
 import type { GaapKindModule } from '../engine/kind-module.js';
 import { addr } from '../engine/kind-module.js';
 import type { DesiredNode, LiveNode } from '../engine/node-types.js';
 import { attributeEqual } from '../engine/normalize-attrs.js';
 import type { RuleCheckParams, RuleInfo } from '../gaap-types.js';
-import type { GaapDesired, RuleDesired } from '../model/gaap-desired-types.js';
 import { listAll } from '../paging.js';
 import {
   type BindingAttr,
   bindSet,
   defined,
   desiredBindings,
+  ID_OUTPUT,
   liveBindings,
   SELF_ID,
   waitFor,
@@ -80,6 +81,7 @@ export const ruleKind: GaapKindModule = {
     cascades: false,
     // Domain + path is the rule's key (RuleAlreadyExisted): the old one goes first.
     replaceOrder: 'delete-first',
+    outputs: ID_OUTPUT,
     create(node, b) {
       const spec = node.spec as RuleSpec;
       const a = node.attrs;

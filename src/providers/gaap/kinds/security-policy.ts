@@ -1,11 +1,11 @@
 import { EdgeformError } from '../../../core/errors.js';
+import type { SecurityRuleDesired } from '../../../model/gaap-desired-types.js';
 import type { GaapKindModule, ReadContext } from '../engine/kind-module.js';
 import { addr } from '../engine/kind-module.js';
 import type { DesiredNode, LiveNode } from '../engine/node-types.js';
 import { isGaapApiError } from '../gaap-errors.js';
 import type { Response, SecurityPolicyRuleIn } from '../gaap-types.js';
-import type { SecurityRuleDesired } from '../model/gaap-desired-types.js';
-import { SELF_ID, waitFor } from './common.js';
+import { ID_OUTPUT, SELF_ID, waitFor } from './common.js';
 import { proxyNameOf } from './l4-listener.js';
 import { PROXY } from './proxy.js';
 import { withSource } from './real-server.js';
@@ -158,6 +158,7 @@ export const securityPolicyKind: GaapKindModule = {
     cascades: true,
     // One policy per proxy (ProxySecurityPolicyExisted): the old one goes first.
     replaceOrder: 'delete-first',
+    outputs: ID_OUTPUT,
     create(node, b) {
       const spec = node.spec as PolicySpec;
       const proxyId = b.idOf(addr.proxy(spec.proxy));

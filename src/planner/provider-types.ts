@@ -1,6 +1,6 @@
 import type { EventSink } from '../core/event-types.js';
 import type { JsonValue } from '../core/json-types.js';
-import type { PlanStep, PlanWarning, ResourceChange } from '../planner/plan-types.js';
+import type { Plan, PlanStep, PlanWarning, ResourceChange, ResourceOutputs } from './plan-types.js';
 
 /**
  * The one small interface through which a vendor plugs into the planner and executor.
@@ -28,6 +28,18 @@ export interface Provider {
    * the allowance the client currently has. Feeds the ETA of the progress view.
    */
   estimateRemainingMs?(steps: readonly PlanStep[]): number;
+  /**
+   * Server-assigned values of the objects the stack owns, from a read; with `run`, as they are after
+   * that run (created objects from the values its steps produced, deleted ones left out).
+   */
+  outputs?(live: ProviderLive, run?: AppliedRun): ResourceOutputs[];
+}
+
+/** What an apply did, as `Provider.outputs` needs it. */
+export interface AppliedRun {
+  plan: Plan;
+  /** Values each step that finished produced, by step id. */
+  stepOutputs: ReadonlyMap<string, Record<string, JsonValue>>;
 }
 
 export interface ProviderContext {

@@ -1,12 +1,6 @@
 import type { SecretValue } from '../core/secrets.js';
-import type { GaapDesired } from '../providers/gaap/model/gaap-desired-types.js';
-
-/** A place in a YAML file, 1-based, for messages. */
-export interface SourceLocation {
-  file: string;
-  line: number;
-  column: number;
-}
+import type { GaapDesired } from './gaap-desired-types.js';
+import type { SourceLocation } from './source-location.js';
 
 /**
  * A value of the desired state after loading: plain JSON, except that secret references have

@@ -3,7 +3,7 @@
  * kind, documented default and when it is ineffective. `normalize.ts` and `write-forms.ts` walk these
  * specs; nothing key-specific lives in code that could live here as data.
  */
-import type { BaishanConfigKey } from './key-semantics.js';
+import type { BaishanConfigKey } from './baishan-keys.js';
 
 /** A read-only view of an object that is being normalised (fields already canonical). */
 export type Fields = Readonly<Record<string, unknown>>;

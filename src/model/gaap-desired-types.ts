@@ -1,5 +1,5 @@
-import type { SourceLocation } from '../../../config/stack-types.js';
-import type { SecretValue } from '../../../core/secrets.js';
+import type { SecretValue } from '../core/secrets.js';
+import type { SourceLocation } from './source-location.js';
 
 /**
  * The GAAP part of the desired state, as the loader hands it over (validated by the schema).
