@@ -126,6 +126,17 @@ function program(): Command {
     );
 
   cli
+    .command('show')
+    .description('render a saved plan again (text, JSON or Markdown); no network')
+    .argument('<PLAN>', 'a plan saved with `edgeform plan --out`')
+    .addOption(
+      new Option('--format <FORMAT>', 'output format').choices(['text', 'json', 'markdown']).default('text'),
+    )
+    .action(async (planFile: string, opts, cmd) =>
+      (await import('./commands/show.js')).runShow({ ...cmd.optsWithGlobals(), ...opts, planFile }),
+    );
+
+  cli
     .command('init')
     .description('write a starter edgeform.yaml, its JSON Schema and editor settings here')
     .option('--stack <NAME>', 'stack name (default: the directory name)')

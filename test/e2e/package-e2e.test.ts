@@ -112,7 +112,7 @@ describe('the npm package', () => {
     expect(files.some((f) => f.startsWith('src/') || f.startsWith('test/'))).toBe(false);
   });
 
-  it('installs offline, and the bin works in an empty directory: init, plan, apply, re-plan', async () => {
+  it('installs offline, and the bin works in an empty directory: init, plan, show, apply, re-plan', async () => {
     const dir = join(work, 'empty');
     mkdirSync(dir);
 
@@ -138,6 +138,10 @@ describe('the npm package', () => {
     const plan = await edgeform(['plan', '--sandbox', '--out', 'plan.json'], dir);
     expect(plan.exitCode, plan.stderr).toBe(0);
     expect(plan.stdout).toContain('Plan: 3 to add, 1 to change, 0 to destroy.');
+
+    const shown = await edgeform(['show', 'plan.json'], dir);
+    expect(shown.exitCode, shown.stderr).toBe(0);
+    expect(shown.stdout).toBe(plan.stdout);
 
     const applied = await edgeform(['apply', '--sandbox', 'plan.json'], dir);
     expect(applied.exitCode, applied.stderr).toBe(0);
