@@ -1,7 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { isPlainObject } from '../core/json-types.js';
-import { DESIRED_CONFIG_SCHEMA_FILE, EDGEFORM_SCHEMA_FILE, findSchemasDir } from './desired-schema.js';
+import {
+  DESIRED_CONFIG_SCHEMA_FILE,
+  desiredSchemaObjects,
+  EDGEFORM_SCHEMA_FILE,
+  readSchemaSources,
+} from './desired-schema-sources.js';
 
 type Schema = Record<string, unknown>;
 
@@ -18,9 +21,9 @@ const CONFIG_DEF = 'baishanConfig';
  * NOTE: an embedded resource with its own `$id` would be the 2020-12 way to bundle, but editor
  * language servers resolve embedded `$id`s unevenly; plain JSON pointers work everywhere.
  */
-export function bundledDesiredSchema(dir: string = findSchemasDir()): Schema {
-  const root = JSON.parse(readFileSync(join(dir, EDGEFORM_SCHEMA_FILE), 'utf8')) as Schema;
-  const config = JSON.parse(readFileSync(join(dir, DESIRED_CONFIG_SCHEMA_FILE), 'utf8')) as Schema;
+export function bundledDesiredSchema(): Schema {
+  const { root, baishanConfig } = desiredSchemaObjects(readSchemaSources());
+  const config = structuredClone(baishanConfig);
   delete config.$id;
   delete config.$schema;
   const inConfig = rewriteRefs(config, (ref) => {

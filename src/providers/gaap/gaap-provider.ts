@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { stableStringify } from '../../core/json-types.js';
 import type { GaapDesired } from '../../model/gaap-desired-types.js';
 import type { GaapSettings, LoadedStack } from '../../model/stack-types.js';
@@ -11,12 +11,16 @@ import type {
   ProviderPlan,
   StepContext,
   StepOutcome,
+  StepWait,
+  WaitPacing,
+  WatchAnswer,
 } from '../../planner/provider-types.js';
 import { planGaap } from './engine/gaap-planner.js';
 import type { DesiredContext, GaapKindModule, ReadContext } from './engine/kind-module.js';
 import type { DesiredNode, GaapStepPayload, LiveNode } from './engine/node-types.js';
 import type { GaapClient } from './gaap-client.js';
 import { runGaapStep } from './gaap-step-runner.js';
+import { watchGaap } from './gaap-watcher.js';
 import { GAAP_KINDS } from './kinds/registry.js';
 
 interface GaapLiveData {
@@ -25,8 +29,14 @@ interface GaapLiveData {
 }
 
 export interface GaapProviderOptions {
-  /** Poll interval bounds for asynchronous states (tests shorten them). */
+  /**
+   * Pacing of status polls: the first comes `base` after the write until the run has learned the
+   * kind's delay; polls of one scope come at least base/2 and at most `max` apart (tests and
+   * benchmarks shorten them).
+   */
   pollMs?: { base: number; max: number };
+  /** Fixes the run's ClientToken nonce (tests); random otherwise. */
+  tokenNonce?: string;
 }
 
 /**
@@ -37,9 +47,9 @@ export interface GaapProviderOptions {
 export class GaapProvider implements Provider {
   readonly id = 'gaap';
   // NOTE: mutations on different objects run side by side (the Terraform provider serialises all
-  // of them behind one lock). Most of a GAAP step's time is spent waiting for an asynchronous
-  // state, polling at a rate-limited pace, so many steps may be in flight; the per-action rate
-  // limit in the client is what bounds the traffic.
+  // of them behind one lock). A step holds its slot only for its calls: its wait for an
+  // asynchronous state holds none (the executor's watchers read it), and a step starts only when
+  // its first call's per-action budget is free, so the cap bounds calls in flight, not waits.
   readonly limits = { concurrency: 32 };
   readonly #model: GaapDesired | null;
   readonly #stack: string;
@@ -47,6 +57,8 @@ export class GaapProvider implements Provider {
   readonly #kinds: readonly GaapKindModule[];
   readonly #secretBaseDir: string;
   readonly #opts: GaapProviderOptions;
+  /** This run's share of every ClientToken it sends (see RunStepOptions.tokenNonce). */
+  readonly #tokenNonce: string;
 
   constructor(
     stack: Pick<LoadedStack, 'stack'> & { gaap: GaapDesired | null; settings: { gaap: GaapSettings } },
@@ -61,6 +73,7 @@ export class GaapProvider implements Provider {
     this.#kinds = kinds;
     this.#secretBaseDir = secretBaseDir;
     this.#opts = opts;
+    this.#tokenNonce = opts.tokenNonce ?? randomBytes(16).toString('hex');
   }
 
   /** A `gaap:` section, even an empty one, means the stack owns its tagged GAAP objects. */
@@ -205,14 +218,34 @@ export class GaapProvider implements Provider {
     return [...by.values()].sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
   }
 
+  /** Each action has its own budget: a step queues on its first call's. */
+  budgetKey(step: PlanStep): string {
+    return (step.payload as unknown as GaapStepPayload).calls[0]?.action ?? '';
+  }
+
+  claimStart(step: PlanStep): number {
+    const action = (step.payload as unknown as GaapStepPayload).calls[0]?.action;
+    return action ? this.#client().limiters.get(action).tryTake() : 0;
+  }
+
+  watch(_scope: string, waits: readonly StepWait[], ctx: ProviderContext): Promise<WatchAnswer> {
+    return watchGaap(this.#client(), waits, ctx.signal);
+  }
+
+  get waitPacing(): WaitPacing {
+    const poll = this.#opts.pollMs ?? { base: 500, max: 5_000 };
+    return { firstMs: poll.base, minMs: poll.base / 2, maxMs: poll.max };
+  }
+
   execute(step: PlanStep, ctx: StepContext): Promise<StepOutcome> {
     return runGaapStep(step, {
       client: this.#client(),
       outcomes: ctx.outcomes,
       events: ctx.events,
       secretBaseDir: this.#secretBaseDir,
+      ...(ctx.startClaimed ? { startClaimed: true } : {}),
+      tokenNonce: this.#tokenNonce,
       ...(ctx.signal ? { signal: ctx.signal } : {}),
-      ...(this.#opts.pollMs ? { pollMs: this.#opts.pollMs } : {}),
     });
   }
 }

@@ -21,7 +21,10 @@ export interface GaapPlanInput {
   /** Live references: address → addresses of objects it uses (bindings, certificates). */
   liveRefs: Map<string, string[]>;
   handlers: ReadonlyMap<string, KindHandler>;
-  /** Seed of ClientTokens: the same plan gives the same tokens, so a re-run apply is idempotent. */
+  /**
+   * Seed of ClientToken intent labels: the same estate gives the same plan. The token sent is
+   * derived from the label, the step and a nonce of the applying run (gaap-step-runner.ts).
+   */
   tokenSeed: string;
 }
 

@@ -1,8 +1,8 @@
 import type { ProxyDesired } from '../../../model/gaap-desired-types.js';
 import type { GaapKindModule } from '../engine/kind-module.js';
 import { addr, NAME_TAG, ownershipTags, STACK_TAG, tagValue } from '../engine/kind-module.js';
-import type { LiveNode } from '../engine/node-types.js';
-import { listAll } from '../paging.js';
+import type { LiveNode, WaitSpec } from '../engine/node-types.js';
+import { listAll, PAGE_LIMITS } from '../paging.js';
 import { defined, SELF_ID, waitFor } from './common.js';
 import { withSource } from './real-server.js';
 
@@ -10,12 +10,31 @@ export const PROXY = 'gaap_proxy';
 
 const STEADY = new Set(['RUNNING', 'CLOSED']);
 
-/** Where a DescribeProxies answer carries the access values (the wait after a create reads them). */
+/** Where a proxy's DescribeProxies item carries the access values (the wait after a create reads them). */
 const PROXY_ACCESS_OUTPUTS = {
-  accessDomain: 'ProxySet.0.Domain',
-  accessIp: 'ProxySet.0.IP',
-  accessIps: 'ProxySet.0.IPList[].IP',
+  accessDomain: 'Domain',
+  accessIp: 'IP',
+  accessIps: 'IPList[].IP',
 };
+
+/** A proxy's status, read with up to 100 other proxies' in one DescribeProxies. */
+function proxyStatus(
+  what: string,
+  proxyId: unknown,
+  gone = false,
+  outputs?: Record<string, string>,
+): WaitSpec {
+  return waitFor(what, {
+    action: 'DescribeProxies',
+    params: { ProxyIds: [proxyId], Offset: 0, Limit: PAGE_LIMITS.DescribeProxies },
+    batch: { param: 'ProxyIds', max: PAGE_LIMITS.DescribeProxies },
+    item: { items: 'ProxySet', match: { ProxyId: proxyId } },
+    statusPath: 'Status',
+    ready: gone ? [] : ['RUNNING'],
+    ...(gone ? { goneIsReady: true } : {}),
+    ...(outputs ? { outputs } : {}),
+  });
+}
 
 /**
  * Proxies (通道). Name, project, bandwidth, concurrency and billing change in place; regions, group,
@@ -82,13 +101,7 @@ export const proxyKind: GaapKindModule = {
             },
           },
         ],
-        wait: waitFor(`proxy ${name} RUNNING`, {
-          action: 'DescribeProxies',
-          params: { ProxyIds: [SELF_ID] },
-          statusPath: 'ProxySet.0.Status',
-          ready: ['RUNNING'],
-          outputs: PROXY_ACCESS_OUTPUTS,
-        }),
+        wait: proxyStatus(`proxy ${name} RUNNING`, SELF_ID, false, PROXY_ACCESS_OUTPUTS),
       });
     },
     update(node, live, groups, b) {
@@ -134,12 +147,7 @@ export const proxyKind: GaapKindModule = {
               clientToken: b.clientToken('ModifyProxyConfiguration'),
             },
           ],
-          wait: waitFor(`proxy ${live.id} RUNNING after the configuration change`, {
-            action: 'DescribeProxies',
-            params: { ProxyIds: [live.id] },
-            statusPath: 'ProxySet.0.Status',
-            ready: ['RUNNING'],
-          }),
+          wait: proxyStatus(`proxy ${live.id} RUNNING after the configuration change`, live.id),
         });
       }
     },
@@ -155,13 +163,7 @@ export const proxyKind: GaapKindModule = {
             okCodes: ['ResourceNotFound'],
           },
         ],
-        wait: waitFor(`proxy ${live.id} destroyed`, {
-          action: 'DescribeProxies',
-          params: { ProxyIds: [live.id] },
-          statusPath: 'ProxySet.0.Status',
-          ready: [],
-          goneIsReady: true,
-        }),
+        wait: proxyStatus(`proxy ${live.id} destroyed`, live.id, true),
       });
     },
   },

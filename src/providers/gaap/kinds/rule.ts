@@ -394,8 +394,11 @@ function setHeaders(spec: RuleSpec, b: StepBuilder, headers: HeaderAttr[], ruleI
 function ruleReady(label: string, ruleId: unknown) {
   return waitFor(`rule ${label} ready`, {
     action: 'DescribeRulesByRuleIds',
+    // NOTE: at most 10 RuleIds a call (seed 002, DescribeRulesByRuleIds).
     params: { RuleIds: [ruleId] },
-    statusPath: 'RuleSet.0.RuleStatus',
+    batch: { param: 'RuleIds', max: 10 },
+    item: { items: 'RuleSet', match: { RuleId: ruleId } },
+    statusPath: 'RuleStatus',
     ready: [0],
   });
 }
