@@ -282,7 +282,7 @@ export class GaapClient implements GaapCaller {
           apiCode,
           apiMessage: String(response.Error.Message ?? ''),
           requestId,
-          errorClass: classifyGaapError(apiCode).errorClass,
+          errorClass: classifyGaapError(apiCode, action).errorClass,
         },
       };
     }
