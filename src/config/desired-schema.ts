@@ -45,7 +45,7 @@ export interface DesiredSchema {
 
 // NOTE: ajv-formats is CommonJS with `exports.default`; under NodeNext the default import is the
 // module object, whose `.default` is the plugin.
-const addFormats = (formatsPlugin as unknown as { default: typeof formatsPlugin.default }).default;
+const addFormats = formatsPlugin.default;
 
 let cached: DesiredSchema | undefined;
 

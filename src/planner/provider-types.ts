@@ -5,29 +5,34 @@ import type { PlanStep, PlanWarning, ResourceChange } from './plan-types.js';
 /**
  * The one small interface through which a vendor plugs into the planner and executor.
  * The planner and executor know nothing else about a vendor.
+ *
+ * `Live` is what the provider reads and diffs, `Payload` what its steps carry: both are the
+ * provider's own types, opaque to the planner and executor, which hand each live state and each
+ * step back to the provider that produced it (a step names its provider). A `Provider` without
+ * arguments is any provider.
  */
-export interface Provider {
+export interface Provider<Live = unknown, Payload = unknown> {
   readonly id: string;
   /** True when the desired state declares anything for this provider. */
   readonly hasDesired: boolean;
   /** Reads the live state relevant to the desired state, with the fewest calls the API allows. */
-  read(ctx: ProviderContext): Promise<ProviderLive>;
+  read(ctx: ProviderContext): Promise<ProviderLive<Live>>;
   /** Diffs desired against live: typed changes, plus the concrete API steps that realise them. */
-  plan(live: ProviderLive, ctx: ProviderContext): ProviderPlan;
+  plan(live: ProviderLive<Live>, ctx: ProviderContext): ProviderPlan<Payload>;
   /** Executes one step of a plan this provider produced. */
-  execute(step: PlanStep, ctx: StepContext): Promise<StepOutcome>;
+  execute(step: PlanStep<Payload>, ctx: StepContext): Promise<StepOutcome>;
   /**
    * Fingerprints of the live objects named by `addresses` as they are now, for the saved-plan
    * staleness check. Same function as used to fill `Plan.liveFingerprints`.
    */
-  fingerprints(live: ProviderLive, addresses: readonly string[]): Record<string, string>;
+  fingerprints(live: ProviderLive<Live>, addresses: readonly string[]): Record<string, string>;
   /** Execution limits the executor honours for this provider's steps. */
   readonly limits: ProviderLimits;
   /**
    * The least time the vendor's rate limits allow for the calls of these (not yet run) steps, at
    * the allowance the client currently has. Feeds the ETA of the progress view.
    */
-  estimateRemainingMs?(steps: readonly PlanStep[]): number;
+  estimateRemainingMs?(steps: readonly PlanStep<Payload>[]): number;
 }
 
 export interface ProviderContext {
@@ -41,17 +46,17 @@ export interface StepContext extends ProviderContext {
 }
 
 /** Opaque to the planner: whatever the provider needs to diff. */
-export interface ProviderLive {
+export interface ProviderLive<Live = unknown> {
   provider: string;
-  data: unknown;
+  data: Live;
   /** API calls made to read it (for the API-economy figures). */
   calls: number;
   warnings: PlanWarning[];
 }
 
-export interface ProviderPlan {
+export interface ProviderPlan<Payload = unknown> {
   changes: ResourceChange[];
-  steps: PlanStep[];
+  steps: PlanStep<Payload>[];
   warnings: PlanWarning[];
   liveFingerprints: Record<string, string>;
 }

@@ -18,7 +18,7 @@ import type { GaapClient } from './gaap-client.js';
 import { runGaapStep } from './gaap-step-runner.js';
 import { GAAP_KINDS } from './kinds/registry.js';
 
-interface GaapLiveData {
+export interface GaapLiveData {
   nodes: LiveNode[];
   liveRefs: Map<string, string[]>;
 }
@@ -33,7 +33,7 @@ export interface GaapProviderOptions {
  * natural key under an owned root; objects this stack does not own are never read into the plan,
  * so they can never be changed or deleted.
  */
-export class GaapProvider implements Provider {
+export class GaapProvider implements Provider<GaapLiveData, GaapStepPayload> {
   readonly id = 'gaap';
   // NOTE: mutations on different objects run side by side (the Terraform provider serialises all
   // of them behind one lock). Most of a GAAP step's time is spent waiting for an asynchronous
@@ -71,7 +71,7 @@ export class GaapProvider implements Provider {
     return this.#model?.projectId ?? 0;
   }
 
-  async read(ctx: ProviderContext): Promise<ProviderLive> {
+  async read(ctx: ProviderContext): Promise<ProviderLive<GaapLiveData>> {
     const client = this.#client();
     let calls = 0;
     const counting = {
@@ -113,8 +113,8 @@ export class GaapProvider implements Provider {
     return { provider: this.id, data, calls, warnings: [] };
   }
 
-  plan(live: ProviderLive): ProviderPlan {
-    const data = live.data as GaapLiveData;
+  plan(live: ProviderLive<GaapLiveData>): ProviderPlan<GaapStepPayload> {
+    const data = live.data;
     const desired = this.desiredNodes();
     const out = planGaap({
       stack: this.#stack,
@@ -144,8 +144,8 @@ export class GaapProvider implements Provider {
     return this.#kinds.flatMap((k) => k.desired(ctx));
   }
 
-  fingerprints(live: ProviderLive, addresses: readonly string[]): Record<string, string> {
-    const data = live.data as GaapLiveData;
+  fingerprints(live: ProviderLive<GaapLiveData>, addresses: readonly string[]): Record<string, string> {
+    const data = live.data;
     const by = new Map(data.nodes.map((n) => [n.address, n]));
     const out: Record<string, string> = {};
     for (const a of addresses) {
@@ -158,11 +158,11 @@ export class GaapProvider implements Provider {
   }
 
   /** Each action has its own budget: the slowest action's share bounds the rest of the run. */
-  estimateRemainingMs(steps: readonly PlanStep[]): number {
+  estimateRemainingMs(steps: readonly PlanStep<GaapStepPayload>[]): number {
     const perAction = new Map<string, number>();
     for (const step of steps) {
-      const payload = step.payload as unknown as GaapStepPayload;
-      for (const call of payload.calls) perAction.set(call.action, (perAction.get(call.action) ?? 0) + 1);
+      for (const call of step.payload.calls)
+        perAction.set(call.action, (perAction.get(call.action) ?? 0) + 1);
     }
     const limiters = this.#client().limiters;
     let worst = 0;
@@ -170,7 +170,7 @@ export class GaapProvider implements Provider {
     return worst;
   }
 
-  execute(step: PlanStep, ctx: StepContext): Promise<StepOutcome> {
+  execute(step: PlanStep<GaapStepPayload>, ctx: StepContext): Promise<StepOutcome> {
     return runGaapStep(step, {
       client: this.#client(),
       outcomes: ctx.outcomes,

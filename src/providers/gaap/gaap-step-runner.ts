@@ -1,7 +1,7 @@
 import { EdgeformError } from '../../core/errors.js';
 import type { EventSink } from '../../core/event-types.js';
 import type { JsonValue } from '../../core/json-types.js';
-import { isPlainObject } from '../../core/json-types.js';
+import { fieldsOf, isPlainObject } from '../../core/json-types.js';
 import { isSecretValue, revealSecrets } from '../../core/secrets.js';
 import type { PlanStep } from '../../planner/plan-types.js';
 import type { StepOutcome } from '../../planner/provider-types.js';
@@ -30,8 +30,11 @@ export interface RunStepOptions {
  * sending) is never sent again blindly: the object is looked up by its natural key first, and
  * adopted if it exists.
  */
-export async function runGaapStep(step: PlanStep, opts: RunStepOptions): Promise<StepOutcome> {
-  const payload = step.payload as unknown as GaapStepPayload;
+export async function runGaapStep(
+  step: PlanStep<GaapStepPayload>,
+  opts: RunStepOptions,
+): Promise<StepOutcome> {
+  const payload = step.payload;
   const outputs: Record<string, JsonValue> = {};
   const counter = { calls: 0 };
   const client = countingClient(opts.client, counter);
@@ -103,7 +106,7 @@ async function callWithRecovery(
         ...(repeatable(call.action) ? { idempotent: true } : {}),
         ...(opts.signal ? { signal: opts.signal } : {}),
       });
-      return { kind: 'answered', response: response as unknown as Record<string, unknown> };
+      return { kind: 'answered', response: fieldsOf(response) };
     } catch (e) {
       if (!isGaapApiError(e)) throw e;
       if (call.okCodes?.includes(e.apiCode)) return { kind: 'already' };
@@ -140,10 +143,7 @@ async function runLookup(
   client: GaapCaller,
   lookup: LookupSpec,
 ): Promise<Record<string, JsonValue> | undefined> {
-  const res = (await client.call(
-    lookup.action as ActionName,
-    lookup.params as Request<ActionName>,
-  )) as unknown as Record<string, unknown>;
+  const res = fieldsOf(await client.call(lookup.action as ActionName, lookup.params as Request<ActionName>));
   const scope = lookup.within ? findItem(asArray(at(res, lookup.within.items)), lookup.within.match) : res;
   const items = at(scope, lookup.items);
   if (!Array.isArray(items)) return undefined;
@@ -252,9 +252,11 @@ async function pollOnce(
   opts: RunStepOptions,
 ): Promise<Record<string, unknown> | undefined> {
   try {
-    return (await client.call(wait.action as ActionName, params as Request<ActionName>, {
-      ...(opts.signal ? { signal: opts.signal } : {}),
-    })) as unknown as Record<string, unknown>;
+    return fieldsOf(
+      await client.call(wait.action as ActionName, params as Request<ActionName>, {
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      }),
+    );
   } catch (e) {
     if (isGaapApiError(e) && (e.errorClass === 'internal' || e.errorClass === 'ambiguous')) return undefined;
     throw e;

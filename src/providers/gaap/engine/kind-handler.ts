@@ -6,7 +6,7 @@ import type { DesiredNode, GaapCallSpec, IdRef, LiveNode, WaitSpec } from './nod
  * kind — which fields the API can change in place, which calls create, change and delete it —
  * lives in its handler; the engine only matches, classifies and orders.
  */
-export interface KindHandler {
+export interface KindHandler<Spec = unknown, Raw = unknown> {
   type: string;
   /**
    * Attribute → update group. Attributes in one group change in one call (ModifyProxiesAttribute
@@ -27,10 +27,10 @@ export interface KindHandler {
    * of one domain on a shared status code): a create then waits for its siblings' deletes.
    */
   createAfterSiblingDeletes?: boolean;
-  create(node: DesiredNode, b: StepBuilder): void;
-  update(node: DesiredNode, live: LiveNode, groups: readonly string[], b: StepBuilder): void;
+  create(node: DesiredNode<Spec>, b: StepBuilder): void;
+  update(node: DesiredNode<Spec>, live: LiveNode<Raw>, groups: readonly string[], b: StepBuilder): void;
   /** Not called when an ancestor that cascades is deleted in the same plan. */
-  delete(live: LiveNode, b: StepBuilder): void;
+  delete(live: LiveNode<Raw>, b: StepBuilder): void;
 }
 
 export interface StepDraft {

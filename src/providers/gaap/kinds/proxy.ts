@@ -1,20 +1,31 @@
 import type { ProxyDesired } from '../../../model/gaap-desired-types.js';
 import type { GaapKindModule } from '../engine/kind-module.js';
-import { addr, NAME_TAG, ownershipTags, STACK_TAG, tagValue } from '../engine/kind-module.js';
+import { addr, liveOfKind, NAME_TAG, ownershipTags, STACK_TAG, tagValue } from '../engine/kind-module.js';
 import type { LiveNode } from '../engine/node-types.js';
+import type { ProxyInfo } from '../gaap-types.js';
 import { listAll } from '../paging.js';
 import { defined, SELF_ID, waitFor } from './common.js';
+import { proxyGroupKind } from './proxy-group.js';
 import { withSource } from './real-server.js';
 
 export const PROXY = 'gaap_proxy';
 
 const STEADY = new Set(['RUNNING', 'CLOSED']);
 
+interface ProxySpec {
+  name: string;
+  proxy: ProxyDesired;
+}
+
+export interface ProxyRaw {
+  item: ProxyInfo;
+}
+
 /**
  * Proxies (通道). Name, project, bandwidth, concurrency and billing change in place; regions, group,
  * IP version, network and package type force replacement (no Modify action takes them).
  */
-export const proxyKind: GaapKindModule = {
+export const proxyKind: GaapKindModule<ProxySpec, ProxyRaw> = {
   readStage: 2,
   handler: {
     type: PROXY,
@@ -28,7 +39,7 @@ export const proxyKind: GaapKindModule = {
     cascades: true,
     replaceOrder: 'delete-first',
     create(node, b) {
-      const { name, proxy } = node.spec as { name: string; proxy: ProxyDesired };
+      const { name, proxy } = node.spec;
       b.add({
         operation: 'create',
         summary: `CreateProxy ${String(node.attrs.name)} (${proxy.accessRegion} → ${proxy.realServerRegion ?? `group ${proxy.group}`})`,
@@ -174,17 +185,12 @@ export const proxyKind: GaapKindModule = {
       { TagSet: [{ TagKey: STACK_TAG, TagValue: ctx.stack }] },
       'ProxySet',
     );
-    const out: LiveNode[] = [];
+    const out: LiveNode<ProxyRaw>[] = [];
     // NOTE: a proxy group's access regions are served by member proxies the group creates itself,
     // and they carry the group's tags. They belong to the group (they go when it goes), not to the
     // proxies the YAML declares, so they are not read as proxies.
     const groupNames = new Map(
-      ctx.live
-        .filter((n) => n.type === 'gaap_proxy_group')
-        .map((n) => [
-          n.id,
-          tagValue((n.raw.item as { TagSet?: { TagKey: string; TagValue: string }[] }).TagSet, NAME_TAG),
-        ]),
+      liveOfKind(proxyGroupKind, ctx.live).map((n) => [n.id, tagValue(n.raw.item.TagSet, NAME_TAG)]),
     );
     for (const p of items) {
       const name = tagValue(p.TagSet, NAME_TAG);
