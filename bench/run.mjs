@@ -16,6 +16,7 @@ import { PAGE_LIMITS } from '../dist/providers/gaap/paging.js';
 import { plan as planWorkflow } from '../dist/workflow/run-plan.js';
 import { openSession } from '../dist/workflow/session.js';
 import { gaapExecBound, gaapReadBound, slidingWindowPhases } from './bounds.mjs';
+import { benchCpuCost } from './cpu-cost.mjs';
 import { startEmulatorThread as startEmulator } from './emulator-thread.mjs';
 import { baishanEstate, DOC, gaapEstate } from './estates.mjs';
 import { renderMarkdown } from './report.mjs';
@@ -41,6 +42,12 @@ if (process.env.BENCH_QUICK) {
   CONFIG.gaapSizes = [2, 10];
   CONFIG.localCost = [{ baishan: 80, proxies: 1 }];
 }
+// BENCH_ONLY=gaap|baishan|local runs one part (for development; the published run does all).
+const ONLY = process.env.BENCH_ONLY;
+if (ONLY && ONLY !== 'gaap') CONFIG.gaapSizes = [];
+if (ONLY && ONLY !== 'baishan') CONFIG.baishanSizes = [];
+if (ONLY && ONLY !== 'local') CONFIG.localCost = [];
+if (process.env.BENCH_GAAP_SIZES) CONFIG.gaapSizes = process.env.BENCH_GAAP_SIZES.split(',').map(Number);
 const TARGET = { economy: 1.0, time: 1.1, cpuMs: 1000, memMb: 300 };
 
 const windows = (scale) => ({ baishanMs: 60_000 * scale, gaapMs: 1_000 * scale });
@@ -595,6 +602,8 @@ async function main() {
 
   const localCost = [];
   for (const spec of CONFIG.localCost) localCost.push(await benchLocalCost(spec, 0));
+  // Cold CPU of the CLI and of load + validate + plan at 1k/10k/50k resources (bench/cpu-cost.mjs).
+  const cpuCost = await benchCpuCost({ log, ...(process.env.BENCH_QUICK ? { sizes: [1000] } : {}) });
 
   const cpus = os.cpus();
   const results = {
@@ -624,10 +633,13 @@ async function main() {
     warmUpMs: warmUp?.ms,
     estates,
     localCost,
+    cpuCost,
   };
-  writeFileSync(join(here, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  // A partial run (BENCH_ONLY) never replaces the published results.
+  const outDir = ONLY ? work : here;
+  writeFileSync(join(outDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   const md = renderMarkdown(results);
-  writeFileSync(join(here, 'RESULTS.md'), md);
+  writeFileSync(join(outDir, 'RESULTS.md'), md);
   process.stdout.write(md);
 }
 

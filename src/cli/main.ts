@@ -1,14 +1,13 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { EDGEFORM_VERSION } from '../version.js';
-import { decideColor, makeColors } from './colors.js';
-import { runApply } from './commands/apply.js';
-import { runDrift } from './commands/drift.js';
-import { runEmulator } from './commands/emulator.js';
-import { runPlan } from './commands/plan.js';
-import { runValidate } from './commands/validate.js';
 import type { GlobalFlags } from './global-flags.js';
-import { formatError } from './print-error.js';
+
+// NOTE: start-up cost. This file imports only commander and the version; every command module is
+// imported inside its action, when it runs, so `--version`, `--help` and a usage error load no
+// YAML, Ajv, undici or emulator code. A new command follows the same shape:
+//   .action(async (opts, cmd) => (await import('./commands/x.js')).runX({ ...cmd.optsWithGlobals(), ...opts }))
+// (test/cli/lazy-imports.test.ts fails when a command module is imported statically here).
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 const positiveInt = (value: string) => {
@@ -44,7 +43,9 @@ function program(): Command {
     .command('validate')
     .description('check desired-state files; no network')
     .addOption(files())
-    .action((opts, cmd) => runValidate({ ...cmd.optsWithGlobals(), ...opts }));
+    .action(async (opts, cmd) =>
+      (await import('./commands/validate.js')).runValidate({ ...cmd.optsWithGlobals(), ...opts }),
+    );
 
   cli
     .command('plan')
@@ -63,7 +64,9 @@ function program(): Command {
     )
     .addOption(sandbox())
     .addOption(logFile())
-    .action((opts, cmd) => runPlan({ ...cmd.optsWithGlobals(), ...opts }));
+    .action(async (opts, cmd) =>
+      (await import('./commands/plan.js')).runPlan({ ...cmd.optsWithGlobals(), ...opts }),
+    );
 
   cli
     .command('apply')
@@ -82,7 +85,9 @@ function program(): Command {
     )
     .addOption(sandbox())
     .addOption(logFile())
-    .action((planFile, opts, cmd) => runApply({ ...cmd.optsWithGlobals(), ...opts, planFile }));
+    .action(async (planFile, opts, cmd) =>
+      (await import('./commands/apply.js')).runApply({ ...cmd.optsWithGlobals(), ...opts, planFile }),
+    );
 
   cli
     .command('drift')
@@ -93,7 +98,9 @@ function program(): Command {
     )
     .addOption(sandbox())
     .addOption(logFile())
-    .action((opts, cmd) => runDrift({ ...cmd.optsWithGlobals(), ...opts }));
+    .action(async (opts, cmd) =>
+      (await import('./commands/drift.js')).runDrift({ ...cmd.optsWithGlobals(), ...opts }),
+    );
 
   cli
     .command('export')
@@ -112,6 +119,19 @@ function program(): Command {
     .addOption(sandbox())
     .action(async (opts, cmd) =>
       (await import('./commands/export.js')).runExport({ ...cmd.optsWithGlobals(), ...opts }),
+    );
+
+  cli
+    .command('outputs')
+    .description(
+      'list the server-assigned values of what the stack owns (IDs, access domains and IPs, CNAMEs)',
+    )
+    .addOption(files())
+    .addOption(new Option('--format <FORMAT>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(sandbox())
+    .addOption(logFile())
+    .action(async (opts, cmd) =>
+      (await import('./commands/outputs.js')).runOutputs({ ...cmd.optsWithGlobals(), ...opts }),
     );
 
   cli
@@ -138,7 +158,7 @@ function program(): Command {
       '1',
     )
     .option('--seed <N>', 'seed of the fault-injection PRNG')
-    .action((opts) => runEmulator(opts));
+    .action(async (opts) => (await import('./commands/emulator.js')).runEmulator(opts));
 
   return cli;
 }
@@ -160,6 +180,10 @@ async function main(argv: string[]): Promise<number> {
       return code === 0 ? 0 : 1;
     }
     const flags = cli.opts<GlobalFlags>();
+    const [{ decideColor, makeColors }, { formatError }] = await Promise.all([
+      import('./colors.js'),
+      import('./print-error.js'),
+    ]);
     const colors = makeColors(decideColor(process.stderr, process.env, flags.color));
     process.stderr.write(formatError(e, colors, Boolean(flags.debug) || argv.includes('--debug')));
     return 1;

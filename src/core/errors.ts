@@ -13,6 +13,7 @@ export type ErrorCode =
   // loading and validating the desired state
   | 'DESIRED_SCHEMA_INVALID'
   | 'SECRET_UNRESOLVED'
+  | 'SECRET_FORBIDDEN'
   | 'BAISHAN_UNKNOWN_KEY'
   | 'BAISHAN_NOT_REMOVABLE'
   | 'GAAP_NAME_TOO_LONG'
@@ -21,6 +22,7 @@ export type ErrorCode =
   // credentials
   | 'BAISHAN_TOKEN_MISSING'
   | 'GAAP_CREDENTIALS_MISSING'
+  | 'ENDPOINT_NOT_ALLOWED'
   // planning and saved plans
   | 'DEPENDENCY_CYCLE'
   | 'DEPENDENCY_MISSING'
@@ -32,6 +34,7 @@ export type ErrorCode =
   | 'APPLY_NEEDS_APPROVAL'
   // applying
   | 'INTERRUPTED'
+  | 'WAIT_TIMEOUT'
   | 'GAAP_ASYNC_FAILED'
   | 'GAAP_WAIT_TIMEOUT'
   | 'GAAP_UNKNOWN_ACTION'

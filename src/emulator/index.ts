@@ -1,18 +1,13 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createBaishanApi } from './baishan/baishan-api.js';
+import { EMULATOR_DEFAULTS } from './emulator-defaults.js';
 import type { EmulatorOptions, RunningEmulator } from './emulator-types.js';
 import { createGaapApi } from './gaap/gaap-api.js';
 import { seededRandom, serveApi } from './server-kit.js';
 
+export { EMULATOR_DEFAULTS } from './emulator-defaults.js';
 export type { EmulatorOptions, RunningEmulator } from './emulator-types.js';
-
-/** Credentials the emulator accepts when none are given (the sandbox uses them). */
-export const EMULATOR_DEFAULTS = {
-  secretId: 'AKID-edgeform-emulator-default',
-  secretKey: 'edgeform-emulator-secret-key-0000',
-  baishanToken: 'edgeform-emulator-token',
-} as const;
 
 interface PersistedState {
   version: 1;
@@ -49,6 +44,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     rateLimit: options.gaapRateLimitPerSecond ?? 20,
     rateWindowMs: 1_000 * scale,
     asyncDelayMs: options.asyncDelayMs ?? 0,
+    ...(options.asyncDelayByKindMs ? { asyncDelayByKindMs: options.asyncDelayByKindMs } : {}),
   });
 
   const statePath = options.statePath;

@@ -67,6 +67,17 @@ export interface PlanStep<Payload = unknown> {
   payload: Payload;
 }
 
+/**
+ * Server-assigned values of one live object that a user needs: IDs, a proxy's access domain and
+ * IPs (the DNS target), a global domain's CNAME target. Shown by `apply` and `edgeform outputs`.
+ */
+export interface ResourceOutputs {
+  address: string;
+  provider: string;
+  type: string;
+  values: Record<string, JsonValue>;
+}
+
 export interface PlanWarning {
   message: string;
   address?: string;

@@ -1,6 +1,6 @@
 import type { EventSink } from '../core/event-types.js';
 import type { JsonValue } from '../core/json-types.js';
-import type { PlanStep, PlanWarning, ResourceChange } from './plan-types.js';
+import type { Plan, PlanStep, PlanWarning, ResourceChange, ResourceOutputs } from './plan-types.js';
 
 /**
  * The one small interface through which a vendor plugs into the planner and executor.
@@ -33,6 +33,46 @@ export interface Provider<Live = unknown, Payload = unknown> {
    * the allowance the client currently has. Feeds the ETA of the progress view.
    */
   estimateRemainingMs?(steps: readonly PlanStep<Payload>[]): number;
+  /**
+   * The rate budget a step's first call draws on (GAAP: its action). Ready steps of one key queue
+   * together, so a key whose budget is spent never holds up the provider's other keys.
+   */
+  budgetKey?(step: PlanStep<Payload>): string;
+  /**
+   * Takes the budget of the step's first call if it is available now and answers 0: the executor
+   * then starts the step at once, and the step's first call does not wait for the budget again.
+   * Otherwise answers the milliseconds until it may be, and takes nothing: a step that cannot
+   * start holds no slot.
+   */
+  claimStart?(step: PlanStep<Payload>): number;
+  /**
+   * Reads the states of waits of one scope (see `StepWait.scope`) with the fewest calls the API
+   * allows; one reading per wait, in order.
+   */
+  watch?(scope: string, waits: readonly StepWait[], ctx: ProviderContext): Promise<WatchAnswer>;
+  /**
+   * Poll pacing: before the run has seen a wait of some kind end, its first poll comes `firstMs`
+   * after the write; later polls come at least `minMs` and at most `maxMs` apart.
+   */
+  readonly waitPacing?: WaitPacing;
+  /**
+   * Server-assigned values of the objects the stack owns, from a read; with `run`, as they are after
+   * that run (created objects from the values its steps produced, deleted ones left out).
+   */
+  outputs?(live: ProviderLive<Live>, run?: AppliedRun): ResourceOutputs[];
+}
+
+/** What an apply did, as `Provider.outputs` needs it. */
+export interface AppliedRun {
+  plan: Plan;
+  /** Values each step that finished produced, by step id. */
+  stepOutputs: ReadonlyMap<string, Record<string, JsonValue>>;
+}
+
+export interface WaitPacing {
+  firstMs: number;
+  minMs: number;
+  maxMs: number;
 }
 
 export interface ProviderContext {
@@ -43,6 +83,8 @@ export interface ProviderContext {
 export interface StepContext extends ProviderContext {
   /** Outcomes of steps already done in this run, by step id (e.g. to pick up created IDs). */
   outcomes: ReadonlyMap<string, StepOutcome>;
+  /** True when `claimStart` took the budget of the step's first call for it. */
+  startClaimed?: boolean;
 }
 
 /** Opaque to the planner: whatever the provider needs to diff. */
@@ -68,9 +110,57 @@ export interface StepOutcome {
   calls: number;
   /** For a batched step that was split after a failure: which parts failed. */
   partialFailures?: { addresses: string[]; error: string; code: string }[];
+  /**
+   * The step's change was accepted and its object is now in an asynchronous state. The executor
+   * waits for it holding no slot, asks the provider's `watch` for its state, and counts the step
+   * done (with these outputs) once it is ready.
+   */
+  wait?: StepWait;
+}
+
+/** A wait the provider declares and the executor carries out. `Detail` is the provider's own. */
+export interface StepWait<Detail = unknown> {
+  /**
+   * Waits of one scope are answered together by one watcher, e.g. `DescribeProxies` (one call for
+   * up to 100 proxies) or `DescribeHTTPListeners lnk-1` (every listener of one proxy).
+   */
+  scope: string;
+  /** The object and the state waited for, e.g. `proxy web RUNNING` (progress and timeouts name it). */
+  what: string;
+  /** The first poll's delay is learned per kind, e.g. the write action `CreateProxy`. */
+  kind: string;
+  timeoutMs: number;
+  /** Provider-private: what its watcher reads. */
+  detail: Detail;
+}
+
+export type WaitReading =
+  /** Ready; `outputs`: step outputs read from the ready object (values it has only once ready). */
+  | { kind: 'ready'; outputs?: Record<string, JsonValue> }
+  /** Not there yet; `seen` is the state read (shown in progress and in a timeout). */
+  | { kind: 'pending'; seen: string }
+  /** The object reached a state from which it will not become ready. */
+  | { kind: 'failed'; error: Error }
+  /** The read failed (after the client's retries): the last state seen still stands. */
+  | { kind: 'unknown' };
+
+export interface WatchAnswer {
+  readings: WaitReading[];
+  calls: number;
 }
 
 export interface ProviderLimits {
   /** Maximum steps of this provider in flight at once. */
   concurrency: number;
+}
+
+/**
+ * The steps of a plan that one provider made, typed with its payload: a step's `provider` names
+ * the provider whose payload it carries.
+ */
+export function stepsOf<Payload>(
+  provider: Provider<unknown, Payload>,
+  steps: readonly PlanStep[],
+): PlanStep<Payload>[] {
+  return steps.filter((s): s is PlanStep<Payload> => s.provider === provider.id);
 }

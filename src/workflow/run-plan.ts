@@ -4,7 +4,8 @@ import type { EventSink } from '../core/event-types.js';
 import { executePlan } from '../executor/execute-plan.js';
 import type { ApplyResult } from '../executor/executor-types.js';
 import { createPlan, type PlanResult } from '../planner/create-plan.js';
-import { PLAN_FORMAT_VERSION, type Plan } from '../planner/plan-types.js';
+import { PLAN_FORMAT_VERSION, type Plan, type ResourceOutputs } from '../planner/plan-types.js';
+import { collectOutputs } from './outputs.js';
 import { openSession, type Session } from './session.js';
 
 export interface WorkflowOptions {
@@ -49,6 +50,8 @@ export interface ApplyOptions extends WorkflowOptions {
 export interface ApplyOutcome {
   plan: Plan;
   result?: ApplyResult;
+  /** Server-assigned values of what the stack owns, as they are after the apply. */
+  outputs: ResourceOutputs[];
   /** False when the user declined or there was nothing to do. */
   applied: boolean;
 }
@@ -63,28 +66,36 @@ export async function apply(opts: ApplyOptions): Promise<ApplyOutcome> {
   );
   try {
     let thePlan: Plan;
+    let live: PlanResult['live'];
     if (saved) {
-      await assertNotStale(session, saved, opts);
+      live = await assertNotStale(session, saved, opts);
       thePlan = saved;
     } else {
-      thePlan = (await planWith(session, opts)).plan;
+      ({ plan: thePlan, live } = await planWith(session, opts));
     }
-    if (thePlan.steps.length === 0) return { plan: thePlan, applied: false };
-    if (opts.confirm && !(await opts.confirm(thePlan))) return { plan: thePlan, applied: false };
+    const unchanged = () => collectOutputs(session.providers, live);
+    if (thePlan.steps.length === 0) return { plan: thePlan, applied: false, outputs: unchanged() };
+    if (opts.confirm && !(await opts.confirm(thePlan)))
+      return { plan: thePlan, applied: false, outputs: unchanged() };
     const result = await executePlan(thePlan, {
       providers: session.providerMap,
       events: opts.events,
       parallelism: opts.parallelism,
       ...(opts.signal ? { signal: opts.signal } : {}),
     });
-    return { plan: thePlan, result, applied: true };
+    const outputs = collectOutputs(session.providers, live, { plan: thePlan, result });
+    return { plan: thePlan, result, applied: true, outputs };
   } finally {
     await session.close();
   }
 }
 
 /** Re-reads what the saved plan relied on and refuses it if any of it moved. */
-async function assertNotStale(session: Session, saved: Plan, opts: WorkflowOptions): Promise<void> {
+async function assertNotStale(
+  session: Session,
+  saved: Plan,
+  opts: WorkflowOptions,
+): Promise<PlanResult['live']> {
   if (saved.stack !== session.stack.stack) {
     throw new EdgeformError({
       code: 'PLAN_STACK_MISMATCH',
@@ -105,6 +116,7 @@ async function assertNotStale(session: Session, saved: Plan, opts: WorkflowOptio
       resolution: 'run `edgeform plan --out PLAN` again, review it, and apply the new plan',
     });
   }
+  return fresh.live;
 }
 
 export function readPlanFile(path: string): Plan {

@@ -5,12 +5,12 @@ import { desiredStateError, formatDiagnostic } from '../config/format-diagnostic
 import { loadStack } from '../config/load-stack.js';
 import type { EventSink } from '../core/event-types.js';
 import type { RunningEmulator } from '../emulator/emulator-types.js';
-import { startEmulator } from '../emulator/index.js';
 import type { LoadedStack } from '../model/stack-types.js';
 import type { Provider } from '../planner/provider-types.js';
 import { BaishanProvider } from '../providers/baishan/baishan-provider.js';
 import { GaapProvider } from '../providers/gaap/gaap-provider.js';
 import { baishanClientFor, gaapClientFor, rateWindowScale, sandboxEnv } from './clients.js';
+import { endpointFor } from './endpoints.js';
 
 export interface SessionOptions {
   files: string[];
@@ -54,6 +54,9 @@ export async function openSession(opts: SessionOptions): Promise<Session> {
     emulator = await startSandbox(opts.cwd, opts.env);
     env = sandboxEnv(opts.env, emulator);
   }
+  // Before any client exists: a YAML-chosen endpoint is refused here, not at the first call.
+  endpointFor('gaap', env, stack.settings.gaap.endpoint);
+  endpointFor('baishan', env, stack.settings.baishan.endpoint);
 
   const clients: { close(): Promise<void> }[] = [];
   const track = <T extends { close(): Promise<void> }>(client: T): T => {
@@ -89,6 +92,8 @@ export async function openSession(opts: SessionOptions): Promise<Session> {
 
 /** The sandbox: the emulator in-process, state in .edgeform/sandbox.json, any domain exists. */
 export async function startSandbox(cwd: string, env: NodeJS.ProcessEnv): Promise<RunningEmulator> {
+  // Imported here, not at the top: only --sandbox runs load the emulator.
+  const { startEmulator } = await import('../emulator/index.js');
   return startEmulator({
     statePath: join(cwd, SANDBOX_STATE),
     baishanAutoDomains: true,

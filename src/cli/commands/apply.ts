@@ -5,6 +5,7 @@ import { apply } from '../../workflow/run-plan.js';
 import type { GlobalFlags } from '../global-flags.js';
 import { openLogFile, withLog } from '../log-file.js';
 import { renderApplyText } from '../render/apply-text.js';
+import { outputsWorthShowing, renderOutputsText } from '../render/outputs-text.js';
 import { renderPlanText } from '../render/plan-text.js';
 import { type CommandContext, commandContext, writeOut } from './context.js';
 
@@ -74,7 +75,7 @@ export async function runApply(flags: ApplyFlags): Promise<void> {
     const failed = (outcome.result?.failed ?? 0) > 0 || outcome.result?.interrupted === true;
     if (flags.format === 'json') {
       writeOut(
-        `${JSON.stringify({ formatVersion: '1.0', applied: outcome.applied, plan: outcome.plan, result: outcome.result ?? null }, null, 2)}\n`,
+        `${JSON.stringify({ formatVersion: '1.0', applied: outcome.applied, plan: outcome.plan, result: outcome.result ?? null, outputs: outcome.outputs }, null, 2)}\n`,
       );
     } else if (!outcome.applied) {
       writeOut(
@@ -83,7 +84,11 @@ export async function runApply(flags: ApplyFlags): Promise<void> {
           : 'Apply cancelled. Nothing was changed.\n',
       );
     } else if (outcome.result) {
-      writeOut(renderApplyText(outcome.result, ctx.out));
+      const touched = new Set(
+        outcome.plan.changes.filter((c) => c.kind === 'create' || c.kind === 'replace').map((c) => c.address),
+      );
+      const shown = renderOutputsText(outputsWorthShowing(outcome.outputs, touched), ctx.out);
+      writeOut(`${renderApplyText(outcome.result, ctx.out)}${shown ? `\nOutputs:\n${shown}` : ''}`);
     }
     if (failed) process.exitCode = 1;
   } finally {

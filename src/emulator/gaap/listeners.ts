@@ -100,7 +100,7 @@ function blankListener(
     ProxyId: parent.ProxyId,
     GroupId: parent.GroupId,
     CreateTime: secondsOf(ctx.now),
-    busy: startBusy(ctx, 1),
+    busy: startBusy(ctx, 1, 'listener'),
     bindings: [],
     RealServerType: 'IP',
     RealServerPort: 0,
@@ -376,7 +376,7 @@ export const listenerHandlers: Record<string, Handler> = {
     const draft = structuredClone(l);
     applyL4(draft, p);
     if (has(p, 'ListenerName')) draft.ListenerName = p.ListenerName as string;
-    Object.assign(l, draft, { busy: startBusy(ctx, 4) });
+    Object.assign(l, draft, { busy: startBusy(ctx, 4, 'listener') });
     return {};
   },
 
@@ -385,14 +385,14 @@ export const listenerHandlers: Record<string, Handler> = {
     const draft = structuredClone(l);
     applyL4(draft, p);
     if (has(p, 'ListenerName')) draft.ListenerName = p.ListenerName as string;
-    Object.assign(l, draft, { busy: startBusy(ctx, 4) });
+    Object.assign(l, draft, { busy: startBusy(ctx, 4, 'listener') });
     return {};
   },
 
   ModifyHTTPListenerAttribute: (ctx, p) => {
     const l = writableListener(ctx, p, 'HTTP');
     l.ListenerName = p.ListenerName as string;
-    l.busy = startBusy(ctx, 4);
+    l.busy = startBusy(ctx, 4, 'listener');
     return {};
   },
 
@@ -408,7 +408,7 @@ export const listenerHandlers: Record<string, Handler> = {
     if (cert) l.CertificateId = cert;
     if (clientCert !== undefined) l.ClientCertificateId = clientCert;
     if (poly) l.PolyClientCertificateIds = poly;
-    l.busy = startBusy(ctx, 4);
+    l.busy = startBusy(ctx, 4, 'listener');
     return {};
   },
 
@@ -416,7 +416,7 @@ export const listenerHandlers: Record<string, Handler> = {
     const l = writableListener(ctx, p, 'HTTPS');
     l.TLSSupportVersion = p.TLSSupportVersion as string[];
     l.TLSCiphers = p.TLSCiphers as string;
-    l.busy = startBusy(ctx, 4);
+    l.busy = startBusy(ctx, 4, 'listener');
     return {};
   },
 
@@ -429,7 +429,7 @@ export const listenerHandlers: Record<string, Handler> = {
     requireListenerIdle(ctx, l);
     const set = list<Binding>(p, 'RealServerBindSet') ?? [];
     l.bindings = checkBindSet(ctx, l, l.RealServerType, l.FailoverSwitch, set);
-    l.busy = startBusy(ctx, 3);
+    l.busy = startBusy(ctx, 3, 'listener');
     return {};
   },
 

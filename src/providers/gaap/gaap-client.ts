@@ -59,6 +59,10 @@ export interface GaapCallOptions {
    */
   clientToken?: string;
   signal?: AbortSignal;
+  /** The first attempt's rate budget was already taken (`RateLimiter.tryTake`, by the scheduler). */
+  claimed?: boolean;
+  /** A status poll: waits while writes wait for the same action's budget. */
+  background?: boolean;
 }
 
 /** The slice of the client that paging and providers depend on (lets tests wrap it). */
@@ -177,7 +181,9 @@ export class GaapClient implements GaapCaller {
     const history: string[] = [];
 
     for (;;) {
-      await limiter.acquire(opts.signal);
+      if (!(opts.claimed && state.attempt === 0)) {
+        await limiter.acquire(opts.signal, opts.background ? 'low' : 'normal');
+      }
       state.attempt++;
       const result = await this.#attempt(action, bytes, region, state.attempt, opts.signal);
       if (result.ok) return result.response as Response<A>;

@@ -1,21 +1,27 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { stableStringify } from '../../core/json-types.js';
 import type { GaapDesired } from '../../model/gaap-desired-types.js';
 import type { GaapSettings, LoadedStack } from '../../model/stack-types.js';
-import type { PlanStep } from '../../planner/plan-types.js';
-import type {
-  Provider,
-  ProviderContext,
-  ProviderLive,
-  ProviderPlan,
-  StepContext,
-  StepOutcome,
+import type { PlanStep, ResourceOutputs } from '../../planner/plan-types.js';
+import {
+  type AppliedRun,
+  type Provider,
+  type ProviderContext,
+  type ProviderLive,
+  type ProviderPlan,
+  type StepContext,
+  type StepOutcome,
+  type StepWait,
+  stepsOf,
+  type WaitPacing,
+  type WatchAnswer,
 } from '../../planner/provider-types.js';
 import { planGaap } from './engine/gaap-planner.js';
 import type { DesiredContext, GaapKindModule, ReadContext } from './engine/kind-module.js';
-import type { DesiredNode, GaapStepPayload, LiveNode } from './engine/node-types.js';
+import type { DesiredNode, GaapStepPayload, LiveNode, WaitSpec } from './engine/node-types.js';
 import type { GaapClient } from './gaap-client.js';
 import { runGaapStep } from './gaap-step-runner.js';
+import { watchGaap } from './gaap-watcher.js';
 import { GAAP_KINDS } from './kinds/registry.js';
 
 export interface GaapLiveData {
@@ -24,8 +30,14 @@ export interface GaapLiveData {
 }
 
 export interface GaapProviderOptions {
-  /** Poll interval bounds for asynchronous states (tests shorten them). */
+  /**
+   * Pacing of status polls: the first comes `base` after the write until the run has learned the
+   * kind's delay; polls of one scope come at least base/2 and at most `max` apart (tests and
+   * benchmarks shorten them).
+   */
   pollMs?: { base: number; max: number };
+  /** Fixes the run's ClientToken nonce (tests); random otherwise. */
+  tokenNonce?: string;
 }
 
 /**
@@ -36,9 +48,9 @@ export interface GaapProviderOptions {
 export class GaapProvider implements Provider<GaapLiveData, GaapStepPayload> {
   readonly id = 'gaap';
   // NOTE: mutations on different objects run side by side (the Terraform provider serialises all
-  // of them behind one lock). Most of a GAAP step's time is spent waiting for an asynchronous
-  // state, polling at a rate-limited pace, so many steps may be in flight; the per-action rate
-  // limit in the client is what bounds the traffic.
+  // of them behind one lock). A step holds its slot only for its calls: its wait for an
+  // asynchronous state holds none (the executor's watchers read it), and a step starts only when
+  // its first call's per-action budget is free, so the cap bounds calls in flight, not waits.
   readonly limits = { concurrency: 32 };
   readonly #model: GaapDesired | null;
   readonly #stack: string;
@@ -46,6 +58,8 @@ export class GaapProvider implements Provider<GaapLiveData, GaapStepPayload> {
   readonly #kinds: readonly GaapKindModule[];
   readonly #secretBaseDir: string;
   readonly #opts: GaapProviderOptions;
+  /** This run's share of every ClientToken it sends (see RunStepOptions.tokenNonce). */
+  readonly #tokenNonce: string;
 
   constructor(
     stack: Pick<LoadedStack, 'stack'> & { gaap: GaapDesired | null; settings: { gaap: GaapSettings } },
@@ -60,6 +74,7 @@ export class GaapProvider implements Provider<GaapLiveData, GaapStepPayload> {
     this.#kinds = kinds;
     this.#secretBaseDir = secretBaseDir;
     this.#opts = opts;
+    this.#tokenNonce = opts.tokenNonce ?? randomBytes(16).toString('hex');
   }
 
   /** A `gaap:` section, even an empty one, means the stack owns its tagged GAAP objects. */
@@ -170,14 +185,68 @@ export class GaapProvider implements Provider<GaapLiveData, GaapStepPayload> {
     return worst;
   }
 
+  outputs(live: ProviderLive<GaapLiveData>, run?: AppliedRun): ResourceOutputs[] {
+    const data = live.data;
+    const handlers = new Map(this.#kinds.map((k) => [k.handler.type, k.handler]));
+    const by = new Map<string, ResourceOutputs>();
+    for (const n of data.nodes) {
+      const spec = handlers.get(n.type)?.outputs;
+      if (spec)
+        by.set(n.address, { address: n.address, provider: this.id, type: n.type, values: spec.of(n) });
+    }
+    if (run) {
+      const types = new Map<string, string>();
+      for (const c of run.plan.changes) {
+        if (c.provider !== this.id) continue;
+        types.set(c.address, c.type);
+        // The old object of a replace is gone; what its replacement produced is filled in below.
+        if (c.kind === 'delete' || c.kind === 'replace') by.delete(c.address);
+      }
+      for (const step of stepsOf(this, run.plan.steps)) {
+        const produced = run.stepOutputs.get(step.id);
+        const outputsOf = step.payload.outputsOf;
+        if (!produced || !outputsOf) continue;
+        for (const [address, names] of Object.entries(outputsOf)) {
+          const type = types.get(address);
+          if (!type) continue;
+          const entry = by.get(address) ?? { address, provider: this.id, type, values: {} };
+          for (const [key, output] of Object.entries(names))
+            if (produced[output] !== undefined) entry.values[key] = produced[output];
+          by.set(address, entry);
+        }
+      }
+    }
+    return [...by.values()].sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+  }
+
+  /** Each action has its own budget: a step queues on its first call's. */
+  budgetKey(step: PlanStep<GaapStepPayload>): string {
+    return step.payload.calls[0]?.action ?? '';
+  }
+
+  claimStart(step: PlanStep<GaapStepPayload>): number {
+    const action = step.payload.calls[0]?.action;
+    return action ? this.#client().limiters.get(action).tryTake() : 0;
+  }
+
+  watch(_scope: string, waits: readonly StepWait<WaitSpec>[], ctx: ProviderContext): Promise<WatchAnswer> {
+    return watchGaap(this.#client(), waits, ctx.signal);
+  }
+
+  get waitPacing(): WaitPacing {
+    const poll = this.#opts.pollMs ?? { base: 500, max: 5_000 };
+    return { firstMs: poll.base, minMs: poll.base / 2, maxMs: poll.max };
+  }
+
   execute(step: PlanStep<GaapStepPayload>, ctx: StepContext): Promise<StepOutcome> {
     return runGaapStep(step, {
       client: this.#client(),
       outcomes: ctx.outcomes,
       events: ctx.events,
       secretBaseDir: this.#secretBaseDir,
+      ...(ctx.startClaimed ? { startClaimed: true } : {}),
+      tokenNonce: this.#tokenNonce,
       ...(ctx.signal ? { signal: ctx.signal } : {}),
-      ...(this.#opts.pollMs ? { pollMs: this.#opts.pollMs } : {}),
     });
   }
 }

@@ -20,7 +20,10 @@ export interface GaapPlanInput {
   /** Live references: address → addresses of objects it uses (bindings, certificates). */
   liveRefs: Map<string, string[]>;
   handlers: ReadonlyMap<string, KindHandler>;
-  /** Seed of ClientTokens: the same plan gives the same tokens, so a re-run apply is idempotent. */
+  /**
+   * Seed of ClientToken intent labels: the same estate gives the same plan. The token sent is
+   * derived from the label, the step and a nonce of the applying run (gaap-step-runner.ts).
+   */
   tokenSeed: string;
 }
 
@@ -174,7 +177,12 @@ export function planGaap(unordered: GaapPlanInput): GaapPlanOutput {
       },
       add(draft: StepDraft): string {
         const id = `gaap.${++stepCounter}`;
-        const payload: GaapStepPayload = { calls: draft.calls, ...(draft.wait ? { wait: draft.wait } : {}) };
+        const outputsOf = outputsOfDraft(address, draft, ownerType(address));
+        const payload: GaapStepPayload = {
+          calls: draft.calls,
+          ...(draft.wait ? { wait: draft.wait } : {}),
+          ...(outputsOf ? { outputsOf } : {}),
+        };
         steps.push({
           id,
           provider: 'gaap',
@@ -211,6 +219,23 @@ export function planGaap(unordered: GaapPlanInput): GaapPlanOutput {
     };
   };
   let stepCounter = 0;
+  const ownerType = (address: string) => {
+    const v = verdicts.get(address);
+    return v ? ('node' in v ? v.node.type : v.live.type) : undefined;
+  };
+  /** Which outputs of a step are the node's own (its declared output names) or a sibling's ID. */
+  const outputsOfDraft = (address: string, draft: StepDraft, type: string | undefined) => {
+    const produced = new Set([
+      ...draft.calls.flatMap((c) => Object.keys(c.outputs ?? {})),
+      ...Object.keys(draft.wait?.outputs ?? {}),
+    ]);
+    const names = (type ? input.handlers.get(type)?.outputs?.names : undefined) ?? [];
+    const out: Record<string, Record<string, string>> = {};
+    const own = names.filter((n) => produced.has(n));
+    if (own.length > 0) out[address] = Object.fromEntries(own.map((n) => [n, n]));
+    for (const [other, output] of Object.entries(draft.publishes ?? {})) out[other] = { id: output };
+    return Object.keys(out).length > 0 ? out : undefined;
+  };
   const addDep = (step: string, on: string) => {
     if (step === on) return;
     const deps = pendingDeps.get(step) ?? new Set<string>();
@@ -329,6 +354,8 @@ export function planGaap(unordered: GaapPlanInput): GaapPlanOutput {
     return b !== undefined && byStepNumber(a, b) > 0;
   }
 }
+
+const KNOWN_AFTER_APPLY = { $knownAfterApply: true } as const;
 
 function byStepNumber(a: string, b: string): number {
   return Number(a.split('.')[1]) - Number(b.split('.')[1]);
@@ -473,19 +500,39 @@ function toChange(v: Verdict, handlers: ReadonlyMap<string, KindHandler>): Resou
     ...(live?.busy ? { busy: live.busy } : {}),
   };
   const kind: ChangeKind = v.kind;
+  const outputs = handlers.get(type)?.outputs;
   switch (v.kind) {
     case 'create':
       return {
         ...base,
         kind,
-        attributes: Object.entries(v.node.attrs)
-          .filter(([, x]) => x !== undefined)
-          .map(([path, x]) => ({ path, after: toDisplayValue(x, (v.node.sensitive ?? []).includes(path)) })),
+        attributes: [
+          ...Object.entries(v.node.attrs)
+            .filter(([, x]) => x !== undefined)
+            .map(([path, x]) => ({
+              path,
+              after: toDisplayValue(x, (v.node.sensitive ?? []).includes(path)),
+            })),
+          ...(outputs?.names ?? []).map((path) => ({ path, after: KNOWN_AFTER_APPLY })),
+        ],
       };
     case 'update':
       return { ...base, kind, attributes: v.attrs, ...(v.reason ? { reason: v.reason } : {}) };
-    case 'replace':
-      return { ...base, kind, attributes: v.attrs, ...(v.reason ? { reason: v.reason } : {}) };
+    case 'replace': {
+      // The replacement is a new object: every server-assigned value changes.
+      const was = outputs?.of(v.live) ?? {};
+      const renewed: AttributeChange[] = (outputs?.names ?? []).map((path) => ({
+        path,
+        ...(was[path] !== undefined ? { before: was[path] } : {}),
+        after: KNOWN_AFTER_APPLY,
+      }));
+      return {
+        ...base,
+        kind,
+        attributes: [...v.attrs, ...renewed],
+        ...(v.reason ? { reason: v.reason } : {}),
+      };
+    }
     case 'delete':
       return {
         ...base,
@@ -497,7 +544,6 @@ function toChange(v: Verdict, handlers: ReadonlyMap<string, KindHandler>): Resou
       return { ...base, kind, attributes: [] };
     default: {
       const never: never = v;
-      void handlers;
       throw new Error(`unknown verdict ${String(never)}`);
     }
   }

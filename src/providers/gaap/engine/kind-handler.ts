@@ -1,3 +1,4 @@
+import type { JsonValue } from '../../../core/json-types.js';
 import type { ChangeKind, PlanStep } from '../../../planner/plan-types.js';
 import type { DesiredNode, GaapCallSpec, IdRef, LiveNode, WaitSpec } from './node-types.js';
 
@@ -27,10 +28,21 @@ export interface KindHandler<Spec = unknown, Raw = unknown> {
    * of one domain on a shared status code): a create then waits for its siblings' deletes.
    */
   createAfterSiblingDeletes?: boolean;
+  /**
+   * Server-assigned values a user needs (the ID, a proxy's access domain and IPs, a CNAME target):
+   * their names, shown `(known after apply)` in a create, and how to read them from a live object.
+   * A create publishes each under the same name, from its calls' or its wait's outputs.
+   */
+  outputs?: OutputSpec<Raw>;
   create(node: DesiredNode<Spec>, b: StepBuilder): void;
   update(node: DesiredNode<Spec>, live: LiveNode<Raw>, groups: readonly string[], b: StepBuilder): void;
   /** Not called when an ancestor that cascades is deleted in the same plan. */
   delete(live: LiveNode<Raw>, b: StepBuilder): void;
+}
+
+export interface OutputSpec<Raw = unknown> {
+  names: readonly string[];
+  of(live: LiveNode<Raw>): Record<string, JsonValue>;
 }
 
 export interface StepDraft {

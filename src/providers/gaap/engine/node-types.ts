@@ -100,18 +100,29 @@ export interface LookupSpec {
   alsoOutputs?: { match: Record<string, unknown>; outputs: Record<string, string> }[];
 }
 
-/** Polls until an object reaches a steady state, after a write that makes it busy. */
+/**
+ * The asynchronous state a step's write leaves its object in, and how to read it. The step
+ * declares it; the executor waits (holding no slot) and the provider's watcher reads it, one read
+ * for every wait of the same scope (the same action and parameters, `batch` aside).
+ */
 export interface WaitSpec {
   action: string;
   params: Record<string, unknown>;
-  /** Path to the status value in the response, e.g. `ProxySet.0.Status`. */
+  /** Path to the status value in the response (of the `item` when given), e.g. `Status`. */
   statusPath: string;
   /**
-   * Read the status from the item of a list that matches (a list action without an ID filter,
-   * e.g. DescribeGlobalDomainDns); `statusPath` is then relative to that item, and a missing item
-   * has no status (gone).
+   * Read the status from the item of a list that matches (e.g. the listener in
+   * DescribeHTTPListeners of its proxy); `statusPath` is then relative to that item, and a
+   * missing item has no status (gone).
    */
   item?: { items: string; match: Record<string, unknown> };
+  /**
+   * `params[param]` is a list of one ID: waits that differ only there are read together, with up
+   * to `max` IDs a call (DescribeProxies takes 100 ProxyIds, DescribeRulesByRuleIds 10 RuleIds).
+   */
+  batch?: { param: string; max: number };
+  /** The list is paged with Offset/Limit this size; pages are read until every item is found. */
+  pageLimit?: number;
   ready: JsonValue[];
   /** A value meaning "this will never become ready". */
   failed?: JsonValue[];
@@ -119,9 +130,20 @@ export interface WaitSpec {
   goneIsReady?: boolean;
   what: string;
   timeoutMs: number;
+  /**
+   * Step outputs read from the answer that found the object ready (relative to the matched item
+   * when `item` is given; `A[].B` maps a list): a new proxy's access domain and IPs, which only
+   * exist once it runs. Costs no call: the wait reads the object anyway.
+   */
+  outputs?: Record<string, string>;
 }
 
 export interface GaapStepPayload {
   calls: GaapCallSpec[];
   wait?: WaitSpec;
+  /**
+   * Which of the step's outputs are whose outputs (ResourceOutputs): address → output key → step
+   * output name. Lets the apply result show what a create produced without another read.
+   */
+  outputsOf?: Record<string, Record<string, string>>;
 }

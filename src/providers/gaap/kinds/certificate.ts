@@ -11,7 +11,7 @@ import { addr } from '../engine/kind-module.js';
 import type { DesiredNode, LiveNode, LookupSpec } from '../engine/node-types.js';
 import type { CertificateDetail } from '../gaap-types.js';
 import { listAll, PAGE_LIMITS } from '../paging.js';
-import { defined } from './common.js';
+import { defined, ID_OUTPUT } from './common.js';
 import { withSource } from './real-server.js';
 
 export const CERTIFICATE = 'gaap_certificate';
@@ -58,6 +58,7 @@ export const certificateKind: GaapKindModule<CertificateSpec, CertificateRaw> = 
     updatable: {},
     cascades: false,
     replaceOrder: 'create-first',
+    outputs: ID_OUTPUT,
     create(node, b) {
       const { spec } = node;
       b.add({

@@ -1,7 +1,7 @@
 import { type GaapKindModule, liveOfKind } from '../engine/kind-module.js';
 import type { DesiredNode, LiveNode } from '../engine/node-types.js';
 import { asSet } from '../engine/normalize-attrs.js';
-import { defined } from './common.js';
+import { defined, ID_OUTPUT } from './common.js';
 import { l7DomainKind } from './l7-domain.js';
 import { l7Domains } from './l7-listener.js';
 import { withSource } from './real-server.js';
@@ -33,6 +33,7 @@ export const errorPageKind: GaapKindModule<ErrorPageSpec, ErrorPageRaw> = {
     updatable: {},
     cascades: false,
     replaceOrder: 'delete-first',
+    outputs: ID_OUTPUT,
     // Changing the code list changes the address, so the old page is deleted, not replaced: the
     // new one must still wait for it when they share a code (DomainAlreadyExisted).
     createAfterSiblingDeletes: true,

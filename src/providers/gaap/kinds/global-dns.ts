@@ -1,7 +1,7 @@
 import type { GaapKindModule } from '../engine/kind-module.js';
 import { addr, liveOfKind } from '../engine/kind-module.js';
 import type { DesiredNode, LiveNode, WaitSpec } from '../engine/node-types.js';
-import { SELF_ID, waitFor } from './common.js';
+import { ID_OUTPUT, SELF_ID, waitFor } from './common.js';
 import { globalDomainKind } from './global-domain.js';
 import { withSource } from './real-server.js';
 
@@ -54,6 +54,7 @@ export const globalDnsKind: GaapKindModule<DnsSpec, LiveDnsRaw> = {
     updatable: { proxies: 'dns' },
     cascades: false,
     replaceOrder: 'delete-first',
+    outputs: ID_OUTPUT,
     // A country moving from one record to another: the records giving countries up go first.
     createAfterSiblingDeletes: true,
     create(node, b) {

@@ -22,8 +22,15 @@ const ENABLING = 3;
 const ALL_PROJECTS = -1;
 
 /** The domain's Status after an Enable/Disable (or a Disable before deleting it). */
-function domainStatus(domainId: unknown, ready: number, what: string, goneIsReady = false) {
+function domainStatus(
+  domainId: unknown,
+  ready: number,
+  what: string,
+  goneIsReady = false,
+  outputs?: Record<string, string>,
+) {
   return waitFor(what, {
+    ...(outputs ? { outputs } : {}),
     action: 'DescribeGlobalDomains',
     params: {
       ProjectId: ALL_PROJECTS,
@@ -62,6 +69,14 @@ export const globalDomainKind: GaapKindModule<GlobalDomainSpec, GlobalDomainRaw>
     updatable: { defaultValue: 'attr', alias: 'attr', projectId: 'attr', enabled: 'enabled' },
     cascades: false,
     replaceOrder: 'create-first',
+    // FullDomain is the CNAME target users point their own domain at.
+    outputs: {
+      names: ['id', 'cname'],
+      of(live) {
+        const full = (live.raw.item as { FullDomain?: string }).FullDomain;
+        return { id: live.id, ...(full ? { cname: full } : {}) };
+      },
+    },
     create(node, b) {
       const { name } = node.spec;
       const a = node.attrs;
@@ -95,7 +110,14 @@ export const globalDomainKind: GaapKindModule<GlobalDomainSpec, GlobalDomainRaw>
           // A new domain starts enabled (Status 0).
           ...(a.enabled ? [] : [{ action: 'DisableGlobalDomain', params: { DomainId: SELF_ID } }]),
         ],
-        ...(a.enabled ? {} : { wait: domainStatus(SELF_ID, DISABLED, `global domain ${name} disabled`) }),
+        // The wait also reads the CNAME target (FullDomain), which the create's answer lacks.
+        wait: domainStatus(
+          SELF_ID,
+          a.enabled ? ENABLED : DISABLED,
+          `global domain ${name} ${a.enabled ? 'enabled' : 'disabled'}`,
+          false,
+          { cname: 'Domains.0.FullDomain' },
+        ),
       });
     },
     update(node, live, groups, b) {

@@ -3,7 +3,15 @@ import type { StepBuilder } from '../engine/kind-handler.js';
 import { addr, type GaapKindModule, liveOfKind } from '../engine/kind-module.js';
 import type { DesiredNode, LiveNode } from '../engine/node-types.js';
 import { listAll } from '../paging.js';
-import { bindSet, bool01, defined, desiredBindings, listenerReady, liveBindings } from './common.js';
+import {
+  bindSet,
+  bool01,
+  defined,
+  desiredBindings,
+  ID_OUTPUT,
+  listenerReady,
+  liveBindings,
+} from './common.js';
 import { proxyKind } from './proxy.js';
 import { withSource } from './real-server.js';
 
@@ -55,6 +63,7 @@ export const l4ListenerKind: GaapKindModule<L4Spec, L4ListenerRaw> = {
     cascades: true,
     // The port is the listener's identity: the old one must go before the new one can take it.
     replaceOrder: 'delete-first',
+    outputs: ID_OUTPUT,
     create(node, b) {
       const { spec } = node;
       const a = node.attrs;

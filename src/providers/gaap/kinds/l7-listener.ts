@@ -9,7 +9,7 @@ import type { DesiredNode, LiveNode } from '../engine/node-types.js';
 import { asSet } from '../engine/normalize-attrs.js';
 import type { HTTPSListener } from '../gaap-types.js';
 import { listAll } from '../paging.js';
-import { defined, listenerReady } from './common.js';
+import { defined, ID_OUTPUT, listenerReady } from './common.js';
 import { proxyNameOf } from './l4-listener.js';
 import { proxyKind } from './proxy.js';
 import { withSource } from './real-server.js';
@@ -106,6 +106,7 @@ export const l7ListenerKind: GaapKindModule<L7ListenerSpec, L7ListenerRaw> = {
     cascades: true,
     // The port is the listener's identity: the old one must go before the new one can take it.
     replaceOrder: 'delete-first',
+    outputs: ID_OUTPUT,
     create(node, b) {
       const { spec } = node;
       const a = node.attrs;

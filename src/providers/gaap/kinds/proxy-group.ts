@@ -31,6 +31,13 @@ export const proxyGroupKind: GaapKindModule<ProxyGroupSpec, ProxyGroupRaw> = {
     updatable: { name: 'attr', projectId: 'attr' },
     cascades: false,
     replaceOrder: 'delete-first',
+    outputs: {
+      names: ['id', 'accessDomain'],
+      of(live) {
+        const domain = (live.raw.item as { Domain?: string | null }).Domain;
+        return { id: live.id, ...(domain ? { accessDomain: domain } : {}) };
+      },
+    },
     create(node, b) {
       const { name, group } = node.spec;
       b.add({
@@ -65,6 +72,7 @@ export const proxyGroupKind: GaapKindModule<ProxyGroupSpec, ProxyGroupRaw> = {
           params: { GroupId: SELF_ID },
           statusPath: 'ProxyGroupDetail.Status',
           ready: [0],
+          outputs: { accessDomain: 'ProxyGroupDetail.Domain' },
         }),
       });
     },

@@ -1,9 +1,9 @@
 import type { ProxyDesired } from '../../../model/gaap-desired-types.js';
 import type { GaapKindModule } from '../engine/kind-module.js';
 import { addr, liveOfKind, NAME_TAG, ownershipTags, STACK_TAG, tagValue } from '../engine/kind-module.js';
-import type { LiveNode } from '../engine/node-types.js';
+import type { LiveNode, WaitSpec } from '../engine/node-types.js';
 import type { ProxyInfo } from '../gaap-types.js';
-import { listAll } from '../paging.js';
+import { listAll, PAGE_LIMITS } from '../paging.js';
 import { defined, SELF_ID, waitFor } from './common.js';
 import { proxyGroupKind } from './proxy-group.js';
 import { withSource } from './real-server.js';
@@ -19,6 +19,32 @@ interface ProxySpec {
 
 export interface ProxyRaw {
   item: ProxyInfo;
+}
+
+/** Where a proxy's DescribeProxies item carries the access values (the wait after a create reads them). */
+const PROXY_ACCESS_OUTPUTS = {
+  accessDomain: 'Domain',
+  accessIp: 'IP',
+  accessIps: 'IPList[].IP',
+};
+
+/** A proxy's status, read with up to 100 other proxies' in one DescribeProxies. */
+function proxyStatus(
+  what: string,
+  proxyId: unknown,
+  gone = false,
+  outputs?: Record<string, string>,
+): WaitSpec {
+  return waitFor(what, {
+    action: 'DescribeProxies',
+    params: { ProxyIds: [proxyId], Offset: 0, Limit: PAGE_LIMITS.DescribeProxies },
+    batch: { param: 'ProxyIds', max: PAGE_LIMITS.DescribeProxies },
+    item: { items: 'ProxySet', match: { ProxyId: proxyId } },
+    statusPath: 'Status',
+    ready: gone ? [] : ['RUNNING'],
+    ...(gone ? { goneIsReady: true } : {}),
+    ...(outputs ? { outputs } : {}),
+  });
 }
 
 /**
@@ -38,6 +64,19 @@ export const proxyKind: GaapKindModule<ProxySpec, ProxyRaw> = {
     },
     cascades: true,
     replaceOrder: 'delete-first',
+    // The access domain and IPs are what a user points DNS at: a new proxy has them once it runs.
+    outputs: {
+      names: ['id', 'accessDomain', 'accessIp', 'accessIps'],
+      of(live) {
+        const p = live.raw.item as { Domain?: string; IP?: string; IPList?: { IP: string }[] | null };
+        return defined({
+          id: live.id,
+          accessDomain: p.Domain || undefined,
+          accessIp: p.IP || undefined,
+          accessIps: p.IPList?.length ? p.IPList.map((x) => x.IP) : undefined,
+        }) as Record<string, string | string[]>;
+      },
+    },
     create(node, b) {
       const { name, proxy } = node.spec;
       b.add({
@@ -73,12 +112,7 @@ export const proxyKind: GaapKindModule<ProxySpec, ProxyRaw> = {
             },
           },
         ],
-        wait: waitFor(`proxy ${name} RUNNING`, {
-          action: 'DescribeProxies',
-          params: { ProxyIds: [SELF_ID] },
-          statusPath: 'ProxySet.0.Status',
-          ready: ['RUNNING'],
-        }),
+        wait: proxyStatus(`proxy ${name} RUNNING`, SELF_ID, false, PROXY_ACCESS_OUTPUTS),
       });
     },
     update(node, live, groups, b) {
@@ -124,12 +158,7 @@ export const proxyKind: GaapKindModule<ProxySpec, ProxyRaw> = {
               clientToken: b.clientToken('ModifyProxyConfiguration'),
             },
           ],
-          wait: waitFor(`proxy ${live.id} RUNNING after the configuration change`, {
-            action: 'DescribeProxies',
-            params: { ProxyIds: [live.id] },
-            statusPath: 'ProxySet.0.Status',
-            ready: ['RUNNING'],
-          }),
+          wait: proxyStatus(`proxy ${live.id} RUNNING after the configuration change`, live.id),
         });
       }
     },
@@ -145,13 +174,7 @@ export const proxyKind: GaapKindModule<ProxySpec, ProxyRaw> = {
             okCodes: ['ResourceNotFound'],
           },
         ],
-        wait: waitFor(`proxy ${live.id} destroyed`, {
-          action: 'DescribeProxies',
-          params: { ProxyIds: [live.id] },
-          statusPath: 'ProxySet.0.Status',
-          ready: [],
-          goneIsReady: true,
-        }),
+        wait: proxyStatus(`proxy ${live.id} destroyed`, live.id, true),
       });
     },
   },

@@ -4,6 +4,7 @@ import { addr, NAME_TAG, ownershipTags, STACK_TAG, tagValue } from '../engine/ki
 import type { LiveNode } from '../engine/node-types.js';
 import type { BindRealServerInfo } from '../gaap-types.js';
 import { listAll } from '../paging.js';
+import { ID_OUTPUT } from './common.js';
 
 export const REAL_SERVER = 'gaap_real_server';
 
@@ -28,6 +29,7 @@ export const realServerKind: GaapKindModule<RealServerSpec, RealServerRaw> = {
     updatable: { name: 'name' },
     cascades: false,
     replaceOrder: 'create-first',
+    outputs: ID_OUTPUT,
     create(node, b) {
       const { spec } = node;
       b.add({

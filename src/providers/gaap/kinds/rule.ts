@@ -11,6 +11,7 @@ import {
   bindSet,
   defined,
   desiredBindings,
+  ID_OUTPUT,
   liveBindings,
   SELF_ID,
   waitFor,
@@ -87,6 +88,7 @@ export const ruleKind: GaapKindModule<RuleSpec, RuleRaw> = {
     cascades: false,
     // Domain + path is the rule's key (RuleAlreadyExisted): the old one goes first.
     replaceOrder: 'delete-first',
+    outputs: ID_OUTPUT,
     create(node, b) {
       const { spec } = node;
       const a = node.attrs;
@@ -399,8 +401,11 @@ function setHeaders(spec: RuleSpec, b: StepBuilder, headers: HeaderAttr[], ruleI
 function ruleReady(label: string, ruleId: unknown) {
   return waitFor(`rule ${label} ready`, {
     action: 'DescribeRulesByRuleIds',
+    // NOTE: at most 10 RuleIds a call (seed 002, DescribeRulesByRuleIds).
     params: { RuleIds: [ruleId] },
-    statusPath: 'RuleSet.0.RuleStatus',
+    batch: { param: 'RuleIds', max: 10 },
+    item: { items: 'RuleSet', match: { RuleId: ruleId } },
+    statusPath: 'RuleStatus',
     ready: [0],
   });
 }

@@ -5,7 +5,7 @@ import { addr, liveOfKind } from '../engine/kind-module.js';
 import type { DesiredNode, LiveNode } from '../engine/node-types.js';
 import { isGaapApiError } from '../gaap-errors.js';
 import type { Response, SecurityPolicyRuleIn } from '../gaap-types.js';
-import { SELF_ID, waitFor } from './common.js';
+import { ID_OUTPUT, SELF_ID, waitFor } from './common.js';
 import { proxyNameOf } from './l4-listener.js';
 import { type ProxyRaw, proxyKind } from './proxy.js';
 import { withSource } from './real-server.js';
@@ -162,6 +162,7 @@ export const securityPolicyKind: GaapKindModule<PolicySpec, PolicyRaw> = {
     cascades: true,
     // One policy per proxy (ProxySecurityPolicyExisted): the old one goes first.
     replaceOrder: 'delete-first',
+    outputs: ID_OUTPUT,
     create(node, b) {
       const { spec } = node;
       const proxyId = b.idOf(addr.proxy(spec.proxy));

@@ -1,6 +1,7 @@
 import type { GaapKindModule } from '../engine/kind-module.js';
 import { addr } from '../engine/kind-module.js';
 import type { DesiredNode, LiveNode } from '../engine/node-types.js';
+import { ID_OUTPUT } from './common.js';
 import { proxyNameOf } from './l4-listener.js';
 import { withSource } from './real-server.js';
 import {
@@ -50,6 +51,7 @@ export const securityRuleKind: GaapKindModule<RuleSpec, LiveRuleRaw> = {
     cascades: false,
     // The key is the address, so a rule is only replaced with its policy (which cascades).
     replaceOrder: 'delete-first',
+    outputs: ID_OUTPUT,
     create(node, b) {
       const policy = node.parent!;
       const parent = b.verdictOf(policy);

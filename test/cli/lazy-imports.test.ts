@@ -1,0 +1,72 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { CLI, ROOT } from '../e2e/cli-harness.js';
+
+const HOOK = join(ROOT, 'test', 'fixtures', 'trace-imports', 'register.mjs');
+const EXAMPLE = join(ROOT, 'examples', 'baishan-image-cdn.yaml');
+
+/** Runs the built CLI and returns the modules it loaded, relative to the repository (or package name). */
+function loadedModules(args: string[]): { status: number | null; modules: string[] } {
+  const trace = join(mkdtempSync(join(tmpdir(), 'edgeform-trace-')), 'imports.txt');
+  const run = spawnSync(process.execPath, ['--import', pathToFileURL(HOOK).href, CLI, ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', EDGEFORM_TRACE_IMPORTS: trace },
+    encoding: 'utf8',
+  });
+  const root = `${pathToFileURL(ROOT).href}/`;
+  const modules = readFileSync(trace, 'utf8')
+    .split('\n')
+    .filter((u) => u.startsWith('file:') && !u.includes('/test/fixtures/trace-imports/'))
+    .map((u) => {
+      const pkg = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(u);
+      return pkg ? `pkg:${pkg[1]}` : u.replace(root, '');
+    });
+  return { status: run.status, modules: [...new Set(modules)].sort() };
+}
+
+const HEAVY = ['pkg:yaml', 'pkg:undici', 'pkg:fast-json-patch'];
+const isEmulator = (m: string) =>
+  m.startsWith('dist/emulator/') && m !== 'dist/emulator/emulator-defaults.js';
+
+// Start-up cost: every command is imported when it runs (see the NOTE in src/cli/main.ts).
+describe('the CLI loads only what the command it runs needs (built CLI)', () => {
+  it.each([
+    ['--version'],
+    ['--help'],
+    ['plan', '--help'],
+    ['no-such-command'],
+  ])('`edgeform %s` loads the entry point, the version and commander, nothing else', (...args) => {
+    const { modules } = loadedModules(args);
+    expect(modules).toEqual(['dist/cli/main.js', 'dist/version.js', 'pkg:commander']);
+  });
+
+  it('`validate` loads the loader but no HTTP client, no emulator, no planner', () => {
+    const { status, modules } = loadedModules(['validate', '-f', EXAMPLE]);
+    expect(status).toBe(0);
+    expect(modules).toContain('dist/cli/commands/validate.js');
+    expect(
+      modules.filter((m) => m === 'pkg:undici' || isEmulator(m) || m.startsWith('dist/planner/')),
+    ).toEqual([]);
+    expect(modules.filter((m) => m.startsWith('dist/cli/commands/'))).toEqual([
+      'dist/cli/commands/context.js',
+      'dist/cli/commands/validate.js',
+    ]);
+  });
+
+  it('`plan` without --sandbox does not load the emulator', () => {
+    // No credentials: the run fails after loading the workflow, before any call.
+    const { modules } = loadedModules(['plan', '-f', EXAMPLE]);
+    expect(modules).toContain('dist/workflow/session.js');
+    expect(modules.filter(isEmulator)).toEqual([]);
+  });
+
+  it('the heavy packages are named right (the checks above would pass vacuously otherwise)', () => {
+    const { modules } = loadedModules(['plan', '--sandbox', '-f', EXAMPLE, '--format', 'json']);
+    expect(modules.filter(isEmulator).length).toBeGreaterThan(0);
+    expect(modules).toEqual(expect.arrayContaining(HEAVY.filter((p) => p !== 'pkg:fast-json-patch')));
+  });
+});
