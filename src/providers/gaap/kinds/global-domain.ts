@@ -73,7 +73,7 @@ export const globalDomainKind: GaapKindModule<GlobalDomainSpec, GlobalDomainRaw>
     outputs: {
       names: ['id', 'cname'],
       of(live) {
-        const full = (live.raw.item as { FullDomain?: string }).FullDomain;
+        const full = live.raw.item.FullDomain;
         return { id: live.id, ...(full ? { cname: full } : {}) };
       },
     },

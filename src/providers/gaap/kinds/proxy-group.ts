@@ -34,7 +34,7 @@ export const proxyGroupKind: GaapKindModule<ProxyGroupSpec, ProxyGroupRaw> = {
     outputs: {
       names: ['id', 'accessDomain'],
       of(live) {
-        const domain = (live.raw.item as { Domain?: string | null }).Domain;
+        const domain = live.raw.item.Domain;
         return { id: live.id, ...(domain ? { accessDomain: domain } : {}) };
       },
     },

@@ -68,7 +68,7 @@ export const proxyKind: GaapKindModule<ProxySpec, ProxyRaw> = {
     outputs: {
       names: ['id', 'accessDomain', 'accessIp', 'accessIps'],
       of(live) {
-        const p = live.raw.item as { Domain?: string; IP?: string; IPList?: { IP: string }[] | null };
+        const p = live.raw.item;
         return defined({
           id: live.id,
           accessDomain: p.Domain || undefined,
