@@ -42,6 +42,12 @@ if (process.env.BENCH_QUICK) {
   CONFIG.gaapSizes = [2, 10];
   CONFIG.localCost = [{ baishan: 80, proxies: 1 }];
 }
+// BENCH_ONLY=gaap|baishan|local runs one part (for development; the published run does all).
+const ONLY = process.env.BENCH_ONLY;
+if (ONLY && ONLY !== 'gaap') CONFIG.gaapSizes = [];
+if (ONLY && ONLY !== 'baishan') CONFIG.baishanSizes = [];
+if (ONLY && ONLY !== 'local') CONFIG.localCost = [];
+if (process.env.BENCH_GAAP_SIZES) CONFIG.gaapSizes = process.env.BENCH_GAAP_SIZES.split(',').map(Number);
 const TARGET = { economy: 1.0, time: 1.1, cpuMs: 1000, memMb: 300 };
 
 const windows = (scale) => ({ baishanMs: 60_000 * scale, gaapMs: 1_000 * scale });
@@ -629,9 +635,11 @@ async function main() {
     localCost,
     cpuCost,
   };
-  writeFileSync(join(here, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  // A partial run (BENCH_ONLY) never replaces the published results.
+  const outDir = ONLY ? work : here;
+  writeFileSync(join(outDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   const md = renderMarkdown(results);
-  writeFileSync(join(here, 'RESULTS.md'), md);
+  writeFileSync(join(outDir, 'RESULTS.md'), md);
   process.stdout.write(md);
 }
 

@@ -66,6 +66,16 @@ export function describeRef(ref: SecretRef): string {
 }
 
 /**
+ * The variables that hold edgeform's own credentials (the TENCENTCLOUD_* family and BAISHAN_TOKEN).
+ * A secret field of the YAML naming one would send a vendor's credential to another place (a GAAP
+ * key to Baishan as a URL-signing key, ...), so such references are refused wherever a secret is
+ * resolved, saved plans included.
+ */
+export function isCredentialVariable(name: string): boolean {
+  return /^TENCENTCLOUD_/i.test(name) || /^BAISHAN_TOKEN$/i.test(name);
+}
+
+/**
  * Resolves a reference. `baseDir` is the directory of the YAML file that names it, so
  * `{file: certs/key.pem}` is relative to the stack file, not to the working directory.
  */
@@ -75,6 +85,13 @@ export function resolveSecret(
   env: NodeJS.ProcessEnv = process.env,
 ): SecretValue {
   if ('env' in ref) {
+    if (isCredentialVariable(ref.env)) {
+      throw new EdgeformError({
+        code: 'SECRET_FORBIDDEN',
+        message: `a secret may not reference ${ref.env}: edgeform's own credentials are sent only to their vendor`,
+        resolution: 'put the value in a variable of its own and reference that with {env: NAME}',
+      });
+    }
     const value = env[ref.env];
     if (value === undefined || value === '') {
       throw new EdgeformError({

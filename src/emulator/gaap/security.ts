@@ -135,7 +135,7 @@ export const securityHandlers: Record<string, Handler> = {
       fail('FailedOperation.ProxySecurityAlreadyOpen', 'The security policy is already open.');
     if (s !== 'UNBIND') fail('FailedOperation.ActionIsDoing', `The security policy is ${s}.`);
     pol.stable = 'BOUND';
-    pol.busy = startBusy(ctx, 'BINDING');
+    pol.busy = startBusy(ctx, 'BINDING', 'policy');
     return { TaskId: startTask(ctx) };
   },
 
@@ -146,7 +146,7 @@ export const securityHandlers: Record<string, Handler> = {
       fail('FailedOperation.ProxySecurityAlreadyClose', 'The security policy is already closed.');
     if (s !== 'BOUND') fail('FailedOperation.ActionIsDoing', `The security policy is ${s}.`);
     pol.stable = 'UNBIND';
-    pol.busy = startBusy(ctx, 'UNBINDING');
+    pol.busy = startBusy(ctx, 'UNBINDING', 'policy');
     return { TaskId: startTask(ctx) };
   },
 

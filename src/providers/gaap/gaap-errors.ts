@@ -1,4 +1,4 @@
-import { EdgeformError, type ErrorSource } from '../../core/errors.js';
+import { EdgeformError, type ErrorCode, type ErrorSource } from '../../core/errors.js';
 import { ACTION_CODE_OVERRIDES } from './gaap-action-errors.js';
 import type { ActionName } from './gaap-types.js';
 
@@ -407,8 +407,23 @@ export interface GaapApiErrorInit {
   history?: string[];
 }
 
-export function gaapErrorCode(errorClass: GaapErrorClass): string {
-  return `GAAP_${errorClass.toUpperCase().replace(/-/g, '_')}`;
+const CODES: Record<GaapErrorClass, ErrorCode> = {
+  throttled: 'GAAP_THROTTLED',
+  busy: 'GAAP_BUSY',
+  auth: 'GAAP_AUTH',
+  'invalid-input': 'GAAP_INVALID_INPUT',
+  quota: 'GAAP_QUOTA',
+  conflict: 'GAAP_CONFLICT',
+  unsupported: 'GAAP_UNSUPPORTED',
+  'already-done': 'GAAP_ALREADY_DONE',
+  'not-found': 'GAAP_NOT_FOUND',
+  internal: 'GAAP_INTERNAL',
+  ambiguous: 'GAAP_AMBIGUOUS',
+  unknown: 'GAAP_UNKNOWN',
+};
+
+export function gaapErrorCode(errorClass: GaapErrorClass): ErrorCode {
+  return CODES[errorClass];
 }
 
 export class GaapApiError extends EdgeformError {
