@@ -58,11 +58,11 @@ export interface ResourceChange {
 }
 
 /**
- * One concrete API call (or a wait) the executor runs. The payload is provider-specific and
- * JSON-serialisable; secrets inside it are `{ $secret: ref, fingerprint }` placeholders that the
- * provider resolves again at execution time.
+ * One concrete API call (or a wait) the executor runs. The payload is provider-specific (its type
+ * is the provider's) and JSON-serialisable; secrets inside it are `{ $secret: ref, fingerprint }`
+ * placeholders that the provider resolves again at execution time.
  */
-export interface PlanStep {
+export interface PlanStep<Payload = unknown> {
   id: string;
   provider: string;
   /** The API action, e.g. `POST domain/config`, `CreateProxy`. */
@@ -75,7 +75,7 @@ export interface PlanStep {
   /** Step ids that must finish first. */
   dependsOn: string[];
   destructive: boolean;
-  payload: JsonValue;
+  payload: Payload;
 }
 
 /**

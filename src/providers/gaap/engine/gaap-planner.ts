@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { EdgeformError } from '../../../core/errors.js';
-import type { JsonValue } from '../../../core/json-types.js';
 import { isSecretValue } from '../../../core/secrets.js';
 import type {
   AttributeChange,
@@ -30,7 +29,7 @@ export interface GaapPlanInput {
 
 export interface GaapPlanOutput {
   changes: ResourceChange[];
-  steps: PlanStep[];
+  steps: PlanStep<GaapStepPayload>[];
   warnings: PlanWarning[];
 }
 
@@ -128,7 +127,7 @@ export function planGaap(unordered: GaapPlanInput): GaapPlanOutput {
   refuseProtected(verdicts);
 
   // 2. Emit steps.
-  const steps: PlanStep[] = [];
+  const steps: PlanStep<GaapStepPayload>[] = [];
   const createStep = new Map<string, string>();
   // IDs published by a step on behalf of other nodes (one batch call creating several objects).
   const idOutput = new Map<string, { step: string; output: string }>();
@@ -193,7 +192,7 @@ export function planGaap(unordered: GaapPlanInput): GaapPlanOutput {
           addresses: draft.addresses ?? [address],
           dependsOn: [],
           destructive: draft.destructive ?? draft.operation === 'delete',
-          payload: payload as unknown as JsonValue,
+          payload,
         });
         for (const d of extraDeps()) addDep(id, d);
         for (const d of pending) addDep(id, d);
