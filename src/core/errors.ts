@@ -11,6 +11,7 @@ export type ErrorSource = 'user' | 'internal' | 'remote';
  */
 export type ErrorCode =
   // loading and validating the desired state
+  | 'FILE_NOT_FOUND'
   | 'DESIRED_SCHEMA_INVALID'
   | 'SECRET_UNRESOLVED'
   | 'SECRET_FORBIDDEN'
@@ -49,6 +50,8 @@ export type ErrorCode =
   | 'EXPORT_DOMAIN_INVALID'
   // the CLI's own
   | 'LOG_FILE_UNWRITABLE'
+  | 'INIT_FILE_EXISTS'
+  | 'INIT_STACK_NAME_INVALID'
   // Baishan API failures, by error class (baishan-errors.ts)
   | 'BAISHAN_AUTH'
   | 'BAISHAN_THROTTLED'
