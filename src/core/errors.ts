@@ -32,6 +32,8 @@ export type ErrorCode =
   | 'PLAN_UNREADABLE'
   | 'PLAN_VERSION_UNSUPPORTED'
   | 'PLAN_STACK_MISMATCH'
+  | 'PLAN_INVALID'
+  | 'PLAN_TAMPERED'
   | 'APPLY_NEEDS_APPROVAL'
   // applying
   | 'INTERRUPTED'
