@@ -54,7 +54,8 @@ function scripted(id: string, opts: { fail?: string[]; delayMs?: number; concurr
       maxInFlight = Math.max(maxInFlight, inFlight);
       await new Promise((r) => setTimeout(r, opts.delayMs ?? 5));
       inFlight--;
-      if (opts.fail?.includes(s.id)) throw new EdgeformError({ code: 'BOOM', message: `${s.id} failed` });
+      if (opts.fail?.includes(s.id))
+        throw new EdgeformError({ code: 'GAAP_INTERNAL', source: 'remote', message: `${s.id} failed` });
       return { outputs: { id: s.id }, calls: 1 };
     },
   };
@@ -94,7 +95,7 @@ describe('executePlan', () => {
       ['c', 'skipped'],
       ['x', 'done'],
     ]);
-    expect(result.steps[0]!.error).toMatchObject({ code: 'BOOM', message: 'a failed' });
+    expect(result.steps[0]!.error).toMatchObject({ code: 'GAAP_INTERNAL', message: 'a failed' });
     expect(p.started).not.toContain('b');
     expect(events.some((e) => e.kind === 'step-skipped' && e.stepId === 'c')).toBe(true);
   });

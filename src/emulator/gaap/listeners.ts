@@ -145,8 +145,7 @@ const L4_FIELDS = [
 
 /** Copies the layer-4 settings given, then checks the rules that involve stored values too. */
 function applyL4(l: ListenerRec, p: Params): void {
-  const target = l as unknown as Record<string, unknown>;
-  for (const f of L4_FIELDS) if (has(p, f)) target[f] = p[f];
+  for (const f of L4_FIELDS) if (has(p, f)) Object.assign(l, { [f]: p[f] });
   if (l.ConnectTimeout >= l.DelayLoop) {
     fail(
       'InvalidParameterValue',

@@ -77,8 +77,8 @@ interface Envelope {
 }
 
 type AttemptResult =
-  | { ok: true; response: Record<string, unknown>; requestId: string | undefined }
-  | { ok: false; failure: AttemptFailure };
+  /** The answer's `Response` object, as the catalog types it for the action that was called. */
+  { ok: true; response: unknown; requestId: string | undefined } | { ok: false; failure: AttemptFailure };
 
 export class GaapClient implements GaapCaller {
   readonly endpoint: URL;
@@ -186,7 +186,7 @@ export class GaapClient implements GaapCaller {
       }
       state.attempt++;
       const result = await this.#attempt(action, bytes, region, state.attempt, opts.signal);
-      if (result.ok) return result.response as unknown as Response<A>;
+      if (result.ok) return result.response as Response<A>;
 
       const failure = result.failure;
       state.elapsedMs = this.#now() - started;
@@ -288,7 +288,7 @@ export class GaapClient implements GaapCaller {
           apiCode,
           apiMessage: String(response.Error.Message ?? ''),
           requestId,
-          errorClass: classifyGaapError(apiCode).errorClass,
+          errorClass: classifyGaapError(apiCode, action).errorClass,
         },
       };
     }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { EdgeformError } from '../../core/errors.js';
 import type { EventSink } from '../../core/event-types.js';
 import type { JsonValue } from '../../core/json-types.js';
-import { isPlainObject, stableStringify } from '../../core/json-types.js';
+import { fieldsOf, isPlainObject, stableStringify } from '../../core/json-types.js';
 import { isSecretValue, revealSecrets } from '../../core/secrets.js';
 import type { PlanStep } from '../../planner/plan-types.js';
 import type { StepOutcome, StepWait } from '../../planner/provider-types.js';
@@ -36,8 +36,11 @@ export interface RunStepOptions {
  * sending) is never sent again blindly: the object is looked up by its natural key first, and
  * adopted if it exists.
  */
-export async function runGaapStep(step: PlanStep, opts: RunStepOptions): Promise<StepOutcome> {
-  const payload = step.payload as unknown as GaapStepPayload;
+export async function runGaapStep(
+  step: PlanStep<GaapStepPayload>,
+  opts: RunStepOptions,
+): Promise<StepOutcome> {
+  const payload = step.payload;
   const outputs: Record<string, JsonValue> = {};
   const counter = { calls: 0 };
   const client = countingClient(opts.client, counter, opts.startClaimed === true);
@@ -121,7 +124,7 @@ async function callWithRecovery(
         ...(repeatable(call.action) ? { idempotent: true } : {}),
         ...(opts.signal ? { signal: opts.signal } : {}),
       });
-      return { kind: 'answered', response: response as unknown as Record<string, unknown> };
+      return { kind: 'answered', response: fieldsOf(response) };
     } catch (e) {
       if (!isGaapApiError(e)) throw e;
       if (call.okCodes?.includes(e.apiCode)) return { kind: 'already' };
@@ -174,10 +177,7 @@ async function runLookup(
   client: GaapCaller,
   lookup: LookupSpec,
 ): Promise<Record<string, JsonValue> | undefined> {
-  const res = (await client.call(
-    lookup.action as ActionName,
-    lookup.params as Request<ActionName>,
-  )) as unknown as Record<string, unknown>;
+  const res = fieldsOf(await client.call(lookup.action as ActionName, lookup.params as Request<ActionName>));
   const scope = lookup.within ? findItem(asArray(at(res, lookup.within.items)), lookup.within.match) : res;
   const items = at(scope, lookup.items);
   if (!Array.isArray(items)) return undefined;
@@ -291,13 +291,13 @@ export function waitScope(wait: WaitSpec): string {
   return `${wait.action} ${stableStringify(params)}`;
 }
 
-function stepWait(wait: WaitSpec): StepWait {
+function stepWait(wait: WaitSpec): StepWait<WaitSpec> {
   return {
     scope: waitScope(wait),
     what: wait.what,
     // The kind of object read: its asynchronous delay is what the first poll is timed on.
     kind: wait.action,
     timeoutMs: wait.timeoutMs,
-    detail: wait as unknown as JsonValue,
+    detail: wait,
   };
 }

@@ -1,5 +1,5 @@
 import { EdgeformError } from '../../core/errors.js';
-import type { JsonValue } from '../../core/json-types.js';
+import { fieldsOf, type JsonValue } from '../../core/json-types.js';
 import type { StepWait, WaitReading, WatchAnswer } from '../../planner/provider-types.js';
 import type { WaitSpec } from './engine/node-types.js';
 import type { GaapCaller } from './gaap-client.js';
@@ -15,10 +15,10 @@ import type { ActionName, Request } from './gaap-types.js';
  */
 export async function watchGaap(
   client: GaapCaller,
-  waits: readonly StepWait[],
+  waits: readonly StepWait<WaitSpec>[],
   signal?: AbortSignal,
 ): Promise<WatchAnswer> {
-  const specs = waits.map((w) => w.detail as unknown as WaitSpec);
+  const specs = waits.map((w) => w.detail);
   const first = specs[0];
   if (!first) return { readings: [], calls: 0 };
   const counter = { calls: 0 };
@@ -73,10 +73,12 @@ async function readScope(
 ): Promise<Record<string, unknown>> {
   const call = async (p: Record<string, unknown>) => {
     counter.calls++;
-    return (await client.call(spec.action as ActionName, p as Request<ActionName>, {
-      background: true,
-      ...(signal ? { signal } : {}),
-    })) as unknown as Record<string, unknown>;
+    return fieldsOf(
+      await client.call(spec.action as ActionName, p as Request<ActionName>, {
+        background: true,
+        ...(signal ? { signal } : {}),
+      }),
+    );
   };
   if (!spec.pageLimit || !spec.item) return call(params);
   // Paged: stop as soon as every waited item has been seen, or the list ends.

@@ -1,8 +1,11 @@
 import type { JsonValue } from '../../../core/json-types.js';
 import type { SourceLocation } from '../../../model/source-location.js';
 
-/** A GAAP object the desired state declares, identified by its logical address. */
-export interface DesiredNode {
+/**
+ * A GAAP object the desired state declares, identified by its logical address. `Spec` is the
+ * kind's own data for its step builders; the engine never reads it.
+ */
+export interface DesiredNode<Spec = unknown> {
   address: string;
   type: string;
   /** Address of the object it lives under (listener → proxy); deleted with it. */
@@ -16,11 +19,14 @@ export interface DesiredNode {
   protect: boolean;
   source?: SourceLocation;
   /** Kind-specific data the step builders need (the raw declaration, ...). */
-  spec: unknown;
+  spec: Spec;
 }
 
-/** A GAAP object found live, under an owned root or carrying this stack's tags. */
-export interface LiveNode {
+/**
+ * A GAAP object found live, under an owned root or carrying this stack's tags. `Raw` is the kind's
+ * own live data; the engine never reads it.
+ */
+export interface LiveNode<Raw = unknown> {
   address: string;
   type: string;
   parent?: string;
@@ -29,7 +35,7 @@ export interface LiveNode {
   /** Transitional state (CREATING, ADJUSTING, ...): reported as busy, never as drift. */
   busy?: string;
   /** Kind-specific live data (IDs of parents, the raw API object). */
-  raw: Record<string, unknown>;
+  raw: Raw;
 }
 
 /** An ID that a step produces, used by later steps before it exists. */

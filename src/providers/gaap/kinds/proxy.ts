@@ -1,14 +1,25 @@
 import type { ProxyDesired } from '../../../model/gaap-desired-types.js';
 import type { GaapKindModule } from '../engine/kind-module.js';
-import { addr, NAME_TAG, ownershipTags, STACK_TAG, tagValue } from '../engine/kind-module.js';
+import { addr, liveOfKind, NAME_TAG, ownershipTags, STACK_TAG, tagValue } from '../engine/kind-module.js';
 import type { LiveNode, WaitSpec } from '../engine/node-types.js';
+import type { ProxyInfo } from '../gaap-types.js';
 import { listAll, PAGE_LIMITS } from '../paging.js';
 import { defined, SELF_ID, waitFor } from './common.js';
+import { proxyGroupKind } from './proxy-group.js';
 import { withSource } from './real-server.js';
 
 export const PROXY = 'gaap_proxy';
 
 const STEADY = new Set(['RUNNING', 'CLOSED']);
+
+interface ProxySpec {
+  name: string;
+  proxy: ProxyDesired;
+}
+
+export interface ProxyRaw {
+  item: ProxyInfo;
+}
 
 /** Where a proxy's DescribeProxies item carries the access values (the wait after a create reads them). */
 const PROXY_ACCESS_OUTPUTS = {
@@ -40,7 +51,7 @@ function proxyStatus(
  * Proxies (通道). Name, project, bandwidth, concurrency and billing change in place; regions, group,
  * IP version, network and package type force replacement (no Modify action takes them).
  */
-export const proxyKind: GaapKindModule = {
+export const proxyKind: GaapKindModule<ProxySpec, ProxyRaw> = {
   readStage: 2,
   handler: {
     type: PROXY,
@@ -57,7 +68,7 @@ export const proxyKind: GaapKindModule = {
     outputs: {
       names: ['id', 'accessDomain', 'accessIp', 'accessIps'],
       of(live) {
-        const p = live.raw.item as { Domain?: string; IP?: string; IPList?: { IP: string }[] | null };
+        const p = live.raw.item;
         return defined({
           id: live.id,
           accessDomain: p.Domain || undefined,
@@ -67,7 +78,7 @@ export const proxyKind: GaapKindModule = {
       },
     },
     create(node, b) {
-      const { name, proxy } = node.spec as { name: string; proxy: ProxyDesired };
+      const { name, proxy } = node.spec;
       b.add({
         operation: 'create',
         summary: `CreateProxy ${String(node.attrs.name)} (${proxy.accessRegion} → ${proxy.realServerRegion ?? `group ${proxy.group}`})`,
@@ -197,17 +208,12 @@ export const proxyKind: GaapKindModule = {
       { TagSet: [{ TagKey: STACK_TAG, TagValue: ctx.stack }] },
       'ProxySet',
     );
-    const out: LiveNode[] = [];
+    const out: LiveNode<ProxyRaw>[] = [];
     // NOTE: a proxy group's access regions are served by member proxies the group creates itself,
     // and they carry the group's tags. They belong to the group (they go when it goes), not to the
     // proxies the YAML declares, so they are not read as proxies.
     const groupNames = new Map(
-      ctx.live
-        .filter((n) => n.type === 'gaap_proxy_group')
-        .map((n) => [
-          n.id,
-          tagValue((n.raw.item as { TagSet?: { TagKey: string; TagValue: string }[] }).TagSet, NAME_TAG),
-        ]),
+      liveOfKind(proxyGroupKind, ctx.live).map((n) => [n.id, tagValue(n.raw.item.TagSet, NAME_TAG)]),
     );
     for (const p of items) {
       const name = tagValue(p.TagSet, NAME_TAG);
