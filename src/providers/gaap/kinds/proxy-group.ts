@@ -3,17 +3,28 @@ import type { GaapKindModule } from '../engine/kind-module.js';
 import { addr, NAME_TAG, ownershipTags, STACK_TAG, tagValue } from '../engine/kind-module.js';
 import type { LiveNode } from '../engine/node-types.js';
 import { asSet } from '../engine/normalize-attrs.js';
+import type { ProxyGroupInfo } from '../gaap-types.js';
 import { listAll } from '../paging.js';
 import { SELF_ID, waitFor } from './common.js';
 import { withSource } from './real-server.js';
 
 export const PROXY_GROUP = 'gaap_proxy_group';
 
+interface ProxyGroupSpec {
+  name: string;
+  group: ProxyGroupDesired;
+  accessRegions: ProxyGroupDesired['accessRegions'];
+}
+
+export interface ProxyGroupRaw {
+  item: ProxyGroupInfo;
+}
+
 /**
  * Proxy groups. Only the name and project can change in place (ModifyProxyGroupAttribute); the
  * origin region, access regions, IP version and package type force replacement.
  */
-export const proxyGroupKind: GaapKindModule = {
+export const proxyGroupKind: GaapKindModule<ProxyGroupSpec, ProxyGroupRaw> = {
   readStage: 1,
   handler: {
     type: PROXY_GROUP,
@@ -23,12 +34,12 @@ export const proxyGroupKind: GaapKindModule = {
     outputs: {
       names: ['id', 'accessDomain'],
       of(live) {
-        const domain = (live.raw.item as { Domain?: string | null }).Domain;
+        const domain = live.raw.item.Domain;
         return { id: live.id, ...(domain ? { accessDomain: domain } : {}) };
       },
     },
     create(node, b) {
-      const { name, group } = node.spec as { name: string; group: ProxyGroupDesired };
+      const { name, group } = node.spec;
       b.add({
         operation: 'create',
         summary: `CreateProxyGroup ${String(node.attrs.name)} (${group.realServerRegion})`,
@@ -117,7 +128,7 @@ export const proxyGroupKind: GaapKindModule = {
       { ProjectId: -1, TagSet: [{ TagKey: STACK_TAG, TagValue: ctx.stack }] },
       'ProxyGroupList',
     );
-    const out: LiveNode[] = [];
+    const out: LiveNode<ProxyGroupRaw>[] = [];
     for (const g of items) {
       const name = tagValue(g.TagSet, NAME_TAG);
       if (tagValue(g.TagSet, STACK_TAG) !== ctx.stack || !name) continue;

@@ -2,17 +2,27 @@ import type { RealServerDesired } from '../../../model/gaap-desired-types.js';
 import type { GaapKindModule } from '../engine/kind-module.js';
 import { addr, NAME_TAG, ownershipTags, STACK_TAG, tagValue } from '../engine/kind-module.js';
 import type { LiveNode } from '../engine/node-types.js';
+import type { BindRealServerInfo } from '../gaap-types.js';
 import { listAll } from '../paging.js';
 import { ID_OUTPUT } from './common.js';
 
 export const REAL_SERVER = 'gaap_real_server';
+
+interface RealServerSpec {
+  name: string;
+  rs: RealServerDesired;
+}
+
+interface RealServerRaw {
+  item: BindRealServerInfo;
+}
 
 /**
  * Real servers: account-level, tagged for ownership. NOTE: AddRealServers is not idempotent and the
  * address is unique per project (DuplicateRS), so an ambiguous create is resolved by looking the
  * address up, never by sending it again.
  */
-export const realServerKind: GaapKindModule = {
+export const realServerKind: GaapKindModule<RealServerSpec, RealServerRaw> = {
   readStage: 1,
   handler: {
     type: REAL_SERVER,
@@ -21,7 +31,7 @@ export const realServerKind: GaapKindModule = {
     replaceOrder: 'create-first',
     outputs: ID_OUTPUT,
     create(node, b) {
-      const spec = node.spec as { name: string; rs: RealServerDesired };
+      const { spec } = node;
       b.add({
         operation: 'create',
         summary: `AddRealServers ${spec.rs.address} (${spec.name})`,
@@ -90,7 +100,7 @@ export const realServerKind: GaapKindModule = {
       { ProjectId: -1, TagSet: [{ TagKey: STACK_TAG, TagValue: ctx.stack }] },
       'RealServerSet',
     );
-    const out: LiveNode[] = [];
+    const out: LiveNode<RealServerRaw>[] = [];
     for (const rs of items) {
       if (tagValue(rs.TagSet, STACK_TAG) !== ctx.stack) continue;
       const name = tagValue(rs.TagSet, NAME_TAG);
