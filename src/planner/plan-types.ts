@@ -120,6 +120,10 @@ export interface Plan {
   warnings: PlanWarning[];
   /** Per-address fingerprints of the live state the plan was computed from (staleness check). */
   liveFingerprints: Record<string, string>;
+  /** Random salt of this plan's keyed fingerprints (core/secrets.ts useFingerprintSalt). */
+  keySalt?: string;
+  /** `sha256:` of the saved plan without this field: a modified plan file is refused. */
+  digest?: string;
 }
 
 export function summarize(changes: readonly ResourceChange[]): PlanSummary {

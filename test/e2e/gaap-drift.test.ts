@@ -56,4 +56,4 @@ it('reports an object in a transitional state as busy, not as drift; real drift 
       fields: [{ path: 'bandwidth', live: '20', desired: '10' }],
     },
   ]);
-});
+}, 180_000);

@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { hasChanges } from '../../planner/plan-types.js';
+import { planFileText } from '../../workflow/saved-plan.js';
 import type { GlobalFlags } from '../global-flags.js';
 import { type PlanFormat, renderPlan } from '../render/render-plan.js';
 import { writeOut } from './context.js';
@@ -18,8 +19,8 @@ export interface PlanFlags extends GlobalFlags {
 export async function runPlan(flags: PlanFlags): Promise<void> {
   const { ctx, plan: thePlan } = await planFromFlags(flags);
   if (flags.out) {
-    // SecretValue.toJSON writes only a reference and a fingerprint, never the value.
-    writeFileSync(flags.out, `${JSON.stringify(thePlan, null, 2)}\n`, { mode: 0o600 });
+    // SecretValue.toJSON writes only a reference and a keyed fingerprint, never the value.
+    writeFileSync(flags.out, planFileText(thePlan), { mode: 0o600 });
     process.stderr.write(`Saved the plan to ${flags.out}. Apply it with: edgeform apply ${flags.out}\n`);
   }
   writeOut(renderPlan(thePlan, flags.format, ctx.out));

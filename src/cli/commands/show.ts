@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { readPlanFile } from '../../workflow/run-plan.js';
+import { readPlanFile } from '../../workflow/saved-plan.js';
 import type { GlobalFlags } from '../global-flags.js';
 import { type PlanFormat, renderPlan } from '../render/render-plan.js';
 import { commandContext, writeOut } from './context.js';
