@@ -54,6 +54,8 @@ export type ErrorCode =
   | 'EXPORT_DOMAIN_INVALID'
   // the CLI's own
   | 'LOG_FILE_UNWRITABLE'
+  | 'EMULATOR_OPTION_INVALID'
+  | 'PLAN_OUT_UNWRITABLE'
   | 'INIT_FILE_EXISTS'
   | 'INIT_STACK_NAME_INVALID'
   // Baishan API failures, by error class (baishan-errors.ts)
