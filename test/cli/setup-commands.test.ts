@@ -152,3 +152,17 @@ describe('docs', () => {
     expect(readme).not.toMatch(/--gaap: not yet/);
   });
 });
+
+describe('--log-file -', () => {
+  it('writes the JSON-line events to stderr and creates no file named "-"', async () => {
+    const dir = scratchDir('edgeform-log-');
+    initProject({ dir, stack: 'logs', force: false });
+    const r = await runCli(['plan', '--sandbox', '--log-file', '-'], { cwd: dir });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(readdirSync(dir)).not.toContain('-');
+    const events = r.stderr.split('\n').filter((l) => l.startsWith('{"ts"'));
+    expect(events.length).toBeGreaterThan(0);
+    for (const e of events) expect(JSON.parse(e)).toHaveProperty('kind');
+    expect(r.stdout).not.toContain('"ts"');
+  });
+});
