@@ -89,6 +89,7 @@ export class BaishanProvider implements Provider<BaishanLiveData, BaishanPostPay
           answer = await client.getConfig(
             batch.map((d) => d.domain),
             keys,
+            ctx.signal,
           );
         } catch (e) {
           throw explainReadFailure(e, batch);
@@ -200,12 +201,12 @@ export class BaishanProvider implements Provider<BaishanLiveData, BaishanPostPay
     return this.#client().limiter.estimateMs(steps.length);
   }
 
-  async execute(step: PlanStep<BaishanPostPayload>, _ctx: StepContext): Promise<StepOutcome> {
+  async execute(step: PlanStep<BaishanPostPayload>, ctx: StepContext): Promise<StepOutcome> {
     const payload = step.payload;
     const config = revealSecrets(payload.config, this.#secretBaseDir) as Record<string, unknown>;
     const client = this.#client();
     const counter = { calls: 0 };
-    const failures = await this.#postIsolating(client, payload.domains, config, counter);
+    const failures = await this.#postIsolating(client, payload.domains, config, counter, ctx.signal);
     const outcome: StepOutcome = { outputs: {}, calls: counter.calls };
     if (failures.length === 0) return outcome;
     if (failures.length === 1 && failures[0]!.domains.length === payload.domains.length) {
@@ -230,9 +231,10 @@ export class BaishanProvider implements Provider<BaishanLiveData, BaishanPostPay
     domains: string[],
     config: Record<string, unknown>,
     counter: { calls: number },
+    signal: AbortSignal | undefined,
   ): Promise<{ domains: string[]; error: EdgeformError }[]> {
     try {
-      await client.postConfig(domains, config, counter);
+      await client.postConfig(domains, config, counter, signal);
       return [];
     } catch (e) {
       if (!(e instanceof BaishanApiError)) throw e;
@@ -241,12 +243,12 @@ export class BaishanProvider implements Provider<BaishanLiveData, BaishanPostPay
       const named = e.domains.filter((d) => domains.includes(d));
       if (named.length > 0 && named.length < domains.length) {
         const rest = domains.filter((d) => !named.includes(d));
-        return [{ domains: named, error: e }, ...(await this.#postIsolating(client, rest, config, counter))];
+        return [{ domains: named, error: e }, ...(await this.#postIsolating(client, rest, config, counter, signal))];
       }
       const half = Math.ceil(domains.length / 2);
       return [
-        ...(await this.#postIsolating(client, domains.slice(0, half), config, counter)),
-        ...(await this.#postIsolating(client, domains.slice(half), config, counter)),
+        ...(await this.#postIsolating(client, domains.slice(0, half), config, counter, signal)),
+        ...(await this.#postIsolating(client, domains.slice(half), config, counter, signal)),
       ];
     }
   }
