@@ -32,8 +32,9 @@ export interface AttemptLoopOptions {
 
 /**
  * The one attempt loop of every vendor client: take the budget, try, ask the vendor's policy, wait,
- * again. Cancellable everywhere: an aborted signal ends the budget wait, the attempt (the caller
- * passes the signal to its request) and the backoff sleep, with the signal's reason.
+ * again. Cancellable everywhere: an aborted signal ends the budget wait and the backoff sleep with
+ * the signal's reason, and no attempt starts after it (whether an attempt already sent is cut off
+ * is the client's choice: `attempt` gets the signal).
  */
 export async function runAttempts<T, F, E>(
   plan: AttemptPlan<T, F, E>,

@@ -153,13 +153,15 @@ export class BaishanClient {
     return runAttempts<Answer, { error: BaishanApiError; answer?: Answer }, BaishanApiError>(
       {
         acquire: (_n, s) => this.limiter.acquire(s),
-        attempt: async (attempt, s) => {
+        attempt: async (attempt) => {
           const t0 = this.#now();
           let sent: { ok: true; answer: Answer } | { ok: false; answer?: Answer; failure: BaishanApiError };
           this.calls++;
           if (counter) counter.calls++;
           try {
-            const answer = await this.#send(method, query, body, s);
+            // NOTE: a request already sent is not cut off: Ctrl-C lets calls in flight finish (an
+            // aborted POST would leave its outcome unknown); the signal ends the waits around it.
+            const answer = await this.#send(method, query, body);
             this.#observeHeaders(answer.headers);
             sent = isSuccess(answer)
               ? { ok: true, answer }
@@ -169,7 +171,6 @@ export class BaishanClient {
                   failure: classifyBaishanFailure(answer.status, answer.body, answer.text),
                 };
           } catch (cause) {
-            if (s?.aborted) throw s.reason ?? cause;
             sent = {
               ok: false,
               failure: new BaishanApiError({
@@ -258,12 +259,7 @@ export class BaishanClient {
     this.limiter.observe(info);
   }
 
-  async #send(
-    method: 'GET' | 'POST',
-    query: URLSearchParams,
-    body: string | undefined,
-    signal: AbortSignal | undefined,
-  ): Promise<Answer> {
+  async #send(method: 'GET' | 'POST', query: URLSearchParams, body: string | undefined): Promise<Answer> {
     const path = new URL('v2/domain/config', this.#base);
     const qs = query.toString();
     const res = await this.#pool.request({
@@ -274,7 +270,6 @@ export class BaishanClient {
           ? { accept: 'application/json' }
           : { 'content-type': 'application/json', accept: 'application/json' },
       ...(body === undefined ? {} : { body }),
-      ...(signal ? { signal } : {}),
     });
     const text = await res.body.text();
     let parsed: unknown = {};

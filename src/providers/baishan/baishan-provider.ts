@@ -243,7 +243,10 @@ export class BaishanProvider implements Provider<BaishanLiveData, BaishanPostPay
       const named = e.domains.filter((d) => domains.includes(d));
       if (named.length > 0 && named.length < domains.length) {
         const rest = domains.filter((d) => !named.includes(d));
-        return [{ domains: named, error: e }, ...(await this.#postIsolating(client, rest, config, counter, signal))];
+        return [
+          { domains: named, error: e },
+          ...(await this.#postIsolating(client, rest, config, counter, signal)),
+        ];
       }
       const half = Math.ceil(domains.length / 2);
       return [
