@@ -14,6 +14,9 @@ const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const GAAP_SEED = '002_a10919ec88a387af.txt';
 export const FIXTURE = join(repo, 'test/fixtures/seed-examples/gaap-examples.json');
 export const REGION_DATA = join(repo, 'src/emulator/gaap/seed-regions.json');
+export const BAISHAN_FIXTURE = join(repo, 'test/fixtures/seed-examples/baishan-samples.json');
+const BAISHAN_POST_SEED = '001_411f7f2335c45c94.txt';
+const BAISHAN_GET_SEED = '003_f1a754865ca7727a.txt';
 
 /** Where the shared seeds may sit relative to a clone (CI: `shared/` beside the clone). */
 export function findSeedsDir(explicit) {
@@ -172,6 +175,60 @@ export function extractRegionData(examples) {
   };
 }
 
+/** The Baishan samples are JSON with `//` comments, `...` elisions and trailing commas. */
+function looseJson(text, where) {
+  let out = '';
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      out += c;
+      if (c === '\\') out += text[++i];
+      else if (c === '"') inString = false;
+    } else if (c === '"') {
+      inString = true;
+      out += c;
+    } else if (c === '/' && text[i + 1] === '/') {
+      while (i < text.length && text[i] !== '\n') i++;
+      out += '\n';
+    } else out += c;
+  }
+  const cleaned = out
+    .split('\n')
+    .filter((l) => l.trim() !== '...')
+    .join('\n')
+    .replace(/,(\s*[}\]])/g, '$1');
+  try {
+    return JSON.parse(cleaned);
+  } catch (e) {
+    throw new Error(`${where}: sample does not parse (${e.message})`);
+  }
+}
+
+/** 001's `curl -X POST ... -d '{...}'` samples, and 003's two GET samples with the answer. */
+export function extractBaishanSamples(post, get) {
+  const posts = [];
+  const curl = /curl -X POST[^\n]*\n(?:[^\n]*\n)*?\s*-d '([\s\S]*?)'\s*\n/g;
+  for (let m = curl.exec(post); m; m = curl.exec(post)) {
+    const line = post.slice(0, m.index).split('\n').length;
+    posts.push({ line, body: looseJson(m[1], `001 line ${line}`) });
+  }
+  const query = /curl -X GET '[^?']*\?([^']*)'/.exec(get);
+  const jsonBody = /curl -X GET[^\n]*\n[\s\S]*?-d '([\s\S]*?)'/.exec(get);
+  // The answer runs from "Json format." to the rate-limit headers that follow it.
+  const answer = /Json format\.\n(\{[\s\S]*?)\nHTTP\//.exec(get);
+  if (!query || !jsonBody || !answer) throw new Error('003: a GET sample or the answer was not found');
+  return {
+    source: [BAISHAN_POST_SEED, BAISHAN_GET_SEED],
+    post: posts,
+    get: {
+      query: query[1],
+      body: looseJson(jsonBody[1], '003 sample 2'),
+      response: looseJson(answer[1], '003 answer'),
+    },
+  };
+}
+
 function main() {
   const args = process.argv.slice(2);
   const check = args.includes('--check');
@@ -184,6 +241,13 @@ function main() {
   const outputs = [
     [FIXTURE, { source: GAAP_SEED, count: examples.length, examples }],
     [REGION_DATA, extractRegionData(examples)],
+    [
+      BAISHAN_FIXTURE,
+      extractBaishanSamples(
+        readFileSync(join(dir, BAISHAN_POST_SEED), 'utf8'),
+        readFileSync(join(dir, BAISHAN_GET_SEED), 'utf8'),
+      ),
+    ],
   ];
   for (const [file, data] of outputs) {
     const out = `${JSON.stringify(data, null, 2)}\n`;

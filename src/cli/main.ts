@@ -1,13 +1,19 @@
 #!/usr/bin/env node
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Argument, Command, InvalidArgumentError, Option } from 'commander';
+import { EMULATOR_DEFAULTS } from '../emulator/emulator-defaults.js';
 import { EDGEFORM_VERSION } from '../version.js';
+import type { Shell } from './completion.js';
 import type { GlobalFlags } from './global-flags.js';
 
-// NOTE: start-up cost. This file imports only commander and the version; every command module is
+// NOTE: start-up cost. This file imports only commander, the version and the emulator's default
+// credentials (a module without imports, for --help); every command module is
 // imported inside its action, when it runs, so `--version`, `--help` and a usage error load no
 // YAML, Ajv, undici or emulator code. A new command follows the same shape:
 //   .action(async (opts, cmd) => (await import('./commands/x.js')).runX({ ...cmd.optsWithGlobals(), ...opts }))
 // (test/cli/lazy-imports.test.ts fails when a command module is imported statically here).
+
+// Kept here (not in completion.ts) so that the CLI's start-up does not load the generators.
+const SHELLS = ['bash', 'zsh', 'fish'] satisfies Shell[];
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 const positiveInt = (value: string) => {
@@ -122,6 +128,39 @@ function program(): Command {
     );
 
   cli
+    .command('show')
+    .description('render a saved plan again (text, JSON or Markdown); no network')
+    .argument('<PLAN>', 'a plan saved with `edgeform plan --out`')
+    .addOption(
+      new Option('--format <FORMAT>', 'output format').choices(['text', 'json', 'markdown']).default('text'),
+    )
+    .action(async (planFile: string, opts, cmd) =>
+      (await import('./commands/show.js')).runShow({ ...cmd.optsWithGlobals(), ...opts, planFile }),
+    );
+
+  cli
+    .command('init')
+    .description('write a starter edgeform.yaml, its JSON Schema and editor settings here')
+    .option('--stack <NAME>', 'stack name (default: the directory name)')
+    .option('--force', 'replace an existing edgeform.yaml')
+    .action(async (opts, cmd) =>
+      (await import('./commands/init.js')).runInit({ ...cmd.optsWithGlobals(), ...opts }),
+    );
+
+  cli
+    .command('schema')
+    .description('print the desired-state JSON Schema (one self-contained file)')
+    .action(async () => (await import('./commands/schema.js')).runSchema());
+
+  cli
+    .command('completion')
+    .description('print a shell completion script')
+    .addArgument(new Argument('<SHELL>', 'the shell').choices(SHELLS))
+    .action(async (shell: Shell) => {
+      process.stdout.write((await import('./completion.js')).completionScript(shell, cli));
+    });
+
+  cli
     .command('outputs')
     .description(
       'list the server-assigned values of what the stack owns (IDs, access domains and IPs, CNAMEs)',
@@ -141,9 +180,17 @@ function program(): Command {
     .option('--gaap-port <PORT>', 'GAAP port (0 = any free port)', '0')
     .option('--baishan-port <PORT>', 'Baishan port (0 = any free port)', '0')
     .option('--state <FILE>', 'persist state in FILE across restarts')
-    .option('--secret-id <ID>', 'GAAP SecretId accepted')
-    .option('--secret-key <KEY>', 'GAAP SecretKey accepted')
-    .option('--baishan-token <TOKEN>', 'Baishan token accepted')
+    .option('--secret-id <ID>', `GAAP SecretId accepted (default ${EMULATOR_DEFAULTS.secretId})`)
+    .option('--secret-key <KEY>', `GAAP SecretKey accepted (default ${EMULATOR_DEFAULTS.secretKey})`)
+    .option(
+      '--session-token <TOKEN>',
+      'X-TC-Token accepted with the key pair, for clients using temporary credentials (default: none accepted)',
+    )
+    .option(
+      '--strict-service',
+      'accept only `gaap` as the credential-scope service (by default also the first label of a non-tencentcloudapi.com Host, as the official SDKs sign for 127.0.0.1:PORT)',
+    )
+    .option('--baishan-token <TOKEN>', `Baishan token accepted (default ${EMULATOR_DEFAULTS.baishanToken})`)
     .option('--baishan-domains <LIST>', 'comma-separated Baishan domains that exist at start')
     .option('--baishan-auto-domains', 'any Baishan domain asked for exists (as in --sandbox)')
     .option('--latency-ms <MS>', 'latency added to every answer', '0')
@@ -158,6 +205,19 @@ function program(): Command {
       '1',
     )
     .option('--seed <N>', 'seed of the fault-injection PRNG')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Ready line (stdout, one JSON line): {"gaap":"http://127.0.0.1:PORT","baishan":"http://127.0.0.1:PORT"}',
+        'Credentials accepted unless overridden (test-only values, not secrets):',
+        `  TENCENTCLOUD_SECRET_ID=${EMULATOR_DEFAULTS.secretId}`,
+        `  TENCENTCLOUD_SECRET_KEY=${EMULATOR_DEFAULTS.secretKey}`,
+        `  BAISHAN_TOKEN=${EMULATOR_DEFAULTS.baishanToken}`,
+        'Any client that signs TC3-HMAC-SHA256 works, e.g. tencentcloud-sdk-nodejs with',
+        '  profile.httpProfile = { endpoint: "127.0.0.1:PORT", protocol: "http://" } (see README.md).',
+      ].join('\n'),
+    )
     .action(async (opts) => (await import('./commands/emulator.js')).runEmulator(opts));
 
   return cli;

@@ -11,6 +11,7 @@ export type ErrorSource = 'user' | 'internal' | 'remote';
  */
 export type ErrorCode =
   // loading and validating the desired state
+  | 'FILE_NOT_FOUND'
   | 'DESIRED_SCHEMA_INVALID'
   | 'SECRET_UNRESOLVED'
   | 'SECRET_FORBIDDEN'
@@ -31,12 +32,14 @@ export type ErrorCode =
   | 'PLAN_UNREADABLE'
   | 'PLAN_VERSION_UNSUPPORTED'
   | 'PLAN_STACK_MISMATCH'
+  | 'PLAN_INVALID'
+  | 'PLAN_TAMPERED'
   | 'APPLY_NEEDS_APPROVAL'
   // applying
   | 'INTERRUPTED'
   | 'WAIT_TIMEOUT'
+  | 'WAIT_ABANDONED'
   | 'GAAP_ASYNC_FAILED'
-  | 'GAAP_WAIT_TIMEOUT'
   | 'GAAP_UNKNOWN_ACTION'
   | 'GAAP_UNEXPECTED_RESPONSE'
   | 'GAAP_CLIENT_TOKEN_INVALID'
@@ -49,6 +52,8 @@ export type ErrorCode =
   | 'EXPORT_DOMAIN_INVALID'
   // the CLI's own
   | 'LOG_FILE_UNWRITABLE'
+  | 'INIT_FILE_EXISTS'
+  | 'INIT_STACK_NAME_INVALID'
   // Baishan API failures, by error class (baishan-errors.ts)
   | 'BAISHAN_AUTH'
   | 'BAISHAN_THROTTLED'

@@ -217,11 +217,13 @@ export class WaitWatchers {
 
   /**
    * How long until this waiter's next read. Until the run has learned its kind's delay, the
-   * interval doubles from the first delay; after, it is a steady share of the learned delay.
+   * interval grows by half from the first delay (a wait ends at most a third late); after, it is a
+   * steady share of the learned delay.
    */
   #interval(providerId: string, x: Waiter, pacing: WaitPacing): number {
     const learned = this.#learned.get(`${providerId}\0${x.wait.kind}`);
-    const raw = learned === undefined ? pacing.firstMs * 2 ** Math.min(x.polls, 20) : learned * STEADY_SHARE;
+    const raw =
+      learned === undefined ? pacing.firstMs * 1.5 ** Math.min(x.polls, 30) : learned * STEADY_SHARE;
     return Math.min(pacing.maxMs, Math.max(pacing.minMs, raw));
   }
 

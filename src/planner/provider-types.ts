@@ -127,7 +127,7 @@ export interface StepWait<Detail = unknown> {
   scope: string;
   /** The object and the state waited for, e.g. `proxy web RUNNING` (progress and timeouts name it). */
   what: string;
-  /** The first poll's delay is learned per kind, e.g. the write action `CreateProxy`. */
+  /** The first poll's delay is learned per kind of object, e.g. GAAP's read action `DescribeProxies`. */
   kind: string;
   timeoutMs: number;
   /** Provider-private: what its watcher reads. */

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GaapHarness, startGaap } from './gaap-test-client.js';
-import { createPrerequisites, type SeedExample, shapeDiff } from './seed-replay-prereqs.js';
+import { createPrerequisites, type SeedExample } from './seed-replay-prereqs.js';
+import { shapeDiff } from './shape-diff.js';
 
 /**
  * Every example request/response pair of the GAAP seed (002), replayed against the emulator. The

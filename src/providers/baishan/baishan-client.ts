@@ -125,7 +125,7 @@ export class BaishanClient {
   async postConfig(
     domains: readonly string[],
     config: Record<string, unknown>,
-    counter?: { calls: number },
+    counter?: { calls: number; claimed?: boolean },
     signal?: AbortSignal,
   ): Promise<unknown> {
     checkBatch(domains);
@@ -139,8 +139,11 @@ export class BaishanClient {
     query: URLSearchParams,
     body: string | undefined,
     retry: boolean,
-    /** Attempts made for this caller (the client's own count is shared by concurrent callers). */
-    counter?: { calls: number },
+    /**
+     * Attempts made for this caller (the client's own count is shared by concurrent callers);
+     * `claimed`: its next attempt's budget is already taken.
+     */
+    counter?: { calls: number; claimed?: boolean },
     signal?: AbortSignal,
   ): Promise<Answer> {
     const action = `${method} domain/config`;
@@ -152,7 +155,11 @@ export class BaishanClient {
     const random = this.#opts.random ?? Math.random;
     return runAttempts<Answer, { error: BaishanApiError; answer?: Answer }, BaishanApiError>(
       {
-        acquire: (_n, s) => this.limiter.acquire(s),
+        acquire: async (_n, s) => {
+          // The scheduler may have taken this caller's first slot already (RateLimiter.tryTake).
+          if (counter?.claimed) counter.claimed = false;
+          else await this.limiter.acquire(s);
+        },
         attempt: async (attempt) => {
           const t0 = this.#now();
           let sent: { ok: true; answer: Answer } | { ok: false; answer?: Answer; failure: BaishanApiError };

@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
 import { EdgeformError } from '../../core/errors.js';
 import type { JsonValue } from '../../core/json-types.js';
 import { isPlainObject, stableStringify } from '../../core/json-types.js';
-import { isSecretValue, revealSecrets } from '../../core/secrets.js';
+import { isSecretValue, keyedFingerprint, revealSecrets } from '../../core/secrets.js';
 import { BAISHAN_CONFIG_KEYS, REMOVABLE_KEYS } from '../../model/baishan-keys.js';
 import type {
   BaishanDomainDesired,
@@ -201,11 +200,21 @@ export class BaishanProvider implements Provider<BaishanLiveData, BaishanPostPay
     return this.#client().limiter.estimateMs(steps.length);
   }
 
+  /** One budget for the account, reads and writes alike. */
+  budgetKey(): string {
+    return 'account';
+  }
+
+  /** A POST step starts only when the account's budget has a call for it now. */
+  claimStart(): number {
+    return this.#client().limiter.tryTake();
+  }
+
   async execute(step: PlanStep<BaishanPostPayload>, ctx: StepContext): Promise<StepOutcome> {
     const payload = step.payload;
     const config = revealSecrets(payload.config, this.#secretBaseDir) as Record<string, unknown>;
     const client = this.#client();
-    const counter = { calls: 0 };
+    const counter = { calls: 0, ...(ctx.startClaimed ? { claimed: true } : {}) };
     const failures = await this.#postIsolating(client, payload.domains, config, counter, ctx.signal);
     const outcome: StepOutcome = { outputs: {}, calls: counter.calls };
     if (failures.length === 0) return outcome;
@@ -230,7 +239,7 @@ export class BaishanProvider implements Provider<BaishanLiveData, BaishanPostPay
     client: BaishanClient,
     domains: string[],
     config: Record<string, unknown>,
-    counter: { calls: number },
+    counter: { calls: number; claimed?: boolean },
     signal: AbortSignal | undefined,
   ): Promise<{ domains: string[]; error: EdgeformError }[]> {
     try {
@@ -356,8 +365,9 @@ function explainReadFailure(e: unknown, batch: readonly BaishanDomainDesired[]):
   return e;
 }
 
+/** Keyed: a live config holds secrets in clear (visit_timestamp.key, tos_origin keys). */
 function fingerprint(v: unknown): string {
-  return `sha256:${createHash('sha256').update(stableStringify(v)).digest('hex').slice(0, 16)}`;
+  return keyedFingerprint(v);
 }
 
 function chunk<T>(items: readonly T[], size: number): T[][] {

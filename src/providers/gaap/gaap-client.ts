@@ -184,11 +184,15 @@ export class GaapClient implements GaapCaller {
       {
         // A step the executor started on a claimed budget makes its first call without waiting again.
         acquire: (n, signal) =>
-          opts.claimed && n === 1 ? Promise.resolve() : limiter.acquire(signal, opts.background ? 'low' : 'normal'),
+          opts.claimed && n === 1
+            ? Promise.resolve()
+            : limiter.acquire(signal, opts.background ? 'low' : 'normal'),
         attempt: async (n, signal) => {
           state.attempt = n;
           const result = await this.#attempt(action, bytes, region, n, signal);
-          return result.ok ? { ok: true, value: result.response as Response<A> } : { ok: false, failure: result.failure };
+          return result.ok
+            ? { ok: true, value: result.response as Response<A> }
+            : { ok: false, failure: result.failure };
         },
         decide: (failure, n, elapsedMs) => {
           state.elapsedMs = elapsedMs;
@@ -286,7 +290,7 @@ export class GaapClient implements GaapCaller {
           apiCode,
           apiMessage: String(response.Error.Message ?? ''),
           requestId,
-          errorClass: classifyGaapError(apiCode).errorClass,
+          errorClass: classifyGaapError(apiCode, action).errorClass,
         },
       };
     }

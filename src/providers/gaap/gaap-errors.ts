@@ -1,4 +1,7 @@
 import { EdgeformError, type ErrorCode, type ErrorSource } from '../../core/errors.js';
+import { ACTION_CODE_OVERRIDES } from './gaap-action-errors.js';
+import type { GaapErrorClass, GaapErrorRule } from './gaap-error-types.js';
+import type { ActionName } from './gaap-types.js';
 
 /**
  * How edgeform reacts to a GAAP error. The doc gives no retry guidance (gaap-api.md §2.1: "the
@@ -18,25 +21,7 @@ import { EdgeformError, type ErrorCode, type ErrorSource } from '../../core/erro
  *                  non-idempotent write may have been sent; re-read state before retrying.
  * - unknown        an undocumented code, or bare FailedOperation: fatal, shown as is.
  */
-export type GaapErrorClass =
-  | 'throttled'
-  | 'busy'
-  | 'auth'
-  | 'invalid-input'
-  | 'quota'
-  | 'conflict'
-  | 'unsupported'
-  | 'already-done'
-  | 'not-found'
-  | 'internal'
-  | 'ambiguous'
-  | 'unknown';
-
-export interface GaapErrorRule {
-  errorClass: GaapErrorClass;
-  /** Overrides the class's generic resolution. */
-  resolution?: string;
-}
+export type { GaapErrorClass, GaapErrorRule } from './gaap-error-types.js';
 
 const CHECK_KEYS =
   'Check TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY (and TENCENTCLOUD_SESSION_TOKEN for temporary credentials).';
@@ -321,7 +306,13 @@ const PREFIX_RULES: ReadonlyArray<readonly [string, GaapErrorClass]> = [
   ['InternalError', 'internal'],
 ];
 
-export function classifyGaapError(code: string): GaapErrorRule {
+/**
+ * The class of an answer code; with the action, its per-action override first
+ * (gaap-action-errors.ts holds those and the per-action table).
+ */
+export function classifyGaapError(code: string, action?: string): GaapErrorRule {
+  const override = action ? ACTION_CODE_OVERRIDES[action as ActionName]?.[code] : undefined;
+  if (override) return override;
   const exact = RULES[code];
   if (exact) return exact;
   if (/^FailedOperation\..*StatusNotInRun+ing$/.test(code)) return { errorClass: 'busy' };
@@ -428,9 +419,13 @@ export class GaapApiError extends EdgeformError {
   readonly parameter: string | undefined;
 
   constructor(init: GaapApiErrorInit) {
-    const rule = init.errorClass ? { errorClass: init.errorClass } : classifyGaapError(init.apiCode);
+    const rule = init.errorClass
+      ? { errorClass: init.errorClass }
+      : classifyGaapError(init.apiCode, init.action);
     const errorClass = rule.errorClass;
-    const specific = init.errorClass ? classifyGaapError(init.apiCode).resolution : rule.resolution;
+    const specific = init.errorClass
+      ? classifyGaapError(init.apiCode, init.action).resolution
+      : rule.resolution;
     const param = init.parameter ? ` (parameter ${init.parameter})` : '';
     const rid = init.requestId ? `RequestId ${init.requestId}` : 'RequestId none: no response from GAAP';
     const tries = (init.attempts ?? 1) > 1 ? ` after ${init.attempts} attempts` : '';

@@ -1,5 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { stableStringify } from '../../core/json-types.js';
+import { randomBytes } from 'node:crypto';
+import { keyedFingerprint } from '../../core/secrets.js';
 import type { GaapDesired } from '../../model/gaap-desired-types.js';
 import type { GaapSettings, LoadedStack } from '../../model/stack-types.js';
 import type { PlanStep, ResourceOutputs } from '../../planner/plan-types.js';
@@ -251,6 +251,7 @@ export class GaapProvider implements Provider<GaapLiveData, GaapStepPayload> {
   }
 }
 
+/** Keyed: a live object's attributes may hold a secret's fingerprint (certificates). */
 function fingerprintOf(v: unknown): string {
-  return `sha256:${createHash('sha256').update(stableStringify(v)).digest('hex').slice(0, 16)}`;
+  return keyedFingerprint(v);
 }

@@ -78,7 +78,7 @@ export async function runGaapStep(
   if (!payload.wait) return { outputs, calls: counter.calls };
   // The executor waits for the asynchronous state, holding no slot; the watcher reads it.
   const wait = resolve(payload.wait, opts, outputs) as WaitSpec;
-  return { outputs, calls: counter.calls, wait: stepWait(step, wait) };
+  return { outputs, calls: counter.calls, wait: stepWait(wait) };
 }
 
 type CallAnswer =
@@ -291,11 +291,12 @@ export function waitScope(wait: WaitSpec): string {
   return `${wait.action} ${stableStringify(params)}`;
 }
 
-function stepWait(step: PlanStep<GaapStepPayload>, wait: WaitSpec): StepWait<WaitSpec> {
+function stepWait(wait: WaitSpec): StepWait<WaitSpec> {
   return {
     scope: waitScope(wait),
     what: wait.what,
-    kind: step.action,
+    // The kind of object read: its asynchronous delay is what the first poll is timed on.
+    kind: wait.action,
     timeoutMs: wait.timeoutMs,
     detail: wait,
   };

@@ -413,6 +413,8 @@ function parentCascades(
   return false;
 }
 
+const SECRET_LIKE = /key|secret|token|password|content/i;
+
 function compareAttrs(node: DesiredNode, live: LiveNode, h: KindHandler): AttributeChange[] {
   const out: AttributeChange[] = [];
   const sensitive = new Set(node.sensitive ?? []);
@@ -534,10 +536,14 @@ function toChange(v: Verdict, handlers: ReadonlyMap<string, KindHandler>): Resou
       };
     }
     case 'delete':
+      // What is removed, so that a reviewer sees more than a name. Live values hold no secret (a
+      // certificate's key is read back as a fingerprint), but secret-like fields stay hidden anyway.
       return {
         ...base,
         kind,
-        attributes: [],
+        attributes: Object.entries(v.live.attrs)
+          .filter(([, x]) => x !== undefined)
+          .map(([path, x]) => ({ path, before: toDisplayValue(x, SECRET_LIKE.test(path)) })),
         reason: v.cascaded ? 'removed from the YAML; deleted with its parent' : 'removed from the YAML',
       };
     case 'no-op':
