@@ -15,6 +15,7 @@ import {
 import type { SourceLocation } from '../model/source-location.js';
 import type { Diagnostic } from './diagnostic-types.js';
 import type { PathSegment } from './path.js';
+import { fastParseYaml } from './yaml-fast-path.js';
 
 /** A parsed YAML file that can say where any JSON path of its value was written. */
 export interface YamlSource {
@@ -30,7 +31,29 @@ export interface YamlSource {
 // NOTE: yaml's default alias budget; a document that expands beyond it is an attack, not a config.
 const MAX_ALIAS_COUNT = 1000;
 
+/**
+ * Parses one file. The happy path takes the fast parser (yaml-fast-path.ts), which builds no
+ * nodes and no positions; `locate` then parses the file with the `yaml` package on its first
+ * call, so a position costs something only when a diagnostic or an error names one. Anything the
+ * fast parser is not sure of, including every malformed file, goes to the `yaml` package at once.
+ */
 export function parseYamlSource(file: string, text: string): YamlSource {
+  const fast = fastParseYaml(text, MAX_ALIAS_COUNT);
+  if (!fast) return parseWithPositions(file, text);
+  let full: YamlSource | undefined;
+  return {
+    file,
+    value: fast.value,
+    diagnostics: [],
+    locate: (path, target) => {
+      full ??= parseWithPositions(file, text);
+      return full.locate(path, target);
+    },
+  };
+}
+
+/** The `yaml` package's Document: every syntax problem, and a position for every node. */
+export function parseWithPositions(file: string, text: string): YamlSource {
   const lineCounter = new LineCounter();
   const diagnostics: Diagnostic[] = [];
   const at = (offset: number): SourceLocation => {
