@@ -12,6 +12,7 @@ import type {
   StepContext,
   StepOutcome,
 } from '../../planner/provider-types.js';
+import { checkAgainstCatalogs } from './catalog-checks.js';
 import { planGaap } from './engine/gaap-planner.js';
 import type { DesiredContext, GaapKindModule, ReadContext } from './engine/kind-module.js';
 import type { DesiredNode, GaapStepPayload, LiveNode } from './engine/node-types.js';
@@ -109,6 +110,8 @@ export class GaapProvider implements Provider {
         rc.addressOfId.set(node.id, node.address);
       }
     }
+    // Before any plan exists: a value the API will refuse fails here, with zero writes.
+    if (this.#model) await checkAgainstCatalogs(this.#model, rc.live, counting);
     ctx.events({ kind: 'read-done', provider: this.id, what: `${rc.live.length} objects`, calls });
     const data: GaapLiveData = { nodes: rc.live, liveRefs: rc.liveRefs };
     return { provider: this.id, data, calls, warnings: [] };
