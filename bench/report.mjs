@@ -1,4 +1,5 @@
 // Renders bench/results.json as Markdown tables (bench/RESULTS.md, also printed by run.mjs).
+import { renderCpuCost } from './cpu-cost-report.mjs';
 
 const f0 = (x) => (x === undefined || x === null ? '–' : String(Math.round(x)));
 const f2 = (x) => (Number.isFinite(x) ? x.toFixed(2) : '–');
@@ -124,6 +125,7 @@ export function renderMarkdown(r) {
     );
   }
   out.push('');
+  if (r.cpuCost) out.push(renderCpuCost(r.cpuCost));
   out.push(
     'Why figures miss their targets (file and line, and the fix): bench/README.md, "Findings". How each figure is defined: the sections above it.',
     '',

@@ -16,6 +16,7 @@ import { PAGE_LIMITS } from '../dist/providers/gaap/paging.js';
 import { plan as planWorkflow } from '../dist/workflow/run-plan.js';
 import { openSession } from '../dist/workflow/session.js';
 import { gaapExecBound, gaapReadBound, slidingWindowPhases } from './bounds.mjs';
+import { benchCpuCost } from './cpu-cost.mjs';
 import { startEmulatorThread as startEmulator } from './emulator-thread.mjs';
 import { baishanEstate, DOC, gaapEstate } from './estates.mjs';
 import { renderMarkdown } from './report.mjs';
@@ -595,6 +596,8 @@ async function main() {
 
   const localCost = [];
   for (const spec of CONFIG.localCost) localCost.push(await benchLocalCost(spec, 0));
+  // Cold CPU of the CLI and of load + validate + plan at 1k/10k/50k resources (bench/cpu-cost.mjs).
+  const cpuCost = await benchCpuCost({ log, ...(process.env.BENCH_QUICK ? { sizes: [1000] } : {}) });
 
   const cpus = os.cpus();
   const results = {
@@ -624,6 +627,7 @@ async function main() {
     warmUpMs: warmUp?.ms,
     estates,
     localCost,
+    cpuCost,
   };
   writeFileSync(join(here, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   const md = renderMarkdown(results);

@@ -54,7 +54,6 @@ export function loadStack(files: readonly string[], opts: LoadStackOptions): Loa
   }
 
   const schema = desiredSchema();
-  const patterns = patternTable(schema.baishanConfig);
   const valid: StackFile[] = [];
   const seen = new Map<string, string>();
   let phase1Failed = false;
@@ -88,7 +87,9 @@ export function loadStack(files: readonly string[], opts: LoadStackOptions): Loa
       continue;
     }
     if (!schema.validate(source.value)) {
-      diagnostics.push(...schemaDiagnostics(schema.validate.errors ?? [], source.value, source, patterns));
+      diagnostics.push(
+        ...schemaDiagnostics(schema.validate.errors ?? [], source.value, source, patternTable()),
+      );
       phase1Failed = true;
       continue;
     }
@@ -150,10 +151,12 @@ function readText(abs: string): ReadResult {
 
 let patternCache: Map<string, KnownPattern> | undefined;
 
-function patternTable(baishanConfig: Record<string, unknown>): Map<string, KnownPattern> {
+/** Only for error messages: built on the first schema error. */
+function patternTable(): Map<string, KnownPattern> {
   if (patternCache) return patternCache;
-  const defs = baishanConfig.$defs as Record<string, { items?: { pattern?: string } }>;
-  const root = desiredSchema().validate.schema as { $defs?: { domainName?: { pattern?: string } } };
+  const schema = desiredSchema();
+  const defs = schema.baishanConfig.$defs as Record<string, { items?: { pattern?: string } }>;
+  const root = schema.root as { $defs?: { domainName?: { pattern?: string } } };
   patternCache = knownPatterns(defs.ipList?.items?.pattern ?? '', root.$defs?.domainName?.pattern ?? '');
   return patternCache;
 }

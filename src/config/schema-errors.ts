@@ -453,7 +453,7 @@ function describeProperty(parent: Schema | undefined, name: string): string {
 function otherVariantWith(key: string, parent: Schema | undefined): string[] | undefined {
   const own = (parent?.properties as Record<string, Schema> | undefined)?.protocol?.enum;
   if (!Array.isArray(own)) return undefined;
-  const defs = (desiredSchema().validate.schema as Schema).$defs as Record<string, Schema> | undefined;
+  const defs = desiredSchema().root.$defs as Record<string, Schema> | undefined;
   for (const def of Object.values(defs ?? {})) {
     const props = def.properties as Record<string, Schema> | undefined;
     const protocols = props?.protocol?.enum;

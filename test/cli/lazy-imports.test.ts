@@ -28,7 +28,7 @@ function loadedModules(args: string[]): { status: number | null; modules: string
   return { status: run.status, modules: [...new Set(modules)].sort() };
 }
 
-const HEAVY = ['pkg:ajv', 'pkg:yaml', 'pkg:undici', 'pkg:p-queue', 'pkg:fast-json-patch'];
+const HEAVY = ['pkg:yaml', 'pkg:undici', 'pkg:p-queue', 'pkg:fast-json-patch'];
 const isEmulator = (m: string) =>
   m.startsWith('dist/emulator/') && m !== 'dist/emulator/emulator-defaults.js';
 
