@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { stableStringify } from '../../core/json-types.js';
 import type { GaapDesired } from '../../model/gaap-desired-types.js';
 import type { GaapSettings, LoadedStack } from '../../model/stack-types.js';
-import type { PlanStep, ResourceOutputs } from '../../planner/plan-types.js';
+import type { PlanStep, PlanWarning, ResourceOutputs } from '../../planner/plan-types.js';
 import type {
   AppliedRun,
   Provider,
@@ -12,6 +12,7 @@ import type {
   StepContext,
   StepOutcome,
 } from '../../planner/provider-types.js';
+import { adoptionHints } from './adoption-hints.js';
 import { checkAgainstCatalogs } from './catalog-checks.js';
 import { planGaap } from './engine/gaap-planner.js';
 import type { DesiredContext, GaapKindModule, ReadContext } from './engine/kind-module.js';
@@ -28,6 +29,11 @@ interface GaapLiveData {
 export interface GaapProviderOptions {
   /** Poll interval bounds for asynchronous states (tests shorten them). */
   pollMs?: { base: number; max: number };
+  /**
+   * Default true: check the desired state against the live catalogs and hint at adoptions while
+   * reading. Export reads with a model of bindings only, which has nothing to check.
+   */
+  planChecks?: boolean;
 }
 
 /**
@@ -111,10 +117,17 @@ export class GaapProvider implements Provider {
       }
     }
     // Before any plan exists: a value the API will refuse fails here, with zero writes.
-    if (this.#model) await checkAgainstCatalogs(this.#model, rc.live, counting);
+    const warnings: PlanWarning[] = [];
+    if (this.#model && this.#opts.planChecks !== false) {
+      const [, hints] = await Promise.all([
+        checkAgainstCatalogs(this.#model, rc.live, counting),
+        adoptionHints(this.#model, rc.live, counting),
+      ]);
+      warnings.push(...hints);
+    }
     ctx.events({ kind: 'read-done', provider: this.id, what: `${rc.live.length} objects`, calls });
     const data: GaapLiveData = { nodes: rc.live, liveRefs: rc.liveRefs };
-    return { provider: this.id, data, calls, warnings: [] };
+    return { provider: this.id, data, calls, warnings };
   }
 
   plan(live: ProviderLive): ProviderPlan {

@@ -3,6 +3,7 @@ import type { GaapKindModule } from '../engine/kind-module.js';
 import { addr, NAME_TAG, ownershipTags, STACK_TAG, tagValue } from '../engine/kind-module.js';
 import type { LiveNode } from '../engine/node-types.js';
 import { listAll } from '../paging.js';
+import { adoptionsOf, chunks, missingIds, ownedName, refuseMissingAdoptions } from './adoption.js';
 import { defined, SELF_ID, waitFor } from './common.js';
 import { withSource } from './real-server.js';
 
@@ -189,11 +190,31 @@ export const proxyKind: GaapKindModule = {
     }));
   },
   async read(ctx) {
-    const items = await listAll(
+    const tagged = await listAll(
       ctx.client,
       'DescribeProxies',
       { TagSet: [{ TagKey: STACK_TAG, TagValue: ctx.stack }] },
       'ProxySet',
+    );
+    const adoptions = adoptionsOf(ctx, 'proxies');
+    const untagged = missingIds(
+      adoptions,
+      tagged.map((p) => p.ProxyId || p.InstanceId),
+    );
+    const byId = (
+      await Promise.all(
+        chunks(untagged, 100).map((ids) =>
+          listAll(ctx.client, 'DescribeProxies', { ProxyIds: ids }, 'ProxySet'),
+        ),
+      )
+    ).flat();
+    const items = [...tagged, ...byId];
+    refuseMissingAdoptions(
+      ctx,
+      'proxies',
+      adoptions,
+      items.map((p) => p.ProxyId || p.InstanceId),
+      'proxy',
     );
     const out: LiveNode[] = [];
     // NOTE: a proxy group's access regions are served by member proxies the group creates itself,
@@ -208,9 +229,9 @@ export const proxyKind: GaapKindModule = {
         ]),
     );
     for (const p of items) {
-      const name = tagValue(p.TagSet, NAME_TAG);
-      if (tagValue(p.TagSet, STACK_TAG) !== ctx.stack || !name) continue;
-      if (p.GroupId && groupNames.get(p.GroupId) === name) continue;
+      const name = ownedName(ctx, adoptions, p.ProxyId || p.InstanceId, p.TagSet, 'proxy');
+      if (!name) continue;
+      if (p.GroupId && groupNames.get(p.GroupId) === name && !adoptions.has(p.ProxyId)) continue;
       const address = addr.proxy(name);
       const group = p.GroupId ? (ctx.addressOfId.get(p.GroupId) ?? `id:${p.GroupId}`) : null;
       if (group) ctx.liveRefs.set(address, [group]);
