@@ -184,7 +184,7 @@ function adoptionModel(unowned: readonly UnownedObject[]): {
     let name = base;
     for (let n = 2; names.has(name); n++) name = `${base}-${n}`;
     names.set(name, o.id);
-    (model[section] ??= {})[name] = { adopt: o.id };
+    model[section] = { ...model[section], [name]: { adopt: o.id } };
     adopted.add(o.id);
   }
   return { model: model as GaapDesired, ids, adopted };

@@ -9,10 +9,7 @@ type Tags = readonly { TagKey: string; TagValue: string }[] | null | undefined;
  * Declarations bound to live objects with `adopt: <id>`, by ID → logical name. `section` is the
  * map of the `gaap:` section they are declared in (`proxies`, `realServers`, ...).
  */
-export function adoptionsOf(
-  ctx: Pick<ReadContext, 'model'>,
-  section: 'proxies' | 'proxyGroups' | 'realServers' | 'certificates' | 'globalDomains',
-): Map<string, string> {
+export function adoptionsOf(ctx: Pick<ReadContext, 'model'>, section: Section): Map<string, string> {
   const map = (ctx.model[section] ?? {}) as Record<string, Adoptable>;
   const out = new Map<string, string>();
   for (const [name, d] of Object.entries(map)) if (d.adopt) out.set(d.adopt, name);
@@ -50,16 +47,26 @@ export function missingIds(adoptions: ReadonlyMap<string, string>, found: Iterab
   return [...adoptions.keys()].filter((id) => !seen.has(id));
 }
 
+type Section = 'proxies' | 'proxyGroups' | 'realServers' | 'certificates' | 'globalDomains';
+
+const WHAT: Record<Section, string> = {
+  proxies: 'proxy',
+  proxyGroups: 'proxy group',
+  realServers: 'real server',
+  certificates: 'certificate',
+  globalDomains: 'global domain',
+};
+
 /** An adopted ID that does not exist live: the binding is wrong, and a create would not be it. */
 export function refuseMissingAdoptions(
   ctx: Pick<ReadContext, 'model'>,
-  section: string,
-  adoptions: ReadonlyMap<string, string>,
+  section: Section,
   found: Iterable<string>,
-  what: string,
 ): void {
+  const adoptions = adoptionsOf(ctx, section);
   const missing = missingIds(adoptions, found);
   if (missing.length === 0) return;
+  const what = WHAT[section];
   const where = (id: string) => {
     const at: SourceLocation | undefined = ctx.model.sources?.[`${section}.${adoptions.get(id)}`];
     return `${at ? `${at.file}:${at.line}:${at.column} ` : ''}gaap.${section}.${adoptions.get(id)}.adopt: no ${what} ${id} exists`;

@@ -126,9 +126,7 @@ export const certificateKind: GaapKindModule = {
     refuseMissingAdoptions(
       ctx,
       'certificates',
-      adoptions,
       all.map((c) => c.CertificateId),
-      'certificate',
     );
     // An adopted certificate keeps its alias; the binding is its identity.
     const owned = all.filter((c) => adoptions.has(c.CertificateId) || c.CertificateAlias?.startsWith(prefix));

@@ -211,9 +211,7 @@ export const globalDomainKind: GaapKindModule = {
     refuseMissingAdoptions(
       ctx,
       'globalDomains',
-      adoptions,
       items.map((d) => d.DomainId),
-      'global domain',
     );
     const out: LiveNode[] = [];
     for (const d of items) {

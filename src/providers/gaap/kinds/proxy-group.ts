@@ -149,9 +149,7 @@ export const proxyGroupKind: GaapKindModule = {
     refuseMissingAdoptions(
       ctx,
       'proxyGroups',
-      adoptions,
       items.map((g) => g.GroupId),
-      'proxy group',
     );
     const out: LiveNode[] = [];
     for (const g of items) {

@@ -212,9 +212,7 @@ export const proxyKind: GaapKindModule = {
     refuseMissingAdoptions(
       ctx,
       'proxies',
-      adoptions,
       items.map((p) => p.ProxyId || p.InstanceId),
-      'proxy',
     );
     const out: LiveNode[] = [];
     // NOTE: a proxy group's access regions are served by member proxies the group creates itself,

@@ -111,9 +111,7 @@ export const realServerKind: GaapKindModule = {
     refuseMissingAdoptions(
       ctx,
       'realServers',
-      adoptions,
       items.map((rs) => rs.RealServerId),
-      'real server',
     );
     const out: LiveNode[] = [];
     const node = (name: string, rs: (typeof items)[number], attrs: Record<string, unknown>): LiveNode => ({
