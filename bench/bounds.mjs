@@ -53,34 +53,133 @@ export function gaapReadBound(stages, { windowMs, latencyMs }) {
   return total;
 }
 
+/** GAAP's asynchronous kinds, by the action a step's wait reads. */
+const WAIT_KIND = {
+  DescribeProxies: 'proxy',
+  DescribeProxyGroupDetails: 'group',
+  DescribeTCPListeners: 'listener',
+  DescribeUDPListeners: 'listener',
+  DescribeHTTPListeners: 'listener',
+  DescribeHTTPSListeners: 'listener',
+  DescribeRules: 'domain',
+  DescribeRulesByRuleIds: 'rule',
+  DescribeSecurityPolicyDetail: 'policy',
+  DescribeGlobalDomains: 'globalDomain',
+  DescribeGlobalDomainDns: 'dns',
+};
+
+/** The kind of object a step waits for (emulator `asyncDelayByKindMs` key), if it waits. */
+export function waitKind(step) {
+  const action = step.payload?.wait?.action;
+  return action === undefined ? undefined : (WAIT_KIND[action] ?? 'other');
+}
+
 /**
- * GAAP execution: the longest path through the plan's step graph, each step lasting its calls'
- * latency plus, when it waits for an asynchronous state, max(latency, asyncDelay) for one status
- * poll sent just when the state can have changed; and, independently, each action's calls (one
- * poll per wait) fitted into its rate. The bound is the larger of the two.
+ * The GAAP execution floor, the rate limits and the dependency graph taken together: the
+ * schedule of an ideal executor that sends every call the moment its step's dependencies are
+ * done and its action's budget (`limit` starts in any window) allows, with no cap on steps in
+ * flight and no polls, each wait ending when its object is ready plus one status read
+ * (`max(latency, delay) + latency` after the write is sent: the write is handled one latency after
+ * it is sent, and so is the read that finds the object ready). Calls are served in the order they
+ * become sendable, so each action's starts are in time order and its sliding window is exact.
+ * Returns the finish time and the critical path alone (no rate limits) for comparison.
  */
-export function gaapExecBound(steps, { windowMs, latencyMs, asyncDelayMs }) {
-  const finish = new Map();
-  const byAction = {};
+export function gaapJointFloor(steps, { windowMs, latencyMs, delayOf }) {
+  const index = new Map(steps.map((s, i) => [s.id, i]));
+  const blockers = steps.map((s) => s.dependsOn.filter((d) => index.has(d)).length);
+  const dependents = steps.map(() => []);
+  steps.forEach((s, i) => {
+    for (const d of s.dependsOn) if (index.has(d)) dependents[index.get(d)].push(i);
+  });
+  const starts = new Map();
+  const heap = new MinHeap();
+  steps.forEach((_, i) => {
+    if (blockers[i] === 0) heap.push({ t: 0, step: i, call: 0, free: 0 });
+  });
+  let end = 0;
   let critical = 0;
-  for (const s of steps) {
+  while (heap.size > 0) {
+    const ev = heap.pop();
+    const s = steps[ev.step];
     const p = s.payload ?? {};
     const calls = p.calls ?? [];
-    for (const c of calls) byAction[c.action] = (byAction[c.action] ?? 0) + 1;
-    if (p.wait) byAction[p.wait.action] = (byAction[p.wait.action] ?? 0) + 1;
-    const dur = calls.length * latencyMs + (p.wait ? Math.max(latencyMs, asyncDelayMs) : 0);
-    const start = Math.max(0, ...s.dependsOn.map((d) => finish.get(d) ?? 0));
-    finish.set(s.id, start + dur);
-    critical = Math.max(critical, start + dur);
-  }
-  let rate = 0;
-  let rateAction = '';
-  for (const [action, n] of Object.entries(byAction)) {
-    const b = perActionBound(n, gaapLimit(action), windowMs, latencyMs);
-    if (b > rate) {
-      rate = b;
-      rateAction = action;
+    let sent = ev.t;
+    let freeAt = ev.free;
+    if (ev.call < calls.length) {
+      const action = calls[ev.call].action;
+      const log = starts.get(action) ?? [];
+      starts.set(action, log);
+      const limit = gaapLimit(action);
+      const k = log.length;
+      sent = Math.max(ev.t, k >= limit ? log[k - limit] + windowMs : 0);
+      log.push(sent);
+      freeAt = ev.free + latencyMs;
+      if (ev.call + 1 < calls.length) {
+        heap.push({ t: sent + latencyMs, step: ev.step, call: ev.call + 1, free: freeAt });
+        continue;
+      }
+    }
+    const kind = waitKind(s);
+    const delay = kind === undefined ? 0 : delayOf(kind);
+    const tail = kind === undefined ? latencyMs : Math.max(latencyMs, delay) + latencyMs;
+    const finish = (calls.length > 0 ? sent : ev.t) + (calls.length > 0 || kind ? tail : 0);
+    const freeFinish = freeAt + (kind === undefined ? 0 : Math.max(latencyMs, delay) + latencyMs - latencyMs);
+    end = Math.max(end, finish);
+    critical = Math.max(critical, freeFinish);
+    for (const d of dependents[ev.step]) {
+      const ready = heap.readyOf(d, finish, freeFinish);
+      if (--blockers[d] === 0) heap.push({ t: ready.t, step: d, call: 0, free: ready.free });
     }
   }
-  return { bound: Math.max(critical, rate), critical, rate, rateAction, byAction };
+  return { floor: end, critical };
+}
+
+/** A binary min-heap of events by time (then step order), tracking each step's latest dependency. */
+class MinHeap {
+  #a = [];
+  #ready = new Map();
+  get size() {
+    return this.#a.length;
+  }
+  readyOf(step, t, free) {
+    const r = this.#ready.get(step) ?? { t: 0, free: 0 };
+    r.t = Math.max(r.t, t);
+    r.free = Math.max(r.free, free);
+    this.#ready.set(step, r);
+    return r;
+  }
+  #less(x, y) {
+    return x.t < y.t || (x.t === y.t && x.step < y.step);
+  }
+  push(x) {
+    const a = this.#a;
+    a.push(x);
+    let i = a.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!this.#less(a[i], a[p])) break;
+      [a[i], a[p]] = [a[p], a[i]];
+      i = p;
+    }
+  }
+  pop() {
+    const a = this.#a;
+    const top = a[0];
+    const last = a.pop();
+    if (a.length > 0) {
+      a[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < a.length && this.#less(a[l], a[m])) m = l;
+        if (r < a.length && this.#less(a[r], a[m])) m = r;
+        if (m === i) break;
+        [a[i], a[m]] = [a[m], a[i]];
+        i = m;
+      }
+    }
+    return top;
+  }
 }

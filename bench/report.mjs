@@ -1,5 +1,6 @@
 // Renders bench/results.json as Markdown tables (bench/RESULTS.md, also printed by run.mjs).
 import { renderCpuCost } from './cpu-cost-report.mjs';
+import { renderExecutorCost } from './executor-cost.mjs';
 
 const f0 = (x) => (x === undefined || x === null ? '–' : String(Math.round(x)));
 const f2 = (x) => (Number.isFinite(x) ? x.toFixed(2) : '–');
@@ -126,6 +127,7 @@ export function renderMarkdown(r) {
   }
   out.push('');
   if (r.cpuCost) out.push(renderCpuCost(r.cpuCost));
+  if (r.executorCost?.rows.length) out.push(renderExecutorCost(r.executorCost));
   out.push(
     'Why figures miss their targets (file and line, and the fix): bench/README.md, "Findings". How each figure is defined: the sections above it.',
     '',

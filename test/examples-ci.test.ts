@@ -14,6 +14,7 @@ interface Step {
   with?: Record<string, unknown>;
   if?: string;
   id?: string;
+  env?: Record<string, string>;
 }
 interface Workflow {
   name: string;
@@ -100,21 +101,39 @@ describe('examples/ci GitHub Actions workflows', () => {
     }
   });
 
-  it('takes credentials only from repository secrets, and never prints them', () => {
+  it('takes credentials only from repository secrets, only in the steps that run edgeform, never printed', () => {
     for (const [name, { doc, text }] of workflows) {
-      for (const s of SECRETS) expect(doc.env?.[s], `${name}: ${s}`).toBe(`\${{ secrets.${s} }}`);
+      expect(doc.env, name).toBeUndefined();
+      for (const job of Object.values(doc.jobs)) expect((job as { env?: unknown }).env, name).toBeUndefined();
+      const withSecrets = steps(doc).filter((s) => SECRETS.some((k) => s.env?.[k] !== undefined));
+      expect(withSecrets.length, name).toBeGreaterThan(0);
+      for (const s of withSecrets) {
+        expect(s.run, `${name}: ${s.name}`).toMatch(/npx edgeform (plan|apply|drift)/);
+        for (const k of SECRETS) expect(s.env?.[k], `${name}: ${s.name}`).toBe(`\${{ secrets.${k} }}`);
+      }
       const used = [...text.matchAll(/secrets\.([A-Z_]+)/g)].map((m) => m[1]);
       expect(new Set(used), name).toEqual(new Set(SECRETS));
       expect(text).not.toMatch(/echo\s+["']?\$\{?(TENCENTCLOUD|BAISHAN)/);
     }
   });
 
-  it('pins every action to a major version and uses Node 20', () => {
-    for (const [name, { doc }] of workflows) {
-      for (const s of steps(doc).filter((x) => x.uses)) expect(s.uses, name).toMatch(/^[\w-]+\/[\w-]+@v\d+$/);
+  it('pins every action to a commit (the tag in a comment) and uses Node 20', () => {
+    for (const [name, { doc, text }] of workflows) {
+      for (const s of steps(doc).filter((x) => x.uses))
+        expect(s.uses, name).toMatch(/^[\w-]+\/[\w-]+@[0-9a-f]{40}$/);
+      for (const line of text.split('\n').filter((l) => /uses: /.test(l))) {
+        expect(line, name).toMatch(/@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
+      }
       const node = steps(doc).find((s) => s.uses?.startsWith('actions/setup-node'));
       expect(node?.with?.['node-version'], name).toBe(20);
     }
+  });
+
+  it('runs apply and drift in one concurrency group, never cancelled', () => {
+    const group = (n: string) =>
+      (wf(n) as { concurrency?: { group: string; 'cancel-in-progress': boolean } }).concurrency;
+    expect(group('edgeform-apply.yml')).toEqual({ group: 'edgeform-live', 'cancel-in-progress': false });
+    expect(group('edgeform-drift.yml')).toEqual(group('edgeform-apply.yml'));
   });
 
   it('runs edgeform one way only: `npx edgeform`', () => {

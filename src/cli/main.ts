@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Argument, Command, InvalidArgumentError, Option } from 'commander';
 import { EDGEFORM_VERSION } from '../version.js';
+import type { Shell } from './completion.js';
 import type { GlobalFlags } from './global-flags.js';
 
 // NOTE: start-up cost. This file imports only commander and the version; every command module is
@@ -8,6 +9,9 @@ import type { GlobalFlags } from './global-flags.js';
 // YAML, Ajv, undici or emulator code. A new command follows the same shape:
 //   .action(async (opts, cmd) => (await import('./commands/x.js')).runX({ ...cmd.optsWithGlobals(), ...opts }))
 // (test/cli/lazy-imports.test.ts fails when a command module is imported statically here).
+
+// Kept here (not in completion.ts) so that the CLI's start-up does not load the generators.
+const SHELLS = ['bash', 'zsh', 'fish'] satisfies Shell[];
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 const positiveInt = (value: string) => {
@@ -124,6 +128,39 @@ function program(): Command {
     .action(async (opts, cmd) =>
       (await import('./commands/export.js')).runExport({ ...cmd.optsWithGlobals(), ...opts }),
     );
+
+  cli
+    .command('show')
+    .description('render a saved plan again (text, JSON or Markdown); no network')
+    .argument('<PLAN>', 'a plan saved with `edgeform plan --out`')
+    .addOption(
+      new Option('--format <FORMAT>', 'output format').choices(['text', 'json', 'markdown']).default('text'),
+    )
+    .action(async (planFile: string, opts, cmd) =>
+      (await import('./commands/show.js')).runShow({ ...cmd.optsWithGlobals(), ...opts, planFile }),
+    );
+
+  cli
+    .command('init')
+    .description('write a starter edgeform.yaml, its JSON Schema and editor settings here')
+    .option('--stack <NAME>', 'stack name (default: the directory name)')
+    .option('--force', 'replace an existing edgeform.yaml')
+    .action(async (opts, cmd) =>
+      (await import('./commands/init.js')).runInit({ ...cmd.optsWithGlobals(), ...opts }),
+    );
+
+  cli
+    .command('schema')
+    .description('print the desired-state JSON Schema (one self-contained file)')
+    .action(async () => (await import('./commands/schema.js')).runSchema());
+
+  cli
+    .command('completion')
+    .description('print a shell completion script')
+    .addArgument(new Argument('<SHELL>', 'the shell').choices(SHELLS))
+    .action(async (shell: Shell) => {
+      process.stdout.write((await import('./completion.js')).completionScript(shell, cli));
+    });
 
   cli
     .command('outputs')

@@ -8,6 +8,28 @@ export interface ReporterOptions {
   live: boolean;
   verbose: boolean;
   now?: () => Date;
+  /** Outside a TTY, the apply's progress is one line at most this often (default 10 s). */
+  ciProgressEveryMs?: number;
+}
+
+type ProgressEvent = Extract<EdgeformEvent, { kind: 'progress' }>;
+
+const seconds = (ms: number) => `${Math.ceil(ms / 1000)}s`;
+
+/**
+ * One line of an apply's progress: `[12/40] 3 running · 5 waiting · 1 failed · eta 42s`, and, when
+ * ready steps wait for a vendor's rate budget, for which and how long.
+ */
+export function progressText(e: ProgressEvent): string {
+  const parts = [`[${e.done + e.failed + e.skipped}/${e.total}] ${e.inFlight} running`];
+  if (e.waiting) parts.push(`${e.waiting} waiting for ready`);
+  parts.push(`${e.failed} failed`);
+  if (e.budgetWait)
+    parts.push(
+      `${e.budgetWait.provider} ${e.budgetWait.what} rate limit: next in ${seconds(e.budgetWait.waitMs)}`,
+    );
+  if (e.etaMs !== undefined) parts.push(`eta ${seconds(e.etaMs)}`);
+  return parts.join(' · ');
 }
 
 /**
@@ -31,6 +53,8 @@ export function createReporter(opts: ReporterOptions): EventSink & { finish(): v
   };
   // In CI, a long read is reported about every tenth of the way, not on every call.
   const readSteps = new Map<string, number>();
+  let lastProgressLine = Number.NEGATIVE_INFINITY;
+  const ciEvery = opts.ciProgressEveryMs ?? 10_000;
   const shouldLogRead = (provider: string, done: number, total: number): boolean => {
     const step = Math.floor((done * 10) / total);
     if (step <= (readSteps.get(provider) ?? 0)) return false;
@@ -79,7 +103,9 @@ export function createReporter(opts: ReporterOptions): EventSink & { finish(): v
         if (!opts.live) line(`${c.cyan('start')} ${e.summary}`);
         break;
       case 'step-wait':
-        line(`${c.dim('waiting')} ${e.stepId}: ${e.waitingFor}${e.lastSeen ? ` (now ${e.lastSeen})` : ''}`);
+        // Hundreds of objects may wait at once: the progress line counts them.
+        if (opts.verbose)
+          line(`${c.dim('waiting')} ${e.stepId}: ${e.waitingFor}${e.lastSeen ? ` (now ${e.lastSeen})` : ''}`);
         break;
       case 'step-done':
         line(`${c.green('done')}  ${e.summary} ${c.dim(`(${(e.durationMs / 1000).toFixed(1)}s)`)}`);
@@ -91,15 +117,18 @@ export function createReporter(opts: ReporterOptions): EventSink & { finish(): v
         line(`${c.dim('skipped')} ${e.summary}: ${e.reason}`);
         break;
       case 'progress':
+        // The executor emits this on a timer, so the live line never freezes through a long wait.
         if (opts.live) {
           clearStatus();
-          const eta = e.etaMs === undefined ? '' : ` · eta ${Math.ceil(e.etaMs / 1000)}s`;
-          opts.stream.write(
-            c.dim(
-              `[${e.done + e.failed + e.skipped}/${e.total}] ${e.inFlight} in flight · ${e.failed} failed${eta}`,
-            ),
-          );
+          opts.stream.write(c.dim(progressText(e)));
           statusShown = true;
+        } else {
+          const t = now().getTime();
+          const settled = e.done + e.failed + e.skipped;
+          if (settled < e.total && t - lastProgressLine >= ciEvery) {
+            lastProgressLine = t;
+            line(c.dim(progressText(e)));
+          }
         }
         break;
       default: {

@@ -86,11 +86,10 @@ function resolveCertificate(
   cache: Map<string, SecretValue>,
   diagnostics: Diagnostic[],
 ): CertificateDesired | undefined {
-  const out = structuredClone(c.value) as unknown as CertificateDesired;
   let ok = true;
-  for (const field of ['content', 'key'] as const) {
+  const resolve = (field: 'content' | 'key'): string | SecretValue | undefined => {
     const value = c.value[field];
-    if (!isSecretRef(value)) continue;
+    if (!isSecretRef(value)) return value;
     const id = `${c.file.dir}\0${JSON.stringify(value)}`;
     let secret = cache.get(id);
     if (!secret) {
@@ -108,11 +107,15 @@ function resolveCertificate(
                 : 'check the secret reference ({env: NAME} or {file: path})',
           }),
         );
-        continue;
+        return undefined;
       }
       cache.set(id, secret);
     }
-    out[field] = secret;
-  }
-  return ok ? out : undefined;
+    return secret;
+  };
+  const { content: _content, key: _key, ...rest } = structuredClone(c.value);
+  const content = resolve('content');
+  const key = resolve('key');
+  if (!ok || content === undefined) return undefined;
+  return { ...rest, content, ...(key === undefined ? {} : { key }) };
 }

@@ -27,6 +27,20 @@ export function summarizeDiagnostics(diagnostics: readonly Diagnostic[]): string
  */
 export function desiredStateError(diagnostics: readonly Diagnostic[]): EdgeformError {
   const errors = diagnostics.filter((d) => d.severity === 'error');
+  const missing = errors.filter((d) => d.code === 'FILE_NOT_FOUND');
+  if (missing.length > 0 && missing.length === errors.length) {
+    // A missing file is not an invalid desired state: say so, and how to get a first file.
+    const names = missing.map((d) => d.file);
+    return new EdgeformError({
+      code: 'FILE_NOT_FOUND',
+      source: 'user',
+      message: `file not found: ${names.join(', ')}`,
+      resolution:
+        names.length === 1 && names[0]?.endsWith('edgeform.yaml')
+          ? 'create a starter file with `edgeform init`, or name your file with -f FILE'
+          : 'check the -f path; relative paths are resolved from the current directory',
+    });
+  }
   return new EdgeformError({
     code: 'DESIRED_SCHEMA_INVALID',
     source: 'user',

@@ -31,8 +31,13 @@ export type EdgeformEvent =
       failed: number;
       skipped: number;
       total: number;
+      /** Steps holding a slot (their calls in flight). */
       inFlight: number;
+      /** Steps whose change was sent, waiting (holding no slot) for an asynchronous state. */
+      waiting?: number;
       etaMs?: number;
+      /** Ready steps wait for a vendor's rate budget (`what`: e.g. the GAAP action) this long. */
+      budgetWait?: { provider: string; what: string; waitMs: number };
     };
 
 export type EventSink = (event: EdgeformEvent) => void;

@@ -6,6 +6,11 @@ export function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
 }
 
+/** An API answer read field by field: the object itself, or no fields when it is not one. */
+export function fieldsOf(v: unknown): Record<string, unknown> {
+  return isPlainObject(v) ? v : {};
+}
+
 /** Deterministic JSON: object keys sorted. Used for fingerprints and for grouping equal payloads. */
 export function stableStringify(value: unknown): string {
   return JSON.stringify(sortKeys(value));

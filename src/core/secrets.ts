@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { EdgeformError } from './errors.js';
-import { isPlainObject } from './json-types.js';
+import { isPlainObject, stableStringify } from './json-types.js';
 
 /** Where a secret comes from. Only the reference is ever stored or printed. */
 export type SecretRef = { env: string } | { file: string };
@@ -56,13 +56,56 @@ export function isSecretRef(v: unknown): v is SecretRef {
   );
 }
 
-/** A short, salted-by-purpose hash: enough to detect a change, useless to recover the value. */
+/**
+ * The key of every fingerprint a plan carries (secrets, and live objects whose data may hold a
+ * secret). NOTE: an unkeyed hash of a human-chosen secret falls to a dictionary in milliseconds, so
+ * fingerprints are HMACs under a key derived from a per-plan random salt (stored in the plan) and
+ * the operator's credentials (not stored): whoever holds only the plan file can test no guess,
+ * and the same secret has a different fingerprint in every plan. Until a plan sets it, the key is
+ * random for the process.
+ */
+let fingerprintKey: Buffer = randomBytes(32);
+
+/** `EDGEFORM_PLAN_KEY`, else the vendor credentials present: what plan and apply jobs share. */
+export const PLAN_KEY_VARIABLE = 'EDGEFORM_PLAN_KEY';
+
+/** A fresh salt for a new plan. */
+export function newPlanSalt(): string {
+  return randomBytes(16).toString('hex');
+}
+
+/** Keys fingerprints for the plan with this salt (a new plan, or a saved one being applied). */
+export function useFingerprintSalt(salt: string, env: NodeJS.ProcessEnv): void {
+  const material = env[PLAN_KEY_VARIABLE]
+    ? [env[PLAN_KEY_VARIABLE]]
+    : [env.TENCENTCLOUD_SECRET_KEY, env.BAISHAN_TOKEN].filter((v): v is string => Boolean(v));
+  fingerprintKey = createHmac('sha256', `edgeform-plan\0${material.join('\0')}`)
+    .update(salt)
+    .digest();
+}
+
+/** A keyed hash: enough to detect a change, useless to recover the value (see fingerprintKey). */
 export function secretFingerprint(value: string): string {
-  return `sha256:${createHash('sha256').update('edgeform-secret\0').update(value).digest('hex').slice(0, 16)}`;
+  return `hmac:${createHmac('sha256', fingerprintKey).update(value).digest('hex').slice(0, 32)}`;
+}
+
+/** The keyed fingerprint of any JSON-like value (live objects, for the staleness check). */
+export function keyedFingerprint(value: unknown): string {
+  return secretFingerprint(stableStringify(value));
 }
 
 export function describeRef(ref: SecretRef): string {
   return 'env' in ref ? `env ${ref.env}` : `file ${ref.file}`;
+}
+
+/**
+ * The variables that hold edgeform's own credentials (the TENCENTCLOUD_* family and BAISHAN_TOKEN).
+ * A secret field of the YAML naming one would send a vendor's credential to another place (a GAAP
+ * key to Baishan as a URL-signing key, ...), so such references are refused wherever a secret is
+ * resolved, saved plans included.
+ */
+export function isCredentialVariable(name: string): boolean {
+  return /^TENCENTCLOUD_/i.test(name) || /^BAISHAN_TOKEN$/i.test(name);
 }
 
 /**
@@ -75,6 +118,13 @@ export function resolveSecret(
   env: NodeJS.ProcessEnv = process.env,
 ): SecretValue {
   if ('env' in ref) {
+    if (isCredentialVariable(ref.env)) {
+      throw new EdgeformError({
+        code: 'SECRET_FORBIDDEN',
+        message: `a secret may not reference ${ref.env}: edgeform's own credentials are sent only to their vendor`,
+        resolution: 'put the value in a variable of its own and reference that with {env: NAME}',
+      });
+    }
     const value = env[ref.env];
     if (value === undefined || value === '') {
       throw new EdgeformError({

@@ -1,3 +1,5 @@
+import type { AsyncKind } from './emulator-types.js';
+
 /** Options an API module receives, already defaulted and scaled by startEmulator. */
 export interface ApiOptions {
   now: () => number;
@@ -23,4 +25,6 @@ export interface GaapApiOptions extends ApiOptions {
   /** Window length in ms (1_000 × rateWindowScale). */
   rateWindowMs: number;
   asyncDelayMs: number;
+  /** Per kind of object; a kind not named takes `asyncDelayMs`. */
+  asyncDelayByKindMs?: Partial<Record<AsyncKind, number>>;
 }

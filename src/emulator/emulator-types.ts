@@ -1,5 +1,16 @@
 import type { IncomingHttpHeaders } from 'node:http';
 
+/** Kinds of GAAP objects with asynchronous states. */
+export type AsyncKind =
+  | 'proxy'
+  | 'group'
+  | 'listener'
+  | 'domain'
+  | 'rule'
+  | 'globalDomain'
+  | 'dns'
+  | 'policy';
+
 export interface EmulatorOptions {
   host?: string;
   /** 0 = any free port. */
@@ -25,6 +36,12 @@ export interface EmulatorOptions {
   dropAfterCommitRate?: number;
   /** How long CREATING/ADJUSTING/... states last in GAAP. */
   asyncDelayMs?: number;
+  /**
+   * The same, per kind of object (a proxy takes much longer than a listener on the live API); a
+   * kind not named takes `asyncDelayMs`. Given in ms of the emulator's clock: a benchmark that
+   * scales the rate windows scales these the same way.
+   */
+  asyncDelayByKindMs?: Partial<Record<AsyncKind, number>>;
   /** GAAP requests per second per action (default 20; DescribeRealServers 1000). */
   gaapRateLimitPerSecond?: number;
   /** Baishan calls per window per account (default 30). */

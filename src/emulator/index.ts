@@ -44,6 +44,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     rateLimit: options.gaapRateLimitPerSecond ?? 20,
     rateWindowMs: 1_000 * scale,
     asyncDelayMs: options.asyncDelayMs ?? 0,
+    ...(options.asyncDelayByKindMs ? { asyncDelayByKindMs: options.asyncDelayByKindMs } : {}),
   });
 
   const statePath = options.statePath;

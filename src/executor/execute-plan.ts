@@ -1,39 +1,67 @@
 import { setMaxListeners } from 'node:events';
-import PQueue from 'p-queue';
 import { toEdgeformError } from '../core/errors.js';
 import type { EventSink } from '../core/event-types.js';
 import type { Plan, PlanStep } from '../planner/plan-types.js';
 import type { Provider, StepOutcome } from '../planner/provider-types.js';
-import type { ApplyResult, StepReport } from './executor-types.js';
+import type { ApplyResult, StepReport, StepState } from './executor-types.js';
+import { ProgressTracker } from './progress-tracker.js';
+import { ReadyPool } from './ready-pool.js';
+import { WaitWatchers } from './wait-watchers.js';
 
 export interface ExecuteOptions {
   providers: ReadonlyMap<string, Provider>;
   events: EventSink;
-  /** Global cap on steps in flight. */
+  /** Global cap on steps holding a slot (steps waiting for an asynchronous state hold none). */
   parallelism: number;
-  /** Aborting stops scheduling; steps in flight finish. */
+  /** Aborting stops scheduling; calls in flight finish, waits are abandoned. */
   signal?: AbortSignal;
   now?: () => number;
+  /** How often a `progress` event is emitted while the run goes on (default 500 ms). */
+  progressEveryMs?: number;
+}
+
+interface Node {
+  step: PlanStep;
+  state: StepState;
+  /** Dependencies not done yet. */
+  blockers: number;
+  dependents: Node[];
+  report: StepReport;
+  startedAt?: number;
+  outcome?: StepOutcome;
 }
 
 /**
- * Runs a plan's steps along its dependency graph. Every step is pending → running → done | failed,
- * or skipped (a dependency failed or was skipped, or the run was interrupted before it started).
- * Independent branches run side by side, bounded by a global cap and by each provider's own cap;
- * rate limits are the providers' clients' business, so a throttled vendor never blocks another.
+ * Runs a plan's steps along its dependency graph: a hand-written work graph (see NOTE below).
+ * Steps whose dependencies are done wait in one ready pool; a step takes a slot only when the
+ * global cap, its provider's cap and its first call's rate budget all allow it now, so a step that
+ * cannot start holds nothing and a throttled vendor never blocks another. A step whose change
+ * leaves an object in an asynchronous state gives its slot back and waits with the provider's
+ * watcher for its scope. Every transition costs O(1) (plus the pool's O(providers × budgets)).
+ *
+ * NOTE: hand-written rather than p-queue: p-queue admits a task to a slot before knowing whether
+ * the task can make progress (its vendor's budget may be spent), and a queued task cannot leave
+ * its slot while it waits for an asynchronous state and come back later. The nested queues this
+ * replaces let throttled Baishan steps hold the global slots that ready GAAP steps needed.
  */
 export async function executePlan(plan: Plan, opts: ExecuteOptions): Promise<ApplyResult> {
   const now = opts.now ?? Date.now;
   const started = now();
-  const steps = plan.steps;
+  const events = opts.events;
+  const parallelism = Math.max(1, opts.parallelism);
   // Every step in flight waits on the one signal (rate-limiter slots, requests, backoff sleeps),
   // each adding a listener it removes when done: more than Node's default of 10 at once is the
   // design, not a leak, and the warning would land on the user's terminal.
-  if (opts.signal) setMaxListeners(Math.max(10, 8 * opts.parallelism), opts.signal);
-  const reports = new Map<string, StepReport>(
-    steps.map((s) => [
-      s.id,
-      {
+  if (opts.signal) setMaxListeners(Math.max(10, 8 * parallelism + 64), opts.signal);
+
+  const nodes = new Map<string, Node>();
+  for (const s of plan.steps) {
+    nodes.set(s.id, {
+      step: s,
+      state: 'pending',
+      blockers: s.dependsOn.length,
+      dependents: [],
+      report: {
         id: s.id,
         provider: s.provider,
         action: s.action,
@@ -41,182 +69,256 @@ export async function executePlan(plan: Plan, opts: ExecuteOptions): Promise<App
         addresses: s.addresses,
         state: 'pending',
       },
-    ]),
-  );
-  const outcomes = new Map<string, StepOutcome>();
-  const dependents = new Map<string, PlanStep[]>();
-  for (const s of steps) for (const d of s.dependsOn) dependents.set(d, [...(dependents.get(d) ?? []), s]);
-
-  const global = new PQueue({ concurrency: Math.max(1, opts.parallelism) });
-  const perProvider = new Map<string, PQueue>();
-  const providerQueue = (id: string): PQueue => {
-    let q = perProvider.get(id);
-    if (!q) {
-      q = new PQueue({ concurrency: opts.providers.get(id)?.limits.concurrency ?? 1 });
-      perProvider.set(id, q);
-    }
-    return q;
-  };
-
-  let inFlight = 0;
-  let calls = 0;
-  const counts = { done: 0, failed: 0, skipped: 0 };
-  let finishedMs = 0;
-  const progress = () => {
-    const etaMs = estimateEta();
-    opts.events({
-      kind: 'progress',
-      ...counts,
-      total: steps.length,
-      inFlight,
-      ...(etaMs === undefined ? {} : { etaMs }),
     });
-  };
-  /**
-   * The larger of two estimates: what the vendors' rate limits leave for the remaining calls, and
-   * what the steps finished so far took on average, spread over the parallelism.
-   */
-  const estimateEta = (): number | undefined => {
-    const remaining = steps.filter((s) => reports.get(s.id)!.state === 'pending');
-    if (remaining.length === 0) return 0;
-    const byProvider = new Map<string, PlanStep[]>();
-    for (const s of remaining) byProvider.set(s.provider, [...(byProvider.get(s.provider) ?? []), s]);
-    let limits = 0;
-    for (const [id, list] of byProvider) {
-      try {
-        limits = Math.max(limits, opts.providers.get(id)?.estimateRemainingMs?.(list) ?? 0);
-      } catch {
-        // An estimate is never worth failing a run for (e.g. credentials not set yet).
-      }
+  }
+  for (const n of nodes.values()) {
+    for (const d of n.step.dependsOn) {
+      const dep = nodes.get(d);
+      if (dep) dep.dependents.push(n);
+      else n.blockers--; // Not in this plan (a targeted plan): nothing to wait for.
     }
-    const finished = counts.done + counts.failed;
-    if (finished === 0) return limits > 0 ? limits : undefined;
-    const observed =
-      (remaining.length * (finishedMs / finished)) /
-      Math.max(1, Math.min(opts.parallelism, remaining.length));
-    return Math.round(Math.max(limits, observed));
-  };
+  }
 
-  const skip = (step: PlanStep, reason: string) => {
-    const r = reports.get(step.id)!;
-    if (r.state !== 'pending') return;
-    r.state = 'skipped';
-    r.reason = reason;
-    counts.skipped++;
-    opts.events({ kind: 'step-skipped', stepId: step.id, summary: step.summary, reason });
-    for (const d of dependents.get(step.id) ?? []) skip(d, `depends on ${step.id}, which did not complete`);
-  };
-
-  const ready = (step: PlanStep) => step.dependsOn.every((d) => reports.get(d)!.state === 'done');
-
+  const outcomes = new Map<string, StepOutcome>();
+  const pool = new ReadyPool(opts.providers, now);
+  const progress = new ProgressTracker(plan.steps, opts.providers, now);
+  let calls = 0;
+  let running = 0;
+  let settledCount = 0;
   let finishAll: () => void = () => {};
   const allSettled = new Promise<void>((resolve) => {
     finishAll = resolve;
   });
-  const settledCount = () => counts.done + counts.failed + counts.skipped;
-  const maybeFinish = () => {
-    if (settledCount() === steps.length) finishAll();
+  const inFlight = new Set<Promise<void>>();
+  const emitProgress = () => events(progress.event(pool.budgetWait()));
+
+  const settle = (n: Node, state: 'done' | 'failed' | 'skipped') => {
+    n.state = state;
+    n.report.state = state;
+    progress.settled(n.step, state);
+    settledCount++;
   };
 
-  const run = async (step: PlanStep): Promise<void> => {
-    const r = reports.get(step.id)!;
-    if (r.state !== 'pending') return;
-    if (opts.signal?.aborted) {
-      skip(step, 'interrupted before it started');
-      maybeFinish();
-      return;
+  const skip = (first: Node, reason: string) => {
+    // Iterative, so a long chain of dependents never overflows the stack.
+    const stack: [Node, string][] = [[first, reason]];
+    while (stack.length > 0) {
+      const [n, why] = stack.pop()!;
+      if (n.state !== 'pending' && n.state !== 'ready') continue;
+      n.report.reason = why;
+      settle(n, 'skipped');
+      events({ kind: 'step-skipped', stepId: n.step.id, summary: n.step.summary, reason: why });
+      for (const d of n.dependents) stack.push([d, `depends on ${n.step.id}, which did not complete`]);
     }
-    const provider = opts.providers.get(step.provider);
-    r.state = 'running';
-    inFlight++;
-    const t0 = now();
-    opts.events({ kind: 'step-start', stepId: step.id, summary: step.summary });
-    progress();
-    try {
-      if (!provider) throw new Error(`no provider ${step.provider} for step ${step.id}`);
-      const outcome = await provider.execute(step, {
-        events: opts.events,
+  };
+
+  const makeReady = (n: Node) => {
+    n.state = 'ready';
+    pool.add(n.step);
+  };
+
+  const succeed = (n: Node) => {
+    const outcome = n.outcome!;
+    outcomes.set(n.step.id, outcome);
+    if (Object.keys(outcome.outputs).length > 0) n.report.outputs = outcome.outputs;
+    n.report.durationMs = now() - n.startedAt!;
+    settle(n, 'done');
+    events({
+      kind: 'step-done',
+      stepId: n.step.id,
+      summary: n.step.summary,
+      durationMs: n.report.durationMs,
+    });
+    for (const d of n.dependents) {
+      if (d.state === 'pending' && --d.blockers === 0) makeReady(d);
+    }
+  };
+
+  const fail = (n: Node, error: { code: string; message: string; resolution?: string }) => {
+    n.report.durationMs = now() - (n.startedAt ?? now());
+    n.report.error = error;
+    settle(n, 'failed');
+    events({
+      kind: 'step-failed',
+      stepId: n.step.id,
+      summary: n.step.summary,
+      error: error.message,
+      code: error.code,
+    });
+    for (const d of n.dependents) skip(d, `depends on ${n.step.id}, which failed`);
+  };
+
+  const errorOf = (e: unknown) => {
+    const err = toEdgeformError(e);
+    return {
+      code: err.code,
+      message: err.message,
+      ...(err.resolution ? { resolution: err.resolution } : {}),
+    };
+  };
+
+  const watchers = new WaitWatchers({
+    providers: opts.providers,
+    events,
+    now,
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    ready: (id, outputs) => {
+      const n = nodes.get(id)!;
+      progress.waiting--;
+      // Values only the ready object carries (a new proxy's access domain), read by the watcher.
+      if (outputs) n.outcome = { ...n.outcome!, outputs: { ...n.outcome!.outputs, ...outputs } };
+      succeed(n);
+      pump();
+    },
+    failed: (id, error) => {
+      const n = nodes.get(id)!;
+      progress.waiting--;
+      fail(n, errorOf(error));
+      pump();
+    },
+    counted: (c) => {
+      calls += c;
+    },
+  });
+
+  const finished = (n: Node, outcome: StepOutcome) => {
+    n.outcome = outcome;
+    calls += outcome.calls;
+    n.report.calls = outcome.calls;
+    if (outcome.partialFailures && outcome.partialFailures.length > 0) {
+      n.report.partialFailures = outcome.partialFailures;
+      fail(n, {
+        code: outcome.partialFailures[0]!.code,
+        message: outcome.partialFailures.map((f) => `${f.addresses.join(', ')}: ${f.error}`).join('; '),
+      });
+    } else if (outcome.wait) {
+      if (opts.signal?.aborted) {
+        abandon(n, outcome.wait.what);
+      } else {
+        n.state = 'waiting';
+        progress.waiting++;
+        watchers.register(n.step.provider, n.step.id, outcome.wait);
+      }
+    } else {
+      succeed(n);
+    }
+  };
+
+  const start = (n: Node, claimed: boolean) => {
+    n.state = 'running';
+    n.startedAt = now();
+    running++;
+    progress.started();
+    events({ kind: 'step-start', stepId: n.step.id, summary: n.step.summary });
+    const provider = opts.providers.get(n.step.provider);
+    const run = (async () => {
+      if (!provider) throw new Error(`no provider ${n.step.provider} for step ${n.step.id}`);
+      return provider.execute(n.step, {
+        events,
         outcomes,
+        ...(claimed ? { startClaimed: true } : {}),
         ...(opts.signal ? { signal: opts.signal } : {}),
       });
-      outcomes.set(step.id, outcome);
-      calls += outcome.calls;
-      r.durationMs = now() - t0;
-      finishedMs += r.durationMs;
-      r.calls = outcome.calls;
-      if (Object.keys(outcome.outputs).length > 0) r.outputs = outcome.outputs;
-      if (outcome.partialFailures && outcome.partialFailures.length > 0) {
-        r.state = 'failed';
-        r.partialFailures = outcome.partialFailures;
-        const first = outcome.partialFailures[0]!;
-        r.error = {
-          code: first.code,
-          message: outcome.partialFailures.map((f) => `${f.addresses.join(', ')}: ${f.error}`).join('; '),
-        };
-        counts.failed++;
-        opts.events({
-          kind: 'step-failed',
-          stepId: step.id,
-          summary: step.summary,
-          error: r.error.message,
-          code: r.error.code,
-        });
-      } else {
-        r.state = 'done';
-        counts.done++;
-        opts.events({ kind: 'step-done', stepId: step.id, summary: step.summary, durationMs: r.durationMs });
-      }
-    } catch (e) {
-      const err = toEdgeformError(e);
-      r.state = 'failed';
-      r.durationMs = now() - t0;
-      r.error = {
-        code: err.code,
-        message: err.message,
-        ...(err.resolution ? { resolution: err.resolution } : {}),
-      };
-      counts.failed++;
-      opts.events({
-        kind: 'step-failed',
-        stepId: step.id,
-        summary: step.summary,
-        error: err.message,
-        code: err.code,
+    })();
+    const p = run
+      .then(
+        (outcome) => {
+          release(n);
+          finished(n, outcome);
+        },
+        (e: unknown) => {
+          release(n);
+          fail(n, errorOf(e));
+        },
+      )
+      .finally(() => {
+        inFlight.delete(p);
+        pump();
       });
-    } finally {
-      inFlight--;
-    }
-    for (const d of dependents.get(step.id) ?? []) {
-      if (r.state !== 'done') skip(d, `depends on ${step.id}, which failed`);
-      else if (ready(d) && reports.get(d.id)!.state === 'pending') schedule(d);
-    }
-    progress();
-    maybeFinish();
+    inFlight.add(p);
   };
 
-  const schedule = (step: PlanStep) => {
-    void global.add(() => providerQueue(step.provider).add(() => run(step)));
+  const release = (n: Node) => {
+    running--;
+    progress.running--;
+    pool.release(n.step.provider);
+  };
+
+  let wake: ReturnType<typeof setTimeout> | undefined;
+  let wakeAt: number | undefined;
+  /** Starts every ready step that may start now; arms a timer for the earliest blocked budget. */
+  const pump = () => {
+    if (!opts.signal?.aborted) {
+      while (running < parallelism) {
+        const taken = pool.take();
+        if (!taken) break;
+        start(nodes.get(taken.step.id)!, taken.claimed);
+      }
+      const at = running < parallelism ? pool.nextUnblock() : undefined;
+      if (at !== wakeAt) {
+        if (wake) clearTimeout(wake);
+        wake = undefined;
+        wakeAt = at;
+        if (at !== undefined) {
+          wake = setTimeout(
+            () => {
+              wake = undefined;
+              wakeAt = undefined;
+              pump();
+            },
+            Math.max(1, at - now()),
+          );
+        }
+      }
+    }
+    if (settledCount === nodes.size) finishAll();
+  };
+
+  const abandon = (n: Node, what: string, lastSeen?: string) => {
+    n.report.durationMs = now() - (n.startedAt ?? now());
+    fail(n, {
+      code: 'WAIT_ABANDONED',
+      message: `interrupted while waiting for ${what}${lastSeen ? ` (last state seen: ${lastSeen})` : ''}; the change was sent and may still complete`,
+      resolution: 'run `edgeform plan` to see what remains',
+    });
   };
 
   const onAbort = () => {
-    // Steps still queued are skipped when they come up; nothing new is started.
-    for (const s of steps) if (reports.get(s.id)!.state === 'pending' && !ready(s)) skip(s, 'interrupted');
-    maybeFinish();
+    // Nothing new starts; ready and pending steps are skipped; waits are abandoned (the change
+    // each waited for was sent); calls in flight finish and settle their steps.
+    for (const s of pool.drain()) skip(nodes.get(s.id)!, 'interrupted before it started');
+    for (const w of watchers.abandon()) {
+      progress.waiting--;
+      abandon(nodes.get(w.stepId)!, w.what, w.lastSeen);
+    }
+    for (const n of nodes.values()) if (n.state === 'pending') skip(n, 'interrupted');
+    if (wake) clearTimeout(wake);
+    wake = undefined;
+    pump();
   };
-  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  if (opts.signal?.aborted) onAbort();
+  else opts.signal?.addEventListener('abort', onAbort, { once: true });
 
-  if (steps.length === 0) finishAll();
-  for (const s of steps) if (s.dependsOn.length === 0) schedule(s);
-  await allSettled;
-  await global.onIdle();
-  opts.signal?.removeEventListener('abort', onAbort);
+  const ticker = setInterval(emitProgress, opts.progressEveryMs ?? 500);
+  emitProgress();
+  for (const n of nodes.values()) if (n.state === 'pending' && n.blockers === 0) makeReady(n);
+  pump();
+  try {
+    await allSettled;
+    while (inFlight.size > 0) await Promise.all([...inFlight]);
+    await watchers.idle();
+  } finally {
+    clearInterval(ticker);
+    if (wake) clearTimeout(wake);
+    opts.signal?.removeEventListener('abort', onAbort);
+  }
+  emitProgress();
 
-  const list = steps.map((s) => reports.get(s.id)!);
   return {
-    steps: list,
-    done: counts.done,
-    failed: counts.failed,
-    skipped: counts.skipped,
+    steps: [...nodes.values()].map((n) => n.report),
+    done: progress.done,
+    failed: progress.failed,
+    skipped: progress.skipped,
     interrupted: opts.signal?.aborted ?? false,
     durationMs: now() - started,
     calls,

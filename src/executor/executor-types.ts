@@ -1,7 +1,14 @@
 import type { JsonValue } from '../core/json-types.js';
 import type { StepOutcome } from '../planner/provider-types.js';
 
-export type StepState = 'pending' | 'running' | 'done' | 'failed' | 'skipped';
+/**
+ * pending → ready (its dependencies are done) → running (holds a slot, its calls in flight) →
+ * waiting (its change was sent; an asynchronous state is awaited holding no slot) → done | failed;
+ * skipped when a dependency did not complete or the run was interrupted before it started. A
+ * report carries only the last three: a step interrupted while waiting is failed with the code
+ * WAIT_ABANDONED.
+ */
+export type StepState = 'pending' | 'ready' | 'running' | 'waiting' | 'done' | 'failed' | 'skipped';
 
 export interface StepReport {
   id: string;

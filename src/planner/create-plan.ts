@@ -1,5 +1,6 @@
 import type { EventSink } from '../core/event-types.js';
 import { EDGEFORM_VERSION } from '../version.js';
+import { withPatches } from './attribute-patch.js';
 import { topologicalOrder } from './graph.js';
 import {
   PLAN_FORMAT_VERSION,
@@ -59,6 +60,9 @@ export async function createPlan(opts: CreatePlanOptions): Promise<PlanResult> {
     for (const address of Object.keys(liveFingerprints))
       if (!kept.has(address)) delete liveFingerprints[address];
   }
+
+  // What changed inside lists and objects, as RFC 6902 operations, for every renderer and reader.
+  changes = withPatches(changes);
 
   const plan: Plan = {
     formatVersion: PLAN_FORMAT_VERSION,

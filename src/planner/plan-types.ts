@@ -25,7 +25,18 @@ export interface AttributeChange {
   after?: DisplayValue;
   forcesReplacement?: boolean;
   sensitive?: boolean;
+  /**
+   * When `before` and `after` are both lists or both objects: the RFC 6902 operations from one to
+   * the other (what changed inside), e.g. `[{ op: 'replace', path: '/0/weight', value: 50 }]`.
+   */
+  patch?: JsonPatchOp[];
 }
+
+/** One RFC 6902 operation (as `fast-json-patch`'s `compare` produces: add, remove, replace). */
+export type JsonPatchOp =
+  | { op: 'add' | 'replace' | 'test'; path: string; value: DisplayValue }
+  | { op: 'remove'; path: string }
+  | { op: 'move' | 'copy'; from: string; path: string };
 
 export interface ResourceChange {
   kind: ChangeKind;
@@ -47,11 +58,11 @@ export interface ResourceChange {
 }
 
 /**
- * One concrete API call (or a wait) the executor runs. The payload is provider-specific and
- * JSON-serialisable; secrets inside it are `{ $secret: ref, fingerprint }` placeholders that the
- * provider resolves again at execution time.
+ * One concrete API call (or a wait) the executor runs. The payload is provider-specific (its type
+ * is the provider's) and JSON-serialisable; secrets inside it are `{ $secret: ref, fingerprint }`
+ * placeholders that the provider resolves again at execution time.
  */
-export interface PlanStep {
+export interface PlanStep<Payload = unknown> {
   id: string;
   provider: string;
   /** The API action, e.g. `POST domain/config`, `CreateProxy`. */
@@ -64,7 +75,7 @@ export interface PlanStep {
   /** Step ids that must finish first. */
   dependsOn: string[];
   destructive: boolean;
-  payload: JsonValue;
+  payload: Payload;
 }
 
 /**
@@ -109,6 +120,10 @@ export interface Plan {
   warnings: PlanWarning[];
   /** Per-address fingerprints of the live state the plan was computed from (staleness check). */
   liveFingerprints: Record<string, string>;
+  /** Random salt of this plan's keyed fingerprints (core/secrets.ts useFingerprintSalt). */
+  keySalt?: string;
+  /** `sha256:` of the saved plan without this field: a modified plan file is refused. */
+  digest?: string;
 }
 
 export function summarize(changes: readonly ResourceChange[]): PlanSummary {

@@ -9,9 +9,19 @@ export interface RateLimiterOptions {
   /**
    * Extra spacing added to the window, as a share of it. Requests leave here and arrive there at
    * slightly different moments; without a margin two calls sent exactly one window apart can land
-   * in the same server window.
+   * in the same server window. Default 0.02 (20 ms of a GAAP second, 1.2 s of a Baishan minute).
    */
   marginRatio?: number;
+}
+
+export type AcquirePriority = 'normal' | 'low';
+
+interface Turn {
+  priority: AcquirePriority;
+  resolve: () => void;
+  reject: (reason: unknown) => void;
+  signal: AbortSignal | undefined;
+  onAbort: (() => void) | undefined;
 }
 
 /**
@@ -30,7 +40,9 @@ export class RateLimiter {
   #log: number[] = [];
   #pausedUntil = 0;
   #lastPenalty = Number.NEGATIVE_INFINITY;
-  #tail: Promise<void> = Promise.resolve();
+  /** Callers waiting for a slot: every normal turn before any low one, each in arrival order. */
+  #turns: Turn[] = [];
+  #sleeping = false;
   readonly #now: () => number;
   readonly #sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   readonly #marginMs: number;
@@ -41,45 +53,94 @@ export class RateLimiter {
     this.limit = opts.limit;
     this.windowMs = opts.windowMs;
     this.#effectiveLimit = opts.limit;
-    this.#now = opts.now ?? Date.now;
+    this.#now = opts.now ?? (() => Date.now());
     this.#sleep = opts.sleep ?? defaultSleep;
-    // 2% of the window, but never under 10 ms (loopback jitter under load is of that order),
-    // and never over a fifth of it (tests and benchmarks scale windows down to tens of ms).
-    const ratio = opts.marginRatio ?? 0.02;
-    this.#marginMs = Math.ceil(
-      Math.min(Math.max(opts.windowMs * ratio, 10), opts.windowMs * Math.max(ratio, 0.2)),
-    );
+    // A share of the window, so a window scaled down for a benchmark keeps the same proportions
+    // (a fixed floor of 10 ms was a fifth of a 50 ms scaled GAAP second).
+    this.#marginMs = opts.windowMs * (opts.marginRatio ?? 0.02);
   }
 
   get effectiveLimit(): number {
     return this.#effectiveLimit;
   }
 
-  /** Waits for a slot. Callers are served first come, first served. */
-  acquire(signal?: AbortSignal): Promise<void> {
-    const turn = this.#tail.then(() => this.#waitForSlot(signal));
-    // A rejected (aborted) turn must not block the callers behind it.
-    this.#tail = turn.catch(() => {});
-    return turn;
+  /**
+   * Waits for a slot. Callers are served first come, first served, except that `low` callers
+   * (status polls) wait while any `normal` caller (a write) waits for the same budget.
+   */
+  acquire(signal?: AbortSignal, priority: AcquirePriority = 'normal'): Promise<void> {
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    return new Promise<void>((resolve, reject) => {
+      const turn: Turn = { priority, resolve, reject, signal, onAbort: undefined };
+      if (signal) {
+        turn.onAbort = () => {
+          const i = this.#turns.indexOf(turn);
+          if (i >= 0) this.#turns.splice(i, 1);
+          reject(signal.reason);
+          this.#serve();
+        };
+        signal.addEventListener('abort', turn.onAbort, { once: true });
+      }
+      if (priority === 'normal') {
+        const firstLow = this.#turns.findIndex((t) => t.priority === 'low');
+        if (firstLow < 0) this.#turns.push(turn);
+        else this.#turns.splice(firstLow, 0, turn);
+      } else {
+        this.#turns.push(turn);
+      }
+      this.#serve();
+    });
   }
 
-  async #waitForSlot(signal?: AbortSignal): Promise<void> {
-    for (;;) {
-      signal?.throwIfAborted();
+  /**
+   * Takes a slot if one is free now and nobody waits for one: answers 0. Otherwise takes nothing
+   * and answers the milliseconds until a slot may free (the executor then starts other work).
+   */
+  tryTake(): number {
+    const t = this.#now();
+    const wait = this.#turns.length > 0 ? Math.max(1, this.#waitMs(t)) : this.#waitMs(t);
+    if (wait > 0) return wait;
+    this.#log.push(t);
+    return 0;
+  }
+
+  /** Ms until a slot is free at `t` (0: free now). Drops log entries that left the window. */
+  #waitMs(t: number): number {
+    this.#recover(t);
+    if (this.#pausedUntil > t) return Math.ceil(this.#pausedUntil - t);
+    const horizon = t - this.windowMs - this.#marginMs;
+    let drop = 0;
+    while (drop < this.#log.length && this.#log[drop]! <= horizon) drop++;
+    if (drop > 0) this.#log.splice(0, drop);
+    if (this.#log.length < this.#effectiveLimit) return 0;
+    const oldest = this.#log[this.#log.length - this.#effectiveLimit]!;
+    return Math.max(1, Math.ceil(oldest + this.windowMs + this.#marginMs - t));
+  }
+
+  /** Grants slots to waiting callers in order; sleeps (one sleeper at a time) when none is free. */
+  #serve(): void {
+    if (this.#sleeping) return;
+    while (this.#turns.length > 0) {
       const t = this.#now();
-      this.#recover(t);
-      if (this.#pausedUntil > t) {
-        await this.#sleep(this.#pausedUntil - t, signal);
-        continue;
-      }
-      const horizon = t - this.windowMs - this.#marginMs;
-      while (this.#log.length > 0 && this.#log[0]! <= horizon) this.#log.shift();
-      if (this.#log.length < this.#effectiveLimit) {
-        this.#log.push(t);
+      const wait = this.#waitMs(t);
+      if (wait > 0) {
+        this.#sleeping = true;
+        this.#sleep(wait).then(
+          () => {
+            this.#sleeping = false;
+            this.#serve();
+          },
+          () => {
+            this.#sleeping = false;
+            this.#serve();
+          },
+        );
         return;
       }
-      const oldest = this.#log[this.#log.length - this.#effectiveLimit]!;
-      await this.#sleep(Math.max(1, oldest + this.windowMs + this.#marginMs - t), signal);
+      const turn = this.#turns.shift()!;
+      if (turn.signal && turn.onAbort) turn.signal.removeEventListener('abort', turn.onAbort);
+      this.#log.push(t);
+      turn.resolve();
     }
   }
 

@@ -3,12 +3,13 @@ import type { EventSink } from '../core/event-types.js';
 import { EMULATOR_DEFAULTS } from '../emulator/emulator-defaults.js';
 import type { RunningEmulator } from '../emulator/emulator-types.js';
 import type { BaishanSettings, GaapSettings } from '../model/stack-types.js';
-import { BAISHAN_DEFAULT_ENDPOINT, BaishanClient } from '../providers/baishan/baishan-client.js';
+import { BaishanClient } from '../providers/baishan/baishan-client.js';
 import { GAAP_ACTIONS } from '../providers/gaap/gaap-action-meta.js';
-import { DEFAULT_GAAP_ENDPOINT, GaapClient } from '../providers/gaap/gaap-client.js';
+import { GaapClient } from '../providers/gaap/gaap-client.js';
 import { gaapCredentialsFromEnv } from '../providers/gaap/gaap-credentials.js';
 import type { ActionName } from '../providers/gaap/gaap-types.js';
 import { KeyedRateLimiter, RateLimiter } from '../transport/rate-limiter.js';
+import { endpointFor } from './endpoints.js';
 
 /**
  * Wiring of the vendor clients to endpoints, credentials and rate limits, shared by every
@@ -51,7 +52,7 @@ export function baishanClientFor(
     });
   }
   return new BaishanClient({
-    endpoint: env.EDGEFORM_BAISHAN_ENDPOINT || settings.endpoint || BAISHAN_DEFAULT_ENDPOINT,
+    endpoint: endpointFor('baishan', env, settings.endpoint),
     token,
     rateLimitPerMinute: settings.rateLimitPerMinute,
     rateWindowMs: 60_000 * rateWindowScale(env),
@@ -68,7 +69,7 @@ export function gaapClientFor(env: NodeJS.ProcessEnv, settings: GaapSettings, ev
   const scale = rateWindowScale(env);
   return new GaapClient({
     credentials: gaapCredentialsFromEnv(env),
-    endpoint: env.EDGEFORM_GAAP_ENDPOINT || settings.endpoint || DEFAULT_GAAP_ENDPOINT,
+    endpoint: endpointFor('gaap', env, settings.endpoint),
     ...(settings.region ? { region: settings.region } : {}),
     events,
     limiters: new KeyedRateLimiter((action) => {

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Document, isScalar, visit } from 'yaml';
 import { DEFAULT_GAAP_SETTINGS } from '../config/build-stack.js';
+import type { GaapSectionV1 } from '../config/desired-file-types.js';
 import { loadStack } from '../config/load-stack.js';
 import { EdgeformError } from '../core/errors.js';
 import type { EventSink } from '../core/event-types.js';
@@ -16,6 +17,7 @@ import type {
   BindingDesired,
   CertificateType,
   GaapDesired,
+  HealthCheckL4,
   L4ListenerDesired,
   L7DomainDesired,
   L7ListenerDesired,
@@ -24,24 +26,29 @@ import type {
 } from '../model/gaap-desired-types.js';
 import type { GaapSettings } from '../model/stack-types.js';
 import type { GaapKindModule, ReadContext } from '../providers/gaap/engine/kind-module.js';
-import { NAME_TAG, STACK_TAG, tagValue } from '../providers/gaap/engine/kind-module.js';
+import { liveOfKind, NAME_TAG, STACK_TAG, tagValue } from '../providers/gaap/engine/kind-module.js';
 import type { LiveNode } from '../providers/gaap/engine/node-types.js';
 import type { GaapCaller, GaapClient } from '../providers/gaap/gaap-client.js';
 import { GaapProvider } from '../providers/gaap/gaap-provider.js';
-import { CERTIFICATE } from '../providers/gaap/kinds/certificate.js';
-import { ERROR_PAGE, errorPageKind } from '../providers/gaap/kinds/error-page.js';
-import { GLOBAL_DNS } from '../providers/gaap/kinds/global-dns.js';
-import { GLOBAL_DOMAIN } from '../providers/gaap/kinds/global-domain.js';
-import { L4_LISTENER } from '../providers/gaap/kinds/l4-listener.js';
-import { L7_DOMAIN, LISTENER_DEFAULT, liveDomainSets } from '../providers/gaap/kinds/l7-domain.js';
-import { L7_LISTENER } from '../providers/gaap/kinds/l7-listener.js';
-import { PROXY } from '../providers/gaap/kinds/proxy.js';
-import { PROXY_GROUP } from '../providers/gaap/kinds/proxy-group.js';
-import { REAL_SERVER } from '../providers/gaap/kinds/real-server.js';
+import { certificateKind } from '../providers/gaap/kinds/certificate.js';
+import { errorPageKind } from '../providers/gaap/kinds/error-page.js';
+import { globalDnsKind } from '../providers/gaap/kinds/global-dns.js';
+import { globalDomainKind } from '../providers/gaap/kinds/global-domain.js';
+import { type L4ListenerRaw, l4ListenerKind } from '../providers/gaap/kinds/l4-listener.js';
+import {
+  type DomainRaw,
+  LISTENER_DEFAULT,
+  l7DomainKind,
+  liveDomainSets,
+} from '../providers/gaap/kinds/l7-domain.js';
+import { type L7ListenerRaw, l7ListenerKind } from '../providers/gaap/kinds/l7-listener.js';
+import { proxyKind } from '../providers/gaap/kinds/proxy.js';
+import { proxyGroupKind } from '../providers/gaap/kinds/proxy-group.js';
+import { realServerKind } from '../providers/gaap/kinds/real-server.js';
 import { GAAP_KINDS } from '../providers/gaap/kinds/registry.js';
-import { RULE, ruleKind } from '../providers/gaap/kinds/rule.js';
-import { SECURITY_POLICY } from '../providers/gaap/kinds/security-policy.js';
-import { SECURITY_RULE } from '../providers/gaap/kinds/security-rule.js';
+import { ruleKind } from '../providers/gaap/kinds/rule.js';
+import { securityPolicyKind } from '../providers/gaap/kinds/security-policy.js';
+import { securityRuleKind } from '../providers/gaap/kinds/security-rule.js';
 import { listAll } from '../providers/gaap/paging.js';
 import { assertStackName } from './export-baishan.js';
 import { EXAMPLE_STYLE } from './yaml-style.js';
@@ -80,7 +87,7 @@ export interface UnownedObject {
 export interface GaapExport {
   stack: string;
   /** The `gaap:` section. */
-  gaap: GaapDesired;
+  gaap: GaapSectionV1;
   files: ExportedFile[];
   secrets: ExportedCertKey[];
   unowned: UnownedObject[];
@@ -117,7 +124,7 @@ export async function exportGaap(client: () => GaapClient, opts: GaapExportOptio
     GAAP_KINDS.map((k) => (k === ruleKind || k === errorPageKind ? declaringEverything(k) : k)),
   );
   const live = await provider.read({ events });
-  const nodes = (live.data as { nodes: LiveNode[] }).nodes;
+  const nodes = live.data.nodes;
   const warnings: string[] = [];
   const busy = nodes.filter((n) => n.busy);
   if (busy.length > 0) {
@@ -191,7 +198,7 @@ function adoptionModel(unowned: readonly UnownedObject[]): {
 }
 
 /** Writes `adopt: <id>` into every exported root that was adopted (first key, so it stands out). */
-function bindAdopted(gaap: GaapDesired, ids: Map<AdoptSection, Map<string, string>>): void {
+function bindAdopted(gaap: GaapSectionV1, ids: Map<AdoptSection, Map<string, string>>): void {
   for (const [section, names] of ids) {
     const map = gaap[section] as Record<string, object> | undefined;
     if (!map) continue;
@@ -218,8 +225,8 @@ function declaringEverything(kind: GaapKindModule): GaapKindModule {
         let l = listeners.get(listener.address);
         if (!l) {
           l = {
-            protocol: listener.raw.protocol as 'HTTP' | 'HTTPS',
-            port: Number(listener.raw.port),
+            protocol: listener.raw.protocol,
+            port: listener.raw.port,
             domains: [],
           };
           listeners.set(listener.address, l);
@@ -273,21 +280,21 @@ class Converter {
     }
   }
 
-  #of(type: string): LiveNode[] {
-    return this.#nodes.filter((n) => n.type === type);
+  #of<Raw>(kind: GaapKindModule<unknown, Raw>): LiveNode<Raw>[] {
+    return liveOfKind(kind, this.#nodes);
   }
 
-  #under(parent: string, type: string): LiveNode[] {
-    return (this.#children.get(parent) ?? []).filter((n) => n.type === type);
+  #under<Raw>(parent: string, kind: GaapKindModule<unknown, Raw>): LiveNode<Raw>[] {
+    return liveOfKind(kind, this.#children.get(parent) ?? []);
   }
 
   #project(n: LiveNode): void {
     if (isNum(n.attrs.projectId)) this.#projects.add(n.attrs.projectId);
   }
 
-  convert(): GaapDesired {
-    const out: GaapDesired = {};
-    const realServers = this.#of(REAL_SERVER);
+  convert(): GaapSectionV1 {
+    const out: GaapSectionV1 = {};
+    const realServers = this.#of(realServerKind);
     if (realServers.length > 0) {
       out.realServers = {};
       for (const n of realServers) {
@@ -299,7 +306,7 @@ class Converter {
         };
       }
     }
-    const groups = this.#of(PROXY_GROUP);
+    const groups = this.#of(proxyGroupKind);
     if (groups.length > 0) {
       out.proxyGroups = {};
       for (const n of groups) {
@@ -314,18 +321,18 @@ class Converter {
         };
       }
     }
-    const proxies = this.#of(PROXY);
+    const proxies = this.#of(proxyKind);
     if (proxies.length > 0) {
       out.proxies = {};
       for (const n of proxies) out.proxies[nameIn(n.address)] = this.#proxy(n);
     }
-    const domains = this.#of(GLOBAL_DOMAIN);
+    const domains = this.#of(globalDomainKind);
     if (domains.length > 0) {
       out.globalDomains = {};
       for (const n of domains) {
         const name = nameIn(n.address);
         this.#project(n);
-        const dns = this.#under(n.address, GLOBAL_DNS).flatMap((r) => {
+        const dns = this.#under(n.address, globalDnsKind).flatMap((r) => {
           const proxyNames = (r.attrs.proxies as string[]).map((p) => logicalName(p, 'proxy'));
           if (proxyNames.some((p) => p === undefined)) {
             this.#warnings.push(
@@ -364,10 +371,10 @@ class Converter {
       );
     }
     const listeners: ListenerDesired[] = [
-      ...this.#under(n.address, L4_LISTENER).map((l) => this.#l4(l)),
-      ...this.#under(n.address, L7_LISTENER).map((l) => this.#l7(l)),
+      ...this.#under(n.address, l4ListenerKind).map((l) => this.#l4(l)),
+      ...this.#under(n.address, l7ListenerKind).map((l) => this.#l7(l)),
     ].sort((x, y) => protocolRank(x.protocol) - protocolRank(y.protocol) || portOf(x) - portOf(y));
-    const policy = this.#under(n.address, SECURITY_POLICY)[0];
+    const policy = this.#under(n.address, securityPolicyKind)[0];
     return {
       ...(a.name !== name ? { name: String(a.name) } : {}),
       accessRegion: String(a.accessRegion),
@@ -405,24 +412,23 @@ class Converter {
     return out.sort((x, y) => x.realServer.localeCompare(y.realServer) || x.port - y.port);
   }
 
-  #l4(n: LiveNode): L4ListenerDesired {
+  #l4(n: LiveNode<L4ListenerRaw>): L4ListenerDesired {
     const a = n.attrs;
-    const protocol = n.raw.protocol as 'TCP' | 'UDP';
-    const port = Number(n.raw.port);
-    const healthCheck =
+    const { protocol, port } = n.raw;
+    const healthCheck: HealthCheckL4 | undefined =
       a.healthCheck === 1
-        ? defined({
+        ? {
             enabled: true,
-            delayLoop: a.delayLoop,
-            connectTimeout: a.connectTimeout,
-            healthyThreshold: a.healthyThreshold,
-            unhealthyThreshold: a.unhealthyThreshold,
-            checkType: a.checkType,
-            checkPort: a.checkPort,
-            contextType: a.contextType,
-            sendContext: a.sendContext,
-            recvContext: a.recvContext,
-          })
+            ...(isNum(a.delayLoop) ? { delayLoop: a.delayLoop } : {}),
+            ...(isNum(a.connectTimeout) ? { connectTimeout: a.connectTimeout } : {}),
+            ...(isNum(a.healthyThreshold) ? { healthyThreshold: a.healthyThreshold } : {}),
+            ...(isNum(a.unhealthyThreshold) ? { unhealthyThreshold: a.unhealthyThreshold } : {}),
+            ...(a.checkType === 'PORT' || a.checkType === 'PING' ? { checkType: a.checkType } : {}),
+            ...(isNum(a.checkPort) ? { checkPort: a.checkPort } : {}),
+            ...(a.contextType === 'TEXT' ? { contextType: a.contextType } : {}),
+            ...(isStr(a.sendContext) ? { sendContext: a.sendContext } : {}),
+            ...(isStr(a.recvContext) ? { recvContext: a.recvContext } : {}),
+          }
         : undefined;
     const realServers = this.#bindings(n.address, a.realServers);
     return {
@@ -431,7 +437,7 @@ class Converter {
       ...(a.name !== `${protocol.toLowerCase()}-${port}` ? { name: String(a.name) } : {}),
       ...(a.scheduler !== 'rr' ? { scheduler: a.scheduler as 'wrr' } : {}),
       ...(a.realServerType !== 'IP' ? { realServerType: a.realServerType as 'DOMAIN' } : {}),
-      ...(healthCheck ? { healthCheck: healthCheck as unknown as { enabled: boolean } } : {}),
+      ...(healthCheck ? { healthCheck } : {}),
       ...(protocol === 'TCP' && isNum(a.clientIpMethod) && a.clientIpMethod !== 0
         ? { clientIpMethod: a.clientIpMethod as 1 }
         : {}),
@@ -454,15 +460,14 @@ class Converter {
     return (Array.isArray(addresses) ? addresses : []).flatMap((c) => this.#cert(owner, c) ?? []);
   }
 
-  #l7(n: LiveNode): L7ListenerDesired {
+  #l7(n: LiveNode<L7ListenerRaw>): L7ListenerDesired {
     const a = n.attrs;
-    const protocol = n.raw.protocol as 'HTTP' | 'HTTPS';
-    const port = Number(n.raw.port);
+    const { protocol, port } = n.raw;
     const https = protocol === 'HTTPS';
     const certificate =
       https && a.certificate !== undefined ? this.#cert(n.address, a.certificate) : undefined;
     const clients = https ? this.#certs(n.address, a.clientCertificates) : [];
-    const domains = this.#under(n.address, L7_DOMAIN).map((d) => this.#domain(d, https, a));
+    const domains = this.#under(n.address, l7DomainKind).map((d) => this.#domain(d, https, a));
     return {
       protocol,
       port,
@@ -475,14 +480,14 @@ class Converter {
     };
   }
 
-  #domain(n: LiveNode, https: boolean, listener: Record<string, unknown>): L7DomainDesired {
+  #domain(n: LiveNode<DomainRaw>, https: boolean, listener: Record<string, unknown>): L7DomainDesired {
     const a = n.attrs;
     const certificate =
       https && a.certificate !== LISTENER_DEFAULT ? this.#cert(n.address, a.certificate) : undefined;
     const clients =
       https && Array.isArray(a.clientCertificates) ? this.#certs(n.address, a.clientCertificates) : [];
     const listenerForward = https ? (listener.forwardProtocol ?? 'HTTP') : 'HTTP';
-    const rules = this.#under(n.address, RULE).map((r) => {
+    const rules = this.#under(n.address, ruleKind).map((r) => {
       const x = r.attrs;
       const healthCheck =
         x.healthCheck === 1
@@ -499,7 +504,7 @@ class Converter {
       const realServers = this.#bindings(r.address, x.realServers);
       const headers = (x.headers ?? []) as { name: string; value: string }[];
       return {
-        path: String(r.raw.path),
+        path: r.raw.path,
         ...(x.realServerType !== 'IP' ? { realServerType: x.realServerType as 'DOMAIN' } : {}),
         ...(x.scheduler !== 'rr' ? { scheduler: x.scheduler as 'wrr' } : {}),
         ...(healthCheck ? { healthCheck: healthCheck as { enabled: boolean } } : {}),
@@ -514,7 +519,7 @@ class Converter {
         ...(headers.length > 0 ? { headers } : {}),
       };
     });
-    const errorPages = this.#under(n.address, ERROR_PAGE).map((e) => {
+    const errorPages = this.#under(n.address, errorPageKind).map((e) => {
       const x = e.attrs;
       const clear = x.clearHeaders as string[];
       const set = x.setHeaders as { name: string; value: string }[];
@@ -527,7 +532,7 @@ class Converter {
       };
     });
     return {
-      domain: String(n.raw.domain),
+      domain: n.raw.domain,
       ...(a.isDefaultServer === true ? { isDefaultServer: true } : {}),
       ...(certificate ? { certificate } : {}),
       ...(clients.length > 0 ? { clientCertificates: clients } : {}),
@@ -542,7 +547,7 @@ class Converter {
         `${n.address}: the policy is closed live; a declared policy is open, so plan will propose opening it`,
       );
     }
-    const rules = this.#under(n.address, SECURITY_RULE).flatMap((r) => {
+    const rules = this.#under(n.address, securityRuleKind).flatMap((r) => {
       if (r.address.includes('#')) {
         this.#warnings.push(
           `${r.address}: a second live rule equal to another once normalised; left out, so plan will propose deleting it`,
@@ -572,21 +577,21 @@ class Converter {
    * file references it as `{env: EDGEFORM_CERT_<NAME>_KEY}`.
    */
   async certificates(client: GaapCaller): Promise<{
-    certificates?: GaapDesired['certificates'];
+    certificates?: GaapSectionV1['certificates'];
     files: ExportedFile[];
     secrets: ExportedCertKey[];
     calls: number;
   }> {
-    const nodes = this.#of(CERTIFICATE);
+    const nodes = this.#of(certificateKind);
     const files: ExportedFile[] = [];
     const secrets: ExportedCertKey[] = [];
-    const certificates: NonNullable<GaapDesired['certificates']> = {};
+    const certificates: NonNullable<GaapSectionV1['certificates']> = {};
     let calls = 0;
     for (const n of nodes) {
       const name = logicalName(n.address, 'certificate');
       if (!name) {
         this.#warnings.push(
-          `${n.address}: a second certificate under the alias ${String(n.raw.alias)} (an interrupted rotation); left out, so plan will propose deleting it`,
+          `${n.address}: a second certificate under the alias ${n.raw.alias} (an interrupted rotation); left out, so plan will propose deleting it`,
         );
         continue;
       }
@@ -610,8 +615,8 @@ class Converter {
       if (keyed) secrets.push({ variable: certKeyVariable(name), certificate: name });
       certificates[name] = {
         type,
-        content: { file: path } as unknown as string,
-        ...(keyed ? { key: { env: certKeyVariable(name) } as unknown as string } : {}),
+        content: { file: path },
+        ...(keyed ? { key: { env: certKeyVariable(name) } } : {}),
       };
     }
     return { ...(Object.keys(certificates).length > 0 ? { certificates } : {}), files, secrets, calls };
@@ -626,10 +631,10 @@ const protocolRank = (p: string) => ['TCP', 'UDP', 'HTTP', 'HTTPS'].indexOf(p);
 const portOf = (l: ListenerDesired) => l.port ?? ('ports' in l ? l.ports?.[0] : undefined) ?? 0;
 
 /** Top-level maps in the order people read them: shared objects first, sorted by name. */
-function order(g: GaapDesired): GaapDesired {
+function order(g: GaapSectionV1): GaapSectionV1 {
   const sorted = <T>(m: Record<string, T> | undefined) =>
     m ? Object.fromEntries(Object.entries(m).sort(([x], [y]) => x.localeCompare(y))) : undefined;
-  const out: GaapDesired = {};
+  const out: GaapSectionV1 = {};
   if (g.projectId !== undefined) out.projectId = g.projectId;
   const realServers = sorted(g.realServers);
   const certificates = sorted(g.certificates);

@@ -1,11 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { EdgeformError } from '../core/errors.js';
 import type { EventSink } from '../core/event-types.js';
+import { newPlanSalt, useFingerprintSalt } from '../core/secrets.js';
 import { executePlan } from '../executor/execute-plan.js';
 import type { ApplyResult } from '../executor/executor-types.js';
 import { createPlan, type PlanResult } from '../planner/create-plan.js';
-import { PLAN_FORMAT_VERSION, type Plan, type ResourceOutputs } from '../planner/plan-types.js';
+import type { Plan, ResourceOutputs } from '../planner/plan-types.js';
 import { collectOutputs } from './outputs.js';
+import { assertSameSteps, readPlanFile } from './saved-plan.js';
 import { openSession, type Session } from './session.js';
 
 export interface WorkflowOptions {
@@ -20,9 +21,12 @@ export interface WorkflowOptions {
 
 /** `edgeform plan` and `edgeform drift`: read, diff, assemble; never writes. */
 export async function plan(opts: WorkflowOptions): Promise<PlanResult> {
+  const keySalt = newPlanSalt();
+  useFingerprintSalt(keySalt, opts.env);
   const session = await openSession(opts);
   try {
-    return await planWith(session, opts);
+    const result = await planWith(session, opts);
+    return { ...result, plan: { ...result.plan, keySalt } };
   } finally {
     await session.close();
   }
@@ -61,6 +65,8 @@ export interface ApplyOutcome {
  */
 export async function apply(opts: ApplyOptions): Promise<ApplyOutcome> {
   const saved = opts.planFile ? readPlanFile(opts.planFile) : undefined;
+  // The saved plan's fingerprints are keyed by its salt: the fresh read must use the same key.
+  useFingerprintSalt(saved?.keySalt ?? newPlanSalt(), opts.env);
   const session = await openSession(
     saved ? { ...opts, files: opts.files.length ? opts.files : saved.sources } : opts,
   );
@@ -68,8 +74,11 @@ export async function apply(opts: ApplyOptions): Promise<ApplyOutcome> {
     let thePlan: Plan;
     let live: PlanResult['live'];
     if (saved) {
-      live = await assertNotStale(session, saved, opts);
-      thePlan = saved;
+      const fresh = await assertNotStale(session, saved, opts);
+      assertSameSteps(saved, fresh.plan);
+      // The fresh steps run, not the file's: equal field for field, and made from this read.
+      live = fresh.live;
+      thePlan = { ...fresh.plan, keySalt: saved.keySalt ?? '' };
     } else {
       ({ plan: thePlan, live } = await planWith(session, opts));
     }
@@ -91,11 +100,7 @@ export async function apply(opts: ApplyOptions): Promise<ApplyOutcome> {
 }
 
 /** Re-reads what the saved plan relied on and refuses it if any of it moved. */
-async function assertNotStale(
-  session: Session,
-  saved: Plan,
-  opts: WorkflowOptions,
-): Promise<PlanResult['live']> {
+async function assertNotStale(session: Session, saved: Plan, opts: WorkflowOptions): Promise<PlanResult> {
   if (saved.stack !== session.stack.stack) {
     throw new EdgeformError({
       code: 'PLAN_STACK_MISMATCH',
@@ -116,28 +121,5 @@ async function assertNotStale(
       resolution: 'run `edgeform plan --out PLAN` again, review it, and apply the new plan',
     });
   }
-  return fresh.live;
-}
-
-export function readPlanFile(path: string): Plan {
-  let parsed: Plan;
-  try {
-    parsed = JSON.parse(readFileSync(path, 'utf8')) as Plan;
-  } catch (cause) {
-    throw new EdgeformError({
-      code: 'PLAN_UNREADABLE',
-      message: `cannot read plan file ${path}`,
-      resolution: 'pass a file written by `edgeform plan --out FILE`',
-      cause,
-    });
-  }
-  const major = String(parsed.formatVersion ?? '').split('.')[0];
-  if (major !== PLAN_FORMAT_VERSION.split('.')[0]) {
-    throw new EdgeformError({
-      code: 'PLAN_VERSION_UNSUPPORTED',
-      message: `plan file ${path} has format version ${String(parsed.formatVersion)}; this edgeform reads ${PLAN_FORMAT_VERSION}`,
-      resolution: 'make the plan again with this version of edgeform (`edgeform plan --out FILE`)',
-    });
-  }
-  return parsed;
+  return fresh;
 }

@@ -10,6 +10,7 @@ import type { Provider } from '../planner/provider-types.js';
 import { BaishanProvider } from '../providers/baishan/baishan-provider.js';
 import { GaapProvider } from '../providers/gaap/gaap-provider.js';
 import { baishanClientFor, gaapClientFor, rateWindowScale, sandboxEnv } from './clients.js';
+import { endpointFor } from './endpoints.js';
 
 export interface SessionOptions {
   files: string[];
@@ -53,6 +54,9 @@ export async function openSession(opts: SessionOptions): Promise<Session> {
     emulator = await startSandbox(opts.cwd, opts.env);
     env = sandboxEnv(opts.env, emulator);
   }
+  // Before any client exists: a YAML-chosen endpoint is refused here, not at the first call.
+  endpointFor('gaap', env, stack.settings.gaap.endpoint);
+  endpointFor('baishan', env, stack.settings.baishan.endpoint);
 
   const clients: { close(): Promise<void> }[] = [];
   const track = <T extends { close(): Promise<void> }>(client: T): T => {

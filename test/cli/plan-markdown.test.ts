@@ -1,6 +1,6 @@
 import { marked } from 'marked';
 import { describe, expect, it } from 'vitest';
-import { code, renderPlanMarkdown } from '../../src/cli/render/plan-markdown.js';
+import { code, orderEdges, renderPlanMarkdown } from '../../src/cli/render/plan-markdown.js';
 import type { Plan, PlanStep, ResourceChange } from '../../src/planner/plan-types.js';
 import { summarize } from '../../src/planner/plan-types.js';
 
@@ -228,7 +228,12 @@ describe('renderPlanMarkdown, as GitHub-flavoured Markdown rendered by marked', 
       provider: 'baishan',
       type: 'baishan_domain',
       attributes: [
-        { path: 'ip_white_list', before: { list: longList }, after: { list: [...longList, '203.0.113.9'] } },
+        // A different address each: nothing to group.
+        {
+          path: 'ip_white_list',
+          before: { list: longList },
+          after: { list: [...longList, `203.0.${Math.floor(i / 250)}.${i % 250}`] },
+        },
       ],
     }));
     const big: Plan = {
@@ -242,6 +247,7 @@ describe('renderPlanMarkdown, as GitHub-flavoured Markdown rendered by marked', 
           action: 'POST domain/config',
           summary: `POST domain/config 10 domains: ip_white_list`,
           addresses: many.slice(i * 10, i * 10 + 10).map((c) => c.address),
+          dependsOn: i === 0 ? [] : [`b${i - 1}`],
         }),
       ),
     };
@@ -253,6 +259,70 @@ describe('renderPlanMarkdown, as GitHub-flavoured Markdown rendered by marked', 
     const noDiagram = renderPlanMarkdown(big, { maxDiagramSteps: 10 });
     expect(noDiagram).not.toContain('```mermaid');
     expect(noDiagram).toContain('The order diagram is left out of plans with more than 10 steps');
+  });
+
+  it('a 1,000-domain change shows each line once with the domain list, and fits one comment whole', () => {
+    const domains = Array.from({ length: 1000 }, (_, i) => `d${String(i).padStart(4, '0')}.example.com`);
+    const many: ResourceChange[] = domains.map((d, i) => ({
+      kind: 'update',
+      address: `baishan.domain["${d}"]`,
+      provider: 'baishan',
+      type: 'baishan_domain',
+      id: String(20000 + i),
+      attributes: [
+        {
+          path: 'referer',
+          before: { type: 2, list: ['a.example.com'] },
+          after: { type: 2, list: ['a.example.com', 'b.example.com'] },
+        },
+        { path: 'timeout', before: { time: '10' }, after: { time: i < 500 ? '30' : '60' } },
+      ],
+    }));
+    const big: Plan = {
+      ...PLAN,
+      changes: many,
+      summary: summarize(many),
+      warnings: [],
+      steps: Array.from({ length: 100 }, (_, i) =>
+        step({
+          id: `b${i}`,
+          action: 'POST domain/config',
+          summary: `POST domain/config 10 domains (${domains[i * 10]}, …): referer, timeout`,
+          addresses: many.slice(i * 10, i * 10 + 10).map((c) => c.address),
+        }),
+      ),
+    };
+    const out = renderPlanMarkdown(big);
+    expect(out.length).toBeLessThan(65_536);
+    expect(out).not.toContain('the comment is cut to fit');
+    expect(out).toContain('**🟡 update** 1000 × `baishan.domain`');
+    expect(out.match(/\| `referer.list\[\]` \| — \| `"b.example.com"` \|/g)).toHaveLength(1);
+    expect(out.match(/`timeout.time`/g)).toHaveLength(2);
+    for (const d of domains) expect(out).toContain(`\`${d}\``);
+    // No order between the steps: no diagram (it would be 100 boxes and no arrow).
+    expect(out).not.toContain('mermaid');
+  });
+
+  it('draws the order transitively reduced: a → b → c draws no a → c', () => {
+    const s3 = [
+      step({ id: 'a', action: 'CreateProxy', summary: 'a', addresses: [PROXY] }),
+      step({ id: 'b', action: 'CreateTCPListeners', summary: 'b', addresses: [LISTENER], dependsOn: ['a'] }),
+      step({
+        id: 'c',
+        action: 'BindListenerRealServers',
+        summary: 'c',
+        addresses: [LISTENER],
+        dependsOn: ['a', 'b'],
+      }),
+    ];
+    expect(orderEdges({ steps: s3 })).toEqual([
+      [0, 1],
+      [1, 2],
+    ]);
+    const out = renderPlanMarkdown({ ...PLAN, steps: s3 });
+    expect(out).toContain('s1 --> s2');
+    expect(out).toContain('s2 --> s3');
+    expect(out).not.toContain('s1 --> s3');
   });
 
   it('code spans hold any backtick run', () => {

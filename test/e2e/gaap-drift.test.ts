@@ -5,11 +5,12 @@ import { EMULATOR_DEFAULTS, startEmulator } from '../../src/emulator/index.js';
 import { GaapClient } from '../../src/providers/gaap/gaap-client.js';
 import { emulatorEnv, ROOT, runCli, scratchDir } from './cli-harness.js';
 
-// Asynchronous states last 4 s: long enough to run drift while a proxy is still ADJUSTING.
+// Asynchronous states last 10 s: long enough to run drift while a proxy is still ADJUSTING, even
+// on a loaded machine where starting the CLI and reading the estate takes several seconds.
 let emulator: RunningEmulator;
 let env: NodeJS.ProcessEnv;
 beforeAll(async () => {
-  emulator = await startEmulator({ asyncDelayMs: 4_000, baishanAutoDomains: true, rateWindowScale: 0.1 });
+  emulator = await startEmulator({ asyncDelayMs: 10_000, baishanAutoDomains: true, rateWindowScale: 0.1 });
   env = emulatorEnv(emulator, 0.1);
 });
 afterAll(async () => {
@@ -40,7 +41,7 @@ it('reports an object in a transitional state as busy, not as drift; real drift 
   expect(busyReport.busy).toEqual([{ address: 'gaap.proxy["app-east"]', state: 'ADJUSTING' }]);
 
   // Once it settles, the resize is drift: exit 2, naming the object and the field.
-  await new Promise((r) => setTimeout(r, 4_500));
+  await new Promise((r) => setTimeout(r, 10_500));
   await client.close();
   const after = await runCli(['drift', '--format', 'json', '-f', file], { cwd: dir, env });
   expect(after.exitCode).toBe(2);
@@ -55,4 +56,4 @@ it('reports an object in a transitional state as busy, not as drift; real drift 
       fields: [{ path: 'bandwidth', live: '20', desired: '10' }],
     },
   ]);
-});
+}, 180_000);

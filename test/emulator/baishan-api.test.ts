@@ -144,6 +144,25 @@ describe('authentication', () => {
   });
 });
 
+describe('multipart/form-data', () => {
+  it('reads the token and the JSON config from a multipart body', async () => {
+    const h = await start();
+    const form = new FormData();
+    form.append('token', TOKEN);
+    form.append('domains', A);
+    form.append('config', JSON.stringify({ timeout: { time: '7' } }));
+    const res = await h.raw('/v2/domain/config', { method: 'POST', body: form });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.code).toBe(0);
+    expect((await h.get(A)).body.data[0].config).toEqual({ timeout: { time: '7' } });
+    const wrong = new FormData();
+    wrong.append('token', 'not-the-token');
+    wrong.append('domains', A);
+    wrong.append('config', JSON.stringify({ timeout: { time: '8' } }));
+    expect((await h.raw('/v2/domain/config', { method: 'POST', body: wrong })).status).toBe(401);
+  });
+});
+
 describe('GET', () => {
   async function seeded(): Promise<Harness> {
     const h = await start();

@@ -22,7 +22,7 @@ describe('GAAP emulator: transport and signature', () => {
     const r = await h.call('DescribeDestRegions', { QualityType: 0 }, { method: 'GET' });
     expect(r.Error).toBeUndefined();
     expect(r.DestRegionSet).toEqual(
-      expect.arrayContaining([expect.objectContaining({ RegionId: 'SouthChina' })]),
+      expect.arrayContaining([expect.objectContaining({ RegionId: 'Guangzhou' })]),
     );
   });
 

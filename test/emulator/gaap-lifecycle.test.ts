@@ -48,8 +48,9 @@ describe('GAAP emulator: lifecycles (lazy, fake clock)', () => {
     const id = await runningProxy();
     await h.ok('ModifyProxyConfiguration', { ProxyId: id, Bandwidth: 20 });
     expect(await proxyStatus(id)).toBe('ADJUSTING');
+    // ModifyProxyConfiguration documents no busy code: the plain FailedOperation it lists.
     expect((await h.call('ModifyProxyConfiguration', { ProxyId: id, Bandwidth: 50 })).Error?.Code).toBe(
-      'FailedOperation.InstanceStatusNotInRuning',
+      'FailedOperation',
     );
     settle();
     const closed = await h.ok('CloseProxies', { ProxyIds: [id] });
@@ -142,16 +143,18 @@ describe('GAAP emulator: lifecycles (lazy, fake clock)', () => {
       Scheduler: 'rr',
       HealthCheck: 0,
     };
-    expect((await h.call('CreateRule', rule)).Error?.Code).toBe('FailedOperation.DomainStatusNotInRunning');
+    // CreateRule does not list DomainStatusNotInRunning: the domain's change is a task on its listener.
+    expect((await h.call('CreateRule', rule)).Error?.Code).toBe('FailedOperation.ListenerHasTask');
     settle();
     expect((await domains())[0]?.DomainStatus).toBe(0);
     const ruleId = (await h.ok('CreateRule', rule)).RuleId as string;
     expect(ruleId).toMatch(/^rule-[a-z0-9]{8}$/);
     expect((await domains())[0]?.RuleSet[0]?.RuleStatus).toBe(1);
+    // ModifyRuleAttribute lists ListenerHasTask, not ActionIsDoing, for a rule in a transition.
     expect(
       (await h.call('ModifyRuleAttribute', { ListenerId: listenerId, RuleId: ruleId, Path: '/x' })).Error
         ?.Code,
-    ).toBe('FailedOperation.ActionIsDoing');
+    ).toBe('FailedOperation.ListenerHasTask');
     settle();
     await h.ok('BindRuleRealServers', { RuleId: ruleId });
     expect((await domains())[0]?.RuleSet[0]?.RuleStatus).toBe(3);

@@ -29,7 +29,8 @@ describe('GAAP emulator: catalog-driven validation', () => {
   });
 
   it('reports wrong types for scalars, arrays and structure fields', async () => {
-    expect(await code('DescribeProxies', { Limit: '10' })).toBe('InvalidParameter');
+    expect(await code('DescribeProxies', { Limit: 'ten' })).toBe('InvalidParameter');
+    expect(await code('DescribeProxies', { Limit: '1.5' })).toBe('InvalidParameter');
     expect(await code('DescribeProxies', { Limit: 1.5 })).toBe('InvalidParameter');
     expect(await code('DescribeProxies', { ProxyIds: 'link-1' })).toBe('InvalidParameter');
     expect(await code('DescribeProxies', { TagSet: [{ TagKey: 'a', TagValue: 1 }] })).toBe(

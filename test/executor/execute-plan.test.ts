@@ -54,7 +54,8 @@ function scripted(id: string, opts: { fail?: string[]; delayMs?: number; concurr
       maxInFlight = Math.max(maxInFlight, inFlight);
       await new Promise((r) => setTimeout(r, opts.delayMs ?? 5));
       inFlight--;
-      if (opts.fail?.includes(s.id)) throw new EdgeformError({ code: 'BOOM', message: `${s.id} failed` });
+      if (opts.fail?.includes(s.id))
+        throw new EdgeformError({ code: 'GAAP_INTERNAL', source: 'remote', message: `${s.id} failed` });
       return { outputs: { id: s.id }, calls: 1 };
     },
   };
@@ -94,7 +95,7 @@ describe('executePlan', () => {
       ['c', 'skipped'],
       ['x', 'done'],
     ]);
-    expect(result.steps[0]!.error).toMatchObject({ code: 'BOOM', message: 'a failed' });
+    expect(result.steps[0]!.error).toMatchObject({ code: 'GAAP_INTERNAL', message: 'a failed' });
     expect(p.started).not.toContain('b');
     expect(events.some((e) => e.kind === 'step-skipped' && e.stepId === 'c')).toBe(true);
   });
@@ -171,9 +172,9 @@ describe('executePlan', () => {
       parallelism: 1,
     });
     const etas = events.flatMap((e) => (e.kind === 'progress' && e.etaMs !== undefined ? [e.etaMs] : []));
-    // When the first step starts, two calls are still to make at one a second; then fewer; zero
+    // Before the first step starts, three calls are to make at one a second; then fewer; zero
     // at the end.
-    expect(etas[0]).toBe(2000);
+    expect(etas[0]).toBe(3000);
     expect(etas.at(-1)).toBe(0);
     expect([...etas].sort((x, y) => y - x)).toEqual(etas);
   });

@@ -43,7 +43,13 @@ export async function runApply(flags: ApplyFlags): Promise<void> {
     process.stderr.write(
       `\n${signal}: finishing the calls in flight, starting no new ones (again to abort at once)…\n`,
     );
-    controller.abort(new EdgeformError({ code: 'INTERRUPTED', message: `interrupted by ${signal}` }));
+    controller.abort(
+      new EdgeformError({
+        code: 'INTERRUPTED',
+        message: `interrupted by ${signal}`,
+        resolution: 'run `edgeform plan` to see what remains, then apply again',
+      }),
+    );
   };
   const log = flags.logFile ? openLogFile(flags.logFile, ctx.env) : undefined;
   process.on('SIGINT', onSignal);

@@ -1,7 +1,8 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, relative, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { bundledDesiredSchema } from '../../config/schema-bundle.js';
 import { exportStack } from '../../workflow/export-stack.js';
+import { PROJECT_SCHEMA_FILE } from '../../workflow/init-project.js';
 import type { GlobalFlags } from '../global-flags.js';
 import { commandContext, writeOut } from './context.js';
 
@@ -14,16 +15,6 @@ export interface ExportFlags extends GlobalFlags {
   sandbox?: boolean;
 }
 
-/** The schema shipped with this edgeform (package root /schemas), from dist/cli/commands/. */
-const SCHEMA_PATH = resolve(
-  dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-  '..',
-  'schemas',
-  'edgeform.schema.json',
-);
-
 /**
  * `edgeform export`: the YAML goes to -o FILE or stdout; which secrets the file needs (names only),
  * what was left out and where it was written go to stderr.
@@ -31,12 +22,13 @@ const SCHEMA_PATH = resolve(
 export async function runExport(flags: ExportFlags): Promise<void> {
   const ctx = commandContext(flags);
   const out = flags.output ? resolve(ctx.cwd, flags.output) : undefined;
+  const schema = projectSchema(out ? dirname(out) : ctx.cwd, out !== undefined);
   const result = await exportStack({
     baishan: flags.baishan ?? [],
     gaap: Boolean(flags.gaap),
     adopt: Boolean(flags.adopt),
     ...(flags.stack === undefined ? {} : { stack: flags.stack }),
-    schemaRef: schemaRefFrom(out ? dirname(out) : ctx.cwd),
+    ...(schema.ref === undefined ? {} : { schemaRef: schema.ref }),
     cwd: ctx.cwd,
     env: ctx.env,
     sandbox: Boolean(flags.sandbox),
@@ -53,6 +45,7 @@ export async function runExport(flags: ExportFlags): Promise<void> {
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, f.content);
   }
+  if (schema.write) writeFileSync(schema.write, `${JSON.stringify(bundledDesiredSchema(), null, 2)}\n`);
   if (out) writeFileSync(out, result.yaml);
   else writeOut(result.yaml);
 
@@ -75,6 +68,7 @@ export async function runExport(flags: ExportFlags): Promise<void> {
     );
   }
   if (out) err(`Exported ${parts.join(' and ')} to ${flags.output}.`);
+  if (schema.write) err(`Wrote the JSON Schema for editors to ${relative(ctx.cwd, schema.write)}.`);
   if (result.files.length > 0) {
     err(`Certificate contents written to ${result.files.map((f) => f.path).join(', ')} (next to the YAML).`);
   }
@@ -100,8 +94,19 @@ export async function runExport(flags: ExportFlags): Promise<void> {
   err(`Check it with: edgeform plan -f ${flags.output ?? 'FILE'} (expect "No changes.")`);
 }
 
-/** Path of the schema relative to the directory the YAML lands in, as editors resolve it. */
-function schemaRefFrom(dir: string): string {
-  const rel = relative(dir, SCHEMA_PATH).split(sep).join('/');
-  return rel.startsWith('.') ? rel : `./${rel}`;
+/**
+ * The `$schema` line's target: the project's `edgeform.schema.json` (what `edgeform init` writes) in
+ * the YAML's directory or above, relative to the YAML. With none, a file export writes one next to
+ * the YAML; stdout gets no line. Never a path into this installation: that is one machine's path.
+ */
+function projectSchema(dir: string, mayWrite: boolean): { ref?: string; write?: string } {
+  for (let d = dir; ; d = dirname(d)) {
+    const candidate = join(d, PROJECT_SCHEMA_FILE);
+    if (existsSync(candidate)) {
+      const rel = relative(dir, candidate).split(sep).join('/');
+      return { ref: rel.startsWith('.') ? rel : `./${rel}` };
+    }
+    if (dirname(d) === d) break;
+  }
+  return mayWrite ? { ref: `./${PROJECT_SCHEMA_FILE}`, write: join(dir, PROJECT_SCHEMA_FILE) } : {};
 }

@@ -1,15 +1,15 @@
 import { writeFileSync } from 'node:fs';
 import { hasChanges } from '../../planner/plan-types.js';
+import { planFileText } from '../../workflow/saved-plan.js';
 import type { GlobalFlags } from '../global-flags.js';
-import { renderPlanMarkdown } from '../render/plan-markdown.js';
-import { renderPlanText } from '../render/plan-text.js';
+import { type PlanFormat, renderPlan } from '../render/render-plan.js';
 import { writeOut } from './context.js';
 import { planFromFlags } from './plan-from-flags.js';
 
 export interface PlanFlags extends GlobalFlags {
   file?: string[];
   out?: string;
-  format: 'text' | 'json' | 'markdown';
+  format: PlanFormat;
   detailedExitcode?: boolean;
   target?: string[];
   sandbox?: boolean;
@@ -19,24 +19,10 @@ export interface PlanFlags extends GlobalFlags {
 export async function runPlan(flags: PlanFlags): Promise<void> {
   const { ctx, plan: thePlan } = await planFromFlags(flags);
   if (flags.out) {
-    // SecretValue.toJSON writes only a reference and a fingerprint, never the value.
-    writeFileSync(flags.out, `${JSON.stringify(thePlan, null, 2)}\n`, { mode: 0o600 });
+    // SecretValue.toJSON writes only a reference and a keyed fingerprint, never the value.
+    writeFileSync(flags.out, planFileText(thePlan), { mode: 0o600 });
     process.stderr.write(`Saved the plan to ${flags.out}. Apply it with: edgeform apply ${flags.out}\n`);
   }
-  switch (flags.format) {
-    case 'json':
-      writeOut(`${JSON.stringify(thePlan, null, 2)}\n`);
-      break;
-    case 'markdown':
-      writeOut(renderPlanMarkdown(thePlan));
-      break;
-    case 'text':
-      writeOut(renderPlanText(thePlan, ctx.out));
-      break;
-    default: {
-      const never: never = flags.format;
-      throw new Error(`unknown format ${String(never)}`);
-    }
-  }
+  writeOut(renderPlan(thePlan, flags.format, ctx.out));
   if (flags.detailedExitcode && hasChanges(thePlan)) process.exitCode = 2;
 }

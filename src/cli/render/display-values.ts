@@ -1,5 +1,6 @@
 import { isPlainObject } from '../../core/json-types.js';
-import type { AttributeChange, DisplayValue } from '../../planner/plan-types.js';
+import { attributePatch } from '../../planner/attribute-patch.js';
+import type { AttributeChange, DisplayValue, JsonPatchOp } from '../../planner/plan-types.js';
 
 export interface LeafChange {
   path: string;
@@ -49,6 +50,11 @@ export function leafChanges(a: AttributeChange): LeafChange[] {
     if (before === undefined && after === undefined) return;
     if (before !== undefined && after !== undefined && JSON.stringify(before) === JSON.stringify(after))
       return;
+    const elements = listElements(path, before, after);
+    if (elements) {
+      for (const e of elements) out.push({ ...e, forcesReplacement: force });
+      return;
+    }
     const leaf: LeafChange = {
       path,
       op: before === undefined ? '+' : after === undefined ? '-' : '~',
@@ -70,6 +76,104 @@ export function leafChanges(a: AttributeChange): LeafChange[] {
     });
   }
   return out;
+}
+
+/** More element lines than this and the list reads better whole. */
+const MAX_ELEMENT_LINES = 8;
+/** A list added or removed whole is shown one element a line when longer than this. */
+const LONG_LIST_CHARS = 100;
+
+const isScalar = (v: unknown) => v === null || typeof v !== 'object';
+
+/**
+ * A list change as element lines, when that is shorter to read than the whole list twice:
+ * - lists of plain values are sets to a reviewer: `+ referer.list[] = "b.example.com"` per added or
+ *   removed value (a pure reorder falls back to the whole list);
+ * - lists of objects: the RFC 6902 operations from `before` to `after` (`~ realServers[0].weight = 70 -> 50`);
+ * - a long list of objects added or removed whole: one element a line (`+ cache_rule_list[0] = {…}`).
+ */
+function listElements(
+  path: string,
+  before: DisplayValue | undefined,
+  after: DisplayValue | undefined,
+): Omit<LeafChange, 'forcesReplacement'>[] | undefined {
+  if (before === undefined || after === undefined) {
+    const whole = before ?? after;
+    if (!Array.isArray(whole) || whole.every(isScalar) || renderValue(whole).length <= LONG_LIST_CHARS)
+      return undefined;
+    const op = before === undefined ? '+' : '-';
+    return whole.map((v, i) =>
+      op === '+'
+        ? { path: `${path}[${i}]`, op, after: renderValue(v) }
+        : { path: `${path}[${i}]`, op, before: renderValue(v) },
+    );
+  }
+  if (!Array.isArray(before) || !Array.isArray(after)) return undefined;
+  let lines: Omit<LeafChange, 'forcesReplacement'>[];
+  if (before.every(isScalar) && after.every(isScalar)) {
+    const has = (list: readonly unknown[], v: unknown) =>
+      list.some((x) => JSON.stringify(x) === JSON.stringify(v));
+    lines = [
+      ...before
+        .filter((v) => !has(after, v))
+        .map((v) => ({ path: `${path}[]`, op: '-' as const, before: renderValue(v) })),
+      ...after
+        .filter((v) => !has(before, v))
+        .map((v) => ({ path: `${path}[]`, op: '+' as const, after: renderValue(v) })),
+    ];
+  } else {
+    lines = (attributePatch(before, after) ?? []).map((op) => patchLine(path, before, op));
+  }
+  return lines.length === 0 || lines.length > MAX_ELEMENT_LINES ? undefined : lines;
+}
+
+function patchLine(
+  path: string,
+  before: DisplayValue,
+  op: JsonPatchOp,
+): Omit<LeafChange, 'forcesReplacement'> {
+  const at = `${path}${pointerToPath(op.path)}`;
+  const old = () => renderValue(valueAt(before, op.path));
+  switch (op.op) {
+    case 'add':
+      return { path: at, op: '+', after: renderValue(op.value) };
+    case 'remove':
+      return { path: at, op: '-', before: old() };
+    case 'replace':
+      return { path: at, op: '~', before: old(), after: renderValue(op.value) };
+    case 'test':
+    case 'move':
+    case 'copy':
+      // compare() emits none of these; shown plainly should a future version do so.
+      return { path: at, op: '~', after: JSON.stringify(op) };
+    default: {
+      const never: never = op;
+      throw new Error(`unknown patch op ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+/** `/0/weight` → `[0].weight` (RFC 6901 escapes undone). */
+export function pointerToPath(pointer: string): string {
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((t) =>
+      /^\d+$/.test(t) ? `[${t}]` : /^[A-Za-z_$][\w$-]*$/.test(t) ? `.${t}` : `[${JSON.stringify(t)}]`,
+    )
+    .join('');
+}
+
+function valueAt(root: DisplayValue, pointer: string): DisplayValue | undefined {
+  let node: unknown = root;
+  for (const t of pointer.split('/').slice(1)) {
+    const key = t.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (Array.isArray(node)) node = node[Number(key)];
+    else if (isPlainObject(node)) node = node[key];
+    else return undefined;
+  }
+  return node as DisplayValue | undefined;
 }
 
 export function resourceName(address: string): string {

@@ -1,5 +1,6 @@
 import { hasChanges, type Plan } from '../../planner/plan-types.js';
-import { leafChanges } from './display-values.js';
+import { groupChanges } from './change-groups.js';
+import { liveNames, stepSummary } from './step-names.js';
 
 const ICON = {
   create: '🟢 create',
@@ -20,7 +21,7 @@ export interface PlanMarkdownOptions {
   maxDiagramSteps?: number;
 }
 
-const DEFAULTS: Required<PlanMarkdownOptions> = { maxChars: 60_000, maxValueChars: 160, maxDiagramSteps: 40 };
+const DEFAULTS: Required<PlanMarkdownOptions> = { maxChars: 60_000, maxValueChars: 400, maxDiagramSteps: 40 };
 const MAX_STEP_ROWS = 300;
 
 /**
@@ -54,6 +55,7 @@ export function renderPlanMarkdown(plan: Plan, options: PlanMarkdownOptions = {}
   );
 
   const index = new Map(plan.steps.map((s, i) => [s.id, i + 1]));
+  const names = liveNames(plan);
   out.push('| # | call | what | objects | after |', '|--:|---|---|--:|---|');
   for (const [i, s] of plan.steps.entries()) {
     if (i === MAX_STEP_ROWS) {
@@ -61,7 +63,8 @@ export function renderPlanMarkdown(plan: Plan, options: PlanMarkdownOptions = {}
       break;
     }
     const call = s.destructive ? `⚠️ **${cellCode(s.action)}**` : cellCode(s.action);
-    const what = s.summary.startsWith(`${s.action} `) ? s.summary.slice(s.action.length + 1) : s.summary;
+    const summary = stepSummary(s, names);
+    const what = summary.startsWith(`${s.action} `) ? summary.slice(s.action.length + 1) : summary;
     // A code span for the summary: domain names in plain text would become links on GitHub.
     // Plain step numbers: `#3` would link to issue 3 in a GitHub comment.
     const after =
@@ -72,28 +75,51 @@ export function renderPlanMarkdown(plan: Plan, options: PlanMarkdownOptions = {}
   }
 
   // The diagram comes before the details so that a long plan cut to size keeps it.
-  const diagram = plan.steps.length <= o.maxDiagramSteps ? mermaid(plan) : [];
+  const edges = orderEdges(plan);
   const tail =
-    diagram.length > 0
-      ? ['', ...diagram]
-      : ['', `_The order diagram is left out of plans with more than ${o.maxDiagramSteps} steps._`];
+    edges.length === 0
+      ? []
+      : plan.steps.length <= o.maxDiagramSteps
+        ? ['', ...mermaid(plan, edges)]
+        : ['', `_The order diagram is left out of plans with more than ${o.maxDiagramSteps} steps._`];
 
   out.push('', '<details><summary>Changes per object</summary>', '');
   const used = () => out.join('\n').length + tail.join('\n').length + 200;
-  const changed = plan.changes.filter((c) => c.kind !== 'no-op');
-  for (const [n, c] of changed.entries()) {
-    const block = [`**${ICON[c.kind as keyof typeof ICON]}** ${code(c.address)}`, ''];
-    if (c.reason) block.push(`_${text(c.reason)}_`, '');
-    block.push('| field | before | after |', '|---|---|---|');
-    for (const l of c.attributes.flatMap(leafChanges)) {
-      block.push(
-        `| ${cellCode(l.path)}${l.forcesReplacement ? ' **(forces replacement)**' : ''} | ${valueCell(l.before, o.maxValueChars)} | ${valueCell(l.after, o.maxValueChars)} |`,
-      );
+  const groups = groupChanges(plan.changes);
+  for (const [n, g] of groups.entries()) {
+    const single = g.objects.length === 1 ? g.objects[0] : undefined;
+    const who = single
+      ? `${code(single.address)}${single.id ? ` (${code(single.id)})` : ''}`
+      : `${g.objects.length} × ${code(g.addressType)}`;
+    const block = [`**${ICON[g.kind]}** ${who}`, ''];
+    if (g.reason) block.push(`_${text(g.reason)}_`, '');
+    if (g.busy) block.push(`_busy: ${text(g.busy)}; its live values may still change_`, '');
+    for (const b of g.blocks) {
+      if (!single) {
+        const names = b.objects.map((x) => code(x.name)).join(', ');
+        block.push(
+          b.objects.length === g.objects.length
+            ? `All ${b.objects.length}: ${names}`
+            : `${b.objects.length}: ${names}`,
+          '',
+        );
+      }
+      if (b.leaves.length === 0) {
+        if (g.kind === 'delete') block.push('_the whole object_', '');
+        continue;
+      }
+      block.push('| field | before | after |', '|---|---|---|');
+      for (const l of b.leaves) {
+        block.push(
+          `| ${cellCode(l.path)}${l.forcesReplacement ? ' **(forces replacement)**' : ''} | ${valueCell(l.before, o.maxValueChars)} | ${valueCell(l.after, o.maxValueChars)} |`,
+        );
+      }
+      block.push('');
     }
-    block.push('');
     if (used() + block.join('\n').length > o.maxChars) {
+      const left = groups.slice(n).reduce((k, x) => k + x.objects.length, 0);
       out.push(
-        `_… and ${plural(changed.length - n, 'more object')}: the comment is cut to fit; the saved plan (\`edgeform plan --out\`) has every change._`,
+        `_… and ${plural(left, 'more object')}: the comment is cut to fit; the saved plan (\`edgeform plan --out\`, \`edgeform show\`) has every change._`,
         '',
       );
       break;
@@ -104,17 +130,43 @@ export function renderPlanMarkdown(plan: Plan, options: PlanMarkdownOptions = {}
   return `${out.join('\n')}\n`;
 }
 
-function mermaid(plan: Plan): string[] {
+/**
+ * The edges of the step order with every edge implied by a longer path removed (the transitive
+ * reduction): `a → b → c` does not also draw `a → c`. As step indexes, `from` before `to`.
+ */
+export function orderEdges(plan: Pick<Plan, 'steps'>): [number, number][] {
+  const index = new Map(plan.steps.map((s, i) => [s.id, i]));
+  const deps = plan.steps.map((s) => [
+    ...new Set(s.dependsOn.filter((d) => index.has(d)).map((d) => index.get(d)!)),
+  ]);
+  // Ancestors of each step (steps are in a topological order, so one pass suffices).
+  const ancestors: Set<number>[] = [];
+  for (const [i, ds] of deps.entries()) {
+    const all = new Set<number>();
+    for (const d of ds) {
+      all.add(d);
+      for (const a of ancestors[d] ?? []) all.add(a);
+    }
+    ancestors[i] = all;
+  }
+  const edges: [number, number][] = [];
+  for (const [i, ds] of deps.entries()) {
+    for (const d of ds) {
+      // Implied when another direct dependency already has d among its ancestors.
+      if (!ds.some((other) => other !== d && ancestors[other]!.has(d))) edges.push([d, i]);
+    }
+  }
+  return edges;
+}
+
+function mermaid(plan: Plan, edges: readonly [number, number][]): string[] {
   // Ids by position: step ids may hold characters Mermaid reads as syntax, or words like `end`.
-  const id = new Map(plan.steps.map((s, i) => [s.id, `s${i + 1}`]));
   const lines = ['```mermaid', 'graph TD'];
   for (const [i, s] of plan.steps.entries()) {
     const label = `${i + 1}. ${s.action} (${plural(s.addresses.length, 'object')})${s.destructive ? ' ⚠️' : ''}`;
     lines.push(`  s${i + 1}["${label.replace(/["\\`]/g, "'").replace(/[<>]/g, '')}"]`);
   }
-  for (const s of plan.steps) {
-    for (const d of s.dependsOn) if (id.has(d)) lines.push(`  ${id.get(d)} --> ${id.get(s.id)}`);
-  }
+  for (const [from, to] of edges) lines.push(`  s${from + 1} --> s${to + 1}`);
   for (const [i, s] of plan.steps.entries()) {
     if (s.destructive) lines.push(`  style s${i + 1} stroke:#d00,stroke-width:2px`);
   }

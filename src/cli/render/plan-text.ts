@@ -1,7 +1,9 @@
-import type { ChangeKind, Plan, ResourceChange } from '../../planner/plan-types.js';
+import type { ChangeKind, Plan } from '../../planner/plan-types.js';
 import { hasChanges } from '../../planner/plan-types.js';
 import type { Colors } from '../colors.js';
-import { leafChanges, resourceName } from './display-values.js';
+import { type ChangeGroup, groupChanges } from './change-groups.js';
+import type { LeafChange } from './display-values.js';
+import { liveNames, stepSummary } from './step-names.js';
 
 const HEADLINE: Record<Exclude<ChangeKind, 'no-op'>, string> = {
   create: 'will be created',
@@ -41,17 +43,15 @@ export function renderPlanText(plan: Plan, c: Colors): string {
   }
 
   out.push('edgeform will perform the following actions:', '');
-  for (const change of plan.changes) {
-    if (change.kind === 'no-op') continue;
-    out.push(...renderChange(change, c, paint), '');
-  }
+  for (const group of groupChanges(plan.changes)) out.push(...renderGroup(group, c, paint), '');
 
   out.push(c.bold('Steps, in order:'));
   const width = String(plan.steps.length).length;
+  const names = liveNames(plan);
   plan.steps.forEach((s, i) => {
     const deps = s.dependsOn.length ? c.dim(` (after ${s.dependsOn.join(', ')})`) : '';
     const flag = s.destructive ? ` ${c.red('[destructive]')}` : '';
-    out.push(`  ${String(i + 1).padStart(width)}. ${s.summary}${flag}${deps}`);
+    out.push(`  ${String(i + 1).padStart(width)}. ${stepSummary(s, names)}${flag}${deps}`);
   });
   out.push('');
   const { add, change, destroy } = plan.summary;
@@ -59,26 +59,64 @@ export function renderPlanText(plan: Plan, c: Colors): string {
   return `${out.join('\n')}\n`;
 }
 
-function renderChange(
-  change: ResourceChange,
+function renderGroup(
+  g: ChangeGroup,
   c: Colors,
   paint: (kind: ChangeKind | '+' | '-' | '~', s: string) => string,
 ): string[] {
-  const kind = change.kind as Exclude<ChangeKind, 'no-op'>;
-  const lines = [c.bold(`  # ${change.address} ${HEADLINE[kind]}`)];
-  if (change.reason) lines.push(c.dim(`  # (${change.reason})`));
-  if (change.busy) lines.push(c.yellow(`  # (busy: ${change.busy}; its live values may still change)`));
-  lines.push(`  ${paint(kind, SYMBOL[kind])} ${change.type} "${resourceName(change.address)}" {`);
-  const leaves = change.attributes.flatMap(leafChanges);
-  const pad = Math.min(40, Math.max(0, ...leaves.map((l) => l.path.length)));
-  for (const l of leaves) {
-    const name = l.path.padEnd(pad);
-    const force = l.forcesReplacement ? c.red(' # forces replacement') : '';
-    if (l.op === '+') lines.push(`      ${paint('+', '+')} ${name} = ${l.after}${force}`);
-    else if (l.op === '-')
-      lines.push(`      ${paint('-', '-')} ${name} = ${l.before} ${c.dim('-> null')}${force}`);
-    else lines.push(`      ${paint('~', '~')} ${name} = ${l.before} -> ${l.after}${force}`);
+  const lines: string[] = [];
+  const single = g.objects.length === 1 ? g.objects[0] : undefined;
+  if (single) {
+    const id = single.id ? ` (${single.id})` : '';
+    lines.push(c.bold(`  # ${single.address}${id} ${HEADLINE[g.kind]}`));
+  } else {
+    lines.push(c.bold(`  # ${g.objects.length} ${g.addressType} objects ${HEADLINE[g.kind]}`));
+  }
+  if (g.reason) lines.push(c.dim(`  # (${g.reason})`));
+  if (g.busy) lines.push(c.yellow(`  # (busy: ${g.busy}; its live values may still change)`));
+  const title = single ? `"${single.name}"` : `× ${g.objects.length}`;
+  lines.push(`  ${paint(g.kind, SYMBOL[g.kind])} ${g.type} ${title} {`);
+  const pad = Math.min(40, Math.max(0, ...g.blocks.flatMap((b) => b.leaves.map((l) => l.path.length))));
+  for (const b of g.blocks) {
+    if (!single) {
+      const who =
+        b.objects.length === g.objects.length
+          ? `all ${b.objects.length}`
+          : `${b.objects.length}: ${b.objects.map((o) => o.name).join(', ')}`;
+      lines.push(...wrap(who, WRAP).map((l, i) => c.dim(`      ${i === 0 ? '#' : ' '} ${l}`)));
+    }
+    for (const l of b.leaves) lines.push(leafLine(l, pad, c, paint));
+    if (b.leaves.length === 0 && g.kind === 'delete') lines.push(c.dim('      (the whole object)'));
   }
   lines.push('    }');
   return lines;
+}
+
+const WRAP = 100;
+
+function leafLine(
+  l: LeafChange,
+  pad: number,
+  c: Colors,
+  paint: (kind: ChangeKind | '+' | '-' | '~', s: string) => string,
+): string {
+  const name = l.path.padEnd(pad);
+  const force = l.forcesReplacement ? c.red(' # forces replacement') : '';
+  if (l.op === '+') return `      ${paint('+', '+')} ${name} = ${l.after}${force}`;
+  if (l.op === '-') return `      ${paint('-', '-')} ${name} = ${l.before}${force}`;
+  return `      ${paint('~', '~')} ${name} = ${l.before} -> ${l.after}${force}`;
+}
+
+/** Comma-separated words into lines of at most `width` characters (a word is never split). */
+export function wrap(text: string, width: number): string[] {
+  const out: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      out.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) out.push(line);
+  return out;
 }

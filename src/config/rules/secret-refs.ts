@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { isSecretRef, type SecretRef } from '../../core/secrets.js';
+import { isCredentialVariable, isSecretRef, type SecretRef } from '../../core/secrets.js';
 import type { Diagnostic } from '../diagnostic-types.js';
 import type { PathSegment } from '../path.js';
 import { secretSlots } from '../secret-fields.js';
@@ -40,7 +40,7 @@ export const secretRefsRule: Rule = {
   },
 };
 
-/** SECRET_UNRESOLVED when `{env}` is unset or empty, or `{file}` (relative to the YAML file) is missing. */
+/** SECRET_FORBIDDEN for edgeform's own credential variables; SECRET_UNRESOLVED when `{env}` is unset or empty, or `{file}` (relative to the YAML file) is missing. */
 export function unresolvedSecret(
   file: StackFile,
   path: PathSegment[],
@@ -49,6 +49,13 @@ export function unresolvedSecret(
   field: string,
 ): Diagnostic | undefined {
   if ('env' in ref) {
+    if (isCredentialVariable(ref.env)) {
+      return diagnosticAt(file, path, {
+        code: 'SECRET_FORBIDDEN',
+        message: `${field} references ${ref.env}, one of edgeform's own credential variables`,
+        fix: 'put the value in a variable of its own and reference that with {env: NAME}',
+      });
+    }
     const v = env[ref.env];
     if (v !== undefined && v !== '') return undefined;
     return diagnosticAt(file, path, {

@@ -32,15 +32,20 @@ export function readParams(req: EmulatorRequest): CallParams {
 }
 
 /**
- * [001]: "parameters may be form-data, x-www-form-urlencoded or JSON". We read JSON and
- * x-www-form-urlencoded; in the latter, `config` is a JSON string (NOTE: how a nested object is
- * form-encoded is not stated; multipart/form-data is not emulated).
+ * [001]: "parameters may be form-data, x-www-form-urlencoded or JSON". All three are read; in the
+ * two form encodings `config` is a JSON string (NOTE: how a nested object is form-encoded is not
+ * stated).
  */
 function readBody(req: EmulatorRequest): { fields: Record<string, unknown>; error?: string } {
   const text = req.body.toString('utf8').trim();
   if (text === '') return { fields: {} };
   const type = String(req.headers['content-type'] ?? '');
-  if (type.includes('application/x-www-form-urlencoded')) return readForm(text);
+  if (type.includes('application/x-www-form-urlencoded')) return readForm(new URLSearchParams(text));
+  if (type.includes('multipart/form-data')) {
+    const boundary = /boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(type);
+    if (!boundary) return { fields: {}, error: 'multipart/form-data without a boundary' };
+    return readForm(multipartFields(req.body.toString('utf8'), boundary[1] ?? boundary[2] ?? ''));
+  }
   try {
     const parsed: unknown = JSON.parse(text);
     if (isPlainObject(parsed)) return { fields: parsed };
@@ -50,8 +55,19 @@ function readBody(req: EmulatorRequest): { fields: Record<string, unknown>; erro
   }
 }
 
-function readForm(text: string): { fields: Record<string, unknown>; error?: string } {
-  const form = new URLSearchParams(text);
+/** The plain-text fields of a multipart/form-data body (file parts are not expected here). */
+function multipartFields(body: string, boundary: string): URLSearchParams {
+  const fields = new URLSearchParams();
+  for (const part of body.split(`--${boundary}`)) {
+    const split = part.indexOf('\r\n\r\n');
+    if (split < 0) continue;
+    const name = /content-disposition:[^\r\n]*\bname="([^"]*)"/i.exec(part.slice(0, split));
+    if (name?.[1] !== undefined) fields.append(name[1], part.slice(split + 4).replace(/\r\n$/, ''));
+  }
+  return fields;
+}
+
+function readForm(form: URLSearchParams): { fields: Record<string, unknown>; error?: string } {
   const fields: Record<string, unknown> = Object.fromEntries(form.entries());
   const config = form.get('config');
   if (config !== null) {

@@ -30,7 +30,7 @@ interface Catalog {
   commonErrors: { code: string; kind: string }[];
 }
 
-export const catalog = rawCatalog as unknown as Catalog;
+export const catalog: Catalog = rawCatalog;
 
 /** Parameter name as sent on the wire: the doc's `Name.N` array suffix is not part of the JSON key. */
 export function wireName(p: CatalogParam): string {

@@ -5,9 +5,10 @@ import { FixedWindowLimiter } from '../server-kit.js';
 import { adminOp } from './admin.js';
 import { header, verifySignature } from './auth.js';
 import { actionOf, catalog } from './catalog.js';
+import { answerCode } from './documented-codes.js';
 import { fail, GaapError } from './errors.js';
 import { handlerFor, isRead } from './handlers.js';
-import { paramsFromQuery } from './query-params.js';
+import { coerceParams, paramsFromQuery } from './query-params.js';
 import { settle } from './relations.js';
 import { type Ctx, emptyState, type GaapState, type Output, type Params, randomId } from './state.js';
 import { validateParams } from './validate.js';
@@ -84,7 +85,7 @@ export function createGaapApi(opts: GaapApiOptions): EmulatedApi {
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
       fail('InvalidParameter', 'The request body must be a JSON object.');
     }
-    return parsed as Params;
+    return coerceParams(def.input, parsed as Params);
   }
 
   function process(req: EmulatorRequest, requestId: string, now: number): HandleResult {
@@ -176,8 +177,11 @@ export function createGaapApi(opts: GaapApiOptions): EmulatedApi {
       try {
         return process(req, requestId, now);
       } catch (e) {
-        if (e instanceof GaapError)
-          return { response: errorEnvelope(e.code, e.message, requestId), mutated: false };
+        if (e instanceof GaapError) {
+          const action = header(req.headers, 'x-tc-action') ?? '';
+          const code = actionOf(action) ? answerCode(action, e.code) : e.code;
+          return { response: errorEnvelope(code, e.message, requestId), mutated: false };
+        }
         throw e;
       }
     },

@@ -111,7 +111,7 @@ export const globalDomainHandlers: Record<string, Handler> = {
     const d = getDomain(ctx, p.DomainId as string);
     if (current(d, d.stable, ctx.now) !== 0) {
       d.stable = 0;
-      d.busy = startBusy(ctx, 3);
+      d.busy = startBusy(ctx, 3, 'globalDomain');
     }
     return {};
   },
@@ -120,7 +120,7 @@ export const globalDomainHandlers: Record<string, Handler> = {
     const d = getDomain(ctx, p.DomainId as string);
     if (current(d, d.stable, ctx.now) !== 1) {
       d.stable = 1;
-      d.busy = startBusy(ctx, 2);
+      d.busy = startBusy(ctx, 2, 'globalDomain');
     }
     return {};
   },
@@ -146,7 +146,7 @@ export const globalDomainHandlers: Record<string, Handler> = {
       DomainId: d.DomainId,
       ProxyIdList: proxyIds,
       NationCountryInnerCodes: codes,
-      busy: startBusy(ctx, 2),
+      busy: startBusy(ctx, 2, 'dns'),
     };
     // NOTE: the doc returns no record ID; find it with DescribeGlobalDomainDns.
     return {};
@@ -184,7 +184,7 @@ export const globalDomainHandlers: Record<string, Handler> = {
     checkRecord(ctx, d.DomainId, proxyIds, codes, r.DnsRecordId);
     r.ProxyIdList = proxyIds;
     r.NationCountryInnerCodes = codes;
-    r.busy = startBusy(ctx, 3);
+    r.busy = startBusy(ctx, 3, 'dns');
     return {};
   },
 

@@ -95,7 +95,7 @@ export const groupHandlers: Record<string, Handler> = {
       TagSet: list<TagPair>(p, 'TagSet') ?? [],
       CreateTime: secondsOf(ctx.now),
       stable: 'RUNNING',
-      busy: startBusy(ctx, 'CREATING'),
+      busy: startBusy(ctx, 'CREATING', 'group'),
     };
     ctx.state.groups[id] = g;
     // NOTE: the group's access regions become member proxies, one per region, as the console shows.
@@ -184,11 +184,11 @@ export const groupHandlers: Record<string, Handler> = {
     for (const x of members) {
       removeChildrenOf(ctx.state, x.ProxyId, '');
       x.stable = 'DESTROYED';
-      x.busy = startBusy(ctx, 'DESTROYING');
+      x.busy = startBusy(ctx, 'DESTROYING', 'proxy');
     }
     removeChildrenOf(ctx.state, '', g.GroupId);
     g.stable = 'DESTROYED';
-    g.busy = startBusy(ctx, 'DESTROYING');
+    g.busy = startBusy(ctx, 'DESTROYING', 'group');
     return {};
   },
 

@@ -143,10 +143,8 @@ function applyRuleFields(r: RuleRec, l: ListenerRec, p: Params, creating: boolea
   if (has(p, 'HealthCheck')) r.HealthCheck = p.HealthCheck as number;
   if (has(p, 'CheckParams')) {
     const next = p.CheckParams as RuleCheckParams;
-    // Doc: ModifyRuleAttribute cannot change CheckParams.Domain.
-    if (!creating && next.Domain !== undefined && next.Domain !== (r.CheckParams?.Domain ?? '')) {
-      fail('InvalidParameterValue', 'CheckParams.Domain cannot be modified.');
-    }
+    // NOTE: RuleCheckParams.Domain "cannot be modified by ModifyRuleAttribute", yet the seed's
+    // ModifyRuleAttribute example sends it: it is accepted and ignored, the stored value stays.
     r.CheckParams = { ...next, Domain: creating ? (next.Domain ?? '') : (r.CheckParams?.Domain ?? '') };
   }
   if (has(p, 'Path')) r.Path = p.Path as string;
@@ -201,7 +199,7 @@ export const l7Handlers: Record<string, Handler> = {
       PolyRealServerCertificateIds: [],
       TLSSupportVersion: l.TLSSupportVersion,
       TLSCiphers: l.TLSCiphers,
-      busy: startBusy(ctx, 1),
+      busy: startBusy(ctx, 1, 'domain'),
     };
     ctx.state.domains[domainKey(l.ListenerId, domain)] = d;
     return {};
@@ -248,7 +246,7 @@ export const l7Handlers: Record<string, Handler> = {
       d.Domain = next;
       ctx.state.domains[domainKey(l.ListenerId, next)] = d;
     }
-    d.busy = startBusy(ctx, 1);
+    d.busy = startBusy(ctx, 1, 'domain');
     return {};
   },
 
@@ -263,7 +261,7 @@ export const l7Handlers: Record<string, Handler> = {
     if (client !== undefined) d.ClientCertificateId = certOrDefault(ctx, client, 1);
     const poly = list<string>(p, 'PolyClientCertificateIds');
     if (poly) d.PolyClientCertificateIds = poly.map((id) => certOrDefault(ctx, id, 1));
-    d.busy = startBusy(ctx, 1);
+    d.busy = startBusy(ctx, 1, 'domain');
     return {};
   },
 
@@ -296,7 +294,7 @@ export const l7Handlers: Record<string, Handler> = {
         'RealServerAuth=1 needs RealServerCertificateId or PolyRealServerCertificateIds.',
       );
     }
-    d.busy = startBusy(ctx, 1);
+    d.busy = startBusy(ctx, 1, 'domain');
     return {};
   },
 
@@ -345,7 +343,7 @@ export const l7Handlers: Record<string, Handler> = {
       ForcedRedirect: '',
       headers: [],
       bindings: [],
-      busy: startBusy(ctx, 1),
+      busy: startBusy(ctx, 1, 'rule'),
     };
     applyRuleFields(r, l, p, true);
     ctx.state.rules[r.RuleId] = r;
@@ -366,7 +364,7 @@ export const l7Handlers: Record<string, Handler> = {
     ) {
       fail('FailedOperation.RuleAlreadyExisted', `A rule for ${r.Domain}${draft.Path} already exists.`);
     }
-    Object.assign(r, draft, { busy: startBusy(ctx, 4) });
+    Object.assign(r, draft, { busy: startBusy(ctx, 4, 'rule') });
     return {};
   },
 
@@ -397,7 +395,7 @@ export const l7Handlers: Record<string, Handler> = {
     // Doc: full replace, and omitting RealServerBindSet unbinds every server.
     const set = list<Binding>(p, 'RealServerBindSet') ?? [];
     r.bindings = checkBindSet(ctx, l, r.RealServerType, 0, set);
-    r.busy = startBusy(ctx, 3);
+    r.busy = startBusy(ctx, 3, 'rule');
     return {};
   },
 
@@ -430,7 +428,7 @@ export const l7Handlers: Record<string, Handler> = {
     // NOTE: the doc does not say whether this appends or replaces, and has no delete action. The
     // emulator REPLACES the rule's whole header set (an empty or omitted list clears it).
     r.headers = headers.map((h) => ({ HeaderName: h.HeaderName, HeaderValue: h.HeaderValue }));
-    r.busy = startBusy(ctx, 4);
+    r.busy = startBusy(ctx, 4, 'rule');
     return {};
   },
 

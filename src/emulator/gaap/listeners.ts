@@ -100,7 +100,7 @@ function blankListener(
     ProxyId: parent.ProxyId,
     GroupId: parent.GroupId,
     CreateTime: secondsOf(ctx.now),
-    busy: startBusy(ctx, 1),
+    busy: startBusy(ctx, 1, 'listener'),
     bindings: [],
     RealServerType: 'IP',
     RealServerPort: 0,
@@ -145,8 +145,7 @@ const L4_FIELDS = [
 
 /** Copies the layer-4 settings given, then checks the rules that involve stored values too. */
 function applyL4(l: ListenerRec, p: Params): void {
-  const target = l as unknown as Record<string, unknown>;
-  for (const f of L4_FIELDS) if (has(p, f)) target[f] = p[f];
+  for (const f of L4_FIELDS) if (has(p, f)) Object.assign(l, { [f]: p[f] });
   if (l.ConnectTimeout >= l.DelayLoop) {
     fail(
       'InvalidParameterValue',
@@ -377,7 +376,7 @@ export const listenerHandlers: Record<string, Handler> = {
     const draft = structuredClone(l);
     applyL4(draft, p);
     if (has(p, 'ListenerName')) draft.ListenerName = p.ListenerName as string;
-    Object.assign(l, draft, { busy: startBusy(ctx, 4) });
+    Object.assign(l, draft, { busy: startBusy(ctx, 4, 'listener') });
     return {};
   },
 
@@ -386,14 +385,14 @@ export const listenerHandlers: Record<string, Handler> = {
     const draft = structuredClone(l);
     applyL4(draft, p);
     if (has(p, 'ListenerName')) draft.ListenerName = p.ListenerName as string;
-    Object.assign(l, draft, { busy: startBusy(ctx, 4) });
+    Object.assign(l, draft, { busy: startBusy(ctx, 4, 'listener') });
     return {};
   },
 
   ModifyHTTPListenerAttribute: (ctx, p) => {
     const l = writableListener(ctx, p, 'HTTP');
     l.ListenerName = p.ListenerName as string;
-    l.busy = startBusy(ctx, 4);
+    l.busy = startBusy(ctx, 4, 'listener');
     return {};
   },
 
@@ -409,7 +408,7 @@ export const listenerHandlers: Record<string, Handler> = {
     if (cert) l.CertificateId = cert;
     if (clientCert !== undefined) l.ClientCertificateId = clientCert;
     if (poly) l.PolyClientCertificateIds = poly;
-    l.busy = startBusy(ctx, 4);
+    l.busy = startBusy(ctx, 4, 'listener');
     return {};
   },
 
@@ -417,7 +416,7 @@ export const listenerHandlers: Record<string, Handler> = {
     const l = writableListener(ctx, p, 'HTTPS');
     l.TLSSupportVersion = p.TLSSupportVersion as string[];
     l.TLSCiphers = p.TLSCiphers as string;
-    l.busy = startBusy(ctx, 4);
+    l.busy = startBusy(ctx, 4, 'listener');
     return {};
   },
 
@@ -430,7 +429,7 @@ export const listenerHandlers: Record<string, Handler> = {
     requireListenerIdle(ctx, l);
     const set = list<Binding>(p, 'RealServerBindSet') ?? [];
     l.bindings = checkBindSet(ctx, l, l.RealServerType, l.FailoverSwitch, set);
-    l.busy = startBusy(ctx, 3);
+    l.busy = startBusy(ctx, 3, 'listener');
     return {};
   },
 

@@ -101,7 +101,7 @@ export function newProxy(
     ModifyConfigTime: secondsOf(ctx.now),
     IP: randomIp(ctx),
     stable: 'RUNNING',
-    busy: startBusy(ctx, 'CREATING'),
+    busy: startBusy(ctx, 'CREATING', 'proxy'),
     ...fields,
   };
   ctx.state.proxies[id] = rec;
@@ -143,7 +143,7 @@ export function openProxies(ctx: Ctx, ids: string[]): BatchResult {
     else if (proxyStatus(ctx, p) !== 'CLOSED') out.InvalidStatusInstanceSet.push(id);
     else {
       p.stable = 'RUNNING';
-      p.busy = startBusy(ctx, 'OPENING');
+      p.busy = startBusy(ctx, 'OPENING', 'proxy');
     }
   }
   return out;
@@ -157,7 +157,7 @@ export function closeProxies(ctx: Ctx, ids: string[]): BatchResult {
     else if (proxyStatus(ctx, p) !== 'RUNNING') out.InvalidStatusInstanceSet.push(id);
     else {
       p.stable = 'CLOSED';
-      p.busy = startBusy(ctx, 'CLOSING');
+      p.busy = startBusy(ctx, 'CLOSING', 'proxy');
     }
   }
   return out;
@@ -258,7 +258,7 @@ export const proxyHandlers: Record<string, Handler> = {
     if (has(p, 'Concurrent')) x.Concurrent = p.Concurrent as number;
     if (has(p, 'BillingType')) x.BillingType = p.BillingType as number;
     x.ModifyConfigTime = secondsOf(ctx.now);
-    x.busy = startBusy(ctx, 'ADJUSTING');
+    x.busy = startBusy(ctx, 'ADJUSTING', 'proxy');
     return {};
   },
 
@@ -294,7 +294,7 @@ export const proxyHandlers: Record<string, Handler> = {
       }
       removeChildrenOf(ctx.state, x.ProxyId, '');
       x.stable = 'DESTROYED';
-      x.busy = startBusy(ctx, 'DESTROYING');
+      x.busy = startBusy(ctx, 'DESTROYING', 'proxy');
     }
     return { ...out };
   },

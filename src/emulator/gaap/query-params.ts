@@ -20,40 +20,50 @@ export function paramsFromQuery(input: CatalogParam[], query: URLSearchParams): 
       cur = cur[part] as Record<string, unknown>;
     });
   }
-  return coerceObject(input, root);
+  return coerceObject(input, root, true);
 }
 
-function coerceObject(fields: CatalogParam[], obj: Record<string, unknown>): Params {
+/**
+ * NOTE: about a quarter of the seed's examples send integers as JSON strings (`"ProjectId": "0"`,
+ * `"Limit": "20"`) in POST bodies, so a JSON body goes through the same conversion as a query
+ * string: a decimal string where the catalog says Integer or Float becomes a number (and then
+ * still has to pass the type check, so `"1.5"` for an Integer is refused).
+ */
+export function coerceParams(input: CatalogParam[], obj: Record<string, unknown>): Params {
+  return coerceObject(input, obj, false);
+}
+
+function coerceObject(fields: CatalogParam[], obj: Record<string, unknown>, query: boolean): Params {
   const out: Params = {};
   const byName = new Map(fields.map((f) => [wireName(f), f]));
   for (const [k, v] of Object.entries(obj)) {
     const f = byName.get(k);
-    out[k] = f ? coerce(f, v) : v;
+    out[k] = f ? coerce(f, v, query) : v;
   }
   return out;
 }
 
-function coerce(f: CatalogParam, v: unknown): unknown {
+function coerce(f: CatalogParam, v: unknown, query: boolean): unknown {
   if (f.array) {
-    // `{ "0": a, "1": b }` → [a, b]
-    if (typeof v !== 'object' || v === null) return v;
+    if (Array.isArray(v)) return v.map((x) => coerceScalar(baseType(f), x, query));
+    // `{ "0": a, "1": b }` → [a, b], in a query string only
+    if (!query || typeof v !== 'object' || v === null) return v;
     const items = Object.entries(v as Record<string, unknown>)
       .sort(([a], [b]) => Number(a) - Number(b))
       .map(([, x]) => x);
-    return items.map((x) => coerceScalar(baseType(f), x));
+    return items.map((x) => coerceScalar(baseType(f), x, query));
   }
-  return coerceScalar(baseType(f), v);
+  return coerceScalar(baseType(f), v, query);
 }
 
-function coerceScalar(type: string, v: unknown): unknown {
+function coerceScalar(type: string, v: unknown, query: boolean): unknown {
   if (isStructure(type)) {
     return typeof v === 'object' && v !== null
-      ? coerceObject(catalog.structures[type]!.fields, v as Record<string, unknown>)
+      ? coerceObject(catalog.structures[type]!.fields, v as Record<string, unknown>, query)
       : v;
   }
   if (typeof v !== 'string') return v;
-  if ((type === 'Integer' || type === 'Float') && v.trim() !== '' && Number.isFinite(Number(v)))
-    return Number(v);
+  if ((type === 'Integer' || type === 'Float') && /^\s*-?\d+(\.\d+)?\s*$/.test(v)) return Number(v);
   if (type === 'Boolean' && (v === 'true' || v === 'false')) return v === 'true';
   return v;
 }

@@ -1,9 +1,13 @@
 import { fail } from './errors.js';
+import seedRegions from './seed-regions.json' with { type: 'json' };
 import type { Handler } from './state.js';
 
 /**
- * Fixed region data. NOTE: region IDs follow the doc's examples (SouthChina, EastChina, ...);
- * the live API's list differs per account and changes over time.
+ * Region and country data from the seed's example answers (scripts/extract-seed-examples.mjs
+ * writes seed-regions.json; test/emulator/seed-fixtures.test.ts proves it current).
+ * NOTE: the seed marks the old area IDs as replaced ("上海（原中国大陆-华东大区）"), yet its own
+ * CheckProxyCreate and CreateProxyGroup examples still send them. The emulator accepts a replaced
+ * ID wherever a region is asked for and keeps it as sent, but lists only current IDs.
  */
 export interface Region {
   RegionId: string;
@@ -11,85 +15,73 @@ export interface Region {
   RegionArea: string;
   RegionAreaName: string;
   IDCType: string;
+  FeatureBitmap: number;
 }
 
-export const REGIONS: readonly Region[] = [
-  {
-    RegionId: 'SouthChina',
-    RegionName: '华南地区（广州）',
-    RegionArea: 'SouthChina',
-    RegionAreaName: '华南地区',
-    IDCType: 'dc',
-  },
-  {
-    RegionId: 'EastChina',
-    RegionName: '华东地区（上海）',
-    RegionArea: 'EastChina',
-    RegionAreaName: '华东地区',
-    IDCType: 'dc',
-  },
-  {
-    RegionId: 'NorthChina',
-    RegionName: '华北地区（北京）',
-    RegionArea: 'NorthChina',
-    RegionAreaName: '华北地区',
-    IDCType: 'dc',
-  },
-  {
-    RegionId: 'Hongkong',
-    RegionName: '中国香港',
-    RegionArea: 'Hongkong',
-    RegionAreaName: '港澳台地区',
-    IDCType: 'dc',
-  },
-  {
-    RegionId: 'SEAsia',
-    RegionName: '东南亚（新加坡）',
-    RegionArea: 'SEAsia',
-    RegionAreaName: '东南亚',
-    IDCType: 'dc',
-  },
-  {
-    RegionId: 'NorthAmerica',
-    RegionName: '美国西部（硅谷）',
-    RegionArea: 'NorthAmerica',
-    RegionAreaName: '北美',
-    IDCType: 'dc',
-  },
-  {
-    RegionId: 'Europe',
-    RegionName: '欧洲（法兰克福）',
-    RegionArea: 'Europe',
-    RegionAreaName: '欧洲',
-    IDCType: 'dc',
-  },
-];
+interface SeedCountry {
+  code: string;
+  name: string;
+  level: 'area' | 'country';
+  zone?: string;
+  continent?: string;
+}
+
+const regionData = seedRegions as {
+  regions: Partial<Region>[];
+  replaced: Record<string, string>;
+  countries: SeedCountry[];
+};
+
+const complete = (r: Partial<Region> & { RegionId: string }): Region => ({
+  RegionId: r.RegionId,
+  RegionName: r.RegionName ?? r.RegionId,
+  RegionArea: r.RegionArea ?? r.RegionId,
+  RegionAreaName: r.RegionAreaName ?? r.RegionArea ?? r.RegionId,
+  IDCType: r.IDCType ?? 'dc',
+  FeatureBitmap: r.FeatureBitmap ?? 0,
+});
+
+/** The current region IDs (33), as the seed's DescribeRegionAndPrice and Describe*Regions list them. */
+export const REGIONS: readonly Region[] = regionData.regions.map((r) =>
+  complete({ ...r, RegionId: r.RegionId! }),
+);
+
+/** Old area ID → the city region that replaced it (NorthChina → Beijing, ...). */
+export const REPLACED_REGIONS: Readonly<Record<string, string>> = regionData.replaced;
+
+const knownRegion = (id: string) =>
+  REGIONS.some((r) => r.RegionId === id) || Object.hasOwn(REPLACED_REGIONS, id);
 
 export const BANDWIDTHS = [10, 20, 50, 100, 200, 500, 1000] as const;
 export const CONCURRENTS = [2, 5, 10, 20, 30] as const;
 
 export function regionDetail(id: string) {
-  const r = REGIONS.find((x) => x.RegionId === id);
+  const current = REGIONS.find((x) => x.RegionId === id);
+  const successor = REGIONS.find((x) => x.RegionId === REPLACED_REGIONS[id]);
+  // A replaced area ID keeps its own ID and takes the area of the region that replaced it.
+  const r =
+    current ?? (successor ? { ...successor, RegionId: id, RegionName: successor.RegionAreaName } : undefined);
   return {
-    RegionId: id,
-    RegionName: r?.RegionName ?? id,
-    RegionArea: r?.RegionArea ?? id,
-    RegionAreaName: r?.RegionAreaName ?? id,
-    IDCType: r?.IDCType ?? 'dc',
-    FeatureBitmap: 0,
+    ...complete(r ?? { RegionId: id }),
     SupportFeature: { NetworkType: ['normal', 'cn2'] },
   };
 }
 
 export function checkAccessRegion(id: string): void {
-  if (!REGIONS.some((r) => r.RegionId === id)) {
-    fail('InvalidParameterValue.UnknownAccessRegion', `Unknown access region \`${id}\`.`);
+  if (!knownRegion(id)) {
+    fail(
+      'InvalidParameterValue.UnknownAccessRegion',
+      `Unknown access region \`${id}\`; DescribeAccessRegions lists the valid IDs (e.g. Guangzhou, Shanghai, Hongkong).`,
+    );
   }
 }
 
 export function checkDestRegion(id: string): void {
-  if (!REGIONS.some((r) => r.RegionId === id))
-    fail('InvalidParameterValue.UnknownDestRegion', `Unknown origin region \`${id}\`.`);
+  if (!knownRegion(id))
+    fail(
+      'InvalidParameterValue.UnknownDestRegion',
+      `Unknown origin region \`${id}\`; DescribeDestRegions lists the valid IDs (e.g. Beijing, Shanghai, Virginia).`,
+    );
 }
 
 /** Allowed values come from DescribeAccessRegionsByDestRegion, so creates are checked against them. */
@@ -108,27 +100,32 @@ export function checkCapacity(bandwidth: number | undefined, concurrent: number 
   }
 }
 
-const COUNTRIES = [
-  ['中国', '101001', '华南', '101000', '亚洲', '100000'],
-  ['中国香港', '101002', '港澳台', '101100', '亚洲', '100000'],
-  ['新加坡', '102001', '东南亚', '102000', '亚洲', '100000'],
-  ['日本', '103001', '东北亚', '103000', '亚洲', '100000'],
-  ['美国', '201001', '北美', '201000', '北美洲', '200000'],
-  ['德国', '301001', '西欧', '301000', '欧洲', '300000'],
-] as const;
+const countryByCode = new Map(regionData.countries.map((c) => [c.code, c]));
 
-export const COUNTRY_AREAS = COUNTRIES.map(([n, c, g, gc, ct, ctc]) => ({
-  NationCountryName: n,
-  NationCountryInnerCode: c,
-  GeographicalZoneName: g,
-  GeographicalZoneInnerCode: gc,
-  ContinentName: ct,
-  ContinentInnerCode: ctc,
-  Remark: '',
-}));
+/**
+ * NationCountryInnerCode → its mapping entry. Countries come from the seed's examples; a zone or
+ * continent code (101000 东亚, 100000 亚洲), which the seed's ModifyGlobalDomainDns example sends,
+ * stands for itself.
+ */
+function mapping(c: SeedCountry) {
+  const zone = countryByCode.get(c.zone ?? c.code);
+  const continent = countryByCode.get(c.continent ?? c.code);
+  return {
+    NationCountryName: c.name,
+    NationCountryInnerCode: c.code,
+    GeographicalZoneName: zone?.name ?? c.name,
+    GeographicalZoneInnerCode: zone?.code ?? c.code,
+    ContinentName: continent?.name ?? c.name,
+    ContinentInnerCode: continent?.code ?? c.code,
+    Remark: '',
+  };
+}
+
+export const COUNTRY_AREAS = regionData.countries.filter((c) => c.level === 'country').map(mapping);
 
 export function countryArea(code: string) {
-  return COUNTRY_AREAS.find((c) => c.NationCountryInnerCode === code);
+  const c = countryByCode.get(code);
+  return c ? mapping(c) : undefined;
 }
 
 const PRICE_GRADIENT = [

@@ -6,6 +6,7 @@ import {
   type Handler,
   list,
   ordered,
+  type Params,
   type PolicyRec,
   type SecurityRuleRec,
   startBusy,
@@ -72,6 +73,24 @@ function startTask(ctx: Ctx): string {
   return taskId;
 }
 
+/**
+ * The policy Open/CloseSecurityPolicy act on: PolicyId, or the policy of ProxyId alone (the
+ * seed's documented form for a single proxy). With both, they must agree.
+ */
+function policyToSwitch(ctx: Ctx, p: Params): PolicyRec {
+  const proxyId = str(p, 'ProxyId');
+  const policyId = str(p, 'PolicyId');
+  if (policyId === undefined) {
+    const pol = Object.values(ctx.state.policies).find((x) => x.ProxyId === proxyId);
+    if (!pol) notFound('security policy of proxy', proxyId ?? '');
+    return pol;
+  }
+  const pol = getPolicy(ctx, policyId);
+  if (proxyId && proxyId !== pol.ProxyId)
+    fail('InvalidParameterValue', `Policy ${pol.PolicyId} is not on ${proxyId}.`);
+  return pol;
+}
+
 export const securityHandlers: Record<string, Handler> = {
   CreateSecurityPolicy: (ctx, p) => {
     const proxyId = str(p, 'ProxyId') ?? '';
@@ -91,7 +110,7 @@ export const securityHandlers: Record<string, Handler> = {
       PolicyId: id,
       ProxyId: proxyId,
       GroupId: groupId,
-      DefaultAction: p.DefaultAction as string,
+      DefaultAction: (p.DefaultAction as string).toUpperCase(),
       stable: 'UNBIND',
     };
     return { PolicyId: id };
@@ -110,30 +129,24 @@ export const securityHandlers: Record<string, Handler> = {
   },
 
   OpenSecurityPolicy: (ctx, p) => {
-    const pol = getPolicy(ctx, p.PolicyId as string);
-    const proxyId = str(p, 'ProxyId');
-    if (proxyId && proxyId !== pol.ProxyId)
-      fail('InvalidParameterValue', `Policy ${pol.PolicyId} is not on ${proxyId}.`);
+    const pol = policyToSwitch(ctx, p);
     const s = policyStatus(ctx, pol);
     if (s === 'BOUND')
       fail('FailedOperation.ProxySecurityAlreadyOpen', 'The security policy is already open.');
     if (s !== 'UNBIND') fail('FailedOperation.ActionIsDoing', `The security policy is ${s}.`);
     pol.stable = 'BOUND';
-    pol.busy = startBusy(ctx, 'BINDING');
+    pol.busy = startBusy(ctx, 'BINDING', 'policy');
     return { TaskId: startTask(ctx) };
   },
 
   CloseSecurityPolicy: (ctx, p) => {
-    const pol = getPolicy(ctx, p.PolicyId as string);
-    const proxyId = str(p, 'ProxyId');
-    if (proxyId && proxyId !== pol.ProxyId)
-      fail('InvalidParameterValue', `Policy ${pol.PolicyId} is not on ${proxyId}.`);
+    const pol = policyToSwitch(ctx, p);
     const s = policyStatus(ctx, pol);
     if (s === 'UNBIND')
       fail('FailedOperation.ProxySecurityAlreadyClose', 'The security policy is already closed.');
     if (s !== 'BOUND') fail('FailedOperation.ActionIsDoing', `The security policy is ${s}.`);
     pol.stable = 'UNBIND';
-    pol.busy = startBusy(ctx, 'UNBINDING');
+    pol.busy = startBusy(ctx, 'UNBINDING', 'policy');
     return { TaskId: startTask(ctx) };
   },
 

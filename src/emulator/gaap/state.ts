@@ -296,6 +296,8 @@ export function emptyState(): GaapState {
   };
 }
 
+import type { AsyncKind } from '../emulator-types.js';
+
 export type Params = Record<string, unknown>;
 export type Output = Record<string, unknown>;
 
@@ -318,8 +320,9 @@ export function current<S, B>(rec: { busy?: Busy<B> | undefined }, stable: S, no
   return rec.busy && now < rec.busy.until ? rec.busy.status : stable;
 }
 
-export function startBusy<B>(ctx: Ctx, status: B): Busy<B> {
-  return { status, until: ctx.now + ctx.opts.asyncDelayMs };
+/** A transitional state of an object of this kind, for the kind's asynchronous delay. */
+export function startBusy<B>(ctx: Ctx, status: B, kind: AsyncKind): Busy<B> {
+  return { status, until: ctx.now + (ctx.opts.asyncDelayByKindMs?.[kind] ?? ctx.opts.asyncDelayMs) };
 }
 
 export const secondsOf = (ms: number) => Math.floor(ms / 1000);

@@ -113,7 +113,8 @@ function ruleFor(action: string, typePath: string[]): ValueRule | undefined {
 
 function applyRule(rule: ValueRule, v: unknown, path: string): void {
   const code = rule.code ?? 'InvalidParameterValue';
-  if (rule.enum && !rule.enum.includes(v as string | number)) {
+  const candidate = rule.ignoreCase && typeof v === 'string' ? v.toUpperCase() : v;
+  if (rule.enum && !rule.enum.includes(candidate as string | number)) {
     fail(code, `The value \`${String(v)}\` of \`${path}\` is not one of ${rule.enum.join(', ')}.`);
   }
   if (typeof v === 'number') {

@@ -14,6 +14,8 @@ export interface ValueRule {
   maxLength?: number;
   ascii?: boolean;
   maxItems?: number;
+  /** The enum is matched without regard to case (the handler stores the canonical spelling). */
+  ignoreCase?: boolean;
   /** Error code when the rule fails (default InvalidParameterValue). */
   code?: string;
 }
@@ -96,7 +98,8 @@ export const VALUE_RULES: Readonly<Record<string, ValueRule>> = {
   'DescribeGroupAndStatisticsProxy.ProjectId': { min: -1 },
 
   // Security policies.
-  DefaultAction: { enum: ['ACCEPT', 'DROP'] },
+  // NOTE: the table says "ACCEPT或DROP" but its example value and request example send `Accept`.
+  DefaultAction: { enum: ['ACCEPT', 'DROP'], ignoreCase: true },
   'SecurityPolicyRuleIn.Action': { enum: ['ACCEPT', 'DROP'] },
   'SecurityPolicyRuleIn.Protocol': { enum: ['TCP', 'UDP', 'ALL'] },
   'ModifySecurityRule.RuleAction': { enum: ['ACCEPT', 'DROP'] },
@@ -209,7 +212,8 @@ export const CROSS_RULES: readonly CrossRule[] = [
   { kind: 'anyOf', actions: ['ModifyProxyConfiguration'], fields: ['Bandwidth', 'Concurrent'] },
   { kind: 'anyOf', actions: ['InquiryPriceCreateProxy'], fields: ['Concurrent', 'Concurrency'] },
   { kind: 'anyOf', actions: ['DescribeTaskStatus'], fields: ['TaskId'] },
-  { kind: 'anyOf', actions: ['OpenSecurityPolicy', 'CloseSecurityPolicy'], fields: ['PolicyId'] },
+  // The seed's own examples send ProxyId alone: the proxy's policy is meant.
+  { kind: 'anyOf', actions: ['OpenSecurityPolicy', 'CloseSecurityPolicy'], fields: ['PolicyId', 'ProxyId'] },
   { kind: 'lessThan', actions: L4_ACTIONS, field: 'ConnectTimeout', than: 'DelayLoop' },
   {
     kind: 'lessThan',

@@ -116,7 +116,7 @@ export class BaishanClient {
   async postConfig(
     domains: readonly string[],
     config: Record<string, unknown>,
-    counter?: { calls: number },
+    counter?: { calls: number; claimed?: boolean },
   ): Promise<unknown> {
     checkBatch(domains);
     const body = JSON.stringify({ token: this.#opts.token, domains: domains.join(','), config });
@@ -129,8 +129,11 @@ export class BaishanClient {
     query: URLSearchParams,
     body: string | undefined,
     retry: boolean,
-    /** Attempts made for this caller (the client's own count is shared by concurrent callers). */
-    counter?: { calls: number },
+    /**
+     * Attempts made for this caller (the client's own count is shared by concurrent callers);
+     * `claimed`: its next attempt's budget is already taken.
+     */
+    counter?: { calls: number; claimed?: boolean },
   ): Promise<Answer> {
     const action = `${method} domain/config`;
     const maxAttempts = retry ? (this.#opts.maxAttempts ?? 8) : 1;
@@ -138,7 +141,9 @@ export class BaishanClient {
     const started = this.#now();
     let last: BaishanApiError | undefined;
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-      await this.limiter.acquire();
+      // The scheduler may have taken this caller's first slot already (RateLimiter.tryTake).
+      if (counter?.claimed) counter.claimed = false;
+      else await this.limiter.acquire();
       const t0 = this.#now();
       let answer: Answer | undefined;
       let failure: BaishanApiError | undefined;

@@ -1,4 +1,4 @@
-import { EdgeformError } from '../../core/errors.js';
+import { EdgeformError, type ErrorCode } from '../../core/errors.js';
 
 export type BaishanErrorClass =
   | 'auth'
@@ -27,7 +27,7 @@ export class BaishanApiError extends EdgeformError {
     cause?: unknown;
   }) {
     super({
-      code: `BAISHAN_${opts.errorClass.toUpperCase().replace(/-/g, '_')}`,
+      code: CODES[opts.errorClass],
       message: opts.message,
       source: opts.errorClass === 'server' || opts.errorClass === 'network' ? 'remote' : 'user',
       resolution: RESOLUTIONS[opts.errorClass],
@@ -43,6 +43,17 @@ export class BaishanApiError extends EdgeformError {
     return this.errorClass === 'throttled' || this.errorClass === 'server' || this.errorClass === 'network';
   }
 }
+
+const CODES: Record<BaishanErrorClass, ErrorCode> = {
+  auth: 'BAISHAN_AUTH',
+  throttled: 'BAISHAN_THROTTLED',
+  'invalid-input': 'BAISHAN_INVALID_INPUT',
+  'domain-not-found': 'BAISHAN_DOMAIN_NOT_FOUND',
+  'domain-offline': 'BAISHAN_DOMAIN_OFFLINE',
+  server: 'BAISHAN_SERVER',
+  network: 'BAISHAN_NETWORK',
+  'not-found-url': 'BAISHAN_NOT_FOUND_URL',
+};
 
 const RESOLUTIONS: Record<BaishanErrorClass, string> = {
   auth: 'check BAISHAN_TOKEN, and ask Baishan to enable API access for the account if the token is right',

@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
 import { EdgeformError } from '../../core/errors.js';
 import type { JsonValue } from '../../core/json-types.js';
 import { isPlainObject, stableStringify } from '../../core/json-types.js';
-import { isSecretValue, revealSecrets } from '../../core/secrets.js';
+import { isSecretValue, keyedFingerprint, revealSecrets } from '../../core/secrets.js';
 import { BAISHAN_CONFIG_KEYS, REMOVABLE_KEYS } from '../../model/baishan-keys.js';
 import type {
   BaishanDomainDesired,
@@ -34,7 +33,7 @@ export function baishanAddress(domain: string): string {
   return `baishan.domain["${domain}"]`;
 }
 
-interface BaishanLiveData {
+export interface BaishanLiveData {
   domains: Map<string, BaishanDomainConfig>;
 }
 
@@ -50,7 +49,7 @@ export interface BaishanPostPayload {
  * Baishan CDN per-domain configuration. A domain is one resource; its declared config keys are
  * its attributes. Domains are never created or deleted (the API only configures existing ones).
  */
-export class BaishanProvider implements Provider {
+export class BaishanProvider implements Provider<BaishanLiveData, BaishanPostPayload> {
   readonly id = 'baishan';
   readonly limits = { concurrency: 4 };
   readonly #desired: BaishanDomainDesired[];
@@ -74,7 +73,7 @@ export class BaishanProvider implements Provider {
   }
 
   /** Exactly ceil(N/10) GETs for N declared domains, each naming only the keys it needs. */
-  async read(ctx: ProviderContext): Promise<ProviderLive> {
+  async read(ctx: ProviderContext): Promise<ProviderLive<BaishanLiveData>> {
     const domains = new Map<string, BaishanDomainConfig>();
     const batches = chunk(this.#desired, BAISHAN_MAX_DOMAINS_PER_CALL);
     ctx.events({ kind: 'read-start', provider: this.id, what: `${this.#desired.length} domains` });
@@ -116,11 +115,11 @@ export class BaishanProvider implements Provider {
     }
     const calls = client.calls - before;
     ctx.events({ kind: 'read-done', provider: this.id, what: `${this.#desired.length} domains`, calls });
-    return { provider: this.id, data: { domains } satisfies BaishanLiveData, calls, warnings: [] };
+    return { provider: this.id, data: { domains }, calls, warnings: [] };
   }
 
-  plan(live: ProviderLive): ProviderPlan {
-    const data = live.data as BaishanLiveData;
+  plan(live: ProviderLive<BaishanLiveData>): ProviderPlan<BaishanPostPayload> {
+    const data = live.data;
     const changes: ResourceChange[] = [];
     const warnings: PlanWarning[] = [];
     const writes: { domain: string; config: Record<string, unknown>; keys: string[]; downgrade: boolean }[] =
@@ -181,8 +180,8 @@ export class BaishanProvider implements Provider {
     };
   }
 
-  fingerprints(live: ProviderLive, addresses: readonly string[]): Record<string, string> {
-    const data = live.data as BaishanLiveData;
+  fingerprints(live: ProviderLive<BaishanLiveData>, addresses: readonly string[]): Record<string, string> {
+    const data = live.data;
     const byAddress = new Map(this.#desired.map((d) => [baishanAddress(d.domain), d.domain.toLowerCase()]));
     const out: Record<string, string> = {};
     for (const address of addresses) {
@@ -196,15 +195,25 @@ export class BaishanProvider implements Provider {
   }
 
   /** One POST per step, all drawn from the account's one budget. */
-  estimateRemainingMs(steps: readonly PlanStep[]): number {
+  estimateRemainingMs(steps: readonly PlanStep<BaishanPostPayload>[]): number {
     return this.#client().limiter.estimateMs(steps.length);
   }
 
-  async execute(step: PlanStep, _ctx: StepContext): Promise<StepOutcome> {
-    const payload = step.payload as unknown as BaishanPostPayload;
+  /** One budget for the account, reads and writes alike. */
+  budgetKey(): string {
+    return 'account';
+  }
+
+  /** A POST step starts only when the account's budget has a call for it now. */
+  claimStart(): number {
+    return this.#client().limiter.tryTake();
+  }
+
+  async execute(step: PlanStep<BaishanPostPayload>, ctx: StepContext): Promise<StepOutcome> {
+    const payload = step.payload;
     const config = revealSecrets(payload.config, this.#secretBaseDir) as Record<string, unknown>;
     const client = this.#client();
-    const counter = { calls: 0 };
+    const counter = { calls: 0, ...(ctx.startClaimed ? { claimed: true } : {}) };
     const failures = await this.#postIsolating(client, payload.domains, config, counter);
     const outcome: StepOutcome = { outputs: {}, calls: counter.calls };
     if (failures.length === 0) return outcome;
@@ -229,7 +238,7 @@ export class BaishanProvider implements Provider {
     client: BaishanClient,
     domains: string[],
     config: Record<string, unknown>,
-    counter: { calls: number },
+    counter: { calls: number; claimed?: boolean },
   ): Promise<{ domains: string[]; error: EdgeformError }[]> {
     try {
       await client.postConfig(domains, config, counter);
@@ -287,7 +296,7 @@ function keysToRead(batch: readonly BaishanDomainDesired[]): string[] {
  */
 function mergeWrites(
   writes: { domain: string; config: Record<string, unknown>; keys: string[]; downgrade: boolean }[],
-): PlanStep[] {
+): PlanStep<BaishanPostPayload>[] {
   const groups = new Map<string, typeof writes>();
   for (const w of writes) {
     const sig = stableStringify(w.config);
@@ -295,7 +304,7 @@ function mergeWrites(
     if (g) g.push(w);
     else groups.set(sig, [w]);
   }
-  const steps: PlanStep[] = [];
+  const steps: PlanStep<BaishanPostPayload>[] = [];
   for (const group of groups.values()) {
     for (const part of chunk(group, BAISHAN_MAX_DOMAINS_PER_CALL)) {
       const first = part[0]!;
@@ -310,7 +319,7 @@ function mergeWrites(
         addresses: domains.map(baishanAddress),
         dependsOn: [],
         destructive: first.downgrade,
-        payload: payload as unknown as JsonValue,
+        payload,
       });
     }
   }
@@ -351,8 +360,9 @@ function explainReadFailure(e: unknown, batch: readonly BaishanDomainDesired[]):
   return e;
 }
 
+/** Keyed: a live config holds secrets in clear (visit_timestamp.key, tos_origin keys). */
 function fingerprint(v: unknown): string {
-  return `sha256:${createHash('sha256').update(stableStringify(v)).digest('hex').slice(0, 16)}`;
+  return keyedFingerprint(v);
 }
 
 function chunk<T>(items: readonly T[], size: number): T[][] {

@@ -59,6 +59,10 @@ export interface GaapCallOptions {
    */
   clientToken?: string;
   signal?: AbortSignal;
+  /** The first attempt's rate budget was already taken (`RateLimiter.tryTake`, by the scheduler). */
+  claimed?: boolean;
+  /** A status poll: waits while writes wait for the same action's budget. */
+  background?: boolean;
 }
 
 /** The slice of the client that paging and providers depend on (lets tests wrap it). */
@@ -73,8 +77,8 @@ interface Envelope {
 }
 
 type AttemptResult =
-  | { ok: true; response: Record<string, unknown>; requestId: string | undefined }
-  | { ok: false; failure: AttemptFailure };
+  /** The answer's `Response` object, as the catalog types it for the action that was called. */
+  { ok: true; response: unknown; requestId: string | undefined } | { ok: false; failure: AttemptFailure };
 
 export class GaapClient implements GaapCaller {
   readonly endpoint: URL;
@@ -177,10 +181,12 @@ export class GaapClient implements GaapCaller {
     const history: string[] = [];
 
     for (;;) {
-      await limiter.acquire(opts.signal);
+      if (!(opts.claimed && state.attempt === 0)) {
+        await limiter.acquire(opts.signal, opts.background ? 'low' : 'normal');
+      }
       state.attempt++;
       const result = await this.#attempt(action, bytes, region, state.attempt, opts.signal);
-      if (result.ok) return result.response as unknown as Response<A>;
+      if (result.ok) return result.response as Response<A>;
 
       const failure = result.failure;
       state.elapsedMs = this.#now() - started;
@@ -282,7 +288,7 @@ export class GaapClient implements GaapCaller {
           apiCode,
           apiMessage: String(response.Error.Message ?? ''),
           requestId,
-          errorClass: classifyGaapError(apiCode).errorClass,
+          errorClass: classifyGaapError(apiCode, action).errorClass,
         },
       };
     }

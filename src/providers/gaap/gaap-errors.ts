@@ -1,4 +1,6 @@
-import { EdgeformError, type ErrorSource } from '../../core/errors.js';
+import { EdgeformError, type ErrorCode, type ErrorSource } from '../../core/errors.js';
+import { ACTION_CODE_OVERRIDES } from './gaap-action-errors.js';
+import type { ActionName } from './gaap-types.js';
 
 /**
  * How edgeform reacts to a GAAP error. The doc gives no retry guidance (gaap-api.md §2.1: "the
@@ -321,7 +323,13 @@ const PREFIX_RULES: ReadonlyArray<readonly [string, GaapErrorClass]> = [
   ['InternalError', 'internal'],
 ];
 
-export function classifyGaapError(code: string): GaapErrorRule {
+/**
+ * The class of an answer code; with the action, its per-action override first
+ * (gaap-action-errors.ts holds those and the per-action table).
+ */
+export function classifyGaapError(code: string, action?: string): GaapErrorRule {
+  const override = action ? ACTION_CODE_OVERRIDES[action as ActionName]?.[code] : undefined;
+  if (override) return override;
   const exact = RULES[code];
   if (exact) return exact;
   if (/^FailedOperation\..*StatusNotInRun+ing$/.test(code)) return { errorClass: 'busy' };
@@ -399,8 +407,23 @@ export interface GaapApiErrorInit {
   history?: string[];
 }
 
-export function gaapErrorCode(errorClass: GaapErrorClass): string {
-  return `GAAP_${errorClass.toUpperCase().replace(/-/g, '_')}`;
+const CODES: Record<GaapErrorClass, ErrorCode> = {
+  throttled: 'GAAP_THROTTLED',
+  busy: 'GAAP_BUSY',
+  auth: 'GAAP_AUTH',
+  'invalid-input': 'GAAP_INVALID_INPUT',
+  quota: 'GAAP_QUOTA',
+  conflict: 'GAAP_CONFLICT',
+  unsupported: 'GAAP_UNSUPPORTED',
+  'already-done': 'GAAP_ALREADY_DONE',
+  'not-found': 'GAAP_NOT_FOUND',
+  internal: 'GAAP_INTERNAL',
+  ambiguous: 'GAAP_AMBIGUOUS',
+  unknown: 'GAAP_UNKNOWN',
+};
+
+export function gaapErrorCode(errorClass: GaapErrorClass): ErrorCode {
+  return CODES[errorClass];
 }
 
 export class GaapApiError extends EdgeformError {
@@ -413,9 +436,13 @@ export class GaapApiError extends EdgeformError {
   readonly parameter: string | undefined;
 
   constructor(init: GaapApiErrorInit) {
-    const rule = init.errorClass ? { errorClass: init.errorClass } : classifyGaapError(init.apiCode);
+    const rule = init.errorClass
+      ? { errorClass: init.errorClass }
+      : classifyGaapError(init.apiCode, init.action);
     const errorClass = rule.errorClass;
-    const specific = init.errorClass ? classifyGaapError(init.apiCode).resolution : rule.resolution;
+    const specific = init.errorClass
+      ? classifyGaapError(init.apiCode, init.action).resolution
+      : rule.resolution;
     const param = init.parameter ? ` (parameter ${init.parameter})` : '';
     const rid = init.requestId ? `RequestId ${init.requestId}` : 'RequestId none: no response from GAAP';
     const tries = (init.attempts ?? 1) > 1 ? ` after ${init.attempts} attempts` : '';

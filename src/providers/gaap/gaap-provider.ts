@@ -1,39 +1,50 @@
-import { createHash } from 'node:crypto';
-import { stableStringify } from '../../core/json-types.js';
+import { randomBytes } from 'node:crypto';
+import { keyedFingerprint } from '../../core/secrets.js';
 import type { GaapDesired } from '../../model/gaap-desired-types.js';
 import type { GaapSettings, LoadedStack } from '../../model/stack-types.js';
 import type { PlanStep, PlanWarning, ResourceOutputs } from '../../planner/plan-types.js';
-import type {
-  AppliedRun,
-  Provider,
-  ProviderContext,
-  ProviderLive,
-  ProviderPlan,
-  StepContext,
-  StepOutcome,
+import {
+  type AppliedRun,
+  type Provider,
+  type ProviderContext,
+  type ProviderLive,
+  type ProviderPlan,
+  type StepContext,
+  type StepOutcome,
+  type StepWait,
+  stepsOf,
+  type WaitPacing,
+  type WatchAnswer,
 } from '../../planner/provider-types.js';
 import { adoptionHints } from './adoption-hints.js';
 import { checkAgainstCatalogs } from './catalog-checks.js';
 import { planGaap } from './engine/gaap-planner.js';
 import type { DesiredContext, GaapKindModule, ReadContext } from './engine/kind-module.js';
-import type { DesiredNode, GaapStepPayload, LiveNode } from './engine/node-types.js';
+import type { DesiredNode, GaapStepPayload, LiveNode, WaitSpec } from './engine/node-types.js';
 import type { GaapClient } from './gaap-client.js';
 import { runGaapStep } from './gaap-step-runner.js';
+import { watchGaap } from './gaap-watcher.js';
 import { GAAP_KINDS } from './kinds/registry.js';
 
-interface GaapLiveData {
+export interface GaapLiveData {
   nodes: LiveNode[];
   liveRefs: Map<string, string[]>;
 }
 
 export interface GaapProviderOptions {
-  /** Poll interval bounds for asynchronous states (tests shorten them). */
+  /**
+   * Pacing of status polls: the first comes `base` after the write until the run has learned the
+   * kind's delay; polls of one scope come at least base/2 and at most `max` apart (tests and
+   * benchmarks shorten them).
+   */
   pollMs?: { base: number; max: number };
   /**
    * Default true: check the desired state against the live catalogs and hint at adoptions while
    * reading. Export reads with a model of bindings only, which has nothing to check.
    */
   planChecks?: boolean;
+  /** Fixes the run's ClientToken nonce (tests); random otherwise. */
+  tokenNonce?: string;
 }
 
 /**
@@ -41,12 +52,12 @@ export interface GaapProviderOptions {
  * natural key under an owned root; objects this stack does not own are never read into the plan,
  * so they can never be changed or deleted.
  */
-export class GaapProvider implements Provider {
+export class GaapProvider implements Provider<GaapLiveData, GaapStepPayload> {
   readonly id = 'gaap';
   // NOTE: mutations on different objects run side by side (the Terraform provider serialises all
-  // of them behind one lock). Most of a GAAP step's time is spent waiting for an asynchronous
-  // state, polling at a rate-limited pace, so many steps may be in flight; the per-action rate
-  // limit in the client is what bounds the traffic.
+  // of them behind one lock). A step holds its slot only for its calls: its wait for an
+  // asynchronous state holds none (the executor's watchers read it), and a step starts only when
+  // its first call's per-action budget is free, so the cap bounds calls in flight, not waits.
   readonly limits = { concurrency: 32 };
   readonly #model: GaapDesired | null;
   readonly #stack: string;
@@ -54,6 +65,8 @@ export class GaapProvider implements Provider {
   readonly #kinds: readonly GaapKindModule[];
   readonly #secretBaseDir: string;
   readonly #opts: GaapProviderOptions;
+  /** This run's share of every ClientToken it sends (see RunStepOptions.tokenNonce). */
+  readonly #tokenNonce: string;
 
   constructor(
     stack: Pick<LoadedStack, 'stack'> & { gaap: GaapDesired | null; settings: { gaap: GaapSettings } },
@@ -68,6 +81,7 @@ export class GaapProvider implements Provider {
     this.#kinds = kinds;
     this.#secretBaseDir = secretBaseDir;
     this.#opts = opts;
+    this.#tokenNonce = opts.tokenNonce ?? randomBytes(16).toString('hex');
   }
 
   /** A `gaap:` section, even an empty one, means the stack owns its tagged GAAP objects. */
@@ -79,7 +93,7 @@ export class GaapProvider implements Provider {
     return this.#model?.projectId ?? 0;
   }
 
-  async read(ctx: ProviderContext): Promise<ProviderLive> {
+  async read(ctx: ProviderContext): Promise<ProviderLive<GaapLiveData>> {
     const client = this.#client();
     let calls = 0;
     const counting = {
@@ -130,8 +144,8 @@ export class GaapProvider implements Provider {
     return { provider: this.id, data, calls, warnings };
   }
 
-  plan(live: ProviderLive): ProviderPlan {
-    const data = live.data as GaapLiveData;
+  plan(live: ProviderLive<GaapLiveData>): ProviderPlan<GaapStepPayload> {
+    const data = live.data;
     const desired = this.desiredNodes();
     const out = planGaap({
       stack: this.#stack,
@@ -161,8 +175,8 @@ export class GaapProvider implements Provider {
     return this.#kinds.flatMap((k) => k.desired(ctx));
   }
 
-  fingerprints(live: ProviderLive, addresses: readonly string[]): Record<string, string> {
-    const data = live.data as GaapLiveData;
+  fingerprints(live: ProviderLive<GaapLiveData>, addresses: readonly string[]): Record<string, string> {
+    const data = live.data;
     const by = new Map(data.nodes.map((n) => [n.address, n]));
     const out: Record<string, string> = {};
     for (const a of addresses) {
@@ -175,11 +189,11 @@ export class GaapProvider implements Provider {
   }
 
   /** Each action has its own budget: the slowest action's share bounds the rest of the run. */
-  estimateRemainingMs(steps: readonly PlanStep[]): number {
+  estimateRemainingMs(steps: readonly PlanStep<GaapStepPayload>[]): number {
     const perAction = new Map<string, number>();
     for (const step of steps) {
-      const payload = step.payload as unknown as GaapStepPayload;
-      for (const call of payload.calls) perAction.set(call.action, (perAction.get(call.action) ?? 0) + 1);
+      for (const call of step.payload.calls)
+        perAction.set(call.action, (perAction.get(call.action) ?? 0) + 1);
     }
     const limiters = this.#client().limiters;
     let worst = 0;
@@ -187,8 +201,8 @@ export class GaapProvider implements Provider {
     return worst;
   }
 
-  outputs(live: ProviderLive, run?: AppliedRun): ResourceOutputs[] {
-    const data = live.data as GaapLiveData;
+  outputs(live: ProviderLive<GaapLiveData>, run?: AppliedRun): ResourceOutputs[] {
+    const data = live.data;
     const handlers = new Map(this.#kinds.map((k) => [k.handler.type, k.handler]));
     const by = new Map<string, ResourceOutputs>();
     for (const n of data.nodes) {
@@ -204,10 +218,10 @@ export class GaapProvider implements Provider {
         // The old object of a replace is gone; what its replacement produced is filled in below.
         if (c.kind === 'delete' || c.kind === 'replace') by.delete(c.address);
       }
-      for (const step of run.plan.steps) {
+      for (const step of stepsOf(this, run.plan.steps)) {
         const produced = run.stepOutputs.get(step.id);
-        const outputsOf = (step.payload as unknown as GaapStepPayload).outputsOf;
-        if (step.provider !== this.id || !produced || !outputsOf) continue;
+        const outputsOf = step.payload.outputsOf;
+        if (!produced || !outputsOf) continue;
         for (const [address, names] of Object.entries(outputsOf)) {
           const type = types.get(address);
           if (!type) continue;
@@ -221,18 +235,39 @@ export class GaapProvider implements Provider {
     return [...by.values()].sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
   }
 
-  execute(step: PlanStep, ctx: StepContext): Promise<StepOutcome> {
+  /** Each action has its own budget: a step queues on its first call's. */
+  budgetKey(step: PlanStep<GaapStepPayload>): string {
+    return step.payload.calls[0]?.action ?? '';
+  }
+
+  claimStart(step: PlanStep<GaapStepPayload>): number {
+    const action = step.payload.calls[0]?.action;
+    return action ? this.#client().limiters.get(action).tryTake() : 0;
+  }
+
+  watch(_scope: string, waits: readonly StepWait<WaitSpec>[], ctx: ProviderContext): Promise<WatchAnswer> {
+    return watchGaap(this.#client(), waits, ctx.signal);
+  }
+
+  get waitPacing(): WaitPacing {
+    const poll = this.#opts.pollMs ?? { base: 500, max: 5_000 };
+    return { firstMs: poll.base, minMs: poll.base / 2, maxMs: poll.max };
+  }
+
+  execute(step: PlanStep<GaapStepPayload>, ctx: StepContext): Promise<StepOutcome> {
     return runGaapStep(step, {
       client: this.#client(),
       outcomes: ctx.outcomes,
       events: ctx.events,
       secretBaseDir: this.#secretBaseDir,
+      ...(ctx.startClaimed ? { startClaimed: true } : {}),
+      tokenNonce: this.#tokenNonce,
       ...(ctx.signal ? { signal: ctx.signal } : {}),
-      ...(this.#opts.pollMs ? { pollMs: this.#opts.pollMs } : {}),
     });
   }
 }
 
+/** Keyed: a live object's attributes may hold a secret's fingerprint (certificates). */
 function fingerprintOf(v: unknown): string {
-  return `sha256:${createHash('sha256').update(stableStringify(v)).digest('hex').slice(0, 16)}`;
+  return keyedFingerprint(v);
 }

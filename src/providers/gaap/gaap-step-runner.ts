@@ -1,10 +1,11 @@
+import { createHash } from 'node:crypto';
 import { EdgeformError } from '../../core/errors.js';
 import type { EventSink } from '../../core/event-types.js';
 import type { JsonValue } from '../../core/json-types.js';
-import { isPlainObject } from '../../core/json-types.js';
+import { fieldsOf, isPlainObject, stableStringify } from '../../core/json-types.js';
 import { isSecretValue, revealSecrets } from '../../core/secrets.js';
 import type { PlanStep } from '../../planner/plan-types.js';
-import type { StepOutcome } from '../../planner/provider-types.js';
+import type { StepOutcome, StepWait } from '../../planner/provider-types.js';
 import { backoffDelay, sleep } from '../../transport/backoff.js';
 import type { GaapCallSpec, GaapStepPayload, LookupSpec, WaitSpec } from './engine/node-types.js';
 import { isIdRef } from './engine/node-types.js';
@@ -17,27 +18,36 @@ export interface RunStepOptions {
   outcomes: ReadonlyMap<string, StepOutcome>;
   events: EventSink;
   signal?: AbortSignal;
+  /**
+   * A random value of this run. ClientTokens are derived from it and each call's intent label, so
+   * one intent keeps one token across its retries, and no two runs ever share a token (the vendor
+   * does not document how long it remembers one, so edgeform never relies on it forgetting).
+   */
+  tokenNonce: string;
   /** Directory that `{file:}` secret references of a saved plan are relative to. */
   secretBaseDir: string;
-  /** Poll interval bounds for waits (tests and benchmarks shorten them). */
-  pollMs?: { base: number; max: number };
-  now?: () => number;
+  /** The scheduler took the rate budget of the step's first call. */
+  startClaimed?: boolean;
 }
 
 /**
  * Executes one GAAP step: its calls in order, with ID placeholders resolved from earlier steps'
- * outputs, then its wait. A create whose outcome is unknown (timeout, dropped connection after
+ * outputs; then declares its wait, if it has one, for the executor to carry out. A create whose outcome is unknown (timeout, dropped connection after
  * sending) is never sent again blindly: the object is looked up by its natural key first, and
  * adopted if it exists.
  */
-export async function runGaapStep(step: PlanStep, opts: RunStepOptions): Promise<StepOutcome> {
-  const payload = step.payload as unknown as GaapStepPayload;
+export async function runGaapStep(
+  step: PlanStep<GaapStepPayload>,
+  opts: RunStepOptions,
+): Promise<StepOutcome> {
+  const payload = step.payload;
   const outputs: Record<string, JsonValue> = {};
   const counter = { calls: 0 };
-  const client = countingClient(opts.client, counter);
-  for (const call of payload.calls) {
+  const client = countingClient(opts.client, counter, opts.startClaimed === true);
+  for (const [index, call] of payload.calls.entries()) {
     const params = resolve(call.params, opts, outputs) as Record<string, unknown>;
-    const answer = await callWithRecovery(client, call, params, opts, outputs);
+    const label = call.clientToken ? `${step.id}\0${index}\0${call.clientToken}` : undefined;
+    const answer = await callWithRecovery(client, call, params, label, opts, outputs);
     if (answer.kind === 'adopted') Object.assign(outputs, answer.outputs);
     if (answer.kind !== 'adopted' && call.outputsFromLookup && call.lookup) {
       const found = await runLookup(client, resolve(call.lookup, opts, outputs) as LookupSpec);
@@ -65,14 +75,23 @@ export async function runGaapStep(step: PlanStep, opts: RunStepOptions): Promise
       outputs[name] = value as JsonValue;
     }
   }
-  if (payload.wait) await waitUntilReady(client, payload.wait, step, opts, outputs);
-  return { outputs, calls: counter.calls };
+  if (!payload.wait) return { outputs, calls: counter.calls };
+  // The executor waits for the asynchronous state, holding no slot; the watcher reads it.
+  const wait = resolve(payload.wait, opts, outputs) as WaitSpec;
+  return { outputs, calls: counter.calls, wait: stepWait(wait) };
 }
 
 type CallAnswer =
   | { kind: 'answered'; response: Record<string, unknown> }
   | { kind: 'adopted'; outputs: Record<string, JsonValue> }
   | { kind: 'already' };
+
+const DUPLICATED_REQUEST = 'FailedOperation.DuplicatedRequest';
+
+/** The ClientToken of one intent (a call of a plan step) in one run: ≤ 64 printable characters. */
+export function intentToken(nonce: string, label: string): string {
+  return `ef-${createHash('sha256').update(`${nonce}\0${label}`).digest('hex').slice(0, 40)}`;
+}
 
 /** How many times one create is sent while each answer leaves its outcome unknown. */
 const MAX_CREATE_SENDS = 6;
@@ -91,22 +110,40 @@ async function callWithRecovery(
   client: GaapCaller,
   call: GaapCallSpec,
   params: Record<string, unknown>,
+  tokenLabel: string | undefined,
   opts: RunStepOptions,
   outputs: Record<string, JsonValue>,
 ): Promise<CallAnswer> {
   const lookup = call.lookup ? (resolve(call.lookup, opts, outputs) as LookupSpec) : undefined;
+  let token = tokenLabel ? intentToken(opts.tokenNonce, tokenLabel) : undefined;
   for (let send = 1; ; send++) {
     try {
       const response = await client.call(call.action as ActionName, params as Request<ActionName>, {
-        ...(call.clientToken ? { clientToken: call.clientToken } : {}),
+        ...(token ? { clientToken: token } : {}),
         // The client then retries internal errors and lost connections itself.
         ...(repeatable(call.action) ? { idempotent: true } : {}),
         ...(opts.signal ? { signal: opts.signal } : {}),
       });
-      return { kind: 'answered', response: response as unknown as Record<string, unknown> };
+      return { kind: 'answered', response: fieldsOf(response) };
     } catch (e) {
       if (!isGaapApiError(e)) throw e;
       if (call.okCodes?.includes(e.apiCode)) return { kind: 'already' };
+      if (e.apiCode === DUPLICATED_REQUEST && token && repeatable(call.action) && send < MAX_CREATE_SENDS) {
+        // NOTE: the document lists FailedOperation.DuplicatedRequest without saying when; the token
+        // is this intent's alone, so the server either still processes our first send or keeps
+        // an answer it will not give again. Setting the same values again is safe: resend under a
+        // token of its own.
+        token = intentToken(opts.tokenNonce, `${tokenLabel}\0resend-${send}`);
+        opts.events({
+          kind: 'retry',
+          provider: 'gaap',
+          action: call.action,
+          attempt: send + 1,
+          waitMs: 0,
+          reason: `${e.apiCode}: sending the same change again under a new ClientToken`,
+        });
+        continue;
+      }
       // The create may or may not have happened (a connection lost after sending, or an internal
       // error, which GAAP may give after doing part of the work); or it had (already-done): find it.
       const uncertain = e.errorClass === 'ambiguous' || e.errorClass === 'internal';
@@ -140,10 +177,7 @@ async function runLookup(
   client: GaapCaller,
   lookup: LookupSpec,
 ): Promise<Record<string, JsonValue> | undefined> {
-  const res = (await client.call(
-    lookup.action as ActionName,
-    lookup.params as Request<ActionName>,
-  )) as unknown as Record<string, unknown>;
+  const res = fieldsOf(await client.call(lookup.action as ActionName, lookup.params as Request<ActionName>));
   const scope = lookup.within ? findItem(asArray(at(res, lookup.within.items)), lookup.within.match) : res;
   const items = at(scope, lookup.items);
   if (!Array.isArray(items)) return undefined;
@@ -163,7 +197,7 @@ async function runLookup(
 }
 
 /** The first item whose fields equal `match` and whose `Array[].field` sets equal `matchSets`. */
-function findItem(
+export function findItem(
   items: readonly unknown[],
   match: Record<string, unknown>,
   matchSets: Record<string, JsonValue[]> = {},
@@ -183,89 +217,6 @@ function findItem(
         );
       }),
   ) as Record<string, unknown> | undefined;
-}
-
-async function waitUntilReady(
-  client: GaapCaller,
-  wait: WaitSpec,
-  step: PlanStep,
-  opts: RunStepOptions,
-  outputs: Record<string, JsonValue>,
-): Promise<void> {
-  const now = opts.now ?? Date.now;
-  const started = now();
-  const params = resolve(wait.params, opts, outputs) as Record<string, unknown>;
-  const item = wait.item ? (resolve(wait.item, opts, outputs) as NonNullable<WaitSpec['item']>) : undefined;
-  const poll = opts.pollMs ?? { base: 500, max: 5_000 };
-  let last: unknown;
-  for (let attempt = 0; ; attempt++) {
-    const res = await pollOnce(client, wait, params, opts);
-    // A failed read says nothing about the object: the last state seen still stands.
-    const status =
-      res === undefined
-        ? last
-        : item
-          ? at(findItem(asArray(at(res, item.items)), item.match), wait.statusPath)
-          : at(res, wait.statusPath);
-    if (res !== undefined && status === undefined && wait.goneIsReady) return;
-    if (status !== undefined && wait.ready.some((r) => r === status)) {
-      const scope = item ? findItem(asArray(at(res, item.items)), item.match) : res;
-      for (const [name, path] of Object.entries(wait.outputs ?? {})) {
-        const value = atMapped(scope, path);
-        if (value !== undefined && value !== null && value !== '') outputs[name] = value as JsonValue;
-      }
-      return;
-    }
-    if (status !== undefined && wait.failed?.some((f) => f === status)) {
-      throw new EdgeformError({
-        code: 'GAAP_ASYNC_FAILED',
-        message: `${wait.what}: the object reached ${String(status)}, which will not become ready`,
-        source: 'remote',
-        resolution: 'check the object in the GAAP console; run `edgeform plan` to see what remains',
-      });
-    }
-    last = status;
-    if (now() - started > wait.timeoutMs) {
-      throw new EdgeformError({
-        code: 'GAAP_WAIT_TIMEOUT',
-        message: `timed out after ${Math.round(wait.timeoutMs / 1000)}s waiting for ${wait.what}; last state seen: ${String(last ?? 'absent')}`,
-        source: 'remote',
-        resolution:
-          'the change may still complete: run `edgeform plan` later to see whether anything remains',
-      });
-    }
-    opts.events({
-      kind: 'step-wait',
-      stepId: step.id,
-      waitingFor: wait.what,
-      lastSeen: String(last ?? 'absent'),
-    });
-    await sleep(
-      Math.max(poll.base, backoffDelay(attempt, { baseMs: poll.base, maxMs: poll.max })),
-      opts.signal,
-    );
-  }
-}
-
-/**
- * One status read. A read that failed even after the client's retries (an internal error, a lost
- * connection) says nothing about the object: the wait goes on, bounded by its timeout, rather than
- * failing a step whose change went through.
- */
-async function pollOnce(
-  client: GaapCaller,
-  wait: WaitSpec,
-  params: Record<string, unknown>,
-  opts: RunStepOptions,
-): Promise<Record<string, unknown> | undefined> {
-  try {
-    return (await client.call(wait.action as ActionName, params as Request<ActionName>, {
-      ...(opts.signal ? { signal: opts.signal } : {}),
-    })) as unknown as Record<string, unknown>;
-  } catch (e) {
-    if (isGaapApiError(e) && (e.errorClass === 'internal' || e.errorClass === 'ambiguous')) return undefined;
-    throw e;
-  }
 }
 
 /**
@@ -316,18 +267,37 @@ export function at(obj: unknown, path: string): unknown {
 }
 
 /** Like `at`, and `A[].B` maps the list at A to the B of each element. */
-function atMapped(obj: unknown, path: string): unknown {
+export function atMapped(obj: unknown, path: string): unknown {
   const [head = '', tail] = path.split('[].');
   const v = at(obj, head);
   if (tail === undefined) return v;
   return Array.isArray(v) ? v.map((x) => at(x, tail)) : undefined;
 }
 
-function countingClient(client: GaapCaller, counter: { calls: number }): GaapCaller {
+/** Counts the step's calls; the first one uses the budget the scheduler claimed, if it did. */
+function countingClient(client: GaapCaller, counter: { calls: number }, claimed: boolean): GaapCaller {
   return {
     call: (action, params, o) => {
+      const first = counter.calls === 0;
       counter.calls++;
-      return client.call(action, params, o);
+      return client.call(action, params, first && claimed ? { ...o, claimed: true } : o);
     },
+  };
+}
+
+/** The scope of a wait: waits of one scope are answered by the same reads. */
+export function waitScope(wait: WaitSpec): string {
+  const params = wait.batch ? { ...wait.params, [wait.batch.param]: null } : wait.params;
+  return `${wait.action} ${stableStringify(params)}`;
+}
+
+function stepWait(wait: WaitSpec): StepWait<WaitSpec> {
+  return {
+    scope: waitScope(wait),
+    what: wait.what,
+    // The kind of object read: its asynchronous delay is what the first poll is timed on.
+    kind: wait.action,
+    timeoutMs: wait.timeoutMs,
+    detail: wait,
   };
 }

@@ -1,3 +1,4 @@
+import { fieldsOf } from '../../core/json-types.js';
 import type { GaapCaller, GaapCallOptions } from './gaap-client.js';
 import type { Request, Response } from './gaap-types.js';
 
@@ -67,11 +68,9 @@ export async function listAll<A extends PagedAction, F extends ItemsField<A>>(
   const countField = totalField(action, itemsField);
   const items: ItemOf<A, F>[] = [];
   for (let offset = 0; ; ) {
-    const page = (await client.call(
-      action,
-      { ...params, Offset: offset, Limit: limit } as Request<A>,
-      callOpts,
-    )) as unknown as Record<string, unknown>;
+    const page = fieldsOf(
+      await client.call(action, { ...params, Offset: offset, Limit: limit } as Request<A>, callOpts),
+    );
     const batch = (page[itemsField] ?? []) as ItemOf<A, F>[];
     items.push(...batch);
     offset += batch.length;

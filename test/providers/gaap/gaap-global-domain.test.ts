@@ -18,10 +18,11 @@ afterAll(async () => {
 
 const DOMAIN = 'gaap.global_domain["video"]';
 const dns = (countries: string) => `${DOMAIN}.dns["${countries}"]`;
+// Country codes the seed documents: North China, East China, Korea, Australia.
 const CN = '101001';
 const HK = '101002';
-const SG = '102001';
-const US = '201001';
+const SG = '101007';
+const US = '401000';
 
 const proxy = (accessRegion: string) => ({
   accessRegion,

@@ -42,7 +42,7 @@ it('gives the same plan whatever order the API lists the live objects in', async
     process.cwd(),
   );
   const live = await provider.read({ events: () => {} });
-  const data = live.data as { nodes: unknown[] };
+  const data = live.data;
   const forward = provider.plan(live);
   const backward = provider.plan({ ...live, data: { ...data, nodes: [...data.nodes].reverse() } });
   await client.close();

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { EdgeformError } from '../../../core/errors.js';
-import type { JsonValue } from '../../../core/json-types.js';
 import { isSecretValue } from '../../../core/secrets.js';
 import type {
   AttributeChange,
@@ -21,13 +20,16 @@ export interface GaapPlanInput {
   /** Live references: address → addresses of objects it uses (bindings, certificates). */
   liveRefs: Map<string, string[]>;
   handlers: ReadonlyMap<string, KindHandler>;
-  /** Seed of ClientTokens: the same plan gives the same tokens, so a re-run apply is idempotent. */
+  /**
+   * Seed of ClientToken intent labels: the same estate gives the same plan. The token sent is
+   * derived from the label, the step and a nonce of the applying run (gaap-step-runner.ts).
+   */
   tokenSeed: string;
 }
 
 export interface GaapPlanOutput {
   changes: ResourceChange[];
-  steps: PlanStep[];
+  steps: PlanStep<GaapStepPayload>[];
   warnings: PlanWarning[];
 }
 
@@ -132,7 +134,7 @@ export function planGaap(unordered: GaapPlanInput): GaapPlanOutput {
   refuseProtected(verdicts);
 
   // 2. Emit steps.
-  const steps: PlanStep[] = [];
+  const steps: PlanStep<GaapStepPayload>[] = [];
   const createStep = new Map<string, string>();
   // IDs published by a step on behalf of other nodes (one batch call creating several objects).
   const idOutput = new Map<string, { step: string; output: string }>();
@@ -197,7 +199,7 @@ export function planGaap(unordered: GaapPlanInput): GaapPlanOutput {
           addresses: draft.addresses ?? [address],
           dependsOn: [],
           destructive: draft.destructive ?? draft.operation === 'delete',
-          payload: payload as unknown as JsonValue,
+          payload,
         });
         for (const d of extraDeps()) addDep(id, d);
         for (const d of pending) addDep(id, d);
@@ -418,6 +420,8 @@ function parentCascades(
   return false;
 }
 
+const SECRET_LIKE = /key|secret|token|password|content/i;
+
 function compareAttrs(node: DesiredNode, live: LiveNode, h: KindHandler): AttributeChange[] {
   const out: AttributeChange[] = [];
   const sensitive = new Set(node.sensitive ?? []);
@@ -552,10 +556,14 @@ function toChange(v: Verdict, handlers: ReadonlyMap<string, KindHandler>): Resou
       };
     }
     case 'delete':
+      // What is removed, so that a reviewer sees more than a name. Live values hold no secret (a
+      // certificate's key is read back as a fingerprint), but secret-like fields stay hidden anyway.
       return {
         ...base,
         kind,
-        attributes: [],
+        attributes: Object.entries(v.live.attrs)
+          .filter(([, x]) => x !== undefined)
+          .map(([path, x]) => ({ path, before: toDisplayValue(x, SECRET_LIKE.test(path)) })),
         reason: v.cascaded ? 'removed from the YAML; deleted with its parent' : 'removed from the YAML',
       };
     case 'no-op':

@@ -7,7 +7,7 @@ import type { DesiredNode, GaapCallSpec, IdRef, LiveNode, WaitSpec } from './nod
  * kind — which fields the API can change in place, which calls create, change and delete it —
  * lives in its handler; the engine only matches, classifies and orders.
  */
-export interface KindHandler {
+export interface KindHandler<Spec = unknown, Raw = unknown> {
   type: string;
   /**
    * Attribute → update group. Attributes in one group change in one call (ModifyProxiesAttribute
@@ -33,16 +33,16 @@ export interface KindHandler {
    * their names, shown `(known after apply)` in a create, and how to read them from a live object.
    * A create publishes each under the same name, from its calls' or its wait's outputs.
    */
-  outputs?: OutputSpec;
-  create(node: DesiredNode, b: StepBuilder): void;
-  update(node: DesiredNode, live: LiveNode, groups: readonly string[], b: StepBuilder): void;
+  outputs?: OutputSpec<Raw>;
+  create(node: DesiredNode<Spec>, b: StepBuilder): void;
+  update(node: DesiredNode<Spec>, live: LiveNode<Raw>, groups: readonly string[], b: StepBuilder): void;
   /** Not called when an ancestor that cascades is deleted in the same plan. */
-  delete(live: LiveNode, b: StepBuilder): void;
+  delete(live: LiveNode<Raw>, b: StepBuilder): void;
 }
 
-export interface OutputSpec {
+export interface OutputSpec<Raw = unknown> {
   names: readonly string[];
-  of(live: LiveNode): Record<string, JsonValue>;
+  of(live: LiveNode<Raw>): Record<string, JsonValue>;
 }
 
 export interface StepDraft {

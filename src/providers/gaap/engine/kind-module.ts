@@ -36,17 +36,30 @@ export interface ReadContext {
 /**
  * One GAAP resource kind, pluggable: how it appears in the desired state, how it is read, and its
  * handler. Reading runs in stages so children can be listed under the roots found before them.
+ * `Spec` and `Raw` are the kind's own desired and live data: the engine hands each node back to the
+ * kind of its `type`, so a kind reads them typed. `GaapKindModule` without arguments is any kind.
  */
-export interface GaapKindModule {
-  handler: KindHandler;
+export interface GaapKindModule<Spec = unknown, Raw = unknown> {
+  handler: KindHandler<Spec, Raw>;
   /**
    * Reads of one stage run concurrently, after every earlier stage: 1 = independent roots (groups,
    * real servers, certificates); 2 = proxies; 3 = what lives on a proxy (listeners, security
    * policies) and global domains; 4 = what lives on a listener; 5 = what lives on a domain or rule.
    */
   readStage: 1 | 2 | 3 | 4 | 5;
-  desired(ctx: DesiredContext): DesiredNode[];
-  read(ctx: ReadContext): Promise<LiveNode[]>;
+  desired(ctx: DesiredContext): DesiredNode<Spec>[];
+  read(ctx: ReadContext): Promise<LiveNode<Raw>[]>;
+}
+
+/**
+ * The live nodes a kind read, with its own live data type: a node's `type` names the kind that
+ * read it, and each kind reads nodes of its own type only.
+ */
+export function liveOfKind<Raw>(
+  kind: GaapKindModule<unknown, Raw>,
+  nodes: readonly LiveNode[],
+): LiveNode<Raw>[] {
+  return nodes.filter((n): n is LiveNode<Raw> => n.type === kind.handler.type);
 }
 
 export function tagValue(

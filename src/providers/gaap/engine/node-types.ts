@@ -1,8 +1,11 @@
 import type { JsonValue } from '../../../core/json-types.js';
 import type { SourceLocation } from '../../../model/source-location.js';
 
-/** A GAAP object the desired state declares, identified by its logical address. */
-export interface DesiredNode {
+/**
+ * A GAAP object the desired state declares, identified by its logical address. `Spec` is the
+ * kind's own data for its step builders; the engine never reads it.
+ */
+export interface DesiredNode<Spec = unknown> {
   address: string;
   type: string;
   /** Address of the object it lives under (listener → proxy); deleted with it. */
@@ -21,11 +24,14 @@ export interface DesiredNode {
   external?: boolean;
   source?: SourceLocation;
   /** Kind-specific data the step builders need (the raw declaration, ...). */
-  spec: unknown;
+  spec: Spec;
 }
 
-/** A GAAP object found live, under an owned root or carrying this stack's tags. */
-export interface LiveNode {
+/**
+ * A GAAP object found live, under an owned root or carrying this stack's tags. `Raw` is the kind's
+ * own live data; the engine never reads it.
+ */
+export interface LiveNode<Raw = unknown> {
   address: string;
   type: string;
   parent?: string;
@@ -34,7 +40,7 @@ export interface LiveNode {
   /** Transitional state (CREATING, ADJUSTING, ...): reported as busy, never as drift. */
   busy?: string;
   /** Kind-specific live data (IDs of parents, the raw API object). */
-  raw: Record<string, unknown>;
+  raw: Raw;
 }
 
 /** An ID that a step produces, used by later steps before it exists. */
@@ -99,18 +105,29 @@ export interface LookupSpec {
   alsoOutputs?: { match: Record<string, unknown>; outputs: Record<string, string> }[];
 }
 
-/** Polls until an object reaches a steady state, after a write that makes it busy. */
+/**
+ * The asynchronous state a step's write leaves its object in, and how to read it. The step
+ * declares it; the executor waits (holding no slot) and the provider's watcher reads it, one read
+ * for every wait of the same scope (the same action and parameters, `batch` aside).
+ */
 export interface WaitSpec {
   action: string;
   params: Record<string, unknown>;
-  /** Path to the status value in the response, e.g. `ProxySet.0.Status`. */
+  /** Path to the status value in the response (of the `item` when given), e.g. `Status`. */
   statusPath: string;
   /**
-   * Read the status from the item of a list that matches (a list action without an ID filter,
-   * e.g. DescribeGlobalDomainDns); `statusPath` is then relative to that item, and a missing item
-   * has no status (gone).
+   * Read the status from the item of a list that matches (e.g. the listener in
+   * DescribeHTTPListeners of its proxy); `statusPath` is then relative to that item, and a
+   * missing item has no status (gone).
    */
   item?: { items: string; match: Record<string, unknown> };
+  /**
+   * `params[param]` is a list of one ID: waits that differ only there are read together, with up
+   * to `max` IDs a call (DescribeProxies takes 100 ProxyIds, DescribeRulesByRuleIds 10 RuleIds).
+   */
+  batch?: { param: string; max: number };
+  /** The list is paged with Offset/Limit this size; pages are read until every item is found. */
+  pageLimit?: number;
   ready: JsonValue[];
   /** A value meaning "this will never become ready". */
   failed?: JsonValue[];

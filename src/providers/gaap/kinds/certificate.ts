@@ -42,13 +42,17 @@ interface CertificateSpec {
   cert: CertificateDesired;
 }
 
+interface CertificateRaw {
+  alias: string;
+}
+
 /**
  * Certificates. Nothing changes in place (ModifyCertificateAttributes renames only, and the alias
  * is the identity), so new content or a new key is a replacement, made create-first: the new
  * certificate is created, listeners and domains are repointed, then the old one is deleted.
  * Content and key are compared by fingerprint, so no secret is held in the plan's live data.
  */
-export const certificateKind: GaapKindModule = {
+export const certificateKind: GaapKindModule<CertificateSpec, CertificateRaw> = {
   readStage: 1,
   handler: {
     type: CERTIFICATE,
@@ -57,7 +61,7 @@ export const certificateKind: GaapKindModule = {
     replaceOrder: 'create-first',
     outputs: ID_OUTPUT,
     create(node, b) {
-      const spec = node.spec as CertificateSpec;
+      const { spec } = node;
       b.add({
         operation: 'create',
         summary: `CreateCertificate ${spec.alias} (${spec.cert.type})`,
@@ -82,7 +86,7 @@ export const certificateKind: GaapKindModule = {
     delete(live, b) {
       b.add({
         operation: 'delete',
-        summary: `DeleteCertificate ${live.id} (${String(live.raw.alias)})`,
+        summary: `DeleteCertificate ${live.id} (${live.raw.alias})`,
         calls: [
           {
             action: 'DeleteCertificate',
@@ -94,7 +98,7 @@ export const certificateKind: GaapKindModule = {
     },
   },
   desired(ctx) {
-    return Object.entries(ctx.model.certificates ?? {}).map(([name, cert]): DesiredNode => {
+    return Object.entries(ctx.model.certificates ?? {}).map(([name, cert]): DesiredNode<CertificateSpec> => {
       const alias = certificateAlias(ctx.stack, name);
       if (alias.length > MAX_ALIAS) {
         throw new EdgeformError({
@@ -148,7 +152,7 @@ export const certificateKind: GaapKindModule = {
       };
       byName.set(name, [...(byName.get(name) ?? []), { detail, attrs }]);
     }
-    const out: LiveNode[] = [];
+    const out: LiveNode<CertificateRaw>[] = [];
     for (const [name, found] of byName) {
       const primary = pickPrimary(found, ctx.model.certificates?.[name]);
       for (const f of found) {

@@ -3,6 +3,7 @@ import type { OutputSpec, StepBuilder } from '../engine/kind-handler.js';
 import { addr } from '../engine/kind-module.js';
 import type { WaitSpec } from '../engine/node-types.js';
 import { asSet } from '../engine/normalize-attrs.js';
+import { PAGE_LIMITS } from '../paging.js';
 
 export const SELF_ID = { $ref: { step: 'self', output: 'id' } } as const;
 
@@ -89,10 +90,14 @@ export function listenerReady(
   label: string,
   listenerId: unknown = SELF_ID,
 ): WaitSpec {
+  const action = `Describe${protocol}Listeners` as `Describe${'TCP' | 'UDP' | 'HTTP' | 'HTTPS'}Listeners`;
+  // One read of the proxy's listeners of that protocol answers every wait on them.
   return waitFor(`listener ${label} ready`, {
-    action: `Describe${protocol}Listeners`,
-    params: { ProxyId: proxyId, ListenerId: listenerId },
-    statusPath: 'ListenerSet.0.ListenerStatus',
+    action,
+    params: { ProxyId: proxyId },
+    pageLimit: PAGE_LIMITS[action] ?? 20,
+    item: { items: 'ListenerSet', match: { ListenerId: listenerId } },
+    statusPath: 'ListenerStatus',
     ready: [0],
   });
 }

@@ -1,8 +1,8 @@
-import type { GaapKindModule } from '../engine/kind-module.js';
+import { type GaapKindModule, liveOfKind } from '../engine/kind-module.js';
 import type { DesiredNode, LiveNode } from '../engine/node-types.js';
 import { asSet } from '../engine/normalize-attrs.js';
 import { defined, ID_OUTPUT } from './common.js';
-import { L7_DOMAIN } from './l7-domain.js';
+import { l7DomainKind } from './l7-domain.js';
 import { l7Domains } from './l7-listener.js';
 import { withSource } from './real-server.js';
 
@@ -16,12 +16,17 @@ interface ErrorPageSpec {
   domain: string;
 }
 
+interface ErrorPageRaw {
+  domain: string;
+  codes: string;
+}
+
 /**
  * Custom error responses of a domain, identified by their status codes. There is no modify action,
  * so any change is a replacement (the old page first: a status code has one page per domain).
  * Managed only on domains that declare `errorPages`.
  */
-export const errorPageKind: GaapKindModule = {
+export const errorPageKind: GaapKindModule<ErrorPageSpec, ErrorPageRaw> = {
   readStage: 5,
   handler: {
     type: ERROR_PAGE,
@@ -33,7 +38,7 @@ export const errorPageKind: GaapKindModule = {
     // new one must still wait for it when they share a code (DomainAlreadyExisted).
     createAfterSiblingDeletes: true,
     create(node, b) {
-      const spec = node.spec as ErrorPageSpec;
+      const { spec } = node;
       const a = node.attrs;
       const listenerId = b.idOf(spec.listener);
       const codes = a.errorCodes as number[];
@@ -73,7 +78,7 @@ export const errorPageKind: GaapKindModule = {
     delete(live, b) {
       b.add({
         operation: 'delete',
-        summary: `DeleteDomainErrorPageInfo ${live.id} (${String(live.raw.domain)} ${String(live.raw.codes)})`,
+        summary: `DeleteDomainErrorPageInfo ${live.id} (${live.raw.domain} ${live.raw.codes})`,
         calls: [
           {
             action: 'DeleteDomainErrorPageInfo',
@@ -87,7 +92,7 @@ export const errorPageKind: GaapKindModule = {
   desired(ctx) {
     return l7Domains(ctx.model, ctx.source).flatMap(({ listener, domain, address }) =>
       (domain.errorPages ?? []).map(
-        (e): DesiredNode => ({
+        (e): DesiredNode<ErrorPageSpec> => ({
           address: errorPageAddress(address, e.errorCodes),
           type: ERROR_PAGE,
           parent: address,
@@ -112,16 +117,16 @@ export const errorPageKind: GaapKindModule = {
         .filter((d) => d.domain.errorPages !== undefined)
         .map((d) => d.address),
     );
-    const domains = ctx.live.filter((n) => n.type === L7_DOMAIN && declaring.has(n.address));
+    const domains = liveOfKind(l7DomainKind, ctx.live).filter((n) => declaring.has(n.address));
     const answers = await Promise.all(
       domains.map((d) =>
         ctx.client.call('DescribeDomainErrorPageInfo', {
-          ListenerId: String(d.raw.listenerId),
-          Domain: String(d.raw.domain),
+          ListenerId: d.raw.listenerId,
+          Domain: d.raw.domain,
         }),
       ),
     );
-    const out: LiveNode[] = [];
+    const out: LiveNode<ErrorPageRaw>[] = [];
     domains.forEach((d, i) => {
       for (const e of answers[i]?.ErrorPageSet ?? []) {
         out.push({

@@ -1,8 +1,8 @@
 import type { GaapKindModule } from '../engine/kind-module.js';
-import { addr } from '../engine/kind-module.js';
+import { addr, liveOfKind } from '../engine/kind-module.js';
 import type { DesiredNode, LiveNode, WaitSpec } from '../engine/node-types.js';
 import { ID_OUTPUT, SELF_ID, waitFor } from './common.js';
-import { GLOBAL_DOMAIN } from './global-domain.js';
+import { globalDomainKind } from './global-domain.js';
 import { withSource } from './real-server.js';
 
 export const GLOBAL_DNS = 'gaap_global_dns';
@@ -47,7 +47,7 @@ function recordRunning(domainId: unknown, recordId: unknown, what: string, goneI
  * full replace through ModifyGlobalDomainDns. Live references record → proxies make a proxy's
  * removal wait until no record points at it any more.
  */
-export const globalDnsKind: GaapKindModule = {
+export const globalDnsKind: GaapKindModule<DnsSpec, LiveDnsRaw> = {
   readStage: 4,
   handler: {
     type: GLOBAL_DNS,
@@ -58,7 +58,7 @@ export const globalDnsKind: GaapKindModule = {
     // A country moving from one record to another: the records giving countries up go first.
     createAfterSiblingDeletes: true,
     create(node, b) {
-      const spec = node.spec as DnsSpec;
+      const { spec } = node;
       const domainId = b.idOf(spec.domain);
       const proxies = node.attrs.proxies as string[];
       b.add({
@@ -89,8 +89,8 @@ export const globalDnsKind: GaapKindModule = {
       });
     },
     update(node, live, _groups, b) {
-      const spec = node.spec as DnsSpec;
-      const raw = live.raw as unknown as LiveDnsRaw;
+      const { spec } = node;
+      const { raw } = live;
       const proxies = node.attrs.proxies as string[];
       b.add({
         operation: 'update',
@@ -111,7 +111,7 @@ export const globalDnsKind: GaapKindModule = {
       });
     },
     delete(live, b) {
-      const raw = live.raw as unknown as LiveDnsRaw;
+      const { raw } = live;
       b.add({
         operation: 'delete',
         summary: `DeleteGlobalDomainDns ${live.id} (countries ${raw.countries.join(',')})`,
@@ -128,7 +128,7 @@ export const globalDnsKind: GaapKindModule = {
     },
   },
   desired(ctx) {
-    const out: DesiredNode[] = [];
+    const out: DesiredNode<DnsSpec>[] = [];
     for (const [name, domain] of Object.entries(ctx.model.globalDomains ?? {})) {
       const parent = addr.globalDomain(name);
       (domain.dns ?? []).forEach((record, i) => {
@@ -142,18 +142,18 @@ export const globalDnsKind: GaapKindModule = {
           attrs: { countries, proxies },
           protect: domain.protect ?? false,
           ...withSource(ctx.source(`globalDomains.${name}.dns.${i}`)),
-          spec: { domain: parent, countries } satisfies DnsSpec,
+          spec: { domain: parent, countries },
         });
       });
     }
     return out;
   },
   async read(ctx) {
-    const domains = ctx.live.filter((n) => n.type === GLOBAL_DOMAIN);
+    const domains = liveOfKind(globalDomainKind, ctx.live);
     const found = await Promise.all(
       domains.map(async (d) => {
         const res = await ctx.client.call('DescribeGlobalDomainDns', { DomainId: d.id });
-        return (res.GlobalDnsList ?? []).map((r): LiveNode => {
+        return (res.GlobalDnsList ?? []).map((r): LiveNode<LiveDnsRaw> => {
           const countries = sortedUnique((r.CountryAreaList ?? []).map((c) => c.NationCountryInnerCode));
           const proxyIds = sortedUnique((r.AccessList ?? []).map((x) => x.ProxyId));
           const proxies = sortedUnique(proxyIds.map((id) => ctx.addressOfId.get(id) ?? `id:${id}`));
@@ -166,11 +166,7 @@ export const globalDnsKind: GaapKindModule = {
             id: String(r.DnsRecordId),
             attrs: { countries, proxies },
             ...(r.Status === RUNNING ? {} : { busy: `Status ${r.Status}` }),
-            raw: {
-              domainId: d.id,
-              recordId: r.DnsRecordId,
-              countries,
-            } satisfies LiveDnsRaw as unknown as Record<string, unknown>,
+            raw: { domainId: d.id, recordId: r.DnsRecordId, countries },
           };
         });
       }),

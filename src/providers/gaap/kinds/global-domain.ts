@@ -2,6 +2,7 @@ import type { GlobalDomainDesired } from '../../../model/gaap-desired-types.js';
 import type { GaapKindModule } from '../engine/kind-module.js';
 import { addr, ownershipTags, STACK_TAG } from '../engine/kind-module.js';
 import type { LiveNode } from '../engine/node-types.js';
+import type { Domain } from '../gaap-types.js';
 import { listAll } from '../paging.js';
 import { adoptionsOf, chunks, missingIds, ownedName, refuseMissingAdoptions } from './adoption.js';
 import { SELF_ID, waitFor } from './common.js';
@@ -44,13 +45,22 @@ function domainStatus(
   });
 }
 
+interface GlobalDomainSpec {
+  name: string;
+  domain: GlobalDomainDesired;
+}
+
+interface GlobalDomainRaw {
+  item: Domain;
+}
+
 /**
  * Global domains (全球域名): account-level, tagged for ownership like proxies. Default value,
  * alias and project change in one ModifyGlobalDomainAttribute; the enabled state by
  * Enable/DisableGlobalDomain. Their DNS records are children that do not go with them
  * (DeleteGlobalDomain refuses while records remain), so the engine deletes those first.
  */
-export const globalDomainKind: GaapKindModule = {
+export const globalDomainKind: GaapKindModule<GlobalDomainSpec, GlobalDomainRaw> = {
   readStage: 3,
   handler: {
     type: GLOBAL_DOMAIN,
@@ -64,12 +74,12 @@ export const globalDomainKind: GaapKindModule = {
     outputs: {
       names: ['id', 'cname'],
       of(live) {
-        const full = (live.raw.item as { FullDomain?: string }).FullDomain;
+        const full = live.raw.item.FullDomain;
         return { id: live.id, ...(full ? { cname: full } : {}) };
       },
     },
     create(node, b) {
-      const { name } = node.spec as { name: string; domain: GlobalDomainDesired };
+      const { name } = node.spec;
       const a = node.attrs;
       b.add({
         operation: 'create',
@@ -213,7 +223,7 @@ export const globalDomainKind: GaapKindModule = {
       'globalDomains',
       items.map((d) => d.DomainId),
     );
-    const out: LiveNode[] = [];
+    const out: LiveNode<GlobalDomainRaw>[] = [];
     for (const d of items) {
       // The TagSet filter matches any tag: ownership is checked here.
       const name = ownedName(ctx, adoptions, d.DomainId, d.TagSet, 'global domain');

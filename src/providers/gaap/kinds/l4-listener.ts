@@ -1,6 +1,6 @@
 import type { GaapDesired, L4ListenerDesired } from '../../../model/gaap-desired-types.js';
-import type { GaapKindModule } from '../engine/kind-module.js';
-import { addr } from '../engine/kind-module.js';
+import type { StepBuilder } from '../engine/kind-handler.js';
+import { addr, type GaapKindModule, liveOfKind } from '../engine/kind-module.js';
 import type { DesiredNode, LiveNode } from '../engine/node-types.js';
 import { listAll } from '../paging.js';
 import {
@@ -12,7 +12,7 @@ import {
   listenerReady,
   liveBindings,
 } from './common.js';
-import { PROXY } from './proxy.js';
+import { proxyKind } from './proxy.js';
 import { withSource } from './real-server.js';
 
 export const L4_LISTENER = 'gaap_l4_listener';
@@ -24,6 +24,13 @@ interface L4Spec {
   listener: L4ListenerDesired;
   /** Every port of the same declaration (`ports: [...]`), this one included, in order. */
   siblings: { address: string; port: number }[];
+  model: GaapDesired;
+}
+
+export interface L4ListenerRaw {
+  proxyId: string;
+  protocol: 'TCP' | 'UDP';
+  port: number;
 }
 
 const HEALTH_FIELDS = ['delayLoop', 'connectTimeout', 'healthyThreshold', 'unhealthyThreshold'] as const;
@@ -33,7 +40,7 @@ const UDP_CHECK_FIELDS = ['checkType', 'checkPort', 'contextType', 'sendContext'
  * TCP and UDP listeners, identified by (proxy, protocol, port). Port, origin type and (TCP) the
  * client-IP method force replacement; bindings are one full-replace BindListenerRealServers.
  */
-export const l4ListenerKind: GaapKindModule = {
+export const l4ListenerKind: GaapKindModule<L4Spec, L4ListenerRaw> = {
   readStage: 3,
   handler: {
     type: L4_LISTENER,
@@ -58,7 +65,7 @@ export const l4ListenerKind: GaapKindModule = {
     replaceOrder: 'delete-first',
     outputs: ID_OUTPUT,
     create(node, b) {
-      const spec = node.spec as L4Spec;
+      const { spec } = node;
       const a = node.attrs;
       const bindings = a.realServers as ReturnType<typeof desiredBindings>;
       // Ports declared together share every setting, so the new ones are created by one call
@@ -117,9 +124,9 @@ export const l4ListenerKind: GaapKindModule = {
       if (bindings && bindings.length > 0) bind(node, b, bindings, SELF_ID_FROM_PREVIOUS);
     },
     update(node, live, groups, b) {
-      const spec = node.spec as L4Spec;
+      const { spec } = node;
       const a = node.attrs;
-      const proxyId = String(live.raw.proxyId);
+      const proxyId = live.raw.proxyId;
       if (groups.includes('attr')) {
         b.add({
           operation: 'update',
@@ -159,7 +166,7 @@ export const l4ListenerKind: GaapKindModule = {
     delete(live, b) {
       b.add({
         operation: 'delete',
-        summary: `DeleteListeners ${live.id} (${String(live.raw.protocol)}:${String(live.raw.port)})`,
+        summary: `DeleteListeners ${live.id} (${live.raw.protocol}:${live.raw.port})`,
         calls: [
           {
             action: 'DeleteListeners',
@@ -171,7 +178,7 @@ export const l4ListenerKind: GaapKindModule = {
     },
   },
   desired(ctx) {
-    const out: DesiredNode[] = [];
+    const out: DesiredNode<L4Spec>[] = [];
     for (const [proxyName, proxy] of Object.entries(ctx.model.proxies ?? {})) {
       (proxy.listeners ?? []).forEach((l, i) => {
         if (l.protocol !== 'TCP' && l.protocol !== 'UDP') return;
@@ -194,8 +201,8 @@ export const l4ListenerKind: GaapKindModule = {
     return out;
   },
   async read(ctx) {
-    const proxies = ctx.live.filter((n) => n.type === PROXY);
-    const out: LiveNode[] = [];
+    const proxies = liveOfKind(proxyKind, ctx.live);
+    const out: LiveNode<L4ListenerRaw>[] = [];
     await Promise.all(
       proxies.flatMap((p) =>
         (['TCP', 'UDP'] as const).map(async (protocol) => {
@@ -251,12 +258,12 @@ export const l4ListenerKind: GaapKindModule = {
 const SELF_ID_FROM_PREVIOUS = 'previous' as const;
 
 function bind(
-  node: DesiredNode,
-  b: Parameters<GaapKindModule['handler']['create']>[1],
+  node: DesiredNode<L4Spec>,
+  b: StepBuilder,
   bindings: NonNullable<ReturnType<typeof desiredBindings>>,
   listenerId: string | typeof SELF_ID_FROM_PREVIOUS,
 ): void {
-  const spec = node.spec as L4Spec & { model: GaapDesired };
+  const { spec } = node;
   const id = listenerId === SELF_ID_FROM_PREVIOUS ? b.idOf(node.address) : listenerId;
   const proxyId = b.idOf(addr.proxy(spec.proxy));
   b.add({
@@ -282,7 +289,7 @@ function l4Node(
   port: number,
   siblings: L4Spec['siblings'],
   source: DesiredNode['source'],
-): DesiredNode {
+): DesiredNode<L4Spec> {
   const failover = l.failover ?? false;
   const bindings = desiredBindings(l.realServers, failover);
   const hc = l.healthCheck;
@@ -312,9 +319,7 @@ function l4Node(
     }),
     protect: l.protect ?? false,
     ...withSource(source),
-    spec: { proxy, protocol: l.protocol, port, listener: l, siblings, model } satisfies L4Spec & {
-      model: GaapDesired;
-    },
+    spec: { proxy, protocol: l.protocol, port, listener: l, siblings, model },
   };
 }
 

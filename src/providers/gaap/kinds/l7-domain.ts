@@ -1,11 +1,10 @@
 import type { StepBuilder } from '../engine/kind-handler.js';
-import type { GaapKindModule, ReadContext } from '../engine/kind-module.js';
-import { addr } from '../engine/kind-module.js';
+import { addr, type GaapKindModule, liveOfKind, type ReadContext } from '../engine/kind-module.js';
 import type { LiveNode } from '../engine/node-types.js';
 import { asSet } from '../engine/normalize-attrs.js';
 import type { DescribeRulesResponse, DomainRuleSet } from '../gaap-types.js';
 import { defined, waitFor } from './common.js';
-import { certAddress, L7_LISTENER, l7Domains } from './l7-listener.js';
+import { certAddress, type L7ListenerRaw, l7Domains, l7ListenerKind } from './l7-listener.js';
 import { withSource } from './real-server.js';
 
 export const L7_DOMAIN = 'gaap_l7_domain';
@@ -15,6 +14,11 @@ export const LISTENER_DEFAULT = 'default';
 
 interface DomainSpec {
   listener: string;
+  domain: string;
+}
+
+export interface DomainRaw {
+  listenerId: string;
   domain: string;
 }
 
@@ -31,8 +35,8 @@ export function describeRules(ctx: ReadContext, listenerId: string): Promise<Des
 /** The live layer-7 listeners with the DescribeRules answer of each. */
 export async function liveDomainSets(
   ctx: ReadContext,
-): Promise<{ listener: LiveNode; domain: DomainRuleSet }[]> {
-  const listeners = ctx.live.filter((n) => n.type === L7_LISTENER);
+): Promise<{ listener: LiveNode<L7ListenerRaw>; domain: DomainRuleSet }[]> {
+  const listeners = liveOfKind(l7ListenerKind, ctx.live);
   const answers = await Promise.all(listeners.map((l) => describeRules(ctx, l.id)));
   return listeners.flatMap((listener, i) =>
     (answers[i]?.DomainRuleSet ?? []).map((domain) => ({ listener, domain })),
@@ -43,7 +47,7 @@ export async function liveDomainSets(
  * Domains of an HTTP/HTTPS listener (no ID: the key is listener + name). The certificates and the
  * default-server flag change in place; deleting a domain (Force=1) takes its rules and error pages.
  */
-export const l7DomainKind: GaapKindModule = {
+export const l7DomainKind: GaapKindModule<DomainSpec, DomainRaw> = {
   readStage: 4,
   handler: {
     type: L7_DOMAIN,
@@ -51,7 +55,7 @@ export const l7DomainKind: GaapKindModule = {
     cascades: true,
     replaceOrder: 'delete-first',
     create(node, b) {
-      const spec = node.spec as DomainSpec;
+      const { spec } = node;
       const a = node.attrs;
       const listenerId = b.idOf(spec.listener);
       b.add({
@@ -79,9 +83,9 @@ export const l7DomainKind: GaapKindModule = {
       });
     },
     update(node, live, groups, b) {
-      const spec = node.spec as DomainSpec;
+      const { spec } = node;
       const a = node.attrs;
-      const listenerId = String(live.raw.listenerId);
+      const listenerId = live.raw.listenerId;
       if (groups.includes('cert')) {
         b.add({
           operation: 'update',
@@ -117,7 +121,7 @@ export const l7DomainKind: GaapKindModule = {
     delete(live, b) {
       b.add({
         operation: 'delete',
-        summary: `DeleteDomain ${String(live.raw.domain)} on ${String(live.raw.listenerId)} with its rules`,
+        summary: `DeleteDomain ${live.raw.domain} on ${live.raw.listenerId} with its rules`,
         calls: [
           {
             action: 'DeleteDomain',
@@ -157,7 +161,7 @@ export const l7DomainKind: GaapKindModule = {
     });
   },
   async read(ctx) {
-    const out: LiveNode[] = [];
+    const out: LiveNode<DomainRaw>[] = [];
     for (const { listener, domain: d } of await liveDomainSets(ctx)) {
       const address = addr.domain(listener.address, d.Domain);
       let attrs: Record<string, unknown> = { isDefaultServer: d.IsDefaultServer ?? false };

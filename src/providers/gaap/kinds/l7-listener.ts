@@ -4,15 +4,14 @@ import type {
   L7ListenerDesired,
   RuleDesired,
 } from '../../../model/gaap-desired-types.js';
-import type { DesiredContext, GaapKindModule } from '../engine/kind-module.js';
-import { addr } from '../engine/kind-module.js';
+import { addr, type DesiredContext, type GaapKindModule, liveOfKind } from '../engine/kind-module.js';
 import type { DesiredNode, LiveNode } from '../engine/node-types.js';
 import { asSet } from '../engine/normalize-attrs.js';
 import type { HTTPSListener } from '../gaap-types.js';
 import { listAll } from '../paging.js';
 import { defined, ID_OUTPUT, listenerReady } from './common.js';
 import { proxyNameOf } from './l4-listener.js';
-import { PROXY } from './proxy.js';
+import { proxyKind } from './proxy.js';
 import { withSource } from './real-server.js';
 
 export const L7_LISTENER = 'gaap_l7_listener';
@@ -21,6 +20,12 @@ type L7Protocol = 'HTTP' | 'HTTPS';
 
 interface L7ListenerSpec {
   proxy: string;
+  protocol: L7Protocol;
+  port: number;
+}
+
+export interface L7ListenerRaw {
+  proxyId: string;
   protocol: L7Protocol;
   port: number;
 }
@@ -93,7 +98,7 @@ export function certAddress(ctx: { addressOfId: Map<string, string> }, id: strin
  * origin protocol and the certificates) change in place; HTTP/3 and the authentication type
  * (mutual TLS on or off) force replacement. Deleting one takes its domains, rules and error pages.
  */
-export const l7ListenerKind: GaapKindModule = {
+export const l7ListenerKind: GaapKindModule<L7ListenerSpec, L7ListenerRaw> = {
   readStage: 3,
   handler: {
     type: L7_LISTENER,
@@ -103,7 +108,7 @@ export const l7ListenerKind: GaapKindModule = {
     replaceOrder: 'delete-first',
     outputs: ID_OUTPUT,
     create(node, b) {
-      const spec = node.spec as L7ListenerSpec;
+      const { spec } = node;
       const a = node.attrs;
       const proxyId = b.idOf(addr.proxy(spec.proxy));
       const https = spec.protocol === 'HTTPS';
@@ -142,9 +147,9 @@ export const l7ListenerKind: GaapKindModule = {
       });
     },
     update(node, live, _groups, b) {
-      const spec = node.spec as L7ListenerSpec;
+      const { spec } = node;
       const a = node.attrs;
-      const proxyId = String(live.raw.proxyId);
+      const proxyId = live.raw.proxyId;
       if (spec.protocol === 'HTTP') {
         b.add({
           operation: 'update',
@@ -183,7 +188,7 @@ export const l7ListenerKind: GaapKindModule = {
     delete(live, b) {
       b.add({
         operation: 'delete',
-        summary: `DeleteListeners ${live.id} (${String(live.raw.protocol)}:${String(live.raw.port)}) with its domains and rules`,
+        summary: `DeleteListeners ${live.id} (${live.raw.protocol}:${live.raw.port}) with its domains and rules`,
         calls: [
           {
             action: 'DeleteListeners',
@@ -220,13 +225,13 @@ export const l7ListenerKind: GaapKindModule = {
         },
         protect: l.protect ?? false,
         ...withSource(source),
-        spec: { proxy, protocol: l.protocol, port: l.port } satisfies L7ListenerSpec,
+        spec: { proxy, protocol: l.protocol, port: l.port },
       };
     });
   },
   async read(ctx) {
-    const proxies = ctx.live.filter((n) => n.type === PROXY);
-    const out: LiveNode[] = [];
+    const proxies = liveOfKind(proxyKind, ctx.live);
+    const out: LiveNode<L7ListenerRaw>[] = [];
     await Promise.all(
       proxies.flatMap((p) =>
         (['HTTP', 'HTTPS'] as const).map(async (protocol) => {

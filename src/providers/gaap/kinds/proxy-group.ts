@@ -12,11 +12,21 @@ import { withSource } from './real-server.js';
 
 export const PROXY_GROUP = 'gaap_proxy_group';
 
+interface ProxyGroupSpec {
+  name: string;
+  group: ProxyGroupDesired;
+  accessRegions: ProxyGroupDesired['accessRegions'];
+}
+
+export interface ProxyGroupRaw {
+  item: ProxyGroupInfo;
+}
+
 /**
  * Proxy groups. Only the name and project can change in place (ModifyProxyGroupAttribute); the
  * origin region, access regions, IP version and package type force replacement.
  */
-export const proxyGroupKind: GaapKindModule = {
+export const proxyGroupKind: GaapKindModule<ProxyGroupSpec, ProxyGroupRaw> = {
   readStage: 1,
   handler: {
     type: PROXY_GROUP,
@@ -26,12 +36,12 @@ export const proxyGroupKind: GaapKindModule = {
     outputs: {
       names: ['id', 'accessDomain'],
       of(live) {
-        const domain = (live.raw.item as { Domain?: string | null }).Domain;
+        const domain = live.raw.item.Domain;
         return { id: live.id, ...(domain ? { accessDomain: domain } : {}) };
       },
     },
     create(node, b) {
-      const { name, group } = node.spec as { name: string; group: ProxyGroupDesired };
+      const { name, group } = node.spec;
       b.add({
         operation: 'create',
         summary: `CreateProxyGroup ${String(node.attrs.name)} (${group.realServerRegion})`,
@@ -151,7 +161,7 @@ export const proxyGroupKind: GaapKindModule = {
       'proxyGroups',
       items.map((g) => g.GroupId),
     );
-    const out: LiveNode[] = [];
+    const out: LiveNode<ProxyGroupRaw>[] = [];
     for (const g of items) {
       const name = ownedName(ctx, adoptions, g.GroupId, g.TagSet, 'proxy group');
       if (!name) continue;

@@ -1,28 +1,58 @@
 import type { ProxyDesired } from '../../../model/gaap-desired-types.js';
 import type { GaapKindModule } from '../engine/kind-module.js';
-import { addr, NAME_TAG, ownershipTags, STACK_TAG, tagValue } from '../engine/kind-module.js';
-import type { LiveNode } from '../engine/node-types.js';
-import { listAll } from '../paging.js';
+import { addr, liveOfKind, NAME_TAG, ownershipTags, STACK_TAG, tagValue } from '../engine/kind-module.js';
+import type { LiveNode, WaitSpec } from '../engine/node-types.js';
+import type { ProxyInfo } from '../gaap-types.js';
+import { listAll, PAGE_LIMITS } from '../paging.js';
 import { adoptionsOf, chunks, missingIds, ownedName, refuseMissingAdoptions } from './adoption.js';
 import { defined, SELF_ID, waitFor } from './common.js';
+import { proxyGroupKind } from './proxy-group.js';
 import { withSource } from './real-server.js';
 
 export const PROXY = 'gaap_proxy';
 
 const STEADY = new Set(['RUNNING', 'CLOSED']);
 
-/** Where a DescribeProxies answer carries the access values (the wait after a create reads them). */
+interface ProxySpec {
+  name: string;
+  proxy: ProxyDesired;
+}
+
+export interface ProxyRaw {
+  item: ProxyInfo;
+}
+
+/** Where a proxy's DescribeProxies item carries the access values (the wait after a create reads them). */
 const PROXY_ACCESS_OUTPUTS = {
-  accessDomain: 'ProxySet.0.Domain',
-  accessIp: 'ProxySet.0.IP',
-  accessIps: 'ProxySet.0.IPList[].IP',
+  accessDomain: 'Domain',
+  accessIp: 'IP',
+  accessIps: 'IPList[].IP',
 };
+
+/** A proxy's status, read with up to 100 other proxies' in one DescribeProxies. */
+function proxyStatus(
+  what: string,
+  proxyId: unknown,
+  gone = false,
+  outputs?: Record<string, string>,
+): WaitSpec {
+  return waitFor(what, {
+    action: 'DescribeProxies',
+    params: { ProxyIds: [proxyId], Offset: 0, Limit: PAGE_LIMITS.DescribeProxies },
+    batch: { param: 'ProxyIds', max: PAGE_LIMITS.DescribeProxies },
+    item: { items: 'ProxySet', match: { ProxyId: proxyId } },
+    statusPath: 'Status',
+    ready: gone ? [] : ['RUNNING'],
+    ...(gone ? { goneIsReady: true } : {}),
+    ...(outputs ? { outputs } : {}),
+  });
+}
 
 /**
  * Proxies (通道). Name, project, bandwidth, concurrency and billing change in place; regions, group,
  * IP version, network and package type force replacement (no Modify action takes them).
  */
-export const proxyKind: GaapKindModule = {
+export const proxyKind: GaapKindModule<ProxySpec, ProxyRaw> = {
   readStage: 2,
   handler: {
     type: PROXY,
@@ -39,7 +69,7 @@ export const proxyKind: GaapKindModule = {
     outputs: {
       names: ['id', 'accessDomain', 'accessIp', 'accessIps'],
       of(live) {
-        const p = live.raw.item as { Domain?: string; IP?: string; IPList?: { IP: string }[] | null };
+        const p = live.raw.item;
         return defined({
           id: live.id,
           accessDomain: p.Domain || undefined,
@@ -49,7 +79,7 @@ export const proxyKind: GaapKindModule = {
       },
     },
     create(node, b) {
-      const { name, proxy } = node.spec as { name: string; proxy: ProxyDesired };
+      const { name, proxy } = node.spec;
       b.add({
         operation: 'create',
         summary: `CreateProxy ${String(node.attrs.name)} (${proxy.accessRegion} → ${proxy.realServerRegion ?? `group ${proxy.group}`})`,
@@ -83,13 +113,7 @@ export const proxyKind: GaapKindModule = {
             },
           },
         ],
-        wait: waitFor(`proxy ${name} RUNNING`, {
-          action: 'DescribeProxies',
-          params: { ProxyIds: [SELF_ID] },
-          statusPath: 'ProxySet.0.Status',
-          ready: ['RUNNING'],
-          outputs: PROXY_ACCESS_OUTPUTS,
-        }),
+        wait: proxyStatus(`proxy ${name} RUNNING`, SELF_ID, false, PROXY_ACCESS_OUTPUTS),
       });
     },
     update(node, live, groups, b) {
@@ -135,12 +159,7 @@ export const proxyKind: GaapKindModule = {
               clientToken: b.clientToken('ModifyProxyConfiguration'),
             },
           ],
-          wait: waitFor(`proxy ${live.id} RUNNING after the configuration change`, {
-            action: 'DescribeProxies',
-            params: { ProxyIds: [live.id] },
-            statusPath: 'ProxySet.0.Status',
-            ready: ['RUNNING'],
-          }),
+          wait: proxyStatus(`proxy ${live.id} RUNNING after the configuration change`, live.id),
         });
       }
     },
@@ -156,13 +175,7 @@ export const proxyKind: GaapKindModule = {
             okCodes: ['ResourceNotFound'],
           },
         ],
-        wait: waitFor(`proxy ${live.id} destroyed`, {
-          action: 'DescribeProxies',
-          params: { ProxyIds: [live.id] },
-          statusPath: 'ProxySet.0.Status',
-          ready: [],
-          goneIsReady: true,
-        }),
+        wait: proxyStatus(`proxy ${live.id} destroyed`, live.id, true),
       });
     },
   },
@@ -214,17 +227,12 @@ export const proxyKind: GaapKindModule = {
       'proxies',
       items.map((p) => p.ProxyId || p.InstanceId),
     );
-    const out: LiveNode[] = [];
+    const out: LiveNode<ProxyRaw>[] = [];
     // NOTE: a proxy group's access regions are served by member proxies the group creates itself,
     // and they carry the group's tags. They belong to the group (they go when it goes), not to the
     // proxies the YAML declares, so they are not read as proxies.
     const groupNames = new Map(
-      ctx.live
-        .filter((n) => n.type === 'gaap_proxy_group')
-        .map((n) => [
-          n.id,
-          tagValue((n.raw.item as { TagSet?: { TagKey: string; TagValue: string }[] }).TagSet, NAME_TAG),
-        ]),
+      liveOfKind(proxyGroupKind, ctx.live).map((n) => [n.id, tagValue(n.raw.item.TagSet, NAME_TAG)]),
     );
     for (const p of items) {
       const name = ownedName(ctx, adoptions, p.ProxyId || p.InstanceId, p.TagSet, 'proxy');

@@ -2,18 +2,28 @@ import type { RealServerDesired } from '../../../model/gaap-desired-types.js';
 import type { GaapKindModule } from '../engine/kind-module.js';
 import { addr, ownershipTags, STACK_TAG } from '../engine/kind-module.js';
 import type { LiveNode } from '../engine/node-types.js';
+import type { BindRealServerInfo } from '../gaap-types.js';
 import { listAll } from '../paging.js';
 import { adoptionsOf, missingIds, ownedName, refuseMissingAdoptions } from './adoption.js';
 import { ID_OUTPUT } from './common.js';
 
 export const REAL_SERVER = 'gaap_real_server';
 
+interface RealServerSpec {
+  name: string;
+  rs: RealServerDesired;
+}
+
+interface RealServerRaw {
+  item: BindRealServerInfo;
+}
+
 /**
  * Real servers: account-level, tagged for ownership. NOTE: AddRealServers is not idempotent and the
  * address is unique per project (DuplicateRS), so an ambiguous create is resolved by looking the
  * address up, never by sending it again.
  */
-export const realServerKind: GaapKindModule = {
+export const realServerKind: GaapKindModule<RealServerSpec, RealServerRaw> = {
   readStage: 1,
   handler: {
     type: REAL_SERVER,
@@ -22,7 +32,7 @@ export const realServerKind: GaapKindModule = {
     replaceOrder: 'create-first',
     outputs: ID_OUTPUT,
     create(node, b) {
-      const spec = node.spec as { name: string; rs: RealServerDesired };
+      const { spec } = node;
       b.add({
         operation: 'create',
         summary: `AddRealServers ${spec.rs.address} (${spec.name})`,
@@ -113,8 +123,12 @@ export const realServerKind: GaapKindModule = {
       'realServers',
       items.map((rs) => rs.RealServerId),
     );
-    const out: LiveNode[] = [];
-    const node = (name: string, rs: (typeof items)[number], attrs: Record<string, unknown>): LiveNode => ({
+    const out: LiveNode<RealServerRaw>[] = [];
+    const node = (
+      name: string,
+      rs: (typeof items)[number],
+      attrs: Record<string, unknown>,
+    ): LiveNode<RealServerRaw> => ({
       address: addr.realServer(name),
       type: REAL_SERVER,
       id: rs.RealServerId,

@@ -31,6 +31,13 @@ interface RuleSpec {
   model: GaapDesired;
 }
 
+export interface RuleRaw {
+  listenerId: string;
+  domain: string;
+  path: string;
+  checkParams: RuleCheckParams | null;
+}
+
 const CHECK_FIELDS = [
   'delayLoop',
   'connectTimeout',
@@ -59,7 +66,7 @@ const CHECK_DEFAULTS: RuleCheckParams = {
  * BindRuleRealServers; custom headers one replacing CreateCustomHeader. The origin type and the
  * health check's Host force replacement.
  */
-export const ruleKind: GaapKindModule = {
+export const ruleKind: GaapKindModule<RuleSpec, RuleRaw> = {
   readStage: 5,
   handler: {
     type: RULE,
@@ -83,7 +90,7 @@ export const ruleKind: GaapKindModule = {
     replaceOrder: 'delete-first',
     outputs: ID_OUTPUT,
     create(node, b) {
-      const spec = node.spec as RuleSpec;
+      const { spec } = node;
       const a = node.attrs;
       const listenerId = b.idOf(spec.listener);
       const r = spec.rule;
@@ -143,7 +150,7 @@ export const ruleKind: GaapKindModule = {
       if (headers.length > 0) setHeaders(spec, b, headers, ruleId);
     },
     update(node, live, groups, b) {
-      const spec = node.spec as RuleSpec;
+      const { spec } = node;
       const a = node.attrs;
       const ruleId = live.id;
       if (groups.includes('attr')) {
@@ -165,7 +172,7 @@ export const ruleKind: GaapKindModule = {
                 // leaves out. CheckParams.Domain cannot be modified (it forces replacement).
                 CheckParams:
                   checkChanged && a.healthCheck === 1
-                    ? checkParams(a, live.raw.checkParams as RuleCheckParams | null, false)
+                    ? checkParams(a, live.raw.checkParams, false)
                     : undefined,
                 ForwardProtocol: changed('forwardProtocol') ? fwd : undefined,
                 ForwardHost: changed('forwardHost') ? a.forwardHost : undefined,
@@ -184,7 +191,7 @@ export const ruleKind: GaapKindModule = {
     delete(live, b) {
       b.add({
         operation: 'delete',
-        summary: `DeleteRule ${String(live.raw.domain)}${String(live.raw.path)} (${live.id})`,
+        summary: `DeleteRule ${live.raw.domain}${live.raw.path} (${live.id})`,
         calls: [
           {
             action: 'DeleteRule',
@@ -196,7 +203,7 @@ export const ruleKind: GaapKindModule = {
     },
   },
   desired(ctx) {
-    return l7Rules(ctx.model, ctx.source).map(({ domain, rule: r, address }): DesiredNode => {
+    return l7Rules(ctx.model, ctx.source).map(({ domain, rule: r, address }): DesiredNode<RuleSpec> => {
       const listener = domain.listener.listener;
       const hc = r.healthCheck;
       const bindings = desiredBindings(r.realServers, false);
@@ -237,7 +244,7 @@ export const ruleKind: GaapKindModule = {
           path: r.path,
           rule: r,
           model: ctx.model,
-        } satisfies RuleSpec,
+        },
       };
     });
   },
@@ -247,13 +254,13 @@ export const ruleKind: GaapKindModule = {
         .filter((r) => r.rule.headers !== undefined)
         .map((r) => r.address),
     );
-    const out: LiveNode[] = [];
+    const out: LiveNode<RuleRaw>[] = [];
     const pending: Promise<void>[] = [];
     for (const { listener, domain } of await liveDomainSets(ctx)) {
       const domainAddress = addr.domain(listener.address, domain.Domain);
       for (const r of domain.RuleSet ?? []) {
         const address = addr.rule(domainAddress, r.Path);
-        const node: LiveNode = {
+        const node: LiveNode<RuleRaw> = {
           address,
           type: RULE,
           parent: domainAddress,
@@ -394,8 +401,11 @@ function setHeaders(spec: RuleSpec, b: StepBuilder, headers: HeaderAttr[], ruleI
 function ruleReady(label: string, ruleId: unknown) {
   return waitFor(`rule ${label} ready`, {
     action: 'DescribeRulesByRuleIds',
+    // NOTE: at most 10 RuleIds a call (seed 002, DescribeRulesByRuleIds).
     params: { RuleIds: [ruleId] },
-    statusPath: 'RuleSet.0.RuleStatus',
+    batch: { param: 'RuleIds', max: 10 },
+    item: { items: 'RuleSet', match: { RuleId: ruleId } },
+    statusPath: 'RuleStatus',
     ready: [0],
   });
 }

@@ -1,13 +1,13 @@
 import { EdgeformError } from '../../../core/errors.js';
 import type { SecurityRuleDesired } from '../../../model/gaap-desired-types.js';
 import type { GaapKindModule, ReadContext } from '../engine/kind-module.js';
-import { addr } from '../engine/kind-module.js';
+import { addr, liveOfKind } from '../engine/kind-module.js';
 import type { DesiredNode, LiveNode } from '../engine/node-types.js';
 import { isGaapApiError } from '../gaap-errors.js';
 import type { Response, SecurityPolicyRuleIn } from '../gaap-types.js';
 import { ID_OUTPUT, SELF_ID, waitFor } from './common.js';
 import { proxyNameOf } from './l4-listener.js';
-import { PROXY } from './proxy.js';
+import { type ProxyRaw, proxyKind } from './proxy.js';
 import { withSource } from './real-server.js';
 
 export const SECURITY_POLICY = 'gaap_security_policy';
@@ -25,6 +25,11 @@ export interface PolicySpec {
   proxy: string;
   /** Every declared rule: a new policy is created with all of them (see `create`). */
   rules: { address: string; rule: RuleShape }[];
+}
+
+interface PolicyRaw {
+  proxyId: string;
+  status: string;
 }
 
 type PolicyDetail = Response<'DescribeSecurityPolicyDetail'>;
@@ -127,10 +132,9 @@ export function readPolicyDetail(ctx: ReadContext, policyId: string): Promise<Po
 }
 
 /** Owned proxies that carry a policy, with its ID (ProxyInfo.PolicyId, '' when none). */
-export function proxiesWithPolicy(ctx: ReadContext): { proxy: LiveNode; policyId: string }[] {
-  return ctx.live
-    .filter((n) => n.type === PROXY)
-    .map((proxy) => ({ proxy, policyId: String((proxy.raw.item as { PolicyId?: string }).PolicyId ?? '') }))
+export function proxiesWithPolicy(ctx: ReadContext): { proxy: LiveNode<ProxyRaw>; policyId: string }[] {
+  return liveOfKind(proxyKind, ctx.live)
+    .map((proxy) => ({ proxy, policyId: proxy.raw.item.PolicyId ?? '' }))
     .filter((x) => x.policyId !== '');
 }
 
@@ -150,7 +154,7 @@ const policyBound = (policyId: unknown, what: string) =>
  * DescribeTaskStatus takes (the TaskId or the RequestId, gaap-api.md §7.1). The policy's own Status
  * is polled instead: it needs no task ID, and it also works when Open answers AlreadyOpen.
  */
-export const securityPolicyKind: GaapKindModule = {
+export const securityPolicyKind: GaapKindModule<PolicySpec, PolicyRaw> = {
   readStage: 3,
   handler: {
     type: SECURITY_POLICY,
@@ -160,7 +164,7 @@ export const securityPolicyKind: GaapKindModule = {
     replaceOrder: 'delete-first',
     outputs: ID_OUTPUT,
     create(node, b) {
-      const spec = node.spec as PolicySpec;
+      const { spec } = node;
       const proxyId = b.idOf(addr.proxy(spec.proxy));
       const [first, ...rest] = spec.rules;
       b.add({
@@ -211,7 +215,7 @@ export const securityPolicyKind: GaapKindModule = {
       if (!groups.includes('open')) return;
       b.add({
         operation: 'update',
-        summary: `OpenSecurityPolicy ${live.id} on proxy ${String(live.raw.proxyId)}`,
+        summary: `OpenSecurityPolicy ${live.id} on proxy ${live.raw.proxyId}`,
         calls: [
           {
             action: 'OpenSecurityPolicy',
@@ -226,7 +230,7 @@ export const securityPolicyKind: GaapKindModule = {
       if (live.attrs.enabled !== false || live.busy) {
         b.add({
           operation: 'update',
-          summary: `CloseSecurityPolicy ${live.id} on proxy ${String(live.raw.proxyId)}`,
+          summary: `CloseSecurityPolicy ${live.id} on proxy ${live.raw.proxyId}`,
           destructive: true,
           calls: [
             {
@@ -257,7 +261,7 @@ export const securityPolicyKind: GaapKindModule = {
     },
   },
   desired(ctx) {
-    const out: DesiredNode[] = [];
+    const out: DesiredNode<PolicySpec>[] = [];
     for (const [proxy, p] of Object.entries(ctx.model.proxies ?? {})) {
       const policy = p.securityPolicy;
       if (!policy) continue;
@@ -269,7 +273,7 @@ export const securityPolicyKind: GaapKindModule = {
         attrs: { defaultAction: policy.defaultAction, enabled: true },
         protect: policy.protect ?? false,
         ...withSource(ctx.source(`proxies.${proxy}.securityPolicy`)),
-        spec: { proxy, rules: declaredRules(proxy, policy.rules) } satisfies PolicySpec,
+        spec: { proxy, rules: declaredRules(proxy, policy.rules) },
       });
     }
     return out;
@@ -292,7 +296,7 @@ export const securityPolicyKind: GaapKindModule = {
           },
           ...(status === 'BOUND' || status === 'UNBIND' ? {} : { busy: status }),
           raw: { proxyId: proxy.id, status },
-        } satisfies LiveNode;
+        } satisfies LiveNode<PolicyRaw>;
       }),
     );
     return found.filter((n) => n !== undefined);

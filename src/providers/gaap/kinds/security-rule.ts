@@ -43,7 +43,7 @@ interface LiveRuleRaw {
  * step; the others add no step. A new or replaced policy creates all its rules itself, before it
  * is opened (security-policy.ts). Removed rules likewise go in one DeleteSecurityRules.
  */
-export const securityRuleKind: GaapKindModule = {
+export const securityRuleKind: GaapKindModule<RuleSpec, LiveRuleRaw> = {
   readStage: 3,
   handler: {
     type: SECURITY_RULE,
@@ -56,7 +56,7 @@ export const securityRuleKind: GaapKindModule = {
       const policy = node.parent!;
       const parent = b.verdictOf(policy);
       if (parent === 'create' || parent === 'replace') return;
-      const spec = node.spec as RuleSpec;
+      const { spec } = node;
       const fresh = spec.siblings.filter((s) => b.verdictOf(s.address) === 'create');
       if (fresh[0]?.address !== node.address) return;
       const policyId = b.idOf(policy);
@@ -86,7 +86,7 @@ export const securityRuleKind: GaapKindModule = {
     },
     update(node, live, groups, b) {
       if (!groups.includes('name')) return;
-      const raw = live.raw as unknown as LiveRuleRaw;
+      const { raw } = live;
       b.add({
         operation: 'update',
         summary: `ModifySecurityRule ${live.id} name → ${JSON.stringify(node.attrs.name)}`,
@@ -109,7 +109,7 @@ export const securityRuleKind: GaapKindModule = {
       });
     },
     delete(live, b) {
-      const raw = live.raw as unknown as LiveRuleRaw;
+      const { raw } = live;
       const gone = raw.siblings.filter((s) => b.verdictOf(s.address) === 'delete');
       if (gone[0]?.address !== live.address) return;
       b.add({
@@ -128,7 +128,7 @@ export const securityRuleKind: GaapKindModule = {
     },
   },
   desired(ctx) {
-    const out: DesiredNode[] = [];
+    const out: DesiredNode<RuleSpec>[] = [];
     for (const [proxy, p] of Object.entries(ctx.model.proxies ?? {})) {
       const policy = p.securityPolicy;
       if (!policy) continue;
@@ -142,7 +142,7 @@ export const securityRuleKind: GaapKindModule = {
           attrs: ruleAttrs(rule),
           protect: policy.protect ?? false,
           ...withSource(ctx.source(`proxies.${proxy}.securityPolicy.rules.${i}`)),
-          spec: { proxy, rule, siblings } satisfies RuleSpec,
+          spec: { proxy, rule, siblings },
         });
       });
     }
@@ -155,7 +155,7 @@ export const securityRuleKind: GaapKindModule = {
         if (!detail) return [];
         const policy = addr.securityPolicy(proxyNameOf(proxy.address));
         const seen = new Set<string>();
-        const nodes: LiveNode[] = (detail.RuleList ?? []).map((r) => {
+        const nodes: LiveNode<LiveRuleRaw>[] = (detail.RuleList ?? []).map((r) => {
           const rule = liveRuleShape(r);
           const key = ruleKey(rule);
           // Two live rules that normalise alike (`1.2.3.4` and `1.2.3.4/32`, made outside
@@ -178,11 +178,11 @@ export const securityRuleKind: GaapKindModule = {
                 Action: r.Action,
               },
               siblings: [],
-            } satisfies LiveRuleRaw as unknown as Record<string, unknown>,
+            },
           };
         });
         const siblings = nodes.map((n) => ({ address: n.address, id: n.id }));
-        for (const n of nodes) (n.raw as unknown as LiveRuleRaw).siblings = siblings;
+        for (const n of nodes) n.raw.siblings = siblings;
         return nodes;
       }),
     );

@@ -1,0 +1,245 @@
+import { EdgeformError, toEdgeformError } from '../core/errors.js';
+import type { EventSink } from '../core/event-types.js';
+import type { JsonValue } from '../core/json-types.js';
+import type { Provider, StepWait, WaitPacing, WaitReading } from '../planner/provider-types.js';
+
+/** Used when a provider does not say how to pace its polls. */
+export const DEFAULT_PACING: WaitPacing = { firstMs: 500, minMs: 500, maxMs: 5_000 };
+
+/**
+ * Once the first poll of a kind is learned, later polls come at this share of it: a wait then
+ * ends at most an eighth of the object's usual delay after the object is ready.
+ */
+const STEADY_SHARE = 1 / 8;
+
+interface Waiter {
+  stepId: string;
+  wait: StepWait;
+  since: number;
+  /** When this waiter next needs a read. */
+  dueAt: number;
+  polls: number;
+  lastSeen?: string;
+  /** ms after `since` of the last read that saw it not ready yet. */
+  lastPendingAfter?: number;
+}
+
+interface Watcher {
+  providerId: string;
+  scope: string;
+  waiters: Map<string, Waiter>;
+  timer: ReturnType<typeof setTimeout> | undefined;
+  timerAt: number | undefined;
+  polling: boolean;
+}
+
+export interface WatchersHost {
+  providers: ReadonlyMap<string, Provider>;
+  events: EventSink;
+  now: () => number;
+  signal?: AbortSignal;
+  /** The wait ended: the object is ready (with values read from it, if the provider read any). */
+  ready(stepId: string, outputs?: Record<string, JsonValue>): void;
+  /** The wait ended badly: a failed state, a timeout, a read that cannot succeed. */
+  failed(stepId: string, error: EdgeformError): void;
+  /** API calls the watchers made. */
+  counted(calls: number): void;
+}
+
+/**
+ * Asynchronous waits, held apart from the slots. One watcher per provider scope answers all of
+ * its waiters with one `watch` (the provider makes the fewest calls its API allows, e.g. one
+ * DescribeProxies for up to 100 proxies). Each kind's first poll comes at the delay the run has
+ * learned from that kind's earlier transitions, then polls are steady.
+ */
+export class WaitWatchers {
+  readonly #host: WatchersHost;
+  readonly #watchers = new Map<string, Watcher>();
+  /** First-poll delay learned per provider and kind. */
+  readonly #learned = new Map<string, number>();
+  readonly #inFlight = new Set<Promise<void>>();
+  #count = 0;
+  #closed = false;
+
+  constructor(host: WatchersHost) {
+    this.#host = host;
+  }
+
+  /** Steps waiting now. */
+  get size(): number {
+    return this.#count;
+  }
+
+  register(providerId: string, stepId: string, wait: StepWait): void {
+    const t = this.#host.now();
+    const key = `${providerId}\0${wait.scope}`;
+    let w = this.#watchers.get(key);
+    if (!w) {
+      w = {
+        providerId,
+        scope: wait.scope,
+        waiters: new Map(),
+        polling: false,
+        timer: undefined,
+        timerAt: undefined,
+      };
+      this.#watchers.set(key, w);
+    }
+    const first = this.#learned.get(`${providerId}\0${wait.kind}`) ?? this.#pacing(providerId).firstMs;
+    w.waiters.set(stepId, { stepId, wait, since: t, dueAt: t + first, polls: 0 });
+    this.#count++;
+    this.#host.events({ kind: 'step-wait', stepId, waitingFor: wait.what });
+    this.#arm(w);
+  }
+
+  /** Stops every wait (an interrupted run) and returns what was being waited for. */
+  abandon(): { stepId: string; what: string; lastSeen?: string }[] {
+    this.#closed = true;
+    const out: { stepId: string; what: string; lastSeen?: string }[] = [];
+    for (const w of this.#watchers.values()) {
+      if (w.timer) clearTimeout(w.timer);
+      for (const x of w.waiters.values())
+        out.push({ stepId: x.stepId, what: x.wait.what, ...(x.lastSeen ? { lastSeen: x.lastSeen } : {}) });
+      w.waiters.clear();
+    }
+    this.#watchers.clear();
+    this.#count = 0;
+    return out;
+  }
+
+  /** Resolves once no poll is in flight (an interrupted run lets them finish). */
+  async idle(): Promise<void> {
+    while (this.#inFlight.size > 0) await Promise.all([...this.#inFlight]);
+  }
+
+  #pacing(providerId: string): WaitPacing {
+    return this.#host.providers.get(providerId)?.waitPacing ?? DEFAULT_PACING;
+  }
+
+  #arm(w: Watcher): void {
+    if (w.polling || this.#closed) return;
+    if (w.waiters.size === 0) {
+      if (w.timer) clearTimeout(w.timer);
+      this.#watchers.delete(`${w.providerId}\0${w.scope}`);
+      return;
+    }
+    let due = Number.POSITIVE_INFINITY;
+    for (const x of w.waiters.values()) due = Math.min(due, x.dueAt);
+    if (w.timer && w.timerAt === due) return;
+    if (w.timer) clearTimeout(w.timer);
+    w.timerAt = due;
+    w.timer = setTimeout(
+      () => {
+        w.timer = undefined;
+        w.timerAt = undefined;
+        const p = this.#poll(w).finally(() => this.#inFlight.delete(p));
+        this.#inFlight.add(p);
+      },
+      Math.max(0, due - this.#host.now()),
+    );
+  }
+
+  async #poll(w: Watcher): Promise<void> {
+    const provider = this.#host.providers.get(w.providerId);
+    const waiters = [...w.waiters.values()];
+    w.polling = true;
+    const startedAt = this.#host.now();
+    let readings: WaitReading[];
+    try {
+      if (!provider?.watch) throw new Error(`provider ${w.providerId} declared a wait it cannot watch`);
+      const answer = await provider.watch(
+        w.scope,
+        waiters.map((x) => x.wait),
+        { events: this.#host.events, ...(this.#host.signal ? { signal: this.#host.signal } : {}) },
+      );
+      this.#host.counted(answer.calls);
+      readings = answer.readings;
+    } catch (e) {
+      if (this.#closed) return;
+      const error = toEdgeformError(e);
+      readings = waiters.map(() => ({ kind: 'failed', error }));
+    } finally {
+      w.polling = false;
+    }
+    if (this.#closed) return;
+    const pacing = this.#pacing(w.providerId);
+    const t = this.#host.now();
+    waiters.forEach((x, i) => {
+      if (!w.waiters.has(x.stepId)) return;
+      const r = readings[i] ?? { kind: 'unknown' };
+      x.polls++;
+      switch (r.kind) {
+        case 'ready':
+          this.#learn(w.providerId, x, startedAt - x.since, pacing);
+          this.#end(w, x);
+          this.#host.ready(x.stepId, r.outputs);
+          return;
+        case 'failed':
+          this.#end(w, x);
+          this.#host.failed(x.stepId, toEdgeformError(r.error));
+          return;
+        case 'pending':
+          x.lastPendingAfter = startedAt - x.since;
+          if (r.seen !== x.lastSeen)
+            this.#host.events({
+              kind: 'step-wait',
+              stepId: x.stepId,
+              waitingFor: x.wait.what,
+              lastSeen: r.seen,
+            });
+          x.lastSeen = r.seen;
+          break;
+        case 'unknown':
+          break;
+        default: {
+          const never: never = r;
+          void never;
+        }
+      }
+      if (t - x.since > x.wait.timeoutMs) {
+        this.#end(w, x);
+        this.#host.failed(
+          x.stepId,
+          new EdgeformError({
+            code: 'WAIT_TIMEOUT',
+            message: `timed out after ${Math.round(x.wait.timeoutMs / 1000)}s waiting for ${x.wait.what}; last state seen: ${x.lastSeen ?? 'absent'}`,
+            source: 'remote',
+            resolution:
+              'the change may still complete: run `edgeform plan` later to see whether anything remains',
+          }),
+        );
+        return;
+      }
+      x.dueAt = Math.max(x.dueAt, t + this.#interval(w.providerId, x, pacing));
+    });
+    this.#arm(w);
+  }
+
+  /**
+   * How long until this waiter's next read. Until the run has learned its kind's delay, the
+   * interval grows by half from the first delay (a wait ends at most a third late); after, it is a
+   * steady share of the learned delay.
+   */
+  #interval(providerId: string, x: Waiter, pacing: WaitPacing): number {
+    const learned = this.#learned.get(`${providerId}\0${x.wait.kind}`);
+    const raw =
+      learned === undefined ? pacing.firstMs * 1.5 ** Math.min(x.polls, 30) : learned * STEADY_SHARE;
+    return Math.min(pacing.maxMs, Math.max(pacing.minMs, raw));
+  }
+
+  /**
+   * The first poll of a kind should come just as its objects become ready. A wait that was seen not
+   * ready, then ready, bounds the delay tightly from above: take it. A wait ready at its first
+   * read says only that the delay is shorter: come a little earlier next time.
+   */
+  #learn(providerId: string, x: Waiter, readyAfter: number, pacing: WaitPacing): void {
+    const key = `${providerId}\0${x.wait.kind}`;
+    const next = x.lastPendingAfter === undefined ? readyAfter * 0.9 : readyAfter;
+    this.#learned.set(key, Math.max(Math.min(pacing.minMs, pacing.firstMs), next));
+  }
+
+  #end(w: Watcher, x: Waiter): void {
+    w.waiters.delete(x.stepId);
+    this.#count--;
+  }
+}

@@ -1,0 +1,163 @@
+import { describe, expect, it } from 'vitest';
+import { makeColors } from '../../src/cli/colors.js';
+import { groupChanges } from '../../src/cli/render/change-groups.js';
+import { leafChanges } from '../../src/cli/render/display-values.js';
+import { renderPlanText } from '../../src/cli/render/plan-text.js';
+import { liveNames, stepSummary } from '../../src/cli/render/step-names.js';
+import { attributePatch, withPatches } from '../../src/planner/attribute-patch.js';
+import type { Plan, ResourceChange } from '../../src/planner/plan-types.js';
+import { summarize } from '../../src/planner/plan-types.js';
+
+const plain = makeColors(false);
+
+function plan(changes: ResourceChange[], steps: Plan['steps'] = []): Plan {
+  return {
+    formatVersion: '1.0',
+    tool: { name: 'edgeform', version: '0.0.0' },
+    createdAt: '2026-01-01T00:00:00.000Z',
+    stack: 's',
+    sources: [],
+    partial: false,
+    targets: [],
+    changes,
+    steps,
+    summary: summarize(changes),
+    warnings: [],
+    liveFingerprints: {},
+  };
+}
+
+const domain = (name: string, attributes: ResourceChange['attributes']): ResourceChange => ({
+  kind: 'update',
+  address: `baishan.domain["${name}"]`,
+  provider: 'baishan',
+  type: 'baishan_domain',
+  attributes,
+});
+
+describe('list changes read as the element that changed', () => {
+  it('a weight 70 → 50 inside a list of bindings is one line', () => {
+    const before = [
+      { realServer: 'gaap.real_server["web-1"]', port: 80, weight: 70 },
+      { realServer: 'gaap.real_server["web-2"]', port: 80, weight: 30 },
+    ];
+    const after = [{ ...before[0]!, weight: 50 }, before[1]!];
+    expect(attributePatch(before, after)).toEqual([{ op: 'replace', path: '/0/weight', value: 50 }]);
+    expect(leafChanges({ path: 'realServers', before, after })).toEqual([
+      { path: 'realServers[0].weight', op: '~', before: '70', after: '50', forcesReplacement: false },
+    ]);
+  });
+
+  it('plain lists are sets: what is added and what is removed', () => {
+    const lines = leafChanges({
+      path: 'referer.list',
+      before: ['a.com', 'b.com'],
+      after: ['b.com', 'c.com'],
+    });
+    expect(lines.map((l) => [l.op, l.path, l.before ?? l.after])).toEqual([
+      ['-', 'referer.list[]', '"a.com"'],
+      ['+', 'referer.list[]', '"c.com"'],
+    ]);
+  });
+
+  it('the JSON plan carries the RFC 6902 operations; scalars and whole additions carry none', () => {
+    const [c] = withPatches([
+      domain('a.com', [
+        { path: 'referer', before: { list: ['a'] }, after: { list: ['a', 'b'] } },
+        { path: 'timeout', after: { time: '30' } },
+        { path: 'range_back_source', before: 'on', after: 'off' },
+      ]),
+    ]);
+    expect(c!.attributes.map((a) => a.patch)).toEqual([
+      [{ op: 'add', path: '/list/1', value: 'b' }],
+      undefined,
+      undefined,
+    ]);
+  });
+});
+
+describe('identical changes on many objects are shown once', () => {
+  const changes = [
+    ...['a.com', 'b.com', 'c.com'].map((d) =>
+      domain(d, [
+        { path: 'timeout', before: { time: '10' }, after: { time: '30' } },
+        { path: 'origin', after: { default_master: d === 'c.com' ? '192.0.2.2' : '192.0.2.1' } },
+      ]),
+    ),
+  ];
+
+  it('groups lines by the objects they apply to, shared lines first', () => {
+    const [g] = groupChanges(changes);
+    expect(g!.objects.map((o) => o.name)).toEqual(['a.com', 'b.com', 'c.com']);
+    expect(
+      g!.blocks.map((b) => [b.objects.map((o) => o.name), b.leaves.map((l) => `${l.path}=${l.after}`)]),
+    ).toEqual([
+      [['a.com', 'b.com', 'c.com'], ['timeout.time="30"']],
+      [['a.com', 'b.com'], ['origin.default_master="192.0.2.1"']],
+      [['c.com'], ['origin.default_master="192.0.2.2"']],
+    ]);
+  });
+
+  it('renders one headline, each line once, under the domains it applies to', () => {
+    const text = renderPlanText(plan(changes), plain);
+    expect(text).toContain('# 3 baishan.domain objects will be updated in place');
+    expect(text.match(/timeout\.time/g)).toHaveLength(1);
+    expect(text).toContain('# all 3');
+    expect(text).toContain('# 2: a.com, b.com');
+    expect(text).toContain('# 1: c.com');
+  });
+
+  it('keeps objects with nothing in common apart, each with its live ID', () => {
+    const apart = [
+      { ...domain('a.com', [{ path: 'timeout', after: { time: '30' } }]), id: '101' },
+      { ...domain('b.com', [{ path: 'timeout', after: { time: '60' } }]), id: '102' },
+    ];
+    const groups = groupChanges(apart);
+    expect(groups).toHaveLength(2);
+    const text = renderPlanText(plan(apart), plain);
+    expect(text).toContain('# baishan.domain["a.com"] (101) will be updated in place');
+    expect(text).toContain('~ baishan_domain "b.com" {');
+  });
+
+  it('a delete lists what is removed', () => {
+    const del: ResourceChange = {
+      kind: 'delete',
+      address: 'gaap.proxy["old"]',
+      provider: 'gaap',
+      type: 'gaap_proxy',
+      id: 'link-te4a3guj',
+      attributes: [
+        { path: 'ProxyName', before: 'old' },
+        { path: 'Bandwidth', before: 10 },
+      ],
+    };
+    const text = renderPlanText(plan([del]), plain);
+    expect(text).toContain('# gaap.proxy["old"] (link-te4a3guj) will be destroyed');
+    expect(text).toMatch(/- ProxyName\s+= "old"/);
+    expect(text).toMatch(/- Bandwidth\s+= 10/);
+  });
+});
+
+describe('steps name objects by their logical names, the live ID beside', () => {
+  it('replaces a known live ID with `name (id)`, once', () => {
+    const names = liveNames(
+      plan([
+        {
+          kind: 'delete',
+          address: 'gaap.proxy["app-east"]',
+          provider: 'gaap',
+          type: 'gaap_proxy',
+          id: 'link-te4a3guj',
+          attributes: [],
+        },
+      ]),
+    );
+    expect(stepSummary({ summary: 'DestroyProxies link-te4a3guj' }, names)).toBe(
+      'DestroyProxies app-east (link-te4a3guj)',
+    );
+    expect(stepSummary({ summary: 'CloseProxies app-east (link-te4a3guj)' }, names)).toBe(
+      'CloseProxies app-east (link-te4a3guj)',
+    );
+    expect(stepSummary({ summary: 'CreateProxy app-west' }, names)).toBe('CreateProxy app-west');
+  });
+});
