@@ -21,8 +21,8 @@ gaap:
     origin: { address: 198.51.100.80 }
   proxies:
     web:
-      accessRegion: SouthChina
-      realServerRegion: NorthAmerica
+      accessRegion: Guangzhou
+      realServerRegion: Virginia
       bandwidth: ${bandwidth}
       concurrent: 2
       listeners:
@@ -50,7 +50,7 @@ describe('plan-time checks against the live catalogs', () => {
     expect(plan.exitCode).toBe(1);
     expect(plan.stderr).toContain('error[GAAP_NOT_ON_SALE]');
     expect(plan.stderr).toContain(
-      `${file}:10:18 gaap.proxies.web.bandwidth: bandwidth 150 Mbps is not on sale from SouthChina to NorthAmerica`,
+      `${file}:10:18 gaap.proxies.web.bandwidth: bandwidth 150 Mbps is not on sale from Guangzhou to Virginia`,
     );
     expect(plan.stderr).toMatch(/use one of 10, 20, 50, 100/);
     expect(plan.stderr).toContain(
@@ -62,6 +62,18 @@ describe('plan-time checks against the live catalogs', () => {
     // One catalog call per origin region, one for the header list.
     expect(emulator.stats().gaap.requests.DescribeAccessRegionsByDestRegion).toBe(2);
     expect(emulator.stats().gaap.requests.DescribeBlackHeader).toBe(2);
+  });
+
+  it('an area ID the catalog no longer lists (SouthChina) is judged by CheckProxyCreate', async () => {
+    writeYaml(dir, 'legacy.yaml', stack(150, 'X-Edge').replace('Guangzhou', 'SouthChina'));
+    emulator.resetStats();
+    const plan = await runCli(['plan', '-f', 'legacy.yaml'], { cwd: dir, env });
+    expect(plan.exitCode).toBe(1);
+    expect(plan.stderr).toMatch(
+      /legacy\.yaml:10:18 gaap\.proxies\.web\.bandwidth: bandwidth 150 is not on sale from SouthChina to Virginia \(CheckProxyCreate: InvalidParameterValue\.InvalidBandwidth\)/,
+    );
+    expect(emulator.stats().gaap.requests.CheckProxyCreate).toBe(1);
+    expect(writes()).toEqual([]);
   });
 
   it('an accepted estate applies, and re-planning it reads no catalog', async () => {

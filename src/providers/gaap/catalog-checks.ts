@@ -4,6 +4,7 @@ import type { SourceLocation } from '../../model/source-location.js';
 import { addr } from './engine/kind-module.js';
 import type { LiveNode } from './engine/node-types.js';
 import type { GaapCaller } from './gaap-client.js';
+import { isGaapApiError } from './gaap-errors.js';
 
 /**
  * Plan-time checks against GAAP's live catalogs, so that a value the API will refuse fails `plan`
@@ -72,20 +73,35 @@ export async function checkAgainstCatalogs(
   const byKey = new Map(catalogs);
 
   const problems: string[] = [];
+  // NOTE: the catalog lists current region IDs only, while GAAP still accepts the area IDs they
+  // replaced (EastChina for Shanghai, ...). A region the catalog does not list is asked about
+  // with CheckProxyCreate, which judges the whole combination as a create would.
+  const unlisted = offers.filter((o) => !(byKey.get(o.key) ?? []).some((r) => r.RegionId === o.region));
+  const verdicts = await Promise.all(unlisted.map((o) => checkProxyCreate(client, o)));
+  unlisted.forEach((o, i) => {
+    const refusal = verdicts[i];
+    if (refusal === undefined) return;
+    // The refusal's code names the field at fault.
+    const field = /Bandwidth/.test(refusal)
+      ? 'bandwidth'
+      : /Concurren/.test(refusal)
+        ? 'concurrent'
+        : 'accessRegion';
+    const value = field === 'bandwidth' ? o.bandwidth : field === 'concurrent' ? o.concurrent : o.region;
+    problems.push(
+      located(
+        o.at(field),
+        `${o.path}.${field}`,
+        `${field} ${String(value)} is not on sale from ${o.region} to ${o.dest} (CheckProxyCreate: ${refusal})`,
+        field === 'accessRegion'
+          ? `use one of ${(byKey.get(o.key) ?? []).map((r) => r.RegionId).join(', ') || '(none offered)'}`
+          : 'use a value DescribeAccessRegionsByDestRegion offers for this region',
+      ),
+    );
+  });
   for (const o of offers) {
-    const regions = byKey.get(o.key) ?? [];
-    const region = regions.find((r) => r.RegionId === o.region);
-    if (!region) {
-      problems.push(
-        located(
-          o.at('accessRegion'),
-          `${o.path}.accessRegion`,
-          `access region ${o.region} is not offered for origin region ${o.dest}`,
-          `use one of ${regions.map((r) => r.RegionId).join(', ') || '(none offered)'}`,
-        ),
-      );
-      continue;
-    }
+    const region = (byKey.get(o.key) ?? []).find((r) => r.RegionId === o.region);
+    if (!region) continue;
     const check = (field: 'bandwidth' | 'concurrent', value: number | undefined, list: number[]) => {
       if (value === undefined || list.includes(value)) return;
       const unit = field === 'bandwidth' ? ' Mbps' : ' × 10,000 connections';
@@ -122,6 +138,25 @@ export async function checkAgainstCatalogs(
       resolution: 'change each value listed above at its file:line:column, then plan again',
       details: problems,
     });
+  }
+}
+
+/** undefined when GAAP would create it; otherwise why not. */
+async function checkProxyCreate(client: GaapCaller, o: Offer): Promise<string | undefined> {
+  const [, IPAddressVersion, PackageType] = o.key.split('|') as [string, string, string];
+  try {
+    const res = await client.call('CheckProxyCreate', {
+      AccessRegion: o.region,
+      RealServerRegion: o.dest,
+      Bandwidth: o.bandwidth ?? 0,
+      Concurrent: o.concurrent ?? 0,
+      IPAddressVersion,
+      PackageType,
+    });
+    return res.CheckFlag === 1 ? undefined : 'CheckFlag 0 (not on sale)';
+  } catch (e) {
+    if (isGaapApiError(e) && e.errorClass === 'invalid-input') return e.apiCode;
+    throw e;
   }
 }
 
