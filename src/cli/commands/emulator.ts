@@ -7,6 +7,8 @@ interface EmulatorFlags {
   state?: string;
   secretId?: string;
   secretKey?: string;
+  sessionToken?: string;
+  strictService?: boolean;
   baishanToken?: string;
   baishanDomains?: string;
   baishanAutoDomains?: boolean;
@@ -29,6 +31,8 @@ export async function runEmulator(flags: EmulatorFlags): Promise<void> {
     ...(flags.state ? { statePath: flags.state } : {}),
     ...(flags.secretId ? { secretId: flags.secretId } : {}),
     ...(flags.secretKey ? { secretKey: flags.secretKey } : {}),
+    ...(flags.sessionToken ? { sessionToken: flags.sessionToken } : {}),
+    strictService: Boolean(flags.strictService),
     ...(flags.baishanToken ? { baishanToken: flags.baishanToken } : {}),
     ...(flags.baishanDomains ? { baishanDomains: flags.baishanDomains.split(',').filter(Boolean) } : {}),
     baishanAutoDomains: Boolean(flags.baishanAutoDomains),
