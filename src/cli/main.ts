@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 import { Argument, Command, InvalidArgumentError, Option } from 'commander';
+import { EMULATOR_DEFAULTS } from '../emulator/emulator-defaults.js';
 import { EDGEFORM_VERSION } from '../version.js';
 import type { Shell } from './completion.js';
 import type { GlobalFlags } from './global-flags.js';
 
-// NOTE: start-up cost. This file imports only commander and the version; every command module is
+// NOTE: start-up cost. This file imports only commander, the version and the emulator's default
+// credentials (a module without imports, for --help); every command module is
 // imported inside its action, when it runs, so `--version`, `--help` and a usage error load no
 // YAML, Ajv, undici or emulator code. A new command follows the same shape:
 //   .action(async (opts, cmd) => (await import('./commands/x.js')).runX({ ...cmd.optsWithGlobals(), ...opts }))
@@ -178,9 +180,17 @@ function program(): Command {
     .option('--gaap-port <PORT>', 'GAAP port (0 = any free port)', '0')
     .option('--baishan-port <PORT>', 'Baishan port (0 = any free port)', '0')
     .option('--state <FILE>', 'persist state in FILE across restarts')
-    .option('--secret-id <ID>', 'GAAP SecretId accepted')
-    .option('--secret-key <KEY>', 'GAAP SecretKey accepted')
-    .option('--baishan-token <TOKEN>', 'Baishan token accepted')
+    .option('--secret-id <ID>', `GAAP SecretId accepted (default ${EMULATOR_DEFAULTS.secretId})`)
+    .option('--secret-key <KEY>', `GAAP SecretKey accepted (default ${EMULATOR_DEFAULTS.secretKey})`)
+    .option(
+      '--session-token <TOKEN>',
+      'X-TC-Token accepted with the key pair, for clients using temporary credentials (default: none accepted)',
+    )
+    .option(
+      '--strict-service',
+      'accept only `gaap` as the credential-scope service (by default also the first label of a non-tencentcloudapi.com Host, as the official SDKs sign for 127.0.0.1:PORT)',
+    )
+    .option('--baishan-token <TOKEN>', `Baishan token accepted (default ${EMULATOR_DEFAULTS.baishanToken})`)
     .option('--baishan-domains <LIST>', 'comma-separated Baishan domains that exist at start')
     .option('--baishan-auto-domains', 'any Baishan domain asked for exists (as in --sandbox)')
     .option('--latency-ms <MS>', 'latency added to every answer', '0')
@@ -195,6 +205,19 @@ function program(): Command {
       '1',
     )
     .option('--seed <N>', 'seed of the fault-injection PRNG')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Ready line (stdout, one JSON line): {"gaap":"http://127.0.0.1:PORT","baishan":"http://127.0.0.1:PORT"}',
+        'Credentials accepted unless overridden (test-only values, not secrets):',
+        `  TENCENTCLOUD_SECRET_ID=${EMULATOR_DEFAULTS.secretId}`,
+        `  TENCENTCLOUD_SECRET_KEY=${EMULATOR_DEFAULTS.secretKey}`,
+        `  BAISHAN_TOKEN=${EMULATOR_DEFAULTS.baishanToken}`,
+        'Any client that signs TC3-HMAC-SHA256 works, e.g. tencentcloud-sdk-nodejs with',
+        '  profile.httpProfile = { endpoint: "127.0.0.1:PORT", protocol: "http://" } (see README.md).',
+      ].join('\n'),
+    )
     .action(async (opts) => (await import('./commands/emulator.js')).runEmulator(opts));
 
   return cli;

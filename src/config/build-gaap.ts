@@ -5,6 +5,7 @@ import type { SourceLocation } from '../model/source-location.js';
 import type { CertificateV1 } from './desired-file-types.js';
 import type { Diagnostic } from './diagnostic-types.js';
 import type { GaapDecl, GaapView } from './gaap-view.js';
+import { lazyLocation } from './lazy-location.js';
 import { diagnosticAt } from './rules/rule-types.js';
 
 /**
@@ -19,7 +20,8 @@ export function buildGaap(
   if (view.files.length === 0) return { gaap: null, diagnostics: [] };
   const diagnostics: Diagnostic[] = [];
   const sources: Record<string, SourceLocation> = {};
-  const at = (decl: GaapDecl<unknown>) => decl.file.source.locate(decl.path, 'key');
+  const at = (decl: GaapDecl<unknown>) =>
+    lazyLocation(decl.file.file, () => decl.file.source.locate(decl.path, 'key'));
   // A fresh copy of every object: anchors share objects, and providers may normalise in place.
   const copy = <T>(decls: readonly GaapDecl<T>[], map: string): Record<string, T> => {
     const out: Record<string, T> = {};
@@ -33,7 +35,9 @@ export function buildGaap(
   const proxies = copy(view.proxies, 'proxies');
   for (const p of view.proxies) {
     (p.value.listeners ?? []).forEach((_, i) => {
-      sources[`proxies.${p.name}.listeners.${i}`] = p.file.source.locate([...p.path, 'listeners', i]);
+      sources[`proxies.${p.name}.listeners.${i}`] = lazyLocation(p.file.file, () =>
+        p.file.source.locate([...p.path, 'listeners', i]),
+      );
     });
   }
 

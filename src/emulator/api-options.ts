@@ -20,6 +20,10 @@ export interface BaishanApiOptions extends ApiOptions {
 export interface GaapApiOptions extends ApiOptions {
   secretId: string;
   secretKey: string;
+  /** Accept only `gaap` as the credential-scope service (see auth.ts checkService). */
+  strictService: boolean;
+  /** X-TC-Token accepted with the key pair; without it any token is refused. */
+  sessionToken?: string | undefined;
   /** Requests per window per action (default 20; DescribeRealServers 1000 regardless). */
   rateLimit: number;
   /** Window length in ms (1_000 × rateWindowScale). */

@@ -21,6 +21,13 @@ export interface EmulatorOptions {
   /** GAAP credentials accepted (one pair). */
   secretId?: string;
   secretKey?: string;
+  /**
+   * Accept only `gaap` as the credential-scope service. By default the service a client derived
+   * from a non-`*.tencentcloudapi.com` Host (the SDKs use the endpoint's first label) also passes.
+   */
+  strictService?: boolean;
+  /** X-TC-Token accepted with the key pair (temporary credentials); without it a token is refused. */
+  sessionToken?: string;
   /** Baishan token accepted. */
   baishanToken?: string;
   /** Added to every answer. */

@@ -41,6 +41,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     log,
     secretId: options.secretId ?? EMULATOR_DEFAULTS.secretId,
     secretKey: options.secretKey ?? EMULATOR_DEFAULTS.secretKey,
+    strictService: options.strictService ?? false,
+    sessionToken: options.sessionToken,
     rateLimit: options.gaapRateLimitPerSecond ?? 20,
     rateWindowMs: 1_000 * scale,
     asyncDelayMs: options.asyncDelayMs ?? 0,

@@ -147,6 +147,16 @@ export async function serveApi(api: EmulatedApi, opts: ServeOptions): Promise<Se
     }
   });
   server.keepAliveTimeout = 5_000;
+  // NOTE: a client behind an HTTP proxy setting (http_proxy, the SDK's httpProfile.proxy) may send
+  // absolute-form requests (`POST http://host:port/`), which the handler above serves like any
+  // other, or CONNECT to tunnel TLS, which a plain-HTTP emulator cannot: that is refused at once
+  // with what to do, instead of leaving the client waiting.
+  server.on('connect', (req, socket) => {
+    const text = `The edgeform emulator speaks plain HTTP and is not a proxy: CONNECT ${req.url ?? ''} is refused. Point the client at http://${opts.host}:PORT directly (protocol http://), and exempt it from proxies (NO_PROXY=127.0.0.1,localhost).\n`;
+    socket.end(
+      `HTTP/1.1 405 Method Not Allowed\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`,
+    );
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, opts.host, () => resolve());

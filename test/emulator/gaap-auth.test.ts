@@ -159,3 +159,84 @@ describe('GAAP emulator: rate limit', () => {
     }
   });
 });
+
+describe('GAAP emulator: usable by clients other than edgeform', () => {
+  let h: GaapHarness;
+  beforeEach(async () => {
+    h = await startGaap();
+  });
+  afterEach(() => h.close());
+
+  it('accepts the scope service a client derived from a non-tencentcloudapi.com Host, and no other', async () => {
+    // The official SDKs sign for the endpoint's first label: "127" for 127.0.0.1:PORT.
+    expect((await h.call('DescribeProxies', {}, { service: '127' })).Error).toBeUndefined();
+    const other = await h.call('DescribeProxies', {}, { service: 'cvm' });
+    expect(other.Error?.Code).toBe('AuthFailure.InvalidAuthorization');
+    expect(other.Error?.Message).toContain('DATE/gaap/tc3_request');
+    // A tencentcloudapi.com Host is the real service's: only gaap.
+    const official = await h.call(
+      'DescribeProxies',
+      {},
+      { service: 'gaap-eu', host: 'gaap-eu.tencentcloudapi.com' },
+    );
+    expect(official.Error?.Code).toBe('AuthFailure.InvalidAuthorization');
+    // The HMAC is still verified with the derived service.
+    const tampered = await h.call(
+      'DescribeProxies',
+      {},
+      { service: '127', tamper: () => Buffer.from('{"Limit":1}') },
+    );
+    expect(tampered.Error?.Code).toBe('AuthFailure.SignatureFailure');
+  });
+
+  it('with strictService accepts only gaap, and says so', async () => {
+    const strict = await startGaap({ strictService: true });
+    try {
+      const r = await strict.call('DescribeProxies', {}, { service: '127' });
+      expect(r.Error?.Code).toBe('AuthFailure.InvalidAuthorization');
+      expect(r.Error?.Message).toContain('--strict-service');
+      expect((await strict.call('DescribeProxies', {})).Error).toBeUndefined();
+    } finally {
+      await strict.close();
+    }
+  });
+
+  it('refuses X-TC-Token unless a session token is configured, naming the option', async () => {
+    const r = await h.call('DescribeProxies', {}, { headers: { 'X-TC-Token': 'temp' } });
+    expect(r.Error?.Code).toBe('AuthFailure.TokenFailure');
+    expect(r.Error?.Message).toContain('--session-token');
+  });
+
+  it('refuses signature v1 naming v3', async () => {
+    const q =
+      'Action=DescribeProxies&Version=2018-05-29&Nonce=1&Timestamp=1&SecretId=x&SignatureMethod=HmacSHA256&Signature=abc';
+    const res = await fetch(`http://127.0.0.1:${h.port}/?${q}`);
+    const body = (await res.json()) as { Response: { Error: { Code: string; Message: string } } };
+    expect(body.Response.Error.Code).toBe('AuthFailure.SignatureFailure');
+    expect(body.Response.Error.Message).toContain('TC3-HMAC-SHA256');
+  });
+
+  it('answers an absolute-form request and refuses CONNECT at once', async () => {
+    const { connect } = await import('node:net');
+    const exchange = (text: string) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = connect(h.port, '127.0.0.1', () => socket.end(text));
+        let got = '';
+        socket.on('data', (c) => {
+          got += c;
+        });
+        socket.on('end', () => resolve(got));
+        socket.on('error', reject);
+      });
+    const tunnel = await exchange(
+      'CONNECT gaap.tencentcloudapi.com:443 HTTP/1.1\r\nHost: gaap.tencentcloudapi.com:443\r\n\r\n',
+    );
+    expect(tunnel).toMatch(/^HTTP\/1\.1 405/);
+    expect(tunnel).toContain('NO_PROXY');
+    const absolute = await exchange(
+      `GET http://127.0.0.1:${h.port}/?Action=DescribeProxies HTTP/1.1\r\nHost: 127.0.0.1:${h.port}\r\nConnection: close\r\n\r\n`,
+    );
+    expect(absolute).toMatch(/^HTTP\/1\.1 200/);
+    expect(absolute).toContain('"Response"');
+  });
+});

@@ -29,6 +29,10 @@ export interface CallOptions {
   /** Raw JSON body instead of JSON.stringify(params). */
   rawBody?: string;
   headers?: Record<string, string>;
+  /** Credential-scope service signed for (default gaap). */
+  service?: string;
+  /** Host header sent and signed (default 127.0.0.1:PORT). */
+  host?: string;
 }
 
 /** A fake clock both the emulator and the signing client read. */
@@ -60,6 +64,7 @@ export async function startGaap(over: Partial<GaapApiOptions> = {}): Promise<Gaa
     log: () => {},
     secretId: SECRET_ID,
     secretKey: SECRET_KEY,
+    strictService: false,
     rateLimit: 10_000,
     rateWindowMs: 1_000,
     asyncDelayMs: 0,
@@ -115,7 +120,7 @@ export async function signedCall(
   o: CallOptions = {},
 ): Promise<GaapResponse> {
   const method = o.method ?? 'POST';
-  const host = `127.0.0.1:${port}`;
+  const host = o.host ?? `127.0.0.1:${port}`;
   const timestamp = Math.floor(clock.t / 1000) + (o.timestampOffset ?? 0);
   const contentType =
     method === 'GET' ? 'application/x-www-form-urlencoded' : 'application/json; charset=utf-8';
@@ -138,7 +143,7 @@ export async function signedCall(
         query,
         // A scope date other than the timestamp's is simulated by signing at that date's noon.
         timestamp: o.scopeDate ? Date.parse(`${o.scopeDate}T12:00:00Z`) / 1000 : timestamp,
-        service: 'gaap',
+        service: o.service ?? 'gaap',
         extraSignedHeaders: { 'x-tc-action': action },
       },
     );

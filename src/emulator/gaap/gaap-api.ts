@@ -3,7 +3,7 @@ import type { GaapApiOptions } from '../api-options.js';
 import type { EmulatedApi, EmulatorRequest, EmulatorResponse, HandleResult } from '../emulator-types.js';
 import { FixedWindowLimiter } from '../server-kit.js';
 import { adminOp } from './admin.js';
-import { header, verifySignature } from './auth.js';
+import { header, verifySessionToken, verifySignature } from './auth.js';
 import { actionOf, catalog } from './catalog.js';
 import { answerCode } from './documented-codes.js';
 import { fail, GaapError } from './errors.js';
@@ -92,9 +92,7 @@ export function createGaapApi(opts: GaapApiOptions): EmulatedApi {
     if (req.method !== 'POST' && req.method !== 'GET')
       fail('UnsupportedProtocol', `Method ${req.method} is not supported.`);
     verifySignature(req, opts, now);
-    // NOTE: the emulator issues long-term keys only; the doc says not to send a token with them.
-    if (header(req.headers, 'x-tc-token'))
-      fail('AuthFailure.TokenFailure', 'The temporary token is invalid.');
+    verifySessionToken(req, opts);
     const action = header(req.headers, 'x-tc-action');
     if (!action) fail('MissingParameter', 'The request is missing a required parameter `Action`.');
     const version = header(req.headers, 'x-tc-version');

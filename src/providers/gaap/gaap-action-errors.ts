@@ -1,4 +1,4 @@
-import type { GaapErrorClass, GaapErrorRule } from './gaap-errors.js';
+import type { GaapErrorClass, GaapErrorRule } from './gaap-error-types.js';
 import type { ActionName } from './gaap-types.js';
 
 /**

@@ -1,5 +1,6 @@
 import { EdgeformError, type ErrorCode, type ErrorSource } from '../../core/errors.js';
 import { ACTION_CODE_OVERRIDES } from './gaap-action-errors.js';
+import type { GaapErrorClass, GaapErrorRule } from './gaap-error-types.js';
 import type { ActionName } from './gaap-types.js';
 
 /**
@@ -20,25 +21,7 @@ import type { ActionName } from './gaap-types.js';
  *                  non-idempotent write may have been sent; re-read state before retrying.
  * - unknown        an undocumented code, or bare FailedOperation: fatal, shown as is.
  */
-export type GaapErrorClass =
-  | 'throttled'
-  | 'busy'
-  | 'auth'
-  | 'invalid-input'
-  | 'quota'
-  | 'conflict'
-  | 'unsupported'
-  | 'already-done'
-  | 'not-found'
-  | 'internal'
-  | 'ambiguous'
-  | 'unknown';
-
-export interface GaapErrorRule {
-  errorClass: GaapErrorClass;
-  /** Overrides the class's generic resolution. */
-  resolution?: string;
-}
+export type { GaapErrorClass, GaapErrorRule } from './gaap-error-types.js';
 
 const CHECK_KEYS =
   'Check TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY (and TENCENTCLOUD_SESSION_TOKEN for temporary credentials).';

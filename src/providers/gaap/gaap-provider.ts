@@ -36,6 +36,8 @@ export interface GaapProviderOptions {
    * benchmarks shorten them).
    */
   pollMs?: { base: number; max: number };
+  /** Waits before each extra look for a late-committed create (tests shorten them). */
+  lateCommitWaitsMs?: readonly number[];
   /** Fixes the run's ClientToken nonce (tests); random otherwise. */
   tokenNonce?: string;
 }
@@ -246,6 +248,7 @@ export class GaapProvider implements Provider<GaapLiveData, GaapStepPayload> {
       secretBaseDir: this.#secretBaseDir,
       ...(ctx.startClaimed ? { startClaimed: true } : {}),
       tokenNonce: this.#tokenNonce,
+      ...(this.#opts.lateCommitWaitsMs ? { lateCommitWaitsMs: this.#opts.lateCommitWaitsMs } : {}),
       ...(ctx.signal ? { signal: ctx.signal } : {}),
     });
   }
