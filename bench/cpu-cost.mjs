@@ -85,7 +85,11 @@ function nodeFloor(work, runs) {
 
 function child(arg, env) {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [join(here, 'cpu-cost-child.mjs'), JSON.stringify(arg)], {
+    // BENCH_CPU_PROF=DIR writes a V8 CPU profile of the child into DIR.
+    const prof = process.env.BENCH_CPU_PROF
+      ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+      : [];
+    const p = spawn(process.execPath, [...prof, join(here, 'cpu-cost-child.mjs'), JSON.stringify(arg)], {
       env,
       stdio: ['ignore', 'pipe', 'inherit'],
     });

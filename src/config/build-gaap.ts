@@ -5,6 +5,7 @@ import type { SourceLocation } from '../model/source-location.js';
 import type { CertificateV1 } from './desired-file-types.js';
 import type { Diagnostic } from './diagnostic-types.js';
 import type { GaapDecl, GaapView } from './gaap-view.js';
+import { lazyLocation } from './lazy-location.js';
 import { diagnosticAt } from './rules/rule-types.js';
 
 /**
@@ -19,7 +20,8 @@ export function buildGaap(
   if (view.files.length === 0) return { gaap: null, diagnostics: [] };
   const diagnostics: Diagnostic[] = [];
   const sources: Record<string, SourceLocation> = {};
-  const at = (decl: GaapDecl<unknown>) => decl.file.source.locate(decl.path, 'key');
+  const at = (decl: GaapDecl<unknown>) =>
+    lazyLocation(decl.file.file, () => decl.file.source.locate(decl.path, 'key'));
   // A fresh copy of every object: anchors share objects, and providers may normalise in place.
   const copy = <T>(decls: readonly GaapDecl<T>[], map: string): Record<string, T> => {
     const out: Record<string, T> = {};
@@ -32,7 +34,8 @@ export function buildGaap(
 
   const proxies = copy(view.proxies, 'proxies');
   for (const p of view.proxies) {
-    const locate = (...rest: (string | number)[]) => p.file.source.locate([...p.path, ...rest]);
+    const locate = (...rest: (string | number)[]) =>
+      lazyLocation(p.file.file, () => p.file.source.locate([...p.path, ...rest]));
     for (const field of ['accessRegion', 'bandwidth', 'concurrent'] as const)
       sources[`proxies.${p.name}.${field}`] = locate(field);
     (p.value.listeners ?? []).forEach((l, i) => {
@@ -51,11 +54,9 @@ export function buildGaap(
   }
   for (const g of view.proxyGroups) {
     (g.value.accessRegions ?? []).forEach((_, i) => {
-      sources[`proxyGroups.${g.name}.accessRegions.${i}`] = g.file.source.locate([
-        ...g.path,
-        'accessRegions',
-        i,
-      ]);
+      sources[`proxyGroups.${g.name}.accessRegions.${i}`] = lazyLocation(g.file.file, () =>
+        g.file.source.locate([...g.path, 'accessRegions', i]),
+      );
     });
   }
 

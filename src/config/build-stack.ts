@@ -10,6 +10,7 @@ import type {
 } from '../model/stack-types.js';
 import { buildGaap } from './build-gaap.js';
 import type { Diagnostic } from './diagnostic-types.js';
+import { lazyLocation } from './lazy-location.js';
 import type { PathSegment } from './path.js';
 import { diagnosticAt, type RuleContext } from './rules/rule-types.js';
 import { asSecretRef, secretSlots } from './secret-fields.js';
@@ -40,8 +41,12 @@ export function buildStack(ctx: RuleContext): { stack?: LoadedStack; diagnostics
   const secrets = new Map<string, SecretValue>();
   const domains: BaishanDomainDesired[] = [];
   for (const e of ctx.entries) {
+    // Positions on first read only (lazy-location.ts); one record shared by the entry's domains.
     const keySources: Record<string, SourceLocation> = {};
-    for (const [key, path] of Object.entries(e.keyPaths)) keySources[key] = e.file.source.locate(path, 'key');
+    for (const [key, path] of Object.entries(e.keyPaths)) {
+      keySources[key] = lazyLocation(e.file.file, () => e.file.source.locate(path, 'key'));
+    }
+    Object.freeze(keySources);
     // One copy per entry, shared (frozen) by its domains: anchors and defaults share objects with
     // other entries, and the provider memoises normalisation by object identity, so domains of one
     // entry are normalised once.
@@ -78,8 +83,8 @@ export function buildStack(ctx: RuleContext): { stack?: LoadedStack; diagnostics
         domain: n.name,
         exclusive: e.entry.exclusive === true,
         config: config as Record<string, DesiredValue>,
-        source: e.file.source.locate(n.path),
-        keySources: { ...keySources },
+        source: lazyLocation(e.file.file, () => e.file.source.locate(n.path)),
+        keySources,
       });
     }
   }

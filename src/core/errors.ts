@@ -33,6 +33,8 @@ export type ErrorCode =
   | 'DEPENDENCY_CYCLE'
   | 'DEPENDENCY_MISSING'
   | 'PROTECTED_OBJECT'
+  | 'TARGET_INVALID'
+  | 'TARGET_NOT_FOUND'
   | 'PLAN_STALE'
   | 'PLAN_UNREADABLE'
   | 'PLAN_VERSION_UNSUPPORTED'
@@ -57,6 +59,8 @@ export type ErrorCode =
   | 'EXPORT_DOMAIN_INVALID'
   // the CLI's own
   | 'LOG_FILE_UNWRITABLE'
+  | 'EMULATOR_OPTION_INVALID'
+  | 'PLAN_OUT_UNWRITABLE'
   | 'INIT_FILE_EXISTS'
   | 'INIT_STACK_NAME_INVALID'
   // Baishan API failures, by error class (baishan-errors.ts)

@@ -125,14 +125,7 @@ export class BaishanProvider implements Provider<BaishanLiveData, BaishanPostPay
     const writes: { domain: string; config: Record<string, unknown>; keys: string[]; downgrade: boolean }[] =
       [];
 
-    // Domains of one entry share their (frozen) config objects: normalise each value once.
-    const memo = new WeakMap<object, unknown>();
-    const normalizeDesired = (key: string, value: DesiredValue): unknown => {
-      if (typeof value !== 'object' || value === null)
-        return normalizeKey(key, value, 'desired', this.#settings);
-      if (!memo.has(value)) memo.set(value, normalizeKey(key, value, 'desired', this.#settings));
-      return memo.get(value);
-    };
+    const memo = new PlanMemo(this.#settings);
     for (const desired of this.#desired) {
       const liveDomain = data.domains.get(desired.domain.toLowerCase());
       const liveConfig = liveDomain?.config ?? {};
@@ -144,15 +137,15 @@ export class BaishanProvider implements Provider<BaishanLiveData, BaishanPostPay
       for (const key of managedKeys(desired, liveConfig, warnings, address)) {
         const want = key in desired.config ? desired.config[key]! : null;
         const have = liveConfig[key];
-        const wantNorm = want === null ? undefined : normalizeDesired(key, want);
-        const haveNorm = normalizeKey(key, have, 'live', this.#settings);
-        if (want === null ? haveNorm === undefined : valuesEqual(wantNorm, haveNorm)) continue;
+        const wantNorm = want === null ? undefined : memo.desired(key, want);
+        const haveNorm = memo.live(key, have);
+        if (want === null ? haveNorm === undefined : memo.equal(wantNorm, haveNorm)) continue;
         const change: AttributeChange = { path: key };
-        if (haveNorm !== undefined) change.before = toDisplay(key, haveNorm) as JsonValue;
-        if (wantNorm !== undefined) change.after = toDisplay(key, wantNorm) as JsonValue;
+        if (haveNorm !== undefined) change.before = memo.display(key, haveNorm);
+        if (wantNorm !== undefined) change.after = memo.display(key, wantNorm);
         if (containsSecret(wantNorm)) change.sensitive = true;
         attributes.push(change);
-        config[key] = writeForm(key, want, have, this.#settings, { domain: desired.domain });
+        config[key] = memo.write(key, want, have, desired.domain);
         if (key === 'https' && isHttpsDowngrade(config[key])) downgrade = true;
       }
 
@@ -261,6 +254,104 @@ export class BaishanProvider implements Provider<BaishanLiveData, BaishanPostPay
   }
 }
 
+/**
+ * Normalisation, comparison and write forms, computed once per distinct value rather than once
+ * per domain: an estate is mostly domains sharing a few configs (one entry's domains share its
+ * frozen config objects; `defaults` are the same everywhere), and a live state that matches holds
+ * the same few values again, each in its own JSON object per domain.
+ *
+ * Desired values are memoised by identity, and by content when they hold no secret (a SecretValue
+ * is kept as itself in the normalised form, so two equal-looking ones are not merged); live values
+ * (plain JSON from GET) by content. Normalised values are shared, so nothing may modify them.
+ */
+class PlanMemo {
+  readonly #settings: BaishanSettings;
+  readonly #desiredById = new WeakMap<object, unknown>();
+  readonly #byContent = new Map<string, unknown>();
+  readonly #equal = new WeakMap<object, WeakMap<object, boolean>>();
+  readonly #writes = new WeakMap<object, Map<string, unknown>>();
+  readonly #displays = new WeakMap<object, Map<string, JsonValue>>();
+
+  constructor(settings: BaishanSettings) {
+    this.#settings = settings;
+  }
+
+  desired(key: string, value: DesiredValue): unknown {
+    if (typeof value !== 'object' || value === null)
+      return normalizeKey(key, value, 'desired', this.#settings);
+    if (this.#desiredById.has(value)) return this.#desiredById.get(value);
+    const json = JSON.stringify(value);
+    const id = json.includes('"$secret"') ? undefined : `d\0${key}\0${json}`;
+    let norm: unknown;
+    if (id !== undefined && this.#byContent.has(id)) norm = this.#byContent.get(id);
+    else {
+      norm = normalizeKey(key, value, 'desired', this.#settings);
+      if (id !== undefined) this.#byContent.set(id, norm);
+    }
+    this.#desiredById.set(value, norm);
+    return norm;
+  }
+
+  live(key: string, value: unknown): unknown {
+    if (typeof value !== 'object' || value === null) return normalizeKey(key, value, 'live', this.#settings);
+    const id = `l\0${key}\0${JSON.stringify(value)}`;
+    if (this.#byContent.has(id)) return this.#byContent.get(id);
+    const norm = normalizeKey(key, value, 'live', this.#settings);
+    this.#byContent.set(id, norm);
+    return norm;
+  }
+
+  equal(want: unknown, have: unknown): boolean {
+    if (typeof want !== 'object' || want === null || typeof have !== 'object' || have === null) {
+      return valuesEqual(want, have);
+    }
+    let row = this.#equal.get(want);
+    if (!row) {
+      row = new WeakMap();
+      this.#equal.set(want, row);
+    }
+    let eq = row.get(have);
+    if (eq === undefined) {
+      eq = valuesEqual(want, have);
+      row.set(have, eq);
+    }
+    return eq;
+  }
+
+  /** Plan display of a normalised value (shared: plans are read, never modified). */
+  display(key: string, norm: unknown): JsonValue {
+    if (typeof norm !== 'object' || norm === null) return toDisplay(key, norm);
+    let row = this.#displays.get(norm);
+    if (!row) {
+      row = new Map();
+      this.#displays.set(norm, row);
+    }
+    let shown = row.get(key);
+    if (shown === undefined) {
+      shown = toDisplay(key, norm);
+      row.set(key, shown);
+    }
+    return shown;
+  }
+
+  /** The POST form of one key. cache_share names the domain itself (C23): never shared. */
+  write(key: string, want: DesiredValue, have: unknown, domain: string): unknown {
+    if (key === 'cache_share' || typeof want !== 'object' || want === null) {
+      return writeForm(key, want, have, this.#settings, { domain });
+    }
+    let row = this.#writes.get(want);
+    if (!row) {
+      row = new Map();
+      this.#writes.set(want, row);
+    }
+    const id = `${key}\0${JSON.stringify(have) ?? ''}`;
+    if (row.has(id)) return row.get(id);
+    const form = writeForm(key, want, have, this.#settings, { domain });
+    row.set(id, form);
+    return form;
+  }
+}
+
 /** Declared keys, plus for `exclusive` domains every other live key (to be removed). */
 function managedKeys(
   desired: BaishanDomainDesired,
@@ -298,8 +389,22 @@ function mergeWrites(
   writes: { domain: string; config: Record<string, unknown>; keys: string[]; downgrade: boolean }[],
 ): PlanStep<BaishanPostPayload>[] {
   const groups = new Map<string, typeof writes>();
+  // Equal to stableStringify(w.config), with each (shared) key value serialised once.
+  const serialised = new WeakMap<object, string>();
+  const text = (v: unknown): string => {
+    if (typeof v !== 'object' || v === null) return stableStringify(v);
+    let t = serialised.get(v);
+    if (t === undefined) {
+      t = stableStringify(v);
+      serialised.set(v, t);
+    }
+    return t;
+  };
   for (const w of writes) {
-    const sig = stableStringify(w.config);
+    const sig = Object.keys(w.config)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${text(w.config[k])}`)
+      .join(',');
     const g = groups.get(sig);
     if (g) g.push(w);
     else groups.set(sig, [w]);

@@ -133,10 +133,30 @@ export function walkValue(spec: FieldSpec, value: unknown, ctx: WalkContext): un
   }
 }
 
+/** Each object spec's fields, split once (walkObject runs for every distinct value of a plan). */
+interface ObjectLayout {
+  entries: [string, FieldSpec][];
+  patterns: [string, PatternSpec][];
+}
+const layouts = new WeakMap<ObjectSpec, ObjectLayout>();
+
+function layoutOf(spec: ObjectSpec): ObjectLayout {
+  let layout = layouts.get(spec);
+  if (!layout) {
+    const entries = Object.entries(spec.fields);
+    layout = {
+      entries,
+      patterns: entries.filter((e): e is [string, PatternSpec] => e[1].kind === 'pattern'),
+    };
+    layouts.set(spec, layout);
+  }
+  return layout;
+}
+
 function walkObject(spec: ObjectSpec, value: unknown, ctx: WalkContext): unknown {
   if (!isPlainObject(value)) return value;
   const got = new Map<string, unknown>();
-  const entries = Object.entries(spec.fields);
+  const { entries, patterns } = layoutOf(spec);
   for (const [name, field] of entries) {
     if (field.kind === 'pattern') continue;
     const v = walkValue(field, value[name], ctx);
@@ -152,12 +172,11 @@ function walkObject(spec: ObjectSpec, value: unknown, ctx: WalkContext): unknown
       if (!got.has(name) && d !== undefined) got.set(name, d);
     }
   }
-  for (const [name, field] of entries) {
-    if (field.kind !== 'pattern') continue;
+  for (const [name, field] of patterns) {
     const v = walkPattern(field, value[name], Object.fromEntries(got), ctx);
     if (v !== undefined) got.set(name, v);
   }
-  for (const name of spec.ineffective?.(Object.fromEntries(got)) ?? []) got.delete(name);
+  if (spec.ineffective) for (const name of spec.ineffective(Object.fromEntries(got))) got.delete(name);
   // Output in the table's field order: deterministic payloads and plans.
   const out: Record<string, unknown> = {};
   for (const [name] of entries) if (got.has(name)) out[name] = got.get(name);

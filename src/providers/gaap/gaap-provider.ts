@@ -43,6 +43,8 @@ export interface GaapProviderOptions {
    * reading. Export reads with a model of bindings only, which has nothing to check.
    */
   planChecks?: boolean;
+  /** Waits before each extra look for a late-committed create (tests shorten them). */
+  lateCommitWaitsMs?: readonly number[];
   /** Fixes the run's ClientToken nonce (tests); random otherwise. */
   tokenNonce?: string;
 }
@@ -262,6 +264,7 @@ export class GaapProvider implements Provider<GaapLiveData, GaapStepPayload> {
       secretBaseDir: this.#secretBaseDir,
       ...(ctx.startClaimed ? { startClaimed: true } : {}),
       tokenNonce: this.#tokenNonce,
+      ...(this.#opts.lateCommitWaitsMs ? { lateCommitWaitsMs: this.#opts.lateCommitWaitsMs } : {}),
       ...(ctx.signal ? { signal: ctx.signal } : {}),
     });
   }
