@@ -33,6 +33,23 @@ describe('edgeform schema: one self-contained document', () => {
     }
   });
 
+  it('shows editors no maintainer notes: sources and what the code checks are $comment, not description', () => {
+    const descriptions: string[] = [];
+    const walk = (n: unknown): void => {
+      if (Array.isArray(n)) n.forEach(walk);
+      else if (n && typeof n === 'object') {
+        for (const [k, v] of Object.entries(n)) {
+          if (k === 'description' && typeof v === 'string') descriptions.push(v);
+          else walk(v);
+        }
+      }
+    };
+    walk(bundledDesiredSchema());
+    expect(descriptions.length).toBeGreaterThan(100);
+    for (const d of descriptions)
+      expect(d, d).not.toMatch(/\bseed\b|seed 00\d|check in code|NOTE:|\b00[0-3]'s\b/i);
+  });
+
   it('checks what validate checks, inside a Baishan config too', () => {
     const validate = compileBundle();
     const doc = (config: unknown) => ({
