@@ -20,6 +20,11 @@ export type ErrorCode =
   | 'GAAP_NAME_TOO_LONG'
   | 'GAAP_DUPLICATE_SECURITY_RULE'
   | 'GAAP_REFERENCE_UNRESOLVED'
+  // the desired state against the live account (plan time, before any write)
+  | 'GAAP_NOT_ON_SALE'
+  | 'GAAP_ADOPT_NOT_FOUND'
+  | 'GAAP_ADOPT_FOREIGN'
+  | 'GAAP_EXTERNAL_NOT_FOUND'
   // credentials
   | 'BAISHAN_TOKEN_MISSING'
   | 'GAAP_CREDENTIALS_MISSING'
