@@ -19,7 +19,13 @@ export function renderMarkdown(r) {
   out.push(
     `${r.date} · ${r.machine.cpu} · ${r.machine.cores} cores · ${r.machine.memoryGb} GB · ${r.machine.os} · Node ${r.machine.node} · run took ${r.durationS} s · load average ${r.machine.loadAverage.start} at the start, ${r.machine.loadAverage.end} at the end (other processes on the machine stretch wall times)`,
     '',
-    `Emulator in-process: ${c.latencyMs} ms latency per call, real rate limits (GAAP 20/s per action, Baishan 30/min per account) on a clock scaled by ${c.rateWindowScale} (a GAAP second lasts ${c.gaapWindowMs} ms, a Baishan minute ${c.baishanWindowMs / 1000} s), GAAP asynchronous states last ${c.asyncDelayMs} ms. Executor parallelism ${c.parallelism}. GAAP kinds registered: ${c.gaapKinds.join(', ')}; GAAP estates ${c.gaapLayer7InEstates ? 'include one HTTP listener per proxy with one domain and two rules' : 'are layer 4 only'}. How each figure is defined: bench/README.md.`,
+    `Emulator in-process: ${c.latencyMs} ms latency per call, real rate limits (GAAP 20/s per action, Baishan 30/min per account) on a clock scaled by ${c.rateWindowScale} (a GAAP second lasts ${c.gaapWindowMs} ms, a Baishan minute ${c.baishanWindowMs / 1000} s), GAAP asynchronous states last ${
+      c.asyncDelayRealMs
+        ? Object.entries(c.asyncDelayRealMs)
+            .map(([k, ms]) => `${k} ${ms * c.rateWindowScale} ms`)
+            .join(', ')
+        : `${c.asyncDelayMs} ms`
+    }. Executor parallelism ${c.parallelism}. GAAP kinds registered: ${c.gaapKinds.join(', ')}; GAAP estates ${c.gaapLayer7InEstates ? 'include one HTTP listener per proxy with one domain and two rules' : 'are layer 4 only'}. How each figure is defined: bench/README.md.`,
     '',
   );
 

@@ -13,9 +13,20 @@ const cli = join(root, 'dist', 'cli', 'main.js');
 const example = join(root, 'examples', 'edge-estate.yaml');
 const work = mkdtempSync(join(tmpdir(), 'edgeform-demo-'));
 
+// Bold command lines only where colour is wanted: never escape codes into a file or a pipe (the
+// same rule as the CLI: a TTY that is not TERM=dumb, NO_COLOR off, FORCE_COLOR=0 off).
+const env = process.env;
+const force = env.FORCE_COLOR;
+const color =
+  !(env.NO_COLOR ?? '') &&
+  (force !== undefined && force !== ''
+    ? force !== '0' && force !== 'false'
+    : Boolean(process.stderr.isTTY) && env.TERM !== 'dumb');
+const bold = (s) => (color ? `\x1b[1m${s}\x1b[0m` : s);
+
 function run(args) {
   const shown = args.map((a) => (a.startsWith('/') ? relative(process.cwd(), a) || a : a)).join(' ');
-  process.stderr.write(`\n\x1b[1m$ edgeform ${shown}\x1b[0m\n`);
+  process.stderr.write(`\n${bold(`$ edgeform ${shown}`)}\n`);
   const r = spawnSync(process.execPath, [cli, ...args], {
     cwd: work,
     stdio: 'inherit',

@@ -3,7 +3,8 @@ import pc from 'picocolors';
 export type Colors = ReturnType<typeof pc.createColors>;
 
 /**
- * Colour only on a TTY. NO_COLOR and --no-color turn it off, FORCE_COLOR turns it on.
+ * Colour only on a TTY that is not `TERM=dumb`. NO_COLOR and --no-color turn it off; FORCE_COLOR
+ * turns it on, and FORCE_COLOR=0 off.
  * NOTE: picocolors' own detection enables colour when CI=true even when piped; we decide here.
  */
 export function decideColor(
@@ -13,7 +14,10 @@ export function decideColor(
 ): boolean {
   if (flag === false) return false;
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
-  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false') return true;
+  const force = env.FORCE_COLOR;
+  // FORCE_COLOR=0 / false turns colour off even on a TTY (the convention chalk and Node follow).
+  if (force !== undefined && force !== '') return force !== '0' && force !== 'false';
+  if (env.TERM === 'dumb') return false;
   return Boolean(stream.isTTY);
 }
 

@@ -20,9 +20,11 @@ export interface LogFile {
  * of the credentials in the environment (as is, URL- and form-encoded) and of `token=` query values.
  */
 export function openLogFile(path: string, env: NodeJS.ProcessEnv): LogFile {
+  // `-` is stderr, as for most Unix tools (stdout carries the result): never a file named "-".
+  const toStderr = path === '-';
   let fd: number;
   try {
-    fd = openSync(path, 'a', 0o600);
+    fd = toStderr ? process.stderr.fd : openSync(path, 'a', 0o600);
   } catch (cause) {
     throw new EdgeformError({
       code: 'LOG_FILE_UNWRITABLE',
@@ -44,7 +46,7 @@ export function openLogFile(path: string, env: NodeJS.ProcessEnv): LogFile {
     close: () => {
       if (!open) return;
       open = false;
-      closeSync(fd);
+      if (!toStderr) closeSync(fd);
     },
   };
 }

@@ -112,6 +112,10 @@ function program(): Command {
     .command('export')
     .description('write desired-state YAML for what already exists live (adoption)')
     .option('--gaap', 'export the GAAP objects of the stack named by --stack (tagged edgeform:stack=NAME)')
+    .option(
+      '--adopt',
+      'with --gaap: also export the objects no stack owns, each bound with `adopt: <id>` (plans to No changes, then managed in place)',
+    )
     .addOption(
       new Option('--baishan <DOMAINS>', 'Baishan domains to export, comma-separated (repeatable)').argParser(
         collect,

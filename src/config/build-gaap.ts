@@ -34,9 +34,28 @@ export function buildGaap(
 
   const proxies = copy(view.proxies, 'proxies');
   for (const p of view.proxies) {
-    (p.value.listeners ?? []).forEach((_, i) => {
-      sources[`proxies.${p.name}.listeners.${i}`] = lazyLocation(p.file.file, () =>
-        p.file.source.locate([...p.path, 'listeners', i]),
+    const locate = (...rest: (string | number)[]) =>
+      lazyLocation(p.file.file, () => p.file.source.locate([...p.path, ...rest]));
+    for (const field of ['accessRegion', 'bandwidth', 'concurrent'] as const)
+      sources[`proxies.${p.name}.${field}`] = locate(field);
+    (p.value.listeners ?? []).forEach((l, i) => {
+      sources[`proxies.${p.name}.listeners.${i}`] = locate('listeners', i);
+      // Where the plan-time catalog check points at a header the API refuses.
+      if (!('domains' in l)) return;
+      (l.domains ?? []).forEach((d, j) => {
+        (d.rules ?? []).forEach((r, k) => {
+          (r.headers ?? []).forEach((_, m) => {
+            const path = ['listeners', i, 'domains', j, 'rules', k, 'headers', m, 'name'] as const;
+            sources[`proxies.${p.name}.${path.join('.')}`] = locate(...path);
+          });
+        });
+      });
+    });
+  }
+  for (const g of view.proxyGroups) {
+    (g.value.accessRegions ?? []).forEach((_, i) => {
+      sources[`proxyGroups.${g.name}.accessRegions.${i}`] = lazyLocation(g.file.file, () =>
+        g.file.source.locate([...g.path, 'accessRegions', i]),
       );
     });
   }

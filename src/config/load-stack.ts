@@ -109,19 +109,45 @@ export function loadStack(files: readonly string[], opts: LoadStackOptions): Loa
   return result;
 }
 
+/** 16 MB: about 100,000 Baishan domains; more than any estate, less than what would hurt. */
+export const MAX_STACK_FILE_BYTES = 16 * 1024 * 1024;
+
 type ReadResult =
   | { kind: 'ok'; text: string }
   | { kind: 'error'; diagnostic: Pick<Diagnostic, 'code' | 'message' | 'fix'> };
 
 function readText(abs: string): ReadResult {
   try {
-    if (statSync(abs).isDirectory()) {
+    const st = statSync(abs);
+    if (st.isDirectory()) {
       return {
         kind: 'error',
         diagnostic: {
           code: 'FILE_UNREADABLE',
           message: `${abs} is a directory`,
           fix: 'name the YAML file itself, e.g. -f stacks/prod.yaml',
+        },
+      };
+    }
+    // NOTE: a FIFO or a device would block the read (a FIFO with no writer forever), so only
+    // regular files are read, and only up to a size no desired state comes near.
+    if (!st.isFile()) {
+      return {
+        kind: 'error',
+        diagnostic: {
+          code: 'FILE_UNREADABLE',
+          message: `${abs} is not a regular file (a pipe, socket or device)`,
+          fix: 'write the YAML to a file and pass that file with -f',
+        },
+      };
+    }
+    if (st.size > MAX_STACK_FILE_BYTES) {
+      return {
+        kind: 'error',
+        diagnostic: {
+          code: 'FILE_UNREADABLE',
+          message: `${abs} is ${st.size} bytes; a desired-state file may have at most ${MAX_STACK_FILE_BYTES}`,
+          fix: 'split the stack into several files (-f a.yaml -f b.yaml)',
         },
       };
     }

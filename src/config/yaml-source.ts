@@ -112,6 +112,18 @@ export function parseWithPositions(file: string, text: string): YamlSource {
     });
   }
   if (doc.errors.length > 0) return { file, value: undefined, diagnostics, locate };
+  const tagged = nonJsonTags(doc);
+  for (const t of tagged) {
+    diagnostics.push({
+      severity: 'error',
+      code: 'YAML_SYNTAX',
+      ...at(t.offset),
+      path: '',
+      message: `the tag ${t.tag} is not allowed: a desired state holds JSON types only (mappings, sequences, strings, numbers, booleans, null)`,
+      fix: 'remove the tag and write the value as a plain mapping or sequence',
+    });
+  }
+  if (tagged.length > 0) return { file, value: undefined, diagnostics, locate };
 
   if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
     diagnostics.push({
@@ -142,6 +154,31 @@ export function parseWithPositions(file: string, text: string): YamlSource {
     return { file, value: undefined, diagnostics, locate };
   }
   return { file, value, diagnostics, locate };
+}
+
+const JSON_TAGS = new Set(
+  ['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((t) => `tag:yaml.org,2002:${t}`),
+);
+
+/**
+ * NOTE: yaml resolves explicit YAML 1.1 tags even in the 1.2 core schema: `!!omap` becomes a JS
+ * Map, which validates as an empty object (a `proxies: !!omap [...]` would plan to destroy every
+ * proxy), and `!!set`, `!!binary`, `!!timestamp` become other non-JSON values. Any tag outside
+ * the JSON types is refused.
+ */
+function nonJsonTags(doc: Document.Parsed): { tag: string; offset: number }[] {
+  const out: { tag: string; offset: number }[] = [];
+  visit(doc, (_key, node) => {
+    const tag = (node as { tag?: string } | null)?.tag;
+    if (typeof tag === 'string' && !JSON_TAGS.has(tag)) {
+      out.push({
+        tag: tag.replace(/^tag:yaml\.org,2002:/, '!!'),
+        offset: (node as { range?: [number] }).range?.[0] ?? 0,
+      });
+    }
+    return undefined;
+  });
+  return out;
 }
 
 /** Where the first alias without an earlier anchor is, for the "Unresolved alias" failure. */

@@ -20,6 +20,11 @@ export type ErrorCode =
   | 'GAAP_NAME_TOO_LONG'
   | 'GAAP_DUPLICATE_SECURITY_RULE'
   | 'GAAP_REFERENCE_UNRESOLVED'
+  // the desired state against the live account (plan time, before any write)
+  | 'GAAP_NOT_ON_SALE'
+  | 'GAAP_ADOPT_NOT_FOUND'
+  | 'GAAP_ADOPT_FOREIGN'
+  | 'GAAP_EXTERNAL_NOT_FOUND'
   // credentials
   | 'BAISHAN_TOKEN_MISSING'
   | 'GAAP_CREDENTIALS_MISSING'
@@ -28,6 +33,8 @@ export type ErrorCode =
   | 'DEPENDENCY_CYCLE'
   | 'DEPENDENCY_MISSING'
   | 'PROTECTED_OBJECT'
+  | 'TARGET_INVALID'
+  | 'TARGET_NOT_FOUND'
   | 'PLAN_STALE'
   | 'PLAN_UNREADABLE'
   | 'PLAN_VERSION_UNSUPPORTED'
@@ -52,6 +59,8 @@ export type ErrorCode =
   | 'EXPORT_DOMAIN_INVALID'
   // the CLI's own
   | 'LOG_FILE_UNWRITABLE'
+  | 'EMULATOR_OPTION_INVALID'
+  | 'PLAN_OUT_UNWRITABLE'
   | 'INIT_FILE_EXISTS'
   | 'INIT_STACK_NAME_INVALID'
   // Baishan API failures, by error class (baishan-errors.ts)

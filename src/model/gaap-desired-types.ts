@@ -24,6 +24,12 @@ export interface Protectable {
   protect?: boolean;
 }
 
+/** A root edgeform did not create, bound to this declaration by its live ID. */
+export interface Adoptable {
+  /** Live ID of an existing object (hand-made, or another tool's) this declaration manages. */
+  adopt?: string;
+}
+
 export interface AccessRegionDesired {
   region: string;
   bandwidth: number;
@@ -31,7 +37,7 @@ export interface AccessRegionDesired {
   networkType?: 'normal' | 'cn2';
 }
 
-export interface ProxyGroupDesired extends Protectable {
+export interface ProxyGroupDesired extends Protectable, Adoptable {
   name?: string;
   realServerRegion: string;
   accessRegions?: AccessRegionDesired[];
@@ -39,7 +45,7 @@ export interface ProxyGroupDesired extends Protectable {
   packageType?: 'Thunder' | 'Accelerator';
 }
 
-export interface ProxyDesired extends Protectable {
+export interface ProxyDesired extends Protectable, Adoptable {
   name?: string;
   accessRegion: string;
   /** Required unless `group` is set (the group then decides the origin region). */
@@ -57,10 +63,15 @@ export interface ProxyDesired extends Protectable {
   securityPolicy?: SecurityPolicyDesired;
 }
 
-export interface RealServerDesired extends Protectable {
+export interface RealServerDesired extends Protectable, Adoptable {
   /** An IP address or a domain name. */
   address: string;
   name?: string;
+  /**
+   * Not owned by this stack (another stack's, or made by hand): found live by its address, used by
+   * bindings, never changed or deleted.
+   */
+  external?: boolean;
 }
 
 export interface BindingDesired {
@@ -158,7 +169,7 @@ export interface ErrorPageDesired {
 
 export type CertificateType = 'basic-auth' | 'client-ca' | 'server' | 'origin-ca' | 'gaap';
 
-export interface CertificateDesired extends Protectable {
+export interface CertificateDesired extends Protectable, Adoptable {
   type: CertificateType;
   /** PEM (or `user:hash` lines for basic-auth); usually `{file: ...}`. */
   content: string | SecretValue;
@@ -180,7 +191,7 @@ export interface SecurityRuleDesired {
   name?: string;
 }
 
-export interface GlobalDomainDesired extends Protectable {
+export interface GlobalDomainDesired extends Protectable, Adoptable {
   defaultValue: string;
   alias?: string;
   enabled?: boolean;

@@ -1,3 +1,4 @@
+import { EdgeformError } from '../core/errors.js';
 import type { EventSink } from '../core/event-types.js';
 import { EDGEFORM_VERSION } from '../version.js';
 import { withPatches } from './attribute-patch.js';
@@ -53,6 +54,11 @@ export async function createPlan(opts: CreatePlanOptions): Promise<PlanResult> {
   }
 
   const targets = opts.targets ?? [];
+  checkTargets(
+    targets,
+    opts.providers.map((p) => p.id),
+    changes,
+  );
   if (targets.length > 0) {
     ({ changes, steps } = restrictToTargets(changes, steps, targets));
     // A partial plan relies only on what it touches: a change elsewhere does not make it stale.
@@ -79,6 +85,38 @@ export async function createPlan(opts: CreatePlanOptions): Promise<PlanResult> {
     liveFingerprints,
   };
   return { plan, live, readCalls: lives.reduce((n, l) => n + l.calls, 0) };
+}
+
+/** `baishan.domain["img.example.com"]`, `gaap.proxy["app"].listener["tcp-443"]`, or a prefix such as `gaap.proxy`. */
+const ADDRESS = /^[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*(?:\["[^"\]]+"\])?)*$/;
+
+/**
+ * A target that is not an address, or that matches no object of the stack (declared or live), is a
+ * mistake: planning "No changes" for it would read as "all is well".
+ */
+function checkTargets(
+  targets: readonly string[],
+  providers: readonly string[],
+  changes: readonly ResourceChange[],
+): void {
+  const example = changes[0]?.address ?? 'baishan.domain["img.example.com"]';
+  const invalid = targets.filter((t) => !ADDRESS.test(t) || !providers.includes(t.split(/[.[]/)[0]!));
+  if (invalid.length > 0) {
+    throw new EdgeformError({
+      code: 'TARGET_INVALID',
+      message: `--target ${invalid.map((t) => JSON.stringify(t)).join(', ')} ${invalid.length === 1 ? 'is' : 'are'} not an address`,
+      resolution: `write an address as plan prints it (it starts with ${providers.join(' or ')}), quoted for the shell: --target '${example}' (or a prefix: --target ${providers[0] ?? 'gaap'})`,
+    });
+  }
+  const unmatched = targets.filter((t) => !changes.some((c) => matchesTarget(c.address, t)));
+  if (unmatched.length > 0) {
+    const known = changes.slice(0, 5).map((c) => c.address);
+    throw new EdgeformError({
+      code: 'TARGET_NOT_FOUND',
+      message: `--target ${unmatched.join(', ')} matches no object of the stack (declared or live)`,
+      resolution: `check the spelling against the addresses plan prints${known.length ? `, e.g. ${known.join(', ')}` : ''}`,
+    });
+  }
 }
 
 /** An address matches a target when it equals it or lies under it (`a.b` matches `a.b.c` and `a.b[...]`). */

@@ -7,12 +7,6 @@ import type { JsonValue } from '../core/json-types.js';
 export const CHANGE_KINDS = ['no-op', 'update', 'create', 'replace', 'delete'] as const;
 export type ChangeKind = (typeof CHANGE_KINDS)[number];
 
-export function worstImpact(kinds: Iterable<ChangeKind>): ChangeKind {
-  let worst: ChangeKind = 'no-op';
-  for (const k of kinds) if (CHANGE_KINDS.indexOf(k) > CHANGE_KINDS.indexOf(worst)) worst = k;
-  return worst;
-}
-
 /** A value shown in a plan. Secrets never carry their value, only a marker. */
 export type DisplayValue = JsonValue | { $sensitive: true } | { $knownAfterApply: true };
 
@@ -67,7 +61,7 @@ export interface PlanStep<Payload = unknown> {
   provider: string;
   /** The API action, e.g. `POST domain/config`, `CreateProxy`. */
   action: string;
-  operation: 'create' | 'update' | 'delete' | 'wait';
+  operation: 'create' | 'update' | 'delete';
   /** One human line: what this call does. */
   summary: string;
   /** Addresses of the resources this step realises (a batched call realises several). */

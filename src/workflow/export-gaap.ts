@@ -16,6 +16,7 @@ import { nullSink } from '../core/event-types.js';
 import type {
   BindingDesired,
   CertificateType,
+  GaapDesired,
   HealthCheckL4,
   L4ListenerDesired,
   L7DomainDesired,
@@ -57,6 +58,11 @@ export interface GaapExportOptions {
   /** Provider settings (region, endpoint) the stack reads with. */
   settings?: GaapSettings;
   events?: EventSink;
+  /**
+   * Also export the objects no stack owns (hand-made, or another tool's), each root bound to the
+   * stack with `adopt: <id>`, so the file plans to "No changes" and manages them from then on.
+   */
+  adopt?: boolean;
 }
 
 /** A file the YAML references by `{file: path}` (path relative to the YAML file). */
@@ -104,11 +110,17 @@ export async function exportGaap(client: () => GaapClient, opts: GaapExportOptio
   const { stack } = opts;
   assertStackName(stack);
   const events = opts.events ?? nullSink;
+  const unownedBefore = opts.adopt ? await findUnowned(client(), stack) : [];
+  const adoption = adoptionModel(unownedBefore);
   const provider = new GaapProvider(
-    { stack, gaap: null, settings: { gaap: opts.settings ?? DEFAULT_GAAP_SETTINGS } },
+    {
+      stack,
+      gaap: opts.adopt ? adoption.model : null,
+      settings: { gaap: opts.settings ?? DEFAULT_GAAP_SETTINGS },
+    },
     client,
     process.cwd(),
-    {},
+    { planChecks: false },
     GAAP_KINDS.map((k) => (k === ruleKind || k === errorPageKind ? declaringEverything(k) : k)),
   );
   const live = await provider.read({ events });
@@ -124,7 +136,10 @@ export async function exportGaap(client: () => GaapClient, opts: GaapExportOptio
   const gaap = converter.convert();
   const certs = await converter.certificates(client());
   if (certs.certificates) gaap.certificates = certs.certificates;
-  const unowned = await findUnowned(client(), stack);
+  bindAdopted(gaap, adoption.ids);
+  const unowned = opts.adopt
+    ? unownedBefore.filter((o) => !adoption.adopted.has(o.id))
+    : await findUnowned(client(), stack);
   const out: GaapExport = {
     stack,
     gaap: order(gaap),
@@ -137,6 +152,61 @@ export async function exportGaap(client: () => GaapClient, opts: GaapExportOptio
   };
   selfCheck(out);
   return out;
+}
+
+type AdoptSection = 'proxies' | 'proxyGroups' | 'realServers' | 'certificates' | 'globalDomains';
+
+const SECTION_OF: Record<UnownedObject['kind'], AdoptSection> = {
+  proxy: 'proxies',
+  'proxy group': 'proxyGroups',
+  'real server': 'realServers',
+  certificate: 'certificates',
+  'global domain': 'globalDomains',
+};
+
+/**
+ * A model that adopts every unowned root under a logical name made from its live name (lower
+ * case, `-` for anything else, a number against collisions): reading with it brings them and
+ * everything under them in, exactly as a plan of the exported file will.
+ */
+function adoptionModel(unowned: readonly UnownedObject[]): {
+  model: GaapDesired;
+  /** section → logical name → live ID. */
+  ids: Map<AdoptSection, Map<string, string>>;
+  adopted: Set<string>;
+} {
+  const ids = new Map<AdoptSection, Map<string, string>>();
+  const model: Record<string, Record<string, { adopt: string }>> = {};
+  const adopted = new Set<string>();
+  for (const o of unowned) {
+    const section = SECTION_OF[o.kind];
+    const names = ids.get(section) ?? new Map<string, string>();
+    ids.set(section, names);
+    const base =
+      o.name
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-+|-+$/g, '')
+        .slice(0, 50) || o.id.toLowerCase().replace(/[^a-z0-9-]/g, '');
+    let name = base;
+    for (let n = 2; names.has(name); n++) name = `${base}-${n}`;
+    names.set(name, o.id);
+    model[section] = { ...model[section], [name]: { adopt: o.id } };
+    adopted.add(o.id);
+  }
+  return { model: model as GaapDesired, ids, adopted };
+}
+
+/** Writes `adopt: <id>` into every exported root that was adopted (first key, so it stands out). */
+function bindAdopted(gaap: GaapSectionV1, ids: Map<AdoptSection, Map<string, string>>): void {
+  for (const [section, names] of ids) {
+    const map = gaap[section] as Record<string, object> | undefined;
+    if (!map) continue;
+    for (const [name, id] of names) {
+      const declared = map[name];
+      if (declared) map[name] = { adopt: id, ...declared };
+    }
+  }
 }
 
 /**
@@ -580,9 +650,10 @@ function order(g: GaapSectionV1): GaapSectionV1 {
 }
 
 /**
- * NOTE: GAAP 2018-05-29 takes tags only at creation, so an object without the edgeform:stack tag
- * can never become a stack's. Such objects are named, never exported: applying YAML that declares
- * them would create duplicates next to them. Objects tagged for another stack are that stack's.
+ * Objects without edgeform's tags (certificates: without an ef.* alias): made by hand or by
+ * another tool. Without --adopt they are named, never exported (YAML declaring them without a
+ * binding would create duplicates next to them); with --adopt each is exported with
+ * `adopt: <id>`. Objects tagged for another stack are that stack's.
  */
 async function findUnowned(client: GaapCaller, stack: string): Promise<UnownedObject[]> {
   const untagged = (tags: { TagKey: string; TagValue: string }[] | null | undefined) =>

@@ -13,6 +13,8 @@ export interface ExportOptions {
   /** `--baishan` values (each may hold several comma-separated domains). */
   baishan: readonly string[];
   gaap: boolean;
+  /** With `gaap`: also export the objects no stack owns, bound to the stack with `adopt:`. */
+  adopt?: boolean;
   stack?: string;
   schemaRef?: string;
   cwd: string;
@@ -76,7 +78,7 @@ export async function exportStack(opts: ExportOptions): Promise<StackExport> {
           if (!clients.includes(client)) clients.push(client);
           return client;
         },
-        { stack, settings, events: opts.events },
+        { stack, settings, events: opts.events, adopt: Boolean(opts.adopt) },
       );
     }
     let baishan: BaishanExport | undefined;

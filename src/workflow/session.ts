@@ -9,6 +9,7 @@ import type { LoadedStack } from '../model/stack-types.js';
 import type { Provider } from '../planner/provider-types.js';
 import { BaishanProvider } from '../providers/baishan/baishan-provider.js';
 import { GaapProvider } from '../providers/gaap/gaap-provider.js';
+import { LATE_COMMIT_WAITS_MS } from '../providers/gaap/gaap-step-runner.js';
 import { baishanClientFor, gaapClientFor, rateWindowScale, sandboxEnv } from './clients.js';
 import { endpointFor } from './endpoints.js';
 
@@ -73,7 +74,12 @@ export async function openSession(opts: SessionOptions): Promise<Session> {
       stack,
       gaapClient,
       secretBaseDir,
-      scale < 1 ? { pollMs: { base: Math.max(20, 500 * scale), max: Math.max(50, 5000 * scale) } } : {},
+      scale < 1
+        ? {
+            pollMs: { base: Math.max(20, 500 * scale), max: Math.max(50, 5000 * scale) },
+            lateCommitWaitsMs: LATE_COMMIT_WAITS_MS.map((ms) => Math.max(50, ms * scale)),
+          }
+        : {},
     ),
     new BaishanProvider(stack, baishanClient, secretBaseDir),
   ];

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { makeColors } from '../../src/cli/colors.js';
 import { groupChanges } from '../../src/cli/render/change-groups.js';
-import { leafChanges } from '../../src/cli/render/display-values.js';
 import { renderPlanText } from '../../src/cli/render/plan-text.js';
 import { liveNames, stepSummary } from '../../src/cli/render/step-names.js';
 import { attributePatch, withPatches } from '../../src/planner/attribute-patch.js';
+import { leafChanges } from '../../src/planner/display-values.js';
 import type { Plan, ResourceChange } from '../../src/planner/plan-types.js';
 import { summarize } from '../../src/planner/plan-types.js';
 

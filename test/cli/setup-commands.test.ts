@@ -33,6 +33,23 @@ describe('edgeform schema: one self-contained document', () => {
     }
   });
 
+  it('shows editors no maintainer notes: sources and what the code checks are $comment, not description', () => {
+    const descriptions: string[] = [];
+    const walk = (n: unknown): void => {
+      if (Array.isArray(n)) n.forEach(walk);
+      else if (n && typeof n === 'object') {
+        for (const [k, v] of Object.entries(n)) {
+          if (k === 'description' && typeof v === 'string') descriptions.push(v);
+          else walk(v);
+        }
+      }
+    };
+    walk(bundledDesiredSchema());
+    expect(descriptions.length).toBeGreaterThan(100);
+    for (const d of descriptions)
+      expect(d, d).not.toMatch(/\bseed\b|seed 00\d|check in code|NOTE:|\b00[0-3]'s\b/i);
+  });
+
   it('checks what validate checks, inside a Baishan config too', () => {
     const validate = compileBundle();
     const doc = (config: unknown) => ({
@@ -133,5 +150,19 @@ describe('docs', () => {
     expect(readme).toContain(`TENCENTCLOUD_SECRET_KEY=${EMULATOR_DEFAULTS.secretKey}`);
     expect(readme).toContain(`BAISHAN_TOKEN=${EMULATOR_DEFAULTS.baishanToken}`);
     expect(readme).not.toMatch(/--gaap: not yet/);
+  });
+});
+
+describe('--log-file -', () => {
+  it('writes the JSON-line events to stderr and creates no file named "-"', async () => {
+    const dir = scratchDir('edgeform-log-');
+    initProject({ dir, stack: 'logs', force: false });
+    const r = await runCli(['plan', '--sandbox', '--log-file', '-'], { cwd: dir });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(readdirSync(dir)).not.toContain('-');
+    const events = r.stderr.split('\n').filter((l) => l.startsWith('{"ts"'));
+    expect(events.length).toBeGreaterThan(0);
+    for (const e of events) expect(JSON.parse(e)).toHaveProperty('kind');
+    expect(r.stdout).not.toContain('"ts"');
   });
 });

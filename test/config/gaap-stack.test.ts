@@ -66,6 +66,10 @@ describe('gaap: building the stack', () => {
     expect((site.key as SecretValue).reveal()).toBe(PEM_KEY.trimEnd());
     expect(gaap.sources).toEqual({
       'proxies.web': { file: 'a.yaml', ...pos(base, 'web:') },
+      // The fields the plan-time catalog check points at, located at their values.
+      'proxies.web.accessRegion': { file: 'a.yaml', ...pos(base, 'EastChina') },
+      'proxies.web.bandwidth': { file: 'a.yaml', ...pos(base, '10\n      concurrent') },
+      'proxies.web.concurrent': { file: 'a.yaml', ...pos(base, '2\n      listeners') },
       'proxies.web.listeners.0': { file: 'a.yaml', ...pos(base, 'protocol: TCP') },
       'proxies.web.listeners.1': { file: 'a.yaml', ...pos(base, 'protocol: HTTPS') },
       'realServers.app': { file: 'a.yaml', ...pos(base, 'app:') },

@@ -114,7 +114,7 @@ describe('objects no stack owns', () => {
     const exported = await runCli(['export', '--gaap', '--stack', 'game-prod'], { cwd: dir, env });
     expect(exported.exitCode, exported.stderr).toBe(0);
     expect(exported.stderr).toContain(
-      'not exported: not owned by any stack (GAAP cannot tag existing objects)',
+      'not exported: not owned by any stack (add --adopt to export them with `adopt:` bindings)',
     );
     expect(exported.stderr).toContain(proxyId);
     expect(exported.stdout).not.toContain(proxyId);

@@ -102,13 +102,32 @@ describe('plan --target', () => {
     expect(md.stdout).toContain(`\`${B}\``);
   });
 
-  it('a target that matches nothing plans nothing', async () => {
+  it('a target that matches nothing is an error, not "No changes"', async () => {
     const r = await runCli(['plan', '--target', 'baishan.domain["zzz.example.com"]', '--detailed-exitcode'], {
       cwd: dir,
       env,
     });
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(
+      'error[TARGET_NOT_FOUND]: --target baishan.domain["zzz.example.com"] matches no object',
+    );
+    expect(r.stderr).toContain('baishan.domain["a.example.com"]');
+  });
+
+  it('a target that is not an address is an error that shows the form', async () => {
+    const r = await runCli(['plan', '--target', 'b.example.com'], { cwd: dir, env });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain('error[TARGET_INVALID]: --target "b.example.com" is not an address');
+    expect(r.stderr).toContain(`--target 'baishan.domain[`);
+    expect(r.stderr).not.toContain('INTERNAL');
+  });
+
+  it('a target that is in sync plans "No changes" (it exists: that is an answer)', async () => {
+    await runCli(['plan', '--target', B, '--out', 'p.json'], { cwd: dir, env });
+    expect((await runCli(['apply', 'p.json'], { cwd: dir, env })).exitCode).toBe(0);
+    const r = await runCli(['plan', '--target', B, '--detailed-exitcode'], { cwd: dir, env });
     expect(r.exitCode, r.stderr).toBe(0);
-    expect(r.stdout).toContain('partial plan');
     expect(r.stdout).toContain('No changes.');
   });
 

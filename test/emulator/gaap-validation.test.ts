@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalog } from '../../src/emulator/gaap/catalog.js';
-import { type GaapHarness, runningProxy, startGaap } from './gaap-test-client.js';
+import { FAKE_CERT, FAKE_KEY, type GaapHarness, runningProxy, startGaap } from './gaap-test-client.js';
 
 const TCP = { ListenerName: 'l', Ports: [80], Scheduler: 'rr', HealthCheck: 1, RealServerType: 'IP' };
 
@@ -205,6 +205,44 @@ describe('GAAP emulator: catalog-driven validation', () => {
         continue;
       }
       for (const out of def.output) expect(r, `${name}.${out.name}`).toHaveProperty(out.name);
+    }
+  });
+});
+
+describe('GAAP emulator: request forms the tables forbid', () => {
+  it('refuses SearchValue with Port or ListenerName, NetworkType triple in CheckProxyCreate, and ModifyHTTPSListenerAttribute without ProxyId', async () => {
+    const h = await startGaap();
+    try {
+      const proxyId = await runningProxy(h);
+      const search = (extra: Record<string, unknown>) =>
+        h.call('DescribeTCPListeners', { ProxyId: proxyId, SearchValue: '80', ...extra });
+      expect((await search({})).Error).toBeUndefined();
+      expect((await search({ Port: 80 })).Error?.Code).toBe('InvalidParameter');
+      expect((await search({ ListenerName: 'x' })).Error?.Code).toBe('InvalidParameter');
+      const check = { AccessRegion: 'Guangzhou', RealServerRegion: 'Beijing', Bandwidth: 10, Concurrent: 2 };
+      expect((await h.call('CheckProxyCreate', { ...check, NetworkType: 'cn2' })).Error).toBeUndefined();
+      expect((await h.call('CheckProxyCreate', { ...check, NetworkType: 'triple' })).Error?.Code).toBe(
+        'InvalidParameterValue',
+      );
+      const cert = await h.ok('CreateCertificate', {
+        CertificateType: 2,
+        CertificateContent: FAKE_CERT,
+        CertificateKey: FAKE_KEY,
+      });
+      const https = await h.ok('CreateHTTPSListener', {
+        ProxyId: proxyId,
+        ListenerName: 's',
+        Port: 443,
+        ForwardProtocol: 'HTTP',
+        CertificateId: cert.CertificateId,
+      });
+      const modify = { ListenerId: https.ListenerId, ListenerName: 't' };
+      expect((await h.call('ModifyHTTPSListenerAttribute', modify)).Error?.Code).toBe('MissingParameter');
+      expect(
+        (await h.call('ModifyHTTPSListenerAttribute', { ...modify, ProxyId: proxyId })).Error,
+      ).toBeUndefined();
+    } finally {
+      await h.close();
     }
   });
 });

@@ -55,6 +55,7 @@ export async function runApply(flags: ApplyFlags): Promise<void> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
+  let answer: Answer | undefined;
   try {
     const outcome = await apply({
       files: saved && !flags.file?.length ? [] : ctx.files,
@@ -68,7 +69,8 @@ export async function runApply(flags: ApplyFlags): Promise<void> {
       confirm: async (p) => {
         if (flags.format === 'text') writeOut(renderPlanText(p, ctx.out));
         if (saved || flags.autoApprove) return true;
-        return confirm(p, ctx);
+        answer = await confirm(p, ctx);
+        return answer === 'yes';
       },
     });
     ctx.reporter.finish();
@@ -91,6 +93,9 @@ export async function runApply(flags: ApplyFlags): Promise<void> {
       writeOut(`${renderApplyText(outcome.result, ctx.out)}${shown ? `\nOutputs:\n${shown}` : ''}`);
     }
     if (failed) process.exitCode = 1;
+    // Declining is not success (Terraform exits 1 too); Ctrl-C at the prompt is the shell's 130.
+    if (answer === 'no') process.exitCode = 1;
+    if (answer === 'cancelled') process.exitCode = 130;
   } finally {
     log?.close();
     process.off('SIGINT', onSignal);
@@ -98,15 +103,25 @@ export async function runApply(flags: ApplyFlags): Promise<void> {
   }
 }
 
-async function confirm(plan: Plan, ctx: CommandContext): Promise<boolean> {
+type Answer = 'yes' | 'no' | 'cancelled';
+
+async function confirm(plan: Plan, ctx: CommandContext): Promise<Answer> {
   const destructive = plan.steps.filter((s) => s.destructive).length;
   const rl = createInterface({ input: process.stdin, output: process.stderr });
+  const warn = destructive ? ctx.err.red(` ${destructive} of them destructive.`) : '';
   try {
-    const warn = destructive ? ctx.err.red(` ${destructive} of them destructive.`) : '';
-    const answer = await rl.question(
-      `\nedgeform will make ${plan.steps.length} API call${plan.steps.length === 1 ? '' : 's'}.${warn}\nOnly 'yes' will be accepted: `,
-    );
-    return answer.trim() === 'yes';
+    return await new Promise<Answer>((resolve, reject) => {
+      // NOTE: the terminal is in raw mode while readline asks, so Ctrl-C reaches readline as a key,
+      // not the process as SIGINT: a cancel, answered here. End of input (Ctrl-D) is a no.
+      rl.once('SIGINT', () => {
+        process.stderr.write('\n');
+        resolve('cancelled');
+      });
+      rl.once('close', () => resolve('no'));
+      rl.question(
+        `\nedgeform will make ${plan.steps.length} API call${plan.steps.length === 1 ? '' : 's'}.${warn}\nOnly 'yes' will be accepted: `,
+      ).then((a) => resolve(a.trim() === 'yes' ? 'yes' : 'no'), reject);
+    });
   } finally {
     rl.close();
   }

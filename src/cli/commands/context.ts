@@ -30,7 +30,8 @@ export function commandContext(flags: GlobalFlags & { file?: string[] }): Comman
     reporter: createReporter({
       stream: process.stderr,
       colors: err,
-      live: Boolean(process.stderr.isTTY) && !ci,
+      // A dumb terminal cannot redraw a line: progress is printed as plain lines there.
+      live: Boolean(process.stderr.isTTY) && !ci && env.TERM !== 'dumb',
       verbose: Boolean(flags.verbose),
     }),
     ci,

@@ -8,6 +8,7 @@ import { commandContext, writeOut } from './context.js';
 
 export interface ExportFlags extends GlobalFlags {
   gaap?: boolean;
+  adopt?: boolean;
   baishan?: string[];
   output?: string;
   stack?: string;
@@ -25,6 +26,7 @@ export async function runExport(flags: ExportFlags): Promise<void> {
   const result = await exportStack({
     baishan: flags.baishan ?? [],
     gaap: Boolean(flags.gaap),
+    adopt: Boolean(flags.adopt),
     ...(flags.stack === undefined ? {} : { stack: flags.stack }),
     ...(schema.ref === undefined ? {} : { schemaRef: schema.ref }),
     cwd: ctx.cwd,
@@ -51,7 +53,7 @@ export async function runExport(flags: ExportFlags): Promise<void> {
   if (gaap && gaap.unowned.length > 0) {
     err(
       ctx.err.bold(
-        `not exported: not owned by any stack (GAAP cannot tag existing objects) — ${gaap.unowned.length} object${gaap.unowned.length === 1 ? '' : 's'}:`,
+        `not exported: not owned by any stack (add --adopt to export them with \`adopt:\` bindings) — ${gaap.unowned.length} object${gaap.unowned.length === 1 ? '' : 's'}:`,
       ),
     );
     for (const o of gaap.unowned) err(`  ${o.kind} ${o.id}${o.name ? ` ${ctx.err.dim(`(${o.name})`)}` : ''}`);

@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { EdgeformError } from '../../core/errors.js';
 import { hasChanges } from '../../planner/plan-types.js';
 import { planFileText } from '../../workflow/saved-plan.js';
 import type { GlobalFlags } from '../global-flags.js';
@@ -20,7 +21,16 @@ export async function runPlan(flags: PlanFlags): Promise<void> {
   const { ctx, plan: thePlan } = await planFromFlags(flags);
   if (flags.out) {
     // SecretValue.toJSON writes only a reference and a keyed fingerprint, never the value.
-    writeFileSync(flags.out, planFileText(thePlan), { mode: 0o600 });
+    try {
+      writeFileSync(flags.out, planFileText(thePlan), { mode: 0o600 });
+    } catch (cause) {
+      throw new EdgeformError({
+        code: 'PLAN_OUT_UNWRITABLE',
+        message: `cannot write the plan to ${flags.out}: ${(cause as NodeJS.ErrnoException).code ?? String(cause)}`,
+        resolution: 'check that the directory exists and is writable (edgeform does not create it)',
+        cause,
+      });
+    }
     process.stderr.write(`Saved the plan to ${flags.out}. Apply it with: edgeform apply ${flags.out}\n`);
   }
   writeOut(renderPlan(thePlan, flags.format, ctx.out));

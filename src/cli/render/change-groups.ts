@@ -1,5 +1,5 @@
+import { type LeafChange, leafChanges, resourceName } from '../../planner/display-values.js';
 import type { ChangeKind, ResourceChange } from '../../planner/plan-types.js';
-import { type LeafChange, leafChanges, resourceName } from './display-values.js';
 
 export interface ObjectRef {
   address: string;

@@ -1,6 +1,6 @@
+import { renderValue } from '../../planner/display-values.js';
 import type { ResourceOutputs } from '../../planner/plan-types.js';
 import type { Colors } from '../colors.js';
-import { renderValue } from './display-values.js';
 
 /**
  * Server-assigned values, one block per object: the ID, a proxy's access domain and IPs, a

@@ -1,8 +1,8 @@
+import type { LeafChange } from '../../planner/display-values.js';
 import type { ChangeKind, Plan } from '../../planner/plan-types.js';
 import { hasChanges } from '../../planner/plan-types.js';
 import type { Colors } from '../colors.js';
 import { type ChangeGroup, groupChanges } from './change-groups.js';
-import type { LeafChange } from './display-values.js';
 import { liveNames, stepSummary } from './step-names.js';
 
 const HEADLINE: Record<Exclude<ChangeKind, 'no-op'>, string> = {

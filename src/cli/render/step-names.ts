@@ -1,5 +1,5 @@
+import { resourceName } from '../../planner/display-values.js';
 import type { Plan, PlanStep } from '../../planner/plan-types.js';
-import { resourceName } from './display-values.js';
 
 /** Live ID → logical name, for every object of the plan that exists live. */
 export function liveNames(plan: Pick<Plan, 'changes'>): Map<string, string> {

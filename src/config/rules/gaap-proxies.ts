@@ -19,7 +19,7 @@ export const gaapRealServerRegionRule: Rule = {
           diagnosticAt(p.file, p.path, {
             code: 'MISSING_KEY',
             message: `proxy \`${p.name}\` has neither \`realServerRegion\` nor \`group\``,
-            fix: 'add `realServerRegion:` (the origin region, e.g. SouthChina), or `group:` to join a proxy group that sets it',
+            fix: 'add `realServerRegion:` (the origin region, e.g. Guangzhou), or `group:` to join a proxy group that sets it',
           }),
         );
         continue;

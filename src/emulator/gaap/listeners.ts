@@ -398,6 +398,10 @@ export const listenerHandlers: Record<string, Handler> = {
 
   ModifyHTTPSListenerAttribute: (ctx, p) => {
     const l = writableListener(ctx, p, 'HTTPS');
+    // "ProxyId: 若为单通道监听器，此项必须填写" (required for a listener of a single proxy).
+    if (l.ProxyId && !has(p, 'ProxyId')) {
+      fail('MissingParameter', `The listener ${l.ListenerId} is on proxy ${l.ProxyId}: ProxyId is required.`);
+    }
     const cert = str(p, 'CertificateId');
     if (cert) checkCert(ctx, cert, 2, 'CertificateId');
     const clientCert = str(p, 'ClientCertificateId');

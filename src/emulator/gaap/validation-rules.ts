@@ -76,6 +76,8 @@ export const VALUE_RULES: Readonly<Record<string, ValueRule>> = {
   'CreateProxyGroup.PackageType': { enum: ['Thunder', 'Accelerator'] },
   NetworkType: { enum: ['normal', 'cn2', 'triple'] },
   'AccessConfiguration.NetworkType': { enum: ['normal', 'cn2'] },
+  // CheckProxyCreate's table: "normal、cn2" (no triple).
+  'CheckProxyCreate.NetworkType': { enum: ['normal', 'cn2'] },
   BillingType: { enum: ZERO_ONE },
   Bandwidth: { min: 1 },
   Concurrent: { min: 1 },
@@ -158,7 +160,12 @@ const L4_ACTIONS = [
   'ModifyUDPListenerAttribute',
 ];
 
+/** "SearchValue …该参数不能与ListenerName和Port同时使用" (not said for HTTPS listeners). */
+const SEARCH_VALUE_EXCLUSIVE = ['DescribeTCPListeners', 'DescribeUDPListeners', 'DescribeHTTPListeners'];
+
 export const CROSS_RULES: readonly CrossRule[] = [
+  { kind: 'xor', actions: SEARCH_VALUE_EXCLUSIVE, fields: ['SearchValue', 'Port'], optional: true },
+  { kind: 'xor', actions: SEARCH_VALUE_EXCLUSIVE, fields: ['SearchValue', 'ListenerName'], optional: true },
   {
     kind: 'xor',
     actions: [

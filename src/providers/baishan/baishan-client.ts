@@ -1,9 +1,14 @@
 import { Pool } from 'undici';
 import type { EventSink } from '../../core/event-types.js';
 import { nullSink } from '../../core/event-types.js';
-import { backoffDelay, sleep } from '../../transport/backoff.js';
+import { runAttempts } from '../../transport/attempt-loop.js';
 import { RateLimiter } from '../../transport/rate-limiter.js';
 import { BaishanApiError, classifyBaishanFailure } from './baishan-errors.js';
+import {
+  type BaishanRetryPolicy,
+  DEFAULT_BAISHAN_RETRY_POLICY,
+  decideBaishanRetry,
+} from './baishan-retry-policy.js';
 
 export const BAISHAN_DEFAULT_ENDPOINT = 'https://cdn.api.baishan.com';
 /** Both documents: at most 10 domains per call. */
@@ -82,13 +87,17 @@ export class BaishanClient {
    * Reads the given keys of up to 10 domains in one call. NOTE: always an explicit `config[]` list
    * in the query (C9, C10): [003] calls it required yet says everything is returned by default.
    */
-  async getConfig(domains: readonly string[], keys: readonly string[]): Promise<BaishanDomainConfig[]> {
+  async getConfig(
+    domains: readonly string[],
+    keys: readonly string[],
+    signal?: AbortSignal,
+  ): Promise<BaishanDomainConfig[]> {
     checkBatch(domains);
     const query = new URLSearchParams();
     query.set('token', this.#opts.token);
     query.set('domains', domains.join(','));
     for (const k of keys) query.append('config[]', k);
-    const answer = await this.#request('GET', query, undefined, true);
+    const answer = await this.#request('GET', query, undefined, true, undefined, signal);
     const data = (answer.body as { data?: unknown }).data;
     if (!Array.isArray(data)) {
       throw new BaishanApiError({
@@ -117,10 +126,11 @@ export class BaishanClient {
     domains: readonly string[],
     config: Record<string, unknown>,
     counter?: { calls: number; claimed?: boolean },
+    signal?: AbortSignal,
   ): Promise<unknown> {
     checkBatch(domains);
     const body = JSON.stringify({ token: this.#opts.token, domains: domains.join(','), config });
-    const answer = await this.#request('POST', new URLSearchParams(), body, true, counter);
+    const answer = await this.#request('POST', new URLSearchParams(), body, true, counter, signal);
     return answer.body;
   }
 
@@ -134,61 +144,93 @@ export class BaishanClient {
      * `claimed`: its next attempt's budget is already taken.
      */
     counter?: { calls: number; claimed?: boolean },
+    signal?: AbortSignal,
   ): Promise<Answer> {
     const action = `${method} domain/config`;
-    const maxAttempts = retry ? (this.#opts.maxAttempts ?? 8) : 1;
-    const maxElapsed = this.#opts.maxElapsedMs ?? 10 * 60_000;
-    const started = this.#now();
-    let last: BaishanApiError | undefined;
-    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-      // The scheduler may have taken this caller's first slot already (RateLimiter.tryTake).
-      if (counter?.claimed) counter.claimed = false;
-      else await this.limiter.acquire();
-      const t0 = this.#now();
-      let answer: Answer | undefined;
-      let failure: BaishanApiError | undefined;
-      this.calls++;
-      if (counter) counter.calls++;
-      try {
-        answer = await this.#send(method, query, body);
-        this.#observeHeaders(answer.headers);
-        if (!isSuccess(answer)) failure = classifyBaishanFailure(answer.status, answer.body, answer.text);
-      } catch (cause) {
-        failure = new BaishanApiError({
-          errorClass: 'network',
-          message: `${action}: ${describeNetworkError(cause)}`,
-          cause,
-        });
-      }
-      this.#events({
-        kind: 'api-call',
-        provider: 'baishan',
-        action,
-        durationMs: this.#now() - t0,
-        status: failure ? 'error' : 'ok',
-        attempt,
-        ...(failure ? { errorCode: failure.code } : {}),
-      });
-      if (!failure && answer) return answer;
-      last = this.#redact(failure!);
-      if (!last.retryable || attempt === maxAttempts || this.#now() - started > maxElapsed) break;
-      const wait = this.#retryWait(last, answer, attempt);
-      if (last.errorClass === 'throttled') {
-        this.limiter.penalize(wait, 'throttled');
-        this.#events({ kind: 'throttled', provider: 'baishan', action, waitMs: wait, reason: last.message });
-      } else {
-        this.#events({
-          kind: 'retry',
-          provider: 'baishan',
-          action,
-          attempt,
-          waitMs: wait,
-          reason: last.message,
-        });
-        await sleep(wait);
-      }
-    }
-    throw last!;
+    const policy: BaishanRetryPolicy = {
+      ...DEFAULT_BAISHAN_RETRY_POLICY,
+      maxAttempts: retry ? (this.#opts.maxAttempts ?? DEFAULT_BAISHAN_RETRY_POLICY.maxAttempts) : 1,
+      maxElapsedMs: this.#opts.maxElapsedMs ?? DEFAULT_BAISHAN_RETRY_POLICY.maxElapsedMs,
+    };
+    const random = this.#opts.random ?? Math.random;
+    return runAttempts<Answer, { error: BaishanApiError; answer?: Answer }, BaishanApiError>(
+      {
+        acquire: async (_n, s) => {
+          // The scheduler may have taken this caller's first slot already (RateLimiter.tryTake).
+          if (counter?.claimed) counter.claimed = false;
+          else await this.limiter.acquire(s);
+        },
+        attempt: async (attempt) => {
+          const t0 = this.#now();
+          let sent: { ok: true; answer: Answer } | { ok: false; answer?: Answer; failure: BaishanApiError };
+          this.calls++;
+          if (counter) counter.calls++;
+          try {
+            // NOTE: a request already sent is not cut off: Ctrl-C lets calls in flight finish (an
+            // aborted POST would leave its outcome unknown); the signal ends the waits around it.
+            const answer = await this.#send(method, query, body);
+            this.#observeHeaders(answer.headers);
+            sent = isSuccess(answer)
+              ? { ok: true, answer }
+              : {
+                  ok: false,
+                  answer,
+                  failure: classifyBaishanFailure(answer.status, answer.body, answer.text),
+                };
+          } catch (cause) {
+            sent = {
+              ok: false,
+              failure: new BaishanApiError({
+                errorClass: 'network',
+                message: `${action}: ${describeNetworkError(cause)}`,
+                cause,
+              }),
+            };
+          }
+          this.#events({
+            kind: 'api-call',
+            provider: 'baishan',
+            action,
+            durationMs: this.#now() - t0,
+            status: sent.ok ? 'ok' : 'error',
+            attempt,
+            ...(sent.ok ? {} : { errorCode: sent.failure.code }),
+          });
+          if (sent.ok) return { ok: true, value: sent.answer };
+          const error = this.#redact(sent.failure);
+          return { ok: false, failure: { error, ...(sent.answer ? { answer: sent.answer } : {}) } };
+        },
+        decide: ({ error, answer }, attempt, elapsedMs) => {
+          const retryAfter = Number(header(answer?.headers, 'x-retry-after'));
+          const decision = decideBaishanRetry(
+            {
+              errorClass: error.errorClass,
+              ...(Number.isFinite(retryAfter) ? { retryAfterSeconds: retryAfter } : {}),
+            },
+            attempt,
+            elapsedMs,
+            policy,
+            random,
+          );
+          return decision.kind === 'fail'
+            ? { kind: 'fail', error }
+            : {
+                kind: 'retry',
+                waitMs: decision.waitMs,
+                reason: error.message,
+                throttled: decision.throttled,
+              };
+        },
+        onThrottled: (_attempt, waitMs, reason) => {
+          this.limiter.penalize(waitMs, 'throttled');
+          this.#events({ kind: 'throttled', provider: 'baishan', action, waitMs, reason });
+        },
+        onRetry: (attempt, waitMs, reason) => {
+          this.#events({ kind: 'retry', provider: 'baishan', action, attempt, waitMs, reason });
+        },
+      },
+      { signal, now: this.#now },
+    );
   }
 
   /** The token can reach an error message through a URL or an echo; it never leaves this class. */
@@ -207,19 +249,6 @@ export class BaishanClient {
       ...(e.httpStatus === undefined ? {} : { httpStatus: e.httpStatus }),
       ...(e.apiCode === undefined ? {} : { apiCode: e.apiCode }),
       domains: e.domains,
-    });
-  }
-
-  #retryWait(err: BaishanApiError, answer: Answer | undefined, attempt: number): number {
-    const retryAfter = Number(header(answer?.headers, 'x-retry-after'));
-    if (err.errorClass === 'throttled' && Number.isFinite(retryAfter) && retryAfter >= 0) {
-      // Seconds to the window reset, plus a little jitter so parallel clients do not stampede.
-      return retryAfter * 1000 + Math.round((this.#opts.random ?? Math.random)() * 250);
-    }
-    return backoffDelay(attempt - 1, {
-      baseMs: 500,
-      maxMs: 15_000,
-      ...(this.#opts.random ? { random: this.#opts.random } : {}),
     });
   }
 

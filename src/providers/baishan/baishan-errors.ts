@@ -40,8 +40,13 @@ export class BaishanApiError extends EdgeformError {
   }
 
   get retryable(): boolean {
-    return this.errorClass === 'throttled' || this.errorClass === 'server' || this.errorClass === 'network';
+    return isRetryable(this.errorClass);
   }
+}
+
+/** Throttled, 5xx and lost connections may be retried; everything else is the caller's to fix. */
+export function isRetryable(errorClass: BaishanErrorClass): boolean {
+  return errorClass === 'throttled' || errorClass === 'server' || errorClass === 'network';
 }
 
 const CODES: Record<BaishanErrorClass, ErrorCode> = {

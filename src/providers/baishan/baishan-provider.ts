@@ -88,6 +88,7 @@ export class BaishanProvider implements Provider<BaishanLiveData, BaishanPostPay
           answer = await client.getConfig(
             batch.map((d) => d.domain),
             keys,
+            ctx.signal,
           );
         } catch (e) {
           throw explainReadFailure(e, batch);
@@ -207,7 +208,7 @@ export class BaishanProvider implements Provider<BaishanLiveData, BaishanPostPay
     const config = revealSecrets(payload.config, this.#secretBaseDir) as Record<string, unknown>;
     const client = this.#client();
     const counter = { calls: 0, ...(ctx.startClaimed ? { claimed: true } : {}) };
-    const failures = await this.#postIsolating(client, payload.domains, config, counter);
+    const failures = await this.#postIsolating(client, payload.domains, config, counter, ctx.signal);
     const outcome: StepOutcome = { outputs: {}, calls: counter.calls };
     if (failures.length === 0) return outcome;
     if (failures.length === 1 && failures[0]!.domains.length === payload.domains.length) {
@@ -232,9 +233,10 @@ export class BaishanProvider implements Provider<BaishanLiveData, BaishanPostPay
     domains: string[],
     config: Record<string, unknown>,
     counter: { calls: number; claimed?: boolean },
+    signal: AbortSignal | undefined,
   ): Promise<{ domains: string[]; error: EdgeformError }[]> {
     try {
-      await client.postConfig(domains, config, counter);
+      await client.postConfig(domains, config, counter, signal);
       return [];
     } catch (e) {
       if (!(e instanceof BaishanApiError)) throw e;
@@ -243,12 +245,15 @@ export class BaishanProvider implements Provider<BaishanLiveData, BaishanPostPay
       const named = e.domains.filter((d) => domains.includes(d));
       if (named.length > 0 && named.length < domains.length) {
         const rest = domains.filter((d) => !named.includes(d));
-        return [{ domains: named, error: e }, ...(await this.#postIsolating(client, rest, config, counter))];
+        return [
+          { domains: named, error: e },
+          ...(await this.#postIsolating(client, rest, config, counter, signal)),
+        ];
       }
       const half = Math.ceil(domains.length / 2);
       return [
-        ...(await this.#postIsolating(client, domains.slice(0, half), config, counter)),
-        ...(await this.#postIsolating(client, domains.slice(half), config, counter)),
+        ...(await this.#postIsolating(client, domains.slice(0, half), config, counter, signal)),
+        ...(await this.#postIsolating(client, domains.slice(half), config, counter, signal)),
       ];
     }
   }

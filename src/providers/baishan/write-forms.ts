@@ -7,7 +7,6 @@
 
 import { EdgeformError } from '../../core/errors.js';
 import { isPlainObject } from '../../core/json-types.js';
-import { isSecretValue } from '../../core/secrets.js';
 import { KEY_SPECS } from '../../model/baishan-key-specs.js';
 import { isBaishanConfigKey, REMOVABLE_KEYS } from '../../model/baishan-keys.js';
 import type { BaishanSettings, DesiredValue } from '../../model/stack-types.js';
@@ -21,7 +20,7 @@ export interface WriteFormContext {
 /**
  * The value to put under config[key] in a POST so the live state becomes `desired` (desired === null
  * → the documented removal form). SecretValue objects stay SecretValue; the provider reveals them
- * (see revealSecrets) just before sending. Throws BAISHAN_NOT_REMOVABLE for null on a key without a
+ * (core/secrets.ts revealSecrets) just before sending. Throws BAISHAN_NOT_REMOVABLE for null on a key without a
  * documented removal form.
  */
 export function writeForm(
@@ -137,19 +136,4 @@ function unique(items: readonly string[]): string[] {
 
 function asObject(v: unknown): Record<string, unknown> {
   return isPlainObject(v) ? { ...v } : {};
-}
-
-/**
- * A deep copy of a write form with every SecretValue replaced by its value. Only the provider calls
- * this, immediately before the POST; the result must never be logged or stored.
- */
-export function revealSecrets(value: unknown): unknown {
-  if (isSecretValue(value)) return value.reveal();
-  if (Array.isArray(value)) return value.map(revealSecrets);
-  if (isPlainObject(value)) {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = revealSecrets(v);
-    return out;
-  }
-  return value;
 }

@@ -1,6 +1,7 @@
 import { Pool } from 'undici';
 import { EdgeformError } from '../../core/errors.js';
 import { type EventSink, nullSink } from '../../core/event-types.js';
+import { runAttempts } from '../../transport/attempt-loop.js';
 import { sleep as defaultSleep } from '../../transport/backoff.js';
 import { KeyedRateLimiter, RateLimiter } from '../../transport/rate-limiter.js';
 import { GAAP_ACTIONS } from './gaap-action-meta.js';
@@ -171,7 +172,6 @@ export class GaapClient implements GaapCaller {
     const bytes = Buffer.from(JSON.stringify(body), 'utf8');
     const region = meta.regionParam === 'not-used' ? undefined : this.region;
     const limiter = this.limiters.get(action);
-    const started = this.#now();
     const state: RetryState = {
       attempt: 0,
       counts: { throttled: 0, busy: 0, transient: 0, signatureExpire: 0 },
@@ -180,44 +180,46 @@ export class GaapClient implements GaapCaller {
     };
     const history: string[] = [];
 
-    for (;;) {
-      if (!(opts.claimed && state.attempt === 0)) {
-        await limiter.acquire(opts.signal, opts.background ? 'low' : 'normal');
-      }
-      state.attempt++;
-      const result = await this.#attempt(action, bytes, region, state.attempt, opts.signal);
-      if (result.ok) return result.response as Response<A>;
-
-      const failure = result.failure;
-      state.elapsedMs = this.#now() - started;
-      const decision = decideRetry(failure, state, this.#policy, this.#random);
-      if (decision.kind === 'fail')
-        throw this.#toError(action, failure, decision.errorClass, state.attempt, history);
-
-      history.push(`attempt ${state.attempt}: ${describeFailure(failure)}`);
-      state.counts[decision.family]++;
-      if (decision.family === 'throttled') {
+    return runAttempts<Response<A>, AttemptFailure, GaapApiError>(
+      {
+        // A step the executor started on a claimed budget makes its first call without waiting again.
+        acquire: (n, signal) =>
+          opts.claimed && n === 1
+            ? Promise.resolve()
+            : limiter.acquire(signal, opts.background ? 'low' : 'normal'),
+        attempt: async (n, signal) => {
+          state.attempt = n;
+          const result = await this.#attempt(action, bytes, region, n, signal);
+          return result.ok
+            ? { ok: true, value: result.response as Response<A> }
+            : { ok: false, failure: result.failure };
+        },
+        decide: (failure, n, elapsedMs) => {
+          state.elapsedMs = elapsedMs;
+          const decision = decideRetry(failure, state, this.#policy, this.#random);
+          if (decision.kind === 'fail') {
+            return { kind: 'fail', error: this.#toError(action, failure, decision.errorClass, n, history) };
+          }
+          history.push(`attempt ${n}: ${describeFailure(failure)}`);
+          state.counts[decision.family]++;
+          return {
+            kind: 'retry',
+            waitMs: decision.waitMs,
+            reason: decision.reason,
+            throttled: decision.family === 'throttled',
+          };
+        },
         // Pauses every caller of this action, not just this one: the server's window is shared.
-        limiter.penalize(decision.waitMs, decision.reason);
-        this.#events({
-          kind: 'throttled',
-          provider: PROVIDER,
-          action,
-          waitMs: decision.waitMs,
-          reason: decision.reason,
-        });
-      } else {
-        this.#events({
-          kind: 'retry',
-          provider: PROVIDER,
-          action,
-          attempt: state.attempt + 1,
-          waitMs: decision.waitMs,
-          reason: decision.reason,
-        });
-        await this.#sleep(decision.waitMs, opts.signal);
-      }
-    }
+        onThrottled: (_n, waitMs, reason) => {
+          limiter.penalize(waitMs, reason);
+          this.#events({ kind: 'throttled', provider: PROVIDER, action, waitMs, reason });
+        },
+        onRetry: (n, waitMs, reason) => {
+          this.#events({ kind: 'retry', provider: PROVIDER, action, attempt: n + 1, waitMs, reason });
+        },
+      },
+      { signal: opts.signal, now: this.#now, sleep: this.#sleep },
+    );
   }
 
   async #credentials(): Promise<Tc3Credentials> {

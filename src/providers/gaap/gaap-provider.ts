@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { keyedFingerprint } from '../../core/secrets.js';
 import type { GaapDesired } from '../../model/gaap-desired-types.js';
 import type { GaapSettings, LoadedStack } from '../../model/stack-types.js';
-import type { PlanStep, ResourceOutputs } from '../../planner/plan-types.js';
+import type { PlanStep, PlanWarning, ResourceOutputs } from '../../planner/plan-types.js';
 import {
   type AppliedRun,
   type Provider,
@@ -16,6 +16,8 @@ import {
   type WaitPacing,
   type WatchAnswer,
 } from '../../planner/provider-types.js';
+import { adoptionHints } from './adoption-hints.js';
+import { checkAgainstCatalogs } from './catalog-checks.js';
 import { planGaap } from './engine/gaap-planner.js';
 import type { DesiredContext, GaapKindModule, ReadContext } from './engine/kind-module.js';
 import type { DesiredNode, GaapStepPayload, LiveNode, WaitSpec } from './engine/node-types.js';
@@ -36,6 +38,13 @@ export interface GaapProviderOptions {
    * benchmarks shorten them).
    */
   pollMs?: { base: number; max: number };
+  /**
+   * Default true: check the desired state against the live catalogs and hint at adoptions while
+   * reading. Export reads with a model of bindings only, which has nothing to check.
+   */
+  planChecks?: boolean;
+  /** Waits before each extra look for a late-committed create (tests shorten them). */
+  lateCommitWaitsMs?: readonly number[];
   /** Fixes the run's ClientToken nonce (tests); random otherwise. */
   tokenNonce?: string;
 }
@@ -123,9 +132,18 @@ export class GaapProvider implements Provider<GaapLiveData, GaapStepPayload> {
         rc.addressOfId.set(node.id, node.address);
       }
     }
+    // Before any plan exists: a value the API will refuse fails here, with zero writes.
+    const warnings: PlanWarning[] = [];
+    if (this.#model && this.#opts.planChecks !== false) {
+      const [, hints] = await Promise.all([
+        checkAgainstCatalogs(this.#model, rc.live, counting),
+        adoptionHints(this.#model, rc.live, counting),
+      ]);
+      warnings.push(...hints);
+    }
     ctx.events({ kind: 'read-done', provider: this.id, what: `${rc.live.length} objects`, calls });
     const data: GaapLiveData = { nodes: rc.live, liveRefs: rc.liveRefs };
-    return { provider: this.id, data, calls, warnings: [] };
+    return { provider: this.id, data, calls, warnings };
   }
 
   plan(live: ProviderLive<GaapLiveData>): ProviderPlan<GaapStepPayload> {
@@ -246,6 +264,7 @@ export class GaapProvider implements Provider<GaapLiveData, GaapStepPayload> {
       secretBaseDir: this.#secretBaseDir,
       ...(ctx.startClaimed ? { startClaimed: true } : {}),
       tokenNonce: this.#tokenNonce,
+      ...(this.#opts.lateCommitWaitsMs ? { lateCommitWaitsMs: this.#opts.lateCommitWaitsMs } : {}),
       ...(ctx.signal ? { signal: ctx.signal } : {}),
     });
   }

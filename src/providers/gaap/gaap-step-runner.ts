@@ -26,6 +26,8 @@ export interface RunStepOptions {
   tokenNonce: string;
   /** Directory that `{file:}` secret references of a saved plan are relative to. */
   secretBaseDir: string;
+  /** Waits before each extra look for a create's late commit (default LATE_COMMIT_WAITS_MS). */
+  lateCommitWaitsMs?: readonly number[];
   /** The scheduler took the rate budget of the step's first call. */
   startClaimed?: boolean;
 }
@@ -148,7 +150,7 @@ async function callWithRecovery(
       // error, which GAAP may give after doing part of the work); or it had (already-done): find it.
       const uncertain = e.errorClass === 'ambiguous' || e.errorClass === 'internal';
       if (!lookup || !(uncertain || e.errorClass === 'already-done')) throw e;
-      const found = await runLookup(client, lookup);
+      const found = await lookAgainAfterLateCommit(client, lookup, call.action, opts);
       if (found) {
         opts.events({
           kind: 'info',
@@ -171,6 +173,38 @@ async function callWithRecovery(
     }
   }
 }
+
+/**
+ * NOTE: a create whose answer was lost may still be committed by the server after the client gave
+ * up (a late commit): not finding it at once does not prove it will not appear. So the lookup is
+ * repeated after bounded waits (RunStepOptions.lateCommitWaitsMs) before a resend is allowed.
+ */
+async function lookAgainAfterLateCommit(
+  client: GaapCaller,
+  lookup: LookupSpec,
+  action: string,
+  opts: RunStepOptions,
+): Promise<Record<string, JsonValue> | undefined> {
+  let found = await runLookup(client, lookup);
+  for (const waitMs of found ? [] : (opts.lateCommitWaitsMs ?? LATE_COMMIT_WAITS_MS)) {
+    opts.events({
+      kind: 'retry',
+      provider: 'gaap',
+      action,
+      attempt: 1,
+      waitMs,
+      reason:
+        'the object was not found after an uncertain answer: looking again before any resend (late commit)',
+    });
+    await sleep(waitMs, opts.signal);
+    found = await runLookup(client, lookup);
+    if (found) break;
+  }
+  return found;
+}
+
+/** How long a late commit is waited for, in looks: 9 s in all by default. */
+export const LATE_COMMIT_WAITS_MS = [1_000, 3_000, 5_000] as const;
 
 /** The outputs of the object the lookup finds, or undefined when it does not exist. */
 async function runLookup(

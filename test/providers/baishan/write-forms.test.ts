@@ -4,12 +4,15 @@ import addFormats from 'ajv-formats';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isEdgeformError } from '../../../src/core/errors.js';
-import { isSecretValue } from '../../../src/core/secrets.js';
+import { isSecretValue, revealSecrets } from '../../../src/core/secrets.js';
 import { BAISHAN_CONFIG_KEYS, REMOVABLE_KEYS } from '../../../src/model/baishan-keys.js';
 import type { BaishanSettings, DesiredValue } from '../../../src/model/stack-types.js';
 import { normalizeKey, valuesEqual } from '../../../src/providers/baishan/normalize.js';
-import { revealSecrets, writeForm } from '../../../src/providers/baishan/write-forms.js';
+import { writeForm } from '../../../src/providers/baishan/write-forms.js';
 import { CASES, SETTINGS, TOS_AK, TOS_SK, VT_KEY } from './key-fixtures.js';
+
+/** What the provider sends: every SecretValue replaced by its value. */
+const reveal = (v: unknown) => revealSecrets(v, process.cwd());
 
 const schema = JSON.parse(
   readFileSync(new URL('../../../schemas/baishan-config.schema.json', import.meta.url), 'utf8'),
@@ -20,7 +23,7 @@ addFormats.default(ajv);
 const validateConfig = ajv.compile(schema);
 
 function expectValidPost(config: Record<string, unknown>): void {
-  const ok = validateConfig(revealSecrets(config));
+  const ok = validateConfig(reveal(config));
   expect(ok ? [] : validateConfig.errors).toEqual([]);
 }
 
@@ -40,7 +43,7 @@ describe('per key: the complete cover/reset payload, valid against the POST sche
 
     it('reaches the desired state once the server stores it (normalised echo equals desired)', () => {
       if (key === 'visit_deny_whitelist') return; // toggles; covered below
-      const echo = revealSecrets(writeForm(key, c.desired, live, SETTINGS));
+      const echo = reveal(writeForm(key, c.desired, live, SETTINGS));
       expect(
         valuesEqual(
           normalizeKey(key, c.desired, 'desired', SETTINGS),
@@ -71,7 +74,7 @@ describe('write details', () => {
     expect(isSecretValue(form[0]?.auth_secret_key)).toBe(true);
     expect(form[0]?.auth_access_key).toBe(TOS_AK);
     expect(JSON.stringify(form)).not.toContain('tos-secret-key');
-    const revealed = revealSecrets(form) as Record<string, unknown>[];
+    const revealed = reveal(form) as Record<string, unknown>[];
     expect(revealed[0]?.auth_secret_key).toBe('tos-secret-key');
     expect(form[0]?.auth_secret_key).toBe(TOS_SK);
   });

@@ -74,9 +74,15 @@ export function planGaap(unordered: GaapPlanInput): GaapPlanOutput {
   };
 
   // 1. Classify, parents before children (desired nodes are listed parent first).
+  const missingExternal: DesiredNode[] = [];
   for (const node of input.desired) {
     const live = liveBy.get(node.address);
     const parentVerdict = node.parent ? verdicts.get(node.parent) : undefined;
+    if (node.external) {
+      if (!live) missingExternal.push(node);
+      else verdicts.set(node.address, { kind: 'no-op', node, live });
+      continue;
+    }
     if (!live) {
       verdicts.set(node.address, { kind: 'create', node });
       continue;
@@ -124,6 +130,7 @@ export function planGaap(unordered: GaapPlanInput): GaapPlanOutput {
     });
   }
 
+  refuseMissingExternals(missingExternal);
   refuseProtected(verdicts);
 
   // 2. Emit steps.
@@ -470,6 +477,19 @@ function mentions(v: unknown, address: string): boolean {
   if (typeof v === 'object' && v !== null && !isSecretValue(v))
     return Object.values(v).some((x) => mentions(x, address));
   return false;
+}
+
+function refuseMissingExternals(nodes: readonly DesiredNode[]): void {
+  if (nodes.length === 0) return;
+  throw new EdgeformError({
+    code: 'GAAP_EXTERNAL_NOT_FOUND',
+    message: `objects declared external (not owned by this stack) do not exist live: ${nodes.map((n) => n.address).join(', ')}`,
+    resolution:
+      'create them first (with the stack that owns them), or correct their address; edgeform never creates an external object',
+    details: nodes.map((n) =>
+      n.source ? `${n.source.file}:${n.source.line}:${n.source.column} ${n.address}` : n.address,
+    ),
+  });
 }
 
 function refuseProtected(verdicts: Map<string, Verdict>): void {

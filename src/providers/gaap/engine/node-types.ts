@@ -17,6 +17,11 @@ export interface DesiredNode<Spec = unknown> {
   /** Attributes holding secrets: compared, never displayed. */
   sensitive?: string[];
   protect: boolean;
+  /**
+   * Not owned by the stack (a real server `external: true`): read for its ID, never created,
+   * changed or deleted; absent live, the plan fails.
+   */
+  external?: boolean;
   source?: SourceLocation;
   /** Kind-specific data the step builders need (the raw declaration, ...). */
   spec: Spec;

@@ -11,6 +11,7 @@ import { addr } from '../engine/kind-module.js';
 import type { DesiredNode, LiveNode, LookupSpec } from '../engine/node-types.js';
 import type { CertificateDetail } from '../gaap-types.js';
 import { listAll, PAGE_LIMITS } from '../paging.js';
+import { adoptionsOf, refuseMissingAdoptions } from './adoption.js';
 import { defined, ID_OUTPUT } from './common.js';
 import { withSource } from './real-server.js';
 
@@ -125,7 +126,14 @@ export const certificateKind: GaapKindModule<CertificateSpec, CertificateRaw> = 
   async read(ctx) {
     const prefix = aliasPrefix(ctx.stack);
     const all = await listAll(ctx.client, 'DescribeCertificates', {}, 'CertificateSet');
-    const owned = all.filter((c) => c.CertificateAlias?.startsWith(prefix));
+    const adoptions = adoptionsOf(ctx, 'certificates');
+    refuseMissingAdoptions(
+      ctx,
+      'certificates',
+      all.map((c) => c.CertificateId),
+    );
+    // An adopted certificate keeps its alias; the binding is its identity.
+    const owned = all.filter((c) => adoptions.has(c.CertificateId) || c.CertificateAlias?.startsWith(prefix));
     const details = await Promise.all(
       owned.map(
         async (c) =>
@@ -135,7 +143,7 @@ export const certificateKind: GaapKindModule<CertificateSpec, CertificateRaw> = 
     );
     const byName = new Map<string, { detail: CertificateDetail; attrs: Record<string, unknown> }[]>();
     for (const detail of details) {
-      const name = detail.CertificateAlias.slice(prefix.length);
+      const name = adoptions.get(detail.CertificateId) ?? detail.CertificateAlias.slice(prefix.length);
       const type = TYPE_OF_CODE.get(detail.CertificateType);
       const attrs = {
         type: type ?? `type ${detail.CertificateType}`,
@@ -171,7 +179,8 @@ function pickPrimary<T extends { detail: CertificateDetail; attrs: Record<string
   found: T[],
   desired: CertificateDesired | undefined,
 ): T {
-  const matching = desired
+  // A bare binding (export reads with `{ adopt }` only) has no content to match.
+  const matching = desired?.content
     ? found.find(
         (f) =>
           f.attrs.content === fingerprint(desired.content) &&

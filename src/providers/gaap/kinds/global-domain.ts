@@ -1,9 +1,10 @@
 import type { GlobalDomainDesired } from '../../../model/gaap-desired-types.js';
 import type { GaapKindModule } from '../engine/kind-module.js';
-import { addr, NAME_TAG, ownershipTags, STACK_TAG, tagValue } from '../engine/kind-module.js';
+import { addr, ownershipTags, STACK_TAG } from '../engine/kind-module.js';
 import type { LiveNode } from '../engine/node-types.js';
 import type { Domain } from '../gaap-types.js';
 import { listAll } from '../paging.js';
+import { adoptionsOf, chunks, missingIds, ownedName, refuseMissingAdoptions } from './adoption.js';
 import { SELF_ID, waitFor } from './common.js';
 import { withSource } from './real-server.js';
 
@@ -192,17 +193,41 @@ export const globalDomainKind: GaapKindModule<GlobalDomainSpec, GlobalDomainRaw>
     }));
   },
   async read(ctx) {
-    const items = await listAll(
+    const tagged = await listAll(
       ctx.client,
       'DescribeGlobalDomains',
       { ProjectId: ALL_PROJECTS, TagSet: [{ TagKey: STACK_TAG, TagValue: ctx.stack }] },
       'Domains',
     );
+    const adoptions = adoptionsOf(ctx, 'globalDomains');
+    // A Filter takes at most 5 values.
+    const byId = await Promise.all(
+      chunks(
+        missingIds(
+          adoptions,
+          tagged.map((d) => d.DomainId),
+        ),
+        5,
+      ).map((ids) =>
+        listAll(
+          ctx.client,
+          'DescribeGlobalDomains',
+          { ProjectId: ALL_PROJECTS, Filters: [{ Name: 'DomainId', Values: ids }] },
+          'Domains',
+        ),
+      ),
+    );
+    const items = [...tagged, ...byId.flat()];
+    refuseMissingAdoptions(
+      ctx,
+      'globalDomains',
+      items.map((d) => d.DomainId),
+    );
     const out: LiveNode<GlobalDomainRaw>[] = [];
     for (const d of items) {
       // The TagSet filter matches any tag: ownership is checked here.
-      const name = tagValue(d.TagSet, NAME_TAG);
-      if (tagValue(d.TagSet, STACK_TAG) !== ctx.stack || !name) continue;
+      const name = ownedName(ctx, adoptions, d.DomainId, d.TagSet, 'global domain');
+      if (!name) continue;
       out.push({
         address: addr.globalDomain(name),
         type: GLOBAL_DOMAIN,

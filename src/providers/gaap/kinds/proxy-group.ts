@@ -1,10 +1,12 @@
 import type { ProxyGroupDesired } from '../../../model/gaap-desired-types.js';
 import type { GaapKindModule } from '../engine/kind-module.js';
-import { addr, NAME_TAG, ownershipTags, STACK_TAG, tagValue } from '../engine/kind-module.js';
+import { addr, ownershipTags, STACK_TAG } from '../engine/kind-module.js';
 import type { LiveNode } from '../engine/node-types.js';
 import { asSet } from '../engine/normalize-attrs.js';
+import { isGaapApiError } from '../gaap-errors.js';
 import type { ProxyGroupInfo } from '../gaap-types.js';
 import { listAll } from '../paging.js';
+import { adoptionsOf, missingIds, ownedName, refuseMissingAdoptions } from './adoption.js';
 import { SELF_ID, waitFor } from './common.js';
 import { withSource } from './real-server.js';
 
@@ -122,16 +124,47 @@ export const proxyGroupKind: GaapKindModule<ProxyGroupSpec, ProxyGroupRaw> = {
     }));
   },
   async read(ctx) {
-    const items = await listAll(
+    const tagged = await listAll(
       ctx.client,
       'DescribeProxyGroupList',
       { ProjectId: -1, TagSet: [{ TagKey: STACK_TAG, TagValue: ctx.stack }] },
       'ProxyGroupList',
     );
+    const adoptions = adoptionsOf(ctx, 'proxyGroups');
+    // NOTE: the group list filters by region and package, never by ID: an adopted group not
+    // tagged yet is read by DescribeProxyGroupDetails, whose Status is a number (0 = running).
+    const adopted = await Promise.all(
+      missingIds(
+        adoptions,
+        tagged.map((g) => g.GroupId),
+      ).map(async (GroupId): Promise<ProxyGroupInfo | undefined> => {
+        try {
+          const d = (await ctx.client.call('DescribeProxyGroupDetails', { GroupId })).ProxyGroupDetail;
+          return {
+            GroupId: d.GroupId,
+            GroupName: d.GroupName,
+            ProjectId: d.ProjectId,
+            Domain: d.Domain,
+            RealServerRegionInfo: d.RealServerRegionInfo,
+            Status: d.Status === 0 ? 'RUNNING' : `Status ${d.Status}`,
+            TagSet: d.TagSet,
+          } as ProxyGroupInfo;
+        } catch (e) {
+          if (isGaapApiError(e) && e.errorClass === 'not-found') return undefined;
+          throw e;
+        }
+      }),
+    );
+    const items = [...tagged, ...adopted.filter((g): g is ProxyGroupInfo => g !== undefined)];
+    refuseMissingAdoptions(
+      ctx,
+      'proxyGroups',
+      items.map((g) => g.GroupId),
+    );
     const out: LiveNode<ProxyGroupRaw>[] = [];
     for (const g of items) {
-      const name = tagValue(g.TagSet, NAME_TAG);
-      if (tagValue(g.TagSet, STACK_TAG) !== ctx.stack || !name) continue;
+      const name = ownedName(ctx, adoptions, g.GroupId, g.TagSet, 'proxy group');
+      if (!name) continue;
       out.push({
         address: addr.proxyGroup(name),
         type: PROXY_GROUP,

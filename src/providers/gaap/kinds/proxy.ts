@@ -4,6 +4,7 @@ import { addr, liveOfKind, NAME_TAG, ownershipTags, STACK_TAG, tagValue } from '
 import type { LiveNode, WaitSpec } from '../engine/node-types.js';
 import type { ProxyInfo } from '../gaap-types.js';
 import { listAll, PAGE_LIMITS } from '../paging.js';
+import { adoptionsOf, chunks, missingIds, ownedName, refuseMissingAdoptions } from './adoption.js';
 import { defined, SELF_ID, waitFor } from './common.js';
 import { proxyGroupKind } from './proxy-group.js';
 import { withSource } from './real-server.js';
@@ -202,11 +203,29 @@ export const proxyKind: GaapKindModule<ProxySpec, ProxyRaw> = {
     }));
   },
   async read(ctx) {
-    const items = await listAll(
+    const tagged = await listAll(
       ctx.client,
       'DescribeProxies',
       { TagSet: [{ TagKey: STACK_TAG, TagValue: ctx.stack }] },
       'ProxySet',
+    );
+    const adoptions = adoptionsOf(ctx, 'proxies');
+    const untagged = missingIds(
+      adoptions,
+      tagged.map((p) => p.ProxyId || p.InstanceId),
+    );
+    const byId = (
+      await Promise.all(
+        chunks(untagged, 100).map((ids) =>
+          listAll(ctx.client, 'DescribeProxies', { ProxyIds: ids }, 'ProxySet'),
+        ),
+      )
+    ).flat();
+    const items = [...tagged, ...byId];
+    refuseMissingAdoptions(
+      ctx,
+      'proxies',
+      items.map((p) => p.ProxyId || p.InstanceId),
     );
     const out: LiveNode<ProxyRaw>[] = [];
     // NOTE: a proxy group's access regions are served by member proxies the group creates itself,
@@ -216,9 +235,9 @@ export const proxyKind: GaapKindModule<ProxySpec, ProxyRaw> = {
       liveOfKind(proxyGroupKind, ctx.live).map((n) => [n.id, tagValue(n.raw.item.TagSet, NAME_TAG)]),
     );
     for (const p of items) {
-      const name = tagValue(p.TagSet, NAME_TAG);
-      if (tagValue(p.TagSet, STACK_TAG) !== ctx.stack || !name) continue;
-      if (p.GroupId && groupNames.get(p.GroupId) === name) continue;
+      const name = ownedName(ctx, adoptions, p.ProxyId || p.InstanceId, p.TagSet, 'proxy');
+      if (!name) continue;
+      if (p.GroupId && groupNames.get(p.GroupId) === name && !adoptions.has(p.ProxyId)) continue;
       const address = addr.proxy(name);
       const group = p.GroupId ? (ctx.addressOfId.get(p.GroupId) ?? `id:${p.GroupId}`) : null;
       if (group) ctx.liveRefs.set(address, [group]);

@@ -1,9 +1,10 @@
 import type { RealServerDesired } from '../../../model/gaap-desired-types.js';
 import type { GaapKindModule } from '../engine/kind-module.js';
-import { addr, NAME_TAG, ownershipTags, STACK_TAG, tagValue } from '../engine/kind-module.js';
+import { addr, ownershipTags, STACK_TAG } from '../engine/kind-module.js';
 import type { LiveNode } from '../engine/node-types.js';
 import type { BindRealServerInfo } from '../gaap-types.js';
 import { listAll } from '../paging.js';
+import { adoptionsOf, missingIds, ownedName, refuseMissingAdoptions } from './adoption.js';
 import { ID_OUTPUT } from './common.js';
 
 export const REAL_SERVER = 'gaap_real_server';
@@ -87,31 +88,66 @@ export const realServerKind: GaapKindModule<RealServerSpec, RealServerRaw> = {
       address: addr.realServer(name),
       type: REAL_SERVER,
       refs: [],
-      attrs: { address: rs.address, name: rs.name ?? name, projectId: ctx.projectId },
+      // An external server is only read (its ID for bindings), so only its address is compared.
+      attrs: rs.external
+        ? { address: rs.address }
+        : { address: rs.address, name: rs.name ?? name, projectId: ctx.projectId },
       protect: rs.protect ?? false,
+      ...(rs.external ? { external: true } : {}),
       ...withSource(ctx.source(`realServers.${name}`)),
       spec: { name, rs },
     }));
   },
   async read(ctx) {
-    const items = await listAll(
+    const tagged = await listAll(
       ctx.client,
       'DescribeRealServers',
       { ProjectId: -1, TagSet: [{ TagKey: STACK_TAG, TagValue: ctx.stack }] },
       'RealServerSet',
     );
+    const adoptions = adoptionsOf(ctx, 'realServers');
+    const external = Object.entries(ctx.model.realServers ?? {}).filter(([, rs]) => rs.external);
+    const untagged = missingIds(
+      adoptions,
+      tagged.map((rs) => rs.RealServerId),
+    );
+    // Servers the stack does not tag (adopted, or external): one read of the whole list finds
+    // them all. NOTE: DescribeRealServers filters by address or name, never by ID.
+    const everything =
+      untagged.length > 0 || external.length > 0
+        ? await listAll(ctx.client, 'DescribeRealServers', { ProjectId: -1 }, 'RealServerSet')
+        : [];
+    const items = [...tagged, ...everything.filter((rs) => untagged.includes(rs.RealServerId))];
+    refuseMissingAdoptions(
+      ctx,
+      'realServers',
+      items.map((rs) => rs.RealServerId),
+    );
     const out: LiveNode<RealServerRaw>[] = [];
+    const node = (
+      name: string,
+      rs: (typeof items)[number],
+      attrs: Record<string, unknown>,
+    ): LiveNode<RealServerRaw> => ({
+      address: addr.realServer(name),
+      type: REAL_SERVER,
+      id: rs.RealServerId,
+      attrs,
+      raw: { item: rs },
+    });
     for (const rs of items) {
-      if (tagValue(rs.TagSet, STACK_TAG) !== ctx.stack) continue;
-      const name = tagValue(rs.TagSet, NAME_TAG);
-      if (!name) continue;
-      out.push({
-        address: addr.realServer(name),
-        type: REAL_SERVER,
-        id: rs.RealServerId,
-        attrs: { address: rs.RealServerIP, name: rs.RealServerName, projectId: rs.ProjectId },
-        raw: { item: rs },
-      });
+      const name = ownedName(ctx, adoptions, rs.RealServerId, rs.TagSet, 'real server');
+      if (!name || ctx.model.realServers?.[name]?.external) continue;
+      out.push(
+        node(name, rs, { address: rs.RealServerIP, name: rs.RealServerName, projectId: rs.ProjectId }),
+      );
+    }
+    for (const [name, rs] of external) {
+      // NOTE: GAAP keeps one real server per address per project: the stack's project first.
+      const found =
+        everything.find((x) => x.RealServerIP === rs.address && x.ProjectId === ctx.projectId) ??
+        everything.find((x) => x.RealServerIP === rs.address);
+      if (found) out.push(node(name, found, { address: found.RealServerIP }));
     }
     return out;
   },

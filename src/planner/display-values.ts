@@ -1,6 +1,6 @@
-import { isPlainObject } from '../../core/json-types.js';
-import { attributePatch } from '../../planner/attribute-patch.js';
-import type { AttributeChange, DisplayValue, JsonPatchOp } from '../../planner/plan-types.js';
+import { isPlainObject } from '../core/json-types.js';
+import { attributePatch } from './attribute-patch.js';
+import type { AttributeChange, DisplayValue, JsonPatchOp } from './plan-types.js';
 
 export interface LeafChange {
   path: string;

@@ -1,0 +1,64 @@
+import { backoffDelay } from '../../transport/backoff.js';
+import { type BaishanErrorClass, isRetryable } from './baishan-errors.js';
+
+/**
+ * When a failed Baishan call is tried again, and after how long. Pure: the client's attempt loop
+ * (transport/attempt-loop.ts) asks it once per failure.
+ */
+export interface BaishanRetryPolicy {
+  /** Attempts in all, the first included (1 = never retry). */
+  maxAttempts: number;
+  /** No retry once this much time has passed since the first attempt. */
+  maxElapsedMs: number;
+  baseMs: number;
+  maxMs: number;
+  /** Jitter added to the server's X-Retry-After, so parallel clients do not stampede. */
+  retryAfterJitterMs: number;
+}
+
+export const DEFAULT_BAISHAN_RETRY_POLICY: BaishanRetryPolicy = {
+  maxAttempts: 8,
+  maxElapsedMs: 10 * 60_000,
+  baseMs: 500,
+  maxMs: 15_000,
+  retryAfterJitterMs: 250,
+};
+
+export interface BaishanFailure {
+  errorClass: BaishanErrorClass;
+  /** The X-Retry-After header, in seconds, when the answer had one. */
+  retryAfterSeconds?: number;
+}
+
+export type BaishanRetryDecision = { kind: 'fail' } | { kind: 'retry'; waitMs: number; throttled: boolean };
+
+/**
+ * NOTE: every write edgeform sends is a cover/reset form or a toggle computed from the live state,
+ * so a POST that failed with a 5xx or a dropped connection is repeated as it is (see postConfig).
+ */
+export function decideBaishanRetry(
+  failure: BaishanFailure,
+  attempt: number,
+  elapsedMs: number,
+  policy: BaishanRetryPolicy = DEFAULT_BAISHAN_RETRY_POLICY,
+  random: () => number = Math.random,
+): BaishanRetryDecision {
+  if (!isRetryable(failure.errorClass) || attempt >= policy.maxAttempts || elapsedMs > policy.maxElapsedMs) {
+    return { kind: 'fail' };
+  }
+  const throttled = failure.errorClass === 'throttled';
+  const retryAfter = failure.retryAfterSeconds;
+  if (throttled && retryAfter !== undefined && Number.isFinite(retryAfter) && retryAfter >= 0) {
+    // Seconds to the window reset, plus a little jitter.
+    return {
+      kind: 'retry',
+      waitMs: retryAfter * 1000 + Math.round(random() * policy.retryAfterJitterMs),
+      throttled,
+    };
+  }
+  return {
+    kind: 'retry',
+    waitMs: backoffDelay(attempt - 1, { baseMs: policy.baseMs, maxMs: policy.maxMs, random }),
+    throttled,
+  };
+}

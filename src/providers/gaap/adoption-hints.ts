@@ -1,0 +1,112 @@
+import type { Adoptable, GaapDesired } from '../../model/gaap-desired-types.js';
+import type { PlanWarning } from '../../planner/plan-types.js';
+import { addr, STACK_TAG, tagValue } from './engine/kind-module.js';
+import type { LiveNode } from './engine/node-types.js';
+import type { GaapCaller } from './gaap-client.js';
+import { listAll } from './paging.js';
+
+type Tags = { TagKey: string; TagValue: string }[] | null | undefined;
+
+interface Candidate {
+  id: string;
+  key: string;
+  tags: Tags;
+}
+
+interface RootKind {
+  section: 'proxies' | 'proxyGroups' | 'realServers' | 'globalDomains';
+  what: string;
+  address(name: string): string;
+  /** The natural key a user would recognise: the name the declaration gives it, or its address. */
+  keyOf(name: string, declared: Record<string, unknown>): string;
+  list(client: GaapCaller): Promise<Candidate[]>;
+}
+
+const KINDS: readonly RootKind[] = [
+  {
+    section: 'proxies',
+    what: 'proxy named',
+    address: addr.proxy,
+    keyOf: (name, d) => String(d.name ?? name),
+    list: async (c) =>
+      (await listAll(c, 'DescribeProxies', {}, 'ProxySet')).map((p) => ({
+        id: p.ProxyId || p.InstanceId,
+        key: p.ProxyName,
+        tags: p.TagSet,
+      })),
+  },
+  {
+    section: 'proxyGroups',
+    what: 'proxy group named',
+    address: addr.proxyGroup,
+    keyOf: (name, d) => String(d.name ?? name),
+    list: async (c) =>
+      (await listAll(c, 'DescribeProxyGroupList', { ProjectId: -1 }, 'ProxyGroupList')).map((g) => ({
+        id: g.GroupId,
+        key: g.GroupName,
+        tags: g.TagSet,
+      })),
+  },
+  {
+    section: 'realServers',
+    what: 'real server at',
+    address: addr.realServer,
+    keyOf: (_name, d) => String(d.address),
+    list: async (c) =>
+      (await listAll(c, 'DescribeRealServers', { ProjectId: -1 }, 'RealServerSet')).map((rs) => ({
+        id: rs.RealServerId,
+        key: rs.RealServerIP,
+        tags: rs.TagSet,
+      })),
+  },
+  {
+    section: 'globalDomains',
+    what: 'global domain with alias',
+    address: addr.globalDomain,
+    keyOf: (name, d) => String(d.alias ?? name),
+    list: async (c) =>
+      (await listAll(c, 'DescribeGlobalDomains', { ProjectId: -1 }, 'Domains')).map((d) => ({
+        id: d.DomainId,
+        key: d.Alias ?? '',
+        tags: d.TagSet,
+      })),
+  },
+];
+
+/**
+ * A root the plan would create although an object with the same natural key (a proxy's name, a
+ * real server's address) exists live and no stack owns it: usually the hand-made original the
+ * YAML was written from. Creating a second one doubles the bill and the DNS targets, so the plan
+ * warns and names the binding that manages the original instead. The live list of a kind is read
+ * only when the plan creates a root of that kind.
+ */
+export async function adoptionHints(
+  model: GaapDesired,
+  live: readonly LiveNode[],
+  client: GaapCaller,
+): Promise<PlanWarning[]> {
+  const have = new Set(live.map((n) => n.address));
+  const perKind = KINDS.map((kind) => {
+    const map = (model[kind.section] ?? {}) as unknown as Record<string, Adoptable & Record<string, unknown>>;
+    const creates = Object.entries(map).filter(
+      ([name, d]) => !d.adopt && d.external !== true && !have.has(kind.address(name)),
+    );
+    return { kind, creates };
+  }).filter((k) => k.creates.length > 0);
+  const lists = await Promise.all(perKind.map((k) => k.kind.list(client)));
+  const warnings: PlanWarning[] = [];
+  perKind.forEach(({ kind, creates }, i) => {
+    const unowned = lists[i]!.filter((c) => tagValue(c.tags, STACK_TAG) === undefined && c.id);
+    for (const [name, d] of creates) {
+      const key = kind.keyOf(name, d);
+      const match = unowned.find((c) => c.key === key);
+      if (!match) continue;
+      const at = model.sources?.[`${kind.section}.${name}`];
+      warnings.push({
+        address: kind.address(name),
+        message: `${at ? `${at.file}:${at.line}:${at.column}: ` : ''}will create a new ${kind.what} ${key}, but one exists that no stack owns (${match.id}); to manage it instead, add \`adopt: ${match.id}\` to gaap.${kind.section}.${name} (or run \`edgeform export --gaap --adopt\`)`,
+      });
+    }
+  });
+  return warnings;
+}

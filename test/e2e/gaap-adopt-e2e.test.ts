@@ -1,0 +1,301 @@
+import { readFileSync } from 'node:fs';
+import { Agent } from 'node:http';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { Client } from 'tencentcloud-sdk-nodejs/tencentcloud/services/gaap/v20180529/gaap_client.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import type { RunningEmulator } from '../../src/emulator/emulator-types.js';
+import { EMULATOR_DEFAULTS, startEmulator } from '../../src/emulator/index.js';
+import { emulatorEnv, ROOT, runCli, scratchDir, writeYaml } from './cli-harness.js';
+
+let emulator: RunningEmulator;
+let env: NodeJS.ProcessEnv;
+let sdk: Client;
+
+/** The official SDK, signing for the real host; an agent routes its connections to the emulator. */
+function sdkClient(url: string): Client {
+  const agent = new Agent({ keepAlive: false });
+  (agent as unknown as { createConnection: () => unknown }).createConnection = () =>
+    connect(Number(new URL(url).port), '127.0.0.1');
+  return new Client({
+    credential: { secretId: EMULATOR_DEFAULTS.secretId, secretKey: EMULATOR_DEFAULTS.secretKey },
+    region: 'ap-guangzhou',
+    profile: {
+      httpProfile: { endpoint: 'gaap.tencentcloudapi.com', protocol: 'http://', reqMethod: 'POST', agent },
+    },
+  });
+}
+
+async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
+  for (let i = 0; i < 100; i++) {
+    const v = await read();
+    if (ok(v)) return v;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('timed out');
+}
+
+const CERT = readFileSync(join(ROOT, 'examples', 'certs', 'example.crt'), 'utf8');
+const KEY = readFileSync(join(ROOT, 'examples', 'certs', 'example.key'), 'utf8');
+
+beforeAll(async () => {
+  emulator = await startEmulator({ asyncDelayMs: 100, rateWindowScale: 0.1 });
+  env = emulatorEnv(emulator, 0.1);
+  sdk = sdkClient(emulator.gaap);
+});
+afterAll(async () => {
+  await emulator.close();
+});
+
+const proxyCount = async () => (await sdk.DescribeProxies({ Limit: 100 })).TotalCount;
+
+describe('adoption of a hand-made (untagged) estate', () => {
+  const dir = scratchDir('edgeform-adopt-');
+  let proxyId = '';
+
+  it('builds the estate with the official SDK: proxy, listeners, domain, rule, certificate, policy, real servers', async () => {
+    const rs = await sdk.AddRealServers({
+      RealServerIP: ['198.51.100.90', '198.51.100.91'],
+      RealServerName: 'hand',
+      ProjectId: 0,
+    });
+    const [rs1, rs2] = rs.RealServerSet!.map((x) => x.RealServerId!);
+    proxyId = (
+      await sdk.CreateProxy({
+        ProjectId: 0,
+        ProxyName: 'Hand Made',
+        AccessRegion: 'SouthChina',
+        RealServerRegion: 'NorthAmerica',
+        Bandwidth: 10,
+        Concurrent: 2,
+        ClientToken: 'hand-made-1',
+      })
+    ).InstanceId!;
+    await until(
+      () => sdk.DescribeProxies({ ProxyIds: [proxyId] }),
+      (d) => d.ProxySet?.[0]?.Status === 'RUNNING',
+    );
+    const tcp = (
+      await sdk.CreateTCPListeners({
+        ListenerName: 'game',
+        Ports: [7000],
+        Scheduler: 'rr',
+        HealthCheck: 0,
+        RealServerType: 'IP',
+        ProxyId: proxyId,
+      })
+    ).ListenerIds![0]!;
+    await until(
+      () => sdk.DescribeTCPListeners({ ProxyId: proxyId, ListenerId: tcp }),
+      (d) => d.ListenerSet?.[0]?.ListenerStatus === 0,
+    );
+    await sdk.BindListenerRealServers({
+      ListenerId: tcp,
+      RealServerBindSet: [
+        { RealServerId: rs1!, RealServerIP: '198.51.100.90', RealServerPort: 7000, RealServerWeight: 1 },
+      ],
+    });
+    const cert = (
+      await sdk.CreateCertificate({
+        CertificateType: 2,
+        CertificateContent: encodeURIComponent(CERT),
+        CertificateKey: encodeURIComponent(KEY),
+        CertificateAlias: 'site-cert',
+      })
+    ).CertificateId!;
+    const https = (
+      await sdk.CreateHTTPSListener({
+        ListenerName: 'web',
+        Port: 443,
+        ForwardProtocol: 'HTTP',
+        ProxyId: proxyId,
+        CertificateId: cert,
+        AuthType: 0,
+      })
+    ).ListenerId!;
+    await until(
+      () => sdk.DescribeHTTPSListeners({ ProxyId: proxyId, ListenerId: https }),
+      (d) => d.ListenerSet?.[0]?.ListenerStatus === 0,
+    );
+    await sdk.CreateDomain({ ListenerId: https, Domain: 'www.example.com' });
+    await until(
+      () => sdk.DescribeRules({ ListenerId: https }),
+      (d) => d.DomainRuleSet?.[0]?.DomainStatus === 0,
+    );
+    const rule = (
+      await sdk.CreateRule({
+        ListenerId: https,
+        Domain: 'www.example.com',
+        Path: '/api',
+        RealServerType: 'IP',
+        Scheduler: 'rr',
+        HealthCheck: 0,
+        CheckParams: { DelayLoop: 5, ConnectTimeout: 2, Path: '/', Method: 'GET', StatusCode: [200] },
+      })
+    ).RuleId!;
+    await until(
+      () => sdk.DescribeRules({ ListenerId: https }),
+      (d) => d.DomainRuleSet?.[0]?.RuleSet?.[0]?.RuleStatus === 0,
+    );
+    await sdk.BindRuleRealServers({
+      RuleId: rule,
+      RealServerBindSet: [
+        { RealServerId: rs2!, RealServerIP: '198.51.100.91', RealServerPort: 8080, RealServerWeight: 1 },
+      ],
+    });
+    const policy = (await sdk.CreateSecurityPolicy({ ProxyId: proxyId, DefaultAction: 'ACCEPT' })).PolicyId!;
+    await sdk.CreateSecurityRules({
+      PolicyId: policy,
+      RuleList: [
+        {
+          SourceCidr: '192.0.2.0/24',
+          Action: 'DROP',
+          AliasName: 'block',
+          Protocol: 'ALL',
+          DestPortRange: 'ALL',
+        },
+      ],
+    });
+    await sdk.OpenSecurityPolicy({ ProxyId: proxyId, PolicyId: policy });
+    expect(await proxyCount()).toBe(1);
+  });
+
+  it('a hand-written declaration that would create a second proxy warns and names `adopt:`', async () => {
+    writeYaml(
+      dir,
+      'handwritten.yaml',
+      `version: 1
+stack: adopted
+gaap:
+  proxies:
+    web:
+      name: Hand Made
+      accessRegion: SouthChina
+      realServerRegion: NorthAmerica
+      bandwidth: 10
+      concurrent: 2
+`,
+    );
+    const plan = await runCli(['plan', '-f', 'handwritten.yaml'], { cwd: dir, env });
+    expect(plan.exitCode, plan.stderr).toBe(0);
+    expect(plan.stdout + plan.stderr).toContain(
+      `will create a new proxy named Hand Made, but one exists that no stack owns (${proxyId}); to manage it instead, add \`adopt: ${proxyId}\` to gaap.proxies.web`,
+    );
+  });
+
+  it('export --gaap --adopt writes bindings; the file plans to No changes and accepts a change in place', async () => {
+    const exported = await runCli(
+      ['export', '--gaap', '--adopt', '--stack', 'adopted', '-o', 'edgeform.yaml'],
+      { cwd: dir, env },
+    );
+    expect(exported.exitCode, exported.stderr).toBe(0);
+    const doc = parse(readFileSync(join(dir, 'edgeform.yaml'), 'utf8'));
+    const proxy = doc.gaap.proxies['hand-made'];
+    expect(proxy.adopt).toBe(proxyId);
+    expect(proxy.name).toBe('Hand Made');
+    expect(proxy.listeners.map((l: { protocol: string }) => l.protocol)).toEqual(['TCP', 'HTTPS']);
+    expect(proxy.securityPolicy.rules).toHaveLength(1);
+    expect(Object.values(doc.gaap.realServers).map((r) => (r as { adopt: string }).adopt)).toHaveLength(2);
+    expect(doc.gaap.certificates['site-cert'].adopt).toMatch(/^cert-/);
+
+    const keyEnv = { ...env, EDGEFORM_CERT_SITE_CERT_KEY: KEY };
+    const plan = await runCli(['plan', '--detailed-exitcode'], { cwd: dir, env: keyEnv });
+    expect(plan.exitCode, plan.stdout + plan.stderr).toBe(0);
+    expect(plan.stdout).toContain('No changes.');
+
+    // A change in place on the adopted proxy: an update, never a create.
+    const yaml = readFileSync(join(dir, 'edgeform.yaml'), 'utf8').replace(/bandwidth: 10/, 'bandwidth: 20');
+    writeYaml(dir, 'edgeform.yaml', yaml);
+    const changed = await runCli(['plan', '--format', 'json'], { cwd: dir, env: keyEnv });
+    const changes = (
+      JSON.parse(changed.stdout) as { changes: { address: string; kind: string }[] }
+    ).changes.filter((c) => c.kind !== 'no-op');
+    expect(changes.map((c) => [c.address, c.kind])).toEqual([['gaap.proxy["hand-made"]', 'update']]);
+    const apply = await runCli(['apply', '--auto-approve'], { cwd: dir, env: keyEnv });
+    expect(apply.exitCode, apply.stderr).toBe(0);
+    const again = await runCli(['plan', '--detailed-exitcode'], { cwd: dir, env: keyEnv });
+    expect(again.exitCode, again.stdout).toBe(0);
+    expect((await sdk.DescribeProxies({ ProxyIds: [proxyId] })).ProxySet?.[0]?.Bandwidth).toBe(20);
+    expect(await proxyCount()).toBe(1);
+  });
+
+  it('an adopt: binding to an ID that does not exist fails the plan, located', async () => {
+    writeYaml(
+      dir,
+      'wrong.yaml',
+      `version: 1
+stack: wrong
+gaap:
+  proxies:
+    web:
+      adopt: link-doesnotexist
+      accessRegion: SouthChina
+      realServerRegion: NorthAmerica
+      bandwidth: 10
+      concurrent: 2
+`,
+    );
+    const plan = await runCli(['plan', '-f', 'wrong.yaml'], { cwd: dir, env });
+    expect(plan.exitCode).toBe(1);
+    expect(plan.stderr).toContain('error[GAAP_ADOPT_NOT_FOUND]');
+    expect(plan.stderr).toMatch(
+      /wrong\.yaml:5:5 gaap\.proxies\.web\.adopt: no proxy link-doesnotexist exists/,
+    );
+  });
+});
+
+describe('two stacks in front of one origin', () => {
+  const stack = (name: string, origin: string, port: number) => `version: 1
+stack: ${name}
+gaap:
+  realServers:
+    origin: ${origin}
+  proxies:
+    edge:
+      accessRegion: EastChina
+      realServerRegion: NorthAmerica
+      bandwidth: 10
+      concurrent: 2
+      listeners:
+        - protocol: TCP
+          port: ${port}
+          realServers: [{ realServer: origin, port: 80 }]
+`;
+
+  it('one owns the real server, the other references it external: both converge, neither touches it', async () => {
+    const dir = scratchDir('edgeform-shared-');
+    writeYaml(dir, 'staging.yaml', stack('staging', '{ address: 198.51.100.99 }', 8000));
+    writeYaml(dir, 'prod.yaml', stack('prod', '{ address: 198.51.100.99, external: true }', 8001));
+    for (const f of ['staging.yaml', 'prod.yaml']) {
+      const r = await runCli(['apply', '--auto-approve', '-f', f], { cwd: dir, env });
+      expect(r.exitCode, r.stderr + r.stdout).toBe(0);
+    }
+    for (const f of ['staging.yaml', 'prod.yaml']) {
+      const r = await runCli(['plan', '--detailed-exitcode', '-f', f], { cwd: dir, env });
+      expect(r.exitCode, `${f}: ${r.stdout}`).toBe(0);
+    }
+    const servers = await sdk.DescribeRealServers({ ProjectId: -1, SearchValue: '198.51.100.99' });
+    expect(servers.TotalCount).toBe(1);
+    // Prod lets go of the shared server: it is unbound there, and never deleted.
+    const unbound = stack('prod', '{ address: 198.51.100.99, external: true }', 8001).replace(
+      /\n\s+realServers: \[\{ realServer: origin, port: 80 \}\]\n$/,
+      '\n          realServers: []\n',
+    );
+    expect(unbound).toContain('realServers: []');
+    writeYaml(dir, 'prod.yaml', unbound);
+    const plan = await runCli(['plan', '--format', 'json', '-f', 'prod.yaml'], { cwd: dir, env });
+    const kinds = (JSON.parse(plan.stdout) as { changes: { address: string; kind: string }[] }).changes
+      .filter((c) => c.kind !== 'no-op')
+      .map((c) => [c.address, c.kind]);
+    expect(kinds).toEqual([['gaap.proxy["edge"].listener["TCP:8001"]', 'update']]);
+  });
+
+  it('an external real server that does not exist fails the plan', async () => {
+    const dir = scratchDir('edgeform-shared-');
+    writeYaml(dir, 'prod.yaml', stack('lonely', '{ address: 198.51.100.123, external: true }', 8002));
+    const r = await runCli(['plan', '-f', 'prod.yaml'], { cwd: dir, env });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain('error[GAAP_EXTERNAL_NOT_FOUND]');
+  });
+});

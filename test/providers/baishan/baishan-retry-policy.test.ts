@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import {
+  type BaishanFailure,
+  type BaishanRetryDecision,
+  DEFAULT_BAISHAN_RETRY_POLICY,
+  decideBaishanRetry,
+} from '../../../src/providers/baishan/baishan-retry-policy.js';
+
+const half = () => 0.5;
+
+describe('decideBaishanRetry', () => {
+  const cases: {
+    name: string;
+    failure: BaishanFailure;
+    attempt: number;
+    elapsedMs: number;
+    want: BaishanRetryDecision;
+  }[] = [
+    {
+      name: 'throttled with X-Retry-After waits for the window reset plus jitter, on the limiter',
+      failure: { errorClass: 'throttled', retryAfterSeconds: 7 },
+      attempt: 1,
+      elapsedMs: 0,
+      want: { kind: 'retry', waitMs: 7_125, throttled: true },
+    },
+    {
+      name: 'throttled without the header backs off like any retryable failure',
+      failure: { errorClass: 'throttled' },
+      attempt: 1,
+      elapsedMs: 0,
+      want: { kind: 'retry', waitMs: 250, throttled: true },
+    },
+    {
+      name: 'a 5xx backs off exponentially (attempt 3: half of 500·2²)',
+      failure: { errorClass: 'server' },
+      attempt: 3,
+      elapsedMs: 1_000,
+      want: { kind: 'retry', waitMs: 1_000, throttled: false },
+    },
+    {
+      name: 'a lost connection is retried (every write is a cover/reset form)',
+      failure: { errorClass: 'network' },
+      attempt: 1,
+      elapsedMs: 0,
+      want: { kind: 'retry', waitMs: 250, throttled: false },
+    },
+    {
+      name: 'the backoff is capped at maxMs',
+      failure: { errorClass: 'server' },
+      attempt: 7,
+      elapsedMs: 0,
+      want: { kind: 'retry', waitMs: 7_500, throttled: false },
+    },
+    {
+      name: 'bad input is never retried',
+      failure: { errorClass: 'invalid-input' },
+      attempt: 1,
+      elapsedMs: 0,
+      want: { kind: 'fail' },
+    },
+    {
+      name: 'a wrong token is never retried',
+      failure: { errorClass: 'auth' },
+      attempt: 1,
+      elapsedMs: 0,
+      want: { kind: 'fail' },
+    },
+    {
+      name: 'a missing domain is never retried',
+      failure: { errorClass: 'domain-not-found' },
+      attempt: 1,
+      elapsedMs: 0,
+      want: { kind: 'fail' },
+    },
+    {
+      name: 'the last attempt is not followed by another',
+      failure: { errorClass: 'server' },
+      attempt: DEFAULT_BAISHAN_RETRY_POLICY.maxAttempts,
+      elapsedMs: 0,
+      want: { kind: 'fail' },
+    },
+    {
+      name: 'no retry once the elapsed budget is spent',
+      failure: { errorClass: 'throttled', retryAfterSeconds: 1 },
+      attempt: 2,
+      elapsedMs: DEFAULT_BAISHAN_RETRY_POLICY.maxElapsedMs + 1,
+      want: { kind: 'fail' },
+    },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      expect(
+        decideBaishanRetry(c.failure, c.attempt, c.elapsedMs, DEFAULT_BAISHAN_RETRY_POLICY, half),
+      ).toEqual(c.want);
+    });
+  }
+
+  it('never retries with a one-attempt policy (a non-retrying call)', () => {
+    const once = { ...DEFAULT_BAISHAN_RETRY_POLICY, maxAttempts: 1 };
+    expect(decideBaishanRetry({ errorClass: 'server' }, 1, 0, once, half)).toEqual({ kind: 'fail' });
+  });
+});
