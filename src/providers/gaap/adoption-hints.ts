@@ -13,12 +13,29 @@ interface Candidate {
   tags: Tags;
 }
 
+interface Declared {
+  name: string;
+  decl: Adoptable & { external?: boolean };
+  key: string;
+}
+
+/** Each declaration of a section with the natural key `keyOf` gives it. */
+function declaredIn<D extends Adoptable>(
+  section: Record<string, D> | undefined,
+  keyOf: (name: string, d: D) => string,
+): Declared[] {
+  return Object.entries(section ?? {}).map(([name, decl]) => ({ name, decl, key: keyOf(name, decl) }));
+}
+
 interface RootKind {
   section: 'proxies' | 'proxyGroups' | 'realServers' | 'globalDomains';
   what: string;
   address(name: string): string;
-  /** The natural key a user would recognise: the name the declaration gives it, or its address. */
-  keyOf(name: string, declared: Record<string, unknown>): string;
+  /**
+   * The declarations of this kind, each with the natural key a user would recognise: the name the
+   * declaration gives it, or its address.
+   */
+  declared(model: GaapDesired): Declared[];
   list(client: GaapCaller): Promise<Candidate[]>;
 }
 
@@ -27,7 +44,7 @@ const KINDS: readonly RootKind[] = [
     section: 'proxies',
     what: 'proxy named',
     address: addr.proxy,
-    keyOf: (name, d) => String(d.name ?? name),
+    declared: (m) => declaredIn(m.proxies, (name, d) => d.name ?? name),
     list: async (c) =>
       (await listAll(c, 'DescribeProxies', {}, 'ProxySet')).map((p) => ({
         id: p.ProxyId || p.InstanceId,
@@ -39,7 +56,7 @@ const KINDS: readonly RootKind[] = [
     section: 'proxyGroups',
     what: 'proxy group named',
     address: addr.proxyGroup,
-    keyOf: (name, d) => String(d.name ?? name),
+    declared: (m) => declaredIn(m.proxyGroups, (name, d) => d.name ?? name),
     list: async (c) =>
       (await listAll(c, 'DescribeProxyGroupList', { ProjectId: -1 }, 'ProxyGroupList')).map((g) => ({
         id: g.GroupId,
@@ -51,7 +68,7 @@ const KINDS: readonly RootKind[] = [
     section: 'realServers',
     what: 'real server at',
     address: addr.realServer,
-    keyOf: (_name, d) => String(d.address),
+    declared: (m) => declaredIn(m.realServers, (_name, d) => d.address),
     list: async (c) =>
       (await listAll(c, 'DescribeRealServers', { ProjectId: -1 }, 'RealServerSet')).map((rs) => ({
         id: rs.RealServerId,
@@ -63,7 +80,7 @@ const KINDS: readonly RootKind[] = [
     section: 'globalDomains',
     what: 'global domain with alias',
     address: addr.globalDomain,
-    keyOf: (name, d) => String(d.alias ?? name),
+    declared: (m) => declaredIn(m.globalDomains, (name, d) => d.alias ?? name),
     list: async (c) =>
       (await listAll(c, 'DescribeGlobalDomains', { ProjectId: -1 }, 'Domains')).map((d) => ({
         id: d.DomainId,
@@ -87,18 +104,16 @@ export async function adoptionHints(
 ): Promise<PlanWarning[]> {
   const have = new Set(live.map((n) => n.address));
   const perKind = KINDS.map((kind) => {
-    const map = (model[kind.section] ?? {}) as unknown as Record<string, Adoptable & Record<string, unknown>>;
-    const creates = Object.entries(map).filter(
-      ([name, d]) => !d.adopt && d.external !== true && !have.has(kind.address(name)),
-    );
+    const creates = kind
+      .declared(model)
+      .filter(({ name, decl }) => !decl.adopt && decl.external !== true && !have.has(kind.address(name)));
     return { kind, creates };
   }).filter((k) => k.creates.length > 0);
   const lists = await Promise.all(perKind.map((k) => k.kind.list(client)));
   const warnings: PlanWarning[] = [];
   perKind.forEach(({ kind, creates }, i) => {
     const unowned = lists[i]!.filter((c) => tagValue(c.tags, STACK_TAG) === undefined && c.id);
-    for (const [name, d] of creates) {
-      const key = kind.keyOf(name, d);
+    for (const { name, key } of creates) {
       const match = unowned.find((c) => c.key === key);
       if (!match) continue;
       const at = model.sources?.[`${kind.section}.${name}`];
