@@ -22,10 +22,12 @@ import {
 // the environment), and a certificate's private key (from a file; GAAP takes it URL-encoded).
 const SIGN_KEY = 'sign+Key/42=ab&cd?ef';
 const SIGN_KEY_2 = 'sign+Key/43=gh&ij?kl';
-const KEY_BODY = 'PRIVkeyBody+edgeform/Reliability=Secret0042';
-const PRIVATE_KEY = `-----BEGIN PRIVATE KEY-----\n${KEY_BODY}\n-----END PRIVATE KEY-----\n`;
-const CERT =
-  '-----BEGIN CERTIFICATE-----\nMIIBfakeCERTcontentForEdgeformReliability0001\n-----END CERTIFICATE-----\n';
+// A real certificate and key (the emulator parses both), so a create with an uncertain answer (the
+// seeded faults give some) is found again by alias and validity instead of failing the apply.
+const CERT = readFileSync(new URL('../fixtures/gaap/site-a.pem', import.meta.url), 'utf8');
+const PRIVATE_KEY = readFileSync(new URL('../fixtures/gaap/site-a.key', import.meta.url), 'utf8');
+/** A line of the key's body with characters that URL encoding changes. */
+const KEY_BODY = PRIVATE_KEY.split('\n').find((l) => !l.startsWith('-----') && /[+/]/.test(l)) ?? '';
 // Wrong credentials, used once to make the error paths print (they must not print these either).
 const WRONG_KEY = 'wrong+Secret/Key=zz&yy';
 const WRONG_TOKEN = 'wrong-Token+9/Q=r&s';
