@@ -194,6 +194,18 @@ export function describeValue(v: unknown): string {
   return `the boolean ${String(v)}`;
 }
 
+/**
+ * What kind of value is there, without the value: for fields that hold a secret, where a wrongly
+ * typed inline value (a numeric key) is still the secret and must not reach the terminal or a log.
+ */
+function describeKind(v: unknown): string {
+  if (v === null || v === undefined) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'an integer' : 'a number';
+  return typeof v === 'string' ? 'a string' : 'a boolean';
+}
+
 function shortDescription(schema: unknown): string | undefined {
   if (schema === null || typeof schema !== 'object') return undefined;
   const d = (schema as Schema).description;
@@ -246,7 +258,7 @@ function toDiagnostic(
       if (isSecretField(parent)) {
         return make(
           'WRONG_TYPE',
-          `expected a string or a secret reference, got ${describeValue(err.data)}`,
+          `expected a string or a secret reference, got ${describeKind(err.data)} (not shown: this field holds a secret)`,
           'write {env: NAME} (or {file: path}) so that the secret stays out of the file',
         );
       }

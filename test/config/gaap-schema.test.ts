@@ -127,7 +127,28 @@ describe('gaap schema errors', () => {
     expect(byPath['gaap.projectId']!.fix).toBe('remove the quotes: 3');
     expect(byPath['gaap.certificates.site.type']!.fix).toContain('did you mean "server"?');
     expect(byPath['gaap.certificates.site.content']!.message).toBe(
-      'expected a string or a secret reference, got the integer 5',
+      'expected a string or a secret reference, got an integer (not shown: this field holds a secret)',
     );
+  });
+  it('never echoes a wrongly typed inline secret, in GAAP or Baishan fields', () => {
+    const text = `${HEADER}gaap:
+  certificates:
+    site: { type: server, content: 5551234, key: 77788899911 }
+baishan:
+  domains:
+    - domain: a.example.com
+      config:
+        visit_timestamp: { pattern: ".*", time_format: timestamp, key: 98765432123, deadtime: 3600, req_uri_type: 1 }
+`;
+    const r = loadFixture({ 'a.yaml': text });
+    const secretPaths = [
+      'gaap.certificates.site.content',
+      'gaap.certificates.site.key',
+      'baishan.domains[0].config.visit_timestamp.key',
+    ];
+    const byPath = Object.fromEntries(r.diagnostics.map((d) => [d.path, d]));
+    for (const path of secretPaths) expect(byPath[path]?.code, path).toBe('WRONG_TYPE');
+    const printed = JSON.stringify(r.diagnostics);
+    for (const secret of ['5551234', '77788899911', '98765432123']) expect(printed).not.toContain(secret);
   });
 });
