@@ -508,3 +508,33 @@ describe('gaap rules: everything valid at once', () => {
     );
   });
 });
+
+describe('gaap rules: origin addresses', () => {
+  const withOrigin = (address: string) =>
+    gaap('').replace(
+      '    origin-host: { address: origin.example.net }\n',
+      `    origin-host: { address: origin.example.net }\n    far: { address: "${address}" }\n`,
+    );
+
+  it.each([
+    '0.0.0.0',
+    '127.0.0.1',
+    '169.254.1.1',
+    '224.0.0.5',
+    '255.255.255.255',
+    '::',
+    '::1',
+    'fe80::1',
+    'ff02::1',
+  ])('refuses %s as an origin, located at the address', (address) => {
+    const text = withOrigin(address);
+    const d = only(load(text).diagnostics, 'INVALID_VALUE');
+    expect(d.message).toContain('not an address a proxy can reach an origin at');
+    expectAt(d, 'a.yaml', pos(text, `"${address}"`));
+  });
+
+  it('accepts public addresses and host names', () => {
+    for (const address of ['203.0.113.50', '2001:db8::10', 'origin2.example.net'])
+      expectClean(withOrigin(address));
+  });
+});

@@ -1,4 +1,4 @@
-import { isIP } from 'node:net';
+import { BlockList, isIP } from 'node:net';
 import type { BindingDesired } from '../../model/gaap-desired-types.js';
 import type { Diagnostic } from '../diagnostic-types.js';
 import { byName, l4Listeners, l7Rules } from '../gaap-view.js';
@@ -16,7 +16,29 @@ export function addressKind(address: string): AddressKind | undefined {
 }
 
 /**
- * A real server's address is an IP address or a host name; AddRealServers refuses the same address
+ * Addresses no proxy can reach an origin at: unspecified, loopback, link-local, multicast and
+ * broadcast. GAAP dials the origin from its own edge over the internet, so such an address only
+ * fails at AddRealServers time — or worse, is accepted and never serves.
+ */
+const UNREACHABLE = new BlockList();
+UNREACHABLE.addSubnet('0.0.0.0', 8, 'ipv4');
+UNREACHABLE.addSubnet('127.0.0.0', 8, 'ipv4');
+UNREACHABLE.addSubnet('169.254.0.0', 16, 'ipv4');
+UNREACHABLE.addSubnet('224.0.0.0', 4, 'ipv4');
+UNREACHABLE.addAddress('255.255.255.255', 'ipv4');
+UNREACHABLE.addAddress('::', 'ipv6');
+UNREACHABLE.addAddress('::1', 'ipv6');
+UNREACHABLE.addSubnet('fe80::', 10, 'ipv6');
+UNREACHABLE.addSubnet('ff00::', 8, 'ipv6');
+
+function unreachableOrigin(address: string): boolean {
+  const family = isIP(address);
+  if (family === 0) return false;
+  return UNREACHABLE.check(address, family === 4 ? 'ipv4' : 'ipv6');
+}
+
+/**
+ * A real server's address is an IP address or a host name that an edge can dial; AddRealServers refuses the same address
  * twice (InvalidParameterValue.DuplicateRS); and a listener or rule binds only servers of its
  * realServerType.
  */
@@ -33,6 +55,16 @@ export const gaapRealServersRule: Rule = {
             code: 'INVALID_VALUE',
             message: `${JSON.stringify(s.value.address)} is neither an IP address nor a host name`,
             fix: 'write an IPv4 or IPv6 address (203.0.113.10) or a lower-case host name (origin.example.com), without scheme, port or path',
+          }),
+        );
+        continue;
+      }
+      if (unreachableOrigin(s.value.address)) {
+        out.push(
+          diagnosticAt(s.file, at, {
+            code: 'INVALID_VALUE',
+            message: `${s.value.address} is not an address a proxy can reach an origin at (unspecified, loopback, link-local, multicast or broadcast)`,
+            fix: "write the origin's public IP address or host name",
           }),
         );
         continue;
