@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { EdgeformError } from '../../src/core/errors.js';
 import type { EdgeformEvent } from '../../src/core/event-types.js';
 import { executePlan } from '../../src/executor/execute-plan.js';
-import type { Plan, PlanStep } from '../../src/planner/plan-types.js';
+import type { PlanStep } from '../../src/planner/plan-types.js';
 import type { Provider, StepOutcome } from '../../src/planner/provider-types.js';
+import { plan } from './plan-fixture.js';
 
 function step(id: string, dependsOn: string[] = [], provider = 'p'): PlanStep {
   return {
@@ -16,23 +17,6 @@ function step(id: string, dependsOn: string[] = [], provider = 'p'): PlanStep {
     dependsOn,
     destructive: false,
     payload: null,
-  };
-}
-
-function plan(steps: PlanStep[]): Plan {
-  return {
-    formatVersion: '1.0',
-    tool: { name: 'edgeform', version: 'test' },
-    createdAt: new Date(0).toISOString(),
-    stack: 's',
-    sources: [],
-    partial: false,
-    targets: [],
-    changes: [],
-    steps,
-    summary: { add: 0, change: 0, destroy: 0, replace: 0 },
-    warnings: [],
-    liveFingerprints: {},
   };
 }
 

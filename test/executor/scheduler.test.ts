@@ -2,9 +2,10 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { EdgeformEvent } from '../../src/core/event-types.js';
 import { executePlan } from '../../src/executor/execute-plan.js';
 import type { ApplyResult } from '../../src/executor/executor-types.js';
-import type { Plan, PlanStep } from '../../src/planner/plan-types.js';
+import type { PlanStep } from '../../src/planner/plan-types.js';
 import type { Provider, StepWait, WaitReading } from '../../src/planner/provider-types.js';
 import { RateLimiter } from '../../src/transport/rate-limiter.js';
+import { plan } from './plan-fixture.js';
 
 // Table-driven scenarios on a fake clock (vitest's fake timers drive Date.now and every timer):
 // each runs the real executor against scripted providers and checks when each step started and
@@ -21,23 +22,6 @@ function step(id: string, provider: string, dependsOn: string[] = [], action = '
     dependsOn,
     destructive: false,
     payload: { action },
-  };
-}
-
-function plan(steps: PlanStep[]): Plan {
-  return {
-    formatVersion: '1.0',
-    tool: { name: 'edgeform', version: 'test' },
-    createdAt: new Date(0).toISOString(),
-    stack: 's',
-    sources: [],
-    partial: false,
-    targets: [],
-    changes: [],
-    steps,
-    summary: { add: 0, change: 0, destroy: 0, replace: 0 },
-    warnings: [],
-    liveFingerprints: {},
   };
 }
 
