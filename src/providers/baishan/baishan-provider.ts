@@ -269,6 +269,18 @@ export class BaishanProvider implements Provider<BaishanLiveData, BaishanPostPay
  * is kept as itself in the normalised form, so two equal-looking ones are not merged); live values
  * (plain JSON from GET) by content. Normalised values are shared, so nothing may modify them.
  */
+/** The value cached under `key`, computed and cached on first use (also when it is undefined). */
+function memo<K, V>(
+  cache: { has(k: K): boolean; get(k: K): V | undefined; set(k: K, v: V): unknown },
+  key: K,
+  compute: () => V,
+): V {
+  if (cache.has(key)) return cache.get(key) as V;
+  const value = compute();
+  cache.set(key, value);
+  return value;
+}
+
 class PlanMemo {
   readonly #settings: BaishanSettings;
   readonly #desiredById = new WeakMap<object, unknown>();
@@ -299,44 +311,24 @@ class PlanMemo {
 
   live(key: string, value: unknown): unknown {
     if (typeof value !== 'object' || value === null) return normalizeKey(key, value, 'live', this.#settings);
-    const id = `l\0${key}\0${JSON.stringify(value)}`;
-    if (this.#byContent.has(id)) return this.#byContent.get(id);
-    const norm = normalizeKey(key, value, 'live', this.#settings);
-    this.#byContent.set(id, norm);
-    return norm;
+    return memo(this.#byContent, `l\0${key}\0${JSON.stringify(value)}`, () =>
+      normalizeKey(key, value, 'live', this.#settings),
+    );
   }
 
   equal(want: unknown, have: unknown): boolean {
     if (typeof want !== 'object' || want === null || typeof have !== 'object' || have === null) {
       return valuesEqual(want, have);
     }
-    let row = this.#equal.get(want);
-    if (!row) {
-      row = new WeakMap();
-      this.#equal.set(want, row);
-    }
-    let eq = row.get(have);
-    if (eq === undefined) {
-      eq = valuesEqual(want, have);
-      row.set(have, eq);
-    }
-    return eq;
+    const row = memo(this.#equal, want, () => new WeakMap<object, boolean>());
+    return memo(row, have, () => valuesEqual(want, have));
   }
 
   /** Plan display of a normalised value (shared: plans are read, never modified). */
   display(key: string, norm: unknown): JsonValue {
     if (typeof norm !== 'object' || norm === null) return toDisplay(key, norm);
-    let row = this.#displays.get(norm);
-    if (!row) {
-      row = new Map();
-      this.#displays.set(norm, row);
-    }
-    let shown = row.get(key);
-    if (shown === undefined) {
-      shown = toDisplay(key, norm);
-      row.set(key, shown);
-    }
-    return shown;
+    const row = memo(this.#displays, norm, () => new Map<string, JsonValue>());
+    return memo(row, key, () => toDisplay(key, norm));
   }
 
   /** The POST form of one key. cache_share names the domain itself (C23): never shared. */
@@ -344,16 +336,10 @@ class PlanMemo {
     if (key === 'cache_share' || typeof want !== 'object' || want === null) {
       return writeForm(key, want, have, this.#settings, { domain });
     }
-    let row = this.#writes.get(want);
-    if (!row) {
-      row = new Map();
-      this.#writes.set(want, row);
-    }
-    const id = `${key}\0${JSON.stringify(have) ?? ''}`;
-    if (row.has(id)) return row.get(id);
-    const form = writeForm(key, want, have, this.#settings, { domain });
-    row.set(id, form);
-    return form;
+    const row = memo(this.#writes, want, () => new Map<string, unknown>());
+    return memo(row, `${key}\0${JSON.stringify(have) ?? ''}`, () =>
+      writeForm(key, want, have, this.#settings, { domain }),
+    );
   }
 }
 
