@@ -1,4 +1,4 @@
-import { Pool } from 'undici';
+import { Pool } from '../../transport/http-pool.js';
 import type { EventSink } from '../../core/event-types.js';
 import { nullSink } from '../../core/event-types.js';
 import { runAttempts } from '../../transport/attempt-loop.js';
