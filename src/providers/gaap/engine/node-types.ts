@@ -72,6 +72,11 @@ export interface GaapCallSpec {
   outputsFromLookup?: boolean;
   /** Treat these error codes as success (already in the desired state). */
   okCodes?: string[];
+  /**
+   * A Create/Add that sets a whole value rather than making a new object (CreateCustomHeader sets
+   * a rule's header list): repeated after an uncertain answer like a Modify.
+   */
+  repeatable?: boolean;
 }
 
 export interface LookupSpec {
