@@ -13,16 +13,19 @@ import { loadStack } from '../config/load-stack.js';
 import { EdgeformError } from '../core/errors.js';
 import type { EventSink } from '../core/event-types.js';
 import { nullSink } from '../core/event-types.js';
-import type {
-  BindingDesired,
-  CertificateType,
-  GaapDesired,
-  HealthCheckL4,
-  L4ListenerDesired,
-  L7DomainDesired,
-  L7ListenerDesired,
-  ListenerDesired,
-  ProxyDesired,
+import {
+  type BindingDesired,
+  type CertificateType,
+  DEFAULT_TLS_CIPHERS,
+  type GaapDesired,
+  type HealthCheckL4,
+  type L4ListenerDesired,
+  type L7DomainDesired,
+  type L7ListenerDesired,
+  type ListenerDesired,
+  type ProxyDesired,
+  type TlsCiphers,
+  type TlsVersion,
 } from '../model/gaap-desired-types.js';
 import type { GaapSettings } from '../model/stack-types.js';
 import type { GaapKindModule, ReadContext } from '../providers/gaap/engine/kind-module.js';
@@ -318,6 +321,7 @@ class Converter {
         out.proxyGroups[name] = {
           ...(n.attrs.name !== name ? { name: String(n.attrs.name) } : {}),
           realServerRegion: String(n.attrs.realServerRegion),
+          ...(n.attrs.enabled === false ? { enabled: false } : {}),
         };
       }
     }
@@ -385,6 +389,8 @@ class Converter {
       ...(isStr(a.networkType) ? { networkType: a.networkType as 'normal' } : {}),
       ...(a.packageType !== 'Thunder' ? { packageType: a.packageType as 'Accelerator' } : {}),
       ...(a.billingType !== 0 ? { billingType: a.billingType as 0 | 1 } : {}),
+      // A proxy of a group is closed with its group: the group's `enabled` says it.
+      ...(a.enabled === false && !group ? { enabled: false } : {}),
       ...(listeners.length > 0 ? { listeners } : {}),
       ...(policy ? { securityPolicy: this.#policy(policy) } : {}),
     };
@@ -476,6 +482,7 @@ class Converter {
       ...(https ? { forwardProtocol: (a.forwardProtocol ?? 'HTTP') as 'HTTP' | 'HTTPS' } : {}),
       ...(clients.length > 0 ? { clientCertificates: clients } : {}),
       ...(https && a.http3 === 1 ? { http3: true } : {}),
+      ...(https ? tlsOf(a) : {}),
       ...(domains.length > 0 ? { domains } : {}),
     };
   }
@@ -621,6 +628,22 @@ class Converter {
     }
     return { ...(Object.keys(certificates).length > 0 ? { certificates } : {}), files, secrets, calls };
   }
+}
+
+/**
+ * An HTTPS listener's TLS settings as the API reports them: written whenever reported (no default
+ * of the versions is documented), the cipher suite only when it is not the documented default.
+ */
+function tlsOf(a: Record<string, unknown>): Pick<L7ListenerDesired, 'tls'> {
+  const versions = a.tlsVersions;
+  if (!Array.isArray(versions) || versions.length === 0) return {};
+  const ciphers = a.tlsCiphers;
+  return {
+    tls: {
+      versions: versions as TlsVersion[],
+      ...(isStr(ciphers) && ciphers !== DEFAULT_TLS_CIPHERS ? { ciphers: ciphers as TlsCiphers } : {}),
+    },
+  };
 }
 
 function defined(o: Record<string, unknown>): Record<string, unknown> {

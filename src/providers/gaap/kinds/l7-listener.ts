@@ -1,9 +1,11 @@
-import type {
-  GaapDesired,
-  L7DomainDesired,
-  L7ListenerDesired,
-  RuleDesired,
+import {
+  DEFAULT_TLS_CIPHERS,
+  type GaapDesired,
+  type L7DomainDesired,
+  type L7ListenerDesired,
+  type RuleDesired,
 } from '../../../model/gaap-desired-types.js';
+import type { StepBuilder } from '../engine/kind-handler.js';
 import { addr, type DesiredContext, type GaapKindModule, liveOfKind } from '../engine/kind-module.js';
 import type { DesiredNode, LiveNode } from '../engine/node-types.js';
 import { asSet } from '../engine/normalize-attrs.js';
@@ -94,15 +96,47 @@ export function certAddress(ctx: { addressOfId: Map<string, string> }, id: strin
 }
 
 /**
+ * SetTlsVersion of an HTTPS listener: both parameters are required, so the call always carries the
+ * whole declared setting. The listener must be idle (it is not while it is being created).
+ */
+function setTls(
+  b: StepBuilder,
+  label: string,
+  proxyId: unknown,
+  listenerId: unknown,
+  a: Record<string, unknown>,
+) {
+  b.add({
+    operation: 'update',
+    summary: `SetTlsVersion ${label} ${(a.tlsVersions as string[]).join(',')} ${String(a.tlsCiphers)}`,
+    calls: [
+      {
+        action: 'SetTlsVersion',
+        params: { ListenerId: listenerId, TLSSupportVersion: a.tlsVersions, TLSCiphers: a.tlsCiphers },
+      },
+    ],
+    wait: listenerReady('HTTPS', proxyId, label, listenerId),
+  });
+}
+
+/**
  * HTTP and HTTPS listeners, identified by (proxy, protocol, port). The name (and, on HTTPS, the
- * origin protocol and the certificates) change in place; HTTP/3 and the authentication type
- * (mutual TLS on or off) force replacement. Deleting one takes its domains, rules and error pages.
+ * origin protocol, the certificates and the TLS versions and ciphers) change in place; HTTP/3 and
+ * the authentication type (mutual TLS on or off) force replacement. Deleting one takes its
+ * domains, rules and error pages.
  */
 export const l7ListenerKind: GaapKindModule<L7ListenerSpec, L7ListenerRaw> = {
   readStage: 3,
   handler: {
     type: L7_LISTENER,
-    updatable: { name: 'attr', forwardProtocol: 'attr', certificate: 'attr', clientCertificates: 'attr' },
+    updatable: {
+      name: 'attr',
+      forwardProtocol: 'attr',
+      certificate: 'attr',
+      clientCertificates: 'attr',
+      tlsVersions: 'tls',
+      tlsCiphers: 'tls',
+    },
     cascades: true,
     // The port is the listener's identity: the old one must go before the new one can take it.
     replaceOrder: 'delete-first',
@@ -145,8 +179,11 @@ export const l7ListenerKind: GaapKindModule<L7ListenerSpec, L7ListenerRaw> = {
         ],
         wait: listenerReady(spec.protocol, proxyId, `${spec.protocol}:${spec.port}`),
       });
+      if (https && a.tlsVersions !== undefined) {
+        setTls(b, `${spec.protocol}:${spec.port}`, proxyId, b.idOf(node.address), a);
+      }
     },
-    update(node, live, _groups, b) {
+    update(node, live, groups, b) {
       const { spec } = node;
       const a = node.attrs;
       const proxyId = live.raw.proxyId;
@@ -164,6 +201,8 @@ export const l7ListenerKind: GaapKindModule<L7ListenerSpec, L7ListenerRaw> = {
         });
         return;
       }
+      if (groups.includes('tls')) setTls(b, live.id, proxyId, live.id, a);
+      if (!groups.includes('attr')) return;
       const clients = (a.clientCertificates ?? []) as string[];
       b.add({
         operation: 'update',
@@ -220,6 +259,9 @@ export const l7ListenerKind: GaapKindModule<L7ListenerSpec, L7ListenerRaw> = {
                 clientCertificates: clients,
                 authType: clients && clients.length > 0 ? 1 : 0,
                 http3: l.http3 ? 1 : 0,
+                // Managed only when declared: undefined attributes are not compared.
+                tlsVersions: l.tls ? asSet(l.tls.versions) : undefined,
+                tlsCiphers: l.tls ? (l.tls.ciphers ?? DEFAULT_TLS_CIPHERS) : undefined,
               }
             : {}),
         },
@@ -258,6 +300,8 @@ export const l7ListenerKind: GaapKindModule<L7ListenerSpec, L7ListenerRaw> = {
                 clientCertificates: clients,
                 authType: s.AuthType ?? 0,
                 http3: s.Http3Supported ?? 0,
+                tlsVersions: asSet(s.TLSSupportVersion ?? []),
+                tlsCiphers: s.TLSCiphers,
               };
             }
             out.push({
