@@ -8,8 +8,7 @@ import { isGaapApiError } from '../gaap-errors.js';
 import type { ProxyGroupInfo } from '../gaap-types.js';
 import { listAll, PAGE_LIMITS } from '../paging.js';
 import { adoptionsOf, missingIds, ownedName, refuseMissingAdoptions } from './adoption.js';
-import { SELF_ID, waitFor } from './common.js';
-import { withSource } from './real-server.js';
+import { nameIn, SELF_ID, waitFor, withSource } from './common.js';
 
 export const PROXY_GROUP = 'gaap_proxy_group';
 
@@ -77,7 +76,7 @@ function updateAttrs(node: DesiredNode<ProxyGroupSpec>, live: LiveNode<ProxyGrou
  * on/off (OpenProxyGroup / CloseProxyGroup); the origin region, access regions, IP version and
  * package type force replacement.
  */
-export const proxyGroupKind: GaapKindModule<ProxyGroupSpec, ProxyGroupRaw> = {
+export const proxyGroupKind: GaapKindModule<ProxyGroupSpec, ProxyGroupRaw, ProxyGroupDesired> = {
   readStage: 1,
   handler: {
     type: PROXY_GROUP,
@@ -237,5 +236,19 @@ export const proxyGroupKind: GaapKindModule<ProxyGroupSpec, ProxyGroupRaw> = {
       });
     }
     return out;
+  },
+  export: {
+    section: 'proxyGroups',
+    toDesired(n, ctx) {
+      const name = nameIn(n.address);
+      ctx.warn(
+        `${n.address}: its access regions, IP version and package type are not returned by the API (nor compared afterwards); declare them by hand for the file to recreate the group`,
+      );
+      return {
+        ...(n.attrs.name !== name ? { name: String(n.attrs.name) } : {}),
+        realServerRegion: String(n.attrs.realServerRegion),
+        ...(n.attrs.enabled === false ? { enabled: false } : {}),
+      };
+    },
   },
 };
