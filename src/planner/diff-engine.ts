@@ -198,6 +198,7 @@ export function planDiff<Draft extends StepDraftBase, Payload, Extra extends obj
         if (!ownIdStep && input.steps.createsId(draft)) ownIdStep = id;
         for (const [other, output] of Object.entries(draft.publishes ?? {}))
           idOutput.set(other, { step: id, output });
+        if (draft.around) aroundSteps.push({ step: id, address, ...draft.around });
         touchSteps.set(address, [...(touchSteps.get(address) ?? []), id]);
         return id;
       },
@@ -211,6 +212,8 @@ export function planDiff<Draft extends StepDraftBase, Payload, Extra extends obj
     return builder;
   };
   let stepCounter = 0;
+  const aroundSteps: { step: string; address: string; order: 'first' | 'last'; also?: readonly string[] }[] =
+    [];
   const ownerType = (address: string) => {
     const v = verdicts.get(address);
     return v ? ('node' in v ? v.node.type : v.live.type) : undefined;
@@ -315,6 +318,18 @@ export function planDiff<Draft extends StepDraftBase, Payload, Extra extends obj
       if (sibling.type !== node.type || sibling.parent !== node.parent) continue;
       const del = deleteStep.get(sibling.address);
       if (del && del !== first) addDep(first, del);
+    }
+  }
+
+  // Steps that go first or last among the steps of everything under an object.
+  for (const { step, address, order, also } of aroundSteps) {
+    const scopes = [address, ...(also ?? [])];
+    for (const [touched, ids] of touchSteps) {
+      if (touched === address || !scopes.some((s) => touched === s || touched.startsWith(`${s}.`))) continue;
+      for (const id of ids) {
+        if (order === 'last') addDep(step, id);
+        else addDep(id, step);
+      }
     }
   }
 

@@ -106,6 +106,13 @@ export interface StepDraftBase {
    * objects). Those nodes' later steps and dependents use them.
    */
   publishes?: Record<string, string>;
+  /**
+   * Order against every step of the objects under this node (by address) and under `also`:
+   * `first` = they wait for this step (a proxy is opened before anything on it changes), `last` =
+   * this step waits for them (a proxy is closed once everything on it is done: a closed proxy
+   * refuses writes). The node's own steps keep the order they were added in.
+   */
+  around?: { order: 'first' | 'last'; also?: readonly string[] };
 }
 
 /** What a kind's create, update and delete use to emit steps for the node being planned. */

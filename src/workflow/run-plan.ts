@@ -6,6 +6,7 @@ import type { ApplyResult } from '../executor/executor-types.js';
 import { createPlan, type PlanResult } from '../planner/create-plan.js';
 import type { Plan, ResourceOutputs } from '../planner/plan-types.js';
 import { collectOutputs } from './outputs.js';
+import { acquireRunLease } from './run-lease.js';
 import { assertSameSteps, readPlanFile } from './saved-plan.js';
 import { openSession, type Session } from './session.js';
 
@@ -66,35 +67,54 @@ export interface ApplyOutcome {
 export async function apply(opts: ApplyOptions): Promise<ApplyOutcome> {
   const saved = opts.planFile ? readPlanFile(opts.planFile) : undefined;
   // The saved plan's fingerprints are keyed by its salt: the fresh read must use the same key.
-  useFingerprintSalt(saved?.keySalt ?? newPlanSalt(), opts.env);
+  const keySalt = saved?.keySalt ?? newPlanSalt();
+  useFingerprintSalt(keySalt, opts.env);
   const session = await openSession(
     saved ? { ...opts, files: opts.files.length ? opts.files : saved.sources } : opts,
   );
+  // Before the live state is read: a second run plans against what the first one left.
+  const lease = await acquireRunLease({
+    stack: session.stack.stack,
+    endpoints: session.endpoints,
+    env: opts.env,
+    events: opts.events,
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  }).catch(async (e: unknown) => {
+    await session.close();
+    throw e;
+  });
+  const signal = opts.signal ? AbortSignal.any([opts.signal, lease.lost]) : lease.lost;
   try {
     let thePlan: Plan;
     let live: PlanResult['live'];
     if (saved) {
+      // Used up by its first attempt, even one refused as stale below: a saved plan applies at most once.
+      if (saved.digest && saved.steps.length > 0) await lease.claimPlan(saved.digest);
       const fresh = await assertNotStale(session, saved, opts);
       assertSameSteps(saved, fresh.plan);
       // The fresh steps run, not the file's: equal field for field, and made from this read.
       live = fresh.live;
-      thePlan = { ...fresh.plan, keySalt: saved.keySalt ?? '' };
+      thePlan = { ...fresh.plan, keySalt };
     } else {
-      ({ plan: thePlan, live } = await planWith(session, opts));
+      const fresh = await planWith(session, opts);
+      live = fresh.live;
+      thePlan = { ...fresh.plan, keySalt };
     }
     const unchanged = () => collectOutputs(session.providers, live);
     if (thePlan.steps.length === 0) return { plan: thePlan, applied: false, outputs: unchanged() };
     if (opts.confirm && !(await opts.confirm(thePlan)))
       return { plan: thePlan, applied: false, outputs: unchanged() };
+    signal.throwIfAborted();
     const result = await executePlan(thePlan, {
       providers: session.providerMap,
       events: opts.events,
       parallelism: opts.parallelism,
-      ...(opts.signal ? { signal: opts.signal } : {}),
+      signal,
     });
     const outputs = collectOutputs(session.providers, live, { plan: thePlan, result });
     return { plan: thePlan, result, applied: true, outputs };
   } finally {
+    await lease.release();
     await session.close();
   }
 }

@@ -64,6 +64,16 @@ export async function runGaapStep(
       Object.assign(outputs, found);
     }
     if (answer.kind !== 'answered') continue;
+    for (const list of call.failedIn ?? []) {
+      const failed = answer.response[list];
+      if (!Array.isArray(failed) || failed.length === 0) continue;
+      throw new EdgeformError({
+        code: 'GAAP_ASYNC_FAILED',
+        message: `GAAP ${call.action} answered, but failed for ${failed.join(', ')} (${list})`,
+        source: 'remote',
+        resolution: 'run `edgeform plan` to see the live state, then apply again',
+      });
+    }
     for (const [name, path] of Object.entries(call.outputs ?? {})) {
       const value = at(answer.response, path);
       if (value === undefined) {

@@ -26,6 +26,11 @@ export interface GaapCallSpec {
   outputsFromLookup?: boolean;
   /** Treat these error codes as success (already in the desired state). */
   okCodes?: string[];
+  /**
+   * Response lists of a batch call that name the IDs it failed for (OpenProxies'
+   * OperationFailedInstanceSet): the call answered, but an ID listed there makes the step fail.
+   */
+  failedIn?: string[];
 }
 
 export interface LookupSpec {
