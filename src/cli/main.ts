@@ -29,6 +29,14 @@ function program(): Command {
     .option('--no-color', 'disable colour')
     .option('--debug', 'show stack traces on errors')
     .option('-v, --verbose', 'log every API call on stderr')
+    .addOption(
+      new Option(
+        '--events <FORMAT>',
+        'jsonl: stderr carries only run events, one JSON object a line (schemas/events.schema.json)',
+      )
+        .choices(['text', 'jsonl'])
+        .default('text'),
+    )
     .showHelpAfterError()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
     .exitOverride();
@@ -49,6 +57,7 @@ function program(): Command {
     .command('validate')
     .description('check desired-state files; no network')
     .addOption(files())
+    .addOption(new Option('--format <FORMAT>', 'output format').choices(['text', 'json']).default('text'))
     .action(async (opts, cmd) =>
       (await import('./commands/validate.js')).runValidate({ ...cmd.optsWithGlobals(), ...opts }),
     );
@@ -101,6 +110,10 @@ function program(): Command {
     .addOption(files())
     .addOption(
       new Option('--format <FORMAT>', 'output format').choices(['text', 'json', 'markdown']).default('text'),
+    )
+    .option(
+      '--metrics-file <FILE>',
+      'also write the outcome to FILE in the Prometheus text format (atomically; for a cron job)',
     )
     .addOption(sandbox())
     .addOption(logFile())
@@ -229,10 +242,24 @@ function program(): Command {
 
 async function main(argv: string[]): Promise<number> {
   const cli = program();
+  // --events jsonl: a run-start line before the command runs, a run-end line (with any error) after.
+  let runEvents: typeof import('./run-events.js') | undefined;
+  let startedAt = 0;
+  cli.hook('preAction', async (_root, action) => {
+    if (cli.opts<GlobalFlags>().events !== 'jsonl') return;
+    runEvents = await import('./run-events.js');
+    startedAt = runEvents.writeRunStart(action.name());
+  });
   try {
     await cli.parseAsync(argv);
-    return process.exitCode === undefined ? 0 : Number(process.exitCode);
+    const code = process.exitCode === undefined ? 0 : Number(process.exitCode);
+    runEvents?.writeRunEnd(code, startedAt);
+    return code;
   } catch (e) {
+    if (runEvents) {
+      runEvents.writeRunEnd(1, startedAt, e);
+      return 1;
+    }
     if (
       e &&
       typeof e === 'object' &&

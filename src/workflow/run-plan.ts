@@ -68,7 +68,8 @@ export interface ApplyOutcome {
 export async function apply(opts: ApplyOptions): Promise<ApplyOutcome> {
   const saved = opts.planFile ? readPlanFile(opts.planFile) : undefined;
   // The saved plan's fingerprints are keyed by its salt: the fresh read must use the same key.
-  useFingerprintSalt(saved?.keySalt ?? newPlanSalt(), opts.env);
+  const keySalt = saved?.keySalt ?? newPlanSalt();
+  useFingerprintSalt(keySalt, opts.env);
   const session = await openSession(
     saved ? { ...opts, files: opts.files.length ? opts.files : saved.sources } : opts,
   );
@@ -94,9 +95,11 @@ export async function apply(opts: ApplyOptions): Promise<ApplyOutcome> {
       assertSameSteps(saved, fresh.plan);
       // The fresh steps run, not the file's: equal field for field, and made from this read.
       live = fresh.live;
-      thePlan = { ...fresh.plan, keySalt: saved.keySalt ?? '' };
+      thePlan = { ...fresh.plan, keySalt };
     } else {
-      ({ plan: thePlan, live } = await planWith(session, opts));
+      const fresh = await planWith(session, opts);
+      live = fresh.live;
+      thePlan = { ...fresh.plan, keySalt };
     }
     const unchanged = () => collectOutputs(session.providers, live);
     if (thePlan.steps.length === 0) return { plan: thePlan, applied: false, outputs: unchanged() };

@@ -31,7 +31,7 @@ export async function runPlan(flags: PlanFlags): Promise<void> {
         cause,
       });
     }
-    process.stderr.write(`Saved the plan to ${flags.out}. Apply it with: edgeform apply ${flags.out}\n`);
+    ctx.note(`Saved the plan to ${flags.out}. Apply it with: edgeform apply ${flags.out}`);
   }
   writeOut(renderPlan(thePlan, flags.format, ctx.out));
   if (flags.detailedExitcode && hasChanges(thePlan)) process.exitCode = 2;
