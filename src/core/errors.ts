@@ -46,6 +46,9 @@ export type ErrorCode =
   | 'LEASE_LOST'
   | 'LEASE_UNAVAILABLE'
   | 'LEASE_INVALID'
+  | 'DEADLINE_INVALID'
+  | 'RUN_TIMEOUT'
+  | 'STEP_TIMEOUT'
   | 'APPLY_NEEDS_APPROVAL'
   // applying
   | 'INTERRUPTED'
