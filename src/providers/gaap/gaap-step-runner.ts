@@ -4,11 +4,11 @@ import type { EventSink } from '../../core/event-types.js';
 import type { JsonValue } from '../../core/json-types.js';
 import { fieldsOf, isPlainObject, stableStringify } from '../../core/json-types.js';
 import { isSecretValue, revealSecrets } from '../../core/secrets.js';
+import { isIdRef } from '../../planner/diff-engine.js';
 import type { PlanStep } from '../../planner/plan-types.js';
 import type { StepOutcome, StepWait } from '../../planner/provider-types.js';
 import { backoffDelay, sleep } from '../../transport/backoff.js';
 import type { GaapCallSpec, GaapStepPayload, LookupSpec, WaitSpec } from './engine/node-types.js';
-import { isIdRef } from './engine/node-types.js';
 import type { GaapCaller } from './gaap-client.js';
 import { isGaapApiError } from './gaap-errors.js';
 import type { ActionName, Request } from './gaap-types.js';
@@ -64,6 +64,16 @@ export async function runGaapStep(
       Object.assign(outputs, found);
     }
     if (answer.kind !== 'answered') continue;
+    for (const list of call.failedIn ?? []) {
+      const failed = answer.response[list];
+      if (!Array.isArray(failed) || failed.length === 0) continue;
+      throw new EdgeformError({
+        code: 'GAAP_ASYNC_FAILED',
+        message: `GAAP ${call.action} answered, but failed for ${failed.join(', ')} (${list})`,
+        source: 'remote',
+        resolution: 'run `edgeform plan` to see the live state, then apply again',
+      });
+    }
     for (const [name, path] of Object.entries(call.outputs ?? {})) {
       const value = at(answer.response, path);
       if (value === undefined) {
