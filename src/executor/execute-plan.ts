@@ -79,6 +79,7 @@ export async function executePlan(plan: Plan, opts: ExecuteOptions): Promise<App
     }
   }
 
+  const rank = chainLengths(nodes);
   const outcomes = new Map<string, StepOutcome>();
   const pool = new ReadyPool(opts.providers, now);
   const progress = new ProgressTracker(plan.steps, opts.providers, now);
@@ -114,7 +115,7 @@ export async function executePlan(plan: Plan, opts: ExecuteOptions): Promise<App
 
   const makeReady = (n: Node) => {
     n.state = 'ready';
-    pool.add(n.step);
+    pool.add(n.step, rank.get(n) ?? 1);
   };
 
   const succeed = (n: Node) => {
@@ -323,4 +324,32 @@ export async function executePlan(plan: Plan, opts: ExecuteOptions): Promise<App
     durationMs: now() - started,
     calls,
   };
+}
+
+/**
+ * Each step's rank for the ready pool: the number of steps on the longest chain from it to the end
+ * of the plan, itself included. O(steps + dependencies), from the steps nothing depends on upwards.
+ */
+function chainLengths(nodes: ReadonlyMap<string, Node>): Map<Node, number> {
+  const rank = new Map<Node, number>();
+  const open = new Map<Node, number>();
+  const stack: Node[] = [];
+  for (const n of nodes.values()) {
+    open.set(n, n.dependents.length);
+    if (n.dependents.length === 0) stack.push(n);
+  }
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    let r = 1;
+    for (const d of n.dependents) r = Math.max(r, (rank.get(d) ?? 1) + 1);
+    rank.set(n, r);
+    for (const id of n.step.dependsOn) {
+      const dep = nodes.get(id);
+      if (!dep) continue;
+      const left = open.get(dep)! - 1;
+      open.set(dep, left);
+      if (left === 0) stack.push(dep);
+    }
+  }
+  return rank;
 }

@@ -29,7 +29,7 @@ export const gaapHttpsListenerRule: Rule = {
   },
 };
 
-const HTTPS_ONLY = ['certificate', 'clientCertificates', 'forwardProtocol', 'http3'] as const;
+const HTTPS_ONLY = ['certificate', 'clientCertificates', 'forwardProtocol', 'http3', 'tls'] as const;
 
 /** TLS settings mean nothing on a plain HTTP listener (CreateHTTPListener takes none of them). */
 export const gaapHttpListenerRule: Rule = {

@@ -260,18 +260,22 @@ export class GaapClient implements GaapCaller {
 
     let statusCode: number;
     let text: string;
+    // NOTE: a write already sent is not cut off: Ctrl-C lets calls in flight finish (an aborted
+    // write would leave its outcome unknown, as in the Baishan client); the signal ends the waits
+    // around it. A read in flight (a status poll of an abandoned wait) is cut off.
+    const cut = READ_ONLY.test(action) ? signal : undefined;
     try {
       const res = await this.#pool.request({
         path: '/',
         method: 'POST',
         headers,
         body: bytes,
-        ...(signal ? { signal } : {}),
+        ...(cut ? { signal: cut } : {}),
       });
       statusCode = res.statusCode;
       text = await res.body.text();
     } catch (e) {
-      if (signal?.aborted) throw signal.reason ?? e;
+      if (cut?.aborted) throw cut.reason ?? e;
       const failure = networkFailure(e);
       done('error', undefined, failure.errorCode);
       return { ok: false, failure };

@@ -1,11 +1,12 @@
 import type { ProxyGroupDesired } from '../../../model/gaap-desired-types.js';
+import type { StepBuilder } from '../engine/kind-handler.js';
 import type { GaapKindModule } from '../engine/kind-module.js';
 import { addr, ownershipTags, STACK_TAG } from '../engine/kind-module.js';
-import type { LiveNode } from '../engine/node-types.js';
+import type { DesiredNode, LiveNode } from '../engine/node-types.js';
 import { asSet } from '../engine/normalize-attrs.js';
 import { isGaapApiError } from '../gaap-errors.js';
 import type { ProxyGroupInfo } from '../gaap-types.js';
-import { listAll } from '../paging.js';
+import { listAll, PAGE_LIMITS } from '../paging.js';
 import { adoptionsOf, missingIds, ownedName, refuseMissingAdoptions } from './adoption.js';
 import { nameIn, SELF_ID, waitFor, withSource } from './common.js';
 
@@ -15,6 +16,8 @@ interface ProxyGroupSpec {
   name: string;
   group: ProxyGroupDesired;
   accessRegions: ProxyGroupDesired['accessRegions'];
+  /** Addresses of the declared proxies in the group: opened before, closed after, their changes. */
+  members: string[];
 }
 
 export interface ProxyGroupRaw {
@@ -22,14 +25,62 @@ export interface ProxyGroupRaw {
 }
 
 /**
- * Proxy groups. Only the name and project can change in place (ModifyProxyGroupAttribute); the
- * origin region, access regions, IP version and package type force replacement.
+ * OpenProxyGroup / CloseProxyGroup: every proxy of the group at once. Opening goes before the
+ * changes of the group's declared proxies and what is under them, closing after them (a closed
+ * proxy refuses writes).
+ * NOTE: ProxyGroupInfo.Status has CLOSED but no OPENING or CLOSING: the group reads CLOSED once all
+ * its proxies are, and RUNNING as soon as one opens; a member still opening answers writes with
+ * InstanceStatusNotInRuning, which is retried as busy.
+ */
+function openOrCloseGroup(
+  b: StepBuilder,
+  label: string,
+  groupId: unknown,
+  enabled: boolean,
+  members: readonly string[],
+): void {
+  const action = enabled ? 'OpenProxyGroup' : 'CloseProxyGroup';
+  const status = enabled ? 'RUNNING' : 'CLOSED';
+  b.add({
+    operation: 'update',
+    summary: `${action} ${label}`,
+    calls: [{ action, params: { GroupId: groupId }, failedIn: ['OperationFailedInstanceSet'] }],
+    // NOTE: the group list filters by neither ID nor name: the group is found in its pages.
+    wait: waitFor(`proxy group ${label} ${status}`, {
+      action: 'DescribeProxyGroupList',
+      params: { ProjectId: -1 },
+      pageLimit: PAGE_LIMITS.DescribeProxyGroupList,
+      item: { items: 'ProxyGroupList', match: { GroupId: groupId } },
+      statusPath: 'Status',
+      ready: [status],
+    }),
+    around: { order: enabled ? 'first' : 'last', also: members },
+  });
+}
+
+function updateAttrs(node: DesiredNode<ProxyGroupSpec>, live: LiveNode<ProxyGroupRaw>, b: StepBuilder): void {
+  b.add({
+    operation: 'update',
+    summary: `ModifyProxyGroupAttribute ${live.id}`,
+    calls: [
+      {
+        action: 'ModifyProxyGroupAttribute',
+        params: { GroupId: live.id, GroupName: node.attrs.name, ProjectId: node.attrs.projectId },
+      },
+    ],
+  });
+}
+
+/**
+ * Proxy groups. The name and project change in place (ModifyProxyGroupAttribute), and so does
+ * on/off (OpenProxyGroup / CloseProxyGroup); the origin region, access regions, IP version and
+ * package type force replacement.
  */
 export const proxyGroupKind: GaapKindModule<ProxyGroupSpec, ProxyGroupRaw, ProxyGroupDesired> = {
   readStage: 1,
   handler: {
     type: PROXY_GROUP,
-    updatable: { name: 'attr', projectId: 'attr' },
+    updatable: { name: 'attr', projectId: 'attr', enabled: 'enabled' },
     cascades: false,
     replaceOrder: 'delete-first',
     outputs: {
@@ -66,6 +117,19 @@ export const proxyGroupKind: GaapKindModule<ProxyGroupSpec, ProxyGroupRaw, Proxy
               ...(group.packageType ? { PackageType: group.packageType } : {}),
             },
             outputs: { id: 'GroupId' },
+            // No ClientToken here: an uncertain answer is resolved by the group's ownership tag and name.
+            lookup: {
+              action: 'DescribeProxyGroupList',
+              params: {
+                ProjectId: -1,
+                TagSet: ownershipTags(b.stack, name).slice(0, 1),
+                Offset: 0,
+                Limit: 100,
+              },
+              items: 'ProxyGroupList',
+              match: { GroupName: node.attrs.name },
+              outputs: { id: 'GroupId' },
+            },
           },
         ],
         wait: waitFor(`proxy group ${name} running`, {
@@ -76,18 +140,16 @@ export const proxyGroupKind: GaapKindModule<ProxyGroupSpec, ProxyGroupRaw, Proxy
           outputs: { accessDomain: 'ProxyGroupDetail.Domain' },
         }),
       });
+      if (node.attrs.enabled === false) {
+        openOrCloseGroup(b, name, b.idOf(node.address), false, node.spec.members);
+      }
     },
-    update(node, live, _groups, b) {
-      b.add({
-        operation: 'update',
-        summary: `ModifyProxyGroupAttribute ${live.id}`,
-        calls: [
-          {
-            action: 'ModifyProxyGroupAttribute',
-            params: { GroupId: live.id, GroupName: node.attrs.name, ProjectId: node.attrs.projectId },
-          },
-        ],
-      });
+    update(node, live, groups, b) {
+      const toggle = groups.includes('enabled');
+      const on = node.attrs.enabled === true;
+      if (toggle && on) openOrCloseGroup(b, live.id, live.id, true, node.spec.members);
+      if (groups.includes('attr')) updateAttrs(node, live, b);
+      if (toggle && !on) openOrCloseGroup(b, live.id, live.id, false, node.spec.members);
     },
     delete(live, b) {
       b.add({
@@ -114,12 +176,20 @@ export const proxyGroupKind: GaapKindModule<ProxyGroupSpec, ProxyGroupRaw, Proxy
         name: group.name ?? name,
         projectId: ctx.projectId,
         realServerRegion: group.realServerRegion,
+        enabled: group.enabled ?? true,
         // NOTE: DescribeProxyGroupList does not return the IP version, package type or access
         // regions, so they are set at creation and not compared afterwards.
       },
       protect: group.protect ?? false,
       ...withSource(ctx.source(`proxyGroups.${name}`)),
-      spec: { name, group, accessRegions: asSet(group.accessRegions) },
+      spec: {
+        name,
+        group,
+        accessRegions: asSet(group.accessRegions),
+        members: Object.entries(ctx.model.proxies ?? {})
+          .filter(([, p]) => p.group === name)
+          .map(([proxy]) => addr.proxy(proxy)),
+      },
     }));
   },
   async read(ctx) {
@@ -172,8 +242,9 @@ export const proxyGroupKind: GaapKindModule<ProxyGroupSpec, ProxyGroupRaw, Proxy
           name: g.GroupName,
           projectId: g.ProjectId,
           realServerRegion: g.RealServerRegionInfo?.RegionId,
+          enabled: g.Status !== 'CLOSED',
         },
-        ...(g.Status !== 'RUNNING' ? { busy: g.Status } : {}),
+        ...(g.Status !== 'RUNNING' && g.Status !== 'CLOSED' ? { busy: g.Status } : {}),
         raw: { item: g },
       });
     }
@@ -189,6 +260,7 @@ export const proxyGroupKind: GaapKindModule<ProxyGroupSpec, ProxyGroupRaw, Proxy
       return {
         ...(n.attrs.name !== name ? { name: String(n.attrs.name) } : {}),
         realServerRegion: String(n.attrs.realServerRegion),
+        ...(n.attrs.enabled === false ? { enabled: false } : {}),
       };
     },
   },
