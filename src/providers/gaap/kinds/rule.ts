@@ -302,6 +302,7 @@ export const ruleKind: GaapKindModule<RuleSpec, RuleRaw, RuleDesired, L7DomainDe
     return out;
   },
   export: {
+    readsDeclaredOnly: true,
     toDesired(r, ctx) {
       const x = r.attrs;
       const domain = ctx.parent(r, l7DomainKind);
