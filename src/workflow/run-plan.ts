@@ -5,6 +5,7 @@ import { executePlan } from '../executor/execute-plan.js';
 import type { ApplyResult } from '../executor/executor-types.js';
 import { createPlan, type PlanResult } from '../planner/create-plan.js';
 import type { Plan, ResourceOutputs } from '../planner/plan-types.js';
+import { sweepDuplicates } from './duplicate-sweep.js';
 import { collectOutputs } from './outputs.js';
 import { acquireRunLease } from './run-lease.js';
 import { assertSameSteps, readPlanFile } from './saved-plan.js';
@@ -105,12 +106,16 @@ export async function apply(opts: ApplyOptions): Promise<ApplyOutcome> {
     if (opts.confirm && !(await opts.confirm(thePlan)))
       return { plan: thePlan, applied: false, outputs: unchanged() };
     signal.throwIfAborted();
-    const result = await executePlan(thePlan, {
+    const executed = await executePlan(thePlan, {
       providers: session.providerMap,
       events: opts.events,
       parallelism: opts.parallelism,
       signal,
     });
+    const swept = signal.aborted
+      ? undefined
+      : await sweepDuplicates(session, { events: opts.events, parallelism: opts.parallelism, signal });
+    const result = swept?.result ? mergeResults(executed, swept.result) : executed;
     const outputs = collectOutputs(session.providers, live, { plan: thePlan, result });
     return { plan: thePlan, result, applied: true, outputs };
   } finally {
@@ -142,4 +147,17 @@ async function assertNotStale(session: Session, saved: Plan, opts: WorkflowOptio
     });
   }
   return fresh;
+}
+
+/** The run's result with the duplicate sweep's steps after its own. */
+function mergeResults(a: ApplyResult, b: ApplyResult): ApplyResult {
+  return {
+    steps: [...a.steps, ...b.steps.map((s) => ({ ...s, id: `sweep:${s.id}` }))],
+    done: a.done + b.done,
+    failed: a.failed + b.failed,
+    skipped: a.skipped + b.skipped,
+    interrupted: a.interrupted || b.interrupted,
+    durationMs: a.durationMs + b.durationMs,
+    calls: a.calls + b.calls,
+  };
 }

@@ -151,6 +151,7 @@ export class BaishanClient {
       ...DEFAULT_BAISHAN_RETRY_POLICY,
       maxAttempts: retry ? (this.#opts.maxAttempts ?? DEFAULT_BAISHAN_RETRY_POLICY.maxAttempts) : 1,
       maxElapsedMs: this.#opts.maxElapsedMs ?? DEFAULT_BAISHAN_RETRY_POLICY.maxElapsedMs,
+      secondMs: this.limiter.windowMs / 60,
     };
     const random = this.#opts.random ?? Math.random;
     return runAttempts<Answer, { error: BaishanApiError; answer?: Answer }, BaishanApiError>(
@@ -262,7 +263,8 @@ export class BaishanClient {
     const info: { limit?: number; remaining?: number; resetInMs?: number } = {};
     if (Number.isFinite(limit) && (grad === undefined || grad === 'minute')) info.limit = limit;
     if (Number.isFinite(remaining)) info.remaining = remaining;
-    if (Number.isFinite(retryAfter)) info.resetInMs = retryAfter * 1000;
+    // X-Retry-After is in seconds of the limiter's minute (a 60th of a scaled window).
+    if (Number.isFinite(retryAfter)) info.resetInMs = (retryAfter * this.limiter.windowMs) / 60;
     this.limiter.observe(info);
   }
 

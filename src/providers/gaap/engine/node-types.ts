@@ -27,6 +27,11 @@ export interface GaapCallSpec {
   /** Treat these error codes as success (already in the desired state). */
   okCodes?: string[];
   /**
+   * A Create/Add that sets a whole value rather than making a new object (CreateCustomHeader sets
+   * a rule's header list): repeated after an uncertain answer like a Modify.
+   */
+  repeatable?: boolean;
+  /**
    * Response lists of a batch call that name the IDs it failed for (OpenProxies'
    * OperationFailedInstanceSet): the call answered, but an ID listed there makes the step fail.
    */

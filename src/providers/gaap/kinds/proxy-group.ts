@@ -117,6 +117,19 @@ export const proxyGroupKind: GaapKindModule<ProxyGroupSpec, ProxyGroupRaw, Proxy
               ...(group.packageType ? { PackageType: group.packageType } : {}),
             },
             outputs: { id: 'GroupId' },
+            // No ClientToken here: an uncertain answer is resolved by the group's ownership tag and name.
+            lookup: {
+              action: 'DescribeProxyGroupList',
+              params: {
+                ProjectId: -1,
+                TagSet: ownershipTags(b.stack, name).slice(0, 1),
+                Offset: 0,
+                Limit: 100,
+              },
+              items: 'ProxyGroupList',
+              match: { GroupName: node.attrs.name },
+              outputs: { id: 'GroupId' },
+            },
           },
         ],
         wait: waitFor(`proxy group ${name} running`, {

@@ -439,6 +439,9 @@ function setHeaders(spec: RuleSpec, b: StepBuilder, headers: HeaderAttr[], ruleI
           RuleId: ruleId,
           Headers: headers.map((h) => ({ HeaderName: h.name, HeaderValue: h.value })),
         },
+        // It sets the rule's whole header list: sending it again after an uncertain answer leaves
+        // the same list, so it is retried like a Modify.
+        repeatable: true,
       },
     ],
     wait: ruleReady(`${spec.domain}${spec.path}`, ruleId),
