@@ -245,7 +245,9 @@ async function main(argv: string[]): Promise<number> {
   // --events jsonl: a run-start line before the command runs, a run-end line (with any error) after.
   let runEvents: typeof import('./run-events.js') | undefined;
   let startedAt = 0;
+  let command = '';
   cli.hook('preAction', async (_root, action) => {
+    command = action.name();
     if (cli.opts<GlobalFlags>().events !== 'jsonl') return;
     runEvents = await import('./run-events.js');
     startedAt = runEvents.writeRunStart(action.name());
@@ -276,7 +278,17 @@ async function main(argv: string[]): Promise<number> {
       import('./print-error.js'),
     ]);
     const colors = makeColors(decideColor(process.stderr, process.env, flags.color));
-    process.stderr.write(formatError(e, colors, Boolean(flags.debug) || argv.includes('--debug')));
+    const text = formatError(e, colors, Boolean(flags.debug) || argv.includes('--debug'));
+    process.stderr.write(text);
+    if (process.env.GITHUB_ACTIONS === 'true') {
+      const github = await import('./github.js');
+      process.stderr.write(github.errorAnnotations(e, process.env));
+      const plain = formatError(e, makeColors(false), false);
+      github.appendStepSummary(
+        process.env,
+        `### ❌ edgeform ${command || 'run'} failed\n\n\`\`\`\n${plain.trimEnd()}\n\`\`\`\n`,
+      );
+    }
     return 1;
   }
 }

@@ -46,6 +46,9 @@ export type ErrorCode =
   | 'LEASE_LOST'
   | 'LEASE_UNAVAILABLE'
   | 'LEASE_INVALID'
+  | 'DEADLINE_INVALID'
+  | 'RUN_TIMEOUT'
+  | 'STEP_TIMEOUT'
   | 'APPLY_NEEDS_APPROVAL'
   // applying
   | 'INTERRUPTED'
@@ -100,6 +103,16 @@ interface ErrorOptionsBase {
   cause?: unknown;
   /** Extra lines shown under the message (e.g. one per validation problem). */
   details?: string[];
+  /** Places in the user's files the error is about (for editors and CI annotations). */
+  locations?: ErrorLocation[];
+}
+
+/** A place in a file an error points at, 1-based, with what is wrong there. */
+export interface ErrorLocation {
+  file: string;
+  line: number;
+  column: number;
+  message: string;
 }
 
 /** A user error (the default source) always says what to do next; others say it when they can. */
@@ -114,6 +127,7 @@ export class EdgeformError extends Error {
   readonly source: ErrorSource;
   readonly resolution: string | undefined;
   readonly details: string[];
+  readonly locations: ErrorLocation[];
 
   constructor(opts: EdgeformErrorOptions) {
     super(opts.message, opts.cause === undefined ? undefined : { cause: opts.cause });
@@ -122,6 +136,7 @@ export class EdgeformError extends Error {
     this.source = opts.source ?? 'user';
     this.resolution = opts.resolution;
     this.details = opts.details ?? [];
+    this.locations = opts.locations ?? [];
   }
 }
 

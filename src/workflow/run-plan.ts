@@ -5,6 +5,7 @@ import { executePlan } from '../executor/execute-plan.js';
 import type { ApplyResult } from '../executor/executor-types.js';
 import { createPlan, type PlanResult } from '../planner/create-plan.js';
 import type { Plan, ResourceOutputs } from '../planner/plan-types.js';
+import { deadlinesFrom, runDeadline } from './deadlines.js';
 import { sweepDuplicates } from './duplicate-sweep.js';
 import { collectOutputs } from './outputs.js';
 import { acquireRunLease } from './run-lease.js';
@@ -25,11 +26,13 @@ export interface WorkflowOptions {
 export async function plan(opts: WorkflowOptions): Promise<PlanResult> {
   const keySalt = newPlanSalt();
   useFingerprintSalt(keySalt, opts.env);
+  const deadline = runDeadline(deadlinesFrom(opts.env).runMs, opts.events, opts.signal);
   const session = await openSession(opts);
   try {
-    const result = await planWith(session, opts);
+    const result = await planWith(session, { ...opts, events: deadline.events, signal: deadline.signal });
     return { ...result, plan: { ...result.plan, keySalt } };
   } finally {
+    deadline.dispose();
     await session.close();
   }
 }
@@ -65,7 +68,17 @@ export interface ApplyOutcome {
 /**
  * `edgeform apply`: plan (or load a saved plan and prove it is not stale), confirm, execute.
  */
-export async function apply(opts: ApplyOptions): Promise<ApplyOutcome> {
+export async function apply(given: ApplyOptions): Promise<ApplyOutcome> {
+  const limits = deadlinesFrom(given.env);
+  const deadline = runDeadline(limits.runMs, given.events, given.signal);
+  try {
+    return await applyWithin({ ...given, events: deadline.events, signal: deadline.signal }, limits.stepMs);
+  } finally {
+    deadline.dispose();
+  }
+}
+
+async function applyWithin(opts: ApplyOptions, stepTimeoutMs: number): Promise<ApplyOutcome> {
   const saved = opts.planFile ? readPlanFile(opts.planFile) : undefined;
   // The saved plan's fingerprints are keyed by its salt: the fresh read must use the same key.
   const keySalt = saved?.keySalt ?? newPlanSalt();
@@ -111,6 +124,7 @@ export async function apply(opts: ApplyOptions): Promise<ApplyOutcome> {
       events: opts.events,
       parallelism: opts.parallelism,
       signal,
+      stepTimeoutMs,
     });
     const swept = signal.aborted
       ? undefined

@@ -3,8 +3,10 @@ import { EdgeformError } from '../../core/errors.js';
 import type { Plan } from '../../planner/plan-types.js';
 import { apply } from '../../workflow/run-plan.js';
 import { planFileText } from '../../workflow/saved-plan.js';
+import { appendStepSummary } from '../github.js';
 import type { GlobalFlags } from '../global-flags.js';
 import { openLogFile, withLog } from '../log-file.js';
+import { renderApplyMarkdown } from '../render/apply-markdown.js';
 import { renderApplyText } from '../render/apply-text.js';
 import { outputsWorthShowing, renderOutputsText } from '../render/outputs-text.js';
 import { renderPlanText } from '../render/plan-text.js';
@@ -100,6 +102,7 @@ export async function runApply(flags: ApplyFlags): Promise<void> {
       const shown = renderOutputsText(outputsWorthShowing(outcome.outputs, touched), ctx.out);
       writeOut(`${renderApplyText(outcome.result, ctx.out)}${shown ? `\nOutputs:\n${shown}` : ''}`);
     }
+    appendStepSummary(ctx.env, renderApplyMarkdown(outcome.plan, outcome.result, outcome.outputs));
     if (failed) process.exitCode = 1;
     // Declining is not success (Terraform exits 1 too); Ctrl-C at the prompt is the shell's 130.
     if (answer === 'no') process.exitCode = 1;
