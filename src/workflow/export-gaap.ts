@@ -137,6 +137,7 @@ export async function exportGaap(client: () => GaapClient, opts: GaapExportOptio
   const certs = await converter.certificates(client());
   if (certs.certificates) gaap.certificates = certs.certificates;
   bindAdopted(gaap, adoption.ids);
+  markProtected(gaap, nodes);
   const unowned = opts.adopt
     ? unownedBefore.filter((o) => !adoption.adopted.has(o.id))
     : await findUnowned(client(), stack);
@@ -206,6 +207,22 @@ function bindAdopted(gaap: GaapSectionV1, ids: Map<AdoptSection, Map<string, str
       const declared = map[name];
       if (declared) map[name] = { adopt: id, ...declared };
     }
+  }
+}
+
+/** Roots whose live object carries `edgeform:protect=true` are written `protect: true`. */
+function markProtected(gaap: GaapSectionV1, nodes: readonly LiveNode[]): void {
+  const sectionOf: Record<string, AdoptSection> = {
+    [proxyKind.handler.type]: 'proxies',
+    [proxyGroupKind.handler.type]: 'proxyGroups',
+    [realServerKind.handler.type]: 'realServers',
+    [globalDomainKind.handler.type]: 'globalDomains',
+  };
+  for (const n of nodes) {
+    const section = sectionOf[n.type];
+    const map = section ? (gaap[section] as Record<string, object> | undefined) : undefined;
+    const declared = map?.[nameIn(n.address)];
+    if (map && declared && n.protect) map[nameIn(n.address)] = { ...declared, protect: true };
   }
 }
 

@@ -1,6 +1,6 @@
 import type { ProxyGroupDesired } from '../../../model/gaap-desired-types.js';
 import type { GaapKindModule } from '../engine/kind-module.js';
-import { addr, ownershipTags, STACK_TAG } from '../engine/kind-module.js';
+import { addr, STACK_TAG } from '../engine/kind-module.js';
 import type { LiveNode } from '../engine/node-types.js';
 import { asSet } from '../engine/normalize-attrs.js';
 import { isGaapApiError } from '../gaap-errors.js';
@@ -9,6 +9,14 @@ import { listAll } from '../paging.js';
 import { adoptionsOf, missingIds, ownedName, refuseMissingAdoptions } from './adoption.js';
 import { SELF_ID, waitFor } from './common.js';
 import { withSource } from './real-server.js';
+import {
+  addTagStep,
+  creationTags,
+  desiredTagAttrs,
+  liveProtect,
+  liveTagAttrs,
+  TAG_ATTRS,
+} from './tagging.js';
 
 export const PROXY_GROUP = 'gaap_proxy_group';
 
@@ -30,7 +38,7 @@ export const proxyGroupKind: GaapKindModule<ProxyGroupSpec, ProxyGroupRaw> = {
   readStage: 1,
   handler: {
     type: PROXY_GROUP,
-    updatable: { name: 'attr', projectId: 'attr' },
+    updatable: { name: 'attr', projectId: 'attr', ...TAG_ATTRS },
     cascades: false,
     replaceOrder: 'delete-first',
     outputs: {
@@ -52,7 +60,7 @@ export const proxyGroupKind: GaapKindModule<ProxyGroupSpec, ProxyGroupRaw> = {
               ProjectId: b.projectId,
               GroupName: node.attrs.name,
               RealServerRegion: group.realServerRegion,
-              TagSet: ownershipTags(b.stack, name),
+              TagSet: creationTags(b.stack, name, group.protect),
               ...(group.accessRegions
                 ? {
                     AccessRegionSet: group.accessRegions.map((r) => ({
@@ -78,7 +86,9 @@ export const proxyGroupKind: GaapKindModule<ProxyGroupSpec, ProxyGroupRaw> = {
         }),
       });
     },
-    update(node, live, _groups, b) {
+    update(node, live, groups, b) {
+      if (groups.includes('tags')) addTagStep('group', node, live, b);
+      if (!groups.includes('attr')) return;
       b.add({
         operation: 'update',
         summary: `ModifyProxyGroupAttribute ${live.id}`,
@@ -115,6 +125,7 @@ export const proxyGroupKind: GaapKindModule<ProxyGroupSpec, ProxyGroupRaw> = {
         name: group.name ?? name,
         projectId: ctx.projectId,
         realServerRegion: group.realServerRegion,
+        ...desiredTagAttrs(ctx.stack, name, group.protect),
         // NOTE: DescribeProxyGroupList does not return the IP version, package type or access
         // regions, so they are set at creation and not compared afterwards.
       },
@@ -173,7 +184,9 @@ export const proxyGroupKind: GaapKindModule<ProxyGroupSpec, ProxyGroupRaw> = {
           name: g.GroupName,
           projectId: g.ProjectId,
           realServerRegion: g.RealServerRegionInfo?.RegionId,
+          ...liveTagAttrs(g.TagSet),
         },
+        ...liveProtect(g.TagSet),
         ...(g.Status !== 'RUNNING' ? { busy: g.Status } : {}),
         raw: { item: g },
       });

@@ -8,6 +8,14 @@ import { adoptionsOf, chunks, missingIds, ownedName, refuseMissingAdoptions } fr
 import { defined, SELF_ID, waitFor } from './common.js';
 import { proxyGroupKind } from './proxy-group.js';
 import { withSource } from './real-server.js';
+import {
+  addTagStep,
+  creationTags,
+  desiredTagAttrs,
+  liveProtect,
+  liveTagAttrs,
+  TAG_ATTRS,
+} from './tagging.js';
 
 export const PROXY = 'gaap_proxy';
 
@@ -62,6 +70,7 @@ export const proxyKind: GaapKindModule<ProxySpec, ProxyRaw> = {
       bandwidth: 'config',
       concurrent: 'config',
       billingType: 'config',
+      ...TAG_ATTRS,
     },
     cascades: true,
     replaceOrder: 'delete-first',
@@ -94,7 +103,7 @@ export const proxyKind: GaapKindModule<ProxySpec, ProxyRaw> = {
               GroupId: proxy.group ? b.idOf(addr.proxyGroup(proxy.group)) : undefined,
               Bandwidth: proxy.bandwidth,
               Concurrent: proxy.concurrent,
-              TagSet: ownershipTags(b.stack, name),
+              TagSet: creationTags(b.stack, name, proxy.protect),
               IPAddressVersion: proxy.ipVersion,
               NetworkType: proxy.networkType,
               PackageType: proxy.packageType,
@@ -117,6 +126,7 @@ export const proxyKind: GaapKindModule<ProxySpec, ProxyRaw> = {
       });
     },
     update(node, live, groups, b) {
+      if (groups.includes('tags')) addTagStep('proxy', node, live, b);
       if (groups.includes('name')) {
         b.add({
           operation: 'update',
@@ -196,6 +206,7 @@ export const proxyKind: GaapKindModule<ProxySpec, ProxyRaw> = {
         networkType: proxy.networkType,
         packageType: proxy.packageType ?? 'Thunder',
         billingType: proxy.billingType ?? 0,
+        ...desiredTagAttrs(ctx.stack, name, proxy.protect),
       },
       protect: proxy.protect ?? false,
       ...withSource(ctx.source(`proxies.${name}`)),
@@ -257,7 +268,9 @@ export const proxyKind: GaapKindModule<ProxySpec, ProxyRaw> = {
           networkType: p.NetworkType || undefined,
           packageType: p.PackageType || 'Thunder',
           billingType: p.BillingType ?? 0,
+          ...liveTagAttrs(p.TagSet),
         },
+        ...liveProtect(p.TagSet),
         ...(STEADY.has(p.Status) ? {} : { busy: p.Status }),
         raw: { item: p },
       });
