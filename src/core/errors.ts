@@ -42,6 +42,8 @@ export type ErrorCode =
   | 'PLAN_INVALID'
   | 'PLAN_TAMPERED'
   | 'APPLY_NEEDS_APPROVAL'
+  | 'PLAN_DESTROYS_TOO_MUCH'
+  | 'STACK_OWNS_NOTHING'
   // applying
   | 'INTERRUPTED'
   | 'WAIT_TIMEOUT'

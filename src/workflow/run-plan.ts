@@ -5,6 +5,7 @@ import { executePlan } from '../executor/execute-plan.js';
 import type { ApplyResult } from '../executor/executor-types.js';
 import { createPlan, type PlanResult } from '../planner/create-plan.js';
 import type { Plan, ResourceOutputs } from '../planner/plan-types.js';
+import { checkMaxDestroy, checkNewStack, type PlanGuards } from './guards.js';
 import { collectOutputs } from './outputs.js';
 import { assertSameSteps, readPlanFile } from './saved-plan.js';
 import { openSession, type Session } from './session.js';
@@ -17,6 +18,8 @@ export interface WorkflowOptions {
   events: EventSink;
   targets?: string[];
   signal?: AbortSignal;
+  /** `--max-destroy` and `--new-stack`: a plan that fails them is refused before any write. */
+  guards?: PlanGuards;
 }
 
 /** `edgeform plan` and `edgeform drift`: read, diff, assemble; never writes. */
@@ -26,6 +29,7 @@ export async function plan(opts: WorkflowOptions): Promise<PlanResult> {
   const session = await openSession(opts);
   try {
     const result = await planWith(session, opts);
+    checkMaxDestroy(result.plan, opts.guards?.maxDestroy);
     return { ...result, plan: { ...result.plan, keySalt } };
   } finally {
     await session.close();
@@ -84,6 +88,8 @@ export async function apply(opts: ApplyOptions): Promise<ApplyOutcome> {
     }
     const unchanged = () => collectOutputs(session.providers, live);
     if (thePlan.steps.length === 0) return { plan: thePlan, applied: false, outputs: unchanged() };
+    checkMaxDestroy(thePlan, opts.guards?.maxDestroy);
+    checkNewStack(thePlan, opts.guards ?? {});
     if (opts.confirm && !(await opts.confirm(thePlan)))
       return { plan: thePlan, applied: false, outputs: unchanged() };
     const result = await executePlan(thePlan, {
