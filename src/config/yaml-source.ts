@@ -1,17 +1,6 @@
-import {
-  type Document,
-  isAlias,
-  isMap,
-  isPair,
-  isScalar,
-  isSeq,
-  LineCounter,
-  type Node,
-  type Pair,
-  parseDocument,
-  visit,
-  type YAMLMap,
-} from 'yaml';
+import { createRequire } from 'node:module';
+import type * as YamlPackage from 'yaml';
+import type { Document, Node, Pair, YAMLMap } from 'yaml';
 import type { SourceLocation } from '../model/source-location.js';
 import type { Diagnostic } from './diagnostic-types.js';
 import type { PathSegment } from './path.js';
@@ -30,6 +19,16 @@ export interface YamlSource {
 
 // NOTE: yaml's default alias budget; a document that expands beyond it is an attack, not a config.
 const MAX_ALIAS_COUNT = 1000;
+
+// NOTE: start-up cost. The `yaml` package (~80 ms of CPU to load) is needed only when a file
+// leaves the fast path or a diagnostic needs a position, so it is required on first use, not
+// imported: a valid file never loads it. (The package is CommonJS, so `require` is synchronous.)
+const requireYaml = createRequire(import.meta.url);
+let yamlPackage: typeof YamlPackage | undefined;
+function yaml(): typeof YamlPackage {
+  yamlPackage ??= requireYaml('yaml') as typeof YamlPackage;
+  return yamlPackage;
+}
 
 /**
  * Parses one file. The happy path takes the fast parser (yaml-fast-path.ts), which builds no
@@ -54,7 +53,7 @@ export function parseYamlSource(file: string, text: string): YamlSource {
 
 /** The `yaml` package's Document: every syntax problem, and a position for every node. */
 export function parseWithPositions(file: string, text: string): YamlSource {
-  const lineCounter = new LineCounter();
+  const lineCounter = new (yaml().LineCounter)();
   const diagnostics: Diagnostic[] = [];
   const at = (offset: number): SourceLocation => {
     const { line, col } = lineCounter.linePos(Math.max(0, Math.min(offset, text.length)));
@@ -63,7 +62,12 @@ export function parseWithPositions(file: string, text: string): YamlSource {
 
   let doc: Document.Parsed | undefined;
   try {
-    doc = parseDocument(text, { lineCounter, merge: true, prettyErrors: false, keepSourceTokens: false });
+    doc = yaml().parseDocument(text, {
+      lineCounter,
+      merge: true,
+      prettyErrors: false,
+      keepSourceTokens: false,
+    });
   } catch (e) {
     // The parser reports problems as doc.errors; a throw here would be a yaml bug, still not ours to crash on.
     diagnostics.push({
@@ -125,7 +129,7 @@ export function parseWithPositions(file: string, text: string): YamlSource {
   }
   if (tagged.length > 0) return { file, value: undefined, diagnostics, locate };
 
-  if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
+  if (doc.contents === null || (yaml().isScalar(doc.contents) && doc.contents.value === null)) {
     diagnostics.push({
       severity: 'error',
       code: 'EMPTY_FILE',
@@ -168,7 +172,7 @@ const JSON_TAGS = new Set(
  */
 function nonJsonTags(doc: Document.Parsed): { tag: string; offset: number }[] {
   const out: { tag: string; offset: number }[] = [];
-  visit(doc, (_key, node) => {
+  yaml().visit(doc, (_key, node) => {
     const tag = (node as { tag?: string } | null)?.tag;
     if (typeof tag === 'string' && !JSON_TAGS.has(tag)) {
       out.push({
@@ -184,11 +188,11 @@ function nonJsonTags(doc: Document.Parsed): { tag: string; offset: number }[] {
 /** Where the first alias without an earlier anchor is, for the "Unresolved alias" failure. */
 function brokenAliasOffset(doc: Document.Parsed): number | undefined {
   let offset: number | undefined;
-  visit(doc, {
+  yaml().visit(doc, {
     Alias(_key, node) {
       if (node.resolve(doc) !== undefined) return undefined;
       offset = node.range?.[0];
-      return visit.BREAK;
+      return yaml().visit.BREAK;
     },
   });
   return offset;
@@ -231,13 +235,13 @@ function nodeOffset(doc: Document.Parsed, path: readonly PathSegment[], target: 
     node = deref(doc, node);
     let next: unknown;
     keyNode = undefined;
-    if (isMap(node)) {
+    if (yaml().isMap(node)) {
       const pair = findPair(doc, node, String(seg), 0);
       if (pair) {
         keyNode = pair.key;
         next = pair.value;
       }
-    } else if (isSeq(node) && typeof seg === 'number') {
+    } else if (yaml().isSeq(node) && typeof seg === 'number') {
       next = node.items[seg];
     }
     if (next === undefined && keyNode === undefined) return best;
@@ -251,12 +255,12 @@ function nodeOffset(doc: Document.Parsed, path: readonly PathSegment[], target: 
 
 function deref(doc: Document.Parsed, node: unknown): unknown {
   let n = node;
-  for (let i = 0; i < 100 && isAlias(n); i++) n = n.resolve(doc);
+  for (let i = 0; i < 100 && yaml().isAlias(n); i++) n = n.resolve(doc);
   return n;
 }
 
 function isMergeKey(key: unknown): boolean {
-  if (!isScalar(key)) return false;
+  if (!yaml().isScalar(key)) return false;
   const v = key.value;
   return v === '<<' || (typeof v === 'symbol' && v.description === '<<');
 }
@@ -264,16 +268,16 @@ function isMergeKey(key: unknown): boolean {
 function findPair(doc: Document.Parsed, map: YAMLMap, key: string, depth: number): Pair | undefined {
   if (depth > 20) return undefined;
   for (const item of map.items) {
-    if (!isPair(item) || isMergeKey(item.key)) continue;
-    const k = isScalar(item.key) ? item.key.value : item.key;
+    if (!yaml().isPair(item) || isMergeKey(item.key)) continue;
+    const k = yaml().isScalar(item.key) ? item.key.value : item.key;
     if (String(k) === key) return item;
   }
   for (const item of map.items) {
-    if (!isPair(item) || !isMergeKey(item.key)) continue;
+    if (!yaml().isPair(item) || !isMergeKey(item.key)) continue;
     const src = deref(doc, item.value);
-    const sources = isSeq(src) ? src.items.map((s) => deref(doc, s)) : [src];
+    const sources = yaml().isSeq(src) ? src.items.map((s) => deref(doc, s)) : [src];
     for (const s of sources) {
-      if (!isMap(s)) continue;
+      if (!yaml().isMap(s)) continue;
       const found = findPair(doc, s, key, depth + 1);
       if (found) return found;
     }

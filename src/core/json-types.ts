@@ -38,31 +38,43 @@ function write(v: unknown): string | undefined {
       return undefined;
   }
   if (Array.isArray(v)) {
-    const parts: string[] = [];
-    for (let i = 0; i < v.length; i++) parts.push(write(v[i]) ?? 'null');
-    return `[${parts.join(',')}]`;
+    let out = '[';
+    for (let i = 0; i < v.length; i++) out += `${i === 0 ? '' : ','}${write(v[i]) ?? 'null'}`;
+    return `${out}]`;
   }
   const toJSON = (v as { toJSON?: unknown }).toJSON;
   if (typeof toJSON === 'function') return write(toJSON.call(v));
   const o = v as Record<string, unknown>;
-  const keys = Object.keys(o).sort();
+  let keys = Object.keys(o).sort();
   // NOTE: a JS object lists array-index keys first, in numeric order, whatever the insertion
   // order; JSON.stringify of the sorted copy did too, so this order is kept.
-  const indices = keys.filter(isArrayIndex);
-  const ordered =
-    indices.length === 0
-      ? keys
-      : [...indices.sort((a, b) => Number(a) - Number(b)), ...keys.filter((k) => !isArrayIndex(k))];
-  const parts: string[] = [];
-  for (const k of ordered) {
+  if (keys.some(isArrayIndex)) {
+    const indices = keys.filter(isArrayIndex).sort((a, b) => Number(a) - Number(b));
+    keys = [...indices, ...keys.filter((k) => !isArrayIndex(k))];
+  }
+  let out = '{';
+  for (const k of keys) {
     // The sorted copy was built by assignment: `__proto__` set its prototype, never a key.
     if (k === '__proto__') continue;
     const w = write(o[k]);
-    if (w !== undefined) parts.push(`${JSON.stringify(k)}:${w}`);
+    if (w !== undefined) out += `${out.length === 1 ? '' : ','}${quoteKey(k)}:${w}`;
   }
-  return `{${parts.join(',')}}`;
+  return `${out}}`;
+}
+
+/** JSON.stringify of a key, remembered: the same few hundred key names recur in every object. */
+const quotedKeys = new Map<string, string>();
+function quoteKey(k: string): string {
+  let q = quotedKeys.get(k);
+  if (q === undefined) {
+    q = JSON.stringify(k);
+    if (quotedKeys.size < 4096) quotedKeys.set(k, q);
+  }
+  return q;
 }
 
 function isArrayIndex(k: string): boolean {
+  const c = k.charCodeAt(0);
+  if (c < 48 || c > 57) return false;
   return ARRAY_INDEX.test(k) && Number(k) < 2 ** 32 - 1;
 }

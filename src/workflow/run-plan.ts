@@ -7,6 +7,7 @@ import { createPlan, type PlanResult } from '../planner/create-plan.js';
 import type { Plan, ResourceOutputs } from '../planner/plan-types.js';
 import { checkMaxDestroy, checkNewStack, type PlanGuards } from './guards.js';
 import { collectOutputs } from './outputs.js';
+import { acquireRunLease } from './run-lease.js';
 import { assertSameSteps, readPlanFile } from './saved-plan.js';
 import { openSession, type Session } from './session.js';
 
@@ -74,10 +75,24 @@ export async function apply(opts: ApplyOptions): Promise<ApplyOutcome> {
   const session = await openSession(
     saved ? { ...opts, files: opts.files.length ? opts.files : saved.sources } : opts,
   );
+  // Before the live state is read: a second run plans against what the first one left.
+  const lease = await acquireRunLease({
+    stack: session.stack.stack,
+    endpoints: session.endpoints,
+    env: opts.env,
+    events: opts.events,
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  }).catch(async (e: unknown) => {
+    await session.close();
+    throw e;
+  });
+  const signal = opts.signal ? AbortSignal.any([opts.signal, lease.lost]) : lease.lost;
   try {
     let thePlan: Plan;
     let live: PlanResult['live'];
     if (saved) {
+      // Used up by its first attempt, even one refused as stale below: a saved plan applies at most once.
+      if (saved.digest && saved.steps.length > 0) await lease.claimPlan(saved.digest);
       const fresh = await assertNotStale(session, saved, opts);
       assertSameSteps(saved, fresh.plan);
       // The fresh steps run, not the file's: equal field for field, and made from this read.
@@ -92,15 +107,17 @@ export async function apply(opts: ApplyOptions): Promise<ApplyOutcome> {
     checkNewStack(thePlan, opts.guards ?? {});
     if (opts.confirm && !(await opts.confirm(thePlan)))
       return { plan: thePlan, applied: false, outputs: unchanged() };
+    signal.throwIfAborted();
     const result = await executePlan(thePlan, {
       providers: session.providerMap,
       events: opts.events,
       parallelism: opts.parallelism,
-      ...(opts.signal ? { signal: opts.signal } : {}),
+      signal,
     });
     const outputs = collectOutputs(session.providers, live, { plan: thePlan, result });
     return { plan: thePlan, result, applied: true, outputs };
   } finally {
+    await lease.release();
     await session.close();
   }
 }

@@ -26,6 +26,8 @@ export interface Session {
   diagnostics: Diagnostic[];
   providers: Provider[];
   providerMap: Map<string, Provider>;
+  /** The vendor endpoints this session talks to. */
+  endpoints: string[];
   /** Set in --sandbox mode: the in-process emulator. */
   emulator?: RunningEmulator;
   close(): Promise<void>;
@@ -56,8 +58,10 @@ export async function openSession(opts: SessionOptions): Promise<Session> {
     env = sandboxEnv(opts.env, emulator);
   }
   // Before any client exists: a YAML-chosen endpoint is refused here, not at the first call.
-  endpointFor('gaap', env, stack.settings.gaap.endpoint);
-  endpointFor('baishan', env, stack.settings.baishan.endpoint);
+  const endpoints = [
+    endpointFor('gaap', env, stack.settings.gaap.endpoint),
+    endpointFor('baishan', env, stack.settings.baishan.endpoint),
+  ];
 
   const clients: { close(): Promise<void> }[] = [];
   const track = <T extends { close(): Promise<void> }>(client: T): T => {
@@ -88,6 +92,7 @@ export async function openSession(opts: SessionOptions): Promise<Session> {
     diagnostics,
     providers,
     providerMap: new Map(providers.map((p) => [p.id, p])),
+    endpoints,
     ...(emulator ? { emulator } : {}),
     close: async () => {
       await Promise.all(clients.map((c) => c.close()));

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -28,7 +28,7 @@ function loadedModules(args: string[]): { status: number | null; modules: string
   return { status: run.status, modules: [...new Set(modules)].sort() };
 }
 
-const HEAVY = ['pkg:yaml', 'pkg:undici', 'pkg:fast-json-patch'];
+const HEAVY = ['pkg:undici', 'pkg:fast-json-patch'];
 const isEmulator = (m: string) =>
   m.startsWith('dist/emulator/') && m !== 'dist/emulator/emulator-defaults.js';
 
@@ -74,5 +74,17 @@ describe('the CLI loads only what the command it runs needs (built CLI)', () => 
     const { modules } = loadedModules(['plan', '--sandbox', '-f', EXAMPLE, '--format', 'json']);
     expect(modules.filter(isEmulator).length).toBeGreaterThan(0);
     expect(modules).toEqual(expect.arrayContaining(HEAVY));
+  });
+
+  it('the yaml package is loaded only when a diagnostic needs a source position', () => {
+    const valid = loadedModules(['validate', '-f', EXAMPLE]);
+    expect(valid.status).toBe(0);
+    expect(valid.modules).not.toContain('pkg:yaml');
+    const dir = mkdtempSync(join(tmpdir(), 'edgeform-trace-'));
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(bad, readFileSync(EXAMPLE, 'utf8').replace(/^stack: .*$/m, 'stack: 42'));
+    const invalid = loadedModules(['validate', '-f', bad]);
+    expect(invalid.status).not.toBe(0);
+    expect(invalid.modules).toContain('pkg:yaml');
   });
 });

@@ -300,10 +300,18 @@ gaap:
     const dir = scratchDir('edgeform-shared-');
     writeYaml(dir, 'staging.yaml', stack('staging', '{ address: 198.51.100.99 }', 8000));
     writeYaml(dir, 'prod.yaml', stack('prod', '{ address: 198.51.100.99, external: true }', 8001));
-    for (const f of ['staging.yaml', 'prod.yaml']) {
-      const r = await runCli(['apply', '--auto-approve', '-f', f], { cwd: dir, env });
-      expect(r.exitCode, r.stderr + r.stdout).toBe(0);
-    }
+    const staging = await runCli(['apply', '--auto-approve', '-f', 'staging.yaml'], { cwd: dir, env });
+    expect(staging.exitCode, staging.stderr + staging.stdout).toBe(0);
+    // Prod names its proxy as staging does and owns nothing yet: a renamed stack looks the same,
+    // so its first unattended apply needs --new-stack.
+    const unconfirmed = await runCli(['apply', '--auto-approve', '-f', 'prod.yaml'], { cwd: dir, env });
+    expect(unconfirmed.exitCode).toBe(1);
+    expect(unconfirmed.stderr).toContain('error[STACK_OWNS_NOTHING]');
+    const prod = await runCli(['apply', '--auto-approve', '--new-stack', '-f', 'prod.yaml'], {
+      cwd: dir,
+      env,
+    });
+    expect(prod.exitCode, prod.stderr + prod.stdout).toBe(0);
     for (const f of ['staging.yaml', 'prod.yaml']) {
       const r = await runCli(['plan', '--detailed-exitcode', '-f', f], { cwd: dir, env });
       expect(r.exitCode, `${f}: ${r.stdout}`).toBe(0);

@@ -105,3 +105,72 @@ describe('protect is recorded on the live object', () => {
     expect(exported.stdout).toMatch(/web:\n(\s+\S.*\n)*?\s+protect: true/);
   });
 });
+
+describe('a renamed stack', () => {
+  it('owning nothing while another stack owns every name it declares: warned, refused unattended, --new-stack goes ahead', async () => {
+    const dir = scratchDir('edgeform-renamed-');
+    const shop = stack('shop-old', proxy('').replace('web:', 'shop:'));
+    writeYaml(dir, 'edgeform.yaml', shop);
+    const old = await runCli(['apply', '--auto-approve'], { cwd: dir, env });
+    expect(old.exitCode, old.stderr).toBe(0);
+    // The same estate under a new stack name.
+    writeYaml(dir, 'edgeform.yaml', shop.replace('stack: shop-old', 'stack: shop-new'));
+    const plan = await runCli(['plan'], { cwd: dir, env });
+    expect(plan.exitCode, plan.stderr).toBe(0);
+    expect(plan.stdout).toContain(
+      'Warning: stack shop-new owns no live object, but stack shop-old owns live objects under every name it declares (gaap.proxy["shop"], gaap.real_server["origin"])',
+    );
+    const refused = await runCli(['apply', '--auto-approve'], { cwd: dir, env });
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stderr).toContain('error[STACK_OWNS_NOTHING]');
+    expect(refused.stderr).toContain('restore its old `stack:` name');
+    const count = async () => (await sdk.DescribeProxies({ Limit: 100 })).TotalCount ?? 0;
+    const before = await count();
+    const confirmed = await runCli(['apply', '--auto-approve', '--new-stack'], { cwd: dir, env });
+    // The address is shop-old's: GAAP refuses a second real server for it, which is the point.
+    expect(confirmed.stderr).not.toContain('STACK_OWNS_NOTHING');
+    expect(await count()).toBeGreaterThanOrEqual(before);
+  });
+});
+
+describe('--max-destroy', () => {
+  it('refuses a plan that destroys more than N (default 20 in CI), before any write', async () => {
+    const dir = scratchDir('edgeform-maxdestroy-');
+    const listeners = Array.from(
+      { length: 22 },
+      (_, i) => `
+        - protocol: UDP
+          port: ${9000 + i}`,
+    ).join('');
+    const many = `version: 1
+stack: wide
+gaap:
+  proxies:
+    wide:
+      accessRegion: SouthChina
+      realServerRegion: NorthAmerica
+      bandwidth: 10
+      concurrent: 2
+      listeners:${listeners}
+`;
+    writeYaml(dir, 'edgeform.yaml', many);
+    expect((await runCli(['apply', '--auto-approve'], { cwd: dir, env })).exitCode).toBe(0);
+    // Every listener removed: 22 destroys.
+    writeYaml(dir, 'edgeform.yaml', many.replace(/\n\s+listeners:[\s\S]*$/, '\n'));
+    const ci = await runCli(['plan'], { cwd: dir, env });
+    expect(ci.exitCode).toBe(1);
+    expect(ci.stderr).toContain(
+      'error[PLAN_DESTROYS_TOO_MUCH]: the plan destroys 22 objects, more than --max-destroy 20 allows',
+    );
+    expect(ci.stderr).toContain('run again with --max-destroy 22');
+    const applyRefused = await runCli(['apply', '--auto-approve', '--max-destroy', '5'], { cwd: dir, env });
+    expect(applyRefused.exitCode).toBe(1);
+    expect(applyRefused.stderr).toContain('more than --max-destroy 5 allows');
+    // Outside CI there is no default limit; an explicit one applies everywhere.
+    const terminal = await runCli(['plan', '--detailed-exitcode'], { cwd: dir, env: { ...env, CI: '' } });
+    expect(terminal.exitCode).toBe(2);
+    const applied = await runCli(['apply', '--auto-approve', '--max-destroy', '22'], { cwd: dir, env });
+    expect(applied.exitCode, applied.stderr).toBe(0);
+    expect((await runCli(['plan', '--detailed-exitcode'], { cwd: dir, env })).exitCode).toBe(0);
+  });
+});

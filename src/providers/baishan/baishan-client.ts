@@ -1,7 +1,7 @@
-import { Pool } from 'undici';
 import type { EventSink } from '../../core/event-types.js';
 import { nullSink } from '../../core/event-types.js';
 import { runAttempts } from '../../transport/attempt-loop.js';
+import { Pool } from '../../transport/http-pool.js';
 import { RateLimiter } from '../../transport/rate-limiter.js';
 import { BaishanApiError, classifyBaishanFailure } from './baishan-errors.js';
 import {

@@ -167,23 +167,40 @@ export class BaishanProvider implements Provider<BaishanLiveData, BaishanPostPay
       changes,
       steps: mergeWrites(writes),
       warnings,
-      liveFingerprints: this.fingerprints(
+      liveFingerprints: this.#fingerprints(
         live,
         changes.map((c) => c.address),
+        memo.liveJson,
       ),
     };
   }
 
   fingerprints(live: ProviderLive<BaishanLiveData>, addresses: readonly string[]): Record<string, string> {
+    return this.#fingerprints(live, addresses, new LiveJson());
+  }
+
+  /**
+   * Keyed fingerprints of the live configs, one HMAC per distinct config: domains that share a
+   * config in the YAML hold equal live configs, each its own JSON object, recognised by their JSON
+   * text (the per-key texts the plan already computed).
+   */
+  #fingerprints(
+    live: ProviderLive<BaishanLiveData>,
+    addresses: readonly string[],
+    json: LiveJson,
+  ): Record<string, string> {
     const data = live.data;
     const byAddress = new Map(this.#desired.map((d) => [baishanAddress(d.domain), d.domain.toLowerCase()]));
+    const byContent = new Map<string, string>();
     const out: Record<string, string> = {};
     for (const address of addresses) {
       const domain = byAddress.get(address);
       if (domain === undefined) continue;
       const config = data.domains.get(domain)?.config ?? {};
       // Only the keys edgeform looked at: a change to an unmanaged key does not make a plan stale.
-      out[address] = fingerprint(config);
+      let id = '';
+      for (const key of Object.keys(config)) id += `${JSON.stringify(key)}:${json.of(config[key])},`;
+      out[address] = memo(byContent, id, () => fingerprint(config));
     }
     return out;
   }
@@ -281,7 +298,18 @@ function memo<K, V>(
   return value;
 }
 
+/** JSON text of live values (plain JSON from GET, never modified), each computed once. */
+class LiveJson {
+  readonly #texts = new WeakMap<object, string>();
+
+  of(value: unknown): string {
+    if (typeof value !== 'object' || value === null) return JSON.stringify(value) ?? '';
+    return memo(this.#texts, value, () => JSON.stringify(value));
+  }
+}
+
 class PlanMemo {
+  readonly liveJson = new LiveJson();
   readonly #settings: BaishanSettings;
   readonly #desiredById = new WeakMap<object, unknown>();
   readonly #byContent = new Map<string, unknown>();
@@ -311,7 +339,7 @@ class PlanMemo {
 
   live(key: string, value: unknown): unknown {
     if (typeof value !== 'object' || value === null) return normalizeKey(key, value, 'live', this.#settings);
-    return memo(this.#byContent, `l\0${key}\0${JSON.stringify(value)}`, () =>
+    return memo(this.#byContent, `l\0${key}\0${this.liveJson.of(value)}`, () =>
       normalizeKey(key, value, 'live', this.#settings),
     );
   }
@@ -337,7 +365,7 @@ class PlanMemo {
       return writeForm(key, want, have, this.#settings, { domain });
     }
     const row = memo(this.#writes, want, () => new Map<string, unknown>());
-    return memo(row, `${key}\0${JSON.stringify(have) ?? ''}`, () =>
+    return memo(row, `${key}\0${this.liveJson.of(have)}`, () =>
       writeForm(key, want, have, this.#settings, { domain }),
     );
   }

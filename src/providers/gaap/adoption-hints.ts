@@ -149,19 +149,25 @@ function renamedFrom(
       .map(([name]) => addr.realServer(name)),
   );
   if (live.some((n) => !external.has(n.address))) return undefined;
-  const others = new Map<string, string[]>();
-  perKind.forEach(({ kind, creates }, i) => {
-    for (const { name } of creates) {
-      const owner = lists[i]!.map((c) => tagValue(c.tags, STACK_TAG)).find(
-        (s, j) => s !== undefined && s !== stack && tagValue(lists[i]![j]!.tags, NAME_TAG) === name,
-      );
-      if (owner) others.set(owner, [...(others.get(owner) ?? []), kind.address(name)]);
-    }
-  });
-  if (others.size === 0) return undefined;
-  const named = [...others].map(([other, addresses]) => `stack ${other} (${addresses.join(', ')})`);
+  // Every root it declares is named like a live root of one other stack: that stack's estate,
+  // under a new stack name. A partial overlap (two stacks that both call a proxy `web`) is not.
+  const declared = perKind.flatMap(({ kind, creates }, i) =>
+    creates.map(({ name }) => ({ address: kind.address(name), candidates: lists[i]!, name })),
+  );
+  const stacksOf = (d: (typeof declared)[number]) =>
+    new Set(
+      d.candidates
+        .filter((c) => tagValue(c.tags, NAME_TAG) === d.name)
+        .map((c) => tagValue(c.tags, STACK_TAG))
+        .filter((s): s is string => s !== undefined && s !== stack),
+    );
+  const [first, ...rest] = declared.map(stacksOf);
+  const common = [...(first ?? [])].filter((s) => rest.every((set) => set.has(s)));
+  if (common.length === 0) return undefined;
+  const named = common.map((other) => `stack ${other}`);
+  const addresses = declared.map((d) => d.address).join(', ');
   return {
     code: 'STACK_OWNS_NOTHING',
-    message: `stack ${stack} owns no live object, but ${named.join('; ')} owns live objects under the same names: if this stack was renamed, applying builds a second estate beside the old one; if it is a new stack beside that one, apply with --new-stack`,
+    message: `stack ${stack} owns no live object, but ${named.join(' and ')} owns live objects under every name it declares (${addresses}): if this stack was renamed, applying builds a second estate beside the old one; if it is a new stack beside that one, apply with --new-stack`,
   };
 }

@@ -1,8 +1,8 @@
-import { Pool } from 'undici';
 import { EdgeformError } from '../../core/errors.js';
 import { type EventSink, nullSink } from '../../core/event-types.js';
 import { runAttempts } from '../../transport/attempt-loop.js';
 import { sleep as defaultSleep } from '../../transport/backoff.js';
+import { Pool } from '../../transport/http-pool.js';
 import { KeyedRateLimiter, RateLimiter } from '../../transport/rate-limiter.js';
 import { GAAP_ACTIONS } from './gaap-action-meta.js';
 import { classifyGaapError, GaapApiError, parameterFromMessage } from './gaap-errors.js';

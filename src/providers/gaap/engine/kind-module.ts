@@ -39,7 +39,7 @@ export interface ReadContext {
  * `Spec` and `Raw` are the kind's own desired and live data: the engine hands each node back to the
  * kind of its `type`, so a kind reads them typed. `GaapKindModule` without arguments is any kind.
  */
-export interface GaapKindModule<Spec = unknown, Raw = unknown> {
+export interface GaapKindModule<Spec = unknown, Raw = unknown, Exported = unknown, Parent = unknown> {
   handler: KindHandler<Spec, Raw>;
   /**
    * Reads of one stage run concurrently, after every earlier stage: 1 = independent roots (groups,
@@ -49,6 +49,44 @@ export interface GaapKindModule<Spec = unknown, Raw = unknown> {
   readStage: 1 | 2 | 3 | 4 | 5;
   desired(ctx: DesiredContext): DesiredNode<Spec>[];
   read(ctx: ReadContext): Promise<LiveNode<Raw>[]>;
+  /** The way back to YAML, for `edgeform export`. */
+  export: KindExport<Raw, Exported, Parent>;
+}
+
+/** The maps of the `gaap:` section that hold root objects, by logical name. */
+export type ExportSection = 'realServers' | 'proxyGroups' | 'certificates' | 'proxies' | 'globalDomains';
+
+/**
+ * How a live node converts back to its declaration, so that the exported file plans to "No
+ * changes". Export walks the live tree parents first: a root's declaration goes into its `section`
+ * under its logical name; a child's is attached to its parent's declaration (`Parent`, the parent
+ * kind's `Exported`), in registry order, so fields keep the order the parents would write them.
+ */
+export interface KindExport<Raw, Exported, Parent> {
+  /** Root kinds: the map of the `gaap:` section their objects go into. */
+  section?: ExportSection;
+  /**
+   * The declaration of one live node, or undefined to leave it out (the kind says why with
+   * `ctx.warn`, naming what plan will then propose). Children of a left-out node are left out too.
+   */
+  toDesired(node: LiveNode<Raw>, ctx: ExportContext): Exported | undefined;
+  /** Child kinds: puts the declaration into its parent's. */
+  attach?(parent: Parent, declared: Exported): void;
+}
+
+/** What a kind's export may consult besides its own live node. */
+export interface ExportContext {
+  /** The node's parent when it is of `kind` (a rule's domain, a domain's listener). */
+  parent<Raw>(node: LiveNode, kind: GaapKindModule<unknown, Raw>): LiveNode<Raw> | undefined;
+  /** Something the user should know; never a secret value. */
+  warn(message: string): void;
+  /**
+   * A file the declaration references by `{file: path}`, read after the conversion (one API call
+   * each, in the order asked).
+   */
+  file(path: string, read: (client: GaapCaller) => Promise<string>): void;
+  /** An environment variable the declaration references for a certificate's key. */
+  secret(variable: string, certificate: string): void;
 }
 
 /**

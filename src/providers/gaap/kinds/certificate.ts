@@ -12,8 +12,7 @@ import type { DesiredNode, LiveNode, LookupSpec } from '../engine/node-types.js'
 import type { CertificateDetail } from '../gaap-types.js';
 import { listAll, PAGE_LIMITS } from '../paging.js';
 import { adoptionsOf, refuseMissingAdoptions } from './adoption.js';
-import { defined, ID_OUTPUT } from './common.js';
-import { withSource } from './real-server.js';
+import { defined, ID_OUTPUT, logicalName, withSource } from './common.js';
 
 export const CERTIFICATE = 'gaap_certificate';
 
@@ -35,6 +34,20 @@ export function certificateAlias(stack: string, name: string): string {
 
 const aliasPrefix = (stack: string) => `ef.${stack}.`;
 
+/** Where certificate contents land in an export, relative to the YAML file. */
+export const CERT_DIR = 'certs';
+
+/** `EDGEFORM_CERT_<NAME>_KEY`, e.g. EDGEFORM_CERT_SHOP_TLS_KEY. */
+export function certKeyVariable(name: string): string {
+  return `EDGEFORM_CERT_${name.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_KEY`;
+}
+
+/** A certificate as export writes it: its content in a file, its key in an environment variable. */
+export interface ExportedCertificate extends Omit<CertificateDesired, 'content' | 'key'> {
+  content: { file: string };
+  key?: { env: string };
+}
+
 interface CertificateSpec {
   name: string;
   alias: string;
@@ -52,7 +65,7 @@ interface CertificateRaw {
  * certificate is created, listeners and domains are repointed, then the old one is deleted.
  * Content and key are compared by fingerprint, so no secret is held in the plan's live data.
  */
-export const certificateKind: GaapKindModule<CertificateSpec, CertificateRaw> = {
+export const certificateKind: GaapKindModule<CertificateSpec, CertificateRaw, ExportedCertificate> = {
   readStage: 1,
   handler: {
     type: CERTIFICATE,
@@ -172,6 +185,47 @@ export const certificateKind: GaapKindModule<CertificateSpec, CertificateRaw> = 
       }
     }
     return out;
+  },
+  export: {
+    section: 'certificates',
+    /**
+     * NOTE: the certificate kind keeps no content in its live node (only fingerprints), so each
+     * owned certificate's content is read again for export. Its key comes back too and is dropped
+     * at once: the file references it as `{env: EDGEFORM_CERT_<NAME>_KEY}`.
+     */
+    toDesired(n, ctx) {
+      const name = logicalName(n.address, 'certificate');
+      if (!name) {
+        ctx.warn(
+          `${n.address}: a second certificate under the alias ${n.raw.alias} (an interrupted rotation); left out, so plan will propose deleting it`,
+        );
+        return undefined;
+      }
+      const type = n.attrs.type as CertificateType;
+      if (!['basic-auth', 'client-ca', 'server', 'origin-ca', 'gaap'].includes(type)) {
+        ctx.warn(`${n.address}: unknown certificate ${type}; left out`);
+        return undefined;
+      }
+      const path = `${CERT_DIR}/${name}.${type === 'basic-auth' ? 'htpasswd' : 'pem'}`;
+      ctx.file(path, async (client) => {
+        const detail = (await client.call('DescribeCertificateDetail', { CertificateId: n.id }))
+          .CertificateDetail;
+        let content = detail.CertificateContent;
+        try {
+          content = decodeURIComponent(content);
+        } catch {
+          // Not URL-encoded: kept as read (the kind compares it the same way).
+        }
+        return content.endsWith('\n') ? content : `${content}\n`;
+      });
+      const keyed = type === 'server' || type === 'gaap';
+      if (keyed) ctx.secret(certKeyVariable(name), name);
+      return {
+        type,
+        content: { file: path },
+        ...(keyed ? { key: { env: certKeyVariable(name) } } : {}),
+      };
+    },
   },
 };
 

@@ -1,10 +1,10 @@
+import type { ErrorPageDesired, L7DomainDesired } from '../../../model/gaap-desired-types.js';
 import { type GaapKindModule, liveOfKind } from '../engine/kind-module.js';
 import type { DesiredNode, LiveNode } from '../engine/node-types.js';
 import { asSet } from '../engine/normalize-attrs.js';
-import { defined, ID_OUTPUT } from './common.js';
+import { defined, ID_OUTPUT, isNum, withSource } from './common.js';
 import { l7DomainKind } from './l7-domain.js';
 import { l7Domains } from './l7-listener.js';
-import { withSource } from './real-server.js';
 
 export const ERROR_PAGE = 'gaap_error_page';
 
@@ -26,7 +26,7 @@ interface ErrorPageRaw {
  * so any change is a replacement (the old page first: a status code has one page per domain).
  * Managed only on domains that declare `errorPages`.
  */
-export const errorPageKind: GaapKindModule<ErrorPageSpec, ErrorPageRaw> = {
+export const errorPageKind: GaapKindModule<ErrorPageSpec, ErrorPageRaw, ErrorPageDesired, L7DomainDesired> = {
   readStage: 5,
   handler: {
     type: ERROR_PAGE,
@@ -147,6 +147,25 @@ export const errorPageKind: GaapKindModule<ErrorPageSpec, ErrorPageRaw> = {
       }
     });
     return out;
+  },
+  export: {
+    toDesired(e) {
+      const x = e.attrs;
+      const clear = x.clearHeaders as string[];
+      const set = x.setHeaders as { name: string; value: string }[];
+      return {
+        errorCodes: x.errorCodes as number[],
+        ...(isNum(x.newErrorCode) ? { newErrorCode: x.newErrorCode } : {}),
+        body: String(x.body),
+        ...(clear.length > 0 ? { clearHeaders: clear } : {}),
+        ...(set.length > 0 ? { setHeaders: set } : {}),
+      };
+    },
+    attach(domain, page) {
+      const errorPages = domain.errorPages ?? [];
+      errorPages.push(page);
+      domain.errorPages = errorPages;
+    },
   },
 };
 

@@ -1,9 +1,9 @@
+import type { GlobalDomainDesired } from '../../../model/gaap-desired-types.js';
 import type { GaapKindModule } from '../engine/kind-module.js';
 import { addr, liveOfKind } from '../engine/kind-module.js';
 import type { DesiredNode, LiveNode, WaitSpec } from '../engine/node-types.js';
-import { ID_OUTPUT, SELF_ID, waitFor } from './common.js';
+import { ID_OUTPUT, logicalName, SELF_ID, waitFor, withSource } from './common.js';
 import { globalDomainKind } from './global-domain.js';
-import { withSource } from './real-server.js';
 
 export const GLOBAL_DNS = 'gaap_global_dns';
 
@@ -47,7 +47,9 @@ function recordRunning(domainId: unknown, recordId: unknown, what: string, goneI
  * full replace through ModifyGlobalDomainDns. Live references record → proxies make a proxy's
  * removal wait until no record points at it any more.
  */
-export const globalDnsKind: GaapKindModule<DnsSpec, LiveDnsRaw> = {
+type GlobalDnsDesired = NonNullable<GlobalDomainDesired['dns']>[number];
+
+export const globalDnsKind: GaapKindModule<DnsSpec, LiveDnsRaw, GlobalDnsDesired, GlobalDomainDesired> = {
   readStage: 4,
   handler: {
     type: GLOBAL_DNS,
@@ -172,5 +174,23 @@ export const globalDnsKind: GaapKindModule<DnsSpec, LiveDnsRaw> = {
       }),
     );
     return found.flat();
+  },
+  export: {
+    toDesired(r, ctx) {
+      const proxies = r.attrs.proxies as string[];
+      const names = proxies.flatMap((p) => logicalName(p, 'proxy') ?? []);
+      if (names.length !== proxies.length) {
+        ctx.warn(
+          `${r.address}: points at a proxy the stack does not own (${proxies.join(', ')}); left out, so plan will propose deleting it`,
+        );
+        return undefined;
+      }
+      return { proxies: names, countries: r.attrs.countries as string[] };
+    },
+    attach(domain, entry) {
+      const dns = domain.dns ?? [];
+      dns.push(entry);
+      domain.dns = dns;
+    },
   },
 };

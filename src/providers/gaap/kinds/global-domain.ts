@@ -5,12 +5,12 @@ import type { LiveNode } from '../engine/node-types.js';
 import type { Domain } from '../gaap-types.js';
 import { listAll } from '../paging.js';
 import { adoptionsOf, chunks, missingIds, ownedName, refuseMissingAdoptions } from './adoption.js';
-import { SELF_ID, waitFor } from './common.js';
-import { withSource } from './real-server.js';
+import { nameIn, SELF_ID, waitFor, withSource } from './common.js';
 import {
   addTagStep,
   creationTags,
   desiredTagAttrs,
+  exportedProtect,
   liveProtect,
   liveTagAttrs,
   TAG_ATTRS,
@@ -68,7 +68,7 @@ interface GlobalDomainRaw {
  * Enable/DisableGlobalDomain. Their DNS records are children that do not go with them
  * (DeleteGlobalDomain refuses while records remain), so the engine deletes those first.
  */
-export const globalDomainKind: GaapKindModule<GlobalDomainSpec, GlobalDomainRaw> = {
+export const globalDomainKind: GaapKindModule<GlobalDomainSpec, GlobalDomainRaw, GlobalDomainDesired> = {
   readStage: 3,
   handler: {
     type: GLOBAL_DOMAIN,
@@ -271,5 +271,17 @@ export const globalDomainKind: GaapKindModule<GlobalDomainSpec, GlobalDomainRaw>
       });
     }
     return out;
+  },
+  export: {
+    section: 'globalDomains',
+    toDesired(n) {
+      const name = nameIn(n.address);
+      return {
+        defaultValue: String(n.attrs.defaultValue),
+        ...(n.attrs.alias !== name ? { alias: String(n.attrs.alias) } : {}),
+        ...(n.attrs.enabled === false ? { enabled: false } : {}),
+        ...exportedProtect(n),
+      };
+    },
   },
 };

@@ -1,19 +1,28 @@
-import type { GaapDesired, L4ListenerDesired } from '../../../model/gaap-desired-types.js';
+import type {
+  GaapDesired,
+  HealthCheckL4,
+  L4ListenerDesired,
+  ProxyDesired,
+} from '../../../model/gaap-desired-types.js';
 import type { StepBuilder } from '../engine/kind-handler.js';
 import { addr, type GaapKindModule, liveOfKind } from '../engine/kind-module.js';
 import type { DesiredNode, LiveNode } from '../engine/node-types.js';
 import { listAll } from '../paging.js';
 import {
+  attachListener,
   bindSet,
   bool01,
   defined,
   desiredBindings,
+  exportBindings,
   ID_OUTPUT,
+  isNum,
+  isStr,
   listenerReady,
   liveBindings,
+  withSource,
 } from './common.js';
 import { proxyKind } from './proxy.js';
-import { withSource } from './real-server.js';
 
 export const L4_LISTENER = 'gaap_l4_listener';
 
@@ -40,7 +49,7 @@ const UDP_CHECK_FIELDS = ['checkType', 'checkPort', 'contextType', 'sendContext'
  * TCP and UDP listeners, identified by (proxy, protocol, port). Port, origin type and (TCP) the
  * client-IP method force replacement; bindings are one full-replace BindListenerRealServers.
  */
-export const l4ListenerKind: GaapKindModule<L4Spec, L4ListenerRaw> = {
+export const l4ListenerKind: GaapKindModule<L4Spec, L4ListenerRaw, L4ListenerDesired, ProxyDesired> = {
   readStage: 3,
   handler: {
     type: L4_LISTENER,
@@ -251,6 +260,42 @@ export const l4ListenerKind: GaapKindModule<L4Spec, L4ListenerRaw> = {
       ),
     );
     return out;
+  },
+  export: {
+    toDesired(n, ctx) {
+      const a = n.attrs;
+      const { protocol, port } = n.raw;
+      const healthCheck: HealthCheckL4 | undefined =
+        a.healthCheck === 1
+          ? {
+              enabled: true,
+              ...(isNum(a.delayLoop) ? { delayLoop: a.delayLoop } : {}),
+              ...(isNum(a.connectTimeout) ? { connectTimeout: a.connectTimeout } : {}),
+              ...(isNum(a.healthyThreshold) ? { healthyThreshold: a.healthyThreshold } : {}),
+              ...(isNum(a.unhealthyThreshold) ? { unhealthyThreshold: a.unhealthyThreshold } : {}),
+              ...(a.checkType === 'PORT' || a.checkType === 'PING' ? { checkType: a.checkType } : {}),
+              ...(isNum(a.checkPort) ? { checkPort: a.checkPort } : {}),
+              ...(a.contextType === 'TEXT' ? { contextType: a.contextType } : {}),
+              ...(isStr(a.sendContext) ? { sendContext: a.sendContext } : {}),
+              ...(isStr(a.recvContext) ? { recvContext: a.recvContext } : {}),
+            }
+          : undefined;
+      const realServers = exportBindings(ctx, n.address, a.realServers);
+      return {
+        protocol,
+        port,
+        ...(a.name !== `${protocol.toLowerCase()}-${port}` ? { name: String(a.name) } : {}),
+        ...(a.scheduler !== 'rr' ? { scheduler: a.scheduler as 'wrr' } : {}),
+        ...(a.realServerType !== 'IP' ? { realServerType: a.realServerType as 'DOMAIN' } : {}),
+        ...(healthCheck ? { healthCheck } : {}),
+        ...(protocol === 'TCP' && isNum(a.clientIpMethod) && a.clientIpMethod !== 0
+          ? { clientIpMethod: a.clientIpMethod as 1 }
+          : {}),
+        ...(a.failover === 1 ? { failover: true } : {}),
+        ...(realServers ? { realServers } : {}),
+      };
+    },
+    attach: attachListener,
   },
 };
 

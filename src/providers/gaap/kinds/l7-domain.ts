@@ -1,11 +1,11 @@
+import type { L7DomainDesired, L7ListenerDesired } from '../../../model/gaap-desired-types.js';
 import type { StepBuilder } from '../engine/kind-handler.js';
 import { addr, type GaapKindModule, liveOfKind, type ReadContext } from '../engine/kind-module.js';
 import type { LiveNode } from '../engine/node-types.js';
 import { asSet } from '../engine/normalize-attrs.js';
 import type { DescribeRulesResponse, DomainRuleSet } from '../gaap-types.js';
-import { defined, waitFor } from './common.js';
+import { defined, exportCertificate, exportCertificates, waitFor, withSource } from './common.js';
 import { certAddress, type L7ListenerRaw, l7Domains, l7ListenerKind } from './l7-listener.js';
-import { withSource } from './real-server.js';
 
 export const L7_DOMAIN = 'gaap_l7_domain';
 
@@ -47,7 +47,7 @@ export async function liveDomainSets(
  * Domains of an HTTP/HTTPS listener (no ID: the key is listener + name). The certificates and the
  * default-server flag change in place; deleting a domain (Force=1) takes its rules and error pages.
  */
-export const l7DomainKind: GaapKindModule<DomainSpec, DomainRaw> = {
+export const l7DomainKind: GaapKindModule<DomainSpec, DomainRaw, L7DomainDesired, L7ListenerDesired> = {
   readStage: 4,
   handler: {
     type: L7_DOMAIN,
@@ -190,6 +190,32 @@ export const l7DomainKind: GaapKindModule<DomainSpec, DomainRaw> = {
       });
     }
     return out;
+  },
+  export: {
+    // Rules and error pages are attached by their own kinds.
+    toDesired(n, ctx) {
+      const a = n.attrs;
+      const https = ctx.parent(n, l7ListenerKind)?.raw.protocol === 'HTTPS';
+      const certificate =
+        https && a.certificate !== LISTENER_DEFAULT
+          ? exportCertificate(ctx, n.address, a.certificate)
+          : undefined;
+      const clients =
+        https && Array.isArray(a.clientCertificates)
+          ? exportCertificates(ctx, n.address, a.clientCertificates)
+          : [];
+      return {
+        domain: n.raw.domain,
+        ...(a.isDefaultServer === true ? { isDefaultServer: true } : {}),
+        ...(certificate ? { certificate } : {}),
+        ...(clients.length > 0 ? { clientCertificates: clients } : {}),
+      };
+    },
+    attach(listener, domain) {
+      const domains = listener.domains ?? [];
+      domains.push(domain);
+      listener.domains = domains;
+    },
   },
 };
 

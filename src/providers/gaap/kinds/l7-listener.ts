@@ -2,6 +2,7 @@ import type {
   GaapDesired,
   L7DomainDesired,
   L7ListenerDesired,
+  ProxyDesired,
   RuleDesired,
 } from '../../../model/gaap-desired-types.js';
 import { addr, type DesiredContext, type GaapKindModule, liveOfKind } from '../engine/kind-module.js';
@@ -9,10 +10,17 @@ import type { DesiredNode, LiveNode } from '../engine/node-types.js';
 import { asSet } from '../engine/normalize-attrs.js';
 import type { HTTPSListener } from '../gaap-types.js';
 import { listAll } from '../paging.js';
-import { defined, ID_OUTPUT, listenerReady } from './common.js';
+import {
+  attachListener,
+  defined,
+  exportCertificate,
+  exportCertificates,
+  ID_OUTPUT,
+  listenerReady,
+  withSource,
+} from './common.js';
 import { proxyNameOf } from './l4-listener.js';
 import { proxyKind } from './proxy.js';
-import { withSource } from './real-server.js';
 
 export const L7_LISTENER = 'gaap_l7_listener';
 
@@ -98,181 +106,205 @@ export function certAddress(ctx: { addressOfId: Map<string, string> }, id: strin
  * origin protocol and the certificates) change in place; HTTP/3 and the authentication type
  * (mutual TLS on or off) force replacement. Deleting one takes its domains, rules and error pages.
  */
-export const l7ListenerKind: GaapKindModule<L7ListenerSpec, L7ListenerRaw> = {
-  readStage: 3,
-  handler: {
-    type: L7_LISTENER,
-    updatable: { name: 'attr', forwardProtocol: 'attr', certificate: 'attr', clientCertificates: 'attr' },
-    cascades: true,
-    // The port is the listener's identity: the old one must go before the new one can take it.
-    replaceOrder: 'delete-first',
-    outputs: ID_OUTPUT,
-    create(node, b) {
-      const { spec } = node;
-      const a = node.attrs;
-      const proxyId = b.idOf(addr.proxy(spec.proxy));
-      const https = spec.protocol === 'HTTPS';
-      const clients = (a.clientCertificates ?? []) as string[];
-      b.add({
-        operation: 'create',
-        summary: `Create${spec.protocol}Listener ${spec.protocol}:${spec.port} on proxy ${spec.proxy}`,
-        calls: [
-          {
-            action: `Create${spec.protocol}Listener`,
-            params: defined({
-              ListenerName: a.name,
-              Port: spec.port,
-              ProxyId: proxyId,
-              ...(https
-                ? {
-                    CertificateId: a.certificate === undefined ? undefined : b.idOf(a.certificate as string),
-                    ForwardProtocol: a.forwardProtocol,
-                    AuthType: a.authType,
-                    PolyClientCertificateIds: clients.length > 0 ? clients.map((c) => b.idOf(c)) : undefined,
-                    Http3Supported: a.http3,
-                  }
-                : {}),
-            }),
-            outputs: { id: 'ListenerId' },
-            lookup: {
-              action: `Describe${spec.protocol}Listeners`,
-              params: { ProxyId: proxyId, Port: spec.port },
-              items: 'ListenerSet',
-              match: { Port: spec.port },
-              outputs: { id: 'ListenerId' },
-            },
-          },
-        ],
-        wait: listenerReady(spec.protocol, proxyId, `${spec.protocol}:${spec.port}`),
-      });
-    },
-    update(node, live, _groups, b) {
-      const { spec } = node;
-      const a = node.attrs;
-      const proxyId = live.raw.proxyId;
-      if (spec.protocol === 'HTTP') {
+export const l7ListenerKind: GaapKindModule<L7ListenerSpec, L7ListenerRaw, L7ListenerDesired, ProxyDesired> =
+  {
+    readStage: 3,
+    handler: {
+      type: L7_LISTENER,
+      updatable: { name: 'attr', forwardProtocol: 'attr', certificate: 'attr', clientCertificates: 'attr' },
+      cascades: true,
+      // The port is the listener's identity: the old one must go before the new one can take it.
+      replaceOrder: 'delete-first',
+      outputs: ID_OUTPUT,
+      create(node, b) {
+        const { spec } = node;
+        const a = node.attrs;
+        const proxyId = b.idOf(addr.proxy(spec.proxy));
+        const https = spec.protocol === 'HTTPS';
+        const clients = (a.clientCertificates ?? []) as string[];
         b.add({
-          operation: 'update',
-          summary: `ModifyHTTPListenerAttribute ${live.id} name → ${String(a.name)}`,
+          operation: 'create',
+          summary: `Create${spec.protocol}Listener ${spec.protocol}:${spec.port} on proxy ${spec.proxy}`,
           calls: [
             {
-              action: 'ModifyHTTPListenerAttribute',
-              params: { ListenerId: live.id, ProxyId: proxyId, ListenerName: a.name },
+              action: `Create${spec.protocol}Listener`,
+              params: defined({
+                ListenerName: a.name,
+                Port: spec.port,
+                ProxyId: proxyId,
+                ...(https
+                  ? {
+                      CertificateId:
+                        a.certificate === undefined ? undefined : b.idOf(a.certificate as string),
+                      ForwardProtocol: a.forwardProtocol,
+                      AuthType: a.authType,
+                      PolyClientCertificateIds:
+                        clients.length > 0 ? clients.map((c) => b.idOf(c)) : undefined,
+                      Http3Supported: a.http3,
+                    }
+                  : {}),
+              }),
+              outputs: { id: 'ListenerId' },
+              lookup: {
+                action: `Describe${spec.protocol}Listeners`,
+                params: { ProxyId: proxyId, Port: spec.port },
+                items: 'ListenerSet',
+                match: { Port: spec.port },
+                outputs: { id: 'ListenerId' },
+              },
             },
           ],
-          wait: listenerReady('HTTP', proxyId, live.id, live.id),
+          wait: listenerReady(spec.protocol, proxyId, `${spec.protocol}:${spec.port}`),
         });
-        return;
-      }
-      const clients = (a.clientCertificates ?? []) as string[];
-      b.add({
-        operation: 'update',
-        summary: `ModifyHTTPSListenerAttribute ${live.id}`,
-        calls: [
-          {
-            action: 'ModifyHTTPSListenerAttribute',
-            params: defined({
-              ListenerId: live.id,
-              ProxyId: proxyId,
-              ListenerName: a.name,
-              ForwardProtocol: a.forwardProtocol,
-              CertificateId: a.certificate === undefined ? undefined : b.idOf(a.certificate as string),
-              // Mutual TLS stays on (turning it on or off is a replacement): the CA set changes.
-              PolyClientCertificateIds: clients.length > 0 ? clients.map((c) => b.idOf(c)) : undefined,
-            }),
+      },
+      update(node, live, _groups, b) {
+        const { spec } = node;
+        const a = node.attrs;
+        const proxyId = live.raw.proxyId;
+        if (spec.protocol === 'HTTP') {
+          b.add({
+            operation: 'update',
+            summary: `ModifyHTTPListenerAttribute ${live.id} name → ${String(a.name)}`,
+            calls: [
+              {
+                action: 'ModifyHTTPListenerAttribute',
+                params: { ListenerId: live.id, ProxyId: proxyId, ListenerName: a.name },
+              },
+            ],
+            wait: listenerReady('HTTP', proxyId, live.id, live.id),
+          });
+          return;
+        }
+        const clients = (a.clientCertificates ?? []) as string[];
+        b.add({
+          operation: 'update',
+          summary: `ModifyHTTPSListenerAttribute ${live.id}`,
+          calls: [
+            {
+              action: 'ModifyHTTPSListenerAttribute',
+              params: defined({
+                ListenerId: live.id,
+                ProxyId: proxyId,
+                ListenerName: a.name,
+                ForwardProtocol: a.forwardProtocol,
+                CertificateId: a.certificate === undefined ? undefined : b.idOf(a.certificate as string),
+                // Mutual TLS stays on (turning it on or off is a replacement): the CA set changes.
+                PolyClientCertificateIds: clients.length > 0 ? clients.map((c) => b.idOf(c)) : undefined,
+              }),
+            },
+          ],
+          wait: listenerReady('HTTPS', proxyId, live.id, live.id),
+        });
+      },
+      delete(live, b) {
+        b.add({
+          operation: 'delete',
+          summary: `DeleteListeners ${live.id} (${live.raw.protocol}:${live.raw.port}) with its domains and rules`,
+          calls: [
+            {
+              action: 'DeleteListeners',
+              params: { ListenerIds: [live.id], Force: 1, ProxyId: live.raw.proxyId },
+              okCodes: ['ResourceNotFound'],
+            },
+          ],
+        });
+      },
+    },
+    desired(ctx) {
+      return l7Listeners(ctx.model, ctx.source).map(({ proxy, listener: l, address, source }) => {
+        const https = l.protocol === 'HTTPS';
+        const certificate = https && l.certificate ? addr.certificate(l.certificate) : undefined;
+        const clients = https ? asSet((l.clientCertificates ?? []).map(addr.certificate)) : undefined;
+        return {
+          address,
+          type: L7_LISTENER,
+          parent: addr.proxy(proxy),
+          refs: [...(certificate ? [certificate] : []), ...(clients ?? [])],
+          attrs: {
+            name: l.name ?? `${l.protocol.toLowerCase()}-${l.port}`,
+            ...(https
+              ? {
+                  certificate,
+                  // NOTE: CreateHTTPSListener requires ForwardProtocol and documents no default;
+                  // HTTP is what a listener reports when none was chosen.
+                  forwardProtocol: l.forwardProtocol ?? 'HTTP',
+                  clientCertificates: clients,
+                  authType: clients && clients.length > 0 ? 1 : 0,
+                  http3: l.http3 ? 1 : 0,
+                }
+              : {}),
           },
-        ],
-        wait: listenerReady('HTTPS', proxyId, live.id, live.id),
+          protect: l.protect ?? false,
+          ...withSource(source),
+          spec: { proxy, protocol: l.protocol, port: l.port },
+        };
       });
     },
-    delete(live, b) {
-      b.add({
-        operation: 'delete',
-        summary: `DeleteListeners ${live.id} (${live.raw.protocol}:${live.raw.port}) with its domains and rules`,
-        calls: [
-          {
-            action: 'DeleteListeners',
-            params: { ListenerIds: [live.id], Force: 1, ProxyId: live.raw.proxyId },
-            okCodes: ['ResourceNotFound'],
-          },
-        ],
-      });
-    },
-  },
-  desired(ctx) {
-    return l7Listeners(ctx.model, ctx.source).map(({ proxy, listener: l, address, source }) => {
-      const https = l.protocol === 'HTTPS';
-      const certificate = https && l.certificate ? addr.certificate(l.certificate) : undefined;
-      const clients = https ? asSet((l.clientCertificates ?? []).map(addr.certificate)) : undefined;
-      return {
-        address,
-        type: L7_LISTENER,
-        parent: addr.proxy(proxy),
-        refs: [...(certificate ? [certificate] : []), ...(clients ?? [])],
-        attrs: {
-          name: l.name ?? `${l.protocol.toLowerCase()}-${l.port}`,
-          ...(https
-            ? {
-                certificate,
-                // NOTE: CreateHTTPSListener requires ForwardProtocol and documents no default;
-                // HTTP is what a listener reports when none was chosen.
-                forwardProtocol: l.forwardProtocol ?? 'HTTP',
-                clientCertificates: clients,
-                authType: clients && clients.length > 0 ? 1 : 0,
-                http3: l.http3 ? 1 : 0,
+    async read(ctx) {
+      const proxies = liveOfKind(proxyKind, ctx.live);
+      const out: LiveNode<L7ListenerRaw>[] = [];
+      await Promise.all(
+        proxies.flatMap((p) =>
+          (['HTTP', 'HTTPS'] as const).map(async (protocol) => {
+            const items =
+              protocol === 'HTTP'
+                ? await listAll(ctx.client, 'DescribeHTTPListeners', { ProxyId: p.id }, 'ListenerSet')
+                : await listAll(ctx.client, 'DescribeHTTPSListeners', { ProxyId: p.id }, 'ListenerSet');
+            for (const l of items) {
+              const address = addr.listener(proxyNameOf(p.address), protocol, l.Port);
+              let attrs: Record<string, unknown> = { name: l.ListenerName };
+              if (protocol === 'HTTPS') {
+                const s = l as HTTPSListener;
+                const clientIds = [
+                  ...(s.ClientCertificateId ? [s.ClientCertificateId] : []),
+                  ...(s.PolyClientCertificateAliasInfo ?? []).map((c) => c.CertificateId),
+                ];
+                const clients = asSet([...new Set(clientIds)].map((id) => certAddress(ctx, id)));
+                const certificate = s.CertificateId ? certAddress(ctx, s.CertificateId) : undefined;
+                ctx.liveRefs.set(address, [...(certificate ? [certificate] : []), ...clients]);
+                attrs = {
+                  ...attrs,
+                  certificate,
+                  forwardProtocol: s.ForwardProtocol,
+                  clientCertificates: clients,
+                  authType: s.AuthType ?? 0,
+                  http3: s.Http3Supported ?? 0,
+                };
               }
-            : {}),
-        },
-        protect: l.protect ?? false,
-        ...withSource(source),
-        spec: { proxy, protocol: l.protocol, port: l.port },
-      };
-    });
-  },
-  async read(ctx) {
-    const proxies = liveOfKind(proxyKind, ctx.live);
-    const out: LiveNode<L7ListenerRaw>[] = [];
-    await Promise.all(
-      proxies.flatMap((p) =>
-        (['HTTP', 'HTTPS'] as const).map(async (protocol) => {
-          const items =
-            protocol === 'HTTP'
-              ? await listAll(ctx.client, 'DescribeHTTPListeners', { ProxyId: p.id }, 'ListenerSet')
-              : await listAll(ctx.client, 'DescribeHTTPSListeners', { ProxyId: p.id }, 'ListenerSet');
-          for (const l of items) {
-            const address = addr.listener(proxyNameOf(p.address), protocol, l.Port);
-            let attrs: Record<string, unknown> = { name: l.ListenerName };
-            if (protocol === 'HTTPS') {
-              const s = l as HTTPSListener;
-              const clientIds = [
-                ...(s.ClientCertificateId ? [s.ClientCertificateId] : []),
-                ...(s.PolyClientCertificateAliasInfo ?? []).map((c) => c.CertificateId),
-              ];
-              const clients = asSet([...new Set(clientIds)].map((id) => certAddress(ctx, id)));
-              const certificate = s.CertificateId ? certAddress(ctx, s.CertificateId) : undefined;
-              ctx.liveRefs.set(address, [...(certificate ? [certificate] : []), ...clients]);
-              attrs = {
-                ...attrs,
-                certificate,
-                forwardProtocol: s.ForwardProtocol,
-                clientCertificates: clients,
-                authType: s.AuthType ?? 0,
-                http3: s.Http3Supported ?? 0,
-              };
+              out.push({
+                address,
+                type: L7_LISTENER,
+                parent: p.address,
+                id: l.ListenerId,
+                attrs,
+                ...(l.ListenerStatus === 0 ? {} : { busy: `ListenerStatus ${l.ListenerStatus}` }),
+                raw: { proxyId: p.id, protocol, port: l.Port },
+              });
             }
-            out.push({
-              address,
-              type: L7_LISTENER,
-              parent: p.address,
-              id: l.ListenerId,
-              attrs,
-              ...(l.ListenerStatus === 0 ? {} : { busy: `ListenerStatus ${l.ListenerStatus}` }),
-              raw: { proxyId: p.id, protocol, port: l.Port },
-            });
-          }
-        }),
-      ),
-    );
-    return out;
-  },
-};
+          }),
+        ),
+      );
+      return out;
+    },
+    export: {
+      // Domains are attached by their own kind.
+      toDesired(n, ctx) {
+        const a = n.attrs;
+        const { protocol, port } = n.raw;
+        const https = protocol === 'HTTPS';
+        const certificate =
+          https && a.certificate !== undefined ? exportCertificate(ctx, n.address, a.certificate) : undefined;
+        const clients = https ? exportCertificates(ctx, n.address, a.clientCertificates) : [];
+        return {
+          protocol,
+          port,
+          ...(a.name !== `${protocol.toLowerCase()}-${port}` ? { name: String(a.name) } : {}),
+          ...(certificate ? { certificate } : {}),
+          ...(https ? { forwardProtocol: (a.forwardProtocol ?? 'HTTP') as 'HTTP' | 'HTTPS' } : {}),
+          ...(clients.length > 0 ? { clientCertificates: clients } : {}),
+          ...(https && a.http3 === 1 ? { http3: true } : {}),
+        };
+      },
+      attach: attachListener,
+    },
+  };

@@ -7,12 +7,12 @@ import { isGaapApiError } from '../gaap-errors.js';
 import type { ProxyGroupInfo } from '../gaap-types.js';
 import { listAll } from '../paging.js';
 import { adoptionsOf, missingIds, ownedName, refuseMissingAdoptions } from './adoption.js';
-import { SELF_ID, waitFor } from './common.js';
-import { withSource } from './real-server.js';
+import { nameIn, SELF_ID, waitFor, withSource } from './common.js';
 import {
   addTagStep,
   creationTags,
   desiredTagAttrs,
+  exportedProtect,
   liveProtect,
   liveTagAttrs,
   TAG_ATTRS,
@@ -34,7 +34,7 @@ export interface ProxyGroupRaw {
  * Proxy groups. Only the name and project can change in place (ModifyProxyGroupAttribute); the
  * origin region, access regions, IP version and package type force replacement.
  */
-export const proxyGroupKind: GaapKindModule<ProxyGroupSpec, ProxyGroupRaw> = {
+export const proxyGroupKind: GaapKindModule<ProxyGroupSpec, ProxyGroupRaw, ProxyGroupDesired> = {
   readStage: 1,
   handler: {
     type: PROXY_GROUP,
@@ -192,5 +192,19 @@ export const proxyGroupKind: GaapKindModule<ProxyGroupSpec, ProxyGroupRaw> = {
       });
     }
     return out;
+  },
+  export: {
+    section: 'proxyGroups',
+    toDesired(n, ctx) {
+      const name = nameIn(n.address);
+      ctx.warn(
+        `${n.address}: its access regions, IP version and package type are not returned by the API (nor compared afterwards); declare them by hand for the file to recreate the group`,
+      );
+      return {
+        ...(n.attrs.name !== name ? { name: String(n.attrs.name) } : {}),
+        realServerRegion: String(n.attrs.realServerRegion),
+        ...exportedProtect(n),
+      };
+    },
   },
 };

@@ -5,13 +5,13 @@ import type { LiveNode, WaitSpec } from '../engine/node-types.js';
 import type { ProxyInfo } from '../gaap-types.js';
 import { listAll, PAGE_LIMITS } from '../paging.js';
 import { adoptionsOf, chunks, missingIds, ownedName, refuseMissingAdoptions } from './adoption.js';
-import { defined, SELF_ID, waitFor } from './common.js';
+import { defined, isStr, logicalName, nameIn, SELF_ID, waitFor, withSource } from './common.js';
 import { proxyGroupKind } from './proxy-group.js';
-import { withSource } from './real-server.js';
 import {
   addTagStep,
   creationTags,
   desiredTagAttrs,
+  exportedProtect,
   liveProtect,
   liveTagAttrs,
   TAG_ATTRS,
@@ -60,7 +60,7 @@ function proxyStatus(
  * Proxies (通道). Name, project, bandwidth, concurrency and billing change in place; regions, group,
  * IP version, network and package type force replacement (no Modify action takes them).
  */
-export const proxyKind: GaapKindModule<ProxySpec, ProxyRaw> = {
+export const proxyKind: GaapKindModule<ProxySpec, ProxyRaw, ProxyDesired> = {
   readStage: 2,
   handler: {
     type: PROXY,
@@ -276,5 +276,31 @@ export const proxyKind: GaapKindModule<ProxySpec, ProxyRaw> = {
       });
     }
     return out;
+  },
+  export: {
+    section: 'proxies',
+    // Listeners and the security policy are attached by their own kinds.
+    toDesired(n, ctx) {
+      const name = nameIn(n.address);
+      const a = n.attrs;
+      const group = a.group === null ? undefined : logicalName(a.group, 'proxy_group');
+      if (a.group !== null && group === undefined) {
+        ctx.warn(
+          `${n.address}: its proxy group ${String(a.group)} is not owned by the stack; written with its origin region instead`,
+        );
+      }
+      return {
+        ...(a.name !== name ? { name: String(a.name) } : {}),
+        accessRegion: String(a.accessRegion),
+        ...(group ? { group } : { realServerRegion: String(a.realServerRegion) }),
+        bandwidth: Number(a.bandwidth),
+        concurrent: Number(a.concurrent),
+        ...(a.ipVersion !== 'IPv4' ? { ipVersion: a.ipVersion as 'IPv6' } : {}),
+        ...(isStr(a.networkType) ? { networkType: a.networkType as 'normal' } : {}),
+        ...(a.packageType !== 'Thunder' ? { packageType: a.packageType as 'Accelerator' } : {}),
+        ...(a.billingType !== 0 ? { billingType: a.billingType as 0 | 1 } : {}),
+        ...exportedProtect(n),
+      };
+    },
   },
 };

@@ -5,11 +5,12 @@ import type { LiveNode } from '../engine/node-types.js';
 import type { BindRealServerInfo } from '../gaap-types.js';
 import { listAll } from '../paging.js';
 import { adoptionsOf, missingIds, ownedName, refuseMissingAdoptions } from './adoption.js';
-import { ID_OUTPUT } from './common.js';
+import { ID_OUTPUT, nameIn, withSource } from './common.js';
 import {
   addTagStep,
   creationTags,
   desiredTagAttrs,
+  exportedProtect,
   liveProtect,
   liveTagAttrs,
   TAG_ATTRS,
@@ -31,7 +32,7 @@ interface RealServerRaw {
  * address is unique per project (DuplicateRS), so an ambiguous create is resolved by looking the
  * address up, never by sending it again.
  */
-export const realServerKind: GaapKindModule<RealServerSpec, RealServerRaw> = {
+export const realServerKind: GaapKindModule<RealServerSpec, RealServerRaw, RealServerDesired> = {
   readStage: 1,
   handler: {
     type: REAL_SERVER,
@@ -172,8 +173,15 @@ export const realServerKind: GaapKindModule<RealServerSpec, RealServerRaw> = {
     }
     return out;
   },
+  export: {
+    section: 'realServers',
+    toDesired(n) {
+      const name = nameIn(n.address);
+      return {
+        address: String(n.attrs.address),
+        ...(n.attrs.name !== name ? { name: String(n.attrs.name) } : {}),
+        ...exportedProtect(n),
+      };
+    },
+  },
 };
-
-export function withSource<T>(source: T | undefined): { source?: T } {
-  return source ? { source } : {};
-}

@@ -1,4 +1,4 @@
-import type { GaapDesired, RuleDesired } from '../../../model/gaap-desired-types.js';
+import type { GaapDesired, L7DomainDesired, RuleDesired } from '../../../model/gaap-desired-types.js';
 import type { StepBuilder } from '../engine/kind-handler.js';
 import type { GaapKindModule } from '../engine/kind-module.js';
 import { addr } from '../engine/kind-module.js';
@@ -11,15 +11,18 @@ import {
   bindSet,
   defined,
   desiredBindings,
+  exportBindings,
   ID_OUTPUT,
+  isStr,
   liveBindings,
+  present,
   SELF_ID,
   waitFor,
+  withSource,
 } from './common.js';
 import { realServerAddress } from './l4-listener.js';
-import { liveDomainSets } from './l7-domain.js';
-import { l7Rules } from './l7-listener.js';
-import { withSource } from './real-server.js';
+import { l7DomainKind, liveDomainSets } from './l7-domain.js';
+import { l7ListenerKind, l7Rules } from './l7-listener.js';
 
 export const RULE = 'gaap_rule';
 
@@ -66,7 +69,7 @@ const CHECK_DEFAULTS: RuleCheckParams = {
  * BindRuleRealServers; custom headers one replacing CreateCustomHeader. The origin type and the
  * health check's Host force replacement.
  */
-export const ruleKind: GaapKindModule<RuleSpec, RuleRaw> = {
+export const ruleKind: GaapKindModule<RuleSpec, RuleRaw, RuleDesired, L7DomainDesired> = {
   readStage: 5,
   handler: {
     type: RULE,
@@ -297,6 +300,49 @@ export const ruleKind: GaapKindModule<RuleSpec, RuleRaw> = {
     }
     await Promise.all(pending);
     return out;
+  },
+  export: {
+    toDesired(r, ctx) {
+      const x = r.attrs;
+      const domain = ctx.parent(r, l7DomainKind);
+      const listener = domain && ctx.parent(domain, l7ListenerKind);
+      // A rule resolves `default` to the listener's origin protocol: only a different one is its own.
+      const listenerForward =
+        listener?.raw.protocol === 'HTTPS' ? (listener.attrs.forwardProtocol ?? 'HTTP') : 'HTTP';
+      const healthCheck =
+        x.healthCheck === 1
+          ? present({
+              enabled: true,
+              delayLoop: x.delayLoop,
+              connectTimeout: x.connectTimeout,
+              path: x.checkPath,
+              method: x.checkMethod,
+              statusCodes: x.statusCodes,
+              domain: x.checkDomain,
+            })
+          : undefined;
+      const realServers = exportBindings(ctx, r.address, x.realServers);
+      const headers = (x.headers ?? []) as { name: string; value: string }[];
+      return {
+        path: r.raw.path,
+        ...(x.realServerType !== 'IP' ? { realServerType: x.realServerType as 'DOMAIN' } : {}),
+        ...(x.scheduler !== 'rr' ? { scheduler: x.scheduler as 'wrr' } : {}),
+        ...(healthCheck ? { healthCheck: healthCheck as { enabled: boolean } } : {}),
+        ...(isStr(x.forwardProtocol) && x.forwardProtocol !== listenerForward
+          ? { forwardProtocol: x.forwardProtocol as 'HTTP' | 'HTTPS' }
+          : {}),
+        ...(isStr(x.forwardHost) && x.forwardHost !== 'default' ? { forwardHost: x.forwardHost } : {}),
+        ...(isStr(x.sni) ? { sni: x.sni } : {}),
+        ...(isStr(x.forcedRedirect) && x.forcedRedirect !== '' ? { forcedRedirect: x.forcedRedirect } : {}),
+        ...(realServers ? { realServers } : {}),
+        ...(headers.length > 0 ? { headers } : {}),
+      };
+    },
+    attach(domain, rule) {
+      const rules = domain.rules ?? [];
+      rules.push(rule);
+      domain.rules = rules;
+    },
   },
 };
 

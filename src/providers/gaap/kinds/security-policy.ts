@@ -1,14 +1,17 @@
 import { EdgeformError } from '../../../core/errors.js';
-import type { SecurityRuleDesired } from '../../../model/gaap-desired-types.js';
+import type {
+  ProxyDesired,
+  SecurityPolicyDesired,
+  SecurityRuleDesired,
+} from '../../../model/gaap-desired-types.js';
 import type { GaapKindModule, ReadContext } from '../engine/kind-module.js';
 import { addr, liveOfKind } from '../engine/kind-module.js';
 import type { DesiredNode, LiveNode } from '../engine/node-types.js';
 import { isGaapApiError } from '../gaap-errors.js';
 import type { Response, SecurityPolicyRuleIn } from '../gaap-types.js';
-import { ID_OUTPUT, SELF_ID, waitFor } from './common.js';
+import { ID_OUTPUT, SELF_ID, waitFor, withSource } from './common.js';
 import { proxyNameOf } from './l4-listener.js';
 import { type ProxyRaw, proxyKind } from './proxy.js';
-import { withSource } from './real-server.js';
 
 export const SECURITY_POLICY = 'gaap_security_policy';
 
@@ -154,151 +157,166 @@ const policyBound = (policyId: unknown, what: string) =>
  * DescribeTaskStatus takes (the TaskId or the RequestId, gaap-api.md §7.1). The policy's own Status
  * is polled instead: it needs no task ID, and it also works when Open answers AlreadyOpen.
  */
-export const securityPolicyKind: GaapKindModule<PolicySpec, PolicyRaw> = {
-  readStage: 3,
-  handler: {
-    type: SECURITY_POLICY,
-    updatable: { enabled: 'open' },
-    cascades: true,
-    // One policy per proxy (ProxySecurityPolicyExisted): the old one goes first.
-    replaceOrder: 'delete-first',
-    outputs: ID_OUTPUT,
-    create(node, b) {
-      const { spec } = node;
-      const proxyId = b.idOf(addr.proxy(spec.proxy));
-      const [first, ...rest] = spec.rules;
-      b.add({
-        operation: 'create',
-        summary: `CreateSecurityPolicy on proxy ${spec.proxy} (default ${String(node.attrs.defaultAction)}, ${spec.rules.length} rule${spec.rules.length === 1 ? '' : 's'}), then open it`,
-        // The rules go in before the policy is opened, in one call: a DROP policy never runs
-        // without its ACCEPT rules.
-        addresses: [node.address, ...spec.rules.map((r) => r.address)],
-        calls: [
-          {
-            action: 'CreateSecurityPolicy',
-            params: { ProxyId: proxyId, DefaultAction: node.attrs.defaultAction },
-            outputs: { id: 'PolicyId' },
-            lookup: {
-              action: 'DescribeProxies',
-              params: { ProxyIds: [proxyId] },
-              items: 'ProxySet',
-              match: { ProxyId: proxyId },
-              outputs: { id: 'PolicyId' },
-            },
-          },
-          ...(first
-            ? [
-                {
-                  action: 'CreateSecurityRules',
-                  params: { PolicyId: SELF_ID, RuleList: spec.rules.map((r) => ruleIn(r.rule)) },
-                  lookup: {
-                    action: 'DescribeSecurityPolicyDetail',
-                    params: { PolicyId: SELF_ID },
-                    items: 'RuleList',
-                    match: ruleMatch(first.rule),
-                    also: rest.map((r) => ruleMatch(r.rule)),
-                    outputs: { firstRuleId: 'RuleId' },
-                  },
-                },
-              ]
-            : []),
-          {
-            action: 'OpenSecurityPolicy',
-            params: { ProxyId: proxyId, PolicyId: SELF_ID },
-            okCodes: ['FailedOperation.ProxySecurityAlreadyOpen'],
-          },
-        ],
-        wait: policyBound(SELF_ID, `security policy of proxy ${spec.proxy} BOUND`),
-      });
-    },
-    update(_node, live, groups, b) {
-      if (!groups.includes('open')) return;
-      b.add({
-        operation: 'update',
-        summary: `OpenSecurityPolicy ${live.id} on proxy ${live.raw.proxyId}`,
-        calls: [
-          {
-            action: 'OpenSecurityPolicy',
-            params: { ProxyId: live.raw.proxyId, PolicyId: live.id },
-            okCodes: ['FailedOperation.ProxySecurityAlreadyOpen'],
-          },
-        ],
-        wait: policyBound(live.id, `security policy ${live.id} BOUND`),
-      });
-    },
-    delete(live, b) {
-      if (live.attrs.enabled !== false || live.busy) {
+export const securityPolicyKind: GaapKindModule<PolicySpec, PolicyRaw, SecurityPolicyDesired, ProxyDesired> =
+  {
+    readStage: 3,
+    handler: {
+      type: SECURITY_POLICY,
+      updatable: { enabled: 'open' },
+      cascades: true,
+      // One policy per proxy (ProxySecurityPolicyExisted): the old one goes first.
+      replaceOrder: 'delete-first',
+      outputs: ID_OUTPUT,
+      create(node, b) {
+        const { spec } = node;
+        const proxyId = b.idOf(addr.proxy(spec.proxy));
+        const [first, ...rest] = spec.rules;
         b.add({
-          operation: 'update',
-          summary: `CloseSecurityPolicy ${live.id} on proxy ${live.raw.proxyId}`,
-          destructive: true,
+          operation: 'create',
+          summary: `CreateSecurityPolicy on proxy ${spec.proxy} (default ${String(node.attrs.defaultAction)}, ${spec.rules.length} rule${spec.rules.length === 1 ? '' : 's'}), then open it`,
+          // The rules go in before the policy is opened, in one call: a DROP policy never runs
+          // without its ACCEPT rules.
+          addresses: [node.address, ...spec.rules.map((r) => r.address)],
           calls: [
             {
-              action: 'CloseSecurityPolicy',
-              params: { ProxyId: live.raw.proxyId, PolicyId: live.id },
-              okCodes: ['FailedOperation.ProxySecurityAlreadyClose', 'ResourceNotFound'],
+              action: 'CreateSecurityPolicy',
+              params: { ProxyId: proxyId, DefaultAction: node.attrs.defaultAction },
+              outputs: { id: 'PolicyId' },
+              lookup: {
+                action: 'DescribeProxies',
+                params: { ProxyIds: [proxyId] },
+                items: 'ProxySet',
+                match: { ProxyId: proxyId },
+                outputs: { id: 'PolicyId' },
+              },
+            },
+            ...(first
+              ? [
+                  {
+                    action: 'CreateSecurityRules',
+                    params: { PolicyId: SELF_ID, RuleList: spec.rules.map((r) => ruleIn(r.rule)) },
+                    lookup: {
+                      action: 'DescribeSecurityPolicyDetail',
+                      params: { PolicyId: SELF_ID },
+                      items: 'RuleList',
+                      match: ruleMatch(first.rule),
+                      also: rest.map((r) => ruleMatch(r.rule)),
+                      outputs: { firstRuleId: 'RuleId' },
+                    },
+                  },
+                ]
+              : []),
+            {
+              action: 'OpenSecurityPolicy',
+              params: { ProxyId: proxyId, PolicyId: SELF_ID },
+              okCodes: ['FailedOperation.ProxySecurityAlreadyOpen'],
             },
           ],
-          wait: waitFor(`security policy ${live.id} UNBIND`, {
-            action: 'DescribeSecurityPolicyDetail',
-            params: { PolicyId: live.id },
-            statusPath: 'Status',
-            ready: ['UNBIND'],
-          }),
+          wait: policyBound(SELF_ID, `security policy of proxy ${spec.proxy} BOUND`),
+        });
+      },
+      update(_node, live, groups, b) {
+        if (!groups.includes('open')) return;
+        b.add({
+          operation: 'update',
+          summary: `OpenSecurityPolicy ${live.id} on proxy ${live.raw.proxyId}`,
+          calls: [
+            {
+              action: 'OpenSecurityPolicy',
+              params: { ProxyId: live.raw.proxyId, PolicyId: live.id },
+              okCodes: ['FailedOperation.ProxySecurityAlreadyOpen'],
+            },
+          ],
+          wait: policyBound(live.id, `security policy ${live.id} BOUND`),
+        });
+      },
+      delete(live, b) {
+        if (live.attrs.enabled !== false || live.busy) {
+          b.add({
+            operation: 'update',
+            summary: `CloseSecurityPolicy ${live.id} on proxy ${live.raw.proxyId}`,
+            destructive: true,
+            calls: [
+              {
+                action: 'CloseSecurityPolicy',
+                params: { ProxyId: live.raw.proxyId, PolicyId: live.id },
+                okCodes: ['FailedOperation.ProxySecurityAlreadyClose', 'ResourceNotFound'],
+              },
+            ],
+            wait: waitFor(`security policy ${live.id} UNBIND`, {
+              action: 'DescribeSecurityPolicyDetail',
+              params: { PolicyId: live.id },
+              statusPath: 'Status',
+              ready: ['UNBIND'],
+            }),
+          });
+        }
+        b.add({
+          operation: 'delete',
+          summary: `DeleteSecurityPolicy ${live.id} with its rules`,
+          calls: [
+            {
+              action: 'DeleteSecurityPolicy',
+              params: { PolicyId: live.id },
+              okCodes: ['ResourceNotFound'],
+            },
+          ],
+        });
+      },
+    },
+    desired(ctx) {
+      const out: DesiredNode<PolicySpec>[] = [];
+      for (const [proxy, p] of Object.entries(ctx.model.proxies ?? {})) {
+        const policy = p.securityPolicy;
+        if (!policy) continue;
+        out.push({
+          address: addr.securityPolicy(proxy),
+          type: SECURITY_POLICY,
+          parent: addr.proxy(proxy),
+          refs: [],
+          attrs: { defaultAction: policy.defaultAction, enabled: true },
+          protect: policy.protect ?? false,
+          ...withSource(ctx.source(`proxies.${proxy}.securityPolicy`)),
+          spec: { proxy, rules: declaredRules(proxy, policy.rules) },
         });
       }
-      b.add({
-        operation: 'delete',
-        summary: `DeleteSecurityPolicy ${live.id} with its rules`,
-        calls: [
-          {
-            action: 'DeleteSecurityPolicy',
-            params: { PolicyId: live.id },
-            okCodes: ['ResourceNotFound'],
-          },
-        ],
-      });
+      return out;
     },
-  },
-  desired(ctx) {
-    const out: DesiredNode<PolicySpec>[] = [];
-    for (const [proxy, p] of Object.entries(ctx.model.proxies ?? {})) {
-      const policy = p.securityPolicy;
-      if (!policy) continue;
-      out.push({
-        address: addr.securityPolicy(proxy),
-        type: SECURITY_POLICY,
-        parent: addr.proxy(proxy),
-        refs: [],
-        attrs: { defaultAction: policy.defaultAction, enabled: true },
-        protect: policy.protect ?? false,
-        ...withSource(ctx.source(`proxies.${proxy}.securityPolicy`)),
-        spec: { proxy, rules: declaredRules(proxy, policy.rules) },
-      });
-    }
-    return out;
-  },
-  async read(ctx) {
-    const found = await Promise.all(
-      proxiesWithPolicy(ctx).map(async ({ proxy, policyId }) => {
-        const detail = await readPolicyDetail(ctx, policyId);
-        if (!detail) return undefined;
-        const status = detail.Status;
-        return {
-          address: addr.securityPolicy(proxyNameOf(proxy.address)),
-          type: SECURITY_POLICY,
-          parent: proxy.address,
-          id: detail.PolicyId || policyId,
-          attrs: {
-            defaultAction: detail.DefaultAction,
-            // BINDING is on its way to open, UNBINDING to closed.
-            enabled: status === 'BOUND' || status === 'BINDING',
-          },
-          ...(status === 'BOUND' || status === 'UNBIND' ? {} : { busy: status }),
-          raw: { proxyId: proxy.id, status },
-        } satisfies LiveNode<PolicyRaw>;
-      }),
-    );
-    return found.filter((n) => n !== undefined);
-  },
-};
+    async read(ctx) {
+      const found = await Promise.all(
+        proxiesWithPolicy(ctx).map(async ({ proxy, policyId }) => {
+          const detail = await readPolicyDetail(ctx, policyId);
+          if (!detail) return undefined;
+          const status = detail.Status;
+          return {
+            address: addr.securityPolicy(proxyNameOf(proxy.address)),
+            type: SECURITY_POLICY,
+            parent: proxy.address,
+            id: detail.PolicyId || policyId,
+            attrs: {
+              defaultAction: detail.DefaultAction,
+              // BINDING is on its way to open, UNBINDING to closed.
+              enabled: status === 'BOUND' || status === 'BINDING',
+            },
+            ...(status === 'BOUND' || status === 'UNBIND' ? {} : { busy: status }),
+            raw: { proxyId: proxy.id, status },
+          } satisfies LiveNode<PolicyRaw>;
+        }),
+      );
+      return found.filter((n) => n !== undefined);
+    },
+    export: {
+      // Its rules are attached by their own kind.
+      toDesired(n, ctx) {
+        if (n.attrs.enabled !== true) {
+          ctx.warn(
+            `${n.address}: the policy is closed live; a declared policy is open, so plan will propose opening it`,
+          );
+        }
+        return { defaultAction: n.attrs.defaultAction as 'ACCEPT' | 'DROP' };
+      },
+      attach(proxy, policy) {
+        proxy.securityPolicy = policy;
+      },
+    },
+  };

@@ -1,9 +1,9 @@
+import type { SecurityPolicyDesired, SecurityRuleDesired } from '../../../model/gaap-desired-types.js';
 import type { GaapKindModule } from '../engine/kind-module.js';
 import { addr } from '../engine/kind-module.js';
 import type { DesiredNode, LiveNode } from '../engine/node-types.js';
-import { ID_OUTPUT } from './common.js';
+import { ID_OUTPUT, withSource } from './common.js';
 import { proxyNameOf } from './l4-listener.js';
-import { withSource } from './real-server.js';
 import {
   declaredRules,
   liveRuleShape,
@@ -43,7 +43,12 @@ interface LiveRuleRaw {
  * step; the others add no step. A new or replaced policy creates all its rules itself, before it
  * is opened (security-policy.ts). Removed rules likewise go in one DeleteSecurityRules.
  */
-export const securityRuleKind: GaapKindModule<RuleSpec, LiveRuleRaw> = {
+export const securityRuleKind: GaapKindModule<
+  RuleSpec,
+  LiveRuleRaw,
+  SecurityRuleDesired,
+  SecurityPolicyDesired
+> = {
   readStage: 3,
   handler: {
     type: SECURITY_RULE,
@@ -187,6 +192,29 @@ export const securityRuleKind: GaapKindModule<RuleSpec, LiveRuleRaw> = {
       }),
     );
     return found.flat();
+  },
+  export: {
+    toDesired(r, ctx) {
+      if (r.address.includes('#')) {
+        ctx.warn(
+          `${r.address}: a second live rule equal to another once normalised; left out, so plan will propose deleting it`,
+        );
+        return undefined;
+      }
+      const x = r.attrs;
+      return {
+        ...(x.name ? { name: String(x.name) } : {}),
+        cidr: String(x.cidr),
+        action: x.action as 'ACCEPT' | 'DROP',
+        ...(x.protocol !== 'ALL' ? { protocol: x.protocol as 'TCP' | 'UDP' } : {}),
+        ...(x.ports !== 'ALL' ? { ports: String(x.ports) } : {}),
+      };
+    },
+    attach(policy, rule) {
+      const rules = policy.rules ?? [];
+      rules.push(rule);
+      policy.rules = rules;
+    },
   },
 };
 

@@ -35,6 +35,11 @@ export function liveProtect(tags: Tags): { protect?: true } {
   return tagValue(tags, PROTECT_TAG) === 'true' ? { protect: true } : {};
 }
 
+/** Export writes `protect: true` for a root whose live object carries the protect tag. */
+export function exportedProtect(n: Pick<LiveNode, 'protect'>): { protect?: true } {
+  return n.protect ? { protect: true } : {};
+}
+
 /** The TagSet of a create: ownership, and the protect tag when declared. */
 export function creationTags(stack: string, name: string, protect: boolean | undefined) {
   return [...ownershipTags(stack, name), ...(protect ? [{ TagKey: PROTECT_TAG, TagValue: 'true' }] : [])];
