@@ -21,6 +21,8 @@ export interface WorkflowOptions {
   signal?: AbortSignal;
   /** `--max-destroy` and `--new-stack`: a plan that fails them is refused before any write. */
   guards?: PlanGuards;
+  /** See SessionOptions.planChecks (false for drift). */
+  planChecks?: boolean;
 }
 
 /** `edgeform plan` and `edgeform drift`: read, diff, assemble; never writes. */
