@@ -118,7 +118,7 @@ describe('a renamed stack', () => {
     const plan = await runCli(['plan'], { cwd: dir, env });
     expect(plan.exitCode, plan.stderr).toBe(0);
     expect(plan.stdout).toContain(
-      'Warning: stack shop-new owns no live object, but stack shop-old owns live objects under every name it declares (gaap.proxy["shop"], gaap.real_server["origin"])',
+      'Warning: stack shop-new owns no live object, but stack shop-old owns a live object under every name it declares, with the same name or address (gaap.proxy["shop"], gaap.real_server["origin"])',
     );
     const refused = await runCli(['apply', '--auto-approve'], { cwd: dir, env });
     expect(refused.exitCode).toBe(1);

@@ -149,15 +149,17 @@ function renamedFrom(
       .map(([name]) => addr.realServer(name)),
   );
   if (live.some((n) => !external.has(n.address))) return undefined;
-  // Every root it declares is named like a live root of one other stack: that stack's estate,
-  // under a new stack name. A partial overlap (two stacks that both call a proxy `web`) is not.
+  // Every root it declares is a live root of one other stack under the same logical name and
+  // natural key (a proxy's name, a real server's address): that stack's estate under a new stack
+  // name. A partial overlap (two stacks that both call a proxy `web`, each with its own origins)
+  // is not.
   const declared = perKind.flatMap(({ kind, creates }, i) =>
-    creates.map(({ name }) => ({ address: kind.address(name), candidates: lists[i]!, name })),
+    creates.map(({ name, key }) => ({ address: kind.address(name), candidates: lists[i]!, name, key })),
   );
   const stacksOf = (d: (typeof declared)[number]) =>
     new Set(
       d.candidates
-        .filter((c) => tagValue(c.tags, NAME_TAG) === d.name)
+        .filter((c) => tagValue(c.tags, NAME_TAG) === d.name && c.key === d.key)
         .map((c) => tagValue(c.tags, STACK_TAG))
         .filter((s): s is string => s !== undefined && s !== stack),
     );
@@ -168,6 +170,6 @@ function renamedFrom(
   const addresses = declared.map((d) => d.address).join(', ');
   return {
     code: 'STACK_OWNS_NOTHING',
-    message: `stack ${stack} owns no live object, but ${named.join(' and ')} owns live objects under every name it declares (${addresses}): if this stack was renamed, applying builds a second estate beside the old one; if it is a new stack beside that one, apply with --new-stack`,
+    message: `stack ${stack} owns no live object, but ${named.join(' and ')} owns a live object under every name it declares, with the same name or address (${addresses}): if this stack was renamed, applying builds a second estate beside the old one; if it is a new stack beside that one, apply with --new-stack`,
   };
 }
