@@ -8,8 +8,8 @@ import { openLogFile, withLog } from '../log-file.js';
 import { renderApplyText } from '../render/apply-text.js';
 import { outputsWorthShowing, renderOutputsText } from '../render/outputs-text.js';
 import { renderPlanText } from '../render/plan-text.js';
-import { type CommandContext, commandContext, maxDestroyOf, writeOut } from './context.js';
-import { definedMax } from './plan-from-flags.js';
+import { type CommandContext, commandContext, writeOut } from './context.js';
+import { maxDestroyOf } from './guard-flags.js';
 
 export interface ApplyFlags extends GlobalFlags {
   file?: string[];
@@ -71,7 +71,7 @@ export async function runApply(flags: ApplyFlags): Promise<void> {
       signal: controller.signal,
       ...(flags.planFile ? { planFile: flags.planFile } : {}),
       guards: {
-        ...definedMax(maxDestroyOf(flags.maxDestroy, ctx)),
+        ...maxDestroyOf(flags.maxDestroy, ctx),
         // At a terminal without --auto-approve, the prompt (which names the risk) is the confirmation.
         newStack: Boolean(flags.newStack) || (!saved && !flags.autoApprove && ctx.interactive),
       },

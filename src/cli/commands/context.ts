@@ -1,5 +1,4 @@
 import { resolve } from 'node:path';
-import { CI_MAX_DESTROY } from '../../workflow/guards.js';
 import { type Colors, decideColor, makeColors } from '../colors.js';
 import type { GlobalFlags } from '../global-flags.js';
 import { createReporter } from '../progress.js';
@@ -38,15 +37,6 @@ export function commandContext(flags: GlobalFlags & { file?: string[] }): Comman
     ci,
     interactive: Boolean(process.stdin.isTTY && process.stderr.isTTY) && !ci,
   };
-}
-
-/** `--max-destroy` as given, else the CI default (guards.ts); `off` means no limit. */
-export function maxDestroyOf(
-  flag: number | 'off' | undefined,
-  ctx: Pick<CommandContext, 'ci'>,
-): number | undefined {
-  if (flag === 'off') return undefined;
-  return flag ?? (ctx.ci ? CI_MAX_DESTROY : undefined);
 }
 
 export function writeOut(text: string): void {

@@ -2,7 +2,8 @@ import type { Plan } from '../../planner/plan-types.js';
 import { plan, type WorkflowOptions } from '../../workflow/run-plan.js';
 import type { GlobalFlags } from '../global-flags.js';
 import { openLogFile, withLog } from '../log-file.js';
-import { type CommandContext, commandContext, maxDestroyOf } from './context.js';
+import { type CommandContext, commandContext } from './context.js';
+import { maxDestroyOf } from './guard-flags.js';
 
 export interface PlanningFlags extends GlobalFlags {
   file?: string[];
@@ -18,7 +19,7 @@ export async function planFromFlags(flags: PlanningFlags): Promise<{ ctx: Comman
     plan({
       ...opts,
       ...(flags.target ? { targets: flags.target } : {}),
-      guards: { ...definedMax(maxDestroyOf(flags.maxDestroy, ctx)) },
+      guards: maxDestroyOf(flags.maxDestroy, ctx),
     }),
   );
   return { ctx, plan: result.plan };
@@ -46,9 +47,4 @@ export async function readFromFlags<T>(
   ).finally(() => log?.close());
   ctx.reporter.finish();
   return { ctx, result };
-}
-
-/** `exactOptionalPropertyTypes`: a limit only when there is one. */
-export function definedMax(max: number | undefined): { maxDestroy?: number } {
-  return max === undefined ? {} : { maxDestroy: max };
 }
