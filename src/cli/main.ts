@@ -37,6 +37,14 @@ function program(): Command {
     .option('--no-color', 'disable colour')
     .option('--debug', 'show stack traces on errors')
     .option('-v, --verbose', 'log every API call on stderr')
+    .addOption(
+      new Option(
+        '--events <FORMAT>',
+        'jsonl: stderr carries only run events, one JSON object a line (schemas/events.schema.json)',
+      )
+        .choices(['text', 'jsonl'])
+        .default('text'),
+    )
     .showHelpAfterError()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
     .exitOverride();
@@ -62,6 +70,7 @@ function program(): Command {
     .command('validate')
     .description('check desired-state files; no network')
     .addOption(files())
+    .addOption(new Option('--format <FORMAT>', 'output format').choices(['text', 'json']).default('text'))
     .action(async (opts, cmd) =>
       (await import('./commands/validate.js')).runValidate({ ...cmd.optsWithGlobals(), ...opts }),
     );
@@ -120,6 +129,10 @@ function program(): Command {
     .addOption(files())
     .addOption(
       new Option('--format <FORMAT>', 'output format').choices(['text', 'json', 'markdown']).default('text'),
+    )
+    .option(
+      '--metrics-file <FILE>',
+      'also write the outcome to FILE in the Prometheus text format (atomically; for a cron job)',
     )
     .addOption(sandbox())
     .addOption(logFile())
@@ -248,10 +261,26 @@ function program(): Command {
 
 async function main(argv: string[]): Promise<number> {
   const cli = program();
+  // --events jsonl: a run-start line before the command runs, a run-end line (with any error) after.
+  let runEvents: typeof import('./run-events.js') | undefined;
+  let startedAt = 0;
+  let command = '';
+  cli.hook('preAction', async (_root, action) => {
+    command = action.name();
+    if (cli.opts<GlobalFlags>().events !== 'jsonl') return;
+    runEvents = await import('./run-events.js');
+    startedAt = runEvents.writeRunStart(action.name());
+  });
   try {
     await cli.parseAsync(argv);
-    return process.exitCode === undefined ? 0 : Number(process.exitCode);
+    const code = process.exitCode === undefined ? 0 : Number(process.exitCode);
+    runEvents?.writeRunEnd(code, startedAt);
+    return code;
   } catch (e) {
+    if (runEvents) {
+      runEvents.writeRunEnd(1, startedAt, e);
+      return 1;
+    }
     if (
       e &&
       typeof e === 'object' &&
@@ -268,7 +297,17 @@ async function main(argv: string[]): Promise<number> {
       import('./print-error.js'),
     ]);
     const colors = makeColors(decideColor(process.stderr, process.env, flags.color));
-    process.stderr.write(formatError(e, colors, Boolean(flags.debug) || argv.includes('--debug')));
+    const text = formatError(e, colors, Boolean(flags.debug) || argv.includes('--debug'));
+    process.stderr.write(text);
+    if (process.env.GITHUB_ACTIONS === 'true') {
+      const github = await import('./github.js');
+      process.stderr.write(github.errorAnnotations(e, process.env));
+      const plain = formatError(e, makeColors(false), false);
+      github.appendStepSummary(
+        process.env,
+        `### ❌ edgeform ${command || 'run'} failed\n\n\`\`\`\n${plain.trimEnd()}\n\`\`\`\n`,
+      );
+    }
     return 1;
   }
 }

@@ -5,6 +5,8 @@ import { executePlan } from '../executor/execute-plan.js';
 import type { ApplyResult } from '../executor/executor-types.js';
 import { createPlan, type PlanResult } from '../planner/create-plan.js';
 import type { Plan, ResourceOutputs } from '../planner/plan-types.js';
+import { deadlinesFrom, runDeadline } from './deadlines.js';
+import { sweepDuplicates } from './duplicate-sweep.js';
 import { checkMaxDestroy, checkNewStack, type PlanGuards } from './guards.js';
 import { collectOutputs } from './outputs.js';
 import { acquireRunLease } from './run-lease.js';
@@ -29,12 +31,14 @@ export interface WorkflowOptions {
 export async function plan(opts: WorkflowOptions): Promise<PlanResult> {
   const keySalt = newPlanSalt();
   useFingerprintSalt(keySalt, opts.env);
+  const deadline = runDeadline(deadlinesFrom(opts.env).runMs, opts.events, opts.signal);
   const session = await openSession(opts);
   try {
-    const result = await planWith(session, opts);
+    const result = await planWith(session, { ...opts, events: deadline.events, signal: deadline.signal });
     checkMaxDestroy(result.plan, opts.guards?.maxDestroy);
     return { ...result, plan: { ...result.plan, keySalt } };
   } finally {
+    deadline.dispose();
     await session.close();
   }
 }
@@ -70,10 +74,21 @@ export interface ApplyOutcome {
 /**
  * `edgeform apply`: plan (or load a saved plan and prove it is not stale), confirm, execute.
  */
-export async function apply(opts: ApplyOptions): Promise<ApplyOutcome> {
+export async function apply(given: ApplyOptions): Promise<ApplyOutcome> {
+  const limits = deadlinesFrom(given.env);
+  const deadline = runDeadline(limits.runMs, given.events, given.signal);
+  try {
+    return await applyWithin({ ...given, events: deadline.events, signal: deadline.signal }, limits.stepMs);
+  } finally {
+    deadline.dispose();
+  }
+}
+
+async function applyWithin(opts: ApplyOptions, stepTimeoutMs: number): Promise<ApplyOutcome> {
   const saved = opts.planFile ? readPlanFile(opts.planFile) : undefined;
   // The saved plan's fingerprints are keyed by its salt: the fresh read must use the same key.
-  useFingerprintSalt(saved?.keySalt ?? newPlanSalt(), opts.env);
+  const keySalt = saved?.keySalt ?? newPlanSalt();
+  useFingerprintSalt(keySalt, opts.env);
   const session = await openSession(
     saved ? { ...opts, files: opts.files.length ? opts.files : saved.sources } : opts,
   );
@@ -99,9 +114,11 @@ export async function apply(opts: ApplyOptions): Promise<ApplyOutcome> {
       assertSameSteps(saved, fresh.plan);
       // The fresh steps run, not the file's: equal field for field, and made from this read.
       live = fresh.live;
-      thePlan = { ...fresh.plan, keySalt: saved.keySalt ?? '' };
+      thePlan = { ...fresh.plan, keySalt };
     } else {
-      ({ plan: thePlan, live } = await planWith(session, opts));
+      const fresh = await planWith(session, opts);
+      live = fresh.live;
+      thePlan = { ...fresh.plan, keySalt };
     }
     const unchanged = () => collectOutputs(session.providers, live);
     if (thePlan.steps.length === 0) return { plan: thePlan, applied: false, outputs: unchanged() };
@@ -110,12 +127,17 @@ export async function apply(opts: ApplyOptions): Promise<ApplyOutcome> {
     if (opts.confirm && !(await opts.confirm(thePlan)))
       return { plan: thePlan, applied: false, outputs: unchanged() };
     signal.throwIfAborted();
-    const result = await executePlan(thePlan, {
+    const executed = await executePlan(thePlan, {
       providers: session.providerMap,
       events: opts.events,
       parallelism: opts.parallelism,
       signal,
+      stepTimeoutMs,
     });
+    const swept = signal.aborted
+      ? undefined
+      : await sweepDuplicates(session, { events: opts.events, parallelism: opts.parallelism, signal });
+    const result = swept?.result ? mergeResults(executed, swept.result) : executed;
     const outputs = collectOutputs(session.providers, live, { plan: thePlan, result });
     return { plan: thePlan, result, applied: true, outputs };
   } finally {
@@ -147,4 +169,17 @@ async function assertNotStale(session: Session, saved: Plan, opts: WorkflowOptio
     });
   }
   return fresh;
+}
+
+/** The run's result with the duplicate sweep's steps after its own. */
+function mergeResults(a: ApplyResult, b: ApplyResult): ApplyResult {
+  return {
+    steps: [...a.steps, ...b.steps.map((s) => ({ ...s, id: `sweep:${s.id}` }))],
+    done: a.done + b.done,
+    failed: a.failed + b.failed,
+    skipped: a.skipped + b.skipped,
+    interrupted: a.interrupted || b.interrupted,
+    durationMs: a.durationMs + b.durationMs,
+    calls: a.calls + b.calls,
+  };
 }

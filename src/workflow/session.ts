@@ -80,20 +80,15 @@ export async function openSession(opts: SessionOptions): Promise<Session> {
 
   const secretBaseDir = stack.files[0] ? join(stack.files[0], '..') : opts.cwd;
   const providers: Provider[] = [
-    new GaapProvider(
-      stack,
-      gaapClient,
-      secretBaseDir,
-      {
-        ...(scale < 1
-          ? {
-              pollMs: { base: Math.max(20, 500 * scale), max: Math.max(50, 5000 * scale) },
-              lateCommitWaitsMs: LATE_COMMIT_WAITS_MS.map((ms) => Math.max(50, ms * scale)),
-            }
-          : {}),
-        ...(opts.planChecks === false ? { planChecks: false } : {}),
-      },
-    ),
+    new GaapProvider(stack, gaapClient, secretBaseDir, {
+      ...(scale < 1
+        ? {
+            pollMs: { base: Math.max(20, 500 * scale), max: Math.max(50, 5000 * scale) },
+            lateCommitWaitsMs: LATE_COMMIT_WAITS_MS.map((ms) => Math.max(50, ms * scale)),
+          }
+        : {}),
+      ...(opts.planChecks === false ? { planChecks: false } : {}),
+    }),
     new BaishanProvider(stack, baishanClient, secretBaseDir),
   ];
   return {

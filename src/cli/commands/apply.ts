@@ -3,8 +3,11 @@ import { EdgeformError } from '../../core/errors.js';
 import type { Plan } from '../../planner/plan-types.js';
 import { ownsNothing } from '../../workflow/guards.js';
 import { apply } from '../../workflow/run-plan.js';
+import { planFileText } from '../../workflow/saved-plan.js';
+import { appendStepSummary } from '../github.js';
 import type { GlobalFlags } from '../global-flags.js';
 import { openLogFile, withLog } from '../log-file.js';
+import { renderApplyMarkdown } from '../render/apply-markdown.js';
 import { renderApplyText } from '../render/apply-text.js';
 import { outputsWorthShowing, renderOutputsText } from '../render/outputs-text.js';
 import { renderPlanText } from '../render/plan-text.js';
@@ -37,16 +40,17 @@ export async function runApply(flags: ApplyFlags): Promise<void> {
   }
 
   const controller = new AbortController();
+  // NOTE: with --events jsonl these lines are `info` events like every other stderr line.
   let interrupts = 0;
   const onSignal = (signal: NodeJS.Signals) => {
     interrupts++;
     if (interrupts > 1) {
-      process.stderr.write('\nAborted at once. Run `edgeform plan` to see what remains.\n');
+      ctx.reporter.finish();
+      ctx.note('Aborted at once. Run `edgeform plan` to see what remains.');
       process.exit(130);
     }
-    process.stderr.write(
-      `\n${signal}: finishing the calls in flight, starting no new ones (again to abort at once)…\n`,
-    );
+    ctx.reporter.finish(); // clears a live status line first
+    ctx.note(`${signal}: finishing the calls in flight, starting no new ones (again to abort at once)…`);
     controller.abort(
       new EdgeformError({
         code: 'INTERRUPTED',
@@ -85,9 +89,15 @@ export async function runApply(flags: ApplyFlags): Promise<void> {
     ctx.reporter.finish();
     const failed = (outcome.result?.failed ?? 0) > 0 || outcome.result?.interrupted === true;
     if (flags.format === 'json') {
-      writeOut(
-        `${JSON.stringify({ formatVersion: '1.0', applied: outcome.applied, plan: outcome.plan, result: outcome.result ?? null, outputs: outcome.outputs }, null, 2)}\n`,
-      );
+      // schemas/apply-result.schema.json; the plan as `plan --format json` prints it.
+      const doc = {
+        formatVersion: '1.0',
+        applied: outcome.applied,
+        plan: JSON.parse(planFileText(outcome.plan)) as unknown,
+        result: outcome.result ?? null,
+        outputs: outcome.outputs,
+      };
+      writeOut(`${JSON.stringify(doc, null, 2)}\n`);
     } else if (!outcome.applied) {
       writeOut(
         outcome.plan.steps.length === 0
@@ -101,6 +111,7 @@ export async function runApply(flags: ApplyFlags): Promise<void> {
       const shown = renderOutputsText(outputsWorthShowing(outcome.outputs, touched), ctx.out);
       writeOut(`${renderApplyText(outcome.result, ctx.out)}${shown ? `\nOutputs:\n${shown}` : ''}`);
     }
+    appendStepSummary(ctx.env, renderApplyMarkdown(outcome.plan, outcome.result, outcome.outputs));
     if (failed) process.exitCode = 1;
     // Declining is not success (Terraform exits 1 too); Ctrl-C at the prompt is the shell's 130.
     if (answer === 'no') process.exitCode = 1;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { GaapApiOptions } from '../api-options.js';
 import type { EmulatedApi, EmulatorRequest, EmulatorResponse, HandleResult } from '../emulator-types.js';
 import { FixedWindowLimiter } from '../server-kit.js';
+import { plain, UndoJournal } from '../undo-journal.js';
 import { adminOp } from './admin.js';
 import { header, verifySessionToken, verifySignature } from './auth.js';
 import { actionOf, catalog } from './catalog.js';
@@ -42,6 +43,7 @@ function fingerprint(params: Params): string {
  */
 export function createGaapApi(opts: GaapApiOptions): EmulatedApi {
   let state: GaapState = emptyState();
+  const journal = new UndoJournal();
   const limiters = new Map<number, FixedWindowLimiter>();
   const limiterFor = (action: string, tagApi: boolean) => {
     // The catalog's common 20/s is what opts.rateLimit overrides; DescribeRealServers keeps its 1000.
@@ -189,27 +191,30 @@ export function createGaapApi(opts: GaapApiOptions): EmulatedApi {
     params?: Params,
   ): HandleResult {
     const tokenKey = `${action}|${token}`;
-    const before = read ? undefined : structuredClone(state);
-    let seq = state.seq;
+    // Writes are all-or-nothing: the handler changes the state through a journaled view, and a
+    // failure half-way is undone from the journal (undo-journal.ts), at the cost of the change.
+    const view = read ? state : journal.begin(state);
     const ctx: Ctx = {
-      state,
+      state: view,
       now,
       opts,
       requestId,
       newId,
       nextSeq: () => {
-        seq += 1;
-        state.seq = seq;
-        return seq;
+        view.seq += 1;
+        return view.seq;
       },
     };
     let output: Output;
     try {
       output = handle(ctx);
     } catch (e) {
-      // Writes are all-or-nothing: a failure half-way leaves no trace.
-      if (before) state = before;
+      if (!read) journal.rollback();
       throw e;
+    }
+    if (!read) {
+      journal.commit();
+      output = plain(output);
     }
     // Only successful answers are remembered, so a failed call can be retried with its token.
     if (token && params) state.clientTokens[tokenKey] = { fingerprint: fingerprint(params), output };

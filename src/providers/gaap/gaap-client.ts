@@ -2,6 +2,7 @@ import { EdgeformError } from '../../core/errors.js';
 import { type EventSink, nullSink } from '../../core/event-types.js';
 import { runAttempts } from '../../transport/attempt-loop.js';
 import { sleep as defaultSleep } from '../../transport/backoff.js';
+import { DEFAULT_CALL_MS, withCallDeadline } from '../../transport/call-deadline.js';
 import { Pool } from '../../transport/http-pool.js';
 import { KeyedRateLimiter, RateLimiter } from '../../transport/rate-limiter.js';
 import { GAAP_ACTIONS } from './gaap-action-meta.js';
@@ -41,7 +42,8 @@ export interface GaapClientOptions {
   /** Share one set of limiters across every client of a run (the server counts per account). */
   limiters?: KeyedRateLimiter;
   retry?: Partial<GaapRetryPolicy>;
-  timeouts?: { connectMs?: number; headersMs?: number; bodyMs?: number };
+  /** `callMs`: the total of one attempt, headers and body (default 60 s; see call-deadline.ts). */
+  timeouts?: { connectMs?: number; headersMs?: number; bodyMs?: number; callMs?: number };
   /** Sockets per endpoint origin. */
   connections?: number;
   /** Default true: sign x-tc-action as well as content-type and host. */
@@ -122,6 +124,7 @@ export class GaapClient implements GaapCaller {
             sleep,
           }),
       );
+    this.#callMs = (opts.timeouts ?? {}).callMs ?? DEFAULT_CALL_MS;
     this.#pool = this.#newPool(this.endpoint.origin);
   }
 
@@ -129,9 +132,9 @@ export class GaapClient implements GaapCaller {
     const t = this.#opts.timeouts ?? {};
     return new Pool(origin, {
       connections: this.#opts.connections ?? 16,
-      connect: { timeout: t.connectMs ?? 10_000 },
-      headersTimeout: t.headersMs ?? 30_000,
-      bodyTimeout: t.bodyMs ?? 60_000,
+      connect: { timeout: Math.min(t.connectMs ?? 10_000, this.#callMs) },
+      headersTimeout: Math.min(t.headersMs ?? 30_000, this.#callMs),
+      bodyTimeout: Math.min(t.bodyMs ?? 60_000, this.#callMs),
     });
   }
 
@@ -150,6 +153,7 @@ export class GaapClient implements GaapCaller {
   }
 
   #closed = false;
+  readonly #callMs: number;
 
   /** Closes the connection pool; safe to call more than once. */
   async close(): Promise<void> {
@@ -288,18 +292,25 @@ export class GaapClient implements GaapCaller {
 
     let statusCode: number;
     let text: string;
+    // NOTE: a write already sent is not cut off: Ctrl-C lets calls in flight finish (an aborted
+    // write would leave its outcome unknown, as in the Baishan client); the signal ends the waits
+    // around it. A read in flight (a status poll of an abandoned wait) is cut off.
+    const cut = READ_ONLY.test(action) ? signal : undefined;
     try {
-      const res = await (api?.pool ?? this.#pool).request({
-        path: '/',
-        method: 'POST',
-        headers,
-        body: bytes,
-        ...(signal ? { signal } : {}),
-      });
-      statusCode = res.statusCode;
-      text = await res.body.text();
+      // Writes too: a server that never finishes its answer must not hold the run.
+      ({ statusCode, text } = await withCallDeadline(this.#callMs, cut, async (s, gotHeaders) => {
+        const res = await (api?.pool ?? this.#pool).request({
+          path: '/',
+          method: 'POST',
+          headers,
+          body: bytes,
+          signal: s,
+        });
+        gotHeaders();
+        return { statusCode: res.statusCode, text: await res.body.text() };
+      }));
     } catch (e) {
-      if (signal?.aborted) throw signal.reason ?? e;
+      if (cut?.aborted) throw cut.reason ?? e;
       const failure = networkFailure(e);
       done('error', undefined, failure.errorCode);
       return { ok: false, failure };

@@ -1,11 +1,12 @@
 import type { ProxyGroupDesired } from '../../../model/gaap-desired-types.js';
+import type { StepBuilder } from '../engine/kind-handler.js';
 import type { GaapKindModule, ReadContext } from '../engine/kind-module.js';
-import { addr, NAME_TAG, STACK_TAG, tagValue } from '../engine/kind-module.js';
-import type { LiveNode } from '../engine/node-types.js';
+import { addr, NAME_TAG, ownershipTags, STACK_TAG, tagValue } from '../engine/kind-module.js';
+import type { DesiredNode, LiveNode } from '../engine/node-types.js';
 import { asSet } from '../engine/normalize-attrs.js';
 import { isGaapApiError } from '../gaap-errors.js';
 import type { ProxyGroupDetail, ProxyGroupInfo } from '../gaap-types.js';
-import { listAll } from '../paging.js';
+import { listAll, PAGE_LIMITS } from '../paging.js';
 import { adoptionsOf, chunks, missingIds, ownedName, refuseMissingAdoptions } from './adoption.js';
 import { nameIn, SELF_ID, waitFor, withSource } from './common.js';
 import {
@@ -24,6 +25,8 @@ interface ProxyGroupSpec {
   name: string;
   group: ProxyGroupDesired;
   accessRegions: ProxyGroupDesired['accessRegions'];
+  /** Addresses of the declared proxies in the group: opened before, closed after, their changes. */
+  members: string[];
 }
 
 export interface ProxyGroupRaw {
@@ -31,14 +34,62 @@ export interface ProxyGroupRaw {
 }
 
 /**
- * Proxy groups. Only the name and project can change in place (ModifyProxyGroupAttribute); the
- * origin region, access regions, IP version and package type force replacement.
+ * OpenProxyGroup / CloseProxyGroup: every proxy of the group at once. Opening goes before the
+ * changes of the group's declared proxies and what is under them, closing after them (a closed
+ * proxy refuses writes).
+ * NOTE: ProxyGroupInfo.Status has CLOSED but no OPENING or CLOSING: the group reads CLOSED once all
+ * its proxies are, and RUNNING as soon as one opens; a member still opening answers writes with
+ * InstanceStatusNotInRuning, which is retried as busy.
+ */
+function openOrCloseGroup(
+  b: StepBuilder,
+  label: string,
+  groupId: unknown,
+  enabled: boolean,
+  members: readonly string[],
+): void {
+  const action = enabled ? 'OpenProxyGroup' : 'CloseProxyGroup';
+  const status = enabled ? 'RUNNING' : 'CLOSED';
+  b.add({
+    operation: 'update',
+    summary: `${action} ${label}`,
+    calls: [{ action, params: { GroupId: groupId }, failedIn: ['OperationFailedInstanceSet'] }],
+    // NOTE: the group list filters by neither ID nor name: the group is found in its pages.
+    wait: waitFor(`proxy group ${label} ${status}`, {
+      action: 'DescribeProxyGroupList',
+      params: { ProjectId: -1 },
+      pageLimit: PAGE_LIMITS.DescribeProxyGroupList,
+      item: { items: 'ProxyGroupList', match: { GroupId: groupId } },
+      statusPath: 'Status',
+      ready: [status],
+    }),
+    around: { order: enabled ? 'first' : 'last', also: members },
+  });
+}
+
+function updateAttrs(node: DesiredNode<ProxyGroupSpec>, live: LiveNode<ProxyGroupRaw>, b: StepBuilder): void {
+  b.add({
+    operation: 'update',
+    summary: `ModifyProxyGroupAttribute ${live.id}`,
+    calls: [
+      {
+        action: 'ModifyProxyGroupAttribute',
+        params: { GroupId: live.id, GroupName: node.attrs.name, ProjectId: node.attrs.projectId },
+      },
+    ],
+  });
+}
+
+/**
+ * Proxy groups. The name and project change in place (ModifyProxyGroupAttribute), and so does
+ * on/off (OpenProxyGroup / CloseProxyGroup); the origin region, access regions, IP version and
+ * package type force replacement.
  */
 export const proxyGroupKind: GaapKindModule<ProxyGroupSpec, ProxyGroupRaw, ProxyGroupDesired> = {
   readStage: 1,
   handler: {
     type: PROXY_GROUP,
-    updatable: { name: 'attr', projectId: 'attr', ...TAG_ATTRS },
+    updatable: { name: 'attr', projectId: 'attr', enabled: 'enabled', ...TAG_ATTRS },
     cascades: false,
     replaceOrder: 'delete-first',
     outputs: {
@@ -75,6 +126,19 @@ export const proxyGroupKind: GaapKindModule<ProxyGroupSpec, ProxyGroupRaw, Proxy
               ...(group.packageType ? { PackageType: group.packageType } : {}),
             },
             outputs: { id: 'GroupId' },
+            // No ClientToken here: an uncertain answer is resolved by the group's ownership tag and name.
+            lookup: {
+              action: 'DescribeProxyGroupList',
+              params: {
+                ProjectId: -1,
+                TagSet: ownershipTags(b.stack, name).slice(0, 1),
+                Offset: 0,
+                Limit: 100,
+              },
+              items: 'ProxyGroupList',
+              match: { GroupName: node.attrs.name },
+              outputs: { id: 'GroupId' },
+            },
           },
         ],
         wait: waitFor(`proxy group ${name} running`, {
@@ -85,20 +149,17 @@ export const proxyGroupKind: GaapKindModule<ProxyGroupSpec, ProxyGroupRaw, Proxy
           outputs: { accessDomain: 'ProxyGroupDetail.Domain' },
         }),
       });
+      if (node.attrs.enabled === false) {
+        openOrCloseGroup(b, name, b.idOf(node.address), false, node.spec.members);
+      }
     },
     update(node, live, groups, b) {
       if (groups.includes('tags')) addTagStep('group', node, live, b);
-      if (!groups.includes('attr')) return;
-      b.add({
-        operation: 'update',
-        summary: `ModifyProxyGroupAttribute ${live.id}`,
-        calls: [
-          {
-            action: 'ModifyProxyGroupAttribute',
-            params: { GroupId: live.id, GroupName: node.attrs.name, ProjectId: node.attrs.projectId },
-          },
-        ],
-      });
+      const toggle = groups.includes('enabled');
+      const on = node.attrs.enabled === true;
+      if (toggle && on) openOrCloseGroup(b, live.id, live.id, true, node.spec.members);
+      if (groups.includes('attr')) updateAttrs(node, live, b);
+      if (toggle && !on) openOrCloseGroup(b, live.id, live.id, false, node.spec.members);
     },
     delete(live, b) {
       b.add({
@@ -137,10 +198,18 @@ export const proxyGroupKind: GaapKindModule<ProxyGroupSpec, ProxyGroupRaw, Proxy
             networkType: r.networkType ?? 'normal',
           })),
         ),
+        enabled: group.enabled ?? true,
       },
       protect: group.protect ?? false,
       ...withSource(ctx.source(`proxyGroups.${name}`)),
-      spec: { name, group, accessRegions: asSet(group.accessRegions) },
+      spec: {
+        name,
+        group,
+        accessRegions: asSet(group.accessRegions),
+        members: Object.entries(ctx.model.proxies ?? {})
+          .filter(([, p]) => p.group === name)
+          .map(([proxy]) => addr.proxy(proxy)),
+      },
     }));
   },
   async read(ctx) {
@@ -226,9 +295,10 @@ export const proxyGroupKind: GaapKindModule<ProxyGroupSpec, ProxyGroupRaw, Proxy
                 networkType: p.NetworkType || 'normal',
               })),
           ),
+          enabled: g.Status !== 'CLOSED',
         },
         ...liveProtect(g.TagSet),
-        ...(g.Status !== 'RUNNING' ? { busy: g.Status } : {}),
+        ...(g.Status !== 'RUNNING' && g.Status !== 'CLOSED' ? { busy: g.Status } : {}),
         raw: { item: g },
       });
     }
@@ -261,6 +331,7 @@ export const proxyGroupKind: GaapKindModule<ProxyGroupSpec, ProxyGroupRaw, Proxy
         ...(a.packageType !== 'Thunder' ? { packageType: a.packageType as 'Accelerator' } : {}),
         realServerRegion: String(n.attrs.realServerRegion),
         ...exportedProtect(n),
+        ...(n.attrs.enabled === false ? { enabled: false } : {}),
       };
     },
   },

@@ -1,9 +1,9 @@
 import type { GaapDesired, L7DomainDesired, RuleDesired } from '../../../model/gaap-desired-types.js';
+import { attributeEqual } from '../../../planner/attribute-compare.js';
 import type { StepBuilder } from '../engine/kind-handler.js';
 import type { GaapKindModule } from '../engine/kind-module.js';
 import { addr } from '../engine/kind-module.js';
 import type { DesiredNode, LiveNode } from '../engine/node-types.js';
-import { attributeEqual } from '../engine/normalize-attrs.js';
 import type { RuleCheckParams, RuleInfo } from '../gaap-types.js';
 import { listAll } from '../paging.js';
 import {
@@ -315,6 +315,7 @@ export const ruleKind: GaapKindModule<RuleSpec, RuleRaw, RuleDesired, L7DomainDe
     return out;
   },
   export: {
+    readsDeclaredOnly: true,
     toDesired(r, ctx) {
       const x = r.attrs;
       const domain = ctx.parent(r, l7DomainKind);
@@ -451,6 +452,9 @@ function setHeaders(spec: RuleSpec, b: StepBuilder, headers: HeaderAttr[], ruleI
           RuleId: ruleId,
           Headers: headers.map((h) => ({ HeaderName: h.name, HeaderValue: h.value })),
         },
+        // It sets the rule's whole header list: sending it again after an uncertain answer leaves
+        // the same list, so it is retried like a Modify.
+        repeatable: true,
       },
     ],
     wait: ruleReady(`${spec.domain}${spec.path}`, ruleId),
