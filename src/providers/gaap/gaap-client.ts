@@ -124,7 +124,7 @@ export class GaapClient implements GaapCaller {
             sleep,
           }),
       );
-    this.#callMs = (opts.timeouts ?? {}).callMs ?? DEFAULT_CALL_MS;
+    this.#callMs = opts.timeouts?.callMs ?? DEFAULT_CALL_MS;
     this.#pool = this.#newPool(this.endpoint.origin);
   }
 
