@@ -50,6 +50,8 @@ export type ErrorCode =
   | 'RUN_TIMEOUT'
   | 'STEP_TIMEOUT'
   | 'APPLY_NEEDS_APPROVAL'
+  | 'PLAN_DESTROYS_TOO_MUCH'
+  | 'STACK_OWNS_NOTHING'
   // applying
   | 'INTERRUPTED'
   | 'WAIT_TIMEOUT'
