@@ -25,6 +25,7 @@ export type ErrorCode =
   | 'GAAP_ADOPT_NOT_FOUND'
   | 'GAAP_ADOPT_FOREIGN'
   | 'GAAP_EXTERNAL_NOT_FOUND'
+  | 'GAAP_PARENT_CLOSED'
   // credentials
   | 'BAISHAN_TOKEN_MISSING'
   | 'GAAP_CREDENTIALS_MISSING'
@@ -46,7 +47,12 @@ export type ErrorCode =
   | 'LEASE_LOST'
   | 'LEASE_UNAVAILABLE'
   | 'LEASE_INVALID'
+  | 'DEADLINE_INVALID'
+  | 'RUN_TIMEOUT'
+  | 'STEP_TIMEOUT'
   | 'APPLY_NEEDS_APPROVAL'
+  | 'PLAN_DESTROYS_TOO_MUCH'
+  | 'STACK_OWNS_NOTHING'
   // applying
   | 'INTERRUPTED'
   | 'WAIT_TIMEOUT'
@@ -100,6 +106,16 @@ interface ErrorOptionsBase {
   cause?: unknown;
   /** Extra lines shown under the message (e.g. one per validation problem). */
   details?: string[];
+  /** Places in the user's files the error is about (for editors and CI annotations). */
+  locations?: ErrorLocation[];
+}
+
+/** A place in a file an error points at, 1-based, with what is wrong there. */
+export interface ErrorLocation {
+  file: string;
+  line: number;
+  column: number;
+  message: string;
 }
 
 /** A user error (the default source) always says what to do next; others say it when they can. */
@@ -114,6 +130,7 @@ export class EdgeformError extends Error {
   readonly source: ErrorSource;
   readonly resolution: string | undefined;
   readonly details: string[];
+  readonly locations: ErrorLocation[];
 
   constructor(opts: EdgeformErrorOptions) {
     super(opts.message, opts.cause === undefined ? undefined : { cause: opts.cause });
@@ -122,6 +139,7 @@ export class EdgeformError extends Error {
     this.source = opts.source ?? 'user';
     this.resolution = opts.resolution;
     this.details = opts.details ?? [];
+    this.locations = opts.locations ?? [];
   }
 }
 

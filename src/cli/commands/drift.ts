@@ -1,5 +1,6 @@
 import { type DriftReport, drift } from '../../workflow/drift.js';
 import type { DriftRun } from '../drift-metrics.js';
+import { appendStepSummary } from '../github.js';
 import type { GlobalFlags } from '../global-flags.js';
 import { renderDriftMarkdown, renderDriftText } from '../render/drift-report.js';
 import { type CommandContext, writeOut } from './context.js';
@@ -30,6 +31,7 @@ export async function runDrift(flags: DriftFlags): Promise<void> {
   if (flags.format === 'json') writeOut(`${JSON.stringify(report, null, 2)}\n`);
   else if (flags.format === 'markdown') writeOut(renderDriftMarkdown(report));
   else writeOut(renderDriftText(report, ctx.out));
+  appendStepSummary(ctx.env, renderDriftMarkdown(report));
   if (!report.inSync) process.exitCode = 2;
 }
 

@@ -3,6 +3,7 @@ import { type Diagnostic, hasErrors } from '../../config/diagnostic-types.js';
 import { desiredStateError, formatDiagnostic } from '../../config/format-diagnostics.js';
 import { loadStack } from '../../config/load-stack.js';
 import type { LoadedStack } from '../../model/stack-types.js';
+import { annotation, inGitHubActions } from '../github.js';
 import type { GlobalFlags } from '../global-flags.js';
 import { commandContext, writeOut } from './context.js';
 
@@ -34,6 +35,10 @@ export async function runValidate(flags: ValidateFlags): Promise<void> {
     for (const d of diagnostics.filter((x) => x.severity === 'warning')) {
       ctx.warn(formatDiagnostic({ ...d, severity: 'error' }));
     }
+  }
+  if (inGitHubActions(ctx.env) && !ctx.jsonEvents) {
+    for (const d of diagnostics.filter((x) => x.severity === 'warning'))
+      process.stderr.write(annotation('warning', `${d.message} — ${d.fix}`, ctx.env, d));
   }
   if (!stack || !valid) throw desiredStateError(diagnostics);
   if (flags.format === 'json') return;
