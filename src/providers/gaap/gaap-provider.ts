@@ -18,6 +18,7 @@ import type {
 import { stepsOf } from '../../planner/steps-of.js';
 import { adoptionHints } from './adoption-hints.js';
 import { checkAgainstCatalogs } from './catalog-checks.js';
+import { refuseWritesUnderClosed } from './closed-parents.js';
 import { planGaap } from './engine/gaap-planner.js';
 import type { DesiredContext, GaapKindModule, ReadContext } from './engine/kind-module.js';
 import type { DesiredNode, GaapStepPayload, LiveNode, WaitSpec } from './engine/node-types.js';
@@ -190,6 +191,7 @@ export class GaapProvider implements Provider<GaapLiveData, GaapStepPayload> {
         live: data.nodes.map((n) => `${n.address}\0${n.id}`).sort(),
       }),
     });
+    refuseWritesUnderClosed(desired, data.nodes, out.steps);
     const addresses = [...new Set([...desired.map((n) => n.address), ...data.nodes.map((n) => n.address)])];
     return { ...out, liveFingerprints: this.fingerprints(live, addresses) };
   }
