@@ -1,5 +1,5 @@
 /**
- * The vocabulary of Baishan `domain/config` value specs (baishan-api.md §3, §5.3): for every field its
+ * The vocabulary of Baishan `domain/config` value specs (the Baishan domain/config documents' key tables): for every field its
  * kind, documented default and when it is ineffective, and small builders that keep the key catalog
  * (`baishan-keys.ts`) readable. `normalize.ts` and `write-forms.ts` walk these specs.
  */
