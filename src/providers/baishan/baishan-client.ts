@@ -48,8 +48,8 @@ interface Answer {
 
 /**
  * Client of Baishan's `domain/config` API. One limiter for the account, shared by GET and POST.
- * NOTE: the documents state 30 calls/minute "per user account" for GET and for POST, and do not say
- * whether the two share a budget (the GET and POST domain/config documents each state 30 calls per minute per account); sharing it is the safe reading.
+ * NOTE: the GET and POST domain/config documents each state 30 calls/minute "per user account",
+ * and do not say whether the two share a budget; sharing it is the safe reading.
  */
 export class BaishanClient {
   readonly limiter: RateLimiter;
