@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EdgeformError } from '../core/errors.js';
-import { isPlainObject, stableStringify } from '../core/json-types.js';
+import { isPlainObject, stableStringify } from '../core/json.js';
 import { PLAN_FORMAT_VERSION, type Plan, type PlanStep } from '../planner/plan-types.js';
 
 /**

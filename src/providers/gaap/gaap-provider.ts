@@ -3,21 +3,22 @@ import { keyedFingerprint } from '../../core/secrets.js';
 import type { GaapDesired } from '../../model/gaap-desired-types.js';
 import type { GaapSettings, LoadedStack } from '../../model/stack-types.js';
 import type { PlanStep, PlanWarning, ResourceOutputs } from '../../planner/plan-types.js';
-import {
-  type AppliedRun,
-  type Provider,
-  type ProviderContext,
-  type ProviderLive,
-  type ProviderPlan,
-  type StepContext,
-  type StepOutcome,
-  type StepWait,
-  stepsOf,
-  type WaitPacing,
-  type WatchAnswer,
+import type {
+  AppliedRun,
+  Provider,
+  ProviderContext,
+  ProviderLive,
+  ProviderPlan,
+  StepContext,
+  StepOutcome,
+  StepWait,
+  WaitPacing,
+  WatchAnswer,
 } from '../../planner/provider-types.js';
+import { stepsOf } from '../../planner/steps-of.js';
 import { adoptionHints } from './adoption-hints.js';
 import { checkAgainstCatalogs } from './catalog-checks.js';
+import { refuseWritesUnderClosed } from './closed-parents.js';
 import { planGaap } from './engine/gaap-planner.js';
 import type { DesiredContext, GaapKindModule, ReadContext } from './engine/kind-module.js';
 import type { DesiredNode, GaapStepPayload, LiveNode, WaitSpec } from './engine/node-types.js';
@@ -190,6 +191,7 @@ export class GaapProvider implements Provider<GaapLiveData, GaapStepPayload> {
         live: data.nodes.map((n) => `${n.address}\0${n.id}`).sort(),
       }),
     });
+    refuseWritesUnderClosed(desired, data.nodes, out.steps);
     const addresses = [...new Set([...desired.map((n) => n.address), ...data.nodes.map((n) => n.address)])];
     return { ...out, liveFingerprints: this.fingerprints(live, addresses) };
   }
