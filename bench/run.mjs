@@ -41,7 +41,8 @@ const CONFIG = {
     globalDomain: 5_000,
     dns: 5_000,
   },
-  parallelism: 10,
+  // Steps in flight at once: the CLI's default (`--parallelism`, src/cli/main.ts).
+  parallelism: 32,
   baishanSizes: [10, 100, 1000],
   gaapSizes: [2, 10, 50, 200],
   executorSteps: [1_000, 10_000, 50_000],

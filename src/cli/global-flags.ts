@@ -3,4 +3,6 @@ export interface GlobalFlags {
   color?: boolean;
   debug?: boolean;
   verbose?: boolean;
+  /** `jsonl`: stderr carries only run events, one JSON object a line (schemas/events.schema.json). */
+  events?: 'text' | 'jsonl';
 }

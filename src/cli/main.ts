@@ -22,6 +22,14 @@ const positiveInt = (value: string) => {
   return n;
 };
 
+/** `--max-destroy N` (N ≥ 0) or `off`: no limit. */
+const maxDestroy = (value: string): number | 'off' => {
+  if (value === 'off') return 'off';
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number ≥ 0, or off');
+  return n;
+};
+
 function program(): Command {
   const cli = new Command('edgeform')
     .description('Declarative reconciler for Tencent Cloud GAAP and Baishan CDN')
@@ -29,6 +37,14 @@ function program(): Command {
     .option('--no-color', 'disable colour')
     .option('--debug', 'show stack traces on errors')
     .option('-v, --verbose', 'log every API call on stderr')
+    .addOption(
+      new Option(
+        '--events <FORMAT>',
+        'jsonl: stderr carries only run events, one JSON object a line (schemas/events.schema.json)',
+      )
+        .choices(['text', 'jsonl'])
+        .default('text'),
+    )
     .showHelpAfterError()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
     .exitOverride();
@@ -39,6 +55,11 @@ function program(): Command {
     );
   const sandbox = () =>
     new Option('--sandbox', 'run against an embedded emulator (state in .edgeform/sandbox.json)');
+  const maxDestroyOption = () =>
+    new Option(
+      '--max-destroy <N>',
+      'refuse a plan that destroys more than N objects (replacements count); default 20 when CI is set, no limit otherwise; `off` for none',
+    ).argParser(maxDestroy);
   const logFile = () =>
     new Option(
       '--log-file <FILE>',
@@ -49,6 +70,7 @@ function program(): Command {
     .command('validate')
     .description('check desired-state files; no network')
     .addOption(files())
+    .addOption(new Option('--format <FORMAT>', 'output format').choices(['text', 'json']).default('text'))
     .action(async (opts, cmd) =>
       (await import('./commands/validate.js')).runValidate({ ...cmd.optsWithGlobals(), ...opts }),
     );
@@ -68,6 +90,7 @@ function program(): Command {
         'limit the plan to an object and what it depends on (repeatable)',
       ).argParser(collect),
     )
+    .addOption(maxDestroyOption())
     .addOption(sandbox())
     .addOption(logFile())
     .action(async (opts, cmd) =>
@@ -89,6 +112,11 @@ function program(): Command {
         .argParser(positiveInt)
         .default(32),
     )
+    .addOption(maxDestroyOption())
+    .option(
+      '--new-stack',
+      'confirm that a stack owning nothing live may create what it declares although another stack owns objects of the same names (a new stack, not a renamed one)',
+    )
     .addOption(sandbox())
     .addOption(logFile())
     .action(async (planFile, opts, cmd) =>
@@ -101,6 +129,10 @@ function program(): Command {
     .addOption(files())
     .addOption(
       new Option('--format <FORMAT>', 'output format').choices(['text', 'json', 'markdown']).default('text'),
+    )
+    .option(
+      '--metrics-file <FILE>',
+      'also write the outcome to FILE in the Prometheus text format (atomically; for a cron job)',
     )
     .addOption(sandbox())
     .addOption(logFile())
@@ -229,10 +261,26 @@ function program(): Command {
 
 async function main(argv: string[]): Promise<number> {
   const cli = program();
+  // --events jsonl: a run-start line before the command runs, a run-end line (with any error) after.
+  let runEvents: typeof import('./run-events.js') | undefined;
+  let startedAt = 0;
+  let command = '';
+  cli.hook('preAction', async (_root, action) => {
+    command = action.name();
+    if (cli.opts<GlobalFlags>().events !== 'jsonl') return;
+    runEvents = await import('./run-events.js');
+    startedAt = runEvents.writeRunStart(action.name());
+  });
   try {
     await cli.parseAsync(argv);
-    return process.exitCode === undefined ? 0 : Number(process.exitCode);
+    const code = process.exitCode === undefined ? 0 : Number(process.exitCode);
+    runEvents?.writeRunEnd(code, startedAt);
+    return code;
   } catch (e) {
+    if (runEvents) {
+      runEvents.writeRunEnd(1, startedAt, e);
+      return 1;
+    }
     if (
       e &&
       typeof e === 'object' &&
@@ -249,7 +297,17 @@ async function main(argv: string[]): Promise<number> {
       import('./print-error.js'),
     ]);
     const colors = makeColors(decideColor(process.stderr, process.env, flags.color));
-    process.stderr.write(formatError(e, colors, Boolean(flags.debug) || argv.includes('--debug')));
+    const text = formatError(e, colors, Boolean(flags.debug) || argv.includes('--debug'));
+    process.stderr.write(text);
+    if (process.env.GITHUB_ACTIONS === 'true') {
+      const github = await import('./github.js');
+      process.stderr.write(github.errorAnnotations(e, process.env));
+      const plain = formatError(e, makeColors(false), false);
+      github.appendStepSummary(
+        process.env,
+        `### ❌ edgeform ${command || 'run'} failed\n\n\`\`\`\n${plain.trimEnd()}\n\`\`\`\n`,
+      );
+    }
     return 1;
   }
 }

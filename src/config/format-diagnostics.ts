@@ -48,5 +48,11 @@ export function desiredStateError(diagnostics: readonly Diagnostic[]): EdgeformE
     resolution:
       'fix each problem listed above at its file:line:column; `edgeform validate` re-checks without network',
     details: errors.map(formatDiagnostic),
+    locations: errors.map((d) => ({
+      file: d.file,
+      line: d.line,
+      column: d.column,
+      message: `${d.path === '' ? '' : `${d.path}: `}${d.message} — ${d.fix}`,
+    })),
   });
 }

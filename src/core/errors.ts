@@ -25,6 +25,7 @@ export type ErrorCode =
   | 'GAAP_ADOPT_NOT_FOUND'
   | 'GAAP_ADOPT_FOREIGN'
   | 'GAAP_EXTERNAL_NOT_FOUND'
+  | 'GAAP_PARENT_CLOSED'
   // credentials
   | 'BAISHAN_TOKEN_MISSING'
   | 'GAAP_CREDENTIALS_MISSING'
@@ -41,7 +42,17 @@ export type ErrorCode =
   | 'PLAN_STACK_MISMATCH'
   | 'PLAN_INVALID'
   | 'PLAN_TAMPERED'
+  | 'PLAN_ALREADY_APPLIED'
+  | 'LEASE_HELD'
+  | 'LEASE_LOST'
+  | 'LEASE_UNAVAILABLE'
+  | 'LEASE_INVALID'
+  | 'DEADLINE_INVALID'
+  | 'RUN_TIMEOUT'
+  | 'STEP_TIMEOUT'
   | 'APPLY_NEEDS_APPROVAL'
+  | 'PLAN_DESTROYS_TOO_MUCH'
+  | 'STACK_OWNS_NOTHING'
   // applying
   | 'INTERRUPTED'
   | 'WAIT_TIMEOUT'
@@ -59,6 +70,7 @@ export type ErrorCode =
   | 'EXPORT_DOMAIN_INVALID'
   // the CLI's own
   | 'LOG_FILE_UNWRITABLE'
+  | 'METRICS_FILE_UNWRITABLE'
   | 'EMULATOR_OPTION_INVALID'
   | 'PLAN_OUT_UNWRITABLE'
   | 'INIT_FILE_EXISTS'
@@ -94,6 +106,16 @@ interface ErrorOptionsBase {
   cause?: unknown;
   /** Extra lines shown under the message (e.g. one per validation problem). */
   details?: string[];
+  /** Places in the user's files the error is about (for editors and CI annotations). */
+  locations?: ErrorLocation[];
+}
+
+/** A place in a file an error points at, 1-based, with what is wrong there. */
+export interface ErrorLocation {
+  file: string;
+  line: number;
+  column: number;
+  message: string;
 }
 
 /** A user error (the default source) always says what to do next; others say it when they can. */
@@ -108,6 +130,7 @@ export class EdgeformError extends Error {
   readonly source: ErrorSource;
   readonly resolution: string | undefined;
   readonly details: string[];
+  readonly locations: ErrorLocation[];
 
   constructor(opts: EdgeformErrorOptions) {
     super(opts.message, opts.cause === undefined ? undefined : { cause: opts.cause });
@@ -116,6 +139,7 @@ export class EdgeformError extends Error {
     this.source = opts.source ?? 'user';
     this.resolution = opts.resolution;
     this.details = opts.details ?? [];
+    this.locations = opts.locations ?? [];
   }
 }
 

@@ -1,5 +1,5 @@
 import { setMaxListeners } from 'node:events';
-import { toEdgeformError } from '../core/errors.js';
+import { EdgeformError, toEdgeformError } from '../core/errors.js';
 import type { EventSink } from '../core/event-types.js';
 import type { Plan, PlanStep } from '../planner/plan-types.js';
 import type { Provider, StepOutcome } from '../planner/provider-types.js';
@@ -18,6 +18,12 @@ export interface ExecuteOptions {
   now?: () => number;
   /** How often a `progress` event is emitted while the run goes on (default 500 ms). */
   progressEveryMs?: number;
+  /**
+   * Limit of one step's execution (its calls, lookups and retries; not its wait for an
+   * asynchronous state, which has its own): its signal is aborted with STEP_TIMEOUT, which ends
+   * its waits, sleeps and reads; a write in flight ends within the clients' call limit.
+   */
+  stepTimeoutMs?: number;
 }
 
 interface Node {
@@ -79,6 +85,7 @@ export async function executePlan(plan: Plan, opts: ExecuteOptions): Promise<App
     }
   }
 
+  const rank = chainLengths(nodes);
   const outcomes = new Map<string, StepOutcome>();
   const pool = new ReadyPool(opts.providers, now);
   const progress = new ProgressTracker(plan.steps, opts.providers, now);
@@ -114,7 +121,7 @@ export async function executePlan(plan: Plan, opts: ExecuteOptions): Promise<App
 
   const makeReady = (n: Node) => {
     n.state = 'ready';
-    pool.add(n.step);
+    pool.add(n.step, rank.get(n) ?? 1);
   };
 
   const succeed = (n: Node) => {
@@ -211,15 +218,18 @@ export async function executePlan(plan: Plan, opts: ExecuteOptions): Promise<App
     progress.started();
     events({ kind: 'step-start', stepId: n.step.id, summary: n.step.summary });
     const provider = opts.providers.get(n.step.provider);
+    const limit = stepLimit(n.step, opts.stepTimeoutMs);
+    const signal =
+      limit && opts.signal ? AbortSignal.any([opts.signal, limit.signal]) : (limit?.signal ?? opts.signal);
     const run = (async () => {
       if (!provider) throw new Error(`no provider ${n.step.provider} for step ${n.step.id}`);
       return provider.execute(n.step, {
         events,
         outcomes,
         ...(claimed ? { startClaimed: true } : {}),
-        ...(opts.signal ? { signal: opts.signal } : {}),
+        ...(signal ? { signal } : {}),
       });
-    })();
+    })().finally(() => limit?.dispose());
     const p = run
       .then(
         (outcome) => {
@@ -323,4 +333,53 @@ export async function executePlan(plan: Plan, opts: ExecuteOptions): Promise<App
     durationMs: now() - started,
     calls,
   };
+}
+
+/**
+ * Each step's rank for the ready pool: the number of steps on the longest chain from it to the end
+ * of the plan, itself included. O(steps + dependencies), from the steps nothing depends on upwards.
+ */
+function chainLengths(nodes: ReadonlyMap<string, Node>): Map<Node, number> {
+  const rank = new Map<Node, number>();
+  const open = new Map<Node, number>();
+  const stack: Node[] = [];
+  for (const n of nodes.values()) {
+    open.set(n, n.dependents.length);
+    if (n.dependents.length === 0) stack.push(n);
+  }
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    let r = 1;
+    for (const d of n.dependents) r = Math.max(r, (rank.get(d) ?? 1) + 1);
+    rank.set(n, r);
+    for (const id of n.step.dependsOn) {
+      const dep = nodes.get(id);
+      if (!dep) continue;
+      const left = open.get(dep)! - 1;
+      open.set(dep, left);
+      if (left === 0) stack.push(dep);
+    }
+  }
+  return rank;
+}
+
+function stepLimit(
+  step: PlanStep,
+  ms: number | undefined,
+): { signal: AbortSignal; dispose(): void } | undefined {
+  if (!ms) return undefined;
+  const controller = new AbortController();
+  const timer = setTimeout(
+    () =>
+      controller.abort(
+        new EdgeformError({
+          code: 'STEP_TIMEOUT',
+          message: `step ${step.id} (${step.summary}) took longer than its limit of ${ms / 1000} s (EDGEFORM_STEP_TIMEOUT)`,
+          resolution:
+            'run `edgeform plan` to see what remains; raise EDGEFORM_STEP_TIMEOUT if the API is slow',
+        }),
+      ),
+    ms,
+  );
+  return { signal: controller.signal, dispose: () => clearTimeout(timer) };
 }

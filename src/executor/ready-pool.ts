@@ -1,50 +1,77 @@
 import type { PlanStep } from '../planner/plan-types.js';
 import type { Provider } from '../planner/provider-types.js';
 
-/** A first-in first-out queue whose take is O(1) (Array#shift copies). */
-class Fifo<T> {
-  #items: T[] = [];
-  #head = 0;
+/**
+ * Ready steps of one budget, the most urgent first: the longest chain of steps still to run
+ * below it (its rank), then the one ready first. A binary heap: O(log n) a push or a take.
+ */
+class RankQueue {
+  #a: Entry[] = [];
 
   get size(): number {
-    return this.#items.length - this.#head;
+    return this.#a.length;
   }
 
-  push(x: T): void {
-    this.#items.push(x);
-  }
-
-  peek(): T | undefined {
-    return this.#items[this.#head];
-  }
-
-  shift(): T | undefined {
-    if (this.#head >= this.#items.length) return undefined;
-    const x = this.#items[this.#head++];
-    if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
-      this.#items = this.#items.slice(this.#head);
-      this.#head = 0;
+  push(x: Entry): void {
+    const a = this.#a;
+    a.push(x);
+    let i = a.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!before(a[i]!, a[p]!)) break;
+      [a[i], a[p]] = [a[p]!, a[i]!];
+      i = p;
     }
-    return x;
   }
 
-  drain(): T[] {
-    const rest = this.#items.slice(this.#head);
-    this.#items = [];
-    this.#head = 0;
+  peek(): Entry | undefined {
+    return this.#a[0];
+  }
+
+  shift(): Entry | undefined {
+    const a = this.#a;
+    const top = a[0];
+    const last = a.pop();
+    if (a.length > 0 && last) {
+      a[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < a.length && before(a[l]!, a[m]!)) m = l;
+        if (r < a.length && before(a[r]!, a[m]!)) m = r;
+        if (m === i) break;
+        [a[i], a[m]] = [a[m]!, a[i]!];
+        i = m;
+      }
+    }
+    return top;
+  }
+
+  drain(): Entry[] {
+    const rest = this.#a;
+    this.#a = [];
     return rest;
   }
 }
 
+/** Whether x starts before y: the higher rank, then the earlier ready. */
+function before(x: Entry, y: Entry): boolean {
+  return x.rank > y.rank || (x.rank === y.rank && x.seq < y.seq);
+}
+
 interface Entry {
   step: PlanStep;
+  /** Steps on the longest chain from this one to the end of the plan, itself included. */
+  rank: number;
   /** Order in which steps became ready. */
   seq: number;
 }
 
 /** Ready steps of one provider drawing on one rate budget. */
 interface Bucket {
-  queue: Fifo<Entry>;
+  queue: RankQueue;
   /** The budget is spent until then (ms on the executor's clock). */
   blockedUntil: number;
 }
@@ -75,8 +102,10 @@ export interface BudgetWait {
  * The ready steps of a run, and the slots they may take. A step is taken only when its provider
  * is under its cap and its first call's rate budget is available now, so a step that cannot start
  * holds nothing: steps of other providers, and of the same provider's other budgets, start at once.
- * Among the steps that may start, the one ready first starts first. Every operation is
- * O(providers × budget keys), never O(steps).
+ * Among the steps that may start, the one heading the longest chain of steps still to run starts
+ * first (list scheduling by critical path: a proxy that takes a minute to create, with listeners,
+ * domains and rules below it, goes before a real server only a binding waits for), then the one
+ * ready first. Every operation is O(providers × budget keys + log steps), never O(steps).
  */
 export class ReadyPool {
   readonly #lanes = new Map<string, Lane>();
@@ -94,15 +123,16 @@ export class ReadyPool {
     return this.#ready;
   }
 
-  add(step: PlanStep): void {
+  /** A step whose dependencies are done; `rank` is its chain length (higher starts first). */
+  add(step: PlanStep, rank = 1): void {
     const lane = this.#lane(step.provider);
     const key = lane.provider?.budgetKey?.(step) ?? '';
     let bucket = lane.buckets.get(key);
     if (!bucket) {
-      bucket = { queue: new Fifo(), blockedUntil: 0 };
+      bucket = { queue: new RankQueue(), blockedUntil: 0 };
       lane.buckets.set(key, bucket);
     }
-    bucket.queue.push({ step, seq: this.#seq++ });
+    bucket.queue.push({ step, rank, seq: this.#seq++ });
     lane.ready++;
     this.#ready++;
   }
@@ -125,7 +155,7 @@ export class ReadyPool {
             continue;
           }
           if (bucket.blockedUntil > t) continue;
-          if (!best || entry.seq < best.entry.seq) best = { lane, bucket, entry };
+          if (!best || before(entry, best.entry)) best = { lane, bucket, entry };
         }
       }
       if (!best) return undefined;

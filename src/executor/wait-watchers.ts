@@ -24,6 +24,17 @@ interface Waiter {
   lastPendingAfter?: number;
 }
 
+/**
+ * A kind's delay as the run has seen it: every wait that ended was seen not ready `lo` ms after
+ * its write (the latest such read; 0 when its first read found it ready) and ready `hi` ms after.
+ */
+interface Learned {
+  lo: number;
+  hi: number;
+  /** When the next wait of the kind is first read, ms after its write. */
+  firstMs: number;
+}
+
 interface Watcher {
   providerId: string;
   scope: string;
@@ -55,8 +66,8 @@ export interface WatchersHost {
 export class WaitWatchers {
   readonly #host: WatchersHost;
   readonly #watchers = new Map<string, Watcher>();
-  /** First-poll delay learned per provider and kind. */
-  readonly #learned = new Map<string, number>();
+  /** What the run has seen of each provider and kind's delay (see #learn). */
+  readonly #learned = new Map<string, Learned>();
   readonly #inFlight = new Set<Promise<void>>();
   #count = 0;
   #closed = false;
@@ -85,7 +96,8 @@ export class WaitWatchers {
       };
       this.#watchers.set(key, w);
     }
-    const first = this.#learned.get(`${providerId}\0${wait.kind}`) ?? this.#pacing(providerId).firstMs;
+    const first =
+      this.#learned.get(`${providerId}\0${wait.kind}`)?.firstMs ?? this.#pacing(providerId).firstMs;
     w.waiters.set(stepId, { stepId, wait, since: t, dueAt: t + first, polls: 0 });
     this.#count++;
     this.#host.events({ kind: 'step-wait', stepId, waitingFor: wait.what });
@@ -221,21 +233,55 @@ export class WaitWatchers {
    * steady share of the learned delay.
    */
   #interval(providerId: string, x: Waiter, pacing: WaitPacing): number {
-    const learned = this.#learned.get(`${providerId}\0${x.wait.kind}`);
+    const learned = this.#learned.get(`${providerId}\0${x.wait.kind}`)?.firstMs;
     const raw =
       learned === undefined ? pacing.firstMs * 1.5 ** Math.min(x.polls, 30) : learned * STEADY_SHARE;
     return Math.min(pacing.maxMs, Math.max(pacing.minMs, raw));
   }
 
   /**
-   * The first poll of a kind should come just as its objects become ready. A wait that was seen not
-   * ready, then ready, bounds the delay tightly from above: take it. A wait ready at its first
-   * read says only that the delay is shorter: come a little earlier next time.
+   * The first poll of a kind should come just as its objects become ready. Each wait that ended
+   * bounds the delay: above by when it was read ready, below by when it was last read not ready.
+   * While the bounds of all the kind's waits agree (one delay explains them all), the tightest are
+   * kept and the first poll comes at the upper one: a wait of that delay is then read once. When
+   * they disagree (the delay varies), the latest wait's bounds replace them. A wait ready at its
+   * first read gives no lower bound: the next first poll comes a little earlier, to find one.
+   * The first time a kind is learned, the waits of that kind already registered are re-timed.
    */
   #learn(providerId: string, x: Waiter, readyAfter: number, pacing: WaitPacing): void {
     const key = `${providerId}\0${x.wait.kind}`;
-    const next = x.lastPendingAfter === undefined ? readyAfter * 0.9 : readyAfter;
-    this.#learned.set(key, Math.max(Math.min(pacing.minMs, pacing.firstMs), next));
+    const lo = x.lastPendingAfter ?? 0;
+    const before = this.#learned.get(key);
+    let next: Learned;
+    if (before && Math.max(before.lo, lo) < Math.min(before.hi, readyAfter)) {
+      next = { lo: Math.max(before.lo, lo), hi: Math.min(before.hi, readyAfter), firstMs: 0 };
+    } else {
+      next = { lo, hi: readyAfter, firstMs: 0 };
+    }
+    next.firstMs = Math.max(
+      Math.min(pacing.minMs, pacing.firstMs),
+      next.lo > 0 ? next.hi : Math.min(next.hi, readyAfter) * 0.9,
+    );
+    this.#learned.set(key, next);
+    if (!before) this.#retime(providerId, x.wait.kind, next.firstMs);
+  }
+
+  /** Waits of a kind just learned are read when their objects should be ready, if that is sooner. */
+  #retime(providerId: string, kind: string, firstMs: number): void {
+    const t = this.#host.now();
+    for (const w of this.#watchers.values()) {
+      if (w.providerId !== providerId) continue;
+      let moved = false;
+      for (const y of w.waiters.values()) {
+        if (y.wait.kind !== kind) continue;
+        const due = Math.max(t, y.since + firstMs);
+        if (due < y.dueAt) {
+          y.dueAt = due;
+          moved = true;
+        }
+      }
+      if (moved) this.#arm(w);
+    }
   }
 
   #end(w: Watcher, x: Waiter): void {

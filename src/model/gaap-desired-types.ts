@@ -43,6 +43,8 @@ export interface ProxyGroupDesired extends Protectable, Adoptable {
   accessRegions?: AccessRegionDesired[];
   ipVersion?: 'IPv4' | 'IPv6';
   packageType?: 'Thunder' | 'Accelerator';
+  /** false = every proxy of the group closed (CloseProxyGroup): no traffic, still billed. Default true. */
+  enabled?: boolean;
 }
 
 export interface ProxyDesired extends Protectable, Adoptable {
@@ -59,6 +61,8 @@ export interface ProxyDesired extends Protectable, Adoptable {
   networkType?: 'normal' | 'cn2' | 'triple';
   packageType?: 'Thunder' | 'Accelerator' | 'CrossBorder';
   billingType?: 0 | 1;
+  /** false = closed (CloseProxies): no traffic, still billed. Default true. Not for a proxy of a group. */
+  enabled?: boolean;
   listeners?: ListenerDesired[];
   securityPolicy?: SecurityPolicyDesired;
 }
@@ -125,16 +129,42 @@ export interface L7ListenerDesired extends Protectable {
   /** HTTPS: client CA certificate names; presence turns on mutual authentication. */
   clientCertificates?: string[];
   http3?: boolean;
+  /** HTTPS: TLS versions and cipher suite offered to clients (SetTlsVersion); managed only when declared. */
+  tls?: TlsSettingsDesired;
   domains?: L7DomainDesired[];
 }
+
+export type TlsVersion = 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
+export type TlsCiphers = 'GAAP_TLS_CIPHERS_STRICT' | 'GAAP_TLS_CIPHERS_GENERAL' | 'GAAP_TLS_CIPHERS_WIDE';
+
+export interface TlsSettingsDesired {
+  versions: TlsVersion[];
+  /** Default GAAP_TLS_CIPHERS_WIDE, the documented default of SetTlsVersion. */
+  ciphers?: TlsCiphers;
+}
+
+/** SetTlsVersion: "GAAP_TLS_CIPHERS_WIDE (default)". */
+export const DEFAULT_TLS_CIPHERS: TlsCiphers = 'GAAP_TLS_CIPHERS_WIDE';
 
 export interface L7DomainDesired extends Protectable {
   domain: string;
   certificate?: string;
   clientCertificates?: string[];
   isDefaultServer?: boolean;
+  /** HTTPS: authentication of the domain (SetAuthentication); managed only when declared. */
+  auth?: DomainAuthDesired;
   rules?: RuleDesired[];
   errorPages?: ErrorPageDesired[];
+}
+
+/** Each part absent = off. Certificates by logical name. */
+export interface DomainAuthDesired {
+  /** A basic-auth certificate (`user:hash` lines): clients must log in (BasicAuth). */
+  basic?: string;
+  /** A gaap certificate (with its key) GAAP presents to the origin, which verifies it (GaapAuth). */
+  gaapCertificate?: string;
+  /** origin-ca certificates GAAP verifies the origin's certificate against (RealServerAuth). */
+  originCa?: string[];
 }
 
 export interface RuleDesired extends Protectable {

@@ -1,17 +1,27 @@
-import { leafChanges } from '../planner/display-values.js';
-import type { ChangeKind, Plan } from '../planner/plan-types.js';
+import { isPlainObject } from '../core/json-types.js';
+import { attributePatch } from '../planner/attribute-patch.js';
+import type { AttributeChange, ChangeKind, DisplayValue, JsonPatchOp, Plan } from '../planner/plan-types.js';
 import { plan, type WorkflowOptions } from './run-plan.js';
 
+/**
+ * One field that differs, with values as the plan JSON carries them (numbers are numbers, lists are
+ * lists; a secret is `{"$sensitive": true}`), never JSON-encoded strings.
+ */
 export interface DriftField {
+  /** Dotted path under the object: objects are walked to the field that differs. */
   path: string;
-  /** What the YAML says (rendered); absent when the YAML removes the field. */
-  desired?: string;
-  /** What is live (rendered); absent when the field is missing live. */
-  live?: string;
+  /** What is live; absent when the field is missing live. */
+  live?: DisplayValue;
+  /** What the YAML says; absent when the YAML removes the field. */
+  desired?: DisplayValue;
+  /** When both are lists: the RFC 6902 operations that turn `live` into `desired`. */
+  patch?: JsonPatchOp[];
 }
 
+export const DRIFT_FORMAT_VERSION = '1.0';
+
 export interface DriftReport {
-  formatVersion: '1.0';
+  formatVersion: typeof DRIFT_FORMAT_VERSION;
   stack: string;
   checkedAt: string;
   inSync: boolean;
@@ -22,7 +32,7 @@ export interface DriftReport {
   warnings: string[];
 }
 
-/** A drift report is a plan read the other way round: per object and field, desired vs live. */
+/** A drift report is a plan read the other way round: per object and field, live vs desired. */
 export function buildDriftReport(plan: Plan): DriftReport {
   const busy = plan.changes.filter((c) => c.busy).map((c) => ({ address: c.address, state: c.busy! }));
   const drifted = plan.changes
@@ -31,14 +41,10 @@ export function buildDriftReport(plan: Plan): DriftReport {
       address: c.address,
       type: c.type,
       kind: c.kind as Exclude<ChangeKind, 'no-op'>,
-      fields: c.attributes.flatMap(leafChanges).map((l) => ({
-        path: l.path,
-        ...(l.after !== undefined ? { desired: l.after } : {}),
-        ...(l.before !== undefined ? { live: l.before } : {}),
-      })),
+      fields: c.attributes.flatMap(driftFields),
     }));
   return {
-    formatVersion: '1.0',
+    formatVersion: DRIFT_FORMAT_VERSION,
     stack: plan.stack,
     checkedAt: plan.createdAt,
     inSync: drifted.length === 0,
@@ -49,8 +55,43 @@ export function buildDriftReport(plan: Plan): DriftReport {
   };
 }
 
+type DisplayObject = { [k: string]: DisplayValue };
+const isObject = (v: DisplayValue | undefined): v is DisplayObject =>
+  isPlainObject(v) && !('$sensitive' in v) && !('$knownAfterApply' in v);
+
+/**
+ * An attribute change as the fields that differ: objects present on both sides are walked key by
+ * key (a one-field edit inside a large config key is one field), values are kept as values.
+ */
+export function driftFields(a: AttributeChange): DriftField[] {
+  const out: DriftField[] = [];
+  const walk = (path: string, live: DisplayValue | undefined, desired: DisplayValue | undefined) => {
+    if (isObject(live) && isObject(desired)) {
+      for (const k of new Set([...Object.keys(live), ...Object.keys(desired)])) {
+        walk(`${path}.${k}`, (live as DisplayObject)[k], (desired as DisplayObject)[k]);
+      }
+      return;
+    }
+    if (JSON.stringify(live) === JSON.stringify(desired)) return;
+    out.push(field(path, live, desired));
+  };
+  walk(a.path, a.before, a.after);
+  // Equal display values (two different secrets both shown as sensitive): still one field.
+  return out.length > 0 ? out : [field(a.path, a.before, a.after)];
+}
+
+function field(path: string, live: DisplayValue | undefined, desired: DisplayValue | undefined): DriftField {
+  const f: DriftField = { path };
+  if (live !== undefined) f.live = live;
+  if (desired !== undefined) f.desired = desired;
+  const patch = Array.isArray(live) && Array.isArray(desired) ? attributePatch(live, desired) : undefined;
+  if (patch && patch.length > 0) f.patch = patch;
+  return f;
+}
+
 /** `edgeform drift`: plan, then read the plan as a report of what differs. Never writes. */
 export async function drift(opts: WorkflowOptions): Promise<{ plan: Plan; report: DriftReport }> {
-  const result = await plan(opts);
+  // A report, never applied: a value GAAP would refuse shows as drift instead of failing the run.
+  const result = await plan({ ...opts, planChecks: false });
   return { plan: result.plan, report: buildDriftReport(result.plan) };
 }

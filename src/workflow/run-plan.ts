@@ -5,7 +5,11 @@ import { executePlan } from '../executor/execute-plan.js';
 import type { ApplyResult } from '../executor/executor-types.js';
 import { createPlan, type PlanResult } from '../planner/create-plan.js';
 import type { Plan, ResourceOutputs } from '../planner/plan-types.js';
+import { deadlinesFrom, runDeadline } from './deadlines.js';
+import { sweepDuplicates } from './duplicate-sweep.js';
+import { checkMaxDestroy, checkNewStack, type PlanGuards } from './guards.js';
 import { collectOutputs } from './outputs.js';
+import { acquireRunLease } from './run-lease.js';
 import { assertSameSteps, readPlanFile } from './saved-plan.js';
 import { openSession, type Session } from './session.js';
 
@@ -17,17 +21,24 @@ export interface WorkflowOptions {
   events: EventSink;
   targets?: string[];
   signal?: AbortSignal;
+  /** `--max-destroy` and `--new-stack`: a plan that fails them is refused before any write. */
+  guards?: PlanGuards;
+  /** See SessionOptions.planChecks (false for drift). */
+  planChecks?: boolean;
 }
 
 /** `edgeform plan` and `edgeform drift`: read, diff, assemble; never writes. */
 export async function plan(opts: WorkflowOptions): Promise<PlanResult> {
   const keySalt = newPlanSalt();
   useFingerprintSalt(keySalt, opts.env);
+  const deadline = runDeadline(deadlinesFrom(opts.env).runMs, opts.events, opts.signal);
   const session = await openSession(opts);
   try {
-    const result = await planWith(session, opts);
+    const result = await planWith(session, { ...opts, events: deadline.events, signal: deadline.signal });
+    checkMaxDestroy(result.plan, opts.guards?.maxDestroy);
     return { ...result, plan: { ...result.plan, keySalt } };
   } finally {
+    deadline.dispose();
     await session.close();
   }
 }
@@ -63,38 +74,74 @@ export interface ApplyOutcome {
 /**
  * `edgeform apply`: plan (or load a saved plan and prove it is not stale), confirm, execute.
  */
-export async function apply(opts: ApplyOptions): Promise<ApplyOutcome> {
+export async function apply(given: ApplyOptions): Promise<ApplyOutcome> {
+  const limits = deadlinesFrom(given.env);
+  const deadline = runDeadline(limits.runMs, given.events, given.signal);
+  try {
+    return await applyWithin({ ...given, events: deadline.events, signal: deadline.signal }, limits.stepMs);
+  } finally {
+    deadline.dispose();
+  }
+}
+
+async function applyWithin(opts: ApplyOptions, stepTimeoutMs: number): Promise<ApplyOutcome> {
   const saved = opts.planFile ? readPlanFile(opts.planFile) : undefined;
   // The saved plan's fingerprints are keyed by its salt: the fresh read must use the same key.
-  useFingerprintSalt(saved?.keySalt ?? newPlanSalt(), opts.env);
+  const keySalt = saved?.keySalt ?? newPlanSalt();
+  useFingerprintSalt(keySalt, opts.env);
   const session = await openSession(
     saved ? { ...opts, files: opts.files.length ? opts.files : saved.sources } : opts,
   );
+  // Before the live state is read: a second run plans against what the first one left.
+  const lease = await acquireRunLease({
+    stack: session.stack.stack,
+    endpoints: session.endpoints,
+    env: opts.env,
+    events: opts.events,
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  }).catch(async (e: unknown) => {
+    await session.close();
+    throw e;
+  });
+  const signal = opts.signal ? AbortSignal.any([opts.signal, lease.lost]) : lease.lost;
   try {
     let thePlan: Plan;
     let live: PlanResult['live'];
     if (saved) {
+      // Used up by its first attempt, even one refused as stale below: a saved plan applies at most once.
+      if (saved.digest && saved.steps.length > 0) await lease.claimPlan(saved.digest);
       const fresh = await assertNotStale(session, saved, opts);
       assertSameSteps(saved, fresh.plan);
       // The fresh steps run, not the file's: equal field for field, and made from this read.
       live = fresh.live;
-      thePlan = { ...fresh.plan, keySalt: saved.keySalt ?? '' };
+      thePlan = { ...fresh.plan, keySalt };
     } else {
-      ({ plan: thePlan, live } = await planWith(session, opts));
+      const fresh = await planWith(session, opts);
+      live = fresh.live;
+      thePlan = { ...fresh.plan, keySalt };
     }
     const unchanged = () => collectOutputs(session.providers, live);
     if (thePlan.steps.length === 0) return { plan: thePlan, applied: false, outputs: unchanged() };
+    checkMaxDestroy(thePlan, opts.guards?.maxDestroy);
+    checkNewStack(thePlan, opts.guards ?? {});
     if (opts.confirm && !(await opts.confirm(thePlan)))
       return { plan: thePlan, applied: false, outputs: unchanged() };
-    const result = await executePlan(thePlan, {
+    signal.throwIfAborted();
+    const executed = await executePlan(thePlan, {
       providers: session.providerMap,
       events: opts.events,
       parallelism: opts.parallelism,
-      ...(opts.signal ? { signal: opts.signal } : {}),
+      signal,
+      stepTimeoutMs,
     });
+    const swept = signal.aborted
+      ? undefined
+      : await sweepDuplicates(session, { events: opts.events, parallelism: opts.parallelism, signal });
+    const result = swept?.result ? mergeResults(executed, swept.result) : executed;
     const outputs = collectOutputs(session.providers, live, { plan: thePlan, result });
     return { plan: thePlan, result, applied: true, outputs };
   } finally {
+    await lease.release();
     await session.close();
   }
 }
@@ -122,4 +169,17 @@ async function assertNotStale(session: Session, saved: Plan, opts: WorkflowOptio
     });
   }
   return fresh;
+}
+
+/** The run's result with the duplicate sweep's steps after its own. */
+function mergeResults(a: ApplyResult, b: ApplyResult): ApplyResult {
+  return {
+    steps: [...a.steps, ...b.steps.map((s) => ({ ...s, id: `sweep:${s.id}` }))],
+    done: a.done + b.done,
+    failed: a.failed + b.failed,
+    skipped: a.skipped + b.skipped,
+    interrupted: a.interrupted || b.interrupted,
+    durationMs: a.durationMs + b.durationMs,
+    calls: a.calls + b.calls,
+  };
 }

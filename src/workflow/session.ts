@@ -19,6 +19,12 @@ export interface SessionOptions {
   env: NodeJS.ProcessEnv;
   sandbox: boolean;
   events: EventSink;
+  /**
+   * Default true: check the desired state against the live catalogs (values GAAP would refuse) and
+   * hint at adoptions — what a plan that may be applied needs. `drift` and `outputs` only report,
+   * so a refusable desired value does not stop them.
+   */
+  planChecks?: boolean;
 }
 
 export interface Session {
@@ -26,6 +32,8 @@ export interface Session {
   diagnostics: Diagnostic[];
   providers: Provider[];
   providerMap: Map<string, Provider>;
+  /** The vendor endpoints this session talks to. */
+  endpoints: string[];
   /** Set in --sandbox mode: the in-process emulator. */
   emulator?: RunningEmulator;
   close(): Promise<void>;
@@ -56,8 +64,10 @@ export async function openSession(opts: SessionOptions): Promise<Session> {
     env = sandboxEnv(opts.env, emulator);
   }
   // Before any client exists: a YAML-chosen endpoint is refused here, not at the first call.
-  endpointFor('gaap', env, stack.settings.gaap.endpoint);
-  endpointFor('baishan', env, stack.settings.baishan.endpoint);
+  const endpoints = [
+    endpointFor('gaap', env, stack.settings.gaap.endpoint),
+    endpointFor('baishan', env, stack.settings.baishan.endpoint),
+  ];
 
   const clients: { close(): Promise<void> }[] = [];
   const track = <T extends { close(): Promise<void> }>(client: T): T => {
@@ -70,17 +80,15 @@ export async function openSession(opts: SessionOptions): Promise<Session> {
 
   const secretBaseDir = stack.files[0] ? join(stack.files[0], '..') : opts.cwd;
   const providers: Provider[] = [
-    new GaapProvider(
-      stack,
-      gaapClient,
-      secretBaseDir,
-      scale < 1
+    new GaapProvider(stack, gaapClient, secretBaseDir, {
+      ...(scale < 1
         ? {
             pollMs: { base: Math.max(20, 500 * scale), max: Math.max(50, 5000 * scale) },
             lateCommitWaitsMs: LATE_COMMIT_WAITS_MS.map((ms) => Math.max(50, ms * scale)),
           }
-        : {},
-    ),
+        : {}),
+      ...(opts.planChecks === false ? { planChecks: false } : {}),
+    }),
     new BaishanProvider(stack, baishanClient, secretBaseDir),
   ];
   return {
@@ -88,6 +96,7 @@ export async function openSession(opts: SessionOptions): Promise<Session> {
     diagnostics,
     providers,
     providerMap: new Map(providers.map((p) => [p.id, p])),
+    endpoints,
     ...(emulator ? { emulator } : {}),
     close: async () => {
       await Promise.all(clients.map((c) => c.close()));

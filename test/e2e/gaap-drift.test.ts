@@ -46,14 +46,14 @@ it('reports an object in a transitional state as busy, not as drift; real drift 
   const after = await runCli(['drift', '--format', 'json', '-f', file], { cwd: dir, env });
   expect(after.exitCode).toBe(2);
   const report = JSON.parse(after.stdout) as {
-    drifted: { address: string; fields: { path: string; live?: string; desired?: string }[] }[];
+    drifted: { address: string; fields: { path: string; live?: unknown; desired?: unknown }[] }[];
   };
   expect(report.drifted).toEqual([
     {
       address: 'gaap.proxy["app-east"]',
       type: 'gaap_proxy',
       kind: 'update',
-      fields: [{ path: 'bandwidth', live: '20', desired: '10' }],
+      fields: [{ path: 'bandwidth', live: 20, desired: 10 }],
     },
   ]);
 }, 180_000);

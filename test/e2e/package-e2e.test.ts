@@ -1,6 +1,9 @@
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliResult, ROOT, scratchDir } from './cli-harness.js';
 
@@ -13,6 +16,12 @@ import { type CliResult, ROOT, scratchDir } from './cli-harness.js';
  * for the install — the repository's own resolutions of the production dependencies, the very
  * versions `npm ci` put in the cache — and `npm ci --offline` installs the tarball and its
  * dependencies with no network, as a user's project with edgeform in its lockfile would.
+ *
+ * NOTE: `npm install -g ./edgeform-*.tgz` reads no lockfile: it resolves every range from registry
+ * documents. The test serves those documents itself (a registry of the lockfile's production
+ * entries, on loopback) and installs with --prefer-offline, so each dependency tarball comes from
+ * the npm cache, found by the lockfile's integrity — the exact path a user's `npm install -g` takes,
+ * without the network.
  */
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
   name: string;
@@ -22,17 +31,31 @@ const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
   engines: Record<string, string>;
   scripts: Record<string, string>;
 };
+interface LockEntry {
+  version?: string;
+  integrity?: string;
+  dev?: boolean;
+  link?: boolean;
+  dependencies?: Record<string, string>;
+  optionalDependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+  peerDependenciesMeta?: Record<string, unknown>;
+  engines?: Record<string, string>;
+  bin?: Record<string, string>;
+}
 const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as {
-  packages: Record<string, { dev?: boolean; link?: boolean }>;
+  packages: Record<string, LockEntry>;
 };
 
 let work: string;
 let bin: string;
+let projectBin: string;
 let files: string[];
+let registry: Server | undefined;
 
-function edgeform(args: string[], cwd: string): Promise<CliResult> {
+function edgeform(args: string[], cwd: string, command = bin): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(bin, args, {
+    const child = spawn(command, args, {
       cwd,
       env: { PATH: process.env.PATH, HOME: work, CI: 'true', NO_COLOR: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -50,7 +73,7 @@ function edgeform(args: string[], cwd: string): Promise<CliResult> {
   });
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   work = scratchDir('edgeform-pack-');
   // `prepack` runs the build; `npm test` has just built, so the test packs without scripts.
   const packed = JSON.parse(
@@ -87,12 +110,66 @@ beforeAll(() => {
     cwd: project,
     stdio: 'pipe',
   });
-  bin = join(project, 'node_modules', '.bin', 'edgeform');
-}, 180_000);
+  projectBin = join(project, 'node_modules', '.bin', 'edgeform');
+
+  // `npm install -g` of the same tarball into a prefix of its own.
+  registry = await serveLockfileRegistry();
+  const prefix = join(work, 'prefix');
+  const { port } = registry.address() as AddressInfo;
+  await promisify(execFile)(
+    'npm',
+    [
+      'install',
+      '-g',
+      '--prefix',
+      prefix,
+      '--registry',
+      `http://127.0.0.1:${port}/`,
+      '--prefer-offline',
+    ].concat(['--no-audit', '--no-fund', '--ignore-scripts', '--fetch-retries', '0', `./${tarball}`]),
+    { cwd: work },
+  );
+  bin = join(prefix, 'bin', 'edgeform');
+}, 300_000);
 
 afterAll(() => {
+  registry?.close();
   if (work) rmSync(work, { recursive: true, force: true });
 });
+
+/** Registry documents for the production packages of package-lock.json (tarballs: the npm cache). */
+function serveLockfileRegistry(): Promise<Server> {
+  const docs = new Map<
+    string,
+    { name: string; 'dist-tags': { latest: string }; versions: Record<string, unknown> }
+  >();
+  for (const [path, e] of Object.entries(lock.packages) as [string, LockEntry][]) {
+    if (!path.startsWith('node_modules/') || e.dev || e.link || !e.version) continue;
+    const name = path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length);
+    const doc = docs.get(name) ?? { name, 'dist-tags': { latest: e.version }, versions: {} };
+    doc.versions[e.version] = {
+      name,
+      version: e.version,
+      dependencies: e.dependencies ?? {},
+      optionalDependencies: e.optionalDependencies ?? {},
+      peerDependencies: e.peerDependencies ?? {},
+      peerDependenciesMeta: e.peerDependenciesMeta ?? {},
+      engines: e.engines ?? {},
+      bin: e.bin ?? {},
+      dist: {
+        tarball: `https://registry.npmjs.org/${name}/-/${name.split('/').pop()}-${e.version}.tgz`,
+        integrity: e.integrity,
+      },
+    };
+    docs.set(name, doc);
+  }
+  const server = createServer((req, res) => {
+    const doc = docs.get(decodeURIComponent((req.url ?? '/').slice(1)));
+    res.writeHead(doc ? 200 : 404, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(doc ?? { error: 'not found' }));
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
 
 describe('the npm package', () => {
   it('builds before packing and holds the built CLI, schemas, docs, LICENSE and README', () => {
@@ -112,7 +189,17 @@ describe('the npm package', () => {
     expect(files.some((f) => f.startsWith('src/') || f.startsWith('test/'))).toBe(false);
   });
 
-  it('installs offline, and the bin works in an empty directory: init, plan, show, apply, re-plan', async () => {
+  it('installs into a project from its lockfile (npm ci, offline) too', async () => {
+    const v = await edgeform(['--version'], work, projectBin);
+    expect(v.exitCode, v.stderr).toBe(0);
+    expect(v.stdout.trim()).toBe(pkg.version);
+  });
+
+  it('installed with npm install -g, works in an empty directory: init, plan, show, apply, outputs, re-plan', async () => {
+    // A real installation, not a link back into this repository.
+    expect(realpathSync(bin).startsWith(realpathSync(join(work, 'prefix')))).toBe(true);
+    expect(realpathSync(bin).startsWith(ROOT)).toBe(false);
+
     const dir = join(work, 'empty');
     mkdirSync(dir);
 
@@ -145,6 +232,12 @@ describe('the npm package', () => {
 
     const applied = await edgeform(['apply', '--sandbox', 'plan.json'], dir);
     expect(applied.exitCode, applied.stderr).toBe(0);
+    expect(applied.stdout).toContain('Apply complete!');
+
+    // The new proxy's access domain: the CNAME target a user puts in DNS.
+    const outputs = await edgeform(['outputs', '--sandbox'], dir);
+    expect(outputs.exitCode, outputs.stderr).toBe(0);
+    expect(outputs.stdout).toMatch(/gaap\.proxy\["[^"]+"\][\s\S]*accessDomain\s+= "[a-z0-9-]+\.[a-z0-9.-]+"/);
 
     const again = await edgeform(['plan', '--sandbox', '--detailed-exitcode'], dir);
     expect(again.exitCode, again.stdout + again.stderr).toBe(0);

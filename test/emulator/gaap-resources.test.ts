@@ -436,6 +436,33 @@ describe('GAAP emulator: resources and constraints', () => {
       await codeOf('SetAuthentication', { ListenerId: listenerId, Domain: 'a.example.com', BasicAuth: 1 }),
     ).toBe('MissingParameter');
     expect(JSON.stringify(h.api.snapshot())).toBe(before);
+    // Several parts (numbers, an array replaced, a string) copied before the failure: all undone.
+    expect(
+      await codeOf('SetAuthentication', {
+        ListenerId: listenerId,
+        Domain: 'a.example.com',
+        RealServerAuth: 0,
+        TLSSupportVersion: ['TLSv1.2'],
+        TLSCiphers: 'GAAP_TLS_CIPHERS_STRICT',
+        BasicAuth: 1,
+      }),
+    ).toBe('MissingParameter');
+    expect(JSON.stringify(h.api.snapshot())).toBe(before);
+    // The next write works on the same records, and its result holds no trace of the failed one.
+    await h.ok('SetAuthentication', {
+      ListenerId: listenerId,
+      Domain: 'a.example.com',
+      TLSCiphers: 'GAAP_TLS_CIPHERS_STRICT',
+    });
+    const domain = Object.values(
+      (
+        h.api.snapshot() as {
+          domains: Record<string, { BasicAuth: number; TLSSupportVersion: string[]; TLSCiphers: string }>;
+        }
+      ).domains,
+    )[0]!;
+    expect(domain.BasicAuth).toBe(0);
+    expect(domain.TLSCiphers).toBe('GAAP_TLS_CIPHERS_STRICT');
   });
 
   it('models security rules and global domains as stateful objects', async () => {

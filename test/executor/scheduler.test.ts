@@ -186,6 +186,20 @@ const scenarios: Scenario[] = [
     },
   },
   {
+    name: 'the step heading the longest chain starts first, whatever the order steps became ready in',
+    providers: [{ id: 'gaap', cap: 1, callMs: 100 }],
+    // Four independent steps listed (and ready) first; the head of a three-step chain last.
+    steps: [...many('gaap', 4, 'leaf'), ...chain('gaap', 3, 'c'), step('tail', 'gaap', ['leaf3'])],
+    parallelism: 1,
+    check(r, t) {
+      expect(r.done).toBe(8);
+      const order = [...t.start].sort((a, b) => a[1] - b[1]).map(([id]) => id);
+      // c0 heads 3 steps, c1 and leaf3 2, the others 1; among equals, the one ready first (first
+      // in first out, as before ranks: leaf3 was ready before c1, leaf0-2 before tail and c2).
+      expect(order).toEqual(['c0', 'leaf3', 'c1', 'leaf0', 'leaf1', 'leaf2', 'tail', 'c2']);
+    },
+  },
+  {
     name: 'caps: the global cap and each provider cap bound the steps holding a slot',
     providers: [
       { id: 'p', cap: 2, callMs: 100 },
@@ -225,6 +239,21 @@ const scenarios: Scenario[] = [
       expect(t.watches[0]).toHaveLength(25);
       expect(t.watches.length).toBeLessThanOrEqual(6);
       expect(r.calls).toBe(25 + t.watches.length);
+    },
+  },
+  {
+    name: 'a kind learned from its first wait: each later wait of that delay is read once',
+    providers: [{ id: 'gaap', cap: 1, callMs: 10, asyncMs: 1_000 }],
+    steps: chain('gaap', 8, 'k'),
+    parallelism: 1,
+    check(r, t) {
+      expect(r.done).toBe(8);
+      const reads = new Map<string, number>();
+      for (const w of t.watches) for (const id of w) reads.set(id, (reads.get(id) ?? 0) + 1);
+      // The first wait is read at 100, 250, 475, 812 (not ready) and 1318 ms (ready): the delay is
+      // between 812 and 1318 ms. Every later wait is first read at 1318 ms, and found ready.
+      expect(reads.get('k0')).toBe(5);
+      for (let i = 1; i < 8; i++) expect(reads.get(`k${i}`)).toBe(1);
     },
   },
   {

@@ -235,3 +235,85 @@ export function changedAddresses(plan: PlanJson): string[] {
 export function report(label: string, figures: Record<string, unknown>): void {
   process.stdout.write(`[reliability] ${label}: ${JSON.stringify(figures)}\n`);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Answers lost after the server committed
+
+export interface LossyProxy {
+  url: string;
+  /** Answers lost so far, by GAAP action. */
+  lost: Map<string, number>;
+  close(): Promise<void>;
+}
+
+/**
+ * A loopback proxy in front of the GAAP emulator that forwards every request and, when `lose`
+ * says so for its action, lets the server commit and answer, then drops the client's connection
+ * instead of passing the answer on: the client cannot know the write happened. `{ lateMs }`
+ * drops the connection at once and lets the server commit that much later.
+ */
+export async function lossyGaapProxy(
+  target: string,
+  lose: (action: string, seen: number) => boolean | { lateMs: number },
+): Promise<LossyProxy> {
+  const { createServer, request } = await import('node:http');
+  const to = new URL(target);
+  const seen = new Map<string, number>();
+  const lost = new Map<string, number>();
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const action = String(req.headers['x-tc-action'] ?? '');
+      const n = (seen.get(action) ?? 0) + 1;
+      seen.set(action, n);
+      const verdict = lose(action, n);
+      if (typeof verdict === 'object') {
+        // A late commit: the client's connection is dropped at once, the server gets the request
+        // only `lateMs` later, after the client's looks for it.
+        lost.set(action, (lost.get(action) ?? 0) + 1);
+        req.socket.destroy();
+        setTimeout(() => {
+          const late = request(
+            { host: to.hostname, port: to.port, method: req.method, path: req.url, headers: req.headers },
+            (r) => r.resume(),
+          );
+          late.on('error', () => {});
+          late.end(Buffer.concat(chunks));
+        }, verdict.lateMs);
+        return;
+      }
+      const out = request(
+        { host: to.hostname, port: to.port, method: req.method, path: req.url, headers: req.headers },
+        (r) => {
+          const parts: Buffer[] = [];
+          r.on('data', (c: Buffer) => parts.push(c));
+          r.on('end', () => {
+            if (verdict) {
+              lost.set(action, (lost.get(action) ?? 0) + 1);
+              req.socket.destroy();
+              return;
+            }
+            res.writeHead(r.statusCode ?? 502, {
+              'content-type': String(r.headers['content-type'] ?? 'application/json'),
+            });
+            res.end(Buffer.concat(parts));
+          });
+        },
+      );
+      out.on('error', () => res.destroy());
+      out.end(Buffer.concat(chunks));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    lost,
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}

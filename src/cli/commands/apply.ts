@@ -1,13 +1,18 @@
 import { createInterface } from 'node:readline/promises';
 import { EdgeformError } from '../../core/errors.js';
 import type { Plan } from '../../planner/plan-types.js';
+import { ownsNothing } from '../../workflow/guards.js';
 import { apply } from '../../workflow/run-plan.js';
+import { planFileText } from '../../workflow/saved-plan.js';
+import { appendStepSummary } from '../github.js';
 import type { GlobalFlags } from '../global-flags.js';
 import { openLogFile, withLog } from '../log-file.js';
+import { renderApplyMarkdown } from '../render/apply-markdown.js';
 import { renderApplyText } from '../render/apply-text.js';
 import { outputsWorthShowing, renderOutputsText } from '../render/outputs-text.js';
 import { renderPlanText } from '../render/plan-text.js';
 import { type CommandContext, commandContext, writeOut } from './context.js';
+import { maxDestroyOf } from './guard-flags.js';
 
 export interface ApplyFlags extends GlobalFlags {
   file?: string[];
@@ -17,6 +22,8 @@ export interface ApplyFlags extends GlobalFlags {
   parallelism: number;
   sandbox?: boolean;
   logFile?: string;
+  maxDestroy?: number | 'off';
+  newStack?: boolean;
 }
 
 export async function runApply(flags: ApplyFlags): Promise<void> {
@@ -33,16 +40,17 @@ export async function runApply(flags: ApplyFlags): Promise<void> {
   }
 
   const controller = new AbortController();
+  // NOTE: with --events jsonl these lines are `info` events like every other stderr line.
   let interrupts = 0;
   const onSignal = (signal: NodeJS.Signals) => {
     interrupts++;
     if (interrupts > 1) {
-      process.stderr.write('\nAborted at once. Run `edgeform plan` to see what remains.\n');
+      ctx.reporter.finish();
+      ctx.note('Aborted at once. Run `edgeform plan` to see what remains.');
       process.exit(130);
     }
-    process.stderr.write(
-      `\n${signal}: finishing the calls in flight, starting no new ones (again to abort at once)…\n`,
-    );
+    ctx.reporter.finish(); // clears a live status line first
+    ctx.note(`${signal}: finishing the calls in flight, starting no new ones (again to abort at once)…`);
     controller.abort(
       new EdgeformError({
         code: 'INTERRUPTED',
@@ -66,6 +74,11 @@ export async function runApply(flags: ApplyFlags): Promise<void> {
       parallelism: flags.parallelism,
       signal: controller.signal,
       ...(flags.planFile ? { planFile: flags.planFile } : {}),
+      guards: {
+        ...maxDestroyOf(flags.maxDestroy, ctx),
+        // At a terminal without --auto-approve, the prompt (which names the risk) is the confirmation.
+        newStack: Boolean(flags.newStack) || (!saved && !flags.autoApprove && ctx.interactive),
+      },
       confirm: async (p) => {
         if (flags.format === 'text') writeOut(renderPlanText(p, ctx.out));
         if (saved || flags.autoApprove) return true;
@@ -76,9 +89,15 @@ export async function runApply(flags: ApplyFlags): Promise<void> {
     ctx.reporter.finish();
     const failed = (outcome.result?.failed ?? 0) > 0 || outcome.result?.interrupted === true;
     if (flags.format === 'json') {
-      writeOut(
-        `${JSON.stringify({ formatVersion: '1.0', applied: outcome.applied, plan: outcome.plan, result: outcome.result ?? null, outputs: outcome.outputs }, null, 2)}\n`,
-      );
+      // schemas/apply-result.schema.json; the plan as `plan --format json` prints it.
+      const doc = {
+        formatVersion: '1.0',
+        applied: outcome.applied,
+        plan: JSON.parse(planFileText(outcome.plan)) as unknown,
+        result: outcome.result ?? null,
+        outputs: outcome.outputs,
+      };
+      writeOut(`${JSON.stringify(doc, null, 2)}\n`);
     } else if (!outcome.applied) {
       writeOut(
         outcome.plan.steps.length === 0
@@ -92,6 +111,7 @@ export async function runApply(flags: ApplyFlags): Promise<void> {
       const shown = renderOutputsText(outputsWorthShowing(outcome.outputs, touched), ctx.out);
       writeOut(`${renderApplyText(outcome.result, ctx.out)}${shown ? `\nOutputs:\n${shown}` : ''}`);
     }
+    appendStepSummary(ctx.env, renderApplyMarkdown(outcome.plan, outcome.result, outcome.outputs));
     if (failed) process.exitCode = 1;
     // Declining is not success (Terraform exits 1 too); Ctrl-C at the prompt is the shell's 130.
     if (answer === 'no') process.exitCode = 1;
@@ -108,7 +128,12 @@ type Answer = 'yes' | 'no' | 'cancelled';
 async function confirm(plan: Plan, ctx: CommandContext): Promise<Answer> {
   const destructive = plan.steps.filter((s) => s.destructive).length;
   const rl = createInterface({ input: process.stdin, output: process.stderr });
-  const warn = destructive ? ctx.err.red(` ${destructive} of them destructive.`) : '';
+  const renamed = ownsNothing(plan)
+    ? ctx.err.red(
+        `\nThis stack owns no live object, but another stack's objects carry its names: if it was renamed, this builds a second estate.`,
+      )
+    : '';
+  const warn = `${destructive ? ctx.err.red(` ${destructive} of them destructive.`) : ''}${renamed}`;
   try {
     return await new Promise<Answer>((resolve, reject) => {
       // NOTE: the terminal is in raw mode while readline asks, so Ctrl-C reaches readline as a key,

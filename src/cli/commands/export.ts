@@ -36,7 +36,7 @@ export async function runExport(flags: ExportFlags): Promise<void> {
   });
   ctx.reporter.finish();
 
-  const err = (s: string) => process.stderr.write(`${s}\n`);
+  const err = (s: string) => ctx.note(s);
   for (const w of result.warnings) err(`${ctx.err.yellow('warning')}: ${w}`);
   // Certificate contents (public) go next to the YAML, where its `{file: certs/...}` points.
   const base = out ? dirname(out) : ctx.cwd;

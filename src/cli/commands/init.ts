@@ -23,7 +23,7 @@ export async function runInit(flags: InitFlags): Promise<void> {
     });
   }
   const result = initProject({ dir: ctx.cwd, stack, force: Boolean(flags.force) });
-  const err = (s: string) => process.stderr.write(`${s}\n`);
+  const err = (s: string) => ctx.note(s);
   for (const p of result.written) err(`${ctx.err.green('wrote')} ${p}`);
   for (const k of result.kept) err(`${ctx.err.yellow('kept')} ${k.path}: ${k.why}`);
   err(`\nStack ${stack}. Next: edgeform plan --sandbox   (the embedded emulator; no account needed)`);

@@ -2,7 +2,9 @@ import { writeFileSync } from 'node:fs';
 import { EdgeformError } from '../../core/errors.js';
 import { hasChanges } from '../../planner/plan-types.js';
 import { planFileText } from '../../workflow/saved-plan.js';
+import { annotation, appendStepSummary, inGitHubActions } from '../github.js';
 import type { GlobalFlags } from '../global-flags.js';
+import { renderPlanMarkdown } from '../render/plan-markdown.js';
 import { type PlanFormat, renderPlan } from '../render/render-plan.js';
 import { writeOut } from './context.js';
 import { planFromFlags } from './plan-from-flags.js';
@@ -31,8 +33,16 @@ export async function runPlan(flags: PlanFlags): Promise<void> {
         cause,
       });
     }
-    process.stderr.write(`Saved the plan to ${flags.out}. Apply it with: edgeform apply ${flags.out}\n`);
+    ctx.note(`Saved the plan to ${flags.out}. Apply it with: edgeform apply ${flags.out}`);
   }
   writeOut(renderPlan(thePlan, flags.format, ctx.out));
+  if (inGitHubActions(ctx.env)) {
+    appendStepSummary(ctx.env, renderPlanMarkdown(thePlan));
+    if (!ctx.jsonEvents)
+      for (const w of thePlan.warnings)
+        process.stderr.write(
+          annotation('warning', w.address ? `${w.address}: ${w.message}` : w.message, ctx.env),
+        );
+  }
   if (flags.detailedExitcode && hasChanges(thePlan)) process.exitCode = 2;
 }

@@ -1,39 +1,88 @@
-import { hasErrors } from '../../config/diagnostic-types.js';
+import { relative } from 'node:path';
+import { type Diagnostic, hasErrors } from '../../config/diagnostic-types.js';
 import { desiredStateError, formatDiagnostic } from '../../config/format-diagnostics.js';
 import { loadStack } from '../../config/load-stack.js';
 import type { LoadedStack } from '../../model/stack-types.js';
+import { annotation, inGitHubActions } from '../github.js';
 import type { GlobalFlags } from '../global-flags.js';
 import { commandContext, writeOut } from './context.js';
 
-export async function runValidate(flags: GlobalFlags & { file?: string[] }): Promise<void> {
+export interface ValidateFlags extends GlobalFlags {
+  file?: string[];
+  format?: 'text' | 'json';
+}
+
+/**
+ * `edgeform validate`: the files checked without network. With `--format json` the outcome and every
+ * diagnostic are one document on stdout (schemas/validate-result.schema.json), valid or not; an
+ * invalid state still exits 1 with the error on stderr.
+ */
+export async function runValidate(flags: ValidateFlags): Promise<void> {
   const ctx = commandContext(flags);
   const { stack, diagnostics } = loadStack(ctx.files, { cwd: ctx.cwd, env: ctx.env });
-  for (const d of diagnostics.filter((x) => x.severity === 'warning')) {
-    process.stderr.write(`${ctx.err.yellow('warning')}: ${formatDiagnostic({ ...d, severity: 'error' })}\n`);
+  const valid = Boolean(stack) && !hasErrors(diagnostics);
+  if (flags.format === 'json') {
+    const doc = {
+      formatVersion: '1.0',
+      valid,
+      ...(stack ? { stack: stack.stack } : {}),
+      files: ctx.files.map((f) => relative(ctx.cwd, f) || f),
+      ...(stack && valid ? { counts: counts(stack) } : {}),
+      diagnostics: diagnostics.map((d) => jsonDiagnostic(d)),
+    };
+    writeOut(`${JSON.stringify(doc, null, 2)}\n`);
+  } else {
+    for (const d of diagnostics.filter((x) => x.severity === 'warning')) {
+      ctx.warn(formatDiagnostic({ ...d, severity: 'error' }));
+    }
   }
-  if (!stack || hasErrors(diagnostics)) throw desiredStateError(diagnostics);
-  const files = stack.files.length;
+  if (inGitHubActions(ctx.env) && !ctx.jsonEvents) {
+    for (const d of diagnostics.filter((x) => x.severity === 'warning'))
+      process.stderr.write(annotation('warning', `${d.message} — ${d.fix}`, ctx.env, d));
+  }
+  if (!stack || !valid) throw desiredStateError(diagnostics);
+  if (flags.format === 'json') return;
+  const c = counts(stack);
+  const parts: string[] = [];
+  if (c.baishanDomains > 0 || !stack.gaap) parts.push(plural(c.baishanDomains, 'Baishan domain'));
+  if (stack.gaap) {
+    parts.push(
+      `${plural(c.gaapProxies, 'GAAP proxy', 'GAAP proxies')} with ${plural(c.gaapListeners, 'listener')}`,
+    );
+  }
   writeOut(
-    `${ctx.out.green('Valid.')} Stack ${stack.stack}: ${describe(stack)} in ${plural(files, 'file')}.\n`,
+    `${ctx.out.green('Valid.')} Stack ${stack.stack}: ${parts.join(', ')} in ${plural(stack.files.length, 'file')}.\n`,
   );
 }
 
-function describe(stack: LoadedStack): string {
-  const parts: string[] = [];
-  const domains = stack.baishan.domains.length;
-  if (domains > 0 || !stack.gaap) parts.push(plural(domains, 'Baishan domain'));
-  const g = stack.gaap;
-  if (g) {
-    const listeners = Object.values(g.proxies ?? {}).reduce(
+function jsonDiagnostic(d: Diagnostic): Diagnostic {
+  const { severity, code, file, line, column, path, message, fix, related } = d;
+  return {
+    severity,
+    code,
+    file,
+    line,
+    column,
+    path,
+    message,
+    fix,
+    ...(related?.length
+      ? { related: related.map((r) => ({ file: r.file, line: r.line, column: r.column })) }
+      : {}),
+  };
+}
+
+function counts(stack: LoadedStack): { baishanDomains: number; gaapProxies: number; gaapListeners: number } {
+  const proxies = Object.values(stack.gaap?.proxies ?? {});
+  return {
+    baishanDomains: stack.baishan.domains.length,
+    gaapProxies: proxies.length,
+    gaapListeners: proxies.reduce(
       (n, p) =>
         n + (p.listeners ?? []).reduce((k, l) => k + ('ports' in l && l.ports ? l.ports.length : 1), 0),
       0,
-    );
-    parts.push(
-      `${plural(Object.keys(g.proxies ?? {}).length, 'GAAP proxy', 'GAAP proxies')} with ${plural(listeners, 'listener')}`,
-    );
-  }
-  return parts.join(', ');
+    ),
+  };
 }
 
 function plural(n: number, one: string, many = `${one}s`): string {

@@ -1,4 +1,5 @@
-import type { DriftReport } from '../../workflow/drift.js';
+import { leafChanges } from '../../planner/display-values.js';
+import type { DriftField, DriftReport } from '../../workflow/drift.js';
 import type { Colors } from '../colors.js';
 
 export function renderDriftText(r: DriftReport, c: Colors): string {
@@ -17,8 +18,7 @@ export function renderDriftText(r: DriftReport, c: Colors): string {
   ];
   for (const d of r.drifted) {
     out.push(c.bold(`  ${d.address}`));
-    for (const f of d.fields)
-      out.push(`    ${f.path}: live ${f.live ?? '(absent)'}, desired ${f.desired ?? '(removed)'}`);
+    for (const l of d.fields.flatMap(lines)) out.push(`    ${l.path}: live ${l.live}, desired ${l.desired}`);
   }
   if (busy.length) out.push('', ...busy);
   out.push('', 'Run `edgeform apply` to bring the live state back to the desired state.');
@@ -39,14 +39,29 @@ export function renderDriftMarkdown(r: DriftReport): string {
     '|---|---|---|---|',
   ];
   for (const d of r.drifted) {
-    for (const f of d.fields)
-      out.push(
-        `| \`${d.address}\` | \`${f.path}\` | ${cell(f.live ?? '(absent)')} | ${cell(f.desired ?? '(removed)')} |`,
-      );
+    for (const l of d.fields.flatMap(lines))
+      out.push(`| \`${d.address}\` | \`${l.path}\` | ${cell(l.live)} | ${cell(l.desired)} |`);
   }
   return `${out.join('\n')}\n${tail}`;
 }
 
 export function cell(s: string): string {
   return `\`${s.replace(/\|/g, '\\|').replace(/`/g, "'")}\``;
+}
+
+/**
+ * A field as the lines a reviewer reads: a list change as the elements that changed (as in the
+ * plan), each side as text; `(absent)` live, `(removed)` from the YAML.
+ */
+function lines(f: DriftField): { path: string; live: string; desired: string }[] {
+  const attr = {
+    path: f.path,
+    ...(f.live === undefined ? {} : { before: f.live }),
+    ...(f.desired === undefined ? {} : { after: f.desired }),
+  };
+  return leafChanges(attr).map((l) => ({
+    path: l.path,
+    live: l.before ?? '(absent)',
+    desired: l.after ?? '(removed)',
+  }));
 }

@@ -1,4 +1,5 @@
 import type { Plan } from '../../planner/plan-types.js';
+import { planFileText } from '../../workflow/saved-plan.js';
 import type { Colors } from '../colors.js';
 import { renderPlanMarkdown } from './plan-markdown.js';
 import { renderPlanText } from './plan-text.js';
@@ -9,7 +10,8 @@ export type PlanFormat = 'text' | 'json' | 'markdown';
 export function renderPlan(plan: Plan, format: PlanFormat, colors: Colors): string {
   switch (format) {
     case 'json':
-      return `${JSON.stringify(plan, null, 2)}\n`;
+      // The same document `plan --out` saves (with its digest): `plan --format json > p.json` applies.
+      return planFileText(plan);
     case 'markdown':
       return renderPlanMarkdown(plan);
     case 'text':

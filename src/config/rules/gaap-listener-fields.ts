@@ -29,7 +29,7 @@ export const gaapHttpsListenerRule: Rule = {
   },
 };
 
-const HTTPS_ONLY = ['certificate', 'clientCertificates', 'forwardProtocol', 'http3'] as const;
+const HTTPS_ONLY = ['certificate', 'clientCertificates', 'forwardProtocol', 'http3', 'tls'] as const;
 
 /** TLS settings mean nothing on a plain HTTP listener (CreateHTTPListener takes none of them). */
 export const gaapHttpListenerRule: Rule = {
@@ -55,7 +55,7 @@ export const gaapHttpListenerRule: Rule = {
     }
     for (const d of l7Domains(ctx.gaap)) {
       if (d.listener.listener.protocol !== 'HTTP') continue;
-      for (const key of ['certificate', 'clientCertificates'] as const) {
+      for (const key of ['certificate', 'clientCertificates', 'auth'] as const) {
         if (d.domain[key] !== undefined) out.push(notAllowed(d.listener.proxy.file, d.path, key));
       }
     }

@@ -38,3 +38,61 @@ export const gaapRealServerRegionRule: Rule = {
     return out;
   },
 };
+
+/**
+ * A proxy of a group is opened and closed with its group (OpenProxyGroup / CloseProxyGroup): an
+ * `enabled` of its own would contradict the group's.
+ */
+export const gaapProxyEnabledRule: Rule = {
+  name: 'gaap-proxy-enabled',
+  check(ctx) {
+    const out: Diagnostic[] = [];
+    for (const p of ctx.gaap.proxies) {
+      if (p.value.group === undefined || p.value.enabled === undefined) continue;
+      out.push(
+        diagnosticAt(
+          p.file,
+          [...p.path, 'enabled'],
+          {
+            code: 'FIELD_NOT_ALLOWED',
+            message: `proxy \`${p.name}\` is in group \`${p.value.group}\`, which opens and closes all its proxies together`,
+            fix: `remove \`enabled\` from the proxy and set \`enabled\` on the group \`${p.value.group}\``,
+          },
+          'key',
+        ),
+      );
+    }
+    return out;
+  },
+};
+
+/**
+ * CloseProxyGroup closes the group's proxies; a group without any (no access region, no declared
+ * proxy joining it) never reads CLOSED, so `enabled: false` on it could never converge. A warning,
+ * not an error: an exported group has access regions the API does not list.
+ */
+export const gaapGroupEnabledRule: Rule = {
+  name: 'gaap-group-enabled',
+  check(ctx) {
+    const out: Diagnostic[] = [];
+    const joined = new Set(ctx.gaap.proxies.map((p) => p.value.group));
+    for (const g of ctx.gaap.proxyGroups) {
+      if (g.value.enabled !== false || (g.value.accessRegions ?? []).length > 0 || joined.has(g.name))
+        continue;
+      out.push(
+        diagnosticAt(
+          g.file,
+          [...g.path, 'enabled'],
+          {
+            code: 'FIELD_NOT_ALLOWED',
+            message: `proxy group \`${g.name}\` declares no proxies (no \`accessRegions\`, no proxy with \`group: ${g.name}\`): a group without proxies never reads closed`,
+            fix: "declare the group's `accessRegions:`, or remove `enabled: false`",
+            severity: 'warning',
+          },
+          'key',
+        ),
+      );
+    }
+    return out;
+  },
+};

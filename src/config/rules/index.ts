@@ -12,7 +12,7 @@ import {
 } from './gaap-listener-fields.js';
 import { gaapListenerPortsRule } from './gaap-listener-ports.js';
 import { gaapDuplicateNameRule, gaapNameLengthRule, gaapProjectIdRule } from './gaap-names.js';
-import { gaapRealServerRegionRule } from './gaap-proxies.js';
+import { gaapGroupEnabledRule, gaapProxyEnabledRule, gaapRealServerRegionRule } from './gaap-proxies.js';
 import { gaapRealServersRule } from './gaap-real-servers.js';
 import { gaapReferencesRule } from './gaap-references.js';
 import { gaapDomainOriginRule, gaapFailoverRoleRule } from './gaap-schedulers.js';
@@ -46,6 +46,8 @@ export const SEMANTIC_RULES: readonly Rule[] = [
   gaapNameLengthRule,
   gaapReferencesRule,
   gaapRealServerRegionRule,
+  gaapProxyEnabledRule,
+  gaapGroupEnabledRule,
   gaapRealServersRule,
   gaapListenerPortsRule,
   gaapHttpsListenerRule,

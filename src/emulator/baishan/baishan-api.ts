@@ -65,7 +65,10 @@ class BaishanApi implements EmulatedApi {
       'X-Ratelimit-Grad': 'minute',
       'X-Ratelimit-Limit': String(this.#opts.rateLimit),
       'X-Ratelimit-Remaining': String(quota.remaining),
-      'X-Retry-After': String(Math.ceil(quota.resetInMs / 1000)),
+      // NOTE: whole seconds, as the live API counts them; on a scaled clock (rateWindowScale) a
+      // second is a 60th of the scaled minute, so the header keeps the live precision (1/60 of the
+      // window) instead of rounding a 3 s window's reset up to a whole real second.
+      'X-Retry-After': String(Math.ceil(quota.resetInMs / (this.#opts.rateWindowMs / 60))),
     };
     if (!quota.allowed) {
       // NOTE: no seed documents the over-limit answer; 429 is our choice (baishan-api.md §8.10).

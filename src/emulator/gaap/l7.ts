@@ -1,3 +1,4 @@
+import { copyOf } from '../undo-journal.js';
 import { getCertificate } from './certificates.js';
 import { fail, notFound } from './errors.js';
 import { certAlias } from './listeners.js';
@@ -356,7 +357,7 @@ export const l7Handlers: Record<string, Handler> = {
     if (r.ListenerId !== l.ListenerId)
       fail('InvalidParameterValue', `Rule ${r.RuleId} is not on ${l.ListenerId}.`);
     requireRuleIdle(ctx, r);
-    const draft = structuredClone(r);
+    const draft = copyOf(r);
     applyRuleFields(draft, l, p, false);
     if (
       draft.Path !== r.Path &&

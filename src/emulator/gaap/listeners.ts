@@ -1,3 +1,4 @@
+import { copyOf } from '../undo-journal.js';
 import { getCertificate } from './certificates.js';
 import { fail } from './errors.js';
 import { bindableServers, bindingOut, checkBindSet, realServerOut } from './real-servers.js';
@@ -373,7 +374,7 @@ export const listenerHandlers: Record<string, Handler> = {
 
   ModifyTCPListenerAttribute: (ctx, p) => {
     const l = writableListener(ctx, p, 'TCP');
-    const draft = structuredClone(l);
+    const draft = copyOf(l);
     applyL4(draft, p);
     if (has(p, 'ListenerName')) draft.ListenerName = p.ListenerName as string;
     Object.assign(l, draft, { busy: startBusy(ctx, 4, 'listener') });
@@ -382,7 +383,7 @@ export const listenerHandlers: Record<string, Handler> = {
 
   ModifyUDPListenerAttribute: (ctx, p) => {
     const l = writableListener(ctx, p, 'UDP');
-    const draft = structuredClone(l);
+    const draft = copyOf(l);
     applyL4(draft, p);
     if (has(p, 'ListenerName')) draft.ListenerName = p.ListenerName as string;
     Object.assign(l, draft, { busy: startBusy(ctx, 4, 'listener') });

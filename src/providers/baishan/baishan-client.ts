@@ -1,6 +1,7 @@
 import type { EventSink } from '../../core/event-types.js';
 import { nullSink } from '../../core/event-types.js';
 import { runAttempts } from '../../transport/attempt-loop.js';
+import { DEFAULT_CALL_MS, withCallDeadline } from '../../transport/call-deadline.js';
 import { Pool } from '../../transport/http-pool.js';
 import { RateLimiter } from '../../transport/rate-limiter.js';
 import { BaishanApiError, classifyBaishanFailure } from './baishan-errors.js';
@@ -26,6 +27,8 @@ export interface BaishanClientOptions {
   /** Window length; tests and benchmarks scale it down. */
   rateWindowMs?: number;
   requestTimeoutMs?: number;
+  /** The total of one attempt, headers and body (default 60 s; see call-deadline.ts). */
+  callMs?: number;
   now?: () => number;
   random?: () => number;
 }
@@ -71,8 +74,8 @@ export class BaishanClient {
     this.#pool = new Pool(this.#base.origin, {
       connections: 4,
       connectTimeout: 10_000,
-      headersTimeout: opts.requestTimeoutMs ?? 30_000,
-      bodyTimeout: opts.requestTimeoutMs ?? 30_000,
+      headersTimeout: Math.min(opts.requestTimeoutMs ?? 30_000, opts.callMs ?? DEFAULT_CALL_MS),
+      bodyTimeout: Math.min(opts.requestTimeoutMs ?? 30_000, opts.callMs ?? DEFAULT_CALL_MS),
     });
     this.#events = opts.events ?? nullSink;
     this.#now = opts.now ?? Date.now;
@@ -151,6 +154,7 @@ export class BaishanClient {
       ...DEFAULT_BAISHAN_RETRY_POLICY,
       maxAttempts: retry ? (this.#opts.maxAttempts ?? DEFAULT_BAISHAN_RETRY_POLICY.maxAttempts) : 1,
       maxElapsedMs: this.#opts.maxElapsedMs ?? DEFAULT_BAISHAN_RETRY_POLICY.maxElapsedMs,
+      secondMs: this.limiter.windowMs / 60,
     };
     const random = this.#opts.random ?? Math.random;
     return runAttempts<Answer, { error: BaishanApiError; answer?: Answer }, BaishanApiError>(
@@ -262,23 +266,32 @@ export class BaishanClient {
     const info: { limit?: number; remaining?: number; resetInMs?: number } = {};
     if (Number.isFinite(limit) && (grad === undefined || grad === 'minute')) info.limit = limit;
     if (Number.isFinite(remaining)) info.remaining = remaining;
-    if (Number.isFinite(retryAfter)) info.resetInMs = retryAfter * 1000;
+    // X-Retry-After is in seconds of the limiter's minute (a 60th of a scaled window).
+    if (Number.isFinite(retryAfter)) info.resetInMs = (retryAfter * this.limiter.windowMs) / 60;
     this.limiter.observe(info);
   }
 
   async #send(method: 'GET' | 'POST', query: URLSearchParams, body: string | undefined): Promise<Answer> {
     const path = new URL('v2/domain/config', this.#base);
     const qs = query.toString();
-    const res = await this.#pool.request({
-      method,
-      path: `${path.pathname}${qs ? `?${qs}` : ''}`,
-      headers:
-        body === undefined
-          ? { accept: 'application/json' }
-          : { 'content-type': 'application/json', accept: 'application/json' },
-      ...(body === undefined ? {} : { body }),
-    });
-    const text = await res.body.text();
+    const { res, text } = await withCallDeadline(
+      this.#opts.callMs ?? DEFAULT_CALL_MS,
+      undefined,
+      async (signal, gotHeaders) => {
+        const res = await this.#pool.request({
+          method,
+          path: `${path.pathname}${qs ? `?${qs}` : ''}`,
+          headers:
+            body === undefined
+              ? { accept: 'application/json' }
+              : { 'content-type': 'application/json', accept: 'application/json' },
+          ...(body === undefined ? {} : { body }),
+          signal,
+        });
+        gotHeaders();
+        return { res, text: await res.body.text() };
+      },
+    );
     let parsed: unknown = {};
     try {
       parsed = text ? JSON.parse(text) : {};

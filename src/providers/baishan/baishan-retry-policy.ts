@@ -14,6 +14,11 @@ export interface BaishanRetryPolicy {
   maxMs: number;
   /** Jitter added to the server's X-Retry-After, so parallel clients do not stampede. */
   retryAfterJitterMs: number;
+  /**
+   * How long one second of X-Retry-After lasts: 1000, or a 60th of a scaled rate window
+   * (EDGEFORM_RATE_WINDOW_SCALE, with the emulator's matching window); the jitter scales with it.
+   */
+  secondMs?: number;
 }
 
 export const DEFAULT_BAISHAN_RETRY_POLICY: BaishanRetryPolicy = {
@@ -50,9 +55,10 @@ export function decideBaishanRetry(
   const retryAfter = failure.retryAfterSeconds;
   if (throttled && retryAfter !== undefined && Number.isFinite(retryAfter) && retryAfter >= 0) {
     // Seconds to the window reset, plus a little jitter.
+    const second = policy.secondMs ?? 1000;
     return {
       kind: 'retry',
-      waitMs: retryAfter * 1000 + Math.round(random() * policy.retryAfterJitterMs),
+      waitMs: retryAfter * second + Math.round((random() * policy.retryAfterJitterMs * second) / 1000),
       throttled,
     };
   }

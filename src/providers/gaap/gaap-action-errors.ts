@@ -45,6 +45,8 @@ export const CALLED_ACTIONS = [
   'BindListenerRealServers',
   'BindRuleRealServers',
   'CheckProxyCreate',
+  'CloseProxies',
+  'CloseProxyGroup',
   'CloseSecurityPolicy',
   'CreateCertificate',
   'CreateCustomHeader',
@@ -109,8 +111,12 @@ export const CALLED_ACTIONS = [
   'ModifySecurityRule',
   'ModifyTCPListenerAttribute',
   'ModifyUDPListenerAttribute',
+  'OpenProxies',
+  'OpenProxyGroup',
   'OpenSecurityPolicy',
   'RemoveRealServers',
+  'SetAuthentication',
+  'SetTlsVersion',
 ] as const satisfies readonly ActionName[];
 
 /**

@@ -18,6 +18,7 @@ import {
 } from '../../planner/provider-types.js';
 import { adoptionHints } from './adoption-hints.js';
 import { checkAgainstCatalogs } from './catalog-checks.js';
+import { refuseWritesUnderClosed } from './closed-parents.js';
 import { planGaap } from './engine/gaap-planner.js';
 import type { DesiredContext, GaapKindModule, ReadContext } from './engine/kind-module.js';
 import type { DesiredNode, GaapStepPayload, LiveNode, WaitSpec } from './engine/node-types.js';
@@ -40,7 +41,8 @@ export interface GaapProviderOptions {
   pollMs?: { base: number; max: number };
   /**
    * Default true: check the desired state against the live catalogs and hint at adoptions while
-   * reading. Export reads with a model of bindings only, which has nothing to check.
+   * reading, for a plan that may be applied. Off for export (a model of bindings only, nothing to
+   * check), drift and outputs (reports: a refusable desired value must not stop them).
    */
   planChecks?: boolean;
   /** Waits before each extra look for a late-committed create (tests shorten them). */
@@ -69,6 +71,10 @@ export class GaapProvider implements Provider<GaapLiveData, GaapStepPayload> {
   readonly #opts: GaapProviderOptions;
   /** This run's share of every ClientToken it sends (see RunStepOptions.tokenNonce). */
   readonly #tokenNonce: string;
+  /** Creates of this run whose outcome was uncertain (see sweepSuspected). */
+  #uncertainCreates = 0;
+  /** IDs this run's steps created or adopted: of two objects under one identity, these are kept. */
+  readonly #runIds = new Set<string>();
 
   constructor(
     stack: Pick<LoadedStack, 'stack'> & { gaap: GaapDesired | null; settings: { gaap: GaapSettings } },
@@ -127,7 +133,7 @@ export class GaapProvider implements Provider<GaapLiveData, GaapStepPayload> {
       const found = await Promise.all(
         this.#kinds.filter((k) => k.readStage === stage).map((k) => k.read(rc)),
       );
-      for (const node of found.flat()) {
+      for (const node of this.#separateDuplicates(found.flat())) {
         rc.live.push(node);
         rc.addressOfId.set(node.id, node.address);
       }
@@ -137,13 +143,36 @@ export class GaapProvider implements Provider<GaapLiveData, GaapStepPayload> {
     if (this.#model && this.#opts.planChecks !== false) {
       const [, hints] = await Promise.all([
         checkAgainstCatalogs(this.#model, rc.live, counting),
-        adoptionHints(this.#model, rc.live, counting),
+        adoptionHints(this.#model, rc.live, counting, this.#stack),
       ]);
       warnings.push(...hints);
     }
     ctx.events({ kind: 'read-done', provider: this.id, what: `${rc.live.length} objects`, calls });
     const data: GaapLiveData = { nodes: rc.live, liveRefs: rc.liveRefs };
     return { provider: this.id, data, calls, warnings };
+  }
+
+  /**
+   * Two live objects under one identity (the same ownership tags, or natural key) are what a create
+   * committed after its look-again leaves. One keeps the address — the one this run created or
+   * adopted, else the one listed last (as before) — and each other one gets an address of its own
+   * (`ADDRESS@ID`), absent from the YAML, so the plan deletes it (with what hangs under it) instead
+   * of never seeing it.
+   */
+  #separateDuplicates(nodes: LiveNode[]): LiveNode[] {
+    const byAddress = new Map<string, LiveNode[]>();
+    for (const n of nodes) byAddress.set(n.address, [...(byAddress.get(n.address) ?? []), n]);
+    return nodes.map((n) => {
+      const same = byAddress.get(n.address) ?? [];
+      if (same.length < 2) return n;
+      const keep = same.find((x) => this.#runIds.has(x.id)) ?? same[same.length - 1];
+      return n === keep ? n : { ...n, address: `${n.address}${DUPLICATE_MARK}${n.id}` };
+    });
+  }
+
+  /** True when a create of this run had an uncertain outcome: a duplicate sweep is worth a read. */
+  get sweepSuspected(): boolean {
+    return this.#uncertainCreates > 0;
   }
 
   plan(live: ProviderLive<GaapLiveData>): ProviderPlan<GaapStepPayload> {
@@ -162,6 +191,7 @@ export class GaapProvider implements Provider<GaapLiveData, GaapStepPayload> {
         live: data.nodes.map((n) => `${n.address}\0${n.id}`).sort(),
       }),
     });
+    refuseWritesUnderClosed(desired, data.nodes, out.steps);
     const addresses = [...new Set([...desired.map((n) => n.address), ...data.nodes.map((n) => n.address)])];
     return { ...out, liveFingerprints: this.fingerprints(live, addresses) };
   }
@@ -256,8 +286,11 @@ export class GaapProvider implements Provider<GaapLiveData, GaapStepPayload> {
     return { firstMs: poll.base, minMs: poll.base / 2, maxMs: poll.max };
   }
 
-  execute(step: PlanStep<GaapStepPayload>, ctx: StepContext): Promise<StepOutcome> {
-    return runGaapStep(step, {
+  async execute(step: PlanStep<GaapStepPayload>, ctx: StepContext): Promise<StepOutcome> {
+    const outcome = await runGaapStep(step, {
+      onUncertainCreate: () => {
+        this.#uncertainCreates++;
+      },
       client: this.#client(),
       outcomes: ctx.outcomes,
       events: ctx.events,
@@ -267,8 +300,14 @@ export class GaapProvider implements Provider<GaapLiveData, GaapStepPayload> {
       ...(this.#opts.lateCommitWaitsMs ? { lateCommitWaitsMs: this.#opts.lateCommitWaitsMs } : {}),
       ...(ctx.signal ? { signal: ctx.signal } : {}),
     });
+    const id = outcome.outputs.id;
+    if (typeof id === 'string' && id) this.#runIds.add(id);
+    return outcome;
   }
 }
+
+/** Joins an address and the ID of a second object under it (see #separateDuplicates). */
+export const DUPLICATE_MARK = '@';
 
 /** Keyed: a live object's attributes may hold a secret's fingerprint (certificates). */
 function fingerprintOf(v: unknown): string {

@@ -4,11 +4,11 @@ import type { EventSink } from '../../core/event-types.js';
 import type { JsonValue } from '../../core/json-types.js';
 import { fieldsOf, isPlainObject, stableStringify } from '../../core/json-types.js';
 import { isSecretValue, revealSecrets } from '../../core/secrets.js';
+import { isIdRef } from '../../planner/diff-engine.js';
 import type { PlanStep } from '../../planner/plan-types.js';
 import type { StepOutcome, StepWait } from '../../planner/provider-types.js';
 import { backoffDelay, sleep } from '../../transport/backoff.js';
 import type { GaapCallSpec, GaapStepPayload, LookupSpec, WaitSpec } from './engine/node-types.js';
-import { isIdRef } from './engine/node-types.js';
 import type { GaapCaller } from './gaap-client.js';
 import { isGaapApiError } from './gaap-errors.js';
 import type { ActionName, Request } from './gaap-types.js';
@@ -30,6 +30,8 @@ export interface RunStepOptions {
   lateCommitWaitsMs?: readonly number[];
   /** The scheduler took the rate budget of the step's first call. */
   startClaimed?: boolean;
+  /** Told when a create's outcome was uncertain: a late commit may still duplicate it. */
+  onUncertainCreate?: () => void;
 }
 
 /**
@@ -64,6 +66,16 @@ export async function runGaapStep(
       Object.assign(outputs, found);
     }
     if (answer.kind !== 'answered') continue;
+    for (const list of call.failedIn ?? []) {
+      const failed = answer.response[list];
+      if (!Array.isArray(failed) || failed.length === 0) continue;
+      throw new EdgeformError({
+        code: 'GAAP_ASYNC_FAILED',
+        message: `GAAP ${call.action} answered, but failed for ${failed.join(', ')} (${list})`,
+        source: 'remote',
+        resolution: 'run `edgeform plan` to see the live state, then apply again',
+      });
+    }
     for (const [name, path] of Object.entries(call.outputs ?? {})) {
       const value = at(answer.response, path);
       if (value === undefined) {
@@ -102,10 +114,11 @@ const MAX_CREATE_SENDS = 6;
  * Whether sending a write again can only leave the same end state. Modify/Bind/Set/Open/Close
  * calls set an object to given values, and a delete repeated after it took effect is answered
  * "not found" or "failed for this ID" — the object is gone either way. Only a create (Create*,
- * Add*) makes something new each time, so it is never repeated blindly: it is looked up first.
+ * Add*) makes something new each time, so it is never repeated blindly: it is looked up first —
+ * unless the call is marked `repeatable` (it sets a whole value).
  */
-function repeatable(action: string): boolean {
-  return !/^(Create|Add)/.test(action);
+function repeatable(call: GaapCallSpec): boolean {
+  return call.repeatable === true || !/^(Create|Add)/.test(call.action);
 }
 
 async function callWithRecovery(
@@ -123,14 +136,14 @@ async function callWithRecovery(
       const response = await client.call(call.action as ActionName, params as Request<ActionName>, {
         ...(token ? { clientToken: token } : {}),
         // The client then retries internal errors and lost connections itself.
-        ...(repeatable(call.action) ? { idempotent: true } : {}),
+        ...(repeatable(call) ? { idempotent: true } : {}),
         ...(opts.signal ? { signal: opts.signal } : {}),
       });
       return { kind: 'answered', response: fieldsOf(response) };
     } catch (e) {
       if (!isGaapApiError(e)) throw e;
       if (call.okCodes?.includes(e.apiCode)) return { kind: 'already' };
-      if (e.apiCode === DUPLICATED_REQUEST && token && repeatable(call.action) && send < MAX_CREATE_SENDS) {
+      if (e.apiCode === DUPLICATED_REQUEST && token && repeatable(call) && send < MAX_CREATE_SENDS) {
         // NOTE: the document lists FailedOperation.DuplicatedRequest without saying when; the token
         // is this intent's alone, so the server either still processes our first send or keeps
         // an answer it will not give again. Setting the same values again is safe: resend under a
@@ -149,6 +162,7 @@ async function callWithRecovery(
       // The create may or may not have happened (a connection lost after sending, or an internal
       // error, which GAAP may give after doing part of the work); or it had (already-done): find it.
       const uncertain = e.errorClass === 'ambiguous' || e.errorClass === 'internal';
+      if (uncertain && !repeatable(call)) opts.onUncertainCreate?.();
       if (!lookup || !(uncertain || e.errorClass === 'already-done')) throw e;
       const found = await lookAgainAfterLateCommit(client, lookup, call.action, opts);
       if (found) {

@@ -95,6 +95,14 @@ describe('decideBaishanRetry', () => {
     });
   }
 
+  it('counts X-Retry-After in seconds of a scaled minute on a scaled clock, jitter included', () => {
+    // A 3 s window (scale 0.05): a second of X-Retry-After lasts 50 ms.
+    const scaled = { ...DEFAULT_BAISHAN_RETRY_POLICY, secondMs: 50 };
+    expect(decideBaishanRetry({ errorClass: 'throttled', retryAfterSeconds: 7 }, 1, 0, scaled, half)).toEqual(
+      { kind: 'retry', waitMs: 356, throttled: true },
+    );
+  });
+
   it('never retries with a one-attempt policy (a non-retrying call)', () => {
     const once = { ...DEFAULT_BAISHAN_RETRY_POLICY, maxAttempts: 1 };
     expect(decideBaishanRetry({ errorClass: 'server' }, 1, 0, once, half)).toEqual({ kind: 'fail' });

@@ -19,7 +19,12 @@ import { KeyedRateLimiter, RateLimiter } from '../../../src/transport/rate-limit
  * `kinds` replaces the registry's list (kinds not registered yet are tested this way).
  */
 export async function gaapHarness(
-  opts: { asyncDelayMs?: number; kinds?: readonly GaapKindModule[]; rateWindowScale?: number } = {},
+  opts: {
+    asyncDelayMs?: number;
+    kinds?: readonly GaapKindModule[];
+    rateWindowScale?: number;
+    latencyMs?: number;
+  } = {},
 ) {
   // The real per-action limit (20 a window) on a faster clock, shared by emulator and client, so
   // large estates build in seconds while throttling still behaves as it does at full scale.
@@ -27,6 +32,7 @@ export async function gaapHarness(
   const emulator: RunningEmulator = await startEmulator({
     asyncDelayMs: opts.asyncDelayMs ?? 150,
     rateWindowScale: scale,
+    latencyMs: opts.latencyMs ?? 0,
   });
   const limiters = new KeyedRateLimiter(
     (action) =>
@@ -62,7 +68,11 @@ export async function gaapHarness(
     });
     return { plan: r.plan, readCalls: r.readCalls };
   };
-  const apply = async (stack: string, model: GaapDesired): Promise<{ plan: Plan; result: ApplyResult }> => {
+  const apply = async (
+    stack: string,
+    model: GaapDesired,
+    run: { signal?: AbortSignal; parallelism?: number; onEvent?: (e: EdgeformEvent) => void } = {},
+  ): Promise<{ plan: Plan; result: ApplyResult }> => {
     const p = provider(stack, model);
     const { plan: thePlan } = await createPlan({
       stack,
@@ -72,8 +82,12 @@ export async function gaapHarness(
     });
     const result = await executePlan(thePlan, {
       providers: new Map([['gaap', p]]),
-      events: (e) => events.push(e),
-      parallelism: 10,
+      events: (e) => {
+        events.push(e);
+        run.onEvent?.(e);
+      },
+      parallelism: run.parallelism ?? 10,
+      ...(run.signal ? { signal: run.signal } : {}),
     });
     return { plan: thePlan, result };
   };

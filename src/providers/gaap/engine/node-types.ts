@@ -1,56 +1,10 @@
 import type { JsonValue } from '../../../core/json-types.js';
-import type { SourceLocation } from '../../../model/source-location.js';
 
 /**
- * A GAAP object the desired state declares, identified by its logical address. `Spec` is the
- * kind's own data for its step builders; the engine never reads it.
+ * GAAP objects are the planner's nodes (planner/diff-types.ts): a desired node carries its kind's
+ * `Spec`, a live node its kind's `Raw`; IDs not yet created are `IdRef` placeholders.
  */
-export interface DesiredNode<Spec = unknown> {
-  address: string;
-  type: string;
-  /** Address of the object it lives under (listener → proxy); deleted with it. */
-  parent?: string;
-  /** Addresses of objects whose IDs it needs (a real server it binds, a certificate it uses). */
-  refs: string[];
-  /** Normalised attributes, compared one by one with the live node's. */
-  attrs: Record<string, unknown>;
-  /** Attributes holding secrets: compared, never displayed. */
-  sensitive?: string[];
-  protect: boolean;
-  /**
-   * Not owned by the stack (a real server `external: true`): read for its ID, never created,
-   * changed or deleted; absent live, the plan fails.
-   */
-  external?: boolean;
-  source?: SourceLocation;
-  /** Kind-specific data the step builders need (the raw declaration, ...). */
-  spec: Spec;
-}
-
-/**
- * A GAAP object found live, under an owned root or carrying this stack's tags. `Raw` is the kind's
- * own live data; the engine never reads it.
- */
-export interface LiveNode<Raw = unknown> {
-  address: string;
-  type: string;
-  parent?: string;
-  id: string;
-  attrs: Record<string, unknown>;
-  /** Transitional state (CREATING, ADJUSTING, ...): reported as busy, never as drift. */
-  busy?: string;
-  /** Kind-specific live data (IDs of parents, the raw API object). */
-  raw: Raw;
-}
-
-/** An ID that a step produces, used by later steps before it exists. */
-export interface IdRef {
-  $ref: { step: string; output: string };
-}
-
-export function isIdRef(v: unknown): v is IdRef {
-  return typeof v === 'object' && v !== null && '$ref' in v;
-}
+export type { DesiredNode, IdRef, LiveNode } from '../../../planner/diff-types.js';
 
 /** One API call of a step, with placeholders for IDs produced earlier in the run. */
 export interface GaapCallSpec {
@@ -72,6 +26,16 @@ export interface GaapCallSpec {
   outputsFromLookup?: boolean;
   /** Treat these error codes as success (already in the desired state). */
   okCodes?: string[];
+  /**
+   * A Create/Add that sets a whole value rather than making a new object (CreateCustomHeader sets
+   * a rule's header list): repeated after an uncertain answer like a Modify.
+   */
+  repeatable?: boolean;
+  /**
+   * Response lists of a batch call that name the IDs it failed for (OpenProxies'
+   * OperationFailedInstanceSet): the call answered, but an ID listed there makes the step fail.
+   */
+  failedIn?: string[];
 }
 
 export interface LookupSpec {

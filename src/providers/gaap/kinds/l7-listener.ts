@@ -1,10 +1,14 @@
-import type {
-  GaapDesired,
-  L7DomainDesired,
-  L7ListenerDesired,
-  ProxyDesired,
-  RuleDesired,
+import {
+  DEFAULT_TLS_CIPHERS,
+  type GaapDesired,
+  type L7DomainDesired,
+  type L7ListenerDesired,
+  type ProxyDesired,
+  type RuleDesired,
+  type TlsCiphers,
+  type TlsVersion,
 } from '../../../model/gaap-desired-types.js';
+import type { StepBuilder } from '../engine/kind-handler.js';
 import { addr, type DesiredContext, type GaapKindModule, liveOfKind } from '../engine/kind-module.js';
 import type { DesiredNode, LiveNode } from '../engine/node-types.js';
 import { asSet } from '../engine/normalize-attrs.js';
@@ -102,8 +106,50 @@ export function certAddress(ctx: { addressOfId: Map<string, string> }, id: strin
 }
 
 /**
+ * SetTlsVersion of an HTTPS listener: both parameters are required, so the call always carries the
+ * whole declared setting. The listener must be idle (it is not while it is being created).
+ */
+function setTls(
+  b: StepBuilder,
+  label: string,
+  proxyId: unknown,
+  listenerId: unknown,
+  a: Record<string, unknown>,
+) {
+  b.add({
+    operation: 'update',
+    summary: `SetTlsVersion ${label} ${(a.tlsVersions as string[]).join(',')} ${String(a.tlsCiphers)}`,
+    calls: [
+      {
+        action: 'SetTlsVersion',
+        params: { ListenerId: listenerId, TLSSupportVersion: a.tlsVersions, TLSCiphers: a.tlsCiphers },
+      },
+    ],
+    wait: listenerReady('HTTPS', proxyId, label, listenerId),
+  });
+}
+
+/**
+ * An HTTPS listener's TLS settings as the API reports them: written whenever reported (no default
+ * of the versions is documented), the cipher suite only when it is not the documented default.
+ */
+function exportTls(a: Record<string, unknown>): Pick<L7ListenerDesired, 'tls'> {
+  const versions = a.tlsVersions;
+  if (!Array.isArray(versions) || versions.length === 0) return {};
+  const ciphers = a.tlsCiphers;
+  return {
+    tls: {
+      versions: versions as TlsVersion[],
+      ...(typeof ciphers === 'string' && ciphers !== DEFAULT_TLS_CIPHERS
+        ? { ciphers: ciphers as TlsCiphers }
+        : {}),
+    },
+  };
+}
+
+/**
  * HTTP and HTTPS listeners, identified by (proxy, protocol, port). The name (and, on HTTPS, the
- * origin protocol and the certificates) change in place; HTTP/3 and the authentication type
+ * origin protocol, the certificates and the TLS versions and ciphers) change in place; HTTP/3 and the authentication type
  * (mutual TLS on or off) force replacement. Deleting one takes its domains, rules and error pages.
  */
 export const l7ListenerKind: GaapKindModule<L7ListenerSpec, L7ListenerRaw, L7ListenerDesired, ProxyDesired> =
@@ -111,7 +157,14 @@ export const l7ListenerKind: GaapKindModule<L7ListenerSpec, L7ListenerRaw, L7Lis
     readStage: 3,
     handler: {
       type: L7_LISTENER,
-      updatable: { name: 'attr', forwardProtocol: 'attr', certificate: 'attr', clientCertificates: 'attr' },
+      updatable: {
+        name: 'attr',
+        forwardProtocol: 'attr',
+        certificate: 'attr',
+        clientCertificates: 'attr',
+        tlsVersions: 'tls',
+        tlsCiphers: 'tls',
+      },
       cascades: true,
       // The port is the listener's identity: the old one must go before the new one can take it.
       replaceOrder: 'delete-first',
@@ -156,8 +209,11 @@ export const l7ListenerKind: GaapKindModule<L7ListenerSpec, L7ListenerRaw, L7Lis
           ],
           wait: listenerReady(spec.protocol, proxyId, `${spec.protocol}:${spec.port}`),
         });
+        if (https && a.tlsVersions !== undefined) {
+          setTls(b, `${spec.protocol}:${spec.port}`, proxyId, b.idOf(node.address), a);
+        }
       },
-      update(node, live, _groups, b) {
+      update(node, live, groups, b) {
         const { spec } = node;
         const a = node.attrs;
         const proxyId = live.raw.proxyId;
@@ -175,6 +231,8 @@ export const l7ListenerKind: GaapKindModule<L7ListenerSpec, L7ListenerRaw, L7Lis
           });
           return;
         }
+        if (groups.includes('tls')) setTls(b, live.id, proxyId, live.id, a);
+        if (!groups.includes('attr')) return;
         const clients = (a.clientCertificates ?? []) as string[];
         b.add({
           operation: 'update',
@@ -231,6 +289,9 @@ export const l7ListenerKind: GaapKindModule<L7ListenerSpec, L7ListenerRaw, L7Lis
                   clientCertificates: clients,
                   authType: clients && clients.length > 0 ? 1 : 0,
                   http3: l.http3 ? 1 : 0,
+                  // Managed only when declared: undefined attributes are not compared.
+                  tlsVersions: l.tls ? asSet(l.tls.versions) : undefined,
+                  tlsCiphers: l.tls ? (l.tls.ciphers ?? DEFAULT_TLS_CIPHERS) : undefined,
                 }
               : {}),
           },
@@ -269,6 +330,8 @@ export const l7ListenerKind: GaapKindModule<L7ListenerSpec, L7ListenerRaw, L7Lis
                   clientCertificates: clients,
                   authType: s.AuthType ?? 0,
                   http3: s.Http3Supported ?? 0,
+                  tlsVersions: asSet(s.TLSSupportVersion ?? []),
+                  tlsCiphers: s.TLSCiphers,
                 };
               }
               out.push({
@@ -303,6 +366,7 @@ export const l7ListenerKind: GaapKindModule<L7ListenerSpec, L7ListenerRaw, L7Lis
           ...(https ? { forwardProtocol: (a.forwardProtocol ?? 'HTTP') as 'HTTP' | 'HTTPS' } : {}),
           ...(clients.length > 0 ? { clientCertificates: clients } : {}),
           ...(https && a.http3 === 1 ? { http3: true } : {}),
+          ...(https ? exportTls(a) : {}),
         };
       },
       attach: attachListener,

@@ -1,4 +1,5 @@
 import type { ProxyDesired } from '../../../model/gaap-desired-types.js';
+import type { StepBuilder } from '../engine/kind-handler.js';
 import type { GaapKindModule } from '../engine/kind-module.js';
 import { addr, liveOfKind, NAME_TAG, ownershipTags, STACK_TAG, tagValue } from '../engine/kind-module.js';
 import type { LiveNode, WaitSpec } from '../engine/node-types.js';
@@ -7,6 +8,15 @@ import { listAll, PAGE_LIMITS } from '../paging.js';
 import { adoptionsOf, chunks, missingIds, ownedName, refuseMissingAdoptions } from './adoption.js';
 import { defined, isStr, logicalName, nameIn, SELF_ID, waitFor, withSource } from './common.js';
 import { proxyGroupKind } from './proxy-group.js';
+import {
+  addTagStep,
+  creationTags,
+  desiredTagAttrs,
+  exportedProtect,
+  liveProtect,
+  liveTagAttrs,
+  TAG_ATTRS,
+} from './tagging.js';
 
 export const PROXY = 'gaap_proxy';
 
@@ -32,24 +42,56 @@ const PROXY_ACCESS_OUTPUTS = {
 function proxyStatus(
   what: string,
   proxyId: unknown,
-  gone = false,
+  until: 'RUNNING' | 'CLOSED' | 'gone' = 'RUNNING',
   outputs?: Record<string, string>,
 ): WaitSpec {
+  const gone = until === 'gone';
   return waitFor(what, {
     action: 'DescribeProxies',
     params: { ProxyIds: [proxyId], Offset: 0, Limit: PAGE_LIMITS.DescribeProxies },
     batch: { param: 'ProxyIds', max: PAGE_LIMITS.DescribeProxies },
     item: { items: 'ProxySet', match: { ProxyId: proxyId } },
     statusPath: 'Status',
-    ready: gone ? [] : ['RUNNING'],
+    ready: gone ? [] : [until],
     ...(gone ? { goneIsReady: true } : {}),
     ...(outputs ? { outputs } : {}),
   });
 }
 
+/** Statuses of a proxy that is off or on its way there (ProxyInfo.Status). */
+const OFF = new Set(['CLOSED', 'CLOSING']);
+
 /**
- * Proxies (通道). Name, project, bandwidth, concurrency and billing change in place; regions, group,
- * IP version, network and package type force replacement (no Modify action takes them).
+ * OpenProxies / CloseProxies of one proxy. Opening goes before every other step on the proxy and
+ * what is under it, closing after them all: a closed proxy refuses writes (its listeners, rules,
+ * configuration), deletes aside.
+ */
+function openOrClose(b: StepBuilder, label: string, proxyId: unknown, enabled: boolean): void {
+  const action = enabled ? 'OpenProxies' : 'CloseProxies';
+  b.add({
+    operation: 'update',
+    summary: `${action} ${label}`,
+    calls: [
+      {
+        action,
+        params: { ProxyIds: [proxyId] },
+        clientToken: b.clientToken(action),
+        failedIn: ['OperationFailedInstanceSet'],
+      },
+    ],
+    wait: proxyStatus(
+      `proxy ${label} ${enabled ? 'RUNNING' : 'CLOSED'}`,
+      proxyId,
+      enabled ? 'RUNNING' : 'CLOSED',
+    ),
+    around: { order: enabled ? 'first' : 'last' },
+  });
+}
+
+/**
+ * Proxies (通道). Name, project, bandwidth, concurrency, billing and on/off (OpenProxies /
+ * CloseProxies) change in place; regions, group, IP version, network and package type force
+ * replacement (no Modify action takes them).
  */
 export const proxyKind: GaapKindModule<ProxySpec, ProxyRaw, ProxyDesired> = {
   readStage: 2,
@@ -61,6 +103,8 @@ export const proxyKind: GaapKindModule<ProxySpec, ProxyRaw, ProxyDesired> = {
       bandwidth: 'config',
       concurrent: 'config',
       billingType: 'config',
+      ...TAG_ATTRS,
+      enabled: 'enabled',
     },
     cascades: true,
     replaceOrder: 'delete-first',
@@ -93,7 +137,7 @@ export const proxyKind: GaapKindModule<ProxySpec, ProxyRaw, ProxyDesired> = {
               GroupId: proxy.group ? b.idOf(addr.proxyGroup(proxy.group)) : undefined,
               Bandwidth: proxy.bandwidth,
               Concurrent: proxy.concurrent,
-              TagSet: ownershipTags(b.stack, name),
+              TagSet: creationTags(b.stack, name, proxy.protect),
               IPAddressVersion: proxy.ipVersion,
               NetworkType: proxy.networkType,
               PackageType: proxy.packageType,
@@ -112,10 +156,20 @@ export const proxyKind: GaapKindModule<ProxySpec, ProxyRaw, ProxyDesired> = {
             },
           },
         ],
-        wait: proxyStatus(`proxy ${name} RUNNING`, SELF_ID, false, PROXY_ACCESS_OUTPUTS),
+        wait: proxyStatus(`proxy ${name} RUNNING`, SELF_ID, 'RUNNING', PROXY_ACCESS_OUTPUTS),
       });
+      // A new proxy runs: one declared off is closed once everything on it is in place.
+      if (node.attrs.enabled === false) openOrClose(b, name, b.idOf(node.address), false);
     },
     update(node, live, groups, b) {
+      if (groups.includes('tags')) addTagStep('proxy', node, live, b);
+      // ModifyProxyConfiguration needs a running proxy: one that is off and stays off is opened
+      // for the change and closed again.
+      // (A proxy of a group has no `enabled` of its own: its group's on/off decides.)
+      const wasOff = node.attrs.enabled !== undefined && live.attrs.enabled === false;
+      const wantOff = node.attrs.enabled === false;
+      const reconfigure = groups.includes('config');
+      if (wasOff && (!wantOff || reconfigure)) openOrClose(b, live.id, live.id, true);
       if (groups.includes('name')) {
         b.add({
           operation: 'update',
@@ -161,6 +215,7 @@ export const proxyKind: GaapKindModule<ProxySpec, ProxyRaw, ProxyDesired> = {
           wait: proxyStatus(`proxy ${live.id} RUNNING after the configuration change`, live.id),
         });
       }
+      if (wantOff && (!wasOff || reconfigure)) openOrClose(b, live.id, live.id, false);
     },
     delete(live, b) {
       b.add({
@@ -174,7 +229,7 @@ export const proxyKind: GaapKindModule<ProxySpec, ProxyRaw, ProxyDesired> = {
             okCodes: ['ResourceNotFound'],
           },
         ],
-        wait: proxyStatus(`proxy ${live.id} destroyed`, live.id, true),
+        wait: proxyStatus(`proxy ${live.id} destroyed`, live.id, 'gone'),
       });
     },
   },
@@ -195,6 +250,9 @@ export const proxyKind: GaapKindModule<ProxySpec, ProxyRaw, ProxyDesired> = {
         networkType: proxy.networkType,
         packageType: proxy.packageType ?? 'Thunder',
         billingType: proxy.billingType ?? 0,
+        ...desiredTagAttrs(ctx.stack, name, proxy.protect),
+        // A proxy of a group is opened and closed with its group (OpenProxyGroup / CloseProxyGroup).
+        enabled: proxy.group ? undefined : (proxy.enabled ?? true),
       },
       protect: proxy.protect ?? false,
       ...withSource(ctx.source(`proxies.${name}`)),
@@ -256,7 +314,10 @@ export const proxyKind: GaapKindModule<ProxySpec, ProxyRaw, ProxyDesired> = {
           networkType: p.NetworkType || undefined,
           packageType: p.PackageType || 'Thunder',
           billingType: p.BillingType ?? 0,
+          ...liveTagAttrs(p.TagSet),
+          enabled: !OFF.has(p.Status),
         },
+        ...liveProtect(p.TagSet),
         ...(STEADY.has(p.Status) ? {} : { busy: p.Status }),
         raw: { item: p },
       });
@@ -285,6 +346,9 @@ export const proxyKind: GaapKindModule<ProxySpec, ProxyRaw, ProxyDesired> = {
         ...(isStr(a.networkType) ? { networkType: a.networkType as 'normal' } : {}),
         ...(a.packageType !== 'Thunder' ? { packageType: a.packageType as 'Accelerator' } : {}),
         ...(a.billingType !== 0 ? { billingType: a.billingType as 0 | 1 } : {}),
+        ...exportedProtect(n),
+        // A proxy of a group is closed with its group: the group's `enabled` says it.
+        ...(a.enabled === false && !group ? { enabled: false } : {}),
       };
     },
   },

@@ -1,0 +1,312 @@
+import { copyFileSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import type { RunningEmulator } from '../../src/emulator/emulator-types.js';
+import { EMULATOR_DEFAULTS, startEmulator } from '../../src/emulator/index.js';
+import { GaapClient } from '../../src/providers/gaap/gaap-client.js';
+import { emulatorEnv, ROOT, runCli, scratchDir, writeYaml } from './cli-harness.js';
+
+// The settings operators manage that need calls beyond create/modify (item 4 of issue 15): each is
+// applied, re-planned to `No changes.`, changed, planned as an in-place update with its own call,
+// applied, and re-planned to `No changes.` again, through the built CLI against the emulator.
+let emulator: RunningEmulator;
+let env: NodeJS.ProcessEnv;
+let client: GaapClient;
+
+beforeAll(async () => {
+  emulator = await startEmulator({ asyncDelayMs: 200, rateWindowScale: 0.1 });
+  env = emulatorEnv(emulator, 0.1);
+  client = new GaapClient({
+    endpoint: emulator.gaap,
+    credentials: { secretId: EMULATOR_DEFAULTS.secretId, secretKey: EMULATOR_DEFAULTS.secretKey },
+  });
+});
+afterAll(async () => {
+  await client.close();
+  await emulator.close();
+});
+
+interface Settings {
+  tls: string;
+  proxyEnabled: boolean;
+  groupEnabled: boolean;
+  auth: string;
+}
+
+const BASE: Settings = {
+  tls: '{ versions: [TLSv1.2, TLSv1.3], ciphers: GAAP_TLS_CIPHERS_STRICT }',
+  proxyEnabled: true,
+  groupEnabled: false,
+  auth: '{ basic: users, originCa: [origin-ca] }',
+};
+
+const stack = (s: Settings) => `version: 1
+stack: settings-e2e
+gaap:
+  realServers:
+    origin: { address: 198.51.100.80 }
+  certificates:
+    site: { type: server, content: { file: site-a.pem }, key: { file: site-a.key } }
+    users: { type: basic-auth, content: "alice:$apr1$Qm0f3Kx1$yWl0aH1aZ1b9Qv6o2Q9f1/" }
+    to-origin: { type: gaap, content: { file: site-b.pem }, key: { file: site-b.key } }
+    origin-ca: { type: origin-ca, content: { file: client-ca.pem } }
+  proxyGroups:
+    pool:
+      realServerRegion: NorthAmerica
+      accessRegions: [{ region: SouthChina, bandwidth: 10, concurrent: 2 }]
+      enabled: ${s.groupEnabled}
+  proxies:
+    edge:
+      accessRegion: SouthChina
+      realServerRegion: NorthAmerica
+      bandwidth: 10
+      concurrent: 2
+      enabled: ${s.proxyEnabled}
+      listeners:
+        - protocol: HTTPS
+          port: 443
+          certificate: site
+          forwardProtocol: HTTP
+          tls: ${s.tls}
+          domains:
+            - domain: www.example.com
+              auth: ${s.auth}
+              rules:
+                - path: /
+                  realServers: [{ realServer: origin, port: 80 }]
+`;
+
+interface PlanJson {
+  changes: { address: string; kind: string; attributes: { path: string }[] }[];
+  steps: { id: string; action: string; addresses: string[]; dependsOn: string[] }[];
+}
+
+describe('item-4 settings converge through the CLI', () => {
+  const dir = scratchDir('edgeform-settings-');
+  for (const f of ['site-a.pem', 'site-a.key', 'site-b.pem', 'site-b.key', 'client-ca.pem'])
+    copyFileSync(join(ROOT, 'test', 'fixtures', 'gaap', f), join(dir, f));
+
+  const planJson = async (s: Settings): Promise<PlanJson> => {
+    writeYaml(dir, 'edgeform.yaml', stack(s));
+    const r = await runCli(['plan', '--format', 'json'], { cwd: dir, env });
+    expect(r.exitCode, r.stderr).toBe(0);
+    return JSON.parse(r.stdout) as PlanJson;
+  };
+  const applyAndConverge = async () => {
+    const r = await runCli(['apply', '--auto-approve'], { cwd: dir, env });
+    expect(r.exitCode, r.stderr + r.stdout).toBe(0);
+    expect(r.stdout).toMatch(/Apply complete! \d+ done, 0 failed, 0 skipped/);
+    const replan = await runCli(['plan', '--detailed-exitcode'], { cwd: dir, env });
+    expect(replan.exitCode, replan.stdout + replan.stderr).toBe(0);
+    expect(replan.stdout).toContain('No changes.');
+  };
+  const edgeProxy = async () => {
+    const proxies = await client.call('DescribeProxies', {
+      TagSet: [{ TagKey: 'edgeform:name', TagValue: 'edge' }],
+      Limit: 100,
+      Offset: 0,
+    });
+    return proxies.ProxySet![0]!;
+  };
+  const httpsListener = async () => {
+    const { ProxyId } = await edgeProxy();
+    const l = await client.call('DescribeHTTPSListeners', { ProxyId, Limit: 50, Offset: 0 });
+    return l.ListenerSet![0]!;
+  };
+  const wwwDomain = async () => {
+    const { ListenerId } = await httpsListener();
+    const rules = await client.call('DescribeRules', { ListenerId });
+    return rules.DomainRuleSet!.find((d) => d.Domain === 'www.example.com')!;
+  };
+  const certId = async (name: string) => {
+    const certs = await client.call('DescribeCertificates', { CertificateType: -1, Limit: 100, Offset: 0 });
+    return certs.CertificateSet!.find((c) => c.CertificateAlias.endsWith(name))!.CertificateId;
+  };
+  const poolStatus = async () => {
+    const groups = await client.call('DescribeProxyGroupList', {
+      ProjectId: -1,
+      TagSet: [{ TagKey: 'edgeform:name', TagValue: 'pool' }],
+      Limit: 100,
+      Offset: 0,
+    });
+    return groups.ProxyGroupList![0]!.Status;
+  };
+
+  let current = BASE;
+
+  it('creates the estate with every setting, then re-plans to No changes.', async () => {
+    const plan = await planJson(current);
+    const actions = plan.steps.map((s) => s.action);
+    expect(actions).toContain('SetTlsVersion');
+    // A group declared closed is created, then closed.
+    expect(actions).toContain('CloseProxyGroup');
+    await applyAndConverge();
+    const l = await httpsListener();
+    expect([...l.TLSSupportVersion].sort()).toEqual(['TLSv1.2', 'TLSv1.3']);
+    expect(l.TLSCiphers).toBe('GAAP_TLS_CIPHERS_STRICT');
+    expect(await poolStatus()).toBe('CLOSED');
+    const d = await wwwDomain();
+    expect([d.BasicAuth, d.GaapAuth, d.RealServerAuth]).toEqual([1, 0, 1]);
+    expect(d.BasicAuthConfId).toBe(await certId('users'));
+    expect(d.PolyRealServerCertificateAliasInfo!.map((c) => c.CertificateId)).toEqual([
+      await certId('origin-ca'),
+    ]);
+  });
+
+  const LISTENER = 'gaap.proxy["edge"].listener["HTTPS:443"]';
+  const WWW = `${LISTENER}.domain["www.example.com"]`;
+  const cases: {
+    what: string;
+    change: Partial<Settings>;
+    /** Address → changed attribute paths; every change is an in-place update. */
+    updates: Record<string, string[]>;
+    /** The write steps, each after the one before. */
+    actions: string[];
+    check: () => Promise<void>;
+  }[] = [
+    {
+      what: 'HTTPS listener TLS versions and cipher suite',
+      change: { tls: '{ versions: [TLSv1.3] }' },
+      updates: { [LISTENER]: ['tlsCiphers', 'tlsVersions'] },
+      actions: ['SetTlsVersion'],
+      check: async () => {
+        const l = await httpsListener();
+        expect(l.TLSSupportVersion).toEqual(['TLSv1.3']);
+        // Not declared = the documented default.
+        expect(l.TLSCiphers).toBe('GAAP_TLS_CIPHERS_WIDE');
+      },
+    },
+    {
+      what: 'proxy closed while its listener changes (the listener first: a closed proxy refuses writes)',
+      change: { proxyEnabled: false, tls: '{ versions: [TLSv1.2, TLSv1.3] }' },
+      updates: { 'gaap.proxy["edge"]': ['enabled'], [LISTENER]: ['tlsVersions'] },
+      actions: ['SetTlsVersion', 'CloseProxies'],
+      check: async () => {
+        expect((await edgeProxy()).Status).toBe('CLOSED');
+      },
+    },
+    {
+      what: 'proxy opened while its listener changes (the proxy first)',
+      change: { proxyEnabled: true, tls: '{ versions: [TLSv1.3], ciphers: GAAP_TLS_CIPHERS_GENERAL }' },
+      updates: { 'gaap.proxy["edge"]': ['enabled'], [LISTENER]: ['tlsCiphers', 'tlsVersions'] },
+      actions: ['OpenProxies', 'SetTlsVersion'],
+      check: async () => {
+        expect((await edgeProxy()).Status).toBe('RUNNING');
+        expect((await httpsListener()).TLSCiphers).toBe('GAAP_TLS_CIPHERS_GENERAL');
+      },
+    },
+    {
+      what: 'domain authentication: basic auth off, GAAP client certificate on, origin verification kept',
+      change: { auth: '{ gaapCertificate: to-origin, originCa: [origin-ca] }' },
+      updates: { [WWW]: ['basicAuth', 'gaapCertificate'] },
+      actions: ['SetAuthentication'],
+      check: async () => {
+        const d = await wwwDomain();
+        expect([d.BasicAuth, d.GaapAuth, d.RealServerAuth]).toEqual([0, 1, 1]);
+        expect(d.GaapCertificateId).toBe(await certId('to-origin'));
+      },
+    },
+    {
+      what: 'domain authentication: everything off',
+      change: { auth: '{}' },
+      updates: { [WWW]: ['gaapCertificate', 'originCa'] },
+      actions: ['SetAuthentication'],
+      check: async () => {
+        const d = await wwwDomain();
+        expect([d.BasicAuth, d.GaapAuth, d.RealServerAuth]).toEqual([0, 0, 0]);
+      },
+    },
+    {
+      what: 'domain authentication: basic auth on again',
+      change: { auth: '{ basic: users }' },
+      updates: { [WWW]: ['basicAuth'] },
+      actions: ['SetAuthentication'],
+      check: async () => {
+        expect((await wwwDomain()).BasicAuth).toBe(1);
+      },
+    },
+    {
+      what: 'proxy group opened',
+      change: { groupEnabled: true },
+      updates: { 'gaap.proxy_group["pool"]': ['enabled'] },
+      actions: ['OpenProxyGroup'],
+      check: async () => {
+        expect(await poolStatus()).toBe('RUNNING');
+      },
+    },
+    {
+      what: 'proxy group closed',
+      change: { groupEnabled: false },
+      updates: { 'gaap.proxy_group["pool"]': ['enabled'] },
+      actions: ['CloseProxyGroup'],
+      check: async () => {
+        expect(await poolStatus()).toBe('CLOSED');
+      },
+    },
+  ];
+
+  for (const c of cases) {
+    it(`${c.what}: planned as an in-place update, applied, converged`, async () => {
+      const next = { ...current, ...c.change };
+      const plan = await planJson(next);
+      const changes = plan.changes.filter((x) => x.kind !== 'no-op');
+      expect(Object.fromEntries(changes.map((x) => [x.address, x.kind]))).toEqual(
+        Object.fromEntries(Object.keys(c.updates).map((a) => [a, 'update'])),
+      );
+      for (const x of changes) expect(x.attributes.map((a) => a.path).sort()).toEqual(c.updates[x.address]);
+      expect(plan.steps.map((s) => s.action).sort()).toEqual([...c.actions].sort());
+      // Each step waits for the one before it in `actions`.
+      const stepOf = (action: string) => plan.steps.find((s) => s.action === action)!;
+      for (let i = 1; i < c.actions.length; i++) {
+        expect(stepOf(c.actions[i]!).dependsOn).toContain(stepOf(c.actions[i - 1]!).id);
+      }
+      await applyAndConverge();
+      await c.check();
+      current = next;
+    });
+  }
+
+  it('a change under a proxy that stays closed fails the plan, located, before any write', async () => {
+    const closed = { ...current, proxyEnabled: false };
+    await planJson(closed);
+    await applyAndConverge();
+    current = closed;
+    writeYaml(dir, 'edgeform.yaml', stack({ ...closed, tls: '{ versions: [TLSv1.2] }' }));
+    emulator.resetStats();
+    const r = await runCli(['apply', '--auto-approve'], { cwd: dir, env });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain('error[GAAP_PARENT_CLOSED]');
+    expect(r.stderr).toMatch(/edgeform\.yaml:\d+:\d+ gaap\.proxy\["edge"\] is closed/);
+    expect(r.stderr).toContain('listener["HTTPS:443"]');
+    expect(r.stderr).toContain('enabled: true');
+    const writes = Object.keys(emulator.stats().gaap.requests).filter((a) => !/^Describe/.test(a));
+    expect(writes).toEqual([]);
+  });
+
+  it('export --gaap writes the settings back, and the exported file plans to No changes.', async () => {
+    const r = await runCli(['export', '--gaap', '--stack', 'settings-e2e', '-o', 'exported.yaml'], {
+      cwd: dir,
+      env,
+    });
+    expect(r.exitCode, r.stderr).toBe(0);
+    const exported = readFileSync(join(dir, 'exported.yaml'), 'utf8');
+    const edge = parse(exported).gaap.proxies.edge;
+    expect(edge.listeners[0].tls).toEqual({ versions: ['TLSv1.3'], ciphers: 'GAAP_TLS_CIPHERS_GENERAL' });
+    expect(parse(exported).gaap.proxyGroups.pool.enabled).toBe(false);
+    expect(edge.enabled).toBe(false);
+    expect(edge.listeners[0].domains[0].auth).toEqual({ basic: 'users' });
+    // Export never writes a private key: it names the variable to put it in.
+    const key = readFileSync(join(dir, 'site-a.key'), 'utf8');
+    const replan = await runCli(['plan', '--detailed-exitcode', '-f', 'exported.yaml'], {
+      cwd: dir,
+      env: {
+        ...env,
+        EDGEFORM_CERT_SITE_KEY: key,
+        EDGEFORM_CERT_TO_ORIGIN_KEY: readFileSync(join(dir, 'site-b.key'), 'utf8'),
+      },
+    });
+    expect(replan.exitCode, replan.stdout + replan.stderr).toBe(0);
+    expect(replan.stdout).toContain('No changes.');
+  });
+});
