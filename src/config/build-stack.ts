@@ -12,7 +12,8 @@ import { buildGaap } from './build-gaap.js';
 import type { Diagnostic } from './diagnostic-types.js';
 import { lazyLocation } from './lazy-location.js';
 import type { PathSegment } from './path.js';
-import { diagnosticAt, type RuleContext } from './rules/rule-types.js';
+import { diagnosticAt } from './rules/rule-helpers.js';
+import type { RuleContext } from './rules/rule-types.js';
 import { asSecretRef, secretSlots } from './secret-fields.js';
 
 export const DEFAULT_BAISHAN_SETTINGS: BaishanSettings = {

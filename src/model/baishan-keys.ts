@@ -6,7 +6,7 @@
  * §5, seed 001). `normalize.ts` and `write-forms.ts` walk these records; nothing key-specific
  * lives in code that could live here.
  */
-import { isPlainObject } from '../core/json-types.js';
+import { isPlainObject } from '../core/json.js';
 import {
   bool,
   type FieldSpec,

@@ -1,5 +1,5 @@
+import { isPlainObject, stableStringify } from '../core/json.js';
 import type { JsonValue } from '../core/json-types.js';
-import { isPlainObject, stableStringify } from '../core/json-types.js';
 import { isSecretValue } from '../core/secrets.js';
 import type { DisplayValue } from './plan-types.js';
 

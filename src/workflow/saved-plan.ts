@@ -3,7 +3,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { EdgeformError } from '../core/errors.js';
-import { isPlainObject, stableStringify } from '../core/json-types.js';
+import { isPlainObject, stableStringify } from '../core/json.js';
 import { packageFile } from '../core/package-files.js';
 import { PLAN_FORMAT_VERSION, type Plan, type PlanStep } from '../planner/plan-types.js';
 

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Diagnostic } from '../config/diagnostic-types.js';
-import { hasErrors } from '../config/diagnostic-types.js';
+import { hasErrors } from '../config/diagnostics.js';
 import { desiredStateError, formatDiagnostic } from '../config/format-diagnostics.js';
 import { loadStack } from '../config/load-stack.js';
 import type { EventSink } from '../core/event-types.js';

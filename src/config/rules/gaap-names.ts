@@ -1,7 +1,8 @@
 import type { Diagnostic } from '../diagnostic-types.js';
 import { GAAP_MAPS, type GaapDecl } from '../gaap-view.js';
 import type { StackFile } from '../stack-file.js';
-import { diagnosticAt, type Rule } from './rule-types.js';
+import { diagnosticAt } from './rule-helpers.js';
+import type { Rule } from './rule-types.js';
 
 const MAP_WORDS: Record<(typeof GAAP_MAPS)[number], string> = {
   proxyGroups: 'proxy group',

@@ -3,7 +3,8 @@ import type { Diagnostic } from '../diagnostic-types.js';
 import { l4Listeners, l7Rules } from '../gaap-view.js';
 import type { PathSegment } from '../path.js';
 import type { StackFile } from '../stack-file.js';
-import { diagnosticAt, type Rule } from './rule-types.js';
+import { diagnosticAt } from './rule-helpers.js';
+import type { Rule } from './rule-types.js';
 
 /**
  * RealServerFailoverRole requires FailoverSwitch=1 on the listener (BindListenerRealServers).

@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../diagnostic-types.js';
 import type { PathSegment } from '../path.js';
-import { diagnosticAt, type Rule } from './rule-types.js';
+import { diagnosticAt } from './rule-helpers.js';
+import type { Rule } from './rule-types.js';
 
 const IPV4_CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?:\/(\d{1,2}))?$/;
 

@@ -1,6 +1,7 @@
 import { MUTUALLY_EXCLUSIVE_KEYS } from '../../model/baishan-keys.js';
 import type { Diagnostic } from '../diagnostic-types.js';
-import { describeNames, diagnosticAt, isRecord, isSet, type Rule } from './rule-types.js';
+import { describeNames, diagnosticAt, isRecord, isSet } from './rule-helpers.js';
+import type { Rule } from './rule-types.js';
 
 const IP_LIST_KEYS = ['ip_black_list', 'ip_white_list'] as const;
 

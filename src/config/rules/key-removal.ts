@@ -1,6 +1,7 @@
 import { REMOVABLE_KEYS } from '../../model/baishan-keys.js';
 import type { Diagnostic } from '../diagnostic-types.js';
-import { describeNames, diagnosticAt, isRecord, type Rule } from './rule-types.js';
+import { describeNames, diagnosticAt, isRecord } from './rule-helpers.js';
+import type { Rule } from './rule-types.js';
 
 /**
  * `key: null` asks edgeform to remove the key; only keys with a documented off-form can be removed

@@ -1,5 +1,6 @@
 import type { Diagnostic, DiagnosticSeverity } from '../diagnostic-types.js';
-import { describeNames, diagnosticAt, type EntryView, isRecord, isSet, type Rule } from './rule-types.js';
+import { describeNames, diagnosticAt, isRecord, isSet } from './rule-helpers.js';
+import type { EntryView, Rule } from './rule-types.js';
 
 interface Overlap {
   a: string;

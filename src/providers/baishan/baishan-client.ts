@@ -1,5 +1,5 @@
 import type { EventSink } from '../../core/event-types.js';
-import { nullSink } from '../../core/event-types.js';
+import { nullSink } from '../../core/null-sink.js';
 import { runAttempts } from '../../transport/attempt-loop.js';
 import { DEFAULT_CALL_MS, withCallDeadline } from '../../transport/call-deadline.js';
 import { Pool } from '../../transport/http-pool.js';

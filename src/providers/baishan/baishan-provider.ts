@@ -1,6 +1,6 @@
 import { EdgeformError } from '../../core/errors.js';
+import { isPlainObject, stableStringify } from '../../core/json.js';
 import type { JsonValue } from '../../core/json-types.js';
-import { isPlainObject, stableStringify } from '../../core/json-types.js';
 import { isSecretValue, keyedFingerprint, revealSecrets } from '../../core/secrets.js';
 import { BAISHAN_CONFIG_KEYS, REMOVABLE_KEYS } from '../../model/baishan-keys.js';
 import type {

@@ -6,7 +6,8 @@
  *   - `write`: the wire form used by write-forms.ts (user order and case kept, table wire types).
  */
 
-import { isPlainObject, type JsonValue, stableStringify } from '../../core/json-types.js';
+import { isPlainObject, stableStringify } from '../../core/json.js';
+import type { JsonValue } from '../../core/json-types.js';
 import { isSecretValue, type SecretValue } from '../../core/secrets.js';
 import type {
   FieldSpec,

@@ -1,5 +1,6 @@
 import { EdgeformError } from '../../core/errors.js';
-import { type EventSink, nullSink } from '../../core/event-types.js';
+import type { EventSink } from '../../core/event-types.js';
+import { nullSink } from '../../core/null-sink.js';
 import { runAttempts } from '../../transport/attempt-loop.js';
 import { sleep as defaultSleep } from '../../transport/backoff.js';
 import { DEFAULT_CALL_MS, withCallDeadline } from '../../transport/call-deadline.js';

@@ -3,19 +3,19 @@ import { keyedFingerprint } from '../../core/secrets.js';
 import type { GaapDesired } from '../../model/gaap-desired-types.js';
 import type { GaapSettings, LoadedStack } from '../../model/stack-types.js';
 import type { PlanStep, PlanWarning, ResourceOutputs } from '../../planner/plan-types.js';
-import {
-  type AppliedRun,
-  type Provider,
-  type ProviderContext,
-  type ProviderLive,
-  type ProviderPlan,
-  type StepContext,
-  type StepOutcome,
-  type StepWait,
-  stepsOf,
-  type WaitPacing,
-  type WatchAnswer,
+import type {
+  AppliedRun,
+  Provider,
+  ProviderContext,
+  ProviderLive,
+  ProviderPlan,
+  StepContext,
+  StepOutcome,
+  StepWait,
+  WaitPacing,
+  WatchAnswer,
 } from '../../planner/provider-types.js';
+import { stepsOf } from '../../planner/steps-of.js';
 import { adoptionHints } from './adoption-hints.js';
 import { checkAgainstCatalogs } from './catalog-checks.js';
 import { refuseWritesUnderClosed } from './closed-parents.js';

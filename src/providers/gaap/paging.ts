@@ -1,4 +1,4 @@
-import { fieldsOf } from '../../core/json-types.js';
+import { fieldsOf } from '../../core/json.js';
 import type { GaapCaller, GaapCallOptions } from './gaap-client.js';
 import type { Request, Response } from './gaap-types.js';
 
