@@ -4,7 +4,8 @@ import type { LoadedStack } from '../model/stack-types.js';
 import { buildStack } from './build-stack.js';
 import type { DesiredFileV1 } from './desired-file-types.js';
 import { desiredSchema } from './desired-schema.js';
-import { type Diagnostic, hasErrors, sortDiagnostics } from './diagnostic-types.js';
+import type { Diagnostic } from './diagnostic-types.js';
+import { hasErrors, sortDiagnostics } from './diagnostics.js';
 import { SEMANTIC_RULES } from './rules/index.js';
 import { type KnownPattern, knownPatterns, schemaDiagnostics } from './schema-errors.js';
 import type { StackFile } from './stack-file.js';
@@ -12,7 +13,7 @@ import { buildRuleContext } from './stack-model.js';
 import { parseYamlSource } from './yaml-source.js';
 
 export type { Diagnostic, DiagnosticCode, DiagnosticSeverity } from './diagnostic-types.js';
-export { hasErrors } from './diagnostic-types.js';
+export { hasErrors } from './diagnostics.js';
 
 export interface LoadStackOptions {
   /** Relative file names are resolved against it. */

@@ -25,6 +25,7 @@ export type ErrorCode =
   | 'GAAP_ADOPT_NOT_FOUND'
   | 'GAAP_ADOPT_FOREIGN'
   | 'GAAP_EXTERNAL_NOT_FOUND'
+  | 'GAAP_PARENT_CLOSED'
   // credentials
   | 'BAISHAN_TOKEN_MISSING'
   | 'GAAP_CREDENTIALS_MISSING'
@@ -50,6 +51,8 @@ export type ErrorCode =
   | 'RUN_TIMEOUT'
   | 'STEP_TIMEOUT'
   | 'APPLY_NEEDS_APPROVAL'
+  | 'PLAN_DESTROYS_TOO_MUCH'
+  | 'STACK_OWNS_NOTHING'
   // applying
   | 'INTERRUPTED'
   | 'WAIT_TIMEOUT'

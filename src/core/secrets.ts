@@ -2,7 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve as resolvePath } from 'node:path';
 import { EdgeformError } from './errors.js';
-import { isPlainObject, stableStringify } from './json-types.js';
+import { isPlainObject, stableStringify } from './json.js';
 
 /** Where a secret comes from. Only the reference is ever stored or printed. */
 export type SecretRef = { env: string } | { file: string };

@@ -86,6 +86,11 @@ export interface ResourceOutputs {
 export interface PlanWarning {
   message: string;
   address?: string;
+  /**
+   * A warning a guard acts on: `STACK_OWNS_NOTHING` — the stack owns no live object, while another
+   * stack's live objects carry its logical names (a renamed stack); apply then needs a confirmation.
+   */
+  code?: 'STACK_OWNS_NOTHING';
 }
 
 export const PLAN_FORMAT_VERSION = '1.0';
@@ -118,38 +123,4 @@ export interface Plan {
   keySalt?: string;
   /** `sha256:` of the saved plan without this field: a modified plan file is refused. */
   digest?: string;
-}
-
-export function summarize(changes: readonly ResourceChange[]): PlanSummary {
-  const s: PlanSummary = { add: 0, change: 0, destroy: 0, replace: 0 };
-  for (const c of changes) {
-    switch (c.kind) {
-      case 'create':
-        s.add++;
-        break;
-      case 'update':
-        s.change++;
-        break;
-      case 'delete':
-        s.destroy++;
-        break;
-      case 'replace':
-        // Terraform counts a replace as one add and one destroy.
-        s.add++;
-        s.destroy++;
-        s.replace++;
-        break;
-      case 'no-op':
-        break;
-      default: {
-        const never: never = c.kind;
-        throw new Error(`unknown change kind ${String(never)}`);
-      }
-    }
-  }
-  return s;
-}
-
-export function hasChanges(plan: Pick<Plan, 'changes'>): boolean {
-  return plan.changes.some((c) => c.kind !== 'no-op');
 }

@@ -8,6 +8,7 @@ import { GAAP_ACTIONS } from '../providers/gaap/gaap-action-meta.js';
 import { GaapClient } from '../providers/gaap/gaap-client.js';
 import { gaapCredentialsFromEnv } from '../providers/gaap/gaap-credentials.js';
 import type { ActionName } from '../providers/gaap/gaap-types.js';
+import { tagEndpointFor } from '../providers/gaap/tag-api.js';
 import { KeyedRateLimiter, RateLimiter } from '../transport/rate-limiter.js';
 import { deadlinesFrom } from './deadlines.js';
 import { endpointFor } from './endpoints.js';
@@ -72,12 +73,14 @@ export function baishanClientFor(
  */
 export function gaapClientFor(env: NodeJS.ProcessEnv, settings: GaapSettings, events: EventSink): GaapClient {
   const scale = rateWindowScale(env);
+  const endpoint = endpointFor('gaap', env, settings.endpoint);
   const { callMs } = deadlinesFrom(env);
   return new GaapClient({
     timeouts: { callMs },
     retry: { maxElapsedMs: 3 * callMs },
     credentials: gaapCredentialsFromEnv(env),
-    endpoint: endpointFor('gaap', env, settings.endpoint),
+    endpoint,
+    tagEndpoint: tagEndpointFor(endpoint, env),
     ...(settings.region ? { region: settings.region } : {}),
     events,
     limiters: new KeyedRateLimiter((action) => {

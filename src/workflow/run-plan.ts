@@ -7,6 +7,7 @@ import { createPlan, type PlanResult } from '../planner/create-plan.js';
 import type { Plan, ResourceOutputs } from '../planner/plan-types.js';
 import { deadlinesFrom, runDeadline } from './deadlines.js';
 import { sweepDuplicates } from './duplicate-sweep.js';
+import { checkMaxDestroy, checkNewStack, type PlanGuards } from './guards.js';
 import { collectOutputs } from './outputs.js';
 import { acquireRunLease } from './run-lease.js';
 import { assertSameSteps, readPlanFile } from './saved-plan.js';
@@ -20,6 +21,10 @@ export interface WorkflowOptions {
   events: EventSink;
   targets?: string[];
   signal?: AbortSignal;
+  /** `--max-destroy` and `--new-stack`: a plan that fails them is refused before any write. */
+  guards?: PlanGuards;
+  /** See SessionOptions.planChecks (false for drift). */
+  planChecks?: boolean;
 }
 
 /** `edgeform plan` and `edgeform drift`: read, diff, assemble; never writes. */
@@ -30,6 +35,7 @@ export async function plan(opts: WorkflowOptions): Promise<PlanResult> {
   const session = await openSession(opts);
   try {
     const result = await planWith(session, { ...opts, events: deadline.events, signal: deadline.signal });
+    checkMaxDestroy(result.plan, opts.guards?.maxDestroy);
     return { ...result, plan: { ...result.plan, keySalt } };
   } finally {
     deadline.dispose();
@@ -116,6 +122,8 @@ async function applyWithin(opts: ApplyOptions, stepTimeoutMs: number): Promise<A
     }
     const unchanged = () => collectOutputs(session.providers, live);
     if (thePlan.steps.length === 0) return { plan: thePlan, applied: false, outputs: unchanged() };
+    checkMaxDestroy(thePlan, opts.guards?.maxDestroy);
+    checkNewStack(thePlan, opts.guards ?? {});
     if (opts.confirm && !(await opts.confirm(thePlan)))
       return { plan: thePlan, applied: false, outputs: unchanged() };
     signal.throwIfAborted();

@@ -5,7 +5,8 @@ import type { Diagnostic } from '../diagnostic-types.js';
 import type { PathSegment } from '../path.js';
 import { secretSlots } from '../secret-fields.js';
 import type { StackFile } from '../stack-file.js';
-import { diagnosticAt, type Rule } from './rule-types.js';
+import { diagnosticAt } from './rule-helpers.js';
+import type { Rule } from './rule-types.js';
 
 /**
  * Secret references must resolve now: a plan made without the key would show a false change, and

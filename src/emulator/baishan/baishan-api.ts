@@ -1,4 +1,4 @@
-import { isPlainObject } from '../../core/json-types.js';
+import { isPlainObject } from '../../core/json.js';
 import type { BaishanApiOptions } from '../api-options.js';
 import type { EmulatedApi, EmulatorRequest, EmulatorResponse, HandleResult } from '../emulator-types.js';
 import { FixedWindowLimiter } from '../server-kit.js';

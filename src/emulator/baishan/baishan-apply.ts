@@ -1,4 +1,4 @@
-import { isPlainObject } from '../../core/json-types.js';
+import { isPlainObject } from '../../core/json.js';
 import { badRequest } from './baishan-errors.js';
 import { checkIpList, type PostedConfig } from './baishan-validate.js';
 

@@ -1,4 +1,4 @@
-import { isPlainObject } from '../../core/json-types.js';
+import { isPlainObject } from '../../core/json.js';
 
 /**
  * Type looseness the documents themselves show (baishan-api.md §5.2, §10 C14): their examples send

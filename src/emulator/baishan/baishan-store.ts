@@ -1,4 +1,4 @@
-import { isPlainObject } from '../../core/json-types.js';
+import { isPlainObject } from '../../core/json.js';
 import type { StoredConfig } from './baishan-apply.js';
 
 /** One domain of the token's account (baishan-api.md §8.1). */

@@ -1,5 +1,5 @@
 import type { ErrorObject } from 'ajv/dist/2020.js';
-import { isPlainObject } from '../../core/json-types.js';
+import { isPlainObject } from '../../core/json.js';
 import { type BaishanApiError, badRequest, errors } from './baishan-errors.js';
 import { normaliseConfig } from './baishan-normalise.js';
 import { configKeys, configValidator } from './baishan-schema.js';

@@ -1,5 +1,6 @@
 import { EdgeformError } from '../../core/errors.js';
-import { type EventSink, nullSink } from '../../core/event-types.js';
+import type { EventSink } from '../../core/event-types.js';
+import { nullSink } from '../../core/null-sink.js';
 import { runAttempts } from '../../transport/attempt-loop.js';
 import { sleep as defaultSleep } from '../../transport/backoff.js';
 import { DEFAULT_CALL_MS, withCallDeadline } from '../../transport/call-deadline.js';
@@ -17,6 +18,7 @@ import {
   type RetryState,
 } from './gaap-retry-policy.js';
 import type { ActionName, Request, Response } from './gaap-types.js';
+import { isTagAction, TAG_ACTIONS, TAG_API_VERSION, TAG_SERVICE, tagEndpointFor } from './tag-api.js';
 import type { Tc3Credentials } from './tc3-sign.js';
 
 export const DEFAULT_GAAP_ENDPOINT = 'https://gaap.tencentcloudapi.com';
@@ -31,6 +33,8 @@ export interface GaapClientOptions {
   credentials: Tc3Credentials | (() => Tc3Credentials | Promise<Tc3Credentials>);
   /** Default: EDGEFORM_GAAP_ENDPOINT, else https://gaap.tencentcloudapi.com. */
   endpoint?: string;
+  /** Where Tag API actions go (ModifyResourceTags, ...). Default: `tagEndpointFor(endpoint)`. */
+  tagEndpoint?: string;
   /** Sent as X-TC-Region, only to actions whose catalog regionParam is not 'not-used'. */
   region?: string;
   events?: EventSink;
@@ -85,9 +89,12 @@ type AttemptResult =
 
 export class GaapClient implements GaapCaller {
   readonly endpoint: URL;
+  readonly tagEndpoint: URL;
   readonly region: string | undefined;
   readonly limiters: KeyedRateLimiter;
   readonly #pool: Pool;
+  /** The Tag API's pool when it is another origin; made at its first call. */
+  #tagPool: Pool | undefined;
   readonly #opts: GaapClientOptions;
   readonly #policy: GaapRetryPolicy;
   readonly #events: EventSink;
@@ -98,6 +105,7 @@ export class GaapClient implements GaapCaller {
   constructor(opts: GaapClientOptions) {
     this.#opts = opts;
     this.endpoint = new URL(opts.endpoint ?? gaapEndpointFromEnv());
+    this.tagEndpoint = new URL(opts.tagEndpoint ?? tagEndpointFor(this.endpoint.href, process.env));
     this.region = opts.region || undefined;
     this.#policy = { ...DEFAULT_RETRY_POLICY, ...opts.retry };
     this.#events = opts.events ?? nullSink;
@@ -117,14 +125,32 @@ export class GaapClient implements GaapCaller {
             sleep,
           }),
       );
-    const t = opts.timeouts ?? {};
-    this.#callMs = t.callMs ?? DEFAULT_CALL_MS;
-    this.#pool = new Pool(this.endpoint.origin, {
-      connections: opts.connections ?? 16,
+    this.#callMs = opts.timeouts?.callMs ?? DEFAULT_CALL_MS;
+    this.#pool = this.#newPool(this.endpoint.origin);
+  }
+
+  #newPool(origin: string): Pool {
+    const t = this.#opts.timeouts ?? {};
+    return new Pool(origin, {
+      connections: this.#opts.connections ?? 16,
       connect: { timeout: Math.min(t.connectMs ?? 10_000, this.#callMs) },
       headersTimeout: Math.min(t.headersMs ?? 30_000, this.#callMs),
       bodyTimeout: Math.min(t.bodyMs ?? 60_000, this.#callMs),
     });
+  }
+
+  /** The pool and signing of an action: GAAP's, or the Tag API's (another service and version). */
+  #apiOf(action: string): { pool: Pool; host: string; service: string; version: string } | undefined {
+    if (!isTagAction(action)) return undefined;
+    if (this.tagEndpoint.origin === this.endpoint.origin)
+      return { pool: this.#pool, host: this.endpoint.host, service: TAG_SERVICE, version: TAG_API_VERSION };
+    this.#tagPool ??= this.#newPool(this.tagEndpoint.origin);
+    return {
+      pool: this.#tagPool,
+      host: this.tagEndpoint.host,
+      service: TAG_SERVICE,
+      version: TAG_API_VERSION,
+    };
   }
 
   #closed = false;
@@ -134,7 +160,7 @@ export class GaapClient implements GaapCaller {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await this.#pool.close();
+    await Promise.all([this.#pool.close(), this.#tagPool?.close()]);
   }
 
   async call<A extends ActionName>(
@@ -142,7 +168,8 @@ export class GaapClient implements GaapCaller {
     params: Request<A>,
     opts: GaapCallOptions = {},
   ): Promise<Response<A>> {
-    const meta = GAAP_ACTIONS[action];
+    // NOTE: Tag API actions (tag-api.ts) go through the same client: same keys, limits and retries.
+    const meta = GAAP_ACTIONS[action] ?? (isTagAction(action) ? TAG_ACTIONS[action] : undefined);
     if (!meta) {
       throw new EdgeformError({
         code: 'GAAP_UNKNOWN_ACTION',
@@ -160,7 +187,7 @@ export class GaapClient implements GaapCaller {
           resolution: 'This is a bug in edgeform. Report it.',
         });
       }
-      // NOTE: ≤ 64 ASCII characters (gaap-api.md §4.1).
+      // NOTE: ≤ 64 ASCII characters (GAAP API, the ClientToken parameter of the Create actions).
       if (!/^[\x20-\x7e]{1,64}$/.test(opts.clientToken)) {
         throw new EdgeformError({
           code: 'GAAP_CLIENT_TOKEN_INVALID',
@@ -241,10 +268,12 @@ export class GaapClient implements GaapCaller {
     const credentials = await this.#credentials();
     const t0 = this.#now();
     // Signed afresh on every attempt: a retried request keeps its body but gets a new timestamp.
+    const api = this.#apiOf(action);
     const headers = buildGaapHeaders({
       action,
       body: bytes,
-      host: this.endpoint.host,
+      host: api?.host ?? this.endpoint.host,
+      ...(api ? { service: api.service, version: api.version } : {}),
       timestamp: Math.floor(t0 / 1000),
       credentials,
       region,
@@ -271,7 +300,13 @@ export class GaapClient implements GaapCaller {
     try {
       // Writes too: a server that never finishes its answer must not hold the run.
       ({ statusCode, text } = await withCallDeadline(this.#callMs, cut, async (s, gotHeaders) => {
-        const res = await this.#pool.request({ path: '/', method: 'POST', headers, body: bytes, signal: s });
+        const res = await (api?.pool ?? this.#pool).request({
+          path: '/',
+          method: 'POST',
+          headers,
+          body: bytes,
+          signal: s,
+        });
         gotHeaders();
         return { statusCode: res.statusCode, text: await res.body.text() };
       }));
@@ -299,9 +334,10 @@ export class GaapClient implements GaapCaller {
         },
       };
     }
-    // NOTE: GAAP answers 200 even for errors (gaap-api.md §2); anything else, or a body without
-    // the envelope, came from something in between (a gateway, a proxy) and may or may not have
-    // reached GAAP — so it is treated like a dropped connection after sending.
+    // NOTE: GAAP answers 200 even for errors (GAAP API, Responses: an error is `Response.Error` in a 200
+    // answer); anything else, or a body without the envelope, came from something in between (a gateway,
+    // a proxy) and may or may not have reached GAAP — so it is treated like a dropped connection after
+    // sending.
     if (statusCode !== 200 || !response) {
       const code = statusCode === 429 ? 'HTTP_429' : `HTTP_${statusCode}`;
       done('error', requestId, code);
@@ -357,7 +393,10 @@ export class GaapClient implements GaapCaller {
       attempts,
       parameter:
         errorClass === 'invalid-input'
-          ? parameterFromMessage(failure.apiMessage, GAAP_ACTIONS[action].inputs)
+          ? parameterFromMessage(
+              failure.apiMessage,
+              (GAAP_ACTIONS[action] ?? (isTagAction(action) ? TAG_ACTIONS[action] : undefined))?.inputs ?? [],
+            )
           : undefined,
       history,
     });

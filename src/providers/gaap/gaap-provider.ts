@@ -3,21 +3,22 @@ import { keyedFingerprint } from '../../core/secrets.js';
 import type { GaapDesired } from '../../model/gaap-desired-types.js';
 import type { GaapSettings, LoadedStack } from '../../model/stack-types.js';
 import type { PlanStep, PlanWarning, ResourceOutputs } from '../../planner/plan-types.js';
-import {
-  type AppliedRun,
-  type Provider,
-  type ProviderContext,
-  type ProviderLive,
-  type ProviderPlan,
-  type StepContext,
-  type StepOutcome,
-  type StepWait,
-  stepsOf,
-  type WaitPacing,
-  type WatchAnswer,
+import type {
+  AppliedRun,
+  Provider,
+  ProviderContext,
+  ProviderLive,
+  ProviderPlan,
+  StepContext,
+  StepOutcome,
+  StepWait,
+  WaitPacing,
+  WatchAnswer,
 } from '../../planner/provider-types.js';
+import { stepsOf } from '../../planner/steps-of.js';
 import { adoptionHints } from './adoption-hints.js';
 import { checkAgainstCatalogs } from './catalog-checks.js';
+import { refuseWritesUnderClosed } from './closed-parents.js';
 import { planGaap } from './engine/gaap-planner.js';
 import type { DesiredContext, GaapKindModule, ReadContext } from './engine/kind-module.js';
 import type { DesiredNode, GaapStepPayload, LiveNode, WaitSpec } from './engine/node-types.js';
@@ -40,7 +41,8 @@ export interface GaapProviderOptions {
   pollMs?: { base: number; max: number };
   /**
    * Default true: check the desired state against the live catalogs and hint at adoptions while
-   * reading. Export reads with a model of bindings only, which has nothing to check.
+   * reading, for a plan that may be applied. Off for export (a model of bindings only, nothing to
+   * check), drift and outputs (reports: a refusable desired value must not stop them).
    */
   planChecks?: boolean;
   /** Waits before each extra look for a late-committed create (tests shorten them). */
@@ -141,7 +143,7 @@ export class GaapProvider implements Provider<GaapLiveData, GaapStepPayload> {
     if (this.#model && this.#opts.planChecks !== false) {
       const [, hints] = await Promise.all([
         checkAgainstCatalogs(this.#model, rc.live, counting),
-        adoptionHints(this.#model, rc.live, counting),
+        adoptionHints(this.#model, rc.live, counting, this.#stack),
       ]);
       warnings.push(...hints);
     }
@@ -189,6 +191,7 @@ export class GaapProvider implements Provider<GaapLiveData, GaapStepPayload> {
         live: data.nodes.map((n) => `${n.address}\0${n.id}`).sort(),
       }),
     });
+    refuseWritesUnderClosed(desired, data.nodes, out.steps);
     const addresses = [...new Set([...desired.map((n) => n.address), ...data.nodes.map((n) => n.address)])];
     return { ...out, liveFingerprints: this.fingerprints(live, addresses) };
   }

@@ -2,8 +2,9 @@ import { GAAP_API_VERSION, GAAP_SERVICE } from './gaap-action-meta.js';
 import { sign, type Tc3Credentials } from './tc3-sign.js';
 
 /**
- * NOTE: the signed content-type must be byte-for-byte the one sent (gaap-api.md §1.3); undici
- * sends a header we set verbatim and never appends a charset, so one constant serves both.
+ * NOTE: the signed content-type must be byte-for-byte the one sent (GAAP API, Signature v3: content-type
+ * is a signed header); undici sends a header we set verbatim and never appends a charset, so one
+ * constant serves both.
  */
 export const GAAP_CONTENT_TYPE = 'application/json; charset=utf-8';
 
@@ -22,6 +23,9 @@ export interface GaapWireRequest {
    * official SDK signs only content-type;host; both are accepted by the API.
    */
   signActionHeader: boolean;
+  /** Another Tencent Cloud service on the same signature (the Tag API): default GAAP's. */
+  service?: string;
+  version?: string;
 }
 
 /** Builds the headers of one signed attempt. Pure, so tests can compare it with the SDK's. */
@@ -32,7 +36,7 @@ export function buildGaapHeaders(req: GaapWireRequest): Record<string, string> {
     contentType: GAAP_CONTENT_TYPE,
     payload: req.body,
     timestamp: req.timestamp,
-    service: GAAP_SERVICE,
+    service: req.service ?? GAAP_SERVICE,
     ...(req.signActionHeader ? { extraSignedHeaders: { 'X-TC-Action': req.action } } : {}),
   });
   const headers: Record<string, string> = {
@@ -40,7 +44,7 @@ export function buildGaapHeaders(req: GaapWireRequest): Record<string, string> {
     'content-type': GAAP_CONTENT_TYPE,
     host: req.host,
     'x-tc-action': req.action,
-    'x-tc-version': GAAP_API_VERSION,
+    'x-tc-version': req.version ?? GAAP_API_VERSION,
     'x-tc-timestamp': String(req.timestamp),
   };
   // NOTE: the doc forbids X-TC-Token with long-term keys, so it is sent only with an STS token.

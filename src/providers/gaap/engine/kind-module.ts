@@ -4,7 +4,10 @@ import type { GaapCaller } from '../gaap-client.js';
 import type { KindHandler } from './kind-handler.js';
 import type { DesiredNode, LiveNode } from './node-types.js';
 
-/** Tags on every taggable root edgeform creates: the ownership proof (PRODUCT.md, identity). */
+/**
+ * Tags on every taggable root edgeform creates: the ownership proof (docs/desired-state.md, Identity and
+ * ownership).
+ */
 export const STACK_TAG = 'edgeform:stack';
 export const NAME_TAG = 'edgeform:name';
 
@@ -65,6 +68,11 @@ export type ExportSection = 'realServers' | 'proxyGroups' | 'certificates' | 'pr
 export interface KindExport<Raw, Exported, Parent> {
   /** Root kinds: the map of the `gaap:` section their objects go into. */
   section?: ExportSection;
+  /**
+   * The kind reads its objects only under domains and rules the model declares (they are managed
+   * only there): export reads it with a model declaring every live domain and rule.
+   */
+  readsDeclaredOnly?: boolean;
   /**
    * The declaration of one live node, or undefined to leave it out (the kind says why with
    * `ctx.warn`, naming what plan will then propose). Children of a left-out node are left out too.
