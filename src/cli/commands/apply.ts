@@ -11,6 +11,7 @@ import { renderApplyText } from '../render/apply-text.js';
 import { outputsWorthShowing, renderOutputsText } from '../render/outputs-text.js';
 import { renderPlanText } from '../render/plan-text.js';
 import { type CommandContext, commandContext, writeOut } from './context.js';
+import { variableInput } from './plan-from-flags.js';
 
 export interface ApplyFlags extends GlobalFlags {
   file?: string[];
@@ -20,6 +21,8 @@ export interface ApplyFlags extends GlobalFlags {
   parallelism: number;
   sandbox?: boolean;
   logFile?: string;
+  var?: string[];
+  varFile?: string[];
 }
 
 export async function runApply(flags: ApplyFlags): Promise<void> {
@@ -69,6 +72,7 @@ export async function runApply(flags: ApplyFlags): Promise<void> {
       events: withLog(ctx.reporter, log),
       parallelism: flags.parallelism,
       signal: controller.signal,
+      variables: variableInput(flags),
       ...(flags.planFile ? { planFile: flags.planFile } : {}),
       confirm: async (p) => {
         if (flags.format === 'text') writeOut(renderPlanText(p, ctx.out));

@@ -1,3 +1,4 @@
+import type { VariableInput } from '../../config/variables.js';
 import type { Plan } from '../../planner/plan-types.js';
 import { plan, type WorkflowOptions } from '../../workflow/run-plan.js';
 import type { GlobalFlags } from '../global-flags.js';
@@ -9,6 +10,13 @@ export interface PlanningFlags extends GlobalFlags {
   sandbox?: boolean;
   logFile?: string;
   target?: string[];
+  var?: string[];
+  varFile?: string[];
+}
+
+/** `--var` / `--var-file` as the loader takes them. */
+export function variableInput(flags: { var?: string[]; varFile?: string[] }): VariableInput {
+  return { vars: flags.var ?? [], varFiles: flags.varFile ?? [] };
 }
 
 /** What `plan` and `drift` share: the context, the debug log, one read-and-diff. */
@@ -35,6 +43,7 @@ export async function readFromFlags<T>(
     env: ctx.env,
     sandbox: Boolean(flags.sandbox),
     events: withLog(ctx.reporter, log),
+    variables: variableInput(flags),
   }).finally(() => log?.close());
   ctx.reporter.finish();
   return { ctx, result };

@@ -6,10 +6,13 @@ import type { LoadedStack } from '../../model/stack-types.js';
 import { annotation, inGitHubActions } from '../github.js';
 import type { GlobalFlags } from '../global-flags.js';
 import { commandContext, writeOut } from './context.js';
+import { variableInput } from './plan-from-flags.js';
 
 export interface ValidateFlags extends GlobalFlags {
   file?: string[];
   format?: 'text' | 'json';
+  var?: string[];
+  varFile?: string[];
 }
 
 /**
@@ -19,7 +22,11 @@ export interface ValidateFlags extends GlobalFlags {
  */
 export async function runValidate(flags: ValidateFlags): Promise<void> {
   const ctx = commandContext(flags);
-  const { stack, diagnostics } = loadStack(ctx.files, { cwd: ctx.cwd, env: ctx.env });
+  const { stack, diagnostics } = loadStack(ctx.files, {
+    cwd: ctx.cwd,
+    env: ctx.env,
+    variables: variableInput(flags),
+  });
   const valid = Boolean(stack) && !hasErrors(diagnostics);
   if (flags.format === 'json') {
     const doc = {
