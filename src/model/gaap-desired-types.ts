@@ -151,8 +151,20 @@ export interface L7DomainDesired extends Protectable {
   certificate?: string;
   clientCertificates?: string[];
   isDefaultServer?: boolean;
+  /** HTTPS: authentication of the domain (SetAuthentication); managed only when declared. */
+  auth?: DomainAuthDesired;
   rules?: RuleDesired[];
   errorPages?: ErrorPageDesired[];
+}
+
+/** Each part absent = off. Certificates by logical name. */
+export interface DomainAuthDesired {
+  /** A basic-auth certificate (`user:hash` lines): clients must log in (BasicAuth). */
+  basic?: string;
+  /** A gaap certificate (with its key) GAAP presents to the origin, which verifies it (GaapAuth). */
+  gaapCertificate?: string;
+  /** origin-ca certificates GAAP verifies the origin's certificate against (RealServerAuth). */
+  originCa?: string[];
 }
 
 export interface RuleDesired extends Protectable {

@@ -3,7 +3,7 @@ import { formatDiagnostics } from '../../src/config/format-diagnostics.js';
 import { errors, expectAt, HEADER, loadFixture, only, pos } from './helpers.js';
 
 // Validation of the settings that need calls beyond create/modify: TLS versions and ciphers,
-// proxy and group on/off. Every error is located at what must change.
+// proxy and group on/off, domain authentication. Every error is located at what must change.
 
 const CERT = '-----BEGIN CERTIFICATE-----\\nMIIB\\n-----END CERTIFICATE-----';
 const env = { SITE_KEY: '-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----' };
@@ -12,6 +12,9 @@ function file(body: string): string {
   return `${HEADER}gaap:
   certificates:
     site: { type: server, content: "${CERT}", key: { env: SITE_KEY } }
+    users: { type: basic-auth, content: "alice:$apr1$x$y" }
+    to-origin: { type: gaap, content: "${CERT}", key: { env: SITE_KEY } }
+    origin-ca: { type: origin-ca, content: "${CERT}" }
 ${body}`;
 }
 
@@ -103,5 +106,49 @@ ${proxy('        - { protocol: TCP, port: 80 }\n', '      enabled: false\n')}`);
     const d = only(r.diagnostics, 'FIELD_NOT_ALLOWED');
     expect(d.severity).toBe('warning');
     expectAt(d, 'a.yaml', pos(text, 'enabled'));
+  });
+});
+
+const DOMAIN = (auth: string) =>
+  HTTPS(`          domains:\n            - domain: www.example.com\n              auth: ${auth}\n`);
+
+describe('gaap settings: domain authentication', () => {
+  it('accepts basic auth, a GAAP certificate and origin CAs by name', () => {
+    const r = load(
+      file(proxy(DOMAIN('{ basic: users, gaapCertificate: to-origin, originCa: [origin-ca] }'))),
+    );
+    expect(formatDiagnostics(r.diagnostics)).toBe('');
+  });
+
+  it('refuses a certificate of the wrong type, naming the type each part needs', () => {
+    const text = file(proxy(DOMAIN('{ basic: site, gaapCertificate: users, originCa: [to-origin] }')));
+    const r = load(text);
+    expect(errors(r.diagnostics).map((d) => [d.code, d.path])).toEqual([
+      ['WRONG_REFERENCE', 'gaap.proxies.web.listeners[0].domains[0].auth.basic'],
+      ['WRONG_REFERENCE', 'gaap.proxies.web.listeners[0].domains[0].auth.gaapCertificate'],
+      ['WRONG_REFERENCE', 'gaap.proxies.web.listeners[0].domains[0].auth.originCa[0]'],
+    ]);
+    const [basic, gaap, origin] = errors(r.diagnostics);
+    expectAt(basic!, 'a.yaml', pos(text, 'site,', 1));
+    expect(basic!.message).toContain('needs a basic-auth certificate');
+    expect(gaap!.fix).toContain('the certificate and key GAAP shows the origin');
+    expect(origin!.fix).toContain("the CA that signs the origin's certificate");
+  });
+
+  it('refuses an undeclared certificate with did-you-mean', () => {
+    const text = file(proxy(DOMAIN('{ basic: user }')));
+    const d = only(load(text).diagnostics, 'UNKNOWN_REFERENCE');
+    expect(d.path).toBe('gaap.proxies.web.listeners[0].domains[0].auth.basic');
+    expect(d.fix).toBe('did you mean `users`?');
+  });
+
+  it('refuses auth on a domain of an HTTP listener, at the key', () => {
+    const text = file(
+      proxy(
+        '        - protocol: HTTP\n          port: 80\n          domains:\n            - domain: www.example.com\n              auth: { basic: users }\n',
+      ),
+    );
+    const d = only(load(text).diagnostics, 'FIELD_NOT_ALLOWED');
+    expectAt(d, 'a.yaml', pos(text, 'auth:'));
   });
 });

@@ -31,12 +31,14 @@ interface Settings {
   tls: string;
   proxyEnabled: boolean;
   groupEnabled: boolean;
+  auth: string;
 }
 
 const BASE: Settings = {
   tls: '{ versions: [TLSv1.2, TLSv1.3], ciphers: GAAP_TLS_CIPHERS_STRICT }',
   proxyEnabled: true,
   groupEnabled: false,
+  auth: '{ basic: users, originCa: [origin-ca] }',
 };
 
 const stack = (s: Settings) => `version: 1
@@ -46,6 +48,9 @@ gaap:
     origin: { address: 198.51.100.80 }
   certificates:
     site: { type: server, content: { file: site-a.pem }, key: { file: site-a.key } }
+    users: { type: basic-auth, content: "alice:$apr1$Qm0f3Kx1$yWl0aH1aZ1b9Qv6o2Q9f1/" }
+    to-origin: { type: gaap, content: { file: site-b.pem }, key: { file: site-b.key } }
+    origin-ca: { type: origin-ca, content: { file: client-ca.pem } }
   proxyGroups:
     pool:
       realServerRegion: NorthAmerica
@@ -66,6 +71,7 @@ gaap:
           tls: ${s.tls}
           domains:
             - domain: www.example.com
+              auth: ${s.auth}
               rules:
                 - path: /
                   realServers: [{ realServer: origin, port: 80 }]
@@ -78,7 +84,7 @@ interface PlanJson {
 
 describe('item-4 settings converge through the CLI', () => {
   const dir = scratchDir('edgeform-settings-');
-  for (const f of ['site-a.pem', 'site-a.key'])
+  for (const f of ['site-a.pem', 'site-a.key', 'site-b.pem', 'site-b.key', 'client-ca.pem'])
     copyFileSync(join(ROOT, 'test', 'fixtures', 'gaap', f), join(dir, f));
 
   const planJson = async (s: Settings): Promise<PlanJson> => {
@@ -108,6 +114,15 @@ describe('item-4 settings converge through the CLI', () => {
     const l = await client.call('DescribeHTTPSListeners', { ProxyId, Limit: 50, Offset: 0 });
     return l.ListenerSet![0]!;
   };
+  const wwwDomain = async () => {
+    const { ListenerId } = await httpsListener();
+    const rules = await client.call('DescribeRules', { ListenerId });
+    return rules.DomainRuleSet!.find((d) => d.Domain === 'www.example.com')!;
+  };
+  const certId = async (name: string) => {
+    const certs = await client.call('DescribeCertificates', { CertificateType: -1, Limit: 100, Offset: 0 });
+    return certs.CertificateSet!.find((c) => c.CertificateAlias.endsWith(name))!.CertificateId;
+  };
   const poolStatus = async () => {
     const groups = await client.call('DescribeProxyGroupList', {
       ProjectId: -1,
@@ -131,9 +146,16 @@ describe('item-4 settings converge through the CLI', () => {
     expect([...l.TLSSupportVersion].sort()).toEqual(['TLSv1.2', 'TLSv1.3']);
     expect(l.TLSCiphers).toBe('GAAP_TLS_CIPHERS_STRICT');
     expect(await poolStatus()).toBe('CLOSED');
+    const d = await wwwDomain();
+    expect([d.BasicAuth, d.GaapAuth, d.RealServerAuth]).toEqual([1, 0, 1]);
+    expect(d.BasicAuthConfId).toBe(await certId('users'));
+    expect(d.PolyRealServerCertificateAliasInfo!.map((c) => c.CertificateId)).toEqual([
+      await certId('origin-ca'),
+    ]);
   });
 
   const LISTENER = 'gaap.proxy["edge"].listener["HTTPS:443"]';
+  const WWW = `${LISTENER}.domain["www.example.com"]`;
   const cases: {
     what: string;
     change: Partial<Settings>;
@@ -172,6 +194,36 @@ describe('item-4 settings converge through the CLI', () => {
       check: async () => {
         expect((await edgeProxy()).Status).toBe('RUNNING');
         expect((await httpsListener()).TLSCiphers).toBe('GAAP_TLS_CIPHERS_GENERAL');
+      },
+    },
+    {
+      what: 'domain authentication: basic auth off, GAAP client certificate on, origin verification kept',
+      change: { auth: '{ gaapCertificate: to-origin, originCa: [origin-ca] }' },
+      updates: { [WWW]: ['basicAuth', 'gaapCertificate'] },
+      actions: ['SetAuthentication'],
+      check: async () => {
+        const d = await wwwDomain();
+        expect([d.BasicAuth, d.GaapAuth, d.RealServerAuth]).toEqual([0, 1, 1]);
+        expect(d.GaapCertificateId).toBe(await certId('to-origin'));
+      },
+    },
+    {
+      what: 'domain authentication: everything off',
+      change: { auth: '{}' },
+      updates: { [WWW]: ['gaapCertificate', 'originCa'] },
+      actions: ['SetAuthentication'],
+      check: async () => {
+        const d = await wwwDomain();
+        expect([d.BasicAuth, d.GaapAuth, d.RealServerAuth]).toEqual([0, 0, 0]);
+      },
+    },
+    {
+      what: 'domain authentication: basic auth on again',
+      change: { auth: '{ basic: users }' },
+      updates: { [WWW]: ['basicAuth'] },
+      actions: ['SetAuthentication'],
+      check: async () => {
+        expect((await wwwDomain()).BasicAuth).toBe(1);
       },
     },
     {
@@ -225,11 +277,16 @@ describe('item-4 settings converge through the CLI', () => {
     const edge = parse(exported).gaap.proxies.edge;
     expect(edge.listeners[0].tls).toEqual({ versions: ['TLSv1.3'], ciphers: 'GAAP_TLS_CIPHERS_GENERAL' });
     expect(parse(exported).gaap.proxyGroups.pool.enabled).toBe(false);
+    expect(edge.listeners[0].domains[0].auth).toEqual({ basic: 'users' });
     // Export never writes a private key: it names the variable to put it in.
     const key = readFileSync(join(dir, 'site-a.key'), 'utf8');
     const replan = await runCli(['plan', '--detailed-exitcode', '-f', 'exported.yaml'], {
       cwd: dir,
-      env: { ...env, EDGEFORM_CERT_SITE_KEY: key },
+      env: {
+        ...env,
+        EDGEFORM_CERT_SITE_KEY: key,
+        EDGEFORM_CERT_TO_ORIGIN_KEY: readFileSync(join(dir, 'site-b.key'), 'utf8'),
+      },
     });
     expect(replan.exitCode, replan.stdout + replan.stderr).toBe(0);
     expect(replan.stdout).toContain('No changes.');

@@ -55,7 +55,7 @@ export const gaapHttpListenerRule: Rule = {
     }
     for (const d of l7Domains(ctx.gaap)) {
       if (d.listener.listener.protocol !== 'HTTP') continue;
-      for (const key of ['certificate', 'clientCertificates'] as const) {
+      for (const key of ['certificate', 'clientCertificates', 'auth'] as const) {
         if (d.domain[key] !== undefined) out.push(notAllowed(d.listener.proxy.file, d.path, key));
       }
     }

@@ -28,6 +28,15 @@ function unknown(
   });
 }
 
+/** What a certificate of each type is for, in the fix of a wrong reference. */
+const CERT_ROLE: Record<CertificateType, string> = {
+  server: 'certificate and key of the site',
+  'client-ca': 'the CA that signs client certificates',
+  'basic-auth': 'the `user:hash` lines of basic authentication',
+  gaap: 'the certificate and key GAAP shows the origin',
+  'origin-ca': "the CA that signs the origin's certificate",
+};
+
 /**
  * Every name that points at another object resolves, in any file of the stack, to an object of the
  * right kind: a wrong name would otherwise surface only at apply time, as a failed API call.
@@ -69,7 +78,7 @@ export const gaapReferencesRule: Rule = {
         diagnosticAt(file, path, {
           code: 'WRONG_REFERENCE',
           message: `certificate \`${name}\` has type ${found.value.type}; this field needs a ${type} certificate`,
-          fix: `name a certificate of type ${type} here${type === 'client-ca' ? ' (the CA that signs client certificates)' : ' (certificate and key of the site)'}`,
+          fix: `name a certificate of type ${type} here (${CERT_ROLE[type]})`,
           related: [where],
         }),
       );
@@ -102,6 +111,12 @@ export const gaapReferencesRule: Rule = {
       const file = d.listener.proxy.file;
       cert(file, [...d.path, 'certificate'], d.domain.certificate, 'server');
       certList(file, [...d.path, 'clientCertificates'], d.domain.clientCertificates, 'client-ca');
+      const auth = d.domain.auth;
+      if (auth) {
+        cert(file, [...d.path, 'auth', 'basic'], auth.basic, 'basic-auth');
+        cert(file, [...d.path, 'auth', 'gaapCertificate'], auth.gaapCertificate, 'gaap');
+        certList(file, [...d.path, 'auth', 'originCa'], auth.originCa, 'origin-ca');
+      }
     }
     for (const r of l7Rules(ctx.gaap)) {
       bindings(r.domain.listener.proxy.file, [...r.path, 'realServers'], r.rule.realServers);

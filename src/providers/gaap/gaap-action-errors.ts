@@ -115,6 +115,7 @@ export const CALLED_ACTIONS = [
   'OpenProxyGroup',
   'OpenSecurityPolicy',
   'RemoveRealServers',
+  'SetAuthentication',
   'SetTlsVersion',
 ] as const satisfies readonly ActionName[];
 

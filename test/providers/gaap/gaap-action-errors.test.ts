@@ -64,7 +64,7 @@ describe('per-action error table of the GAAP client', () => {
   it('waits out busy codes, retries throttling, adopts duplicates and fails the rest', () => {
     expect(table.CreateTCPListeners!['FailedOperation.ProxyStatusNotInRuning']).toBe('wait');
     expect(table.ModifyRuleAttribute!['FailedOperation.ListenerHasTask']).toBe('wait');
-    expect(table.SetAuthentication).toBeUndefined();
+    expect(table.BanAndRecoverProxy).toBeUndefined();
     expect(table.ModifyHTTPListenerAttribute!['FailedOperation.ListenerStatusError']).toBe('wait');
     expect(table.DescribeProxies!.RequestLimitExceeded).toBe('retry');
     expect(table.DescribeProxies!.InternalError).toBe('retry');

@@ -1,4 +1,8 @@
-import type { L7DomainDesired, L7ListenerDesired } from '../../../model/gaap-desired-types.js';
+import type {
+  DomainAuthDesired,
+  L7DomainDesired,
+  L7ListenerDesired,
+} from '../../../model/gaap-desired-types.js';
 import type { StepBuilder } from '../engine/kind-handler.js';
 import { addr, type GaapKindModule, liveOfKind, type ReadContext } from '../engine/kind-module.js';
 import type { LiveNode } from '../engine/node-types.js';
@@ -51,7 +55,14 @@ export const l7DomainKind: GaapKindModule<DomainSpec, DomainRaw, L7DomainDesired
   readStage: 4,
   handler: {
     type: L7_DOMAIN,
-    updatable: { certificate: 'cert', clientCertificates: 'cert', isDefaultServer: 'domain' },
+    updatable: {
+      certificate: 'cert',
+      clientCertificates: 'cert',
+      isDefaultServer: 'domain',
+      basicAuth: 'auth',
+      gaapCertificate: 'auth',
+      originCa: 'auth',
+    },
     cascades: true,
     replaceOrder: 'delete-first',
     create(node, b) {
@@ -81,6 +92,10 @@ export const l7DomainKind: GaapKindModule<DomainSpec, DomainRaw, L7DomainDesired
         ],
         wait: domainReady(listenerId, spec.domain),
       });
+      // A new domain has every authentication off.
+      if (a.basicAuth || a.gaapCertificate || (Array.isArray(a.originCa) && a.originCa.length > 0)) {
+        setAuthentication(b, listenerId, spec.domain, a);
+      }
     },
     update(node, live, groups, b) {
       const { spec } = node;
@@ -99,6 +114,7 @@ export const l7DomainKind: GaapKindModule<DomainSpec, DomainRaw, L7DomainDesired
           wait: domainReady(listenerId, spec.domain),
         });
       }
+      if (groups.includes('auth')) setAuthentication(b, listenerId, spec.domain, a);
       if (groups.includes('domain')) {
         b.add({
           operation: 'update',
@@ -145,6 +161,7 @@ export const l7DomainKind: GaapKindModule<DomainSpec, DomainRaw, L7DomainDesired
           ? asSet(d.clientCertificates.map(addr.certificate))
           : LISTENER_DEFAULT
         : undefined;
+      const auth = https ? authAttrs(d) : {};
       return {
         address,
         type: L7_DOMAIN,
@@ -152,8 +169,14 @@ export const l7DomainKind: GaapKindModule<DomainSpec, DomainRaw, L7DomainDesired
         refs: [
           ...(certificate && certificate !== LISTENER_DEFAULT ? [certificate] : []),
           ...(Array.isArray(clients) ? clients : []),
+          ...authRefs(auth),
         ],
-        attrs: { certificate, clientCertificates: clients, isDefaultServer: d.isDefaultServer ?? false },
+        attrs: {
+          certificate,
+          clientCertificates: clients,
+          isDefaultServer: d.isDefaultServer ?? false,
+          ...auth,
+        },
         protect: d.protect ?? false,
         ...withSource(listener.source),
         spec: { listener: listener.address, domain: d.domain } satisfies DomainSpec,
@@ -172,11 +195,17 @@ export const l7DomainKind: GaapKindModule<DomainSpec, DomainRaw, L7DomainDesired
           ...(d.PolyClientCertificateAliasInfo ?? []).map((c) => c.CertificateId),
         ];
         const clients = asSet([...new Set(clientIds)].map((id) => certAddress(ctx, id)));
-        ctx.liveRefs.set(address, [...(certificate === LISTENER_DEFAULT ? [] : [certificate]), ...clients]);
+        const auth = liveAuth(ctx, d);
+        ctx.liveRefs.set(address, [
+          ...(certificate === LISTENER_DEFAULT ? [] : [certificate]),
+          ...clients,
+          ...authRefs(auth),
+        ]);
         attrs = {
           ...attrs,
           certificate,
           clientCertificates: clients.length > 0 ? clients : LISTENER_DEFAULT,
+          ...auth,
         };
       }
       out.push({
@@ -204,11 +233,13 @@ export const l7DomainKind: GaapKindModule<DomainSpec, DomainRaw, L7DomainDesired
         https && Array.isArray(a.clientCertificates)
           ? exportCertificates(ctx, n.address, a.clientCertificates)
           : [];
+      const auth = https ? exportAuth(ctx, n.address, a) : undefined;
       return {
         domain: n.raw.domain,
         ...(a.isDefaultServer === true ? { isDefaultServer: true } : {}),
         ...(certificate ? { certificate } : {}),
         ...(clients.length > 0 ? { clientCertificates: clients } : {}),
+        ...(auth ? { auth } : {}),
       };
     },
     attach(listener, domain) {
@@ -218,6 +249,97 @@ export const l7DomainKind: GaapKindModule<DomainSpec, DomainRaw, L7DomainDesired
     },
   },
 };
+
+/**
+ * The authentication attributes of a domain that declares `auth` (none otherwise: not managed).
+ * Each is the certificate's address, or off: null, or [] for the origin CAs.
+ */
+function authAttrs(d: L7DomainDesired): Record<string, unknown> {
+  if (!d.auth) return {};
+  const { basic, gaapCertificate, originCa } = d.auth;
+  return {
+    basicAuth: basic ? addr.certificate(basic) : null,
+    gaapCertificate: gaapCertificate ? addr.certificate(gaapCertificate) : null,
+    originCa: asSet((originCa ?? []).map(addr.certificate)),
+  };
+}
+
+function authRefs(auth: Record<string, unknown>): string[] {
+  const one = (v: unknown) => (typeof v === 'string' ? [v] : []);
+  return [
+    ...one(auth.basicAuth),
+    ...one(auth.gaapCertificate),
+    ...(Array.isArray(auth.originCa) ? (auth.originCa as string[]) : []),
+  ];
+}
+
+/** What DescribeRules says of a domain's authentication; a switch that is off hides its certificate. */
+function liveAuth(ctx: ReadContext, d: DomainRuleSet): Record<string, unknown> {
+  const origin =
+    d.RealServerAuth === 1
+      ? [
+          ...(d.RealServerCertificateId ? [d.RealServerCertificateId] : []),
+          ...(d.PolyRealServerCertificateAliasInfo ?? []).map((c) => c.CertificateId),
+        ]
+      : [];
+  return {
+    basicAuth: d.BasicAuth === 1 && d.BasicAuthConfId ? certAddress(ctx, d.BasicAuthConfId) : null,
+    gaapCertificate: d.GaapAuth === 1 && d.GaapCertificateId ? certAddress(ctx, d.GaapCertificateId) : null,
+    originCa: asSet([...new Set(origin)].map((id) => certAddress(ctx, id))),
+  };
+}
+
+/**
+ * SetAuthentication with every switch, so the call leaves exactly the declared state: a switch
+ * turned off is sent as 0 without its certificate.
+ */
+function setAuthentication(
+  b: StepBuilder,
+  listenerId: unknown,
+  domain: string,
+  a: Record<string, unknown>,
+): void {
+  const basic = a.basicAuth as string | null;
+  const gaap = a.gaapCertificate as string | null;
+  const origin = (a.originCa ?? []) as string[];
+  b.add({
+    operation: 'update',
+    summary: `SetAuthentication ${domain}: basic ${basic ? 'on' : 'off'}, GAAP certificate ${gaap ? 'on' : 'off'}, origin verification ${origin.length > 0 ? 'on' : 'off'}`,
+    calls: [
+      {
+        action: 'SetAuthentication',
+        params: defined({
+          ListenerId: listenerId,
+          Domain: domain,
+          BasicAuth: basic ? 1 : 0,
+          BasicAuthConfId: basic ? b.idOf(basic) : undefined,
+          GaapAuth: gaap ? 1 : 0,
+          GaapCertificateId: gaap ? b.idOf(gaap) : undefined,
+          RealServerAuth: origin.length > 0 ? 1 : 0,
+          PolyRealServerCertificateIds: origin.length > 0 ? origin.map((c) => b.idOf(c)) : undefined,
+        }),
+      },
+    ],
+    wait: domainReady(listenerId, domain),
+  });
+}
+
+/** `auth` for export when any switch is on; certificates the stack does not own are left out. */
+function exportAuth(
+  ctx: Parameters<typeof exportCertificate>[0],
+  owner: string,
+  a: Record<string, unknown>,
+): DomainAuthDesired | undefined {
+  const basic = a.basicAuth ? exportCertificate(ctx, owner, a.basicAuth) : undefined;
+  const gaap = a.gaapCertificate ? exportCertificate(ctx, owner, a.gaapCertificate) : undefined;
+  const origin = exportCertificates(ctx, owner, a.originCa);
+  if (!basic && !gaap && origin.length === 0) return undefined;
+  return {
+    ...(basic ? { basic } : {}),
+    ...(gaap ? { gaapCertificate: gaap } : {}),
+    ...(origin.length > 0 ? { originCa: origin } : {}),
+  };
+}
 
 function isDefault(id: string | null | undefined): boolean {
   return !id || id === LISTENER_DEFAULT;
