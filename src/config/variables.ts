@@ -29,6 +29,11 @@ export interface VariableInput {
 
 export type VarValue = string | number | boolean;
 
+/** `--var` / `--var-file` flags as the loader takes them. */
+export function variableInput(flags: { var?: string[]; varFile?: string[] }): VariableInput {
+  return { vars: flags.var ?? [], varFiles: flags.varFile ?? [] };
+}
+
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const REFERENCE = /\$?\$\{var\.([^}]*)\}/g;
 

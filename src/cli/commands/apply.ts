@@ -1,4 +1,5 @@
 import { createInterface } from 'node:readline/promises';
+import { variableInput } from '../../config/variables.js';
 import { EdgeformError } from '../../core/errors.js';
 import type { Plan } from '../../planner/plan-types.js';
 import { ownsNothing } from '../../workflow/guards.js';
@@ -13,7 +14,6 @@ import { outputsWorthShowing, renderOutputsText } from '../render/outputs-text.j
 import { renderPlanText } from '../render/plan-text.js';
 import { type CommandContext, commandContext, writeOut } from './context.js';
 import { maxDestroyOf } from './guard-flags.js';
-import { variableInput } from './plan-from-flags.js';
 
 export interface ApplyFlags extends GlobalFlags {
   file?: string[];

@@ -1,4 +1,4 @@
-import type { VariableInput } from '../../config/variables.js';
+import { variableInput } from '../../config/variables.js';
 import type { Plan } from '../../planner/plan-types.js';
 import { plan, type WorkflowOptions } from '../../workflow/run-plan.js';
 import type { GlobalFlags } from '../global-flags.js';
@@ -14,11 +14,6 @@ export interface PlanningFlags extends GlobalFlags {
   maxDestroy?: number | 'off';
   var?: string[];
   varFile?: string[];
-}
-
-/** `--var` / `--var-file` as the loader takes them. */
-export function variableInput(flags: { var?: string[]; varFile?: string[] }): VariableInput {
-  return { vars: flags.var ?? [], varFiles: flags.varFile ?? [] };
 }
 
 /** What `plan` and `drift` share: the context, the debug log, one read-and-diff. */

@@ -2,11 +2,11 @@ import { relative } from 'node:path';
 import { type Diagnostic, hasErrors } from '../../config/diagnostic-types.js';
 import { desiredStateError, formatDiagnostic } from '../../config/format-diagnostics.js';
 import { loadStack } from '../../config/load-stack.js';
+import { variableInput } from '../../config/variables.js';
 import type { LoadedStack } from '../../model/stack-types.js';
 import { annotation, inGitHubActions } from '../github.js';
 import type { GlobalFlags } from '../global-flags.js';
 import { commandContext, writeOut } from './context.js';
-import { variableInput } from './plan-from-flags.js';
 
 export interface ValidateFlags extends GlobalFlags {
   file?: string[];
