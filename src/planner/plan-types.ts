@@ -1,11 +1,7 @@
 import type { JsonValue } from '../core/json-types.js';
 
-/**
- * What a plan does to one resource. The order is explicit and used to fold several
- * attribute-level impacts into one per resource (worstImpact).
- */
-export const CHANGE_KINDS = ['no-op', 'update', 'create', 'replace', 'delete'] as const;
-export type ChangeKind = (typeof CHANGE_KINDS)[number];
+/** What a plan does to one resource. */
+export type ChangeKind = 'no-op' | 'update' | 'create' | 'replace' | 'delete';
 
 /** A value shown in a plan. Secrets never carry their value, only a marker. */
 export type DisplayValue = JsonValue | { $sensitive: true } | { $knownAfterApply: true };
