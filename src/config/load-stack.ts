@@ -1,14 +1,15 @@
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { isPlainObject } from '../core/json-types.js';
+import { isPlainObject } from '../core/json.js';
 import type { LoadedStack } from '../model/stack-types.js';
 import { buildStack } from './build-stack.js';
 import type { DesiredFileV1 } from './desired-file-types.js';
 import { desiredSchema } from './desired-schema.js';
-import { type Diagnostic, hasErrors, sortDiagnostics } from './diagnostic-types.js';
+import type { Diagnostic } from './diagnostic-types.js';
+import { hasErrors, sortDiagnostics } from './diagnostics.js';
 import { formatPath } from './path.js';
 import { SEMANTIC_RULES } from './rules/index.js';
-import { diagnosticAt } from './rules/rule-types.js';
+import { diagnosticAt } from './rules/rule-helpers.js';
 import { type KnownPattern, knownPatterns, schemaDiagnostics } from './schema-errors.js';
 import { secretSlots } from './secret-fields.js';
 import type { StackFile } from './stack-file.js';
@@ -17,7 +18,7 @@ import { applyVariables, type VariableInput } from './variables.js';
 import { parseYamlSource } from './yaml-source.js';
 
 export type { Diagnostic, DiagnosticCode, DiagnosticSeverity } from './diagnostic-types.js';
-export { hasErrors } from './diagnostic-types.js';
+export { hasErrors } from './diagnostics.js';
 
 export interface LoadStackOptions {
   /** Relative file names are resolved against it. */

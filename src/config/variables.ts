@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { isPlainObject } from '../core/json-types.js';
+import { isPlainObject } from '../core/json.js';
 import type { Diagnostic } from './diagnostic-types.js';
 import { formatPath, type PathSegment } from './path.js';
 import { resolvePlain } from './yaml-fast-path.js';

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
+import { certificateDiagnostics } from '../config/certificate-pem.js';
 import type { Diagnostic } from '../config/diagnostic-types.js';
-import { hasErrors } from '../config/diagnostic-types.js';
+import { hasErrors } from '../config/diagnostics.js';
 import { desiredStateError, formatDiagnostic } from '../config/format-diagnostics.js';
 import { loadStack } from '../config/load-stack.js';
 import type { VariableInput } from '../config/variables.js';
@@ -63,6 +64,9 @@ export async function openSession(opts: SessionOptions): Promise<Session> {
     }
   }
   if (!stack || hasErrors(diagnostics)) throw desiredStateError(diagnostics);
+  // Certificates are parsed before anything is read or sent: content not PEM is located here.
+  const pem = certificateDiagnostics(stack.gaap);
+  if (pem.length > 0) throw desiredStateError(pem);
 
   let env = opts.env;
   let emulator: RunningEmulator | undefined;

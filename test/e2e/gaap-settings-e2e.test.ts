@@ -267,6 +267,23 @@ describe('item-4 settings converge through the CLI', () => {
     });
   }
 
+  it('a change under a proxy that stays closed fails the plan, located, before any write', async () => {
+    const closed = { ...current, proxyEnabled: false };
+    await planJson(closed);
+    await applyAndConverge();
+    current = closed;
+    writeYaml(dir, 'edgeform.yaml', stack({ ...closed, tls: '{ versions: [TLSv1.2] }' }));
+    emulator.resetStats();
+    const r = await runCli(['apply', '--auto-approve'], { cwd: dir, env });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain('error[GAAP_PARENT_CLOSED]');
+    expect(r.stderr).toMatch(/edgeform\.yaml:\d+:\d+ gaap\.proxy\["edge"\] is closed/);
+    expect(r.stderr).toContain('listener["HTTPS:443"]');
+    expect(r.stderr).toContain('enabled: true');
+    const writes = Object.keys(emulator.stats().gaap.requests).filter((a) => !/^Describe/.test(a));
+    expect(writes).toEqual([]);
+  });
+
   it('export --gaap writes the settings back, and the exported file plans to No changes.', async () => {
     const r = await runCli(['export', '--gaap', '--stack', 'settings-e2e', '-o', 'exported.yaml'], {
       cwd: dir,
@@ -277,6 +294,7 @@ describe('item-4 settings converge through the CLI', () => {
     const edge = parse(exported).gaap.proxies.edge;
     expect(edge.listeners[0].tls).toEqual({ versions: ['TLSv1.3'], ciphers: 'GAAP_TLS_CIPHERS_GENERAL' });
     expect(parse(exported).gaap.proxyGroups.pool.enabled).toBe(false);
+    expect(edge.enabled).toBe(false);
     expect(edge.listeners[0].domains[0].auth).toEqual({ basic: 'users' });
     // Export never writes a private key: it names the variable to put it in.
     const key = readFileSync(join(dir, 'site-a.key'), 'utf8');

@@ -1,5 +1,6 @@
 import { relative } from 'node:path';
-import { type Diagnostic, hasErrors } from '../../config/diagnostic-types.js';
+import type { Diagnostic } from '../../config/diagnostic-types.js';
+import { hasErrors } from '../../config/diagnostics.js';
 import { desiredStateError, formatDiagnostic } from '../../config/format-diagnostics.js';
 import { loadStack } from '../../config/load-stack.js';
 import { variableInput } from '../../config/variables.js';

@@ -91,7 +91,9 @@ export const groupHandlers: Record<string, Handler> = {
       AccessRegionSet: access,
       IPAddressVersion: str(p, 'IPAddressVersion') ?? 'IPv4',
       PackageType: str(p, 'PackageType') ?? 'Thunder',
-      Http3Supported: num(p, 'Http3Supported') ?? 0,
+      // Doc (CreateProxyGroup.Http3Supported, deprecated): HTTP/3 is on by default for IPv4 groups
+      // and off for IPv6, as for proxies.
+      Http3Supported: num(p, 'Http3Supported') ?? ((str(p, 'IPAddressVersion') ?? 'IPv4') === 'IPv4' ? 1 : 0),
       TagSet: list<TagPair>(p, 'TagSet') ?? [],
       CreateTime: secondsOf(ctx.now),
       stable: 'RUNNING',
