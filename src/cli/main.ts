@@ -22,6 +22,14 @@ const positiveInt = (value: string) => {
   return n;
 };
 
+/** `--max-destroy N` (N ≥ 0) or `off`: no limit. */
+const maxDestroy = (value: string): number | 'off' => {
+  if (value === 'off') return 'off';
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number ≥ 0, or off');
+  return n;
+};
+
 function program(): Command {
   const cli = new Command('edgeform')
     .description('Declarative reconciler for Tencent Cloud GAAP and Baishan CDN')
@@ -47,6 +55,11 @@ function program(): Command {
     );
   const sandbox = () =>
     new Option('--sandbox', 'run against an embedded emulator (state in .edgeform/sandbox.json)');
+  const maxDestroyOption = () =>
+    new Option(
+      '--max-destroy <N>',
+      'refuse a plan that destroys more than N objects (replacements count); default 20 when CI is set, no limit otherwise; `off` for none',
+    ).argParser(maxDestroy);
   const logFile = () =>
     new Option(
       '--log-file <FILE>',
@@ -77,6 +90,7 @@ function program(): Command {
         'limit the plan to an object and what it depends on (repeatable)',
       ).argParser(collect),
     )
+    .addOption(maxDestroyOption())
     .addOption(sandbox())
     .addOption(logFile())
     .action(async (opts, cmd) =>
@@ -97,6 +111,11 @@ function program(): Command {
       )
         .argParser(positiveInt)
         .default(32),
+    )
+    .addOption(maxDestroyOption())
+    .option(
+      '--new-stack',
+      'confirm that a stack owning nothing live may create what it declares although another stack owns objects of the same names (a new stack, not a renamed one)',
     )
     .addOption(sandbox())
     .addOption(logFile())

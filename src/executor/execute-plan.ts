@@ -1,5 +1,5 @@
 import { setMaxListeners } from 'node:events';
-import { toEdgeformError } from '../core/errors.js';
+import { EdgeformError, toEdgeformError } from '../core/errors.js';
 import type { EventSink } from '../core/event-types.js';
 import type { Plan, PlanStep } from '../planner/plan-types.js';
 import type { Provider, StepOutcome } from '../planner/provider-types.js';
@@ -18,6 +18,12 @@ export interface ExecuteOptions {
   now?: () => number;
   /** How often a `progress` event is emitted while the run goes on (default 500 ms). */
   progressEveryMs?: number;
+  /**
+   * Limit of one step's execution (its calls, lookups and retries; not its wait for an
+   * asynchronous state, which has its own): its signal is aborted with STEP_TIMEOUT, which ends
+   * its waits, sleeps and reads; a write in flight ends within the clients' call limit.
+   */
+  stepTimeoutMs?: number;
 }
 
 interface Node {
@@ -212,15 +218,18 @@ export async function executePlan(plan: Plan, opts: ExecuteOptions): Promise<App
     progress.started();
     events({ kind: 'step-start', stepId: n.step.id, summary: n.step.summary });
     const provider = opts.providers.get(n.step.provider);
+    const limit = stepLimit(n.step, opts.stepTimeoutMs);
+    const signal =
+      limit && opts.signal ? AbortSignal.any([opts.signal, limit.signal]) : (limit?.signal ?? opts.signal);
     const run = (async () => {
       if (!provider) throw new Error(`no provider ${n.step.provider} for step ${n.step.id}`);
       return provider.execute(n.step, {
         events,
         outcomes,
         ...(claimed ? { startClaimed: true } : {}),
-        ...(opts.signal ? { signal: opts.signal } : {}),
+        ...(signal ? { signal } : {}),
       });
-    })();
+    })().finally(() => limit?.dispose());
     const p = run
       .then(
         (outcome) => {
@@ -352,4 +361,25 @@ function chainLengths(nodes: ReadonlyMap<string, Node>): Map<Node, number> {
     }
   }
   return rank;
+}
+
+function stepLimit(
+  step: PlanStep,
+  ms: number | undefined,
+): { signal: AbortSignal; dispose(): void } | undefined {
+  if (!ms) return undefined;
+  const controller = new AbortController();
+  const timer = setTimeout(
+    () =>
+      controller.abort(
+        new EdgeformError({
+          code: 'STEP_TIMEOUT',
+          message: `step ${step.id} (${step.summary}) took longer than its limit of ${ms / 1000} s (EDGEFORM_STEP_TIMEOUT)`,
+          resolution:
+            'run `edgeform plan` to see what remains; raise EDGEFORM_STEP_TIMEOUT if the API is slow',
+        }),
+      ),
+    ms,
+  );
+  return { signal: controller.signal, dispose: () => clearTimeout(timer) };
 }

@@ -490,16 +490,26 @@ function refuseMissingExternals(nodes: readonly DesiredNode[], code: ErrorCode):
 }
 
 function refuseProtected(verdicts: Map<string, Verdict>): void {
-  const blocked: string[] = [];
+  const replaced: string[] = [];
+  const removed: string[] = [];
   for (const v of verdicts.values()) {
-    if ((v.kind === 'replace' || v.kind === 'delete') && 'node' in v && v.node.protect)
-      blocked.push(v.node.address);
-    if (v.kind === 'replace' && v.node.protect) continue;
+    if (v.kind === 'replace' && v.node.protect) replaced.push(v.node.address);
+    // The declaration is gone, the protection is not: it is recorded on the live object.
+    if (v.kind === 'delete' && v.live.protect) removed.push(`${v.live.address} (${v.live.id})`);
   }
-  if (blocked.length > 0) {
+  if (removed.length > 0) {
     throw new EdgeformError({
       code: 'PROTECTED_OBJECT',
-      message: `the plan would replace protected objects: ${blocked.join(', ')}`,
+      message: `the plan would destroy protected objects whose declarations were removed: ${removed.join(', ')}`,
+      resolution:
+        'restore the declarations to keep them. To destroy one on purpose, first declare it with `protect: false` and apply (that removes its edgeform:protect tag), then remove the declaration',
+      details: removed.map((r) => `${r}: tagged edgeform:protect=true`),
+    });
+  }
+  if (replaced.length > 0) {
+    throw new EdgeformError({
+      code: 'PROTECTED_OBJECT',
+      message: `the plan would replace protected objects: ${replaced.join(', ')}`,
       resolution:
         'revert the change that forces replacement (see `# forces replacement` in `edgeform plan`), or remove `protect: true` from the object first',
     });

@@ -41,6 +41,11 @@ export interface LiveNode<Raw = unknown> {
   attrs: Record<string, unknown>;
   /** Transitional state (CREATING, ADJUSTING, ...): reported as busy, never as drift. */
   busy?: string;
+  /**
+   * Protected on the live object itself (a GAAP root's `edgeform:protect` tag): a plan that would
+   * delete it fails, even when its declaration is gone.
+   */
+  protect?: true;
   /** Kind-specific live data (IDs of parents, the raw API object). */
   raw: Raw;
 }

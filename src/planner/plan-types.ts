@@ -86,6 +86,11 @@ export interface ResourceOutputs {
 export interface PlanWarning {
   message: string;
   address?: string;
+  /**
+   * A warning a guard acts on: `STACK_OWNS_NOTHING` — the stack owns no live object, while another
+   * stack's live objects carry its logical names (a renamed stack); apply then needs a confirmation.
+   */
+  code?: 'STACK_OWNS_NOTHING';
 }
 
 export const PLAN_FORMAT_VERSION = '1.0';

@@ -8,7 +8,9 @@ import { GAAP_ACTIONS } from '../providers/gaap/gaap-action-meta.js';
 import { GaapClient } from '../providers/gaap/gaap-client.js';
 import { gaapCredentialsFromEnv } from '../providers/gaap/gaap-credentials.js';
 import type { ActionName } from '../providers/gaap/gaap-types.js';
+import { tagEndpointFor } from '../providers/gaap/tag-api.js';
 import { KeyedRateLimiter, RateLimiter } from '../transport/rate-limiter.js';
+import { deadlinesFrom } from './deadlines.js';
 import { endpointFor } from './endpoints.js';
 
 /**
@@ -51,9 +53,13 @@ export function baishanClientFor(
       resolution: 'export BAISHAN_TOKEN=<your Baishan API token>, or try edgeform with --sandbox',
     });
   }
+  const { callMs } = deadlinesFrom(env);
   return new BaishanClient({
     endpoint: endpointFor('baishan', env, settings.endpoint),
     token,
+    callMs,
+    // Its throttle windows last a minute: its retries get ten attempts' time.
+    maxElapsedMs: 10 * callMs,
     rateLimitPerMinute: settings.rateLimitPerMinute,
     rateWindowMs: 60_000 * rateWindowScale(env),
     events,
@@ -67,9 +73,14 @@ export function baishanClientFor(
  */
 export function gaapClientFor(env: NodeJS.ProcessEnv, settings: GaapSettings, events: EventSink): GaapClient {
   const scale = rateWindowScale(env);
+  const endpoint = endpointFor('gaap', env, settings.endpoint);
+  const { callMs } = deadlinesFrom(env);
   return new GaapClient({
+    timeouts: { callMs },
+    retry: { maxElapsedMs: 3 * callMs },
     credentials: gaapCredentialsFromEnv(env),
-    endpoint: endpointFor('gaap', env, settings.endpoint),
+    endpoint,
+    tagEndpoint: tagEndpointFor(endpoint, env),
     ...(settings.region ? { region: settings.region } : {}),
     events,
     limiters: new KeyedRateLimiter((action) => {

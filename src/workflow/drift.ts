@@ -91,6 +91,7 @@ function field(path: string, live: DisplayValue | undefined, desired: DisplayVal
 
 /** `edgeform drift`: plan, then read the plan as a report of what differs. Never writes. */
 export async function drift(opts: WorkflowOptions): Promise<{ plan: Plan; report: DriftReport }> {
-  const result = await plan(opts);
+  // A report, never applied: a value GAAP would refuse shows as drift instead of failing the run.
+  const result = await plan({ ...opts, planChecks: false });
   return { plan: result.plan, report: buildDriftReport(result.plan) };
 }

@@ -14,8 +14,14 @@ import { EdgeformError } from '../core/errors.js';
 import type { EventSink } from '../core/event-types.js';
 import { nullSink } from '../core/event-types.js';
 import { isPlainObject, stableStringify } from '../core/json-types.js';
-import { type FieldSpec, KEY_SPECS } from '../model/baishan-key-specs.js';
-import { BAISHAN_CONFIG_KEYS, SECRET_FIELDS } from '../model/baishan-keys.js';
+import type { FieldSpec } from '../model/baishan-key-specs.js';
+import {
+  BAISHAN_CONFIG_KEYS,
+  BAISHAN_KEYS,
+  isBaishanConfigKey,
+  SECRET_FIELDS,
+  whitelistUrls,
+} from '../model/baishan-keys.js';
 import type { BaishanSettings, DesiredValue } from '../model/stack-types.js';
 import {
   BAISHAN_MAX_DOMAINS_PER_CALL,
@@ -23,7 +29,7 @@ import {
   type BaishanDomainConfig,
 } from '../providers/baishan/baishan-client.js';
 import { BaishanApiError } from '../providers/baishan/baishan-errors.js';
-import { isMaskedSecret, normalizeKey, whitelistUrls } from '../providers/baishan/normalize.js';
+import { isMaskedSecret, normalizeKey } from '../providers/baishan/normalize.js';
 import { writeForm } from '../providers/baishan/write-forms.js';
 import { EXAMPLE_STYLE } from './yaml-style.js';
 
@@ -239,7 +245,7 @@ function liveToDesired(
     }
     secrets.push(...extractSecrets(key, form, value));
     full[key] = form;
-    config[key] = withoutDefaults(KEY_SPECS[key].value, prune(form, value));
+    config[key] = withoutDefaults(BAISHAN_KEYS[key].value, prune(form, value));
   }
   return { domain, config, full, secrets };
 }
@@ -260,18 +266,13 @@ function desiredForm(key: string, live: unknown, settings: BaishanSettings, doma
       else if (name === 'whitelist') form.type = 2;
       return form;
     }
-    case 'ip_black_list':
-    case 'ip_white_list': {
-      // `mode` is an operation flag, cover by default: state has none.
-      const { mode: _mode, ...rest } = asRecord(writeForm(key, live as DesiredValue, live, settings));
-      return rest;
+    default: {
+      const form = writeForm(key, live as DesiredValue, live, settings, { domain });
+      // Operation flags (an IP list's `mode: cover`, ...) are not state: the file has none.
+      const flags = isBaishanConfigKey(key) ? BAISHAN_KEYS[key].flags : undefined;
+      if (!flags) return form;
+      return Object.fromEntries(Object.entries(asRecord(form)).filter(([k]) => !flags.includes(k)));
     }
-    case 'add_response_head': {
-      const { type: _type, ...rest } = asRecord(writeForm(key, live as DesiredValue, live, settings));
-      return rest;
-    }
-    default:
-      return writeForm(key, live as DesiredValue, live, settings, { domain });
   }
 }
 

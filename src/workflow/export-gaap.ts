@@ -27,10 +27,8 @@ import type { GaapCaller, GaapClient } from '../providers/gaap/gaap-client.js';
 import { GaapProvider } from '../providers/gaap/gaap-provider.js';
 import { CERT_DIR } from '../providers/gaap/kinds/certificate.js';
 import { nameIn } from '../providers/gaap/kinds/common.js';
-import { errorPageKind } from '../providers/gaap/kinds/error-page.js';
 import { liveDomainSets } from '../providers/gaap/kinds/l7-domain.js';
 import { GAAP_KINDS } from '../providers/gaap/kinds/registry.js';
-import { ruleKind } from '../providers/gaap/kinds/rule.js';
 import { listAll } from '../providers/gaap/paging.js';
 import { assertStackName } from './export-baishan.js';
 import { EXAMPLE_STYLE } from './yaml-style.js';
@@ -95,7 +93,7 @@ export async function exportGaap(client: () => GaapClient, opts: GaapExportOptio
     client,
     process.cwd(),
     { planChecks: false },
-    GAAP_KINDS.map((k) => (k === ruleKind || k === errorPageKind ? declaringEverything(k) : k)),
+    GAAP_KINDS.map((k) => (k.export.readsDeclaredOnly ? declaringEverything(k) : k)),
   );
   const live = await provider.read({ events });
   const nodes = live.data.nodes;

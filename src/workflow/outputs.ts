@@ -34,7 +34,7 @@ export interface OutputsResult {
  * Only providers that have outputs are read; nothing is written.
  */
 export async function listOutputs(opts: SessionOptions & { signal?: AbortSignal }): Promise<OutputsResult> {
-  const session = await openSession(opts);
+  const session = await openSession({ ...opts, planChecks: false });
   try {
     const ctx = { events: opts.events, ...(opts.signal ? { signal: opts.signal } : {}) };
     const readable = session.providers.filter((p) => p.hasDesired && p.outputs);

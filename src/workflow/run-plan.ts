@@ -5,7 +5,9 @@ import { executePlan } from '../executor/execute-plan.js';
 import type { ApplyResult } from '../executor/executor-types.js';
 import { createPlan, type PlanResult } from '../planner/create-plan.js';
 import type { Plan, ResourceOutputs } from '../planner/plan-types.js';
+import { deadlinesFrom, runDeadline } from './deadlines.js';
 import { sweepDuplicates } from './duplicate-sweep.js';
+import { checkMaxDestroy, checkNewStack, type PlanGuards } from './guards.js';
 import { collectOutputs } from './outputs.js';
 import { acquireRunLease } from './run-lease.js';
 import { assertSameSteps, readPlanFile } from './saved-plan.js';
@@ -19,17 +21,24 @@ export interface WorkflowOptions {
   events: EventSink;
   targets?: string[];
   signal?: AbortSignal;
+  /** `--max-destroy` and `--new-stack`: a plan that fails them is refused before any write. */
+  guards?: PlanGuards;
+  /** See SessionOptions.planChecks (false for drift). */
+  planChecks?: boolean;
 }
 
 /** `edgeform plan` and `edgeform drift`: read, diff, assemble; never writes. */
 export async function plan(opts: WorkflowOptions): Promise<PlanResult> {
   const keySalt = newPlanSalt();
   useFingerprintSalt(keySalt, opts.env);
+  const deadline = runDeadline(deadlinesFrom(opts.env).runMs, opts.events, opts.signal);
   const session = await openSession(opts);
   try {
-    const result = await planWith(session, opts);
+    const result = await planWith(session, { ...opts, events: deadline.events, signal: deadline.signal });
+    checkMaxDestroy(result.plan, opts.guards?.maxDestroy);
     return { ...result, plan: { ...result.plan, keySalt } };
   } finally {
+    deadline.dispose();
     await session.close();
   }
 }
@@ -65,7 +74,17 @@ export interface ApplyOutcome {
 /**
  * `edgeform apply`: plan (or load a saved plan and prove it is not stale), confirm, execute.
  */
-export async function apply(opts: ApplyOptions): Promise<ApplyOutcome> {
+export async function apply(given: ApplyOptions): Promise<ApplyOutcome> {
+  const limits = deadlinesFrom(given.env);
+  const deadline = runDeadline(limits.runMs, given.events, given.signal);
+  try {
+    return await applyWithin({ ...given, events: deadline.events, signal: deadline.signal }, limits.stepMs);
+  } finally {
+    deadline.dispose();
+  }
+}
+
+async function applyWithin(opts: ApplyOptions, stepTimeoutMs: number): Promise<ApplyOutcome> {
   const saved = opts.planFile ? readPlanFile(opts.planFile) : undefined;
   // The saved plan's fingerprints are keyed by its salt: the fresh read must use the same key.
   const keySalt = saved?.keySalt ?? newPlanSalt();
@@ -103,6 +122,8 @@ export async function apply(opts: ApplyOptions): Promise<ApplyOutcome> {
     }
     const unchanged = () => collectOutputs(session.providers, live);
     if (thePlan.steps.length === 0) return { plan: thePlan, applied: false, outputs: unchanged() };
+    checkMaxDestroy(thePlan, opts.guards?.maxDestroy);
+    checkNewStack(thePlan, opts.guards ?? {});
     if (opts.confirm && !(await opts.confirm(thePlan)))
       return { plan: thePlan, applied: false, outputs: unchanged() };
     signal.throwIfAborted();
@@ -111,6 +132,7 @@ export async function apply(opts: ApplyOptions): Promise<ApplyOutcome> {
       events: opts.events,
       parallelism: opts.parallelism,
       signal,
+      stepTimeoutMs,
     });
     const swept = signal.aborted
       ? undefined

@@ -19,6 +19,12 @@ export interface SessionOptions {
   env: NodeJS.ProcessEnv;
   sandbox: boolean;
   events: EventSink;
+  /**
+   * Default true: check the desired state against the live catalogs (values GAAP would refuse) and
+   * hint at adoptions — what a plan that may be applied needs. `drift` and `outputs` only report,
+   * so a refusable desired value does not stop them.
+   */
+  planChecks?: boolean;
 }
 
 export interface Session {
@@ -74,17 +80,15 @@ export async function openSession(opts: SessionOptions): Promise<Session> {
 
   const secretBaseDir = stack.files[0] ? join(stack.files[0], '..') : opts.cwd;
   const providers: Provider[] = [
-    new GaapProvider(
-      stack,
-      gaapClient,
-      secretBaseDir,
-      scale < 1
+    new GaapProvider(stack, gaapClient, secretBaseDir, {
+      ...(scale < 1
         ? {
             pollMs: { base: Math.max(20, 500 * scale), max: Math.max(50, 5000 * scale) },
             lateCommitWaitsMs: LATE_COMMIT_WAITS_MS.map((ms) => Math.max(50, ms * scale)),
           }
-        : {},
-    ),
+        : {}),
+      ...(opts.planChecks === false ? { planChecks: false } : {}),
+    }),
     new BaishanProvider(stack, baishanClient, secretBaseDir),
   ];
   return {

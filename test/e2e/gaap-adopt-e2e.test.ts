@@ -200,9 +200,42 @@ gaap:
     expect(doc.gaap.certificates['site-cert'].adopt).toMatch(/^cert-/);
 
     const keyEnv = { ...env, EDGEFORM_CERT_SITE_CERT_KEY: KEY };
+    // Adopting takes ownership: the first plan tags the adopted roots (the Tag API's
+    // ModifyResourceTags) and changes nothing else; no object is created.
+    const adopting = await runCli(['plan', '--format', 'json'], { cwd: dir, env: keyEnv });
+    expect(adopting.exitCode, adopting.stderr).toBe(0);
+    const adoptPlan = JSON.parse(adopting.stdout) as {
+      changes: { address: string; kind: string; attributes: { path: string }[] }[];
+      steps: { action: string }[];
+    };
+    const tagged = adoptPlan.changes.filter((c) => c.kind !== 'no-op');
+    expect(tagged.map((c) => c.kind)).toEqual(['update', 'update', 'update']);
+    expect(tagged.map((c) => c.address).sort()).toEqual(
+      [
+        'gaap.proxy["hand-made"]',
+        ...Object.keys(doc.gaap.realServers).map((n) => `gaap.real_server["${n}"]`),
+      ].sort(),
+    );
+    expect(tagged.every((c) => c.attributes.map((a) => a.path).join() === 'ownership')).toBe(true);
+    expect(adoptPlan.steps.map((s) => s.action)).toEqual(Array(3).fill('ModifyResourceTags'));
+    const adopted = await runCli(['apply', '--auto-approve'], { cwd: dir, env: keyEnv });
+    expect(adopted.exitCode, adopted.stderr + adopted.stdout).toBe(0);
     const plan = await runCli(['plan', '--detailed-exitcode'], { cwd: dir, env: keyEnv });
     expect(plan.exitCode, plan.stdout + plan.stderr).toBe(0);
     expect(plan.stdout).toContain('No changes.');
+    expect((await sdk.DescribeProxies({ ProxyIds: [proxyId] })).ProxySet?.[0]?.TagSet).toEqual([
+      { TagKey: 'edgeform:stack', TagValue: 'adopted' },
+      { TagKey: 'edgeform:name', TagValue: 'hand-made' },
+    ]);
+    // Tagged, the roots are found without their bindings: the adopt: lines of the proxy and the
+    // real servers can go (the certificate, which has no tags, keeps its own).
+    const unbound = readFileSync(join(dir, 'edgeform.yaml'), 'utf8')
+      .replace(/^\s+adopt: link-\w+\n/gm, '')
+      .replace(/adopt: rs-\w+, /g, '');
+    expect(unbound).not.toMatch(/adopt: (link|rs)-/);
+    writeYaml(dir, 'edgeform.yaml', unbound);
+    const without = await runCli(['plan', '--detailed-exitcode'], { cwd: dir, env: keyEnv });
+    expect(without.exitCode, without.stdout + without.stderr).toBe(0);
 
     // A change in place on the adopted proxy: an update, never a create.
     const yaml = readFileSync(join(dir, 'edgeform.yaml'), 'utf8').replace(/bandwidth: 10/, 'bandwidth: 20');
@@ -267,10 +300,18 @@ gaap:
     const dir = scratchDir('edgeform-shared-');
     writeYaml(dir, 'staging.yaml', stack('staging', '{ address: 198.51.100.99 }', 8000));
     writeYaml(dir, 'prod.yaml', stack('prod', '{ address: 198.51.100.99, external: true }', 8001));
-    for (const f of ['staging.yaml', 'prod.yaml']) {
-      const r = await runCli(['apply', '--auto-approve', '-f', f], { cwd: dir, env });
-      expect(r.exitCode, r.stderr + r.stdout).toBe(0);
-    }
+    const staging = await runCli(['apply', '--auto-approve', '-f', 'staging.yaml'], { cwd: dir, env });
+    expect(staging.exitCode, staging.stderr + staging.stdout).toBe(0);
+    // Prod names its proxy as staging does and owns nothing yet: a renamed stack looks the same,
+    // so its first unattended apply needs --new-stack.
+    const unconfirmed = await runCli(['apply', '--auto-approve', '-f', 'prod.yaml'], { cwd: dir, env });
+    expect(unconfirmed.exitCode).toBe(1);
+    expect(unconfirmed.stderr).toContain('error[STACK_OWNS_NOTHING]');
+    const prod = await runCli(['apply', '--auto-approve', '--new-stack', '-f', 'prod.yaml'], {
+      cwd: dir,
+      env,
+    });
+    expect(prod.exitCode, prod.stderr + prod.stdout).toBe(0);
     for (const f of ['staging.yaml', 'prod.yaml']) {
       const r = await runCli(['plan', '--detailed-exitcode', '-f', f], { cwd: dir, env });
       expect(r.exitCode, `${f}: ${r.stdout}`).toBe(0);

@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline/promises';
 import { EdgeformError } from '../../core/errors.js';
 import type { Plan } from '../../planner/plan-types.js';
+import { ownsNothing } from '../../workflow/guards.js';
 import { apply } from '../../workflow/run-plan.js';
 import { planFileText } from '../../workflow/saved-plan.js';
 import { appendStepSummary } from '../github.js';
@@ -11,6 +12,7 @@ import { renderApplyText } from '../render/apply-text.js';
 import { outputsWorthShowing, renderOutputsText } from '../render/outputs-text.js';
 import { renderPlanText } from '../render/plan-text.js';
 import { type CommandContext, commandContext, writeOut } from './context.js';
+import { maxDestroyOf } from './guard-flags.js';
 
 export interface ApplyFlags extends GlobalFlags {
   file?: string[];
@@ -20,6 +22,8 @@ export interface ApplyFlags extends GlobalFlags {
   parallelism: number;
   sandbox?: boolean;
   logFile?: string;
+  maxDestroy?: number | 'off';
+  newStack?: boolean;
 }
 
 export async function runApply(flags: ApplyFlags): Promise<void> {
@@ -70,6 +74,11 @@ export async function runApply(flags: ApplyFlags): Promise<void> {
       parallelism: flags.parallelism,
       signal: controller.signal,
       ...(flags.planFile ? { planFile: flags.planFile } : {}),
+      guards: {
+        ...maxDestroyOf(flags.maxDestroy, ctx),
+        // At a terminal without --auto-approve, the prompt (which names the risk) is the confirmation.
+        newStack: Boolean(flags.newStack) || (!saved && !flags.autoApprove && ctx.interactive),
+      },
       confirm: async (p) => {
         if (flags.format === 'text') writeOut(renderPlanText(p, ctx.out));
         if (saved || flags.autoApprove) return true;
@@ -119,7 +128,12 @@ type Answer = 'yes' | 'no' | 'cancelled';
 async function confirm(plan: Plan, ctx: CommandContext): Promise<Answer> {
   const destructive = plan.steps.filter((s) => s.destructive).length;
   const rl = createInterface({ input: process.stdin, output: process.stderr });
-  const warn = destructive ? ctx.err.red(` ${destructive} of them destructive.`) : '';
+  const renamed = ownsNothing(plan)
+    ? ctx.err.red(
+        `\nThis stack owns no live object, but another stack's objects carry its names: if it was renamed, this builds a second estate.`,
+      )
+    : '';
+  const warn = `${destructive ? ctx.err.red(` ${destructive} of them destructive.`) : ''}${renamed}`;
   try {
     return await new Promise<Answer>((resolve, reject) => {
       // NOTE: the terminal is in raw mode while readline asks, so Ctrl-C reaches readline as a key,

@@ -1,39 +1,43 @@
+import { MUTUALLY_EXCLUSIVE_KEYS } from '../../model/baishan-keys.js';
 import type { Diagnostic } from '../diagnostic-types.js';
 import { describeNames, diagnosticAt, isRecord, isSet, type Rule } from './rule-types.js';
 
 const IP_LIST_KEYS = ['ip_black_list', 'ip_white_list'] as const;
 
 /**
- * NOTE: Baishan keeps one IP list per domain: writing either clears the other. Declaring both
- * (directly, or one through `defaults`) would make every apply flip the domain between them.
+ * NOTE: Baishan keeps one IP list per domain: writing either clears the other (the key catalog's
+ * `excludes`, model/baishan-keys.ts). Declaring both (directly, or one through `defaults`) would
+ * make every apply flip the domain between them.
  */
 export const ipListsExclusiveRule: Rule = {
   name: 'ip-lists-exclusive',
   check(ctx) {
     const out: Diagnostic[] = [];
     for (const e of ctx.entries) {
-      if (!isSet(e.merged, 'ip_black_list') || !isSet(e.merged, 'ip_white_list')) continue;
-      const black = e.keyPaths.ip_black_list!;
-      const white = e.keyPaths.ip_white_list!;
-      const fromDefaults = black[1] === 'defaults' || white[1] === 'defaults';
-      // Point at the key the entry itself declared (the defaults one, when both come from there).
-      const at = white[1] === 'defaults' ? black : white;
-      const other = at === white ? black : white;
-      out.push(
-        diagnosticAt(
-          e.file,
-          at,
-          {
-            code: 'IP_LISTS_EXCLUSIVE',
-            message: `${describeNames(e)} gets both ip_black_list and ip_white_list${fromDefaults ? ' (one of them from defaults)' : ''}; Baishan keeps only one, writing either clears the other`,
-            fix: fromDefaults
-              ? 'drop the list from `defaults`, or move this domain to an entry (or file) without that default'
-              : 'keep one of the two lists',
-            related: [e.file.source.locate(other, 'key')],
-          },
-          'key',
-        ),
-      );
+      for (const [a, b] of MUTUALLY_EXCLUSIVE_KEYS) {
+        if (!isSet(e.merged, a) || !isSet(e.merged, b)) continue;
+        const first = e.keyPaths[a]!;
+        const second = e.keyPaths[b]!;
+        const fromDefaults = first[1] === 'defaults' || second[1] === 'defaults';
+        // Point at the key the entry itself declared (the defaults one, when both come from there).
+        const at = second[1] === 'defaults' ? first : second;
+        const other = at === second ? first : second;
+        out.push(
+          diagnosticAt(
+            e.file,
+            at,
+            {
+              code: 'IP_LISTS_EXCLUSIVE',
+              message: `${describeNames(e)} gets both ${a} and ${b}${fromDefaults ? ' (one of them from defaults)' : ''}; Baishan keeps only one, writing either clears the other`,
+              fix: fromDefaults
+                ? 'drop the list from `defaults`, or move this domain to an entry (or file) without that default'
+                : 'keep one of the two lists',
+              related: [e.file.source.locate(other, 'key')],
+            },
+            'key',
+          ),
+        );
+      }
     }
     return out;
   },

@@ -27,7 +27,12 @@ const SEE_HELP = 'The emulator prints the credentials it accepts in `edgeform em
  * Verifies a TC3-HMAC-SHA256 request the way the real service does: over exactly the bytes and
  * header values received, with the header list the client chose to sign. Throws a GaapError.
  */
-export function verifySignature(req: EmulatorRequest, cfg: AuthConfig, nowMs: number): void {
+export function verifySignature(
+  req: EmulatorRequest,
+  cfg: AuthConfig,
+  nowMs: number,
+  expectedService: 'gaap' | 'tag' = 'gaap',
+): void {
   const authorization = header(req.headers, 'authorization');
   if (!authorization) {
     // NOTE: signature v1 (HmacSHA1/HmacSHA256 over sorted parameters, 002 "签名方法 v1") is not
@@ -70,7 +75,7 @@ export function verifySignature(req: EmulatorRequest, cfg: AuthConfig, nowMs: nu
       `The credential scope date ${parsed.date} is not the UTC date of the timestamp (${utcDate(timestamp)}): use the UTC date.`,
     );
   }
-  checkService(parsed.service, header(req.headers, 'host') ?? '', cfg.strictService);
+  checkService(parsed.service, header(req.headers, 'host') ?? '', cfg.strictService, expectedService);
   if (!parsed.signedHeaders.includes('content-type') || !parsed.signedHeaders.includes('host')) {
     fail('AuthFailure.InvalidAuthorization', 'SignedHeaders must include content-type and host.');
   }
@@ -124,10 +129,10 @@ export function verifySignature(req: EmulatorRequest, cfg: AuthConfig, nowMs: nu
  * pointed at `127.0.0.1:PORT` or `gaap-emulator:8080` signs for `127` or `gaap-emulator`. Such a
  * service is accepted when it is exactly the first label of the Host the request was sent to and
  * that Host is not a `*.tencentcloudapi.com` name; the HMAC is still verified with it. With
- * `strictService` only `gaap` passes, as on the real service.
+ * `strictService` only `gaap` passes (`tag` for the Tag API), as on the real services.
  */
-function checkService(service: string, host: string, strict: boolean): void {
-  if (service === 'gaap') return;
+function checkService(service: string, host: string, strict: boolean, expected: string): void {
+  if (service === expected) return;
   const name = host.replace(/:\d+$/, '').toLowerCase();
   const official = name.endsWith('.tencentcloudapi.com');
   if (!strict && !official && service === name.split('.')[0]) return;
@@ -136,7 +141,7 @@ function checkService(service: string, host: string, strict: boolean): void {
     : `the Host is ${host || '(none)'}, whose first label is not \`${service}\``;
   fail(
     'AuthFailure.InvalidAuthorization',
-    `The credential scope service is \`${service}\`, not gaap (${why}): sign with CredentialScope DATE/gaap/tc3_request, or point the client at an endpoint whose first label it signs for.`,
+    `The credential scope service is \`${service}\`, not ${expected} (${why}): sign with CredentialScope DATE/${expected}/tc3_request, or point the client at an endpoint whose first label it signs for.`,
   );
 }
 

@@ -1,4 +1,5 @@
 import { KNOWN_ERROR_CODES } from './catalog.js';
+import { TAG_ERROR_CODES } from './tag-catalog.js';
 
 /** A business or common error answered in the `Response.Error` envelope (always HTTP 200). */
 export class GaapError extends Error {
@@ -8,8 +9,8 @@ export class GaapError extends Error {
   ) {
     super(message);
     // Guard against typos: the real codes have odd spellings ("Runing") that must be matched exactly.
-    if (!KNOWN_ERROR_CODES.has(code))
-      throw new Error(`emulator bug: error code ${code} is not in the GAAP catalog`);
+    if (!KNOWN_ERROR_CODES.has(code) && !TAG_ERROR_CODES.has(code))
+      throw new Error(`emulator bug: error code ${code} is not in the GAAP catalog nor the Tag API's`);
   }
 }
 

@@ -12,6 +12,8 @@ import { handlerFor, isRead } from './handlers.js';
 import { coerceParams, paramsFromQuery } from './query-params.js';
 import { settle } from './relations.js';
 import { type Ctx, emptyState, type GaapState, type Output, type Params, randomId } from './state.js';
+import { isTagRead, TAG_API_VERSION, TAG_RATE_LIMITS, TAG_SERVICE } from './tag-catalog.js';
+import { tagHandlerFor } from './tags.js';
 import { validateParams } from './validate.js';
 
 /** HTTP 200 always: the real API reports every processed failure in the body. */
@@ -43,9 +45,9 @@ export function createGaapApi(opts: GaapApiOptions): EmulatedApi {
   let state: GaapState = emptyState();
   const journal = new UndoJournal();
   const limiters = new Map<number, FixedWindowLimiter>();
-  const limiterFor = (action: string) => {
+  const limiterFor = (action: string, tagApi: boolean) => {
     // The catalog's common 20/s is what opts.rateLimit overrides; DescribeRealServers keeps its 1000.
-    const perSecond = actionOf(action)?.rateLimitPerSecond ?? 20;
+    const perSecond = (tagApi ? TAG_RATE_LIMITS[action] : actionOf(action)?.rateLimitPerSecond) ?? 20;
     const limit = perSecond === 20 ? opts.rateLimit : perSecond;
     let l = limiters.get(limit);
     if (!l) {
@@ -77,34 +79,28 @@ export function createGaapApi(opts: GaapApiOptions): EmulatedApi {
   function readParams(req: EmulatorRequest, action: string): Params {
     const def = catalog.actions[action]!;
     if (req.method === 'GET') return paramsFromQuery(def.input, req.query);
-    if (req.body.length === 0) return {};
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(req.body.toString('utf8'));
-    } catch {
-      fail('InvalidParameter', 'The request body is not valid JSON.');
-    }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-      fail('InvalidParameter', 'The request body must be a JSON object.');
-    }
-    return coerceParams(def.input, parsed as Params);
+    return coerceParams(def.input, jsonBody(req));
   }
 
   function process(req: EmulatorRequest, requestId: string, now: number): HandleResult {
     if (req.method !== 'POST' && req.method !== 'GET')
       fail('UnsupportedProtocol', `Method ${req.method} is not supported.`);
-    verifySignature(req, opts, now);
+    // NOTE: the Tag API (another service, tag.tencentcloudapi.com) is served on this port too and
+    // told apart by its version; its requests are signed for the service `tag`.
+    const tagApi = header(req.headers, 'x-tc-version') === TAG_API_VERSION;
+    verifySignature(req, opts, now, tagApi ? TAG_SERVICE : 'gaap');
     verifySessionToken(req, opts);
     const action = header(req.headers, 'x-tc-action');
     if (!action) fail('MissingParameter', 'The request is missing a required parameter `Action`.');
     const version = header(req.headers, 'x-tc-version');
     if (!version) fail('MissingParameter', 'The request is missing a required parameter `Version`.');
+    if (tagApi) return processTag(req, action, requestId, now);
     const def = actionOf(action);
     if (!def) fail('InvalidAction', `The action \`${action}\` is not found.`);
     if (version !== catalog.version)
       fail('NoSuchVersion', `The version \`${version}\` of ${action} is not supported.`);
 
-    if (!limiterFor(action).take(action).allowed) {
+    if (!limiterFor(action, false).take(action).allowed) {
       return {
         response: errorEnvelope(
           'RequestLimitExceeded',
@@ -138,7 +134,63 @@ export function createGaapApi(opts: GaapApiOptions): EmulatedApi {
       }
     }
 
-    const read = isRead(action);
+    return run(
+      action,
+      requestId,
+      now,
+      isRead(action),
+      (ctx) => handlerFor(action)(ctx, params),
+      token,
+      params,
+    );
+  }
+
+  function processTag(req: EmulatorRequest, action: string, requestId: string, now: number): HandleResult {
+    const handler = tagHandlerFor(action);
+    if (!handler)
+      fail('InvalidAction', `The action \`${action}\` is not found in the Tag API ${TAG_API_VERSION}.`);
+    if (!limiterFor(action, true).take(`tag:${action}`).allowed) {
+      return {
+        response: errorEnvelope(
+          'RequestLimitExceeded',
+          'Your current request times exceeds the limit.',
+          requestId,
+        ),
+        mutated: false,
+        throttled: true,
+      };
+    }
+    // NOTE: the official SDKs send the Tag API JSON over POST; a GET is refused rather than guessed at.
+    if (req.method !== 'POST')
+      fail('UnsupportedProtocol', 'The Tag API is served over POST with a JSON body.');
+    const params = jsonBody(req);
+    return run(action, requestId, now, isTagRead(action), (ctx) => handler(ctx, params));
+  }
+
+  function jsonBody(req: EmulatorRequest): Params {
+    if (req.body.length === 0) return {};
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(req.body.toString('utf8'));
+    } catch {
+      fail('InvalidParameter', 'The request body is not valid JSON.');
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      fail('InvalidParameter', 'The request body must be a JSON object.');
+    }
+    return parsed as Params;
+  }
+
+  function run(
+    action: string,
+    requestId: string,
+    now: number,
+    read: boolean,
+    handle: (ctx: Ctx) => Output,
+    token?: string,
+    params?: Params,
+  ): HandleResult {
+    const tokenKey = `${action}|${token}`;
     // Writes are all-or-nothing: the handler changes the state through a journaled view, and a
     // failure half-way is undone from the journal (undo-journal.ts), at the cost of the change.
     const view = read ? state : journal.begin(state);
@@ -155,7 +207,7 @@ export function createGaapApi(opts: GaapApiOptions): EmulatedApi {
     };
     let output: Output;
     try {
-      output = handlerFor(action)(ctx, params);
+      output = handle(ctx);
     } catch (e) {
       if (!read) journal.rollback();
       throw e;
@@ -165,7 +217,7 @@ export function createGaapApi(opts: GaapApiOptions): EmulatedApi {
       output = plain(output);
     }
     // Only successful answers are remembered, so a failed call can be retried with its token.
-    if (token) state.clientTokens[tokenKey] = { fingerprint: fingerprint(params), output };
+    if (token && params) state.clientTokens[tokenKey] = { fingerprint: fingerprint(params), output };
     return { response: envelope(output, requestId), mutated: !read };
   }
 

@@ -1,6 +1,7 @@
 import type { EventSink } from '../../core/event-types.js';
 import { nullSink } from '../../core/event-types.js';
 import { runAttempts } from '../../transport/attempt-loop.js';
+import { DEFAULT_CALL_MS, withCallDeadline } from '../../transport/call-deadline.js';
 import { Pool } from '../../transport/http-pool.js';
 import { RateLimiter } from '../../transport/rate-limiter.js';
 import { BaishanApiError, classifyBaishanFailure } from './baishan-errors.js';
@@ -26,6 +27,8 @@ export interface BaishanClientOptions {
   /** Window length; tests and benchmarks scale it down. */
   rateWindowMs?: number;
   requestTimeoutMs?: number;
+  /** The total of one attempt, headers and body (default 60 s; see call-deadline.ts). */
+  callMs?: number;
   now?: () => number;
   random?: () => number;
 }
@@ -71,8 +74,8 @@ export class BaishanClient {
     this.#pool = new Pool(this.#base.origin, {
       connections: 4,
       connectTimeout: 10_000,
-      headersTimeout: opts.requestTimeoutMs ?? 30_000,
-      bodyTimeout: opts.requestTimeoutMs ?? 30_000,
+      headersTimeout: Math.min(opts.requestTimeoutMs ?? 30_000, opts.callMs ?? DEFAULT_CALL_MS),
+      bodyTimeout: Math.min(opts.requestTimeoutMs ?? 30_000, opts.callMs ?? DEFAULT_CALL_MS),
     });
     this.#events = opts.events ?? nullSink;
     this.#now = opts.now ?? Date.now;
@@ -271,16 +274,24 @@ export class BaishanClient {
   async #send(method: 'GET' | 'POST', query: URLSearchParams, body: string | undefined): Promise<Answer> {
     const path = new URL('v2/domain/config', this.#base);
     const qs = query.toString();
-    const res = await this.#pool.request({
-      method,
-      path: `${path.pathname}${qs ? `?${qs}` : ''}`,
-      headers:
-        body === undefined
-          ? { accept: 'application/json' }
-          : { 'content-type': 'application/json', accept: 'application/json' },
-      ...(body === undefined ? {} : { body }),
-    });
-    const text = await res.body.text();
+    const { res, text } = await withCallDeadline(
+      this.#opts.callMs ?? DEFAULT_CALL_MS,
+      undefined,
+      async (signal, gotHeaders) => {
+        const res = await this.#pool.request({
+          method,
+          path: `${path.pathname}${qs ? `?${qs}` : ''}`,
+          headers:
+            body === undefined
+              ? { accept: 'application/json' }
+              : { 'content-type': 'application/json', accept: 'application/json' },
+          ...(body === undefined ? {} : { body }),
+          signal,
+        });
+        gotHeaders();
+        return { res, text: await res.body.text() };
+      },
+    );
     let parsed: unknown = {};
     try {
       parsed = text ? JSON.parse(text) : {};

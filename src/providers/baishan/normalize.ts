@@ -8,21 +8,22 @@
 
 import { isPlainObject, type JsonValue, stableStringify } from '../../core/json-types.js';
 import { isSecretValue, type SecretValue } from '../../core/secrets.js';
-import {
-  type FieldSpec,
-  type Fields,
-  KEY_SPECS,
-  type ListSpec,
-  type ObjectSpec,
-  type PatternSpec,
-  type ScalarSpec,
-  type SetSpec,
+import type {
+  FieldSpec,
+  Fields,
+  ListSpec,
+  ObjectSpec,
+  PatternSpec,
+  ScalarSpec,
+  SetSpec,
 } from '../../model/baishan-key-specs.js';
 import {
+  BAISHAN_KEYS,
   type BaishanConfigKey,
   isBaishanConfigKey,
   REMOVABLE_KEYS,
   SECRET_FIELDS,
+  whitelistUrls,
 } from '../../model/baishan-keys.js';
 import type { BaishanSettings } from '../../model/stack-types.js';
 
@@ -54,7 +55,7 @@ export function normalizeKey(key: string, value: unknown, side: Side, settings: 
     // others there is no such state, and writeForm refuses it.
     return side === 'desired' && !REMOVABLE_KEYS.has(key) ? null : undefined;
   }
-  const spec = KEY_SPECS[key];
+  const spec = BAISHAN_KEYS[key];
   const ctx: WalkContext = { mode: 'compare', side, settings };
   let canonical: unknown;
   if (key === 'visit_deny_whitelist') {
@@ -68,37 +69,9 @@ export function normalizeKey(key: string, value: unknown, side: Side, settings: 
   return canonical;
 }
 
-/** Shapes accepted for convenience before the spec applies (head_control's list wrapper, C22). */
+/** The value in the shape its spec walks (a key may accept a convenience shape, C22). */
 export function preShape(key: BaishanConfigKey, value: unknown): unknown {
-  if (key === 'head_control' && Array.isArray(value)) return { list: value };
-  return value;
-}
-
-/**
- * The URLs of a visit_deny_whitelist value in any of its shapes: GET `{url:[...]}` (C42), POST
- * toggles `[{url, turn_on}]` (turn_on:false entries are not in the set), or a plain list of URLs.
- * Undefined when the shape is not recognised.
- */
-export function whitelistUrls(value: unknown): string[] | undefined {
-  if (Array.isArray(value)) {
-    const out: string[] = [];
-    for (const item of value) {
-      if (typeof item === 'string') out.push(item);
-      else if (isPlainObject(item) && typeof item.url === 'string') {
-        const on = item.turn_on;
-        if (on === false || on === 'false' || on === 'off') continue;
-        out.push(item.url);
-      } else return undefined;
-    }
-    return out;
-  }
-  if (isPlainObject(value)) {
-    const url = value.url;
-    if (url === undefined || url === null) return [];
-    if (typeof url === 'string') return [url];
-    if (Array.isArray(url) && url.every((u) => typeof u === 'string')) return url as string[];
-  }
-  return undefined;
+  return BAISHAN_KEYS[key].preShape?.(value) ?? value;
 }
 
 // ---- the walker ---------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 import type { Adoptable, GaapDesired } from '../../model/gaap-desired-types.js';
 import type { PlanWarning } from '../../planner/plan-types.js';
-import { addr, STACK_TAG, tagValue } from './engine/kind-module.js';
+import { addr, NAME_TAG, STACK_TAG, tagValue } from './engine/kind-module.js';
 import type { LiveNode } from './engine/node-types.js';
 import type { GaapCaller } from './gaap-client.js';
 import { listAll } from './paging.js';
@@ -101,6 +101,7 @@ export async function adoptionHints(
   model: GaapDesired,
   live: readonly LiveNode[],
   client: GaapCaller,
+  stack: string,
 ): Promise<PlanWarning[]> {
   const have = new Set(live.map((n) => n.address));
   const perKind = KINDS.map((kind) => {
@@ -123,5 +124,52 @@ export async function adoptionHints(
       });
     }
   });
+  const renamed = renamedFrom(perKind, lists, live, model, stack);
+  if (renamed) warnings.push(renamed);
   return warnings;
+}
+
+/**
+ * A stack that owns nothing live while another stack's live roots carry the logical names it
+ * declares (edgeform:name) looks renamed: its apply would build a second estate beside the old
+ * one. A new stack beside another (staging, production) looks the same, so this is a warning
+ * the apply asks to confirm (`--new-stack`), never an error. Costs no call: the lists are the
+ * ones read for the adoption hints.
+ */
+function renamedFrom(
+  perKind: readonly { kind: RootKind; creates: Declared[] }[],
+  lists: readonly Candidate[][],
+  live: readonly LiveNode[],
+  model: GaapDesired,
+  stack: string,
+): PlanWarning | undefined {
+  const external = new Set(
+    Object.entries(model.realServers ?? {})
+      .filter(([, rs]) => rs.external)
+      .map(([name]) => addr.realServer(name)),
+  );
+  if (live.some((n) => !external.has(n.address))) return undefined;
+  // Every root it declares is a live root of one other stack under the same logical name and
+  // natural key (a proxy's name, a real server's address): that stack's estate under a new stack
+  // name. A partial overlap (two stacks that both call a proxy `web`, each with its own origins)
+  // is not.
+  const declared = perKind.flatMap(({ kind, creates }, i) =>
+    creates.map(({ name, key }) => ({ address: kind.address(name), candidates: lists[i]!, name, key })),
+  );
+  const stacksOf = (d: (typeof declared)[number]) =>
+    new Set(
+      d.candidates
+        .filter((c) => tagValue(c.tags, NAME_TAG) === d.name && c.key === d.key)
+        .map((c) => tagValue(c.tags, STACK_TAG))
+        .filter((s): s is string => s !== undefined && s !== stack),
+    );
+  const [first, ...rest] = declared.map(stacksOf);
+  const common = [...(first ?? [])].filter((s) => rest.every((set) => set.has(s)));
+  if (common.length === 0) return undefined;
+  const named = common.map((other) => `stack ${other}`);
+  const addresses = declared.map((d) => d.address).join(', ');
+  return {
+    code: 'STACK_OWNS_NOTHING',
+    message: `stack ${stack} owns no live object, but ${named.join(' and ')} owns a live object under every name it declares, with the same name or address (${addresses}): if this stack was renamed, applying builds a second estate beside the old one; if it is a new stack beside that one, apply with --new-stack`,
+  };
 }

@@ -2,6 +2,7 @@ import { EdgeformError } from '../../core/errors.js';
 import { type EventSink, nullSink } from '../../core/event-types.js';
 import { runAttempts } from '../../transport/attempt-loop.js';
 import { sleep as defaultSleep } from '../../transport/backoff.js';
+import { DEFAULT_CALL_MS, withCallDeadline } from '../../transport/call-deadline.js';
 import { Pool } from '../../transport/http-pool.js';
 import { KeyedRateLimiter, RateLimiter } from '../../transport/rate-limiter.js';
 import { GAAP_ACTIONS } from './gaap-action-meta.js';
@@ -16,6 +17,7 @@ import {
   type RetryState,
 } from './gaap-retry-policy.js';
 import type { ActionName, Request, Response } from './gaap-types.js';
+import { isTagAction, TAG_ACTIONS, TAG_API_VERSION, TAG_SERVICE, tagEndpointFor } from './tag-api.js';
 import type { Tc3Credentials } from './tc3-sign.js';
 
 export const DEFAULT_GAAP_ENDPOINT = 'https://gaap.tencentcloudapi.com';
@@ -30,6 +32,8 @@ export interface GaapClientOptions {
   credentials: Tc3Credentials | (() => Tc3Credentials | Promise<Tc3Credentials>);
   /** Default: EDGEFORM_GAAP_ENDPOINT, else https://gaap.tencentcloudapi.com. */
   endpoint?: string;
+  /** Where Tag API actions go (ModifyResourceTags, ...). Default: `tagEndpointFor(endpoint)`. */
+  tagEndpoint?: string;
   /** Sent as X-TC-Region, only to actions whose catalog regionParam is not 'not-used'. */
   region?: string;
   events?: EventSink;
@@ -38,7 +42,8 @@ export interface GaapClientOptions {
   /** Share one set of limiters across every client of a run (the server counts per account). */
   limiters?: KeyedRateLimiter;
   retry?: Partial<GaapRetryPolicy>;
-  timeouts?: { connectMs?: number; headersMs?: number; bodyMs?: number };
+  /** `callMs`: the total of one attempt, headers and body (default 60 s; see call-deadline.ts). */
+  timeouts?: { connectMs?: number; headersMs?: number; bodyMs?: number; callMs?: number };
   /** Sockets per endpoint origin. */
   connections?: number;
   /** Default true: sign x-tc-action as well as content-type and host. */
@@ -83,9 +88,12 @@ type AttemptResult =
 
 export class GaapClient implements GaapCaller {
   readonly endpoint: URL;
+  readonly tagEndpoint: URL;
   readonly region: string | undefined;
   readonly limiters: KeyedRateLimiter;
   readonly #pool: Pool;
+  /** The Tag API's pool when it is another origin; made at its first call. */
+  #tagPool: Pool | undefined;
   readonly #opts: GaapClientOptions;
   readonly #policy: GaapRetryPolicy;
   readonly #events: EventSink;
@@ -96,6 +104,7 @@ export class GaapClient implements GaapCaller {
   constructor(opts: GaapClientOptions) {
     this.#opts = opts;
     this.endpoint = new URL(opts.endpoint ?? gaapEndpointFromEnv());
+    this.tagEndpoint = new URL(opts.tagEndpoint ?? tagEndpointFor(this.endpoint.href, process.env));
     this.region = opts.region || undefined;
     this.#policy = { ...DEFAULT_RETRY_POLICY, ...opts.retry };
     this.#events = opts.events ?? nullSink;
@@ -115,22 +124,42 @@ export class GaapClient implements GaapCaller {
             sleep,
           }),
       );
-    const t = opts.timeouts ?? {};
-    this.#pool = new Pool(this.endpoint.origin, {
-      connections: opts.connections ?? 16,
-      connect: { timeout: t.connectMs ?? 10_000 },
-      headersTimeout: t.headersMs ?? 30_000,
-      bodyTimeout: t.bodyMs ?? 60_000,
+    this.#callMs = opts.timeouts?.callMs ?? DEFAULT_CALL_MS;
+    this.#pool = this.#newPool(this.endpoint.origin);
+  }
+
+  #newPool(origin: string): Pool {
+    const t = this.#opts.timeouts ?? {};
+    return new Pool(origin, {
+      connections: this.#opts.connections ?? 16,
+      connect: { timeout: Math.min(t.connectMs ?? 10_000, this.#callMs) },
+      headersTimeout: Math.min(t.headersMs ?? 30_000, this.#callMs),
+      bodyTimeout: Math.min(t.bodyMs ?? 60_000, this.#callMs),
     });
   }
 
+  /** The pool and signing of an action: GAAP's, or the Tag API's (another service and version). */
+  #apiOf(action: string): { pool: Pool; host: string; service: string; version: string } | undefined {
+    if (!isTagAction(action)) return undefined;
+    if (this.tagEndpoint.origin === this.endpoint.origin)
+      return { pool: this.#pool, host: this.endpoint.host, service: TAG_SERVICE, version: TAG_API_VERSION };
+    this.#tagPool ??= this.#newPool(this.tagEndpoint.origin);
+    return {
+      pool: this.#tagPool,
+      host: this.tagEndpoint.host,
+      service: TAG_SERVICE,
+      version: TAG_API_VERSION,
+    };
+  }
+
   #closed = false;
+  readonly #callMs: number;
 
   /** Closes the connection pool; safe to call more than once. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await this.#pool.close();
+    await Promise.all([this.#pool.close(), this.#tagPool?.close()]);
   }
 
   async call<A extends ActionName>(
@@ -138,7 +167,8 @@ export class GaapClient implements GaapCaller {
     params: Request<A>,
     opts: GaapCallOptions = {},
   ): Promise<Response<A>> {
-    const meta = GAAP_ACTIONS[action];
+    // NOTE: Tag API actions (tag-api.ts) go through the same client: same keys, limits and retries.
+    const meta = GAAP_ACTIONS[action] ?? (isTagAction(action) ? TAG_ACTIONS[action] : undefined);
     if (!meta) {
       throw new EdgeformError({
         code: 'GAAP_UNKNOWN_ACTION',
@@ -237,10 +267,12 @@ export class GaapClient implements GaapCaller {
     const credentials = await this.#credentials();
     const t0 = this.#now();
     // Signed afresh on every attempt: a retried request keeps its body but gets a new timestamp.
+    const api = this.#apiOf(action);
     const headers = buildGaapHeaders({
       action,
       body: bytes,
-      host: this.endpoint.host,
+      host: api?.host ?? this.endpoint.host,
+      ...(api ? { service: api.service, version: api.version } : {}),
       timestamp: Math.floor(t0 / 1000),
       credentials,
       region,
@@ -265,15 +297,18 @@ export class GaapClient implements GaapCaller {
     // around it. A read in flight (a status poll of an abandoned wait) is cut off.
     const cut = READ_ONLY.test(action) ? signal : undefined;
     try {
-      const res = await this.#pool.request({
-        path: '/',
-        method: 'POST',
-        headers,
-        body: bytes,
-        ...(cut ? { signal: cut } : {}),
-      });
-      statusCode = res.statusCode;
-      text = await res.body.text();
+      // Writes too: a server that never finishes its answer must not hold the run.
+      ({ statusCode, text } = await withCallDeadline(this.#callMs, cut, async (s, gotHeaders) => {
+        const res = await (api?.pool ?? this.#pool).request({
+          path: '/',
+          method: 'POST',
+          headers,
+          body: bytes,
+          signal: s,
+        });
+        gotHeaders();
+        return { statusCode: res.statusCode, text: await res.body.text() };
+      }));
     } catch (e) {
       if (cut?.aborted) throw cut.reason ?? e;
       const failure = networkFailure(e);
@@ -356,7 +391,10 @@ export class GaapClient implements GaapCaller {
       attempts,
       parameter:
         errorClass === 'invalid-input'
-          ? parameterFromMessage(failure.apiMessage, GAAP_ACTIONS[action].inputs)
+          ? parameterFromMessage(
+              failure.apiMessage,
+              (GAAP_ACTIONS[action] ?? (isTagAction(action) ? TAG_ACTIONS[action] : undefined))?.inputs ?? [],
+            )
           : undefined,
       history,
     });

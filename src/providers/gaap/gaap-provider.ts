@@ -41,7 +41,8 @@ export interface GaapProviderOptions {
   pollMs?: { base: number; max: number };
   /**
    * Default true: check the desired state against the live catalogs and hint at adoptions while
-   * reading. Export reads with a model of bindings only, which has nothing to check.
+   * reading, for a plan that may be applied. Off for export (a model of bindings only, nothing to
+   * check), drift and outputs (reports: a refusable desired value must not stop them).
    */
   planChecks?: boolean;
   /** Waits before each extra look for a late-committed create (tests shorten them). */
@@ -142,7 +143,7 @@ export class GaapProvider implements Provider<GaapLiveData, GaapStepPayload> {
     if (this.#model && this.#opts.planChecks !== false) {
       const [, hints] = await Promise.all([
         checkAgainstCatalogs(this.#model, rc.live, counting),
-        adoptionHints(this.#model, rc.live, counting),
+        adoptionHints(this.#model, rc.live, counting, this.#stack),
       ]);
       warnings.push(...hints);
     }

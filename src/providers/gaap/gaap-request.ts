@@ -22,6 +22,9 @@ export interface GaapWireRequest {
    * official SDK signs only content-type;host; both are accepted by the API.
    */
   signActionHeader: boolean;
+  /** Another Tencent Cloud service on the same signature (the Tag API): default GAAP's. */
+  service?: string;
+  version?: string;
 }
 
 /** Builds the headers of one signed attempt. Pure, so tests can compare it with the SDK's. */
@@ -32,7 +35,7 @@ export function buildGaapHeaders(req: GaapWireRequest): Record<string, string> {
     contentType: GAAP_CONTENT_TYPE,
     payload: req.body,
     timestamp: req.timestamp,
-    service: GAAP_SERVICE,
+    service: req.service ?? GAAP_SERVICE,
     ...(req.signActionHeader ? { extraSignedHeaders: { 'X-TC-Action': req.action } } : {}),
   });
   const headers: Record<string, string> = {
@@ -40,7 +43,7 @@ export function buildGaapHeaders(req: GaapWireRequest): Record<string, string> {
     'content-type': GAAP_CONTENT_TYPE,
     host: req.host,
     'x-tc-action': req.action,
-    'x-tc-version': GAAP_API_VERSION,
+    'x-tc-version': req.version ?? GAAP_API_VERSION,
     'x-tc-timestamp': String(req.timestamp),
   };
   // NOTE: the doc forbids X-TC-Token with long-term keys, so it is sent only with an STS token.

@@ -1,8 +1,7 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { SecretValue } from '../../../src/core/secrets.js';
-import { KEY_SPECS } from '../../../src/model/baishan-key-specs.js';
-import { BAISHAN_CONFIG_KEYS, REMOVABLE_KEYS } from '../../../src/model/baishan-keys.js';
+import { BAISHAN_CONFIG_KEYS, BAISHAN_KEYS, REMOVABLE_KEYS } from '../../../src/model/baishan-keys.js';
 import type { BaishanSettings } from '../../../src/model/stack-types.js';
 import { normalizeKey, type Side, toDisplay, valuesEqual } from '../../../src/providers/baishan/normalize.js';
 import { CASES, SETTINGS, TOS_AK, TOS_SK, VT_KEY } from './key-fixtures.js';
@@ -15,7 +14,7 @@ const same = (key: string, desired: unknown, live: unknown, settings: BaishanSet
 describe('per key: an unchanged estate compares equal, a real change does not', () => {
   it('covers all 36 documented keys, each with a spec', () => {
     expect(Object.keys(CASES).sort()).toEqual([...BAISHAN_CONFIG_KEYS].sort());
-    expect(Object.keys(KEY_SPECS).sort()).toEqual([...BAISHAN_CONFIG_KEYS].sort());
+    expect(Object.keys(BAISHAN_KEYS).sort()).toEqual([...BAISHAN_CONFIG_KEYS].sort());
     expect(BAISHAN_CONFIG_KEYS).toHaveLength(36);
   });
 

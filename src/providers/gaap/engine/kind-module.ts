@@ -66,6 +66,11 @@ export interface KindExport<Raw, Exported, Parent> {
   /** Root kinds: the map of the `gaap:` section their objects go into. */
   section?: ExportSection;
   /**
+   * The kind reads its objects only under domains and rules the model declares (they are managed
+   * only there): export reads it with a model declaring every live domain and rule.
+   */
+  readsDeclaredOnly?: boolean;
+  /**
    * The declaration of one live node, or undefined to leave it out (the kind says why with
    * `ctx.warn`, naming what plan will then propose). Children of a left-out node are left out too.
    */

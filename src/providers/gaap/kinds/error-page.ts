@@ -149,6 +149,7 @@ export const errorPageKind: GaapKindModule<ErrorPageSpec, ErrorPageRaw, ErrorPag
     return out;
   },
   export: {
+    readsDeclaredOnly: true,
     toDesired(e) {
       const x = e.attrs;
       const clear = x.clearHeaders as string[];

@@ -1,5 +1,5 @@
 import type { GlobalDomainDesired } from '../../../model/gaap-desired-types.js';
-import type { GaapKindModule } from '../engine/kind-module.js';
+import type { GaapKindModule, ReadContext } from '../engine/kind-module.js';
 import { addr, liveOfKind } from '../engine/kind-module.js';
 import type { DesiredNode, LiveNode, WaitSpec } from '../engine/node-types.js';
 import { ID_OUTPUT, logicalName, SELF_ID, waitFor, withSource } from './common.js';
@@ -44,7 +44,10 @@ function recordRunning(domainId: unknown, recordId: unknown, what: string, goneI
 /**
  * DNS records of a global domain: which proxies a set of client countries resolves to. A record is
  * identified by its countries (a country is in at most one record of a domain); its proxies are a
- * full replace through ModifyGlobalDomainDns. Live references record → proxies make a proxy's
+ * full replace through ModifyGlobalDomainDns, and so are its countries: a live record whose
+ * countries nothing declares, with the proxies of exactly one declared record that is not live, is
+ * that record with its country list changed, modified in place (deleting and re-creating it would
+ * send those countries to the default in between). Live references record → proxies make a proxy's
  * removal wait until no record points at it any more.
  */
 type GlobalDnsDesired = NonNullable<GlobalDomainDesired['dns']>[number];
@@ -53,7 +56,7 @@ export const globalDnsKind: GaapKindModule<DnsSpec, LiveDnsRaw, GlobalDnsDesired
   readStage: 4,
   handler: {
     type: GLOBAL_DNS,
-    updatable: { proxies: 'dns' },
+    updatable: { proxies: 'dns', countries: 'dns' },
     cascades: false,
     replaceOrder: 'delete-first',
     outputs: ID_OUTPUT,
@@ -96,7 +99,7 @@ export const globalDnsKind: GaapKindModule<DnsSpec, LiveDnsRaw, GlobalDnsDesired
       const proxies = node.attrs.proxies as string[];
       b.add({
         operation: 'update',
-        summary: `ModifyGlobalDomainDns ${live.id} → ${proxies.length} prox${proxies.length === 1 ? 'y' : 'ies'}`,
+        summary: `ModifyGlobalDomainDns ${live.id} → countries ${spec.countries.join(',')}, ${proxies.length} prox${proxies.length === 1 ? 'y' : 'ies'}`,
         calls: [
           {
             // NOTE: every field is required: a full replace of the record.
@@ -155,11 +158,15 @@ export const globalDnsKind: GaapKindModule<DnsSpec, LiveDnsRaw, GlobalDnsDesired
     const found = await Promise.all(
       domains.map(async (d) => {
         const res = await ctx.client.call('DescribeGlobalDomainDns', { DomainId: d.id });
-        return (res.GlobalDnsList ?? []).map((r): LiveNode<LiveDnsRaw> => {
+        const records = (res.GlobalDnsList ?? []).map((r) => {
           const countries = sortedUnique((r.CountryAreaList ?? []).map((c) => c.NationCountryInnerCode));
           const proxyIds = sortedUnique((r.AccessList ?? []).map((x) => x.ProxyId));
           const proxies = sortedUnique(proxyIds.map((id) => ctx.addressOfId.get(id) ?? `id:${id}`));
-          const address = globalDnsAddress(d.address, countries);
+          return { r, countries, proxies };
+        });
+        const addressOf = pairChangedCountries(d.address, records, declaredRecords(ctx, d.address));
+        return records.map(({ r, countries, proxies }, i): LiveNode<LiveDnsRaw> => {
+          const address = addressOf[i]!;
           ctx.liveRefs.set(address, proxies);
           return {
             address,
@@ -194,3 +201,46 @@ export const globalDnsKind: GaapKindModule<DnsSpec, LiveDnsRaw, GlobalDnsDesired
     },
   },
 };
+
+/** The declared records of a global domain: sorted countries and proxy addresses. */
+function declaredRecords(ctx: ReadContext, domain: string): { countries: string[]; proxies: string[] }[] {
+  const entry = Object.entries(ctx.model.globalDomains ?? {}).find(
+    ([name]) => addr.globalDomain(name) === domain,
+  );
+  return (entry?.[1].dns ?? []).map((record) => ({
+    countries: sortedUnique(record.countries),
+    proxies: sortedUnique(record.proxies.map((p) => addr.proxy(p))),
+  }));
+}
+
+/**
+ * Each live record's address: by its countries, or — when nothing declares its countries — the
+ * address of the one declared record with the same proxies that is not live, provided no other
+ * live record holds any of that record's countries (a country moving between two records needs
+ * the giving record changed first, which only delete-then-create orders).
+ */
+function pairChangedCountries(
+  domain: string,
+  live: readonly { countries: string[]; proxies: string[] }[],
+  declared: readonly { countries: string[]; proxies: string[] }[],
+): string[] {
+  const key = (xs: readonly string[]) => xs.join(',');
+  const liveKeys = new Set(live.map((r) => key(r.countries)));
+  const declaredKeys = new Set(declared.map((r) => key(r.countries)));
+  const open = declared.filter((d) => !liveKeys.has(key(d.countries)));
+  const taken = new Set<string>();
+  return live.map((r, i) => {
+    const own = globalDnsAddress(domain, r.countries);
+    if (declaredKeys.has(key(r.countries))) return own;
+    const same = open.filter((d) => key(d.proxies) === key(r.proxies));
+    const others = live.filter((_, j) => j !== i).flatMap((o) => o.countries);
+    const twins = live.filter(
+      (o) => !declaredKeys.has(key(o.countries)) && key(o.proxies) === key(r.proxies),
+    );
+    const target = same[0];
+    if (same.length !== 1 || twins.length !== 1 || !target || taken.has(key(target.countries))) return own;
+    if (target.countries.some((c) => others.includes(c))) return own;
+    taken.add(key(target.countries));
+    return globalDnsAddress(domain, target.countries);
+  });
+}

@@ -1,11 +1,20 @@
 import type { GlobalDomainDesired } from '../../../model/gaap-desired-types.js';
 import type { GaapKindModule } from '../engine/kind-module.js';
-import { addr, ownershipTags, STACK_TAG } from '../engine/kind-module.js';
+import { addr, STACK_TAG } from '../engine/kind-module.js';
 import type { LiveNode } from '../engine/node-types.js';
 import type { Domain } from '../gaap-types.js';
 import { listAll } from '../paging.js';
 import { adoptionsOf, chunks, missingIds, ownedName, refuseMissingAdoptions } from './adoption.js';
 import { nameIn, SELF_ID, waitFor, withSource } from './common.js';
+import {
+  addTagStep,
+  creationTags,
+  desiredTagAttrs,
+  exportedProtect,
+  liveProtect,
+  liveTagAttrs,
+  TAG_ATTRS,
+} from './tagging.js';
 
 export const GLOBAL_DOMAIN = 'gaap_global_domain';
 
@@ -66,7 +75,13 @@ export const globalDomainKind: GaapKindModule<GlobalDomainSpec, GlobalDomainRaw,
     // NOTE: projectId is updated in place, not replaced: ModifyGlobalDomainAttribute takes
     // ProjectId (required), and a replacement would change the domain's FullDomain
     // (<DomainId>.gaapglobal.com), breaking every CNAME pointing at it.
-    updatable: { defaultValue: 'attr', alias: 'attr', projectId: 'attr', enabled: 'enabled' },
+    updatable: {
+      defaultValue: 'attr',
+      alias: 'attr',
+      projectId: 'attr',
+      enabled: 'enabled',
+      ...TAG_ATTRS,
+    },
     cascades: false,
     replaceOrder: 'create-first',
     // FullDomain is the CNAME target users point their own domain at.
@@ -90,7 +105,7 @@ export const globalDomainKind: GaapKindModule<GlobalDomainSpec, GlobalDomainRaw,
               ProjectId: a.projectId,
               DefaultValue: a.defaultValue,
               Alias: a.alias,
-              TagSet: ownershipTags(b.stack, name),
+              TagSet: creationTags(b.stack, name, node.spec.domain.protect),
             },
             outputs: { id: 'DomainId' },
             lookup: {
@@ -122,6 +137,7 @@ export const globalDomainKind: GaapKindModule<GlobalDomainSpec, GlobalDomainRaw,
     },
     update(node, live, groups, b) {
       const a = node.attrs;
+      if (groups.includes('tags')) addTagStep('domain', node, live, b);
       if (groups.includes('attr')) {
         b.add({
           operation: 'update',
@@ -185,6 +201,7 @@ export const globalDomainKind: GaapKindModule<GlobalDomainSpec, GlobalDomainRaw,
         alias: domain.alias ?? name,
         enabled: domain.enabled ?? true,
         projectId: ctx.projectId,
+        ...desiredTagAttrs(ctx.stack, name, domain.protect),
       },
       protect: domain.protect ?? false,
       ...withSource(ctx.source(`globalDomains.${name}`)),
@@ -237,7 +254,9 @@ export const globalDomainKind: GaapKindModule<GlobalDomainSpec, GlobalDomainRaw,
           // Disabling (2) is on its way to disabled, enabling (3) to enabled.
           enabled: d.Status === ENABLED || d.Status === ENABLING,
           projectId: d.ProjectId,
+          ...liveTagAttrs(d.TagSet),
         },
+        ...liveProtect(d.TagSet),
         ...(d.Status === ENABLED || d.Status === DISABLED
           ? {}
           : {
@@ -261,6 +280,7 @@ export const globalDomainKind: GaapKindModule<GlobalDomainSpec, GlobalDomainRaw,
         defaultValue: String(n.attrs.defaultValue),
         ...(n.attrs.alias !== name ? { alias: String(n.attrs.alias) } : {}),
         ...(n.attrs.enabled === false ? { enabled: false } : {}),
+        ...exportedProtect(n),
       };
     },
   },

@@ -1,14 +1,23 @@
 import type { ProxyGroupDesired } from '../../../model/gaap-desired-types.js';
 import type { StepBuilder } from '../engine/kind-handler.js';
-import type { GaapKindModule } from '../engine/kind-module.js';
-import { addr, ownershipTags, STACK_TAG } from '../engine/kind-module.js';
+import type { GaapKindModule, ReadContext } from '../engine/kind-module.js';
+import { addr, NAME_TAG, ownershipTags, STACK_TAG, tagValue } from '../engine/kind-module.js';
 import type { DesiredNode, LiveNode } from '../engine/node-types.js';
 import { asSet } from '../engine/normalize-attrs.js';
 import { isGaapApiError } from '../gaap-errors.js';
-import type { ProxyGroupInfo } from '../gaap-types.js';
+import type { ProxyGroupDetail, ProxyGroupInfo } from '../gaap-types.js';
 import { listAll, PAGE_LIMITS } from '../paging.js';
-import { adoptionsOf, missingIds, ownedName, refuseMissingAdoptions } from './adoption.js';
+import { adoptionsOf, chunks, missingIds, ownedName, refuseMissingAdoptions } from './adoption.js';
 import { nameIn, SELF_ID, waitFor, withSource } from './common.js';
+import {
+  addTagStep,
+  creationTags,
+  desiredTagAttrs,
+  exportedProtect,
+  liveProtect,
+  liveTagAttrs,
+  TAG_ATTRS,
+} from './tagging.js';
 
 export const PROXY_GROUP = 'gaap_proxy_group';
 
@@ -80,7 +89,7 @@ export const proxyGroupKind: GaapKindModule<ProxyGroupSpec, ProxyGroupRaw, Proxy
   readStage: 1,
   handler: {
     type: PROXY_GROUP,
-    updatable: { name: 'attr', projectId: 'attr', enabled: 'enabled' },
+    updatable: { name: 'attr', projectId: 'attr', enabled: 'enabled', ...TAG_ATTRS },
     cascades: false,
     replaceOrder: 'delete-first',
     outputs: {
@@ -102,7 +111,7 @@ export const proxyGroupKind: GaapKindModule<ProxyGroupSpec, ProxyGroupRaw, Proxy
               ProjectId: b.projectId,
               GroupName: node.attrs.name,
               RealServerRegion: group.realServerRegion,
-              TagSet: ownershipTags(b.stack, name),
+              TagSet: creationTags(b.stack, name, group.protect),
               ...(group.accessRegions
                 ? {
                     AccessRegionSet: group.accessRegions.map((r) => ({
@@ -145,6 +154,7 @@ export const proxyGroupKind: GaapKindModule<ProxyGroupSpec, ProxyGroupRaw, Proxy
       }
     },
     update(node, live, groups, b) {
+      if (groups.includes('tags')) addTagStep('group', node, live, b);
       const toggle = groups.includes('enabled');
       const on = node.attrs.enabled === true;
       if (toggle && on) openOrCloseGroup(b, live.id, live.id, true, node.spec.members);
@@ -176,9 +186,19 @@ export const proxyGroupKind: GaapKindModule<ProxyGroupSpec, ProxyGroupRaw, Proxy
         name: group.name ?? name,
         projectId: ctx.projectId,
         realServerRegion: group.realServerRegion,
+        ...desiredTagAttrs(ctx.stack, name, group.protect),
+        // No Modify action takes these: a change replaces the group (and the proxies in it).
+        ipVersion: group.ipVersion ?? 'IPv4',
+        packageType: group.packageType ?? 'Thunder',
+        accessRegions: asSet(
+          (group.accessRegions ?? []).map((r) => ({
+            region: r.region,
+            bandwidth: r.bandwidth,
+            concurrent: r.concurrent,
+            networkType: r.networkType ?? 'normal',
+          })),
+        ),
         enabled: group.enabled ?? true,
-        // NOTE: DescribeProxyGroupList does not return the IP version, package type or access
-        // regions, so they are set at creation and not compared afterwards.
       },
       protect: group.protect ?? false,
       ...withSource(ctx.source(`proxyGroups.${name}`)),
@@ -200,16 +220,39 @@ export const proxyGroupKind: GaapKindModule<ProxyGroupSpec, ProxyGroupRaw, Proxy
       'ProxyGroupList',
     );
     const adoptions = adoptionsOf(ctx, 'proxyGroups');
-    // NOTE: the group list filters by region and package, never by ID: an adopted group not
-    // tagged yet is read by DescribeProxyGroupDetails, whose Status is a number (0 = running).
-    const adopted = await Promise.all(
-      missingIds(
+    const owned = tagged.filter((g) => ownedName(ctx, adoptions, g.GroupId, g.TagSet, 'proxy group'));
+    // NOTE: the group list returns neither the IP version and package type nor the access regions:
+    // DescribeProxyGroupDetails has the first two (and reads an adopted group, not tagged yet, which
+    // the list cannot filter by ID; its Status is a number, 0 = running), and the access regions
+    // are the group's own member proxies (DescribeProxies by GroupId, 5 groups a call).
+    const ids = [
+      ...owned.map((g) => g.GroupId),
+      ...missingIds(
         adoptions,
         tagged.map((g) => g.GroupId),
-      ).map(async (GroupId): Promise<ProxyGroupInfo | undefined> => {
-        try {
-          const d = (await ctx.client.call('DescribeProxyGroupDetails', { GroupId })).ProxyGroupDetail;
-          return {
+      ),
+    ];
+    const [details, members] = await Promise.all([
+      Promise.all(ids.map((GroupId) => groupDetail(ctx, GroupId))),
+      Promise.all(
+        chunks(ids, 5).map((chunk) =>
+          listAll(
+            ctx.client,
+            'DescribeProxies',
+            { Filters: [{ Name: 'GroupId', Values: chunk }] },
+            'ProxySet',
+          ),
+        ),
+      ).then((pages) => pages.flat()),
+    ]);
+    const detailOf = new Map(details.filter((d) => d !== undefined).map((d) => [d.GroupId, d]));
+    const adopted = ids
+      .filter((id) => !owned.some((g) => g.GroupId === id))
+      .map((id) => detailOf.get(id))
+      .filter((d) => d !== undefined)
+      .map(
+        (d) =>
+          ({
             GroupId: d.GroupId,
             GroupName: d.GroupName,
             ProjectId: d.ProjectId,
@@ -217,14 +260,10 @@ export const proxyGroupKind: GaapKindModule<ProxyGroupSpec, ProxyGroupRaw, Proxy
             RealServerRegionInfo: d.RealServerRegionInfo,
             Status: d.Status === 0 ? 'RUNNING' : `Status ${d.Status}`,
             TagSet: d.TagSet,
-          } as ProxyGroupInfo;
-        } catch (e) {
-          if (isGaapApiError(e) && e.errorClass === 'not-found') return undefined;
-          throw e;
-        }
-      }),
-    );
-    const items = [...tagged, ...adopted.filter((g): g is ProxyGroupInfo => g !== undefined)];
+          }) as ProxyGroupInfo,
+      );
+    const items = [...owned, ...adopted];
+    const adoptedProxies = adoptionsOf(ctx, 'proxies');
     refuseMissingAdoptions(
       ctx,
       'proxyGroups',
@@ -234,6 +273,7 @@ export const proxyGroupKind: GaapKindModule<ProxyGroupSpec, ProxyGroupRaw, Proxy
     for (const g of items) {
       const name = ownedName(ctx, adoptions, g.GroupId, g.TagSet, 'proxy group');
       if (!name) continue;
+      const detail = detailOf.get(g.GroupId);
       out.push({
         address: addr.proxyGroup(name),
         type: PROXY_GROUP,
@@ -242,8 +282,22 @@ export const proxyGroupKind: GaapKindModule<ProxyGroupSpec, ProxyGroupRaw, Proxy
           name: g.GroupName,
           projectId: g.ProjectId,
           realServerRegion: g.RealServerRegionInfo?.RegionId,
+          ...liveTagAttrs(g.TagSet),
+          ipVersion: detail?.IPAddressVersion || 'IPv4',
+          packageType: detail?.PackageType || 'Thunder',
+          accessRegions: asSet(
+            members
+              .filter((p) => p.GroupId === g.GroupId && isGroupOwnMember(p, name, adoptedProxies))
+              .map((p) => ({
+                region: p.AccessRegion,
+                bandwidth: p.Bandwidth,
+                concurrent: p.Concurrent,
+                networkType: p.NetworkType || 'normal',
+              })),
+          ),
           enabled: g.Status !== 'CLOSED',
         },
+        ...liveProtect(g.TagSet),
         ...(g.Status !== 'RUNNING' && g.Status !== 'CLOSED' ? { busy: g.Status } : {}),
         raw: { item: g },
       });
@@ -252,16 +306,59 @@ export const proxyGroupKind: GaapKindModule<ProxyGroupSpec, ProxyGroupRaw, Proxy
   },
   export: {
     section: 'proxyGroups',
-    toDesired(n, ctx) {
+    toDesired(n) {
       const name = nameIn(n.address);
-      ctx.warn(
-        `${n.address}: its access regions, IP version and package type are not returned by the API (nor compared afterwards); declare them by hand for the file to recreate the group`,
-      );
+      const a = n.attrs;
+      const regions = a.accessRegions as {
+        region: string;
+        bandwidth: number;
+        concurrent: number;
+        networkType: string;
+      }[];
       return {
-        ...(n.attrs.name !== name ? { name: String(n.attrs.name) } : {}),
+        ...(a.name !== name ? { name: String(a.name) } : {}),
+        ...(regions.length > 0
+          ? {
+              accessRegions: regions.map((r) => ({
+                region: r.region,
+                bandwidth: r.bandwidth,
+                concurrent: r.concurrent,
+                ...(r.networkType !== 'normal' ? { networkType: r.networkType as 'cn2' } : {}),
+              })),
+            }
+          : {}),
+        ...(a.ipVersion !== 'IPv4' ? { ipVersion: a.ipVersion as 'IPv6' } : {}),
+        ...(a.packageType !== 'Thunder' ? { packageType: a.packageType as 'Accelerator' } : {}),
         realServerRegion: String(n.attrs.realServerRegion),
+        ...exportedProtect(n),
         ...(n.attrs.enabled === false ? { enabled: false } : {}),
       };
     },
   },
 };
+
+type Tags = readonly { TagKey: string; TagValue: string }[] | null | undefined;
+
+async function groupDetail(ctx: ReadContext, GroupId: string): Promise<ProxyGroupDetail | undefined> {
+  try {
+    return (await ctx.client.call('DescribeProxyGroupDetails', { GroupId })).ProxyGroupDetail;
+  } catch (e) {
+    if (isGaapApiError(e) && e.errorClass === 'not-found') return undefined;
+    throw e;
+  }
+}
+
+/**
+ * A member proxy that serves one of the group's own access regions (created with the group's
+ * AccessRegionSet, carrying its tags; or untagged in an adopted group), not a proxy the YAML
+ * declares with `group:` (tagged with its own name, or adopted by its ID).
+ */
+function isGroupOwnMember(
+  p: { ProxyId: string; TagSet: Tags },
+  groupName: string,
+  adoptedProxies: ReadonlyMap<string, string>,
+): boolean {
+  const name = tagValue(p.TagSet, NAME_TAG);
+  if (name !== undefined) return name === groupName;
+  return tagValue(p.TagSet, STACK_TAG) === undefined && !adoptedProxies.has(p.ProxyId);
+}

@@ -8,6 +8,15 @@ import { listAll, PAGE_LIMITS } from '../paging.js';
 import { adoptionsOf, chunks, missingIds, ownedName, refuseMissingAdoptions } from './adoption.js';
 import { defined, isStr, logicalName, nameIn, SELF_ID, waitFor, withSource } from './common.js';
 import { proxyGroupKind } from './proxy-group.js';
+import {
+  addTagStep,
+  creationTags,
+  desiredTagAttrs,
+  exportedProtect,
+  liveProtect,
+  liveTagAttrs,
+  TAG_ATTRS,
+} from './tagging.js';
 
 export const PROXY = 'gaap_proxy';
 
@@ -94,6 +103,7 @@ export const proxyKind: GaapKindModule<ProxySpec, ProxyRaw, ProxyDesired> = {
       bandwidth: 'config',
       concurrent: 'config',
       billingType: 'config',
+      ...TAG_ATTRS,
       enabled: 'enabled',
     },
     cascades: true,
@@ -127,7 +137,7 @@ export const proxyKind: GaapKindModule<ProxySpec, ProxyRaw, ProxyDesired> = {
               GroupId: proxy.group ? b.idOf(addr.proxyGroup(proxy.group)) : undefined,
               Bandwidth: proxy.bandwidth,
               Concurrent: proxy.concurrent,
-              TagSet: ownershipTags(b.stack, name),
+              TagSet: creationTags(b.stack, name, proxy.protect),
               IPAddressVersion: proxy.ipVersion,
               NetworkType: proxy.networkType,
               PackageType: proxy.packageType,
@@ -152,6 +162,7 @@ export const proxyKind: GaapKindModule<ProxySpec, ProxyRaw, ProxyDesired> = {
       if (node.attrs.enabled === false) openOrClose(b, name, b.idOf(node.address), false);
     },
     update(node, live, groups, b) {
+      if (groups.includes('tags')) addTagStep('proxy', node, live, b);
       // ModifyProxyConfiguration needs a running proxy: one that is off and stays off is opened
       // for the change and closed again.
       // (A proxy of a group has no `enabled` of its own: its group's on/off decides.)
@@ -239,6 +250,7 @@ export const proxyKind: GaapKindModule<ProxySpec, ProxyRaw, ProxyDesired> = {
         networkType: proxy.networkType,
         packageType: proxy.packageType ?? 'Thunder',
         billingType: proxy.billingType ?? 0,
+        ...desiredTagAttrs(ctx.stack, name, proxy.protect),
         // A proxy of a group is opened and closed with its group (OpenProxyGroup / CloseProxyGroup).
         enabled: proxy.group ? undefined : (proxy.enabled ?? true),
       },
@@ -302,8 +314,10 @@ export const proxyKind: GaapKindModule<ProxySpec, ProxyRaw, ProxyDesired> = {
           networkType: p.NetworkType || undefined,
           packageType: p.PackageType || 'Thunder',
           billingType: p.BillingType ?? 0,
+          ...liveTagAttrs(p.TagSet),
           enabled: !OFF.has(p.Status),
         },
+        ...liveProtect(p.TagSet),
         ...(STEADY.has(p.Status) ? {} : { busy: p.Status }),
         raw: { item: p },
       });
@@ -332,6 +346,7 @@ export const proxyKind: GaapKindModule<ProxySpec, ProxyRaw, ProxyDesired> = {
         ...(isStr(a.networkType) ? { networkType: a.networkType as 'normal' } : {}),
         ...(a.packageType !== 'Thunder' ? { packageType: a.packageType as 'Accelerator' } : {}),
         ...(a.billingType !== 0 ? { billingType: a.billingType as 0 | 1 } : {}),
+        ...exportedProtect(n),
         // A proxy of a group is closed with its group: the group's `enabled` says it.
         ...(a.enabled === false && !group ? { enabled: false } : {}),
       };

@@ -1,11 +1,20 @@
 import type { RealServerDesired } from '../../../model/gaap-desired-types.js';
 import type { GaapKindModule } from '../engine/kind-module.js';
-import { addr, ownershipTags, STACK_TAG } from '../engine/kind-module.js';
+import { addr, STACK_TAG } from '../engine/kind-module.js';
 import type { LiveNode } from '../engine/node-types.js';
 import type { BindRealServerInfo } from '../gaap-types.js';
 import { listAll } from '../paging.js';
 import { adoptionsOf, missingIds, ownedName, refuseMissingAdoptions } from './adoption.js';
 import { ID_OUTPUT, nameIn, withSource } from './common.js';
+import {
+  addTagStep,
+  creationTags,
+  desiredTagAttrs,
+  exportedProtect,
+  liveProtect,
+  liveTagAttrs,
+  TAG_ATTRS,
+} from './tagging.js';
 
 export const REAL_SERVER = 'gaap_real_server';
 
@@ -27,7 +36,7 @@ export const realServerKind: GaapKindModule<RealServerSpec, RealServerRaw, RealS
   readStage: 1,
   handler: {
     type: REAL_SERVER,
-    updatable: { name: 'name' },
+    updatable: { name: 'name', ...TAG_ATTRS },
     cascades: false,
     replaceOrder: 'create-first',
     outputs: ID_OUTPUT,
@@ -43,7 +52,7 @@ export const realServerKind: GaapKindModule<RealServerSpec, RealServerRaw, RealS
               ProjectId: b.projectId,
               RealServerIP: [spec.rs.address],
               RealServerName: node.attrs.name,
-              TagSet: ownershipTags(b.stack, spec.name),
+              TagSet: creationTags(b.stack, spec.name, spec.rs.protect),
             },
             outputs: { id: 'RealServerSet.0.RealServerId' },
             lookup: {
@@ -57,7 +66,9 @@ export const realServerKind: GaapKindModule<RealServerSpec, RealServerRaw, RealS
         ],
       });
     },
-    update(node, live, _groups, b) {
+    update(node, live, groups, b) {
+      if (groups.includes('tags')) addTagStep('realServer', node, live, b);
+      if (!groups.includes('name')) return;
       b.add({
         operation: 'update',
         summary: `ModifyRealServerName ${live.id} → ${String(node.attrs.name)}`,
@@ -91,7 +102,12 @@ export const realServerKind: GaapKindModule<RealServerSpec, RealServerRaw, RealS
       // An external server is only read (its ID for bindings), so only its address is compared.
       attrs: rs.external
         ? { address: rs.address }
-        : { address: rs.address, name: rs.name ?? name, projectId: ctx.projectId },
+        : {
+            address: rs.address,
+            name: rs.name ?? name,
+            projectId: ctx.projectId,
+            ...desiredTagAttrs(ctx.stack, name, rs.protect),
+          },
       protect: rs.protect ?? false,
       ...(rs.external ? { external: true } : {}),
       ...withSource(ctx.source(`realServers.${name}`)),
@@ -133,13 +149,19 @@ export const realServerKind: GaapKindModule<RealServerSpec, RealServerRaw, RealS
       type: REAL_SERVER,
       id: rs.RealServerId,
       attrs,
+      ...liveProtect(rs.TagSet),
       raw: { item: rs },
     });
     for (const rs of items) {
       const name = ownedName(ctx, adoptions, rs.RealServerId, rs.TagSet, 'real server');
       if (!name || ctx.model.realServers?.[name]?.external) continue;
       out.push(
-        node(name, rs, { address: rs.RealServerIP, name: rs.RealServerName, projectId: rs.ProjectId }),
+        node(name, rs, {
+          address: rs.RealServerIP,
+          name: rs.RealServerName,
+          projectId: rs.ProjectId,
+          ...liveTagAttrs(rs.TagSet),
+        }),
       );
     }
     for (const [name, rs] of external) {
@@ -158,6 +180,7 @@ export const realServerKind: GaapKindModule<RealServerSpec, RealServerRaw, RealS
       return {
         address: String(n.attrs.address),
         ...(n.attrs.name !== name ? { name: String(n.attrs.name) } : {}),
+        ...exportedProtect(n),
       };
     },
   },

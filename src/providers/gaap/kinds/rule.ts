@@ -65,7 +65,9 @@ const CHECK_DEFAULTS: RuleCheckParams = {
 
 /**
  * Forwarding rules of a domain, identified by path. Scheduler, health check, origin protocol and
- * host, SNI and redirect change in place (ModifyRuleAttribute); bindings are one full-replace
+ * host, SNI and redirect change in place (ModifyRuleAttribute), and so does the path: when exactly
+ * one live rule of a domain has a path nothing declares and exactly one declared rule of that
+ * domain is not live, they are one rule whose path changed; bindings are one full-replace
  * BindRuleRealServers; custom headers one replacing CreateCustomHeader. The origin type and the
  * health check's Host force replacement.
  */
@@ -85,6 +87,7 @@ export const ruleKind: GaapKindModule<RuleSpec, RuleRaw, RuleDesired, L7DomainDe
       forwardHost: 'attr',
       sni: 'attr',
       forcedRedirect: 'attr',
+      path: 'attr',
       realServers: 'bind',
       headers: 'headers',
     },
@@ -182,6 +185,7 @@ export const ruleKind: GaapKindModule<RuleSpec, RuleRaw, RuleDesired, L7DomainDe
                 ServerNameIndicationSwitch: changed('sni') ? (a.sni ? 'ON' : 'OFF') : undefined,
                 ServerNameIndication: changed('sni') && a.sni ? a.sni : undefined,
                 ForcedRedirect: changed('forcedRedirect') ? a.forcedRedirect : undefined,
+                Path: changed('path') ? a.path : undefined,
               }),
             },
           ],
@@ -238,6 +242,7 @@ export const ruleKind: GaapKindModule<RuleSpec, RuleRaw, RuleDesired, L7DomainDe
           forcedRedirect: r.forcedRedirect ?? '',
           realServers: bindings,
           headers: r.headers?.map((h) => ({ name: h.name, value: h.value })),
+          path: r.path,
         }),
         protect: r.protect ?? false,
         ...withSource(domain.listener.source),
@@ -257,12 +262,20 @@ export const ruleKind: GaapKindModule<RuleSpec, RuleRaw, RuleDesired, L7DomainDe
         .filter((r) => r.rule.headers !== undefined)
         .map((r) => r.address),
     );
+    const declared = new Map<string, string[]>();
+    for (const r of l7Rules(ctx.model))
+      declared.set(r.domain.address, [...(declared.get(r.domain.address) ?? []), r.address]);
     const out: LiveNode<RuleRaw>[] = [];
     const pending: Promise<void>[] = [];
     for (const { listener, domain } of await liveDomainSets(ctx)) {
       const domainAddress = addr.domain(listener.address, domain.Domain);
+      const addressOf = pairChangedPath(
+        domainAddress,
+        domain.RuleSet ?? [],
+        declared.get(domainAddress) ?? [],
+      );
       for (const r of domain.RuleSet ?? []) {
-        const address = addr.rule(domainAddress, r.Path);
+        const address = addressOf(r.Path);
         const node: LiveNode<RuleRaw> = {
           address,
           type: RULE,
@@ -293,7 +306,7 @@ export const ruleKind: GaapKindModule<RuleSpec, RuleRaw, RuleDesired, L7DomainDe
             const headers = withHeaders.has(address)
               ? ((await ctx.client.call('DescribeCustomHeader', { RuleId: r.RuleId })).Headers ?? [])
               : undefined;
-            node.attrs = liveAttrs(r, bindings, headers);
+            node.attrs = { ...liveAttrs(r, bindings, headers), path: r.Path };
           })(),
         );
       }
@@ -302,6 +315,7 @@ export const ruleKind: GaapKindModule<RuleSpec, RuleRaw, RuleDesired, L7DomainDe
     return out;
   },
   export: {
+    readsDeclaredOnly: true,
     toDesired(r, ctx) {
       const x = r.attrs;
       const domain = ctx.parent(r, l7DomainKind);
@@ -457,4 +471,24 @@ function ruleReady(label: string, ruleId: unknown) {
     statusPath: 'RuleStatus',
     ready: [0],
   });
+}
+
+/**
+ * The address of each live rule of a domain: by its path, except that the one live rule with an
+ * undeclared path takes the address of the one declared rule not live, when each is alone: the
+ * same rule with its path changed (ModifyRuleAttribute changes it in place).
+ */
+function pairChangedPath(
+  domain: string,
+  live: readonly { Path: string }[],
+  declared: readonly string[],
+): (path: string) => string {
+  const own = (path: string) => addr.rule(domain, path);
+  const liveAddresses = new Set(live.map((r) => own(r.Path)));
+  const strays = live.filter((r) => !declared.includes(own(r.Path)));
+  const missing = declared.filter((a) => !liveAddresses.has(a));
+  const [stray] = strays;
+  const [target] = missing;
+  return (path) =>
+    strays.length === 1 && missing.length === 1 && stray?.Path === path && target ? target : own(path);
 }

@@ -35,8 +35,10 @@ interface LiveRuleRaw {
 
 /**
  * The rules of a proxy's security policy, identified by their natural key
- * `cidr|protocol|ports|action` (an identical second rule is refused). Only the name changes in
- * place; any other change is a different rule (the old one deleted, the new one created).
+ * `cidr|protocol|ports|action` (an identical second rule is refused). A live rule whose key is no
+ * longer declared, named like exactly one declared rule that is not live, is that rule changed:
+ * ModifySecurityRule changes its source, protocol, ports and action in place (it takes every
+ * field). Otherwise a different key is a different rule (the old one deleted, the new created).
  *
  * Batching: CreateSecurityRules and DeleteSecurityRules take lists. The new rules of one policy go
  * in one call, made by the first of them (in declaration order) with every new address on its
@@ -52,7 +54,7 @@ export const securityRuleKind: GaapKindModule<
   readStage: 3,
   handler: {
     type: SECURITY_RULE,
-    updatable: { name: 'name' },
+    updatable: { name: 'rule', cidr: 'rule', protocol: 'rule', ports: 'rule', action: 'rule' },
     cascades: false,
     // The key is the address, so a rule is only replaced with its policy (which cascades).
     replaceOrder: 'delete-first',
@@ -90,24 +92,27 @@ export const securityRuleKind: GaapKindModule<
       });
     },
     update(node, live, groups, b) {
-      if (!groups.includes('name')) return;
+      if (!groups.includes('rule')) return;
       const { raw } = live;
+      const want = node.spec.rule;
+      const what =
+        live.attrs.name === node.attrs.name ? ruleKey(want) : `name → ${JSON.stringify(node.attrs.name)}`;
       b.add({
         operation: 'update',
-        summary: `ModifySecurityRule ${live.id} name → ${JSON.stringify(node.attrs.name)}`,
+        summary: `ModifySecurityRule ${live.id} ${what}`,
         calls: [
           {
-            // NOTE: titled "modify rule name", but it takes every field (AliasName required); the
-            // live values are sent back unchanged.
+            // NOTE: titled "modify rule name", but it takes every field (AliasName required,
+            // RuleAction, SourceCidr, Protocol, DestPortRange since 2022): one call sets them all.
             action: 'ModifySecurityRule',
             params: {
               RuleId: live.id,
               PolicyId: raw.policyId,
-              AliasName: node.attrs.name,
-              RuleAction: raw.rule.Action,
-              SourceCidr: raw.rule.SourceCidr,
-              Protocol: raw.rule.Protocol,
-              DestPortRange: raw.rule.DestPortRange,
+              AliasName: want.AliasName,
+              RuleAction: want.Action,
+              SourceCidr: want.SourceCidr,
+              Protocol: want.Protocol,
+              DestPortRange: want.DestPortRange,
             },
           },
         ],
@@ -186,6 +191,13 @@ export const securityRuleKind: GaapKindModule<
             },
           };
         });
+        pairRenamedKeys(
+          nodes,
+          declaredRules(
+            proxyNameOf(proxy.address),
+            ctx.model.proxies?.[proxyNameOf(proxy.address)]?.securityPolicy?.rules,
+          ),
+        );
         const siblings = nodes.map((n) => ({ address: n.address, id: n.id }));
         for (const n of nodes) n.raw.siblings = siblings;
         return nodes;
@@ -226,4 +238,26 @@ function ruleAttrs(r: RuleShape): Record<string, unknown> {
     action: r.Action,
     name: r.AliasName,
   };
+}
+
+/**
+ * A live rule whose key nothing declares takes the address of the one declared rule with its name
+ * that is not live (the same rule, changed): the plan then modifies it in place. Only a one-to-one
+ * match by a non-empty name counts.
+ */
+function pairRenamedKeys(
+  nodes: LiveNode<LiveRuleRaw>[],
+  declared: { address: string; rule: RuleShape }[],
+): void {
+  const live = new Set(nodes.map((n) => n.address));
+  const wanted = new Set(declared.map((d) => d.address));
+  const unmatchedLive = nodes.filter((n) => !wanted.has(n.address) && !n.address.includes('#'));
+  const unmatchedDeclared = declared.filter((d) => !live.has(d.address));
+  for (const n of unmatchedLive) {
+    const name = n.attrs.name;
+    if (!name) continue;
+    const same = unmatchedDeclared.filter((d) => d.rule.AliasName === name);
+    const twins = unmatchedLive.filter((m) => m.attrs.name === name);
+    if (same.length === 1 && twins.length === 1) n.address = same[0]!.address;
+  }
 }
