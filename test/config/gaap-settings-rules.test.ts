@@ -180,6 +180,19 @@ ${proxy('        - { protocol: TCP, port: 80 }\n', '      tags: { team: web, env
     expect(d.message).toContain('reserved');
   });
 
+  it('refuses keys the Tag service refuses: its system prefixes and characters it does not allow', () => {
+    const text = file(
+      proxy('        - { protocol: TCP, port: 80 }\n', '      tags: { qcloud-team: a, "team#1": b }\n'),
+    );
+    const r = load(text);
+    expect(errors(r.diagnostics).map((d) => [d.code, d.path])).toEqual([
+      ['INVALID_VALUE', 'gaap.proxies.web.tags.qcloud-team'],
+      ['INVALID_VALUE', 'gaap.proxies.web.tags["team#1"]'],
+    ]);
+    expect(errors(r.diagnostics)[0]!.message).toContain('prefix Tencent Cloud reserves');
+    expectAt(errors(r.diagnostics)[1]!, 'a.yaml', pos(text, '"team#1"'));
+  });
+
   it('refuses a tag value that is not a string', () => {
     const text = file(`  realServers:
     app: { address: 203.0.113.10, tags: { team: 7 } }

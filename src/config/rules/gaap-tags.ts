@@ -4,6 +4,22 @@ import { GAAP_MAPS } from '../gaap-view.js';
 import { diagnosticAt, type Rule } from './rule-types.js';
 
 /**
+ * NOTE: the Tag service's rules for a key (its TagResources/ModifyResourceTags documentation):
+ * letters of any script, digits, spaces and `+ - = . _ : / @ ( ) [ ]` (and their full-width forms),
+ * and no `qcloud`, `tencent` or `project` prefix, which are the system's.
+ */
+const TAG_KEY_CHARS = /^[\p{L}\p{N} +\-=._:/@()[\]（）【】]*$/u;
+const SYSTEM_PREFIX = /^(qcloud|tencent|project)/i;
+const TAG_KEY_FIX =
+  'use letters, digits, spaces and + - = . _ : / @ ( ) [ ], not beginning with qcloud, tencent or project';
+
+function tencentInvalid(key: string): string | undefined {
+  if (!TAG_KEY_CHARS.test(key)) return 'has a character tag keys do not allow';
+  if (SYSTEM_PREFIX.test(key)) return 'begins with a prefix Tencent Cloud reserves for its own tags';
+  return undefined;
+}
+
+/**
  * User tags never take a key of edgeform's own tags (`edgeform:stack`, `edgeform:name`,
  * `edgeform:protect`, ...): a user value there would change which stack owns the object, or
  * whether it is protected.
@@ -16,6 +32,18 @@ export const gaapReservedTagsRule: Rule = {
       for (const decl of ctx.gaap[map]) {
         const tags = (decl.value as { tags?: Record<string, string> }).tags;
         for (const key of Object.keys(tags ?? {})) {
+          const invalid = tencentInvalid(key);
+          if (invalid) {
+            out.push(
+              diagnosticAt(
+                decl.file,
+                [...decl.path, 'tags', key],
+                { code: 'INVALID_VALUE', message: `tag key \`${key}\` ${invalid}`, fix: TAG_KEY_FIX },
+                'key',
+              ),
+            );
+            continue;
+          }
           if (!key.toLowerCase().startsWith(RESERVED_TAG_PREFIX)) continue;
           out.push(
             diagnosticAt(
