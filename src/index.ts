@@ -17,11 +17,12 @@ export { loadStack } from './config/load-stack.js';
 export type { ErrorCode, ErrorSource } from './core/errors.js';
 export { EdgeformError, isEdgeformError } from './core/errors.js';
 export type { EdgeformEvent, EventSink } from './core/event-types.js';
-export { nullSink } from './core/event-types.js';
+export { nullSink } from './core/null-sink.js';
 export type { ApplyResult, StepReport, StepState } from './executor/executor-types.js';
 export type { GaapDesired } from './model/gaap-desired-types.js';
 export type { BaishanDomainDesired, LoadedStack } from './model/stack-types.js';
 export type { PlanResult } from './planner/create-plan.js';
+export { hasChanges, summarize } from './planner/plan-summary.js';
 export type {
   AttributeChange,
   ChangeKind,
@@ -31,7 +32,6 @@ export type {
   PlanWarning,
   ResourceChange,
 } from './planner/plan-types.js';
-export { hasChanges, summarize } from './planner/plan-types.js';
 export type { DriftField, DriftReport } from './workflow/drift.js';
 export { drift } from './workflow/drift.js';
 export type { ExportOptions, StackExport } from './workflow/export-stack.js';

@@ -6,7 +6,7 @@ import type { CertificateV1 } from './desired-file-types.js';
 import type { Diagnostic } from './diagnostic-types.js';
 import type { GaapDecl, GaapView } from './gaap-view.js';
 import { lazyLocation } from './lazy-location.js';
-import { diagnosticAt } from './rules/rule-types.js';
+import { diagnosticAt } from './rules/rule-helpers.js';
 
 /**
  * The GaapDesired of the stack: the files' maps merged (the rules have refused duplicate names and

@@ -47,7 +47,10 @@ export type DiagnosticCode =
   | 'HEALTH_CHECK_TIMEOUT'
   | 'FAILOVER_REQUIRED'
   | 'DOMAIN_ORIGIN_LIMIT'
-  | 'NAME_TOO_LONG';
+  | 'NAME_TOO_LONG'
+  | 'UNKNOWN_VARIABLE'
+  | 'INVALID_VARIABLE'
+  | 'DUPLICATE_VARIABLE';
 
 export type DiagnosticSeverity = 'error' | 'warning';
 
@@ -68,23 +71,4 @@ export interface Diagnostic {
   fix: string;
   /** Other places involved (the first declaration of a duplicate, ...). */
   related?: SourceLocation[];
-}
-
-export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
-  return diagnostics.some((d) => d.severity === 'error');
-}
-
-/** Orders diagnostics by file (in the order given), line, column; stable otherwise. */
-export function sortDiagnostics(diagnostics: Diagnostic[], fileOrder: readonly string[]): Diagnostic[] {
-  const rank = new Map(fileOrder.map((f, i) => [f, i]));
-  return diagnostics
-    .map((d, i) => ({ d, i }))
-    .sort(
-      (a, b) =>
-        (rank.get(a.d.file) ?? 1e9) - (rank.get(b.d.file) ?? 1e9) ||
-        a.d.line - b.d.line ||
-        a.d.column - b.d.column ||
-        a.i - b.i,
-    )
-    .map((x) => x.d);
 }

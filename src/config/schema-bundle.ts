@@ -1,4 +1,4 @@
-import { isPlainObject } from '../core/json-types.js';
+import { isPlainObject } from '../core/json.js';
 import {
   DESIRED_CONFIG_SCHEMA_FILE,
   desiredSchemaObjects,

@@ -41,5 +41,3 @@ export type EdgeformEvent =
     };
 
 export type EventSink = (event: EdgeformEvent) => void;
-
-export const nullSink: EventSink = () => {};

@@ -222,6 +222,8 @@ export interface CertificateDesired extends Protectable, Adoptable {
 export interface SecurityPolicyDesired extends Protectable {
   defaultAction: 'ACCEPT' | 'DROP';
   rules?: SecurityRuleDesired[];
+  /** Default true: open. false keeps the policy closed (a hand-made closed policy, adopted). */
+  enabled?: boolean;
 }
 
 export interface SecurityRuleDesired {

@@ -1,5 +1,6 @@
 import jsonpatch from 'fast-json-patch';
-import { isPlainObject, type JsonValue } from '../core/json-types.js';
+import { isPlainObject } from '../core/json.js';
+import type { JsonValue } from '../core/json-types.js';
 import type { AttributeChange, DisplayValue, JsonPatchOp, ResourceChange } from './plan-types.js';
 
 // NOTE: fast-json-patch is CommonJS; on Node 20 only its default export is reliable from ESM.

@@ -3,13 +3,13 @@ import type { EventSink } from '../core/event-types.js';
 import { EDGEFORM_VERSION } from '../version.js';
 import { withPatches } from './attribute-patch.js';
 import { topologicalOrder } from './graph.js';
+import { summarize } from './plan-summary.js';
 import {
   PLAN_FORMAT_VERSION,
   type Plan,
   type PlanStep,
   type PlanWarning,
   type ResourceChange,
-  summarize,
 } from './plan-types.js';
 import type { Provider, ProviderLive } from './provider-types.js';
 

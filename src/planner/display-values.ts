@@ -1,4 +1,4 @@
-import { isPlainObject } from '../core/json-types.js';
+import { isPlainObject } from '../core/json.js';
 import { attributePatch } from './attribute-patch.js';
 import type { AttributeChange, DisplayValue, JsonPatchOp } from './plan-types.js';
 

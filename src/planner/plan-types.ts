@@ -1,11 +1,7 @@
 import type { JsonValue } from '../core/json-types.js';
 
-/**
- * What a plan does to one resource. The order is explicit and used to fold several
- * attribute-level impacts into one per resource (worstImpact).
- */
-export const CHANGE_KINDS = ['no-op', 'update', 'create', 'replace', 'delete'] as const;
-export type ChangeKind = (typeof CHANGE_KINDS)[number];
+/** What a plan does to one resource. */
+export type ChangeKind = 'no-op' | 'update' | 'create' | 'replace' | 'delete';
 
 /** A value shown in a plan. Secrets never carry their value, only a marker. */
 export type DisplayValue = JsonValue | { $sensitive: true } | { $knownAfterApply: true };
@@ -121,40 +117,8 @@ export interface Plan {
   liveFingerprints: Record<string, string>;
   /** Random salt of this plan's keyed fingerprints (core/secrets.ts useFingerprintSalt). */
   keySalt?: string;
+  /** `--var` / `--var-file` the plan was made with (never secrets): `apply PLAN` uses them again. */
+  variables?: { vars: string[]; varFiles: string[] };
   /** `sha256:` of the saved plan without this field: a modified plan file is refused. */
   digest?: string;
-}
-
-export function summarize(changes: readonly ResourceChange[]): PlanSummary {
-  const s: PlanSummary = { add: 0, change: 0, destroy: 0, replace: 0 };
-  for (const c of changes) {
-    switch (c.kind) {
-      case 'create':
-        s.add++;
-        break;
-      case 'update':
-        s.change++;
-        break;
-      case 'delete':
-        s.destroy++;
-        break;
-      case 'replace':
-        // Terraform counts a replace as one add and one destroy.
-        s.add++;
-        s.destroy++;
-        s.replace++;
-        break;
-      case 'no-op':
-        break;
-      default: {
-        const never: never = c.kind;
-        throw new Error(`unknown change kind ${String(never)}`);
-      }
-    }
-  }
-  return s;
-}
-
-export function hasChanges(plan: Pick<Plan, 'changes'>): boolean {
-  return plan.changes.some((c) => c.kind !== 'no-op');
 }

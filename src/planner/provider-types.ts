@@ -153,14 +153,3 @@ export interface ProviderLimits {
   /** Maximum steps of this provider in flight at once. */
   concurrency: number;
 }
-
-/**
- * The steps of a plan that one provider made, typed with its payload: a step's `provider` names
- * the provider whose payload it carries.
- */
-export function stepsOf<Payload>(
-  provider: Provider<unknown, Payload>,
-  steps: readonly PlanStep[],
-): PlanStep<Payload>[] {
-  return steps.filter((s): s is PlanStep<Payload> => s.provider === provider.id);
-}

@@ -1,4 +1,4 @@
-import { isPlainObject } from '../core/json-types.js';
+import { isPlainObject } from '../core/json.js';
 import { attributePatch } from '../planner/attribute-patch.js';
 import type { AttributeChange, ChangeKind, DisplayValue, JsonPatchOp, Plan } from '../planner/plan-types.js';
 import { plan, type WorkflowOptions } from './run-plan.js';

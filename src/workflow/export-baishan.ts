@@ -12,8 +12,8 @@ import type { Diagnostic } from '../config/diagnostic-types.js';
 import { loadStack } from '../config/load-stack.js';
 import { EdgeformError } from '../core/errors.js';
 import type { EventSink } from '../core/event-types.js';
-import { nullSink } from '../core/event-types.js';
-import { isPlainObject, stableStringify } from '../core/json-types.js';
+import { isPlainObject, stableStringify } from '../core/json.js';
+import { nullSink } from '../core/null-sink.js';
 import type { FieldSpec } from '../model/baishan-key-specs.js';
 import {
   BAISHAN_CONFIG_KEYS,

@@ -12,7 +12,7 @@ import type { GaapSectionV1 } from '../config/desired-file-types.js';
 import { loadStack } from '../config/load-stack.js';
 import { EdgeformError } from '../core/errors.js';
 import type { EventSink } from '../core/event-types.js';
-import { nullSink } from '../core/event-types.js';
+import { nullSink } from '../core/null-sink.js';
 import type { GaapDesired, L7ListenerDesired, ProxyDesired } from '../model/gaap-desired-types.js';
 import type { GaapSettings } from '../model/stack-types.js';
 import type {

@@ -1,5 +1,6 @@
 import { EdgeformError } from '../core/errors.js';
-import { type Plan, summarize } from '../planner/plan-types.js';
+import { summarize } from '../planner/plan-summary.js';
+import type { Plan } from '../planner/plan-types.js';
 
 /** Checks a plan must pass before it is shown as applicable or run (`--max-destroy`, `--new-stack`). */
 export interface PlanGuards {

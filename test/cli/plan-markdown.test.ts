@@ -1,8 +1,8 @@
 import { marked } from 'marked';
 import { describe, expect, it } from 'vitest';
 import { code, orderEdges, renderPlanMarkdown } from '../../src/cli/render/plan-markdown.js';
+import { summarize } from '../../src/planner/plan-summary.js';
 import type { Plan, PlanStep, ResourceChange } from '../../src/planner/plan-types.js';
-import { summarize } from '../../src/planner/plan-types.js';
 
 const IMG = 'baishan.domain["img.example.com"]';
 const WWW = 'baishan.domain["www.example.com"]';

@@ -5,8 +5,8 @@ import { renderPlanText } from '../../src/cli/render/plan-text.js';
 import { liveNames, stepSummary } from '../../src/cli/render/step-names.js';
 import { attributePatch, withPatches } from '../../src/planner/attribute-patch.js';
 import { leafChanges } from '../../src/planner/display-values.js';
+import { summarize } from '../../src/planner/plan-summary.js';
 import type { Plan, ResourceChange } from '../../src/planner/plan-types.js';
-import { summarize } from '../../src/planner/plan-types.js';
 
 const plain = makeColors(false);
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isPlainObject, stableStringify } from '../../src/core/json-types.js';
+import { isPlainObject, stableStringify } from '../../src/core/json.js';
 import { SecretValue } from '../../src/core/secrets.js';
 
 /** The definition stableStringify must keep (its first implementation): JSON of a key-sorted copy. */

@@ -251,6 +251,41 @@ gaap:
     expect(again.exitCode, again.stdout).toBe(0);
     expect((await sdk.DescribeProxies({ ProxyIds: [proxyId] })).ProxySet?.[0]?.Bandwidth).toBe(20);
     expect(await proxyCount()).toBe(1);
+
+    // Changes under the adopted proxy that the API makes in place: a rule's path
+    // (ModifyRuleAttribute) and a security rule's source (ModifySecurityRule) keep their IDs.
+    const before = JSON.parse(
+      (await runCli(['plan', '--format', 'json'], { cwd: dir, env: keyEnv })).stdout,
+    ) as { changes: { address: string; id?: string }[] };
+    const idOf = (plan: typeof before, suffix: string) =>
+      plan.changes.find((c) => c.address.endsWith(suffix))?.id;
+    const moved = readFileSync(join(dir, 'edgeform.yaml'), 'utf8')
+      .replace('path: /api', 'path: /api/v2')
+      .replace('cidr: 192.0.2.0/24', 'cidr: 192.0.2.0/25');
+    writeYaml(dir, 'edgeform.yaml', moved);
+    const inPlace = await runCli(['plan', '--format', 'json'], { cwd: dir, env: keyEnv });
+    const inPlacePlan = JSON.parse(inPlace.stdout) as {
+      changes: { address: string; kind: string }[];
+      steps: { action: string }[];
+    };
+    expect(inPlacePlan.changes.filter((c) => c.kind !== 'no-op').map((c) => c.kind)).toEqual([
+      'update',
+      'update',
+    ]);
+    expect(inPlacePlan.steps.map((s) => s.action).sort()).toEqual([
+      'ModifyRuleAttribute',
+      'ModifySecurityRule',
+    ]);
+    const moveApplied = await runCli(['apply', '--auto-approve'], { cwd: dir, env: keyEnv });
+    expect(moveApplied.exitCode, moveApplied.stderr).toBe(0);
+    const after = await runCli(['plan', '--detailed-exitcode', '--format', 'json'], {
+      cwd: dir,
+      env: keyEnv,
+    });
+    expect(after.exitCode, after.stdout).toBe(0);
+    const afterPlan = JSON.parse(after.stdout) as typeof before;
+    expect(idOf(afterPlan, '.rule["/api/v2"]')).toBe(idOf(before, '.rule["/api"]'));
+    expect(await proxyCount()).toBe(1);
   });
 
   it('an adopt: binding to an ID that does not exist fails the plan, located', async () => {

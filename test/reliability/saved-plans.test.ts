@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stableStringify } from '../../src/core/json-types.js';
+import { stableStringify } from '../../src/core/json.js';
 import type { RunningEmulator } from '../../src/emulator/emulator-types.js';
 import { isRead } from '../../src/emulator/gaap/handlers.js';
 import { GaapClient } from '../../src/providers/gaap/gaap-client.js';

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { EdgeformError } from '../../core/errors.js';
-import { hasChanges } from '../../planner/plan-types.js';
+import { hasChanges } from '../../planner/plan-summary.js';
 import { planFileText } from '../../workflow/saved-plan.js';
 import { annotation, appendStepSummary, inGitHubActions } from '../github.js';
 import type { GlobalFlags } from '../global-flags.js';

@@ -1,4 +1,5 @@
-import { hasChanges, type Plan } from '../../planner/plan-types.js';
+import { hasChanges } from '../../planner/plan-summary.js';
+import type { Plan } from '../../planner/plan-types.js';
 import { groupChanges } from './change-groups.js';
 import { liveNames, stepSummary } from './step-names.js';
 

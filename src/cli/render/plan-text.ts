@@ -1,6 +1,6 @@
 import type { LeafChange } from '../../planner/display-values.js';
+import { hasChanges } from '../../planner/plan-summary.js';
 import type { ChangeKind, Plan } from '../../planner/plan-types.js';
-import { hasChanges } from '../../planner/plan-types.js';
 import type { Colors } from '../colors.js';
 import { type ChangeGroup, groupChanges } from './change-groups.js';
 import { liveNames, stepSummary } from './step-names.js';

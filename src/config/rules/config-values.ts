@@ -1,5 +1,6 @@
 import type { Diagnostic } from '../diagnostic-types.js';
-import { diagnosticAt, isRecord, type Rule } from './rule-types.js';
+import { diagnosticAt, isRecord } from './rule-helpers.js';
+import type { Rule } from './rule-types.js';
 
 const HHII = /^([01][0-9]|2[0-3]):([0-5][0-9])$/;
 

@@ -1,5 +1,6 @@
 import type { Diagnostic } from '../diagnostic-types.js';
-import { diagnosticAt, type Rule } from './rule-types.js';
+import { diagnosticAt } from './rule-helpers.js';
+import type { Rule } from './rule-types.js';
 
 /** An entry names its domains with exactly one of `domain` or `domains`. */
 export const domainNameFieldRule: Rule = {

@@ -1,5 +1,6 @@
 import type { Diagnostic } from '../diagnostic-types.js';
-import { describeNames, diagnosticAt, type Rule } from './rule-types.js';
+import { describeNames, diagnosticAt } from './rule-helpers.js';
+import type { Rule } from './rule-types.js';
 
 /** A non-exclusive entry with no keys manages nothing: almost always a forgotten `config:`. */
 export const emptyEntryRule: Rule = {

@@ -1,7 +1,8 @@
 import { isSecretRef } from '../../core/secrets.js';
 import type { CertificateType } from '../../model/gaap-desired-types.js';
 import type { Diagnostic } from '../diagnostic-types.js';
-import { diagnosticAt, type Rule } from './rule-types.js';
+import { diagnosticAt } from './rule-helpers.js';
+import type { Rule } from './rule-types.js';
 import { unresolvedSecret } from './secret-refs.js';
 
 /** CertificateKey is sent for SSL certificates only: the server's own and the one GAAP shows origins. */

@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../diagnostic-types.js';
 import type { PathSegment } from '../path.js';
-import { diagnosticAt, type Rule } from './rule-types.js';
+import { diagnosticAt } from './rule-helpers.js';
+import type { Rule } from './rule-types.js';
 
 /** A country resolves through one DNS record of a global domain; two records for it would conflict. */
 export const gaapGlobalDomainCountriesRule: Rule = {

@@ -2,7 +2,8 @@ import type { Diagnostic } from '../diagnostic-types.js';
 import { l4Listeners, l7Rules } from '../gaap-view.js';
 import type { PathSegment } from '../path.js';
 import type { StackFile } from '../stack-file.js';
-import { diagnosticAt, type Rule } from './rule-types.js';
+import { diagnosticAt } from './rule-helpers.js';
+import type { Rule } from './rule-types.js';
 
 /** ConnectTimeout must be less than DelayLoop: a check may not outlast the interval between checks. */
 export const gaapHealthCheckTimeoutRule: Rule = {

@@ -1,7 +1,8 @@
 import type { Diagnostic } from '../diagnostic-types.js';
 import { l7Domains, l7Listeners } from '../gaap-view.js';
 import type { PathSegment } from '../path.js';
-import { diagnosticAt, type Rule } from './rule-types.js';
+import { diagnosticAt } from './rule-helpers.js';
+import type { Rule } from './rule-types.js';
 
 const MAX_DOMAINS_PER_LISTENER = 100;
 

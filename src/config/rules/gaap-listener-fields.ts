@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../diagnostic-types.js';
 import { l4Listeners, l7Domains, l7Listeners } from '../gaap-view.js';
-import { diagnosticAt, type Rule } from './rule-types.js';
+import { diagnosticAt } from './rule-helpers.js';
+import type { Rule } from './rule-types.js';
 
 /** CreateHTTPSListener requires CertificateId and ForwardProtocol. */
 export const gaapHttpsListenerRule: Rule = {

@@ -1,7 +1,8 @@
 import type { Diagnostic } from '../diagnostic-types.js';
 import { isL4, listeners } from '../gaap-view.js';
 import type { PathSegment } from '../path.js';
-import { diagnosticAt, type Rule } from './rule-types.js';
+import { diagnosticAt } from './rule-helpers.js';
+import type { Rule } from './rule-types.js';
 
 type Space = 'TCP' | 'UDP';
 
@@ -15,7 +16,7 @@ interface Use {
 /**
  * A layer-4 listener gives exactly one of `port` / `ports`. Ports are unique per proxy and
  * transport: TCP, HTTP and HTTPS share the TCP space, UDP has its own, and an HTTPS listener with
- * http3 also takes its port in the UDP space (gaap-api.md §5, §6).
+ * http3 also takes its port in the UDP space (GAAP API, CreateHTTPSListener: Http3Supported).
  */
 export const gaapListenerPortsRule: Rule = {
   name: 'gaap-listener-ports',

@@ -1,7 +1,8 @@
 import type { Diagnostic } from '../diagnostic-types.js';
 import { GAAP_MAPS, type GaapDecl } from '../gaap-view.js';
 import type { StackFile } from '../stack-file.js';
-import { diagnosticAt, type Rule } from './rule-types.js';
+import { diagnosticAt } from './rule-helpers.js';
+import type { Rule } from './rule-types.js';
 
 const MAP_WORDS: Record<(typeof GAAP_MAPS)[number], string> = {
   proxyGroups: 'proxy group',
@@ -78,8 +79,9 @@ const PROXY_NAME_MAX = 32;
 const GROUP_NAME_MAX = 30;
 
 /**
- * NOTE: ProxyName ≤ 32 and GroupName ≤ 30 (gaap-api.md §6; longer group names fail). Without
- * `name` the logical name is sent, and logical names may have 63 characters.
+ * NOTE: ProxyName ≤ 32 and GroupName ≤ 30 (GAAP API, CreateProxy: ProxyName; CreateProxyGroup: GroupName
+ * — longer group names fail). Without `name` the logical name is sent, and logical names may have 63
+ * characters.
  */
 export const gaapNameLengthRule: Rule = {
   name: 'gaap-name-length',

@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../diagnostic-types.js';
 import { byName } from '../gaap-view.js';
-import { diagnosticAt, type Rule } from './rule-types.js';
+import { diagnosticAt } from './rule-helpers.js';
+import type { Rule } from './rule-types.js';
 
 /**
  * CreateProxy needs RealServerRegion unless GroupId is given; a proxy in a group gets the group's

@@ -4,7 +4,8 @@ import type { Diagnostic } from '../diagnostic-types.js';
 import { byName, l4Listeners, l7Rules } from '../gaap-view.js';
 import type { PathSegment } from '../path.js';
 import type { StackFile } from '../stack-file.js';
-import { diagnosticAt, type Rule } from './rule-types.js';
+import { diagnosticAt } from './rule-helpers.js';
+import type { Rule } from './rule-types.js';
 
 const HOST_NAME = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 

@@ -4,7 +4,8 @@ import { didYouMean } from '../did-you-mean.js';
 import { byName, l4Listeners, l7Domains, l7Listeners, l7Rules } from '../gaap-view.js';
 import type { PathSegment } from '../path.js';
 import type { StackFile } from '../stack-file.js';
-import { diagnosticAt, type Rule } from './rule-types.js';
+import { diagnosticAt } from './rule-helpers.js';
+import type { Rule } from './rule-types.js';
 
 function unknown(
   file: StackFile,

@@ -3,7 +3,8 @@ import type { Diagnostic } from '../diagnostic-types.js';
 import { l4Listeners, l7Rules } from '../gaap-view.js';
 import type { PathSegment } from '../path.js';
 import type { StackFile } from '../stack-file.js';
-import { diagnosticAt, type Rule } from './rule-types.js';
+import { diagnosticAt } from './rule-helpers.js';
+import type { Rule } from './rule-types.js';
 
 /**
  * RealServerFailoverRole requires FailoverSwitch=1 on the listener (BindListenerRealServers).
@@ -47,7 +48,10 @@ export const gaapFailoverRoleRule: Rule = {
   },
 };
 
-/** NOTE: gaap-api.md §5 (ModifyTCPListenerAttribute): wrr, lrtt and failover are not allowed with DOMAIN origins. */
+/**
+ * NOTE: GAAP API, ModifyTCPListenerAttribute: wrr, lrtt and failover are not allowed with DOMAIN
+ * origins.
+ */
 export const gaapDomainOriginRule: Rule = {
   name: 'gaap-domain-origin',
   check(ctx) {

@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../diagnostic-types.js';
 import type { PathSegment } from '../path.js';
-import { diagnosticAt, type Rule } from './rule-types.js';
+import { diagnosticAt } from './rule-helpers.js';
+import type { Rule } from './rule-types.js';
 
 const IPV4_CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?:\/(\d{1,2}))?$/;
 
@@ -29,7 +30,8 @@ export function portsProblem(text: string): string | undefined {
 
 /**
  * Security rules: the source must be an IPv4 address or network, the ports one of the documented
- * forms (gaap-api.md §5), and a rule may not repeat (ProxySecurityPolicyDuplicatedRule).
+ * forms (GAAP API, CreateSecurityRules: DestPortRange), and a rule may not repeat
+ * (ProxySecurityPolicyDuplicatedRule).
  */
 export const gaapSecurityRulesRule: Rule = {
   name: 'gaap-security-rules',

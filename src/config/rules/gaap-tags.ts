@@ -1,7 +1,8 @@
 import { RESERVED_TAG_PREFIX } from '../../model/gaap-desired-types.js';
 import type { Diagnostic } from '../diagnostic-types.js';
 import { GAAP_MAPS } from '../gaap-view.js';
-import { diagnosticAt, type Rule } from './rule-types.js';
+import { diagnosticAt } from './rule-helpers.js';
+import type { Rule } from './rule-types.js';
 
 /**
  * NOTE: the Tag service's rules for a key (its TagResources/ModifyResourceTags documentation):

@@ -1,6 +1,7 @@
 import { REMOVABLE_KEYS } from '../../model/baishan-keys.js';
 import type { Diagnostic } from '../diagnostic-types.js';
-import { describeNames, diagnosticAt, isRecord, type Rule } from './rule-types.js';
+import { describeNames, diagnosticAt, isRecord } from './rule-helpers.js';
+import type { Rule } from './rule-types.js';
 
 /**
  * `key: null` asks edgeform to remove the key; only keys with a documented off-form can be removed
@@ -28,7 +29,8 @@ export const keyRemovalRule: Rule = {
 
 /**
  * NOTE: removing https means `cert_id: 0`, which Baishan documents as unbinding the certificate AND
- * downgrading the domain to plain HTTP (baishan-api.md C41): the entry must opt in explicitly.
+ * downgrading the domain to plain HTTP (Baishan domain/config POST document, https: cert_id 0): the
+ * entry must opt in explicitly.
  */
 export const httpsDowngradeRule: Rule = {
   name: 'https-downgrade',

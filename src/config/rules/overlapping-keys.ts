@@ -1,5 +1,6 @@
 import type { Diagnostic, DiagnosticSeverity } from '../diagnostic-types.js';
-import { describeNames, diagnosticAt, type EntryView, isRecord, isSet, type Rule } from './rule-types.js';
+import { describeNames, diagnosticAt, isRecord, isSet } from './rule-helpers.js';
+import type { EntryView, Rule } from './rule-types.js';
 
 interface Overlap {
   a: string;
@@ -11,8 +12,9 @@ interface Overlap {
 }
 
 /**
- * Pairs of keys that configure the same thing with undocumented precedence (baishan-api.md §4, C20).
- * Where the outcome is unpredictable the plan is refused; where it merely may surprise, a warning.
+ * Pairs of keys that configure the same thing with undocumented precedence (the Baishan domain/config
+ * POST document states no precedence). Where the outcome is unpredictable the plan is refused; where it
+ * merely may surprise, a warning.
  */
 export const OVERLAPPING_KEYS: readonly Overlap[] = [
   {

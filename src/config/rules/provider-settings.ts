@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../diagnostic-types.js';
 import type { StackFile } from '../stack-file.js';
-import { diagnosticAt, type Rule } from './rule-types.js';
+import { diagnosticAt } from './rule-helpers.js';
+import type { Rule } from './rule-types.js';
 
 /** Provider settings merge across files; a setting given twice must agree. */
 export const providerSettingsRule: Rule = {

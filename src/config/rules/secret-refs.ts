@@ -5,7 +5,8 @@ import type { Diagnostic } from '../diagnostic-types.js';
 import type { PathSegment } from '../path.js';
 import { secretSlots } from '../secret-fields.js';
 import type { StackFile } from '../stack-file.js';
-import { diagnosticAt, type Rule } from './rule-types.js';
+import { diagnosticAt } from './rule-helpers.js';
+import type { Rule } from './rule-types.js';
 
 /**
  * Secret references must resolve now: a plan made without the key would show a false change, and
@@ -68,7 +69,9 @@ export function unresolvedSecret(
   if (existsSync(full) && statSync(full).isFile()) return undefined;
   return diagnosticAt(file, path, {
     code: 'SECRET_UNRESOLVED',
-    message: `secret file ${ref.file} does not exist (resolved to ${full})`,
+    message: existsSync(full)
+      ? `secret file ${ref.file} is not a regular file (resolved to ${full})`
+      : `secret file ${ref.file} does not exist (resolved to ${full})`,
     fix: 'create the file, or fix the path: it is relative to the YAML file that names it',
   });
 }

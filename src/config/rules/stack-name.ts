@@ -1,5 +1,6 @@
 import type { Diagnostic } from '../diagnostic-types.js';
-import { diagnosticAt, type Rule } from './rule-types.js';
+import { diagnosticAt } from './rule-helpers.js';
+import type { Rule } from './rule-types.js';
 
 /** Every file that names the stack names the same one, and at least one file names it. */
 export const stackNameRule: Rule = {

@@ -1,4 +1,4 @@
-import { isPlainObject } from '../../core/json-types.js';
+import { isPlainObject } from '../../core/json.js';
 import type { StoredConfig } from './baishan-apply.js';
 
 /** `{keyname}`/`{timename}` templates of visit_timestamp.req_uri_type, from [001]'s field table. */

@@ -1,4 +1,4 @@
-import { isPlainObject } from '../../core/json-types.js';
+import { isPlainObject } from '../../core/json.js';
 import type { EmulatorRequest } from '../emulator-types.js';
 import { badRequest, errors } from './baishan-errors.js';
 

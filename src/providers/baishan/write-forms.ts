@@ -6,7 +6,7 @@
  */
 
 import { EdgeformError } from '../../core/errors.js';
-import { isPlainObject } from '../../core/json-types.js';
+import { isPlainObject } from '../../core/json.js';
 import { BAISHAN_KEYS, isBaishanConfigKey } from '../../model/baishan-keys.js';
 import type { BaishanSettings, DesiredValue } from '../../model/stack-types.js';
 import { preShape, type WalkContext, walkValue } from './normalize.js';

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { EdgeformError } from '../../core/errors.js';
 import type { EventSink } from '../../core/event-types.js';
+import { fieldsOf, isPlainObject, stableStringify } from '../../core/json.js';
 import type { JsonValue } from '../../core/json-types.js';
-import { fieldsOf, isPlainObject, stableStringify } from '../../core/json-types.js';
 import { isSecretValue, revealSecrets } from '../../core/secrets.js';
 import { isIdRef } from '../../planner/diff-engine.js';
 import type { PlanStep } from '../../planner/plan-types.js';

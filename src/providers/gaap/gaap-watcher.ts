@@ -1,5 +1,6 @@
 import { EdgeformError } from '../../core/errors.js';
-import { fieldsOf, type JsonValue } from '../../core/json-types.js';
+import { fieldsOf } from '../../core/json.js';
+import type { JsonValue } from '../../core/json-types.js';
 import type { StepWait, WaitReading, WatchAnswer } from '../../planner/provider-types.js';
 import type { WaitSpec } from './engine/node-types.js';
 import type { GaapCaller } from './gaap-client.js';

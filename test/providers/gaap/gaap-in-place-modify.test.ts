@@ -91,3 +91,32 @@ describe('changes made in place instead of delete + create', () => {
     await converges('path', model('/api/v2'), 'ModifyRuleAttribute');
   });
 });
+
+describe('a security policy declared closed', () => {
+  it('is created closed, opened and closed again in place, converging each time', async () => {
+    const model = (enabled: boolean): GaapDesired => ({
+      proxies: {
+        shut: proxy({
+          securityPolicy: {
+            defaultAction: 'DROP',
+            enabled,
+            rules: [{ cidr: '203.0.113.0/24', action: 'ACCEPT' }],
+          },
+        }),
+      },
+    });
+    const created = await h.apply('closed', model(false));
+    expectApplied(created.result);
+    expect(created.plan.steps.flatMap((s) => s.action.split(' + '))).not.toContain('OpenSecurityPolicy');
+    expect(changed((await h.plan('closed', model(false))).plan)).toEqual([]);
+    for (const [enabled, action] of [
+      [true, 'OpenSecurityPolicy'],
+      [false, 'CloseSecurityPolicy'],
+    ] as const) {
+      const { plan } = await h.plan('closed', model(enabled));
+      expect(plan.steps.map((s) => s.action)).toEqual([action]);
+      expectApplied((await h.apply('closed', model(enabled))).result);
+      expect(changed((await h.plan('closed', model(enabled))).plan)).toEqual([]);
+    }
+  });
+});

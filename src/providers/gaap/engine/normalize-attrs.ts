@@ -1,4 +1,4 @@
-import { stableStringify } from '../../../core/json-types.js';
+import { stableStringify } from '../../../core/json.js';
 
 /** A set compared regardless of order: sorted by its JSON form. */
 export function asSet<T>(items: readonly T[] | undefined): T[] {

@@ -4,6 +4,7 @@ import type {
   SecurityPolicyDesired,
   SecurityRuleDesired,
 } from '../../../model/gaap-desired-types.js';
+import type { StepBuilder } from '../engine/kind-handler.js';
 import type { GaapKindModule, ReadContext } from '../engine/kind-module.js';
 import { addr, liveOfKind } from '../engine/kind-module.js';
 import type { DesiredNode, LiveNode } from '../engine/node-types.js';
@@ -37,7 +38,10 @@ interface PolicyRaw {
 
 type PolicyDetail = Response<'DescribeSecurityPolicyDetail'>;
 
-/** NOTE: the API strips `/32` from a host address (gaap-api.md §5): `1.2.3.4/32` ≡ `1.2.3.4`. */
+/**
+ * NOTE: the API strips `/32` from a host address (GAAP API, DescribeSecurityPolicyDetail: SourceCidr):
+ * `1.2.3.4/32` ≡ `1.2.3.4`.
+ */
 export function normalizeCidr(cidr: string): string {
   const t = cidr.trim();
   return t.endsWith('/32') ? t.slice(0, -3) : t;
@@ -154,8 +158,9 @@ const policyBound = (policyId: unknown, what: string) =>
  * it replaces the policy, and its rules with it. A declared policy is open (BOUND).
  *
  * NOTE: OpenSecurityPolicy returns a TaskId, and the doc contradicts itself on what
- * DescribeTaskStatus takes (the TaskId or the RequestId, gaap-api.md §7.1). The policy's own Status
- * is polled instead: it needs no task ID, and it also works when Open answers AlreadyOpen.
+ * DescribeTaskStatus takes (the TaskId or the RequestId: the GAAP API pages of OpenSecurityPolicy and
+ * DescribeTaskStatus). The policy's own Status is polled instead: it needs no task ID, and it also works
+ * when Open answers AlreadyOpen.
  */
 export const securityPolicyKind: GaapKindModule<PolicySpec, PolicyRaw, SecurityPolicyDesired, ProxyDesired> =
   {
@@ -206,17 +211,28 @@ export const securityPolicyKind: GaapKindModule<PolicySpec, PolicyRaw, SecurityP
                   },
                 ]
               : []),
-            {
-              action: 'OpenSecurityPolicy',
-              params: { ProxyId: proxyId, PolicyId: SELF_ID },
-              okCodes: ['FailedOperation.ProxySecurityAlreadyOpen'],
-            },
+            // A new policy is closed (UNBIND): opened here unless declared closed.
+            ...(node.attrs.enabled === false
+              ? []
+              : [
+                  {
+                    action: 'OpenSecurityPolicy',
+                    params: { ProxyId: proxyId, PolicyId: SELF_ID },
+                    okCodes: ['FailedOperation.ProxySecurityAlreadyOpen'],
+                  },
+                ]),
           ],
-          wait: policyBound(SELF_ID, `security policy of proxy ${spec.proxy} BOUND`),
+          ...(node.attrs.enabled === false
+            ? {}
+            : { wait: policyBound(SELF_ID, `security policy of proxy ${spec.proxy} BOUND`) }),
         });
       },
-      update(_node, live, groups, b) {
+      update(node, live, groups, b) {
         if (!groups.includes('open')) return;
+        if (node.attrs.enabled === false) {
+          closePolicy(live, b, false);
+          return;
+        }
         b.add({
           operation: 'update',
           summary: `OpenSecurityPolicy ${live.id} on proxy ${live.raw.proxyId}`,
@@ -231,26 +247,7 @@ export const securityPolicyKind: GaapKindModule<PolicySpec, PolicyRaw, SecurityP
         });
       },
       delete(live, b) {
-        if (live.attrs.enabled !== false || live.busy) {
-          b.add({
-            operation: 'update',
-            summary: `CloseSecurityPolicy ${live.id} on proxy ${live.raw.proxyId}`,
-            destructive: true,
-            calls: [
-              {
-                action: 'CloseSecurityPolicy',
-                params: { ProxyId: live.raw.proxyId, PolicyId: live.id },
-                okCodes: ['FailedOperation.ProxySecurityAlreadyClose', 'ResourceNotFound'],
-              },
-            ],
-            wait: waitFor(`security policy ${live.id} UNBIND`, {
-              action: 'DescribeSecurityPolicyDetail',
-              params: { PolicyId: live.id },
-              statusPath: 'Status',
-              ready: ['UNBIND'],
-            }),
-          });
-        }
+        if (live.attrs.enabled !== false || live.busy) closePolicy(live, b, true);
         b.add({
           operation: 'delete',
           summary: `DeleteSecurityPolicy ${live.id} with its rules`,
@@ -274,7 +271,7 @@ export const securityPolicyKind: GaapKindModule<PolicySpec, PolicyRaw, SecurityP
           type: SECURITY_POLICY,
           parent: addr.proxy(proxy),
           refs: [],
-          attrs: { defaultAction: policy.defaultAction, enabled: true },
+          attrs: { defaultAction: policy.defaultAction, enabled: policy.enabled ?? true },
           protect: policy.protect ?? false,
           ...withSource(ctx.source(`proxies.${proxy}.securityPolicy`)),
           spec: { proxy, rules: declaredRules(proxy, policy.rules) },
@@ -307,16 +304,36 @@ export const securityPolicyKind: GaapKindModule<PolicySpec, PolicyRaw, SecurityP
     },
     export: {
       // Its rules are attached by their own kind.
-      toDesired(n, ctx) {
-        if (n.attrs.enabled !== true) {
-          ctx.warn(
-            `${n.address}: the policy is closed live; a declared policy is open, so plan will propose opening it`,
-          );
-        }
-        return { defaultAction: n.attrs.defaultAction as 'ACCEPT' | 'DROP' };
+      toDesired(n) {
+        return {
+          defaultAction: n.attrs.defaultAction as 'ACCEPT' | 'DROP',
+          ...(n.attrs.enabled === false ? { enabled: false } : {}),
+        };
       },
       attach(proxy, policy) {
         proxy.securityPolicy = policy;
       },
     },
   };
+
+/** CloseSecurityPolicy, waiting for UNBIND: before a delete, or a policy declared `enabled: false`. */
+function closePolicy(live: LiveNode<PolicyRaw>, b: StepBuilder, beforeDelete: boolean): void {
+  b.add({
+    operation: 'update',
+    summary: `CloseSecurityPolicy ${live.id} on proxy ${live.raw.proxyId}`,
+    ...(beforeDelete ? { destructive: true } : {}),
+    calls: [
+      {
+        action: 'CloseSecurityPolicy',
+        params: { ProxyId: live.raw.proxyId, PolicyId: live.id },
+        okCodes: ['FailedOperation.ProxySecurityAlreadyClose', ...(beforeDelete ? ['ResourceNotFound'] : [])],
+      },
+    ],
+    wait: waitFor(`security policy ${live.id} UNBIND`, {
+      action: 'DescribeSecurityPolicyDetail',
+      params: { PolicyId: live.id },
+      statusPath: 'Status',
+      ready: ['UNBIND'],
+    }),
+  });
+}
