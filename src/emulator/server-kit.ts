@@ -67,9 +67,33 @@ export class FixedWindowLimiter {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function readBody(req: IncomingMessage): Promise<Buffer> {
+/**
+ * Larger than any request either API takes (Tencent Cloud API 3.0 caps a request at 10 MB). A body
+ * past it is refused with 413 as soon as its Content-Length or its bytes say so, never read whole.
+ */
+export const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+async function readBody(req: IncomingMessage, res: ServerResponse): Promise<Buffer | undefined> {
+  const refuse = () => {
+    const text = JSON.stringify({ error: `request body larger than ${MAX_BODY_BYTES} bytes` });
+    res.writeHead(413, {
+      'content-type': 'application/json; charset=utf-8',
+      connection: 'close',
+      'content-length': Buffer.byteLength(text),
+    });
+    res.end(text);
+    req.resume();
+    res.once('finish', () => req.socket.destroy());
+    return undefined;
+  };
+  if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) return refuse();
   const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
+  let size = 0;
+  for await (const c of req) {
+    size += (c as Buffer).length;
+    if (size > MAX_BODY_BYTES) return refuse();
+    chunks.push(c as Buffer);
+  }
   return Buffer.concat(chunks);
 }
 
@@ -93,7 +117,8 @@ export async function serveApi(api: EmulatedApi, opts: ServeOptions): Promise<Se
   let stats = emptyStats();
   const server = createServer(async (req, res) => {
     try {
-      const body = await readBody(req);
+      const body = await readBody(req, res);
+      if (!body) return;
       const url = new URL(req.url ?? '/', 'http://emulator');
       const request: EmulatorRequest = {
         method: req.method ?? 'GET',
