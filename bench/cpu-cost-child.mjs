@@ -10,14 +10,10 @@ const { files, cwd, changedFiles } = JSON.parse(process.argv[2]);
 const env = process.env;
 const noop = () => {};
 
-// What `edgeform plan` imports, minus commander (see the --version row for that).
+// What `edgeform plan` imports, minus commander (see the --version row for that): the stages,
+// from the chunks of the bundled CLI (dist/cli/plan-pipeline.js, scripts/bundle-cli.mjs).
 const c0 = process.cpuUsage();
-const [{ openSession }, { createPlan }, { renderPlanText }, { makeColors }] = await Promise.all([
-  import('../dist/workflow/session.js'),
-  import('../dist/planner/create-plan.js'),
-  import('../dist/cli/render/plan-text.js'),
-  import('../dist/cli/colors.js'),
-]);
+const { openSession, createPlan, renderPlanText, makeColors } = await import('../dist/cli/plan-pipeline.js');
 const importMs = since(c0);
 const colors = makeColors(false);
 

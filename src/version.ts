@@ -1,5 +1,6 @@
-import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import { packageFile } from './core/package-files.js';
 
-const require = createRequire(import.meta.url);
-// dist/version.js and src/version.ts both sit one level below package.json.
-export const EDGEFORM_VERSION: string = (require('../package.json') as { version: string }).version;
+export const EDGEFORM_VERSION: string = (
+  JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version: string }
+).version;

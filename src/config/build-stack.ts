@@ -51,7 +51,7 @@ export function buildStack(ctx: RuleContext): { stack?: LoadedStack; diagnostics
     // One copy per entry, shared (frozen) by its domains: anchors and defaults share objects with
     // other entries, and the provider memoises normalisation by object identity, so domains of one
     // entry are normalised once.
-    const config = structuredClone(e.merged) as Record<string, unknown>;
+    const config = copyJson(e.merged) as Record<string, unknown>;
     let resolved = true;
     for (const slot of secretSlots(config)) {
       const ref = asSecretRef(slot.value);
@@ -126,6 +126,25 @@ function unresolved(
         ? err.resolution
         : 'check the secret reference ({env: NAME} or {file: path})',
   });
+}
+
+/**
+ * A deep copy of a parsed YAML value (plain objects, arrays, strings, numbers, booleans, null):
+ * what structuredClone made here, at a fraction of its cost, except that a value reached twice
+ * (an alias) is copied twice, which nothing here tells apart.
+ */
+function copyJson(v: unknown): unknown {
+  if (typeof v !== 'object' || v === null) return v;
+  if (Array.isArray(v)) return v.map(copyJson);
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(v)) {
+    const x = copyJson((v as Record<string, unknown>)[k]);
+    // An own `__proto__` key (the yaml package makes one) stays a key, as structuredClone kept it.
+    if (k === '__proto__')
+      Object.defineProperty(out, k, { value: x, enumerable: true, writable: true, configurable: true });
+    else out[k] = x;
+  }
+  return out;
 }
 
 /** Freezes plain objects and arrays (not SecretValue instances, which are immutable already). */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageFile } from '../core/package-files.js';
 import { SECRET_FIELDS } from '../model/baishan-keys.js';
 import { secretSteps } from './secret-fields.js';
 
@@ -69,15 +69,9 @@ export function desiredSchemaObjects(sources: SchemaSources): { root: Schema; ba
   return { root, baishanConfig };
 }
 
-/** Finds `schemas/` from this module, in `src/config` (tests, tsx) and in `dist/config` (built). */
+/** The package's `schemas/` directory (core/package-files.ts). */
 function findSchemasDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5; i++) {
-    const candidate = join(dir, 'schemas');
-    if (existsSync(join(candidate, EDGEFORM_SCHEMA_FILE))) return candidate;
-    dir = dirname(dir);
-  }
-  throw new Error(`cannot find schemas/${EDGEFORM_SCHEMA_FILE} above ${fileURLToPath(import.meta.url)}`);
+  return dirname(packageFile(join('schemas', EDGEFORM_SCHEMA_FILE)));
 }
 
 /** See the module comment for the three differences. Pure: the input is not modified. */

@@ -8,12 +8,18 @@ import type { SourceLocation } from '../model/source-location.js';
  */
 export function lazyLocation(file: string, locate: () => SourceLocation): SourceLocation {
   let at: SourceLocation | undefined;
-  const get = () => {
-    at ??= locate();
-    return at;
+  // Accessors of an object literal, not Object.defineProperty: the same own enumerable
+  // properties, and all such objects share one shape (defineProperty made each one anew: the
+  // stack builds one per domain, key and GAAP object).
+  return {
+    file,
+    get line() {
+      at ??= locate();
+      return at.line;
+    },
+    get column() {
+      at ??= locate();
+      return at.column;
+    },
   };
-  const out = { file } as SourceLocation;
-  Object.defineProperty(out, 'line', { enumerable: true, get: () => get().line });
-  Object.defineProperty(out, 'column', { enumerable: true, get: () => get().column });
-  return out;
 }

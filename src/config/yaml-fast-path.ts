@@ -35,6 +35,7 @@ const INT_HEX_RE = /^0x[0-9a-fA-F]+$/;
 const FLOAT_NAN_RE = /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
 const FLOAT_EXP_RE = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/;
 const FLOAT_RE = /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/;
+const MAYBE_NOT_STRING = new Set('~nNtTfF0123456789+-.');
 /** Characters a plain scalar may not start with (YAML 1.2 §7.3.3), `-`, `?`, `:` handled apart. */
 const INDICATORS = new Set(['[', ']', '{', '}', ',', '#', '&', '*', '!', '|', '>', "'", '"', '%', '@', '`']);
 const NAME_RE = /^[A-Za-z0-9_.-]+/;
@@ -42,6 +43,9 @@ const UNUSUAL_CHARS = /[\x00-\x09\x0b-\x1f\x7f\ufeff]/;
 
 /** The YAML 1.2 core schema, in the order the `yaml` package tests its tags. */
 export function resolvePlain(s: string): unknown {
+  // Most scalars (names, hosts, paths) start with a character no null, boolean or number can
+  // start with (`~`, n N t T f F, a digit, `+`, `-`, `.`): they are strings, without a test.
+  if (s !== '' && !MAYBE_NOT_STRING.has(s[0]!)) return s;
   if (NULL_RE.test(s)) return null;
   if (BOOL_RE.test(s)) return s[0] === 't' || s[0] === 'T';
   if (INT_OCT_RE.test(s)) return Number.parseInt(s.slice(2), 8);

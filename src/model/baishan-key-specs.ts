@@ -1,8 +1,10 @@
 /**
- * The vocabulary of Baishan `domain/config` value specs (baishan-api.md §3, §5.3): for every field its
- * kind, documented default and when it is ineffective, and small builders that keep the key catalog
- * (`baishan-keys.ts`) readable. `normalize.ts` and `write-forms.ts` walk these specs.
+ * The vocabulary of Baishan `domain/config` value specs (the Baishan domain/config documents' key
+ * tables): for every field its kind, documented default and when it is ineffective, and small builders
+ * that keep the key catalog (`baishan-keys.ts`) readable. `normalize.ts` and `write-forms.ts` walk these
+ * specs.
  */
+
 /** A read-only view of an object that is being normalised (fields already canonical). */
 export type Fields = Readonly<Record<string, unknown>>;
 

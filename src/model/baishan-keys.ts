@@ -2,8 +2,8 @@
  * The Baishan config key catalog: for each `domain/config` key, in one record, the shape of its
  * value with documented defaults and ineffective fields, its off state, how it is written (the
  * idempotent cover/reset form, operation flags), how it is removed (the documented off-form, or
- * none), its secret fields, its string-typed numbers and the key it excludes (baishan-api.md §2–§3,
- * §5, seed 001). `normalize.ts` and `write-forms.ts` walk these records; nothing key-specific
+ * none), its secret fields, its string-typed numbers and the key it excludes (the Baishan
+ * domain/config POST and GET documents). `normalize.ts` and `write-forms.ts` walk these records; nothing key-specific
  * lives in code that could live here.
  */
 import { isPlainObject } from '../core/json.js';

@@ -8,6 +8,10 @@ import type { DisplayValue } from './plan-types.js';
  * (a live secret is read back from the API), and are displayed only as `(sensitive)`.
  */
 export function attributeEqual(want: unknown, have: unknown): boolean {
+  // Most attributes are scalars on both sides: no copy, no revealing (a secret is an object).
+  if (typeof want !== 'object' && typeof have !== 'object') {
+    return stableStringify(want) === stableStringify(have);
+  }
   return stableStringify(reveal(want)) === stableStringify(reveal(have));
 }
 

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { EdgeformError } from '../core/errors.js';
 import { isPlainObject, stableStringify } from '../core/json.js';
+import { packageFile } from '../core/package-files.js';
 import { PLAN_FORMAT_VERSION, type Plan, type PlanStep } from '../planner/plan-types.js';
 
 /**
@@ -156,18 +156,8 @@ function validateAgainstSchema(data: unknown): string[] {
     const require = createRequire(import.meta.url);
     const { Ajv2020 } = require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
     const ajv = new Ajv2020({ allErrors: true, strict: false, logger: false });
-    validator = ajv.compile(JSON.parse(readFileSync(join(findSchemasDir(), PLAN_SCHEMA_FILE), 'utf8')));
+    validator = ajv.compile(JSON.parse(readFileSync(packageFile(join('schemas', PLAN_SCHEMA_FILE)), 'utf8')));
   }
   if (validator(data)) return [];
   return (validator.errors ?? []).map((e) => `${e.instancePath || '(the file)'}: ${e.message ?? 'invalid'}`);
-}
-
-function findSchemasDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5; i++) {
-    const candidate = join(dir, 'schemas');
-    if (existsSync(join(candidate, PLAN_SCHEMA_FILE))) return candidate;
-    dir = dirname(dir);
-  }
-  throw new Error(`cannot find schemas/${PLAN_SCHEMA_FILE} above ${fileURLToPath(import.meta.url)}`);
 }

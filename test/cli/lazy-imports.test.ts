@@ -9,7 +9,18 @@ import { CLI, ROOT } from '../e2e/cli-harness.js';
 const HOOK = join(ROOT, 'test', 'fixtures', 'trace-imports', 'register.mjs');
 const EXAMPLE = join(ROOT, 'examples', 'baishan-image-cdn.yaml');
 
-/** Runs the built CLI and returns the modules it loaded, relative to the repository (or package name). */
+/**
+ * The CLI is bundled (scripts/bundle-cli.mjs): dist/cli/main.js and chunks, each holding some
+ * source modules, listed in dist/cli/bundle-inputs.json. A file loaded stands for its modules.
+ */
+function bundleInputs(): Record<string, string[]> {
+  return JSON.parse(readFileSync(join(ROOT, 'dist', 'cli', 'bundle-inputs.json'), 'utf8'));
+}
+
+/**
+ * Runs the built CLI and returns the modules it loaded: source files (`src/…`) for the bundle's
+ * files, package names (`pkg:…`) for node_modules, paths relative to the repository otherwise.
+ */
 function loadedModules(args: string[]): { status: number | null; modules: string[] } {
   const trace = join(mkdtempSync(join(tmpdir(), 'edgeform-trace-')), 'imports.txt');
   const run = spawnSync(process.execPath, ['--import', pathToFileURL(HOOK).href, CLI, ...args], {
@@ -18,19 +29,21 @@ function loadedModules(args: string[]): { status: number | null; modules: string
     encoding: 'utf8',
   });
   const root = `${pathToFileURL(ROOT).href}/`;
+  const bundle = bundleInputs();
   const modules = readFileSync(trace, 'utf8')
     .split('\n')
     .filter((u) => u.startsWith('file:') && !u.includes('/test/fixtures/trace-imports/'))
-    .map((u) => {
+    .flatMap((u) => {
       const pkg = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(u);
-      return pkg ? `pkg:${pkg[1]}` : u.replace(root, '');
+      if (pkg) return [`pkg:${pkg[1]}`];
+      const file = u.replace(root, '');
+      return bundle[file] ?? [file];
     });
   return { status: run.status, modules: [...new Set(modules)].sort() };
 }
 
 const HEAVY = ['pkg:undici', 'pkg:fast-json-patch'];
-const isEmulator = (m: string) =>
-  m.startsWith('dist/emulator/') && m !== 'dist/emulator/emulator-defaults.js';
+const isEmulator = (m: string) => m.startsWith('src/emulator/') && m !== 'src/emulator/emulator-defaults.ts';
 
 // Start-up cost: every command is imported when it runs (see the NOTE in src/cli/main.ts).
 describe('the CLI loads only what the command it runs needs (built CLI)', () => {
@@ -41,32 +54,33 @@ describe('the CLI loads only what the command it runs needs (built CLI)', () => 
     ['no-such-command'],
   ])('`edgeform %s` loads the entry point, the version and commander, nothing else', (...args) => {
     const { modules } = loadedModules(args);
-    // emulator-defaults.js: three constants without imports, so `emulator --help` can print them.
+    // emulator-defaults.ts: three constants without imports, so `emulator --help` can print them.
     expect(modules).toEqual([
-      'dist/cli/main.js',
-      'dist/emulator/emulator-defaults.js',
-      'dist/version.js',
       'pkg:commander',
+      'src/cli/main.ts',
+      'src/core/package-files.ts',
+      'src/emulator/emulator-defaults.ts',
+      'src/version.ts',
     ]);
   });
 
   it('`validate` loads the loader but no HTTP client, no emulator, no planner', () => {
     const { status, modules } = loadedModules(['validate', '-f', EXAMPLE]);
     expect(status).toBe(0);
-    expect(modules).toContain('dist/cli/commands/validate.js');
+    expect(modules).toContain('src/cli/commands/validate.ts');
     expect(
-      modules.filter((m) => m === 'pkg:undici' || isEmulator(m) || m.startsWith('dist/planner/')),
+      modules.filter((m) => m === 'pkg:undici' || isEmulator(m) || m.startsWith('src/planner/')),
     ).toEqual([]);
-    expect(modules.filter((m) => m.startsWith('dist/cli/commands/'))).toEqual([
-      'dist/cli/commands/context.js',
-      'dist/cli/commands/validate.js',
+    expect(modules.filter((m) => m.startsWith('src/cli/commands/'))).toEqual([
+      'src/cli/commands/context.ts',
+      'src/cli/commands/validate.ts',
     ]);
   });
 
   it('`plan` without --sandbox does not load the emulator', () => {
     // No credentials: the run fails after loading the workflow, before any call.
     const { modules } = loadedModules(['plan', '-f', EXAMPLE]);
-    expect(modules).toContain('dist/workflow/session.js');
+    expect(modules).toContain('src/workflow/session.ts');
     expect(modules.filter(isEmulator)).toEqual([]);
   });
 
@@ -74,6 +88,11 @@ describe('the CLI loads only what the command it runs needs (built CLI)', () => 
     const { modules } = loadedModules(['plan', '--sandbox', '-f', EXAMPLE, '--format', 'json']);
     expect(modules.filter(isEmulator).length).toBeGreaterThan(0);
     expect(modules).toEqual(expect.arrayContaining(HEAVY));
+  });
+
+  it('the CLI runs from the bundle: no module of the library build (dist/) is loaded', () => {
+    const { modules } = loadedModules(['plan', '--sandbox', '-f', EXAMPLE, '--format', 'json']);
+    expect(modules.filter((m) => m.startsWith('dist/'))).toEqual([]);
   });
 
   it('the yaml package is loaded only when a diagnostic needs a source position', () => {

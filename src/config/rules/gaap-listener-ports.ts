@@ -16,7 +16,7 @@ interface Use {
 /**
  * A layer-4 listener gives exactly one of `port` / `ports`. Ports are unique per proxy and
  * transport: TCP, HTTP and HTTPS share the TCP space, UDP has its own, and an HTTPS listener with
- * http3 also takes its port in the UDP space (gaap-api.md §5, §6).
+ * http3 also takes its port in the UDP space (GAAP API, CreateHTTPSListener: Http3Supported).
  */
 export const gaapListenerPortsRule: Rule = {
   name: 'gaap-listener-ports',

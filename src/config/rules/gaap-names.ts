@@ -79,8 +79,9 @@ const PROXY_NAME_MAX = 32;
 const GROUP_NAME_MAX = 30;
 
 /**
- * NOTE: ProxyName ≤ 32 and GroupName ≤ 30 (gaap-api.md §6; longer group names fail). Without
- * `name` the logical name is sent, and logical names may have 63 characters.
+ * NOTE: ProxyName ≤ 32 and GroupName ≤ 30 (GAAP API, CreateProxy: ProxyName; CreateProxyGroup: GroupName
+ * — longer group names fail). Without `name` the logical name is sent, and logical names may have 63
+ * characters.
  */
 export const gaapNameLengthRule: Rule = {
   name: 'gaap-name-length',

@@ -48,7 +48,10 @@ export const gaapFailoverRoleRule: Rule = {
   },
 };
 
-/** NOTE: gaap-api.md §5 (ModifyTCPListenerAttribute): wrr, lrtt and failover are not allowed with DOMAIN origins. */
+/**
+ * NOTE: GAAP API, ModifyTCPListenerAttribute: wrr, lrtt and failover are not allowed with DOMAIN
+ * origins.
+ */
 export const gaapDomainOriginRule: Rule = {
   name: 'gaap-domain-origin',
   check(ctx) {

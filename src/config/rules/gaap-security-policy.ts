@@ -30,7 +30,8 @@ export function portsProblem(text: string): string | undefined {
 
 /**
  * Security rules: the source must be an IPv4 address or network, the ports one of the documented
- * forms (gaap-api.md §5), and a rule may not repeat (ProxySecurityPolicyDuplicatedRule).
+ * forms (GAAP API, CreateSecurityRules: DestPortRange), and a rule may not repeat
+ * (ProxySecurityPolicyDuplicatedRule).
  */
 export const gaapSecurityRulesRule: Rule = {
   name: 'gaap-security-rules',

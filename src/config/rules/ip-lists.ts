@@ -71,7 +71,10 @@ function dotted(v: number): string {
   return [24, 16, 8, 0].map((s) => Math.floor(v / 2 ** s) % 256).join('.');
 }
 
-/** Networks must be real networks (no host bits) and must neither repeat nor overlap (baishan-api.md §3.6). */
+/**
+ * Networks must be real networks (no host bits) and must neither repeat nor overlap (Baishan
+ * domain/config POST document, ip_black_list / ip_white_list).
+ */
 export const ipListNetworksRule: Rule = {
   name: 'ip-list-networks',
   check(ctx) {

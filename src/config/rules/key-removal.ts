@@ -29,7 +29,8 @@ export const keyRemovalRule: Rule = {
 
 /**
  * NOTE: removing https means `cert_id: 0`, which Baishan documents as unbinding the certificate AND
- * downgrading the domain to plain HTTP (baishan-api.md C41): the entry must opt in explicitly.
+ * downgrading the domain to plain HTTP (Baishan domain/config POST document, https: cert_id 0): the
+ * entry must opt in explicitly.
  */
 export const httpsDowngradeRule: Rule = {
   name: 'https-downgrade',

@@ -12,8 +12,9 @@ interface Overlap {
 }
 
 /**
- * Pairs of keys that configure the same thing with undocumented precedence (baishan-api.md §4, C20).
- * Where the outcome is unpredictable the plan is refused; where it merely may surprise, a warning.
+ * Pairs of keys that configure the same thing with undocumented precedence (the Baishan domain/config
+ * POST document states no precedence). Where the outcome is unpredictable the plan is refused; where it
+ * merely may surprise, a warning.
  */
 export const OVERLAPPING_KEYS: readonly Overlap[] = [
   {

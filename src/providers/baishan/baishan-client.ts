@@ -48,8 +48,8 @@ interface Answer {
 
 /**
  * Client of Baishan's `domain/config` API. One limiter for the account, shared by GET and POST.
- * NOTE: the documents state 30 calls/minute "per user account" for GET and for POST, and do not say
- * whether the two share a budget (baishan-api.md §1.9); sharing it is the safe reading.
+ * NOTE: the GET and POST domain/config documents each state 30 calls/minute "per user account",
+ * and do not say whether the two share a budget; sharing it is the safe reading.
  */
 export class BaishanClient {
   readonly limiter: RateLimiter;
@@ -120,10 +120,10 @@ export class BaishanClient {
    * the body is never logged.
    *
    * NOTE: the documents say to re-read before retrying a POST whose outcome is unknown, because
-   * only cover/reset forms are idempotent (baishan-api.md §1.10). edgeform only ever writes
-   * cover/reset forms and per-URL toggles computed from the live state, which are idempotent too,
-   * so a POST that failed with a 5xx or a dropped connection is sent again as it is: a re-read
-   * would spend a call of the 30/minute budget and tell us nothing a repeat would not.
+   * only cover/reset forms are idempotent (Baishan domain/config POST document, the cover/reset modes).
+   * edgeform only ever writes cover/reset forms and per-URL toggles computed from the live state, which
+   * are idempotent too, so a POST that failed with a 5xx or a dropped connection is sent again as it is:
+   * a re-read would spend a call of the 30/minute budget and tell us nothing a repeat would not.
    */
   async postConfig(
     domains: readonly string[],

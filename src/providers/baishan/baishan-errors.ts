@@ -74,8 +74,8 @@ const RESOLUTIONS: Record<BaishanErrorClass, string> = {
 };
 
 /**
- * Classifies an answer. NOTE: the error envelope is undocumented (baishan-api.md C33): `code` is
- * numeric, while the [000] table's codes are strings. We look for a [000] code string anywhere in
+ * Classifies an answer. NOTE: the error envelope is undocumented (the Baishan error code table
+ * does not say where the code and its message appear): `code` is numeric, while the [000] table's codes are strings. We look for a [000] code string anywhere in
  * the body and fall back on the HTTP status; 401, 403 and 400-with-InvalidClientTokenId all mean
  * "auth" (C31), and 429 or Remaining 0 with X-Retry-After means "throttled".
  */

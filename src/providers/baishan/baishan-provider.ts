@@ -125,31 +125,24 @@ export class BaishanProvider implements Provider<BaishanLiveData, BaishanPostPay
     const warnings: PlanWarning[] = [];
     const writes: { domain: string; config: Record<string, unknown>; keys: string[]; downgrade: boolean }[] =
       [];
+    const liveFingerprints: Record<string, string> = {};
+    const fingerprints = new FingerprintMemo();
 
     const memo = new PlanMemo(this.#settings);
     for (const desired of this.#desired) {
       const liveDomain = data.domains.get(desired.domain.toLowerCase());
       const liveConfig = liveDomain?.config ?? {};
+      const liveText = JSON.stringify(liveConfig);
       const address = baishanAddress(desired.domain);
-      const attributes: AttributeChange[] = [];
-      const config: Record<string, unknown> = {};
-      let downgrade = false;
-
-      for (const key of managedKeys(desired, liveConfig, warnings, address)) {
-        const want = key in desired.config ? desired.config[key]! : null;
-        const have = liveConfig[key];
-        const wantNorm = want === null ? undefined : memo.desired(key, want);
-        const haveNorm = memo.live(key, have);
-        if (want === null ? haveNorm === undefined : memo.equal(wantNorm, haveNorm)) continue;
-        const change: AttributeChange = { path: key };
-        if (haveNorm !== undefined) change.before = memo.display(key, haveNorm);
-        if (wantNorm !== undefined) change.after = memo.display(key, wantNorm);
-        if (containsSecret(wantNorm)) change.sensitive = true;
-        attributes.push(change);
-        config[key] = memo.write(key, want, have, desired.domain);
-        if (key === 'https' && isHttpsDowngrade(config[key])) downgrade = true;
+      const diff = memo.diff(desired, liveConfig, liveText);
+      for (const key of diff.unremovable) {
+        warnings.push({
+          address,
+          message: `live key ${key} is not declared on an exclusive domain, but Baishan documents no way to remove it; it is left as is`,
+        });
       }
-
+      // Each domain's change owns its attribute records (the diff is shared by equal domains).
+      const attributes = diff.attributes.map((a) => ({ ...a }));
       changes.push({
         kind: attributes.length > 0 ? 'update' : 'no-op',
         address,
@@ -158,49 +151,31 @@ export class BaishanProvider implements Provider<BaishanLiveData, BaishanPostPay
         ...(liveDomain?.domainId ? { id: liveDomain.domainId } : {}),
         attributes,
       });
-      if (attributes.length > 0) {
-        writes.push({ domain: desired.domain, config, keys: attributes.map((a) => a.path), downgrade });
+      liveFingerprints[address] = fingerprints.of(liveConfig, liveText);
+      if (attributes.length === 0) continue;
+      const config: Record<string, unknown> = {};
+      let downgrade = false;
+      for (const { path: key } of attributes) {
+        const want = key in desired.config ? desired.config[key]! : null;
+        config[key] = memo.write(key, want, liveConfig[key], desired.domain);
+        if (key === 'https' && isHttpsDowngrade(config[key])) downgrade = true;
       }
+      writes.push({ domain: desired.domain, config, keys: attributes.map((a) => a.path), downgrade });
     }
 
-    return {
-      changes,
-      steps: mergeWrites(writes),
-      warnings,
-      liveFingerprints: this.#fingerprints(
-        live,
-        changes.map((c) => c.address),
-        memo.liveJson,
-      ),
-    };
+    return { changes, steps: mergeWrites(writes), warnings, liveFingerprints };
   }
 
   fingerprints(live: ProviderLive<BaishanLiveData>, addresses: readonly string[]): Record<string, string> {
-    return this.#fingerprints(live, addresses, new LiveJson());
-  }
-
-  /**
-   * Keyed fingerprints of the live configs, one HMAC per distinct config: domains that share a
-   * config in the YAML hold equal live configs, each its own JSON object, recognised by their JSON
-   * text (the per-key texts the plan already computed).
-   */
-  #fingerprints(
-    live: ProviderLive<BaishanLiveData>,
-    addresses: readonly string[],
-    json: LiveJson,
-  ): Record<string, string> {
     const data = live.data;
     const byAddress = new Map(this.#desired.map((d) => [baishanAddress(d.domain), d.domain.toLowerCase()]));
-    const byContent = new Map<string, string>();
+    const fingerprints = new FingerprintMemo();
     const out: Record<string, string> = {};
     for (const address of addresses) {
       const domain = byAddress.get(address);
       if (domain === undefined) continue;
       const config = data.domains.get(domain)?.config ?? {};
-      // Only the keys edgeform looked at: a change to an unmanaged key does not make a plan stale.
-      let id = '';
-      for (const key of Object.keys(config)) id += `${JSON.stringify(key)}:${json.of(config[key])},`;
-      out[address] = memo(byContent, id, () => fingerprint(config));
+      out[address] = fingerprints.of(config, JSON.stringify(config));
     }
     return out;
   }
@@ -298,19 +273,32 @@ function memo<K, V>(
   return value;
 }
 
-/** JSON text of live values (plain JSON from GET, never modified), each computed once. */
-class LiveJson {
-  readonly #texts = new WeakMap<object, string>();
+/**
+ * Keyed fingerprints of live configs (only the keys edgeform read: a change to an unmanaged key
+ * does not make a plan stale), one HMAC per distinct config: domains that share a config in the
+ * YAML hold equal live configs, each its own JSON object, recognised by its JSON text.
+ */
+class FingerprintMemo {
+  readonly #byText = new Map<string, string>();
 
-  of(value: unknown): string {
-    if (typeof value !== 'object' || value === null) return JSON.stringify(value) ?? '';
-    return memo(this.#texts, value, () => JSON.stringify(value));
+  of(config: Record<string, unknown>, text: string): string {
+    return memo(this.#byText, text, () => fingerprint(config));
   }
 }
 
+/** What a domain's plan is, given its declared config and its live one. */
+interface DomainDiff {
+  attributes: AttributeChange[];
+  /** Live keys of an exclusive domain that are not declared and cannot be removed. */
+  unremovable: string[];
+}
+
 class PlanMemo {
-  readonly liveJson = new LiveJson();
   readonly #settings: BaishanSettings;
+  readonly #configIds = new WeakMap<object, number>();
+  readonly #configIdsByContent = new Map<string, number>();
+  #nextConfigId = 0;
+  readonly #diffs = new Map<string, DomainDiff>();
   readonly #desiredById = new WeakMap<object, unknown>();
   readonly #byContent = new Map<string, unknown>();
   readonly #equal = new WeakMap<object, WeakMap<object, boolean>>();
@@ -319,6 +307,40 @@ class PlanMemo {
 
   constructor(settings: BaishanSettings) {
     this.#settings = settings;
+  }
+
+  /**
+   * The attribute changes of one domain, computed once per (declared config, live config): the
+   * domains of one YAML entry share their frozen config object, and an estate that matches holds
+   * equal live configs for them, so most domains cost one JSON text and one lookup. Declared
+   * configs are told apart by identity, equal ones without secrets also by content.
+   */
+  diff(desired: BaishanDomainDesired, liveConfig: Record<string, unknown>, liveText: string): DomainDiff {
+    const id = `${this.#configId(desired.config)}\0${desired.exclusive ? 'x' : ''}\0${liveText}`;
+    return memo(this.#diffs, id, () => {
+      const unremovable: string[] = [];
+      const attributes: AttributeChange[] = [];
+      for (const key of managedKeys(desired, liveConfig, unremovable)) {
+        const want = key in desired.config ? desired.config[key]! : null;
+        const wantNorm = want === null ? undefined : this.desired(key, want);
+        const haveNorm = this.live(key, liveConfig[key]);
+        if (want === null ? haveNorm === undefined : this.equal(wantNorm, haveNorm)) continue;
+        const change: AttributeChange = { path: key };
+        if (haveNorm !== undefined) change.before = this.display(key, haveNorm);
+        if (wantNorm !== undefined) change.after = this.display(key, wantNorm);
+        if (containsSecret(wantNorm)) change.sensitive = true;
+        attributes.push(change);
+      }
+      return { attributes, unremovable };
+    });
+  }
+
+  #configId(config: Record<string, DesiredValue>): number {
+    return memo(this.#configIds, config, () => {
+      const json = JSON.stringify(config);
+      if (json.includes('"$secret"')) return this.#nextConfigId++;
+      return memo(this.#configIdsByContent, json, () => this.#nextConfigId++);
+    });
   }
 
   desired(key: string, value: DesiredValue): unknown {
@@ -339,7 +361,7 @@ class PlanMemo {
 
   live(key: string, value: unknown): unknown {
     if (typeof value !== 'object' || value === null) return normalizeKey(key, value, 'live', this.#settings);
-    return memo(this.#byContent, `l\0${key}\0${this.liveJson.of(value)}`, () =>
+    return memo(this.#byContent, `l\0${key}\0${JSON.stringify(value)}`, () =>
       normalizeKey(key, value, 'live', this.#settings),
     );
   }
@@ -365,7 +387,7 @@ class PlanMemo {
       return writeForm(key, want, have, this.#settings, { domain });
     }
     const row = memo(this.#writes, want, () => new Map<string, unknown>());
-    return memo(row, `${key}\0${this.liveJson.of(have)}`, () =>
+    return memo(row, `${key}\0${JSON.stringify(have) ?? ''}`, () =>
       writeForm(key, want, have, this.#settings, { domain }),
     );
   }
@@ -375,20 +397,14 @@ class PlanMemo {
 function managedKeys(
   desired: BaishanDomainDesired,
   liveConfig: Record<string, unknown>,
-  warnings: PlanWarning[],
-  address: string,
+  unremovable: string[],
 ): string[] {
   const keys = Object.keys(desired.config);
   if (!desired.exclusive) return keys;
   for (const key of Object.keys(liveConfig)) {
     if (key in desired.config) continue;
     if (REMOVABLE_KEYS.has(key)) keys.push(key);
-    else {
-      warnings.push({
-        address,
-        message: `live key ${key} is not declared on an exclusive domain, but Baishan documents no way to remove it; it is left as is`,
-      });
-    }
+    else unremovable.push(key);
   }
   return keys;
 }

@@ -1,6 +1,7 @@
 /**
- * Per-key normalisation of Baishan config values (baishan-api.md §5.3), so that a desired value and
- * the live echo of the same configuration compare equal. One walker serves two modes:
+ * Per-key normalisation of Baishan config values (the Baishan domain/config POST and GET documents),
+ * so that a desired value and the live echo of the same configuration compare equal. One walker
+ * serves two modes:
  *   - `compare`: the canonical form (sets sorted, names case-folded, referer type named, defaults
  *     filled, ineffective fields dropped, flags and unknown fields stripped);
  *   - `write`: the wire form used by write-forms.ts (user order and case kept, table wire types).

@@ -187,7 +187,7 @@ export class GaapClient implements GaapCaller {
           resolution: 'This is a bug in edgeform. Report it.',
         });
       }
-      // NOTE: ≤ 64 ASCII characters (gaap-api.md §4.1).
+      // NOTE: ≤ 64 ASCII characters (GAAP API, the ClientToken parameter of the Create actions).
       if (!/^[\x20-\x7e]{1,64}$/.test(opts.clientToken)) {
         throw new EdgeformError({
           code: 'GAAP_CLIENT_TOKEN_INVALID',
@@ -334,9 +334,10 @@ export class GaapClient implements GaapCaller {
         },
       };
     }
-    // NOTE: GAAP answers 200 even for errors (gaap-api.md §2); anything else, or a body without
-    // the envelope, came from something in between (a gateway, a proxy) and may or may not have
-    // reached GAAP — so it is treated like a dropped connection after sending.
+    // NOTE: GAAP answers 200 even for errors (GAAP API, Responses: an error is `Response.Error` in a 200
+    // answer); anything else, or a body without the envelope, came from something in between (a gateway,
+    // a proxy) and may or may not have reached GAAP — so it is treated like a dropped connection after
+    // sending.
     if (statusCode !== 200 || !response) {
       const code = statusCode === 429 ? 'HTTP_429' : `HTTP_${statusCode}`;
       done('error', requestId, code);

@@ -4,8 +4,8 @@ import type { GaapErrorClass, GaapErrorRule } from './gaap-error-types.js';
 import type { ActionName } from './gaap-types.js';
 
 /**
- * How edgeform reacts to a GAAP error. The doc gives no retry guidance (gaap-api.md §2.1: "the
- * retry column is our classification"); this module is where that classification lives.
+ * How edgeform reacts to a GAAP error. The GAAP API's error code tables give no retry
+ * guidance; this module is where edgeform's classification lives.
  *
  * - throttled      RequestLimitExceeded*: the server refused before doing anything → wait, retry.
  * - busy           the object is mid-change (ListenerHasTask, *StatusNotInRuning, ...) → back off, retry.
@@ -36,7 +36,7 @@ const RULES: Readonly<Record<string, GaapErrorRule>> = {
 
   // ---- busy ----
   // NOTE: "Runing" with one n is the doc's spelling for every code of this family except
-  // DomainStatusNotInRunning (gaap-api.md §7.17); both are matched exactly.
+  // DomainStatusNotInRunning (GAAP API error code tables); both are matched exactly.
   'FailedOperation.ListenerHasTask': { errorClass: 'busy' },
   'FailedOperation.ActionIsDoing': { errorClass: 'busy' },
   'FailedOperation.ActionOperateTooQuickly': { errorClass: 'busy' },

@@ -2,8 +2,9 @@ import { GAAP_API_VERSION, GAAP_SERVICE } from './gaap-action-meta.js';
 import { sign, type Tc3Credentials } from './tc3-sign.js';
 
 /**
- * NOTE: the signed content-type must be byte-for-byte the one sent (gaap-api.md §1.3); undici
- * sends a header we set verbatim and never appends a charset, so one constant serves both.
+ * NOTE: the signed content-type must be byte-for-byte the one sent (GAAP API, Signature v3: content-type
+ * is a signed header); undici sends a header we set verbatim and never appends a charset, so one
+ * constant serves both.
  */
 export const GAAP_CONTENT_TYPE = 'application/json; charset=utf-8';
 

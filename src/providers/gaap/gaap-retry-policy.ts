@@ -18,8 +18,9 @@ export interface GaapRetryPolicy {
   busyBaseMs: number;
   busyMaxMs: number;
   /**
-   * Pause after RequestLimitExceeded. NOTE: GAAP limits per second (gaap-api.md §1.1) and sends
-   * no Retry-After, so one full window is the shortest wait that can help.
+   * Pause after RequestLimitExceeded. NOTE: GAAP limits per action per second (GAAP API, each action's
+   * request frequency limit) and sends no Retry-After, so one full window is the shortest wait that can
+   * help.
    */
   throttleWaitMs: number;
 }

@@ -7,9 +7,10 @@ import type { Request, Response } from './gaap-types.js';
  * changed in one place.
  */
 export const PAGE_LIMITS = {
-  // NOTE: doc: "默认为20，最大值为100" (gaap-api.md §6).
+  // NOTE: doc: "默认为20，最大值为100" (GAAP API, DescribeProxies: Limit).
   DescribeProxies: 100,
-  // NOTE: doc: default 20, max 100; Offset, Limit and ProjectId are all required here (§7.20).
+  // NOTE: doc: default 20, max 100; Offset, Limit and ProjectId are all required here (GAAP API,
+  // DescribeProxyGroupList).
   DescribeProxyGroupList: 100,
   // NOTE: doc: default 20, max 50 — smaller than the others.
   DescribeRealServers: 50,

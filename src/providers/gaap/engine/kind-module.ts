@@ -4,7 +4,10 @@ import type { GaapCaller } from '../gaap-client.js';
 import type { KindHandler } from './kind-handler.js';
 import type { DesiredNode, LiveNode } from './node-types.js';
 
-/** Tags on every taggable root edgeform creates: the ownership proof (PRODUCT.md, identity). */
+/**
+ * Tags on every taggable root edgeform creates: the ownership proof (docs/desired-state.md, Identity and
+ * ownership).
+ */
 export const STACK_TAG = 'edgeform:stack';
 export const NAME_TAG = 'edgeform:name';
 

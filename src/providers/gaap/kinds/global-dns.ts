@@ -7,7 +7,9 @@ import { globalDomainKind } from './global-domain.js';
 
 export const GLOBAL_DNS = 'gaap_global_dns';
 
-/** GlobalDns.Status: 1 running; 2 creating, 3 modifying, 4 deleting (gaap-api.md §4). */
+/**
+ * GlobalDns.Status: 1 running; 2 creating, 3 modifying, 4 deleting (GAAP API, DescribeGlobalDomainDns).
+ */
 const RUNNING = 1;
 
 interface DnsSpec {
@@ -77,8 +79,8 @@ export const globalDnsKind: GaapKindModule<DnsSpec, LiveDnsRaw, GlobalDnsDesired
               ProxyIdList: proxies.map((p) => b.idOf(p)),
               NationCountryInnerCodes: spec.countries,
             },
-            // NOTE: the answer carries no record ID (gaap-api.md §5): it is found by its countries,
-            // which no other record of the domain can hold.
+            // NOTE: the answer carries no record ID (GAAP API, CreateGlobalDomainDns): it is found by
+            // its countries, which no other record of the domain can hold.
             outputsFromLookup: true,
             lookup: {
               action: 'DescribeGlobalDomainDns',

@@ -18,7 +18,7 @@ import {
 
 export const GLOBAL_DOMAIN = 'gaap_global_domain';
 
-/** Domain.Status: 0 enabled, 1 disabled, 2 disabling, 3 enabling (gaap-api.md §4). */
+/** Domain.Status: 0 enabled, 1 disabled, 2 disabling, 3 enabling (GAAP API, DescribeGlobalDomains). */
 const ENABLED = 0;
 const DISABLED = 1;
 const DISABLING = 2;

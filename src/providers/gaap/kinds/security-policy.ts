@@ -38,7 +38,10 @@ interface PolicyRaw {
 
 type PolicyDetail = Response<'DescribeSecurityPolicyDetail'>;
 
-/** NOTE: the API strips `/32` from a host address (gaap-api.md §5): `1.2.3.4/32` ≡ `1.2.3.4`. */
+/**
+ * NOTE: the API strips `/32` from a host address (GAAP API, DescribeSecurityPolicyDetail: SourceCidr):
+ * `1.2.3.4/32` ≡ `1.2.3.4`.
+ */
 export function normalizeCidr(cidr: string): string {
   const t = cidr.trim();
   return t.endsWith('/32') ? t.slice(0, -3) : t;
@@ -155,8 +158,9 @@ const policyBound = (policyId: unknown, what: string) =>
  * it replaces the policy, and its rules with it. A declared policy is open (BOUND).
  *
  * NOTE: OpenSecurityPolicy returns a TaskId, and the doc contradicts itself on what
- * DescribeTaskStatus takes (the TaskId or the RequestId, gaap-api.md §7.1). The policy's own Status
- * is polled instead: it needs no task ID, and it also works when Open answers AlreadyOpen.
+ * DescribeTaskStatus takes (the TaskId or the RequestId: the GAAP API pages of OpenSecurityPolicy and
+ * DescribeTaskStatus). The policy's own Status is polled instead: it needs no task ID, and it also works
+ * when Open answers AlreadyOpen.
  */
 export const securityPolicyKind: GaapKindModule<PolicySpec, PolicyRaw, SecurityPolicyDesired, ProxyDesired> =
   {
