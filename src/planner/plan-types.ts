@@ -117,6 +117,8 @@ export interface Plan {
   liveFingerprints: Record<string, string>;
   /** Random salt of this plan's keyed fingerprints (core/secrets.ts useFingerprintSalt). */
   keySalt?: string;
+  /** `--var` / `--var-file` the plan was made with (never secrets): `apply PLAN` uses them again. */
+  variables?: { vars: string[]; varFiles: string[] };
   /** `sha256:` of the saved plan without this field: a modified plan file is refused. */
   digest?: string;
 }

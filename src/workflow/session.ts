@@ -4,6 +4,7 @@ import type { Diagnostic } from '../config/diagnostic-types.js';
 import { hasErrors } from '../config/diagnostics.js';
 import { desiredStateError, formatDiagnostic } from '../config/format-diagnostics.js';
 import { loadStack } from '../config/load-stack.js';
+import type { VariableInput } from '../config/variables.js';
 import type { EventSink } from '../core/event-types.js';
 import type { RunningEmulator } from '../emulator/emulator-types.js';
 import type { LoadedStack } from '../model/stack-types.js';
@@ -20,6 +21,8 @@ export interface SessionOptions {
   env: NodeJS.ProcessEnv;
   sandbox: boolean;
   events: EventSink;
+  /** `--var` / `--var-file` (config/variables.ts). */
+  variables?: VariableInput;
   /**
    * Default true: check the desired state against the live catalogs (values GAAP would refuse) and
    * hint at adoptions — what a plan that may be applied needs. `drift` and `outputs` only report,
@@ -47,7 +50,11 @@ export const SANDBOX_STATE = join('.edgeform', 'sandbox.json');
  * Invalid input stops here, before any network call (and before the sandbox starts).
  */
 export async function openSession(opts: SessionOptions): Promise<Session> {
-  const { stack, diagnostics } = loadStack(opts.files, { cwd: opts.cwd, env: opts.env });
+  const { stack, diagnostics } = loadStack(opts.files, {
+    cwd: opts.cwd,
+    env: opts.env,
+    ...(opts.variables ? { variables: opts.variables } : {}),
+  });
   for (const d of diagnostics) {
     if (d.severity === 'warning') {
       opts.events({

@@ -135,3 +135,24 @@ describe('certificates must be PEM', () => {
     expect(r.stderr).not.toContain('bm90IGEga2V5');
   }, 60_000);
 });
+
+describe('YAML aliases', () => {
+  it('refuses a chain of anchors merging one another (80 KB) quickly, located', async () => {
+    const lines = ['version: 1', 'stack: alias', 'gaap:', '  proxies:'];
+    lines.push(
+      '    p0: &p0\n      accessRegion: SouthChina\n      realServerRegion: NorthAmerica\n      bandwidth: 10\n      concurrent: 2',
+    );
+    for (let i = 1; lines.join('\n').length < 80_000; i++)
+      lines.push(`    p${i}: &p${i}\n      <<: *p${i - 1}\n      bandwidth: 10`);
+    const dir = scratchDir('edgeform-alias-');
+    writeYaml(dir, 'edgeform.yaml', `${lines.join('\n')}\n`);
+    const t0 = Date.now();
+    await refused(
+      dir,
+      ['validate'],
+      /edgeform\.yaml:\d+:\d+: anchors, aliases and merge keys expand this file to more than 2000000 values/,
+    );
+    // ~2 s here, the process start included; the bound leaves room for a loaded machine.
+    expect(Date.now() - t0).toBeLessThan(10_000);
+  }, 30_000);
+});
