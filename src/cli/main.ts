@@ -55,6 +55,19 @@ function program(): Command {
     );
   const sandbox = () =>
     new Option('--sandbox', 'run against an embedded emulator (state in .edgeform/sandbox.json)');
+  const variables = (cmd: Command) =>
+    cmd
+      .addOption(
+        new Option('--var <NAME=VALUE>', 'set a variable declared under vars: (repeatable)').argParser(
+          collect,
+        ),
+      )
+      .addOption(
+        new Option(
+          '--var-file <FILE>',
+          'set variables from a YAML map of names to values (repeatable)',
+        ).argParser(collect),
+      );
   const maxDestroyOption = () =>
     new Option(
       '--max-destroy <N>',
@@ -66,8 +79,7 @@ function program(): Command {
       'append every API call and event to FILE as JSON lines (secrets redacted)',
     );
 
-  cli
-    .command('validate')
+  variables(cli.command('validate'))
     .description('check desired-state files; no network')
     .addOption(files())
     .addOption(new Option('--format <FORMAT>', 'output format').choices(['text', 'json']).default('text'))
@@ -75,8 +87,7 @@ function program(): Command {
       (await import('./commands/validate.js')).runValidate({ ...cmd.optsWithGlobals(), ...opts }),
     );
 
-  cli
-    .command('plan')
+  variables(cli.command('plan'))
     .description('show the API calls that would make the live state match the YAML')
     .addOption(files())
     .option('--out <PLAN>', 'save the plan to a file for `edgeform apply PLAN`')
@@ -97,8 +108,7 @@ function program(): Command {
       (await import('./commands/plan.js')).runPlan({ ...cmd.optsWithGlobals(), ...opts }),
     );
 
-  cli
-    .command('apply')
+  variables(cli.command('apply'))
     .description('make the live state match the YAML (or execute a saved plan)')
     .argument('[PLAN]', 'a plan saved with `edgeform plan --out`')
     .addOption(files())
@@ -123,8 +133,7 @@ function program(): Command {
       (await import('./commands/apply.js')).runApply({ ...cmd.optsWithGlobals(), ...opts, planFile }),
     );
 
-  cli
-    .command('drift')
+  variables(cli.command('drift'))
     .description('report where the live state differs from the YAML; exit 2 on drift')
     .addOption(files())
     .addOption(
@@ -196,8 +205,7 @@ function program(): Command {
       process.stdout.write((await import('./completion.js')).completionScript(shell, cli));
     });
 
-  cli
-    .command('outputs')
+  variables(cli.command('outputs'))
     .description(
       'list the server-assigned values of what the stack owns (IDs, access domains and IPs, CNAMEs)',
     )

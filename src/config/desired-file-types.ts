@@ -8,6 +8,8 @@ import type { CertificateDesired, GaapDesired } from '../model/gaap-desired-type
 export interface DesiredFileV1 {
   version: 1;
   stack?: string;
+  /** Variables and their defaults (config/variables.ts); already substituted in the rest of the file. */
+  vars?: Record<string, string | number | boolean>;
   providers?: {
     baishan?: {
       endpoint?: string;

@@ -47,7 +47,10 @@ export type DiagnosticCode =
   | 'HEALTH_CHECK_TIMEOUT'
   | 'FAILOVER_REQUIRED'
   | 'DOMAIN_ORIGIN_LIMIT'
-  | 'NAME_TOO_LONG';
+  | 'NAME_TOO_LONG'
+  | 'UNKNOWN_VARIABLE'
+  | 'INVALID_VARIABLE'
+  | 'DUPLICATE_VARIABLE';
 
 export type DiagnosticSeverity = 'error' | 'warning';
 

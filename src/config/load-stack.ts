@@ -1,15 +1,20 @@
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { isPlainObject } from '../core/json.js';
 import type { LoadedStack } from '../model/stack-types.js';
 import { buildStack } from './build-stack.js';
 import type { DesiredFileV1 } from './desired-file-types.js';
 import { desiredSchema } from './desired-schema.js';
 import type { Diagnostic } from './diagnostic-types.js';
 import { hasErrors, sortDiagnostics } from './diagnostics.js';
+import { formatPath } from './path.js';
 import { SEMANTIC_RULES } from './rules/index.js';
+import { diagnosticAt } from './rules/rule-helpers.js';
 import { type KnownPattern, knownPatterns, schemaDiagnostics } from './schema-errors.js';
+import { secretSlots } from './secret-fields.js';
 import type { StackFile } from './stack-file.js';
 import { buildRuleContext } from './stack-model.js';
+import { applyVariables, type VariableInput } from './variables.js';
 import { parseYamlSource } from './yaml-source.js';
 
 export type { Diagnostic, DiagnosticCode, DiagnosticSeverity } from './diagnostic-types.js';
@@ -20,6 +25,8 @@ export interface LoadStackOptions {
   cwd: string;
   /** For `{env: NAME}` secrets. */
   env: NodeJS.ProcessEnv;
+  /** `--var` and `--var-file`: values of the `vars:` the files declare (variables.ts). */
+  variables?: VariableInput;
 }
 
 export interface LoadStackResult {
@@ -56,6 +63,7 @@ export function loadStack(files: readonly string[], opts: LoadStackOptions): Loa
 
   const schema = desiredSchema();
   const valid: StackFile[] = [];
+  const parsed: (Omit<StackFile, 'doc'> & { mentionsVars: boolean })[] = [];
   const seen = new Map<string, string>();
   let phase1Failed = false;
 
@@ -87,20 +95,43 @@ export function loadStack(files: readonly string[], opts: LoadStackOptions): Loa
       phase1Failed = true;
       continue;
     }
-    if (!schema.validate(source.value)) {
-      diagnostics.push(
-        ...schemaDiagnostics(schema.validate.errors ?? [], source.value, source, patternTable()),
-      );
+    parsed.push({ file, dir: dirname(abs), source, mentionsVars: read.text.includes('${var.') });
+  }
+
+  // Variables are replaced before the schema sees a value: `${var.bandwidth}` must be a number there.
+  const input = opts.variables ?? {};
+  const usesVars =
+    (input.vars?.length ?? 0) > 0 ||
+    (input.varFiles?.length ?? 0) > 0 ||
+    parsed.some((p) => p.mentionsVars || (isPlainObject(p.source.value) && 'vars' in p.source.value));
+  const values = parsed.map((p) => p.source.value);
+  const substituted = new Map<string, Set<string>>();
+  if (usesVars) {
+    const replaced = applyVariables(parsed, input, opts.cwd);
+    diagnostics.push(...replaced.diagnostics);
+    // A value with an unknown variable would only add a schema error at the same spot.
+    if (hasErrors(replaced.diagnostics)) return { diagnostics: sortDiagnostics(diagnostics, files) };
+    replaced.values.forEach((v, i) => {
+      if (!parsed[i]!.mentionsVars) return;
+      values[i] = v;
+      substituted.set(parsed[i]!.file, replaced.substituted[i]!);
+    });
+  }
+  for (const [i, { file, dir, source }] of parsed.entries()) {
+    const value = values[i];
+    if (!schema.validate(value)) {
+      diagnostics.push(...schemaDiagnostics(schema.validate.errors ?? [], value, source, patternTable()));
       phase1Failed = true;
       continue;
     }
-    valid.push({ file, dir: dirname(abs), source, doc: source.value as DesiredFileV1 });
+    valid.push({ file, dir, source, doc: value as DesiredFileV1 });
   }
 
   if (phase1Failed) return { diagnostics: sortDiagnostics(diagnostics, files) };
 
   const ctx = buildRuleContext(valid, opts.env);
   for (const rule of SEMANTIC_RULES) diagnostics.push(...rule.check(ctx));
+  if (substituted.size > 0) diagnostics.push(...secretsFromVariables(ctx, substituted));
   if (hasErrors(diagnostics)) return { diagnostics: sortDiagnostics(diagnostics, files) };
 
   const built = buildStack(ctx);
@@ -174,6 +205,30 @@ function readText(abs: string): ReadResult {
       },
     };
   }
+}
+
+/** A variable's value is never secret (it is in plans and saved plans): a secret slot refuses one. */
+function secretsFromVariables(
+  ctx: ReturnType<typeof buildRuleContext>,
+  substituted: ReadonlyMap<string, ReadonlySet<string>>,
+): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const b of ctx.blocks) {
+    const paths = substituted.get(b.file.file);
+    if (!paths) continue;
+    for (const slot of secretSlots(b.config)) {
+      const path = [...b.path, ...slot.path];
+      if (!paths.has(formatPath(path))) continue;
+      out.push(
+        diagnosticAt(b.file, path, {
+          code: 'INLINE_SECRET',
+          message: 'a secret cannot come from a variable: variables are written into plans',
+          fix: 'use {env: NAME} (or {file: path}) for the secret, and keep variables for what is not secret',
+        }),
+      );
+    }
+  }
+  return out;
 }
 
 let patternCache: Map<string, KnownPattern> | undefined;

@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { resolve as resolvePath } from 'node:path';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { isAbsolute, relative, resolve as resolvePath } from 'node:path';
 import { EdgeformError } from './errors.js';
 import { isPlainObject, stableStringify } from './json.js';
 
@@ -136,6 +136,7 @@ export function resolveSecret(
     return new SecretValue(ref, value);
   }
   const path = resolvePath(baseDir, ref.file);
+  confineSecretFile(path, baseDir, env);
   try {
     // NOTE: a trailing newline in a key file is an editor artefact, not part of the secret.
     return new SecretValue(ref, readFileSync(path, 'utf8').replace(/\r?\n$/, ''));
@@ -147,6 +148,58 @@ export function resolveSecret(
       cause,
     });
   }
+}
+
+/** Directories besides the stack's own that `{file:}` secrets may name (absolute, `:`-separated). */
+export const SECRET_DIRS_ENV = 'EDGEFORM_SECRET_DIRS';
+/** Far above any certificate chain or key. */
+export const MAX_SECRET_FILE_BYTES = 1024 * 1024;
+
+/**
+ * A `{file:}` secret is a regular file inside the stack's directory (the directory of the YAML
+ * file that names it) or inside a directory EDGEFORM_SECRET_DIRS allows, after every symlink is
+ * followed: the YAML (from a pull request, in GitOps) must not make edgeform send /etc/passwd,
+ * /proc/self/environ or a file a symlink leads to as a certificate key.
+ */
+function confineSecretFile(path: string, baseDir: string, env: NodeJS.ProcessEnv): void {
+  const refuse = (why: string) =>
+    new EdgeformError({
+      code: 'SECRET_FORBIDDEN',
+      message: `secret file ${path} ${why}`,
+      resolution: `keep secret files inside the stack's directory (${baseDir}), or list their directory in ${SECRET_DIRS_ENV}`,
+    });
+  let real: string;
+  try {
+    real = realpathSync(path);
+  } catch (cause) {
+    throw new EdgeformError({
+      code: 'SECRET_UNRESOLVED',
+      message: `cannot read secret file ${path}`,
+      resolution: 'check the path (relative to the YAML file that names it) and its permissions',
+      cause,
+    });
+  }
+  if (/^\/(proc|sys|dev)(\/|$)/.test(real)) throw refuse(`is under /${real.split('/')[1]}`);
+  const allowed = [baseDir, ...(env[SECRET_DIRS_ENV] ?? '').split(':').filter((d) => isAbsolute(d))];
+  const inside = allowed.some((dir) => {
+    let root: string;
+    try {
+      root = realpathSync(dir);
+    } catch {
+      return false;
+    }
+    const rel = relative(root, real);
+    return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+  });
+  if (!inside)
+    throw refuse(
+      real === path
+        ? "is outside the stack's directory"
+        : `leads (through a symlink) to ${real}, outside the stack's directory`,
+    );
+  const st = statSync(real);
+  if (!st.isFile()) throw refuse('is not a regular file');
+  if (st.size > MAX_SECRET_FILE_BYTES) throw refuse(`is larger than ${MAX_SECRET_FILE_BYTES} bytes`);
 }
 
 /**

@@ -24,6 +24,18 @@ export interface Protectable {
   protect?: boolean;
 }
 
+/** A taggable root (proxy, proxy group, real server, global domain). */
+export interface Taggable {
+  /**
+   * User tags (TagSet), key → value; keys beginning with `edgeform:` are edgeform's own. Not
+   * declared = not managed; declared = exactly these user tags.
+   */
+  tags?: Record<string, string>;
+}
+
+/** Tag keys edgeform reserves for its own tags (ownership, protect). */
+export const RESERVED_TAG_PREFIX = 'edgeform:';
+
 /** A root edgeform did not create, bound to this declaration by its live ID. */
 export interface Adoptable {
   /** Live ID of an existing object (hand-made, or another tool's) this declaration manages. */
@@ -37,7 +49,7 @@ export interface AccessRegionDesired {
   networkType?: 'normal' | 'cn2';
 }
 
-export interface ProxyGroupDesired extends Protectable, Adoptable {
+export interface ProxyGroupDesired extends Protectable, Adoptable, Taggable {
   name?: string;
   realServerRegion: string;
   accessRegions?: AccessRegionDesired[];
@@ -47,7 +59,7 @@ export interface ProxyGroupDesired extends Protectable, Adoptable {
   enabled?: boolean;
 }
 
-export interface ProxyDesired extends Protectable, Adoptable {
+export interface ProxyDesired extends Protectable, Adoptable, Taggable {
   name?: string;
   accessRegion: string;
   /** Required unless `group` is set (the group then decides the origin region). */
@@ -67,7 +79,7 @@ export interface ProxyDesired extends Protectable, Adoptable {
   securityPolicy?: SecurityPolicyDesired;
 }
 
-export interface RealServerDesired extends Protectable, Adoptable {
+export interface RealServerDesired extends Protectable, Adoptable, Taggable {
   /** An IP address or a domain name. */
   address: string;
   name?: string;
@@ -223,7 +235,7 @@ export interface SecurityRuleDesired {
   name?: string;
 }
 
-export interface GlobalDomainDesired extends Protectable, Adoptable {
+export interface GlobalDomainDesired extends Protectable, Adoptable, Taggable {
   defaultValue: string;
   alias?: string;
   enabled?: boolean;

@@ -1,11 +1,7 @@
 import type { JsonValue } from '../core/json-types.js';
 
-/**
- * What a plan does to one resource. The order is explicit and used to fold several
- * attribute-level impacts into one per resource (worstImpact).
- */
-export const CHANGE_KINDS = ['no-op', 'update', 'create', 'replace', 'delete'] as const;
-export type ChangeKind = (typeof CHANGE_KINDS)[number];
+/** What a plan does to one resource. */
+export type ChangeKind = 'no-op' | 'update' | 'create' | 'replace' | 'delete';
 
 /** A value shown in a plan. Secrets never carry their value, only a marker. */
 export type DisplayValue = JsonValue | { $sensitive: true } | { $knownAfterApply: true };
@@ -121,6 +117,8 @@ export interface Plan {
   liveFingerprints: Record<string, string>;
   /** Random salt of this plan's keyed fingerprints (core/secrets.ts useFingerprintSalt). */
   keySalt?: string;
+  /** `--var` / `--var-file` the plan was made with (never secrets): `apply PLAN` uses them again. */
+  variables?: { vars: string[]; varFiles: string[] };
   /** `sha256:` of the saved plan without this field: a modified plan file is refused. */
   digest?: string;
 }

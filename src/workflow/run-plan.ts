@@ -1,3 +1,5 @@
+import { resolve } from 'node:path';
+import type { VariableInput } from '../config/variables.js';
 import { EdgeformError } from '../core/errors.js';
 import type { EventSink } from '../core/event-types.js';
 import { newPlanSalt, useFingerprintSalt } from '../core/secrets.js';
@@ -21,6 +23,8 @@ export interface WorkflowOptions {
   events: EventSink;
   targets?: string[];
   signal?: AbortSignal;
+  /** `--var` / `--var-file`: recorded in the plan, so `apply PLAN` plans with the same values. */
+  variables?: VariableInput;
   /** `--max-destroy` and `--new-stack`: a plan that fails them is refused before any write. */
   guards?: PlanGuards;
   /** See SessionOptions.planChecks (false for drift). */
@@ -36,7 +40,7 @@ export async function plan(opts: WorkflowOptions): Promise<PlanResult> {
   try {
     const result = await planWith(session, { ...opts, events: deadline.events, signal: deadline.signal });
     checkMaxDestroy(result.plan, opts.guards?.maxDestroy);
-    return { ...result, plan: { ...result.plan, keySalt } };
+    return { ...result, plan: { ...result.plan, keySalt, ...planVariables(opts) } };
   } finally {
     deadline.dispose();
     await session.close();
@@ -89,8 +93,16 @@ async function applyWithin(opts: ApplyOptions, stepTimeoutMs: number): Promise<A
   // The saved plan's fingerprints are keyed by its salt: the fresh read must use the same key.
   const keySalt = saved?.keySalt ?? newPlanSalt();
   useFingerprintSalt(keySalt, opts.env);
+  // A saved plan is applied with the files and variables it was made from, unless given again.
+  const given = (opts.variables?.vars?.length ?? 0) + (opts.variables?.varFiles?.length ?? 0) > 0;
   const session = await openSession(
-    saved ? { ...opts, files: opts.files.length ? opts.files : saved.sources } : opts,
+    saved
+      ? {
+          ...opts,
+          files: opts.files.length ? opts.files : saved.sources,
+          ...(!given && saved.variables ? { variables: saved.variables } : {}),
+        }
+      : opts,
   );
   // Before the live state is read: a second run plans against what the first one left.
   const lease = await acquireRunLease({
@@ -114,11 +126,11 @@ async function applyWithin(opts: ApplyOptions, stepTimeoutMs: number): Promise<A
       assertSameSteps(saved, fresh.plan);
       // The fresh steps run, not the file's: equal field for field, and made from this read.
       live = fresh.live;
-      thePlan = { ...fresh.plan, keySalt };
+      thePlan = { ...fresh.plan, keySalt, ...(saved.variables ? { variables: saved.variables } : {}) };
     } else {
       const fresh = await planWith(session, opts);
       live = fresh.live;
-      thePlan = { ...fresh.plan, keySalt };
+      thePlan = { ...fresh.plan, keySalt, ...planVariables(opts) };
     }
     const unchanged = () => collectOutputs(session.providers, live);
     if (thePlan.steps.length === 0) return { plan: thePlan, applied: false, outputs: unchanged() };
@@ -182,4 +194,11 @@ function mergeResults(a: ApplyResult, b: ApplyResult): ApplyResult {
     durationMs: a.durationMs + b.durationMs,
     calls: a.calls + b.calls,
   };
+}
+
+/** The variables a plan records: `--var` as given, `--var-file` paths made absolute (like `sources`). */
+function planVariables(opts: WorkflowOptions): { variables?: { vars: string[]; varFiles: string[] } } {
+  const vars = [...(opts.variables?.vars ?? [])];
+  const varFiles = (opts.variables?.varFiles ?? []).map((f) => resolve(opts.cwd, f));
+  return vars.length + varFiles.length > 0 ? { variables: { vars, varFiles } } : {};
 }

@@ -1,8 +1,10 @@
 import { join } from 'node:path';
+import { certificateDiagnostics } from '../config/certificate-pem.js';
 import type { Diagnostic } from '../config/diagnostic-types.js';
 import { hasErrors } from '../config/diagnostics.js';
 import { desiredStateError, formatDiagnostic } from '../config/format-diagnostics.js';
 import { loadStack } from '../config/load-stack.js';
+import type { VariableInput } from '../config/variables.js';
 import type { EventSink } from '../core/event-types.js';
 import type { RunningEmulator } from '../emulator/emulator-types.js';
 import type { LoadedStack } from '../model/stack-types.js';
@@ -19,6 +21,8 @@ export interface SessionOptions {
   env: NodeJS.ProcessEnv;
   sandbox: boolean;
   events: EventSink;
+  /** `--var` / `--var-file` (config/variables.ts). */
+  variables?: VariableInput;
   /**
    * Default true: check the desired state against the live catalogs (values GAAP would refuse) and
    * hint at adoptions — what a plan that may be applied needs. `drift` and `outputs` only report,
@@ -46,7 +50,11 @@ export const SANDBOX_STATE = join('.edgeform', 'sandbox.json');
  * Invalid input stops here, before any network call (and before the sandbox starts).
  */
 export async function openSession(opts: SessionOptions): Promise<Session> {
-  const { stack, diagnostics } = loadStack(opts.files, { cwd: opts.cwd, env: opts.env });
+  const { stack, diagnostics } = loadStack(opts.files, {
+    cwd: opts.cwd,
+    env: opts.env,
+    ...(opts.variables ? { variables: opts.variables } : {}),
+  });
   for (const d of diagnostics) {
     if (d.severity === 'warning') {
       opts.events({
@@ -56,6 +64,9 @@ export async function openSession(opts: SessionOptions): Promise<Session> {
     }
   }
   if (!stack || hasErrors(diagnostics)) throw desiredStateError(diagnostics);
+  // Certificates are parsed before anything is read or sent: content not PEM is located here.
+  const pem = certificateDiagnostics(stack.gaap);
+  if (pem.length > 0) throw desiredStateError(pem);
 
   let env = opts.env;
   let emulator: RunningEmulator | undefined;

@@ -152,3 +152,52 @@ describe('gaap settings: domain authentication', () => {
     expectAt(d, 'a.yaml', pos(text, 'auth:'));
   });
 });
+
+describe('gaap settings: user tags', () => {
+  it('accepts tags on the four taggable roots', () => {
+    const text = file(`  realServers:
+    app: { address: 203.0.113.10, tags: { team: web } }
+  proxyGroups:
+    pool: { realServerRegion: SouthChina, tags: { cost-center: "42" } }
+  globalDomains:
+    www: { defaultValue: 203.0.113.10, tags: { env: prod } }
+${proxy('        - { protocol: TCP, port: 80 }\n', '      tags: { team: web, env: prod }\n')}`);
+    const r = load(text);
+    expect(formatDiagnostics(r.diagnostics)).toBe('');
+    expect(r.stack!.gaap!.proxies!.web!.tags).toEqual({ team: 'web', env: 'prod' });
+  });
+
+  it("refuses edgeform's own tag keys, at the key", () => {
+    const text = file(
+      proxy(
+        '        - { protocol: TCP, port: 80 }\n',
+        '      tags: { team: web, "edgeform:stack": other }\n',
+      ),
+    );
+    const d = only(load(text).diagnostics, 'FIELD_NOT_ALLOWED');
+    expect(d.path).toBe('gaap.proxies.web.tags["edgeform:stack"]');
+    expectAt(d, 'a.yaml', pos(text, '"edgeform:stack"'));
+    expect(d.message).toContain('reserved');
+  });
+
+  it('refuses keys the Tag service refuses: its system prefixes and characters it does not allow', () => {
+    const text = file(
+      proxy('        - { protocol: TCP, port: 80 }\n', '      tags: { qcloud-team: a, "team#1": b }\n'),
+    );
+    const r = load(text);
+    expect(errors(r.diagnostics).map((d) => [d.code, d.path])).toEqual([
+      ['INVALID_VALUE', 'gaap.proxies.web.tags.qcloud-team'],
+      ['INVALID_VALUE', 'gaap.proxies.web.tags["team#1"]'],
+    ]);
+    expect(errors(r.diagnostics)[0]!.message).toContain('prefix Tencent Cloud reserves');
+    expectAt(errors(r.diagnostics)[1]!, 'a.yaml', pos(text, '"team#1"'));
+  });
+
+  it('refuses a tag value that is not a string', () => {
+    const text = file(`  realServers:
+    app: { address: 203.0.113.10, tags: { team: 7 } }
+`);
+    const d = only(load(text).diagnostics, 'WRONG_TYPE');
+    expect(d.path).toBe('gaap.realServers.app.tags.team');
+  });
+});

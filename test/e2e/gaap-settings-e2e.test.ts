@@ -32,6 +32,8 @@ interface Settings {
   proxyEnabled: boolean;
   groupEnabled: boolean;
   auth: string;
+  proxyTags: string;
+  originTags: string;
 }
 
 const BASE: Settings = {
@@ -39,13 +41,15 @@ const BASE: Settings = {
   proxyEnabled: true,
   groupEnabled: false,
   auth: '{ basic: users, originCa: [origin-ca] }',
+  proxyTags: '{ team: web, cost-center: "42" }',
+  originTags: '{ team: web }',
 };
 
 const stack = (s: Settings) => `version: 1
 stack: settings-e2e
 gaap:
   realServers:
-    origin: { address: 198.51.100.80 }
+    origin: { address: 198.51.100.80, tags: ${s.originTags} }
   certificates:
     site: { type: server, content: { file: site-a.pem }, key: { file: site-a.key } }
     users: { type: basic-auth, content: "alice:$apr1$Qm0f3Kx1$yWl0aH1aZ1b9Qv6o2Q9f1/" }
@@ -63,6 +67,7 @@ gaap:
       bandwidth: 10
       concurrent: 2
       enabled: ${s.proxyEnabled}
+      tags: ${s.proxyTags}
       listeners:
         - protocol: HTTPS
           port: 443
@@ -123,6 +128,17 @@ describe('item-4 settings converge through the CLI', () => {
     const certs = await client.call('DescribeCertificates', { CertificateType: -1, Limit: 100, Offset: 0 });
     return certs.CertificateSet!.find((c) => c.CertificateAlias.endsWith(name))!.CertificateId;
   };
+  const tagsOf = (set: readonly { TagKey: string; TagValue: string }[] | null | undefined) =>
+    Object.fromEntries((set ?? []).map((t) => [t.TagKey, t.TagValue]).sort(([a], [b]) => (a! < b! ? -1 : 1)));
+  const originTags = async () => {
+    const rs = await client.call('DescribeRealServers', {
+      ProjectId: -1,
+      SearchValue: '198.51.100.80',
+      Limit: 50,
+      Offset: 0,
+    });
+    return tagsOf(rs.RealServerSet![0]!.TagSet);
+  };
   const poolStatus = async () => {
     const groups = await client.call('DescribeProxyGroupList', {
       ProjectId: -1,
@@ -152,6 +168,13 @@ describe('item-4 settings converge through the CLI', () => {
     expect(d.PolyRealServerCertificateAliasInfo!.map((c) => c.CertificateId)).toEqual([
       await certId('origin-ca'),
     ]);
+    // User tags next to edgeform's own, from the create.
+    expect(tagsOf((await edgeProxy()).TagSet)).toEqual({
+      'cost-center': '42',
+      'edgeform:name': 'edge',
+      'edgeform:stack': 'settings-e2e',
+      team: 'web',
+    });
   });
 
   const LISTENER = 'gaap.proxy["edge"].listener["HTTPS:443"]';
@@ -161,7 +184,7 @@ describe('item-4 settings converge through the CLI', () => {
     change: Partial<Settings>;
     /** Address → changed attribute paths; every change is an in-place update. */
     updates: Record<string, string[]>;
-    /** The write steps, each after the one before. */
+    /** The write steps, each after the one before (repeats of one action are independent). */
     actions: string[];
     check: () => Promise<void>;
   }[] = [
@@ -227,6 +250,21 @@ describe('item-4 settings converge through the CLI', () => {
       },
     },
     {
+      what: 'user tags of a proxy and a real server (one changed, one added, one removed)',
+      change: { proxyTags: '{ team: edge, env: prod }', originTags: '{}' },
+      updates: { 'gaap.proxy["edge"]': ['userTags'], 'gaap.real_server["origin"]': ['userTags'] },
+      actions: ['ModifyResourceTags', 'ModifyResourceTags'],
+      check: async () => {
+        expect(tagsOf((await edgeProxy()).TagSet)).toEqual({
+          'edgeform:name': 'edge',
+          'edgeform:stack': 'settings-e2e',
+          env: 'prod',
+          team: 'edge',
+        });
+        expect(await originTags()).toEqual({ 'edgeform:name': 'origin', 'edgeform:stack': 'settings-e2e' });
+      },
+    },
+    {
       what: 'proxy group opened',
       change: { groupEnabled: true },
       updates: { 'gaap.proxy_group["pool"]': ['enabled'] },
@@ -259,6 +297,7 @@ describe('item-4 settings converge through the CLI', () => {
       // Each step waits for the one before it in `actions`.
       const stepOf = (action: string) => plan.steps.find((s) => s.action === action)!;
       for (let i = 1; i < c.actions.length; i++) {
+        if (c.actions[i] === c.actions[i - 1]) continue;
         expect(stepOf(c.actions[i]!).dependsOn).toContain(stepOf(c.actions[i - 1]!).id);
       }
       await applyAndConverge();
@@ -295,6 +334,7 @@ describe('item-4 settings converge through the CLI', () => {
     expect(edge.listeners[0].tls).toEqual({ versions: ['TLSv1.3'], ciphers: 'GAAP_TLS_CIPHERS_GENERAL' });
     expect(parse(exported).gaap.proxyGroups.pool.enabled).toBe(false);
     expect(edge.enabled).toBe(false);
+    expect(edge.tags).toEqual({ env: 'prod', team: 'edge' });
     expect(edge.listeners[0].domains[0].auth).toEqual({ basic: 'users' });
     // Export never writes a private key: it names the variable to put it in.
     const key = readFileSync(join(dir, 'site-a.key'), 'utf8');

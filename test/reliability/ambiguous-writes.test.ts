@@ -98,6 +98,12 @@ describe('a create committed after every look for it', () => {
     const first = await runCli(['apply', '--auto-approve', '-f', file], { cwd: scratchDir(), env });
     expect(first.exitCode, first.stderr).toBe(0);
     expect(first.stderr).toMatch(/duplicate sweep: gaap\.proxy_group\["api"\]@[\w-]+ is a second object/);
+    // The extra group is deleted asynchronously: the next plan comes once it is gone.
+    for (let i = 0; i < 100; i++) {
+      const groups = Object.values((await gaapState(emu)).groups);
+      if (groups.filter((g) => g.stable !== 'DESTROYED').length === 1 && groups.every((g) => !g.busy)) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
     const again = await runCli(['plan', '-f', file], { cwd: scratchDir(), env });
     expect(again.stdout).toContain('No changes');
     const state = await gaapState(emu);

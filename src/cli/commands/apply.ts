@@ -1,4 +1,5 @@
 import { createInterface } from 'node:readline/promises';
+import { variableInput } from '../../config/variables.js';
 import { EdgeformError } from '../../core/errors.js';
 import type { Plan } from '../../planner/plan-types.js';
 import { ownsNothing } from '../../workflow/guards.js';
@@ -22,6 +23,8 @@ export interface ApplyFlags extends GlobalFlags {
   parallelism: number;
   sandbox?: boolean;
   logFile?: string;
+  var?: string[];
+  varFile?: string[];
   maxDestroy?: number | 'off';
   newStack?: boolean;
 }
@@ -73,6 +76,7 @@ export async function runApply(flags: ApplyFlags): Promise<void> {
       events: withLog(ctx.reporter, log),
       parallelism: flags.parallelism,
       signal: controller.signal,
+      variables: variableInput(flags),
       ...(flags.planFile ? { planFile: flags.planFile } : {}),
       guards: {
         ...maxDestroyOf(flags.maxDestroy, ctx),

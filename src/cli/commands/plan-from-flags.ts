@@ -1,3 +1,4 @@
+import { variableInput } from '../../config/variables.js';
 import type { Plan } from '../../planner/plan-types.js';
 import { plan, type WorkflowOptions } from '../../workflow/run-plan.js';
 import type { GlobalFlags } from '../global-flags.js';
@@ -11,6 +12,8 @@ export interface PlanningFlags extends GlobalFlags {
   logFile?: string;
   target?: string[];
   maxDestroy?: number | 'off';
+  var?: string[];
+  varFile?: string[];
 }
 
 /** What `plan` and `drift` share: the context, the debug log, one read-and-diff. */
@@ -42,6 +45,7 @@ export async function readFromFlags<T>(
       env: ctx.env,
       sandbox: Boolean(flags.sandbox),
       events: withLog(ctx.reporter, log),
+      variables: variableInput(flags),
     },
     ctx,
   ).finally(() => log?.close());

@@ -3,6 +3,7 @@ import type { Diagnostic } from '../../config/diagnostic-types.js';
 import { hasErrors } from '../../config/diagnostics.js';
 import { desiredStateError, formatDiagnostic } from '../../config/format-diagnostics.js';
 import { loadStack } from '../../config/load-stack.js';
+import { variableInput } from '../../config/variables.js';
 import type { LoadedStack } from '../../model/stack-types.js';
 import { annotation, inGitHubActions } from '../github.js';
 import type { GlobalFlags } from '../global-flags.js';
@@ -11,6 +12,8 @@ import { commandContext, writeOut } from './context.js';
 export interface ValidateFlags extends GlobalFlags {
   file?: string[];
   format?: 'text' | 'json';
+  var?: string[];
+  varFile?: string[];
 }
 
 /**
@@ -20,7 +23,11 @@ export interface ValidateFlags extends GlobalFlags {
  */
 export async function runValidate(flags: ValidateFlags): Promise<void> {
   const ctx = commandContext(flags);
-  const { stack, diagnostics } = loadStack(ctx.files, { cwd: ctx.cwd, env: ctx.env });
+  const { stack, diagnostics } = loadStack(ctx.files, {
+    cwd: ctx.cwd,
+    env: ctx.env,
+    variables: variableInput(flags),
+  });
   const valid = Boolean(stack) && !hasErrors(diagnostics);
   if (flags.format === 'json') {
     const doc = {

@@ -17,6 +17,7 @@ import { gaapRealServersRule } from './gaap-real-servers.js';
 import { gaapReferencesRule } from './gaap-references.js';
 import { gaapDomainOriginRule, gaapFailoverRoleRule } from './gaap-schedulers.js';
 import { gaapSecurityRulesRule } from './gaap-security-policy.js';
+import { gaapReservedTagsRule } from './gaap-tags.js';
 import { ipListNetworksRule, ipListsExclusiveRule } from './ip-lists.js';
 import { httpsDowngradeRule, keyRemovalRule } from './key-removal.js';
 import { overlappingKeysRule } from './overlapping-keys.js';
@@ -48,6 +49,7 @@ export const SEMANTIC_RULES: readonly Rule[] = [
   gaapRealServerRegionRule,
   gaapProxyEnabledRule,
   gaapGroupEnabledRule,
+  gaapReservedTagsRule,
   gaapRealServersRule,
   gaapListenerPortsRule,
   gaapHttpsListenerRule,

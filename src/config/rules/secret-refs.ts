@@ -69,7 +69,9 @@ export function unresolvedSecret(
   if (existsSync(full) && statSync(full).isFile()) return undefined;
   return diagnosticAt(file, path, {
     code: 'SECRET_UNRESOLVED',
-    message: `secret file ${ref.file} does not exist (resolved to ${full})`,
+    message: existsSync(full)
+      ? `secret file ${ref.file} is not a regular file (resolved to ${full})`
+      : `secret file ${ref.file} does not exist (resolved to ${full})`,
     fix: 'create the file, or fix the path: it is relative to the YAML file that names it',
   });
 }

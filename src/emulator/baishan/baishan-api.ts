@@ -11,7 +11,7 @@ import { type DomainRecord, DomainStore } from './baishan-store.js';
 import { validatePostedConfig } from './baishan-validate.js';
 
 /**
- * The Baishan CDN `GET|POST /v2/domain/config` API as the seeds describe it (baishan-api.md §8).
+ * The Baishan CDN `GET|POST /v2/domain/config` API as the seeds describe it (docs/emulator-baishan.md).
  * Behaviour spec: docs/emulator-baishan.md.
  */
 
@@ -71,7 +71,8 @@ class BaishanApi implements EmulatedApi {
       'X-Retry-After': String(Math.ceil(quota.resetInMs / (this.#opts.rateWindowMs / 60))),
     };
     if (!quota.allowed) {
-      // NOTE: no seed documents the over-limit answer; 429 is our choice (baishan-api.md §8.10).
+      // NOTE: no seed documents the over-limit answer; 429 is our choice (docs/emulator-baishan.md,
+      // Request handling).
       const message = `API rate limit exceeded: at most ${this.#opts.rateLimit} calls per minute per account`;
       return {
         response: { status: 429, headers, body: { code: 429, message } },
@@ -122,7 +123,7 @@ class BaishanApi implements EmulatedApi {
   }
 
   // -------------------------------------------------------------------------------------------
-  // GET: read stored config (baishan-api.md §8.8)
+  // GET: read stored config (docs/emulator-baishan.md, GET)
 
   #get(req: EmulatorRequest, params: CallParams): Answer {
     const names = parseDomains(params.domains);
@@ -144,7 +145,7 @@ class BaishanApi implements EmulatedApi {
   }
 
   // -------------------------------------------------------------------------------------------
-  // POST: validate everything, then write every domain or none (baishan-api.md §8.5–§8.7)
+  // POST: validate everything, then write every domain or none (docs/emulator-baishan.md, POST)
 
   #post(params: CallParams): Answer {
     if (params.bodyError !== undefined) throw badRequest(params.bodyError);

@@ -48,7 +48,8 @@ function writeKey(key: string, current: unknown, posted: unknown, domain: string
       return writeHttps(current, posted as Record<string, unknown>);
     default:
       // Replace: new_origin and speed_limit are stated to be "cover"; for the other keys it is the
-      // only sensible reading (baishan-api.md §2). range_back_source stores its scalar.
+      // only sensible reading (docs/emulator-baishan.md, Apply, per key). range_back_source stores its
+      // scalar.
       return structuredClone(posted);
   }
 }

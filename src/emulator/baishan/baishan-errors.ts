@@ -4,7 +4,8 @@
  * NOTE: the seeds never show a failure body. We answer `{code, message}` ([ext]: the field a
  * third-party client reads), with `code` = the HTTP status (the numbers are our choice; the seeds only
  * say "non-zero"), and add `error_code` holding the [000] string code when one of its rows fits, so a
- * client can classify the failure by that string (baishan-api.md §1.7, §7).
+ * client can classify the failure by that string (the [000] error code table; docs/emulator-baishan.md,
+ * Errors).
  */
 export class BaishanApiError extends Error {
   constructor(

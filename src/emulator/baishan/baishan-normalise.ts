@@ -1,10 +1,10 @@
 import { isPlainObject } from '../../core/json.js';
 
 /**
- * Type looseness the documents themselves show (baishan-api.md §5.2, §10 C14): their examples send
- * integers as digit strings (`"type":"1"`, `"force_https":"301"`) and the tables type some numbers
- * as strings. The emulator accepts both spellings and stores one canonical form (§5.3 rules 1–2),
- * so a GET always shows the table's type. Anything else (`"1.5"`, `"yes"` for a number) is left as
+ * Type looseness the documents themselves show (the [001] POST examples and the key tables): their
+ * examples send integers as digit strings (`"type":"1"`, `"force_https":"301"`) and the tables type some
+ * numbers as strings. The emulator accepts both spellings and stores one canonical form (§5.3 rules
+ * 1–2), so a GET always shows the table's type. Anything else (`"1.5"`, `"yes"` for a number) is left as
  * sent and the schema rejects it.
  */
 

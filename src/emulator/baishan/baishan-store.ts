@@ -1,7 +1,7 @@
 import { isPlainObject } from '../../core/json.js';
 import type { StoredConfig } from './baishan-apply.js';
 
-/** One domain of the token's account (baishan-api.md §8.1). */
+/** One domain of the token's account (docs/emulator-baishan.md, State and admin). */
 export interface DomainRecord {
   name: string;
   /** A digit string, as GET's `domain_id` and the POST echo's `id` are. */

@@ -8,9 +8,9 @@ import { findOverlap } from './ipv4-ranges.js';
 export type PostedConfig = Record<string, unknown>;
 
 /**
- * Validates a posted `config` and returns it normalised (baishan-api.md §8.5). Throws a 400
- * BaishanApiError on the first problem: [001] states that one invalid key means nothing is saved,
- * so there is no point in collecting more than one.
+ * Validates a posted `config` and returns it normalised (docs/emulator-baishan.md, Validation). Throws a
+ * 400 BaishanApiError on the first problem: [001] states that one invalid key means nothing is saved, so
+ * there is no point in collecting more than one.
  */
 export function validatePostedConfig(config: unknown): PostedConfig {
   if (config === undefined || config === null || config === '') throw errors.requiresInput('config');
@@ -108,7 +108,7 @@ function describe(e: ErrorObject, path: string, received: string): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Rules JSON Schema cannot express (baishan-api.md §3, "code-side checks")
+// Rules JSON Schema cannot express (the [001] key tables' constraints)
 
 function checkCrossFieldRules(config: PostedConfig): void {
   for (const key of ['ip_black_list', 'ip_white_list'] as const) {

@@ -155,7 +155,7 @@ export class GaapProvider implements Provider<GaapLiveData, GaapStepPayload> {
   /**
    * Two live objects under one identity (the same ownership tags, or natural key) are what a create
    * committed after its look-again leaves. One keeps the address — the one this run created or
-   * adopted, else the one listed last (as before) — and each other one gets an address of its own
+   * adopted, else the oldest — and each other one gets an address of its own
    * (`ADDRESS@ID`), absent from the YAML, so the plan deletes it (with what hangs under it) instead
    * of never seeing it.
    */
@@ -165,8 +165,15 @@ export class GaapProvider implements Provider<GaapLiveData, GaapStepPayload> {
     return nodes.map((n) => {
       const same = byAddress.get(n.address) ?? [];
       if (same.length < 2) return n;
-      const keep = same.find((x) => this.#runIds.has(x.id)) ?? same[same.length - 1];
-      return n === keep ? n : { ...n, address: `${n.address}${DUPLICATE_MARK}${n.id}` };
+      // NOTE: the lists come in creation order (as the emulator's do): without an ID of this run,
+      // the oldest is kept — a create committed late lands after the run's own resend, and what
+      // the run built under it hangs under the older one.
+      const keep = same.find((x) => this.#runIds.has(x.id)) ?? same[0];
+      if (n === keep) return n;
+      // NOTE: the declared object keeps its address and its protection; a second copy of it is
+      // not what `protect` guards (and a protected copy would block every plan of the stack).
+      const { protect: _copied, ...copy } = n;
+      return { ...copy, address: `${n.address}${DUPLICATE_MARK}${n.id}` };
     });
   }
 

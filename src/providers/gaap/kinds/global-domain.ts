@@ -8,6 +8,7 @@ import { adoptionsOf, chunks, missingIds, ownedName, refuseMissingAdoptions } fr
 import { nameIn, SELF_ID, waitFor, withSource } from './common.js';
 import {
   addTagStep,
+  addUserTagStep,
   creationTags,
   desiredTagAttrs,
   exportedProtect,
@@ -15,6 +16,7 @@ import {
   liveTagAttrs,
   TAG_ATTRS,
 } from './tagging.js';
+import { exportUserTags } from './user-tags.js';
 
 export const GLOBAL_DOMAIN = 'gaap_global_domain';
 
@@ -105,7 +107,7 @@ export const globalDomainKind: GaapKindModule<GlobalDomainSpec, GlobalDomainRaw,
               ProjectId: a.projectId,
               DefaultValue: a.defaultValue,
               Alias: a.alias,
-              TagSet: creationTags(b.stack, name, node.spec.domain.protect),
+              TagSet: creationTags(b.stack, name, node.spec.domain.protect, node.spec.domain.tags),
             },
             outputs: { id: 'DomainId' },
             lookup: {
@@ -138,6 +140,7 @@ export const globalDomainKind: GaapKindModule<GlobalDomainSpec, GlobalDomainRaw,
     update(node, live, groups, b) {
       const a = node.attrs;
       if (groups.includes('tags')) addTagStep('domain', node, live, b);
+      if (groups.includes('userTags')) addUserTagStep('domain', node, live, b);
       if (groups.includes('attr')) {
         b.add({
           operation: 'update',
@@ -201,7 +204,7 @@ export const globalDomainKind: GaapKindModule<GlobalDomainSpec, GlobalDomainRaw,
         alias: domain.alias ?? name,
         enabled: domain.enabled ?? true,
         projectId: ctx.projectId,
-        ...desiredTagAttrs(ctx.stack, name, domain.protect),
+        ...desiredTagAttrs(ctx.stack, name, domain.protect, domain.tags),
       },
       protect: domain.protect ?? false,
       ...withSource(ctx.source(`globalDomains.${name}`)),
@@ -281,6 +284,7 @@ export const globalDomainKind: GaapKindModule<GlobalDomainSpec, GlobalDomainRaw,
         ...(n.attrs.alias !== name ? { alias: String(n.attrs.alias) } : {}),
         ...(n.attrs.enabled === false ? { enabled: false } : {}),
         ...exportedProtect(n),
+        ...exportUserTags(n.attrs),
       };
     },
   },

@@ -11,6 +11,7 @@ import { adoptionsOf, chunks, missingIds, ownedName, refuseMissingAdoptions } fr
 import { nameIn, SELF_ID, waitFor, withSource } from './common.js';
 import {
   addTagStep,
+  addUserTagStep,
   creationTags,
   desiredTagAttrs,
   exportedProtect,
@@ -18,6 +19,7 @@ import {
   liveTagAttrs,
   TAG_ATTRS,
 } from './tagging.js';
+import { exportUserTags } from './user-tags.js';
 
 export const PROXY_GROUP = 'gaap_proxy_group';
 
@@ -111,7 +113,7 @@ export const proxyGroupKind: GaapKindModule<ProxyGroupSpec, ProxyGroupRaw, Proxy
               ProjectId: b.projectId,
               GroupName: node.attrs.name,
               RealServerRegion: group.realServerRegion,
-              TagSet: creationTags(b.stack, name, group.protect),
+              TagSet: creationTags(b.stack, name, group.protect, group.tags),
               ...(group.accessRegions
                 ? {
                     AccessRegionSet: group.accessRegions.map((r) => ({
@@ -155,6 +157,7 @@ export const proxyGroupKind: GaapKindModule<ProxyGroupSpec, ProxyGroupRaw, Proxy
     },
     update(node, live, groups, b) {
       if (groups.includes('tags')) addTagStep('group', node, live, b);
+      if (groups.includes('userTags')) addUserTagStep('group', node, live, b);
       const toggle = groups.includes('enabled');
       const on = node.attrs.enabled === true;
       if (toggle && on) openOrCloseGroup(b, live.id, live.id, true, node.spec.members);
@@ -186,7 +189,7 @@ export const proxyGroupKind: GaapKindModule<ProxyGroupSpec, ProxyGroupRaw, Proxy
         name: group.name ?? name,
         projectId: ctx.projectId,
         realServerRegion: group.realServerRegion,
-        ...desiredTagAttrs(ctx.stack, name, group.protect),
+        ...desiredTagAttrs(ctx.stack, name, group.protect, group.tags),
         // No Modify action takes these: a change replaces the group (and the proxies in it).
         ipVersion: group.ipVersion ?? 'IPv4',
         packageType: group.packageType ?? 'Thunder',
@@ -331,6 +334,7 @@ export const proxyGroupKind: GaapKindModule<ProxyGroupSpec, ProxyGroupRaw, Proxy
         ...(a.packageType !== 'Thunder' ? { packageType: a.packageType as 'Accelerator' } : {}),
         realServerRegion: String(n.attrs.realServerRegion),
         ...exportedProtect(n),
+        ...exportUserTags(n.attrs),
         ...(n.attrs.enabled === false ? { enabled: false } : {}),
       };
     },

@@ -10,6 +10,7 @@ import { defined, isStr, logicalName, nameIn, SELF_ID, waitFor, withSource } fro
 import { proxyGroupKind } from './proxy-group.js';
 import {
   addTagStep,
+  addUserTagStep,
   creationTags,
   desiredTagAttrs,
   exportedProtect,
@@ -17,6 +18,7 @@ import {
   liveTagAttrs,
   TAG_ATTRS,
 } from './tagging.js';
+import { exportUserTags } from './user-tags.js';
 
 export const PROXY = 'gaap_proxy';
 
@@ -137,7 +139,7 @@ export const proxyKind: GaapKindModule<ProxySpec, ProxyRaw, ProxyDesired> = {
               GroupId: proxy.group ? b.idOf(addr.proxyGroup(proxy.group)) : undefined,
               Bandwidth: proxy.bandwidth,
               Concurrent: proxy.concurrent,
-              TagSet: creationTags(b.stack, name, proxy.protect),
+              TagSet: creationTags(b.stack, name, proxy.protect, proxy.tags),
               IPAddressVersion: proxy.ipVersion,
               NetworkType: proxy.networkType,
               PackageType: proxy.packageType,
@@ -163,6 +165,7 @@ export const proxyKind: GaapKindModule<ProxySpec, ProxyRaw, ProxyDesired> = {
     },
     update(node, live, groups, b) {
       if (groups.includes('tags')) addTagStep('proxy', node, live, b);
+      if (groups.includes('userTags')) addUserTagStep('proxy', node, live, b);
       // ModifyProxyConfiguration needs a running proxy: one that is off and stays off is opened
       // for the change and closed again.
       // (A proxy of a group has no `enabled` of its own: its group's on/off decides.)
@@ -250,7 +253,7 @@ export const proxyKind: GaapKindModule<ProxySpec, ProxyRaw, ProxyDesired> = {
         networkType: proxy.networkType,
         packageType: proxy.packageType ?? 'Thunder',
         billingType: proxy.billingType ?? 0,
-        ...desiredTagAttrs(ctx.stack, name, proxy.protect),
+        ...desiredTagAttrs(ctx.stack, name, proxy.protect, proxy.tags),
         // A proxy of a group is opened and closed with its group (OpenProxyGroup / CloseProxyGroup).
         enabled: proxy.group ? undefined : (proxy.enabled ?? true),
       },
@@ -347,6 +350,7 @@ export const proxyKind: GaapKindModule<ProxySpec, ProxyRaw, ProxyDesired> = {
         ...(a.packageType !== 'Thunder' ? { packageType: a.packageType as 'Accelerator' } : {}),
         ...(a.billingType !== 0 ? { billingType: a.billingType as 0 | 1 } : {}),
         ...exportedProtect(n),
+        ...exportUserTags(a),
         // A proxy of a group is closed with its group: the group's `enabled` says it.
         ...(a.enabled === false && !group ? { enabled: false } : {}),
       };

@@ -8,6 +8,7 @@ import { adoptionsOf, missingIds, ownedName, refuseMissingAdoptions } from './ad
 import { ID_OUTPUT, nameIn, withSource } from './common.js';
 import {
   addTagStep,
+  addUserTagStep,
   creationTags,
   desiredTagAttrs,
   exportedProtect,
@@ -15,6 +16,7 @@ import {
   liveTagAttrs,
   TAG_ATTRS,
 } from './tagging.js';
+import { exportUserTags } from './user-tags.js';
 
 export const REAL_SERVER = 'gaap_real_server';
 
@@ -52,7 +54,7 @@ export const realServerKind: GaapKindModule<RealServerSpec, RealServerRaw, RealS
               ProjectId: b.projectId,
               RealServerIP: [spec.rs.address],
               RealServerName: node.attrs.name,
-              TagSet: creationTags(b.stack, spec.name, spec.rs.protect),
+              TagSet: creationTags(b.stack, spec.name, spec.rs.protect, spec.rs.tags),
             },
             outputs: { id: 'RealServerSet.0.RealServerId' },
             lookup: {
@@ -68,6 +70,7 @@ export const realServerKind: GaapKindModule<RealServerSpec, RealServerRaw, RealS
     },
     update(node, live, groups, b) {
       if (groups.includes('tags')) addTagStep('realServer', node, live, b);
+      if (groups.includes('userTags')) addUserTagStep('realServer', node, live, b);
       if (!groups.includes('name')) return;
       b.add({
         operation: 'update',
@@ -106,7 +109,7 @@ export const realServerKind: GaapKindModule<RealServerSpec, RealServerRaw, RealS
             address: rs.address,
             name: rs.name ?? name,
             projectId: ctx.projectId,
-            ...desiredTagAttrs(ctx.stack, name, rs.protect),
+            ...desiredTagAttrs(ctx.stack, name, rs.protect, rs.tags),
           },
       protect: rs.protect ?? false,
       ...(rs.external ? { external: true } : {}),
@@ -181,6 +184,7 @@ export const realServerKind: GaapKindModule<RealServerSpec, RealServerRaw, RealS
         address: String(n.attrs.address),
         ...(n.attrs.name !== name ? { name: String(n.attrs.name) } : {}),
         ...exportedProtect(n),
+        ...exportUserTags(n.attrs),
       };
     },
   },

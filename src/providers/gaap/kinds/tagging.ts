@@ -2,6 +2,7 @@ import type { StepBuilder } from '../engine/kind-handler.js';
 import { NAME_TAG, ownershipTags, STACK_TAG, tagValue } from '../engine/kind-module.js';
 import type { DesiredNode, LiveNode } from '../engine/node-types.js';
 import { type GaapTagPrefix, gaapResourceName } from '../tag-api.js';
+import { desiredUserTags, liveUserTags, USER_TAG_ATTRS, userTagSet, userTagStep } from './user-tags.js';
 
 /** Recorded on a protected root, so removing its declaration cannot remove the protection. */
 export const PROTECT_TAG = 'edgeform:protect';
@@ -13,20 +14,30 @@ type Tags = readonly { TagKey: string; TagValue: string }[] | null | undefined;
  * `protect`. An adopted root has no ownership tags yet: the difference is an in-place update, the
  * Tag API's ModifyResourceTags, after which later runs find it by tag without its `adopt:` line.
  */
-export const TAG_ATTRS = { ownership: 'tags', protect: 'tags' } as const;
+export const TAG_ATTRS = { ownership: 'tags', protect: 'tags', ...USER_TAG_ATTRS } as const;
 
 const ownershipText = (stack: string, name: string) => `${STACK_TAG}=${stack}, ${NAME_TAG}=${name}`;
 
-export function desiredTagAttrs(stack: string, name: string, protect: boolean | undefined) {
-  return { ownership: ownershipText(stack, name), protect: protect ?? false };
+export function desiredTagAttrs(
+  stack: string,
+  name: string,
+  protect: boolean | undefined,
+  userTags?: Record<string, string>,
+) {
+  return { ownership: ownershipText(stack, name), protect: protect ?? false, ...desiredUserTags(userTags) };
 }
 
-export function liveTagAttrs(tags: Tags): { ownership: string | undefined; protect: boolean } {
+export function liveTagAttrs(tags: Tags): {
+  ownership: string | undefined;
+  protect: boolean;
+  userTags: Record<string, string>;
+} {
   const stack = tagValue(tags, STACK_TAG);
   const name = tagValue(tags, NAME_TAG);
   return {
     ownership: stack !== undefined && name !== undefined ? ownershipText(stack, name) : undefined,
     protect: tagValue(tags, PROTECT_TAG) === 'true',
+    ...liveUserTags(tags),
   };
 }
 
@@ -40,9 +51,28 @@ export function exportedProtect(n: Pick<LiveNode, 'protect'>): { protect?: true 
   return n.protect ? { protect: true } : {};
 }
 
-/** The TagSet of a create: ownership, and the protect tag when declared. */
-export function creationTags(stack: string, name: string, protect: boolean | undefined) {
-  return [...ownershipTags(stack, name), ...(protect ? [{ TagKey: PROTECT_TAG, TagValue: 'true' }] : [])];
+/** The TagSet of a create: ownership, the protect tag when declared, then the user tags. */
+export function creationTags(
+  stack: string,
+  name: string,
+  protect: boolean | undefined,
+  userTags?: Record<string, string>,
+) {
+  return [
+    ...ownershipTags(stack, name),
+    ...(protect ? [{ TagKey: PROTECT_TAG, TagValue: 'true' }] : []),
+    ...userTagSet(userTags),
+  ];
+}
+
+/** The user tags of a root changed in place (ModifyResourceTags), edgeform's own left alone. */
+export function addUserTagStep(
+  prefix: GaapTagPrefix,
+  node: DesiredNode,
+  live: LiveNode,
+  b: StepBuilder,
+): void {
+  userTagStep(gaapResourceName(prefix, live.id), node, live, b);
 }
 
 /**
