@@ -91,5 +91,12 @@ describe('plan-time checks against the live catalogs', () => {
     expect(refused.exitCode).toBe(1);
     expect(refused.stderr).toContain('bandwidth 150 Mbps is not on sale');
     expect(refused.stderr).not.toContain('X-Edge');
+    // drift and outputs only report: the refusable value is drift (exit 2), the outputs are listed.
+    const drift = await runCli(['drift', '--format', 'json'], { cwd: dir, env });
+    expect(drift.exitCode, drift.stderr).toBe(2);
+    expect(drift.stdout).toContain('"bandwidth"');
+    const outputs = await runCli(['outputs', '--format', 'json'], { cwd: dir, env });
+    expect(outputs.exitCode, outputs.stderr).toBe(0);
+    expect(outputs.stdout).toContain('accessDomain');
   });
 });

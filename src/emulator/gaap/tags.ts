@@ -51,7 +51,7 @@ function parseResource(text: unknown): ResourceName {
   if (typeof text !== 'string') return bad('is not a string');
   const m = /^qcs::([^:]*):([^:]*):uin\/([^:]*):([^/:]+)\/(.+)$/.exec(text);
   if (!m) return bad('is not a six-segment name qcs::SERVICE:REGION:uin/UIN:PREFIX/ID');
-  const [, service, , uin, prefix, id] = m as unknown as [string, string, string, string, string, string];
+  const [service, uin, prefix, id] = [m[1] ?? '', m[3] ?? '', m[4] ?? '', m[5] ?? ''];
   if (service !== 'gaap') return bad(`names service ${service}; this emulator holds gaap resources only`);
   if (uin !== '' && uin !== EMULATOR_UIN)
     fail('InvalidParameterValue.UinInvalid', `The uin ${uin} is not this account's (${EMULATOR_UIN}).`);
@@ -199,16 +199,16 @@ function allResources(state: GaapState): { name: string; id: string; prefix: Pre
 }
 
 function idOf(prefix: Prefix, rec: Taggable): string {
-  const r = rec as unknown as Record<string, string>;
+  const field = (name: string): string => String(Reflect.get(rec, name));
   switch (prefix) {
     case 'proxy':
-      return r.ProxyId!;
+      return field('ProxyId');
     case 'group':
-      return r.GroupId!;
+      return field('GroupId');
     case 'realServer':
-      return r.RealServerId!;
+      return field('RealServerId');
     case 'domain':
-      return r.DomainId!;
+      return field('DomainId');
     default: {
       const never: never = prefix;
       throw new Error(`unknown prefix ${String(never)}`);
