@@ -81,7 +81,9 @@ export class ProgressTracker {
   }
 
   event(budget: BudgetWait | undefined): Extract<EdgeformEvent, { kind: 'progress' }> {
-    const eta = this.etaMs();
+    const estimate = this.etaMs();
+    // While ready steps wait for a vendor's budget, the run cannot end before that budget returns.
+    const eta = budget && estimate !== undefined ? Math.max(estimate, budget.ms) : estimate;
     return {
       kind: 'progress',
       done: this.done,

@@ -1,7 +1,9 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { CLI, type CliResult, ROOT, runCli, scratchDir } from './cli-harness.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningEmulator } from '../../src/emulator/emulator-types.js';
+import { startEmulator } from '../../src/emulator/index.js';
+import { CLI, type CliResult, emulatorEnv, ROOT, runCli, scratchDir, writeYaml } from './cli-harness.js';
 
 /**
  * The CLI on a real terminal: `script` (util-linux) gives it a pty, so stdin and stderr are TTYs,
@@ -83,6 +85,48 @@ describe.skipIf(!hasScript)('on a terminal (pty)', () => {
     const dumb = await onPty(['plan', '--sandbox'], { cwd: dir, env: { TERM: 'dumb' } });
     expect(dumb.stdout).not.toMatch(ANY_ESCAPE);
   });
+});
+
+describe.skipIf(!hasScript)('the live progress line through a rate-limit window (pty)', () => {
+  // Baishan's 30 calls a minute, on a clock where a minute is 12 s: 40 domains with 40 different
+  // configs are 4 reads and 40 writes, so the apply must wait out one window with nothing running.
+  const SCALE = 0.2;
+  const domains = Array.from({ length: 40 }, (_, i) => `p${i}.pty.example.com`);
+  let emulator: RunningEmulator;
+  beforeAll(async () => {
+    emulator = await startEmulator({ baishanDomains: domains, rateWindowScale: SCALE });
+  });
+  afterAll(async () => {
+    await emulator.close();
+  });
+
+  it('keeps ticking while it waits, says for which budget and how long, and its ETA is never before it', async () => {
+    const dir = scratchDir('edgeform-pty-rate-');
+    const blocks = domains.map(
+      (d, i) => `    - domains: [${d}]\n      config:\n        client_real_ip: { head: X-Client-IP-${i} }\n`,
+    );
+    writeYaml(dir, 'edgeform.yaml', `version: 1\nstack: pty-rate\nbaishan:\n  domains:\n${blocks.join('')}`);
+    const r = await onPty(['apply', '--auto-approve'], { cwd: dir, env: emulatorEnv(emulator, SCALE) });
+    expect(r.exitCode, r.stdout).toBe(0);
+    expect(r.stdout).toContain('Apply complete!');
+    // Every redraw of the status line, escape codes removed.
+    const frames = r.stdout
+      .split(/\r|\n/)
+      .map((f) => f.replace(/\x1b\[[0-9;]*[A-Za-z]/g, ''))
+      .filter((f) => /^\[\d+\/40\]/.test(f));
+    const waits = frames
+      .map((f) => ({ f, m: /baishan account rate limit: next in (\d+)s.*eta (\d+)s/.exec(f) }))
+      .filter((x) => x.m !== null);
+    // Redrawn on a timer through the window (not frozen on one frame), counting down.
+    expect(waits.length, frames.join('\n')).toBeGreaterThanOrEqual(4);
+    const nextIn = waits.map((x) => Number(x.m?.[1]));
+    expect(Math.min(...nextIn)).toBeLessThan(Math.max(...nextIn));
+    // The ETA never ends before the budget returns, and stays within the window (no `eta 370s`).
+    for (const x of waits) {
+      expect(Number(x.m?.[2]), x.f).toBeGreaterThanOrEqual(Number(x.m?.[1]));
+      expect(Number(x.m?.[2]), x.f).toBeLessThanOrEqual(60);
+    }
+  }, 120_000);
 });
 
 describe('the demo', () => {
