@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { EdgeformError } from '../core/errors.js';
 import type { EventSink } from '../core/event-types.js';
 import { formatSeconds } from '../transport/call-deadline.js';
@@ -90,8 +91,13 @@ export function runDeadline(ms: number, events: EventSink, outer: AbortSignal | 
     controller.abort(error);
   }, ms);
   timer.unref?.();
+  const signal = outer ? AbortSignal.any([outer, controller.signal]) : controller.signal;
+  // Every read of the live state waits on this one signal (a Baishan estate of 900 domains queues
+  // 90 GETs in the rate limiter at once), each adding a listener it removes when done: more than
+  // Node's default of 10 is the design, not a leak, and the warning would land on the user's terminal.
+  setMaxListeners(0, signal);
   return {
-    signal: outer ? AbortSignal.any([outer, controller.signal]) : controller.signal,
+    signal,
     events: (e) => {
       if (e.kind === 'step-start') inFlight.set(e.stepId, { summary: e.summary, since: Date.now() });
       else if (e.kind === 'step-wait') {
