@@ -94,6 +94,7 @@ function child(arg, env) {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';
+    p.stdout.setEncoding('utf8');
     p.stdout.on('data', (d) => {
       out += d;
     });

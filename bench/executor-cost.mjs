@@ -86,6 +86,7 @@ function inChild(n) {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';
+    p.stdout.setEncoding('utf8');
     p.stdout.on('data', (d) => {
       out += d;
     });

@@ -573,6 +573,7 @@ function child(script, arg, env) {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';
+    p.stdout.setEncoding('utf8');
     p.stdout.on('data', (d) => {
       out += d;
     });

@@ -27,9 +27,11 @@ export function runCli(args: string[], opts: { cwd: string; env?: NodeJS.Process
     });
     let stdout = '';
     let stderr = '';
+    child.stdout.setEncoding('utf8');
     child.stdout.on('data', (d) => {
       stdout += d;
     });
+    child.stderr.setEncoding('utf8');
     child.stderr.on('data', (d) => {
       stderr += d;
     });

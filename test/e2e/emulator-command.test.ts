@@ -40,6 +40,7 @@ it('`edgeform emulator` prints one JSON ready line, serves both APIs, and stops 
   expect(body.data[0]?.domain).toBe('cdn.example.com');
 
   let more = '';
+  child.stdout.setEncoding('utf8');
   child.stdout.on('data', (d) => {
     more += d;
   });

@@ -36,9 +36,11 @@ it('Ctrl-C stops scheduling, lets calls in flight finish, reports both, and the 
   });
   let stdout = '';
   let stderr = '';
+  child.stdout.setEncoding('utf8');
   child.stdout.on('data', (d) => {
     stdout += d;
   });
+  child.stderr.setEncoding('utf8');
   child.stderr.on('data', (d) => {
     stderr += d;
     // Interrupt once the first POST is done: others are in flight, most not started.

@@ -62,9 +62,11 @@ function edgeform(args: string[], cwd: string, command = bin): Promise<CliResult
     });
     let stdout = '';
     let stderr = '';
+    child.stdout.setEncoding('utf8');
     child.stdout.on('data', (d) => {
       stdout += d;
     });
+    child.stderr.setEncoding('utf8');
     child.stderr.on('data', (d) => {
       stderr += d;
     });

@@ -28,6 +28,7 @@ function onPty(
     });
     let output = '';
     let answered = false;
+    child.stdout.setEncoding('utf8');
     child.stdout.on('data', (d) => {
       output += d;
       if (answered || !opts.answer) return;

@@ -222,6 +222,7 @@ describe('GET', () => {
         },
         (res) => {
           let text = '';
+          res.setEncoding('utf8');
           res.on('data', (c) => {
             text += c;
           });

@@ -116,6 +116,7 @@ describe('Baishan seed samples replayed against the emulator', () => {
         },
         (res) => {
           let text = '';
+          res.setEncoding('utf8');
           res.on('data', (c) => {
             text += c;
           });

@@ -58,9 +58,11 @@ export function spawnCli(args: string[], opts: { cwd: string; env: NodeJS.Proces
   });
   let stdout = '';
   let stderr = '';
+  child.stdout?.setEncoding('utf8');
   child.stdout?.on('data', (d) => {
     stdout += d;
   });
+  child.stderr?.setEncoding('utf8');
   child.stderr?.on('data', (d) => {
     stderr += d;
   });
