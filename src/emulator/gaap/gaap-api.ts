@@ -32,6 +32,19 @@ const IDEMPOTENT = new Set(
     .map(([name]) => name),
 );
 
+/** The documented answer to a call over its action's rate limit (GAAP and the Tag API alike). */
+function throttledAnswer(requestId: string): HandleResult {
+  return {
+    response: errorEnvelope(
+      'RequestLimitExceeded',
+      'Your current request times exceeds the limit.',
+      requestId,
+    ),
+    mutated: false,
+    throttled: true,
+  };
+}
+
 function fingerprint(params: Params): string {
   const { ClientToken: _t, ...rest } = params;
   return JSON.stringify(rest, Object.keys(rest).sort());
@@ -101,15 +114,7 @@ export function createGaapApi(opts: GaapApiOptions): EmulatedApi {
       fail('NoSuchVersion', `The version \`${version}\` of ${action} is not supported.`);
 
     if (!limiterFor(action, false).take(action).allowed) {
-      return {
-        response: errorEnvelope(
-          'RequestLimitExceeded',
-          'Your current request times exceeds the limit.',
-          requestId,
-        ),
-        mutated: false,
-        throttled: true,
-      };
+      return throttledAnswer(requestId);
     }
 
     const params = readParams(req, action);
@@ -150,15 +155,7 @@ export function createGaapApi(opts: GaapApiOptions): EmulatedApi {
     if (!handler)
       fail('InvalidAction', `The action \`${action}\` is not found in the Tag API ${TAG_API_VERSION}.`);
     if (!limiterFor(action, true).take(`tag:${action}`).allowed) {
-      return {
-        response: errorEnvelope(
-          'RequestLimitExceeded',
-          'Your current request times exceeds the limit.',
-          requestId,
-        ),
-        mutated: false,
-        throttled: true,
-      };
+      return throttledAnswer(requestId);
     }
     // NOTE: the official SDKs send the Tag API JSON over POST; a GET is refused rather than guessed at.
     if (req.method !== 'POST')
