@@ -41,8 +41,10 @@ describe('shared status watchers against the emulator', () => {
       plan.steps.filter((s) => (s.payload as { wait?: { action: string } }).wait?.action === action).length;
     const stats = h.emulator.stats().gaap.requests;
     // 12 proxies waited on; their status reads are shared (the read of the empty account is 1).
+    // One read per wait would be 12. The creates are spread by CreateProxy's rate budget, so how
+    // many waits one read answers depends on timing: under 6 reads on a quiet machine, 6 in one CI rehearsal.
     expect(waits('DescribeProxies')).toBe(PROXIES);
-    expect((stats.DescribeProxies ?? 0) - 1).toBeLessThan(PROXIES / 2);
+    expect((stats.DescribeProxies ?? 0) - 1).toBeLessThanOrEqual((2 * PROXIES) / 3);
     // 48 listener waits (a create and a bind for each of 24 listeners), read per proxy. One proxy's
     // listener waits seldom overlap (create, then bind), so sharing saves little here: on a quiet
     // machine the run makes 46-54 reads. The bound is one read per wait plus one early poll per
