@@ -58,7 +58,7 @@ export function certificateDiagnostics(gaap: GaapDesired | null | undefined): Di
         message,
         fix:
           field === 'key'
-            ? 'reference the PEM private key (-----BEGIN PRIVATE KEY----- …) that belongs to the certificate'
+            ? 'reference the PEM private key (a PEM block whose header names a PRIVATE KEY) that belongs to the certificate'
             : 'reference a PEM certificate (-----BEGIN CERTIFICATE----- …), the chain after it if any',
       });
     }
