@@ -57,6 +57,11 @@ export interface ProxyGroupDesired extends Protectable, Adoptable, Taggable {
   packageType?: 'Thunder' | 'Accelerator';
   /** false = every proxy of the group closed (CloseProxyGroup): no traffic, still billed. Default true. */
   enabled?: boolean;
+  /**
+   * Listeners of the group (GroupId), served by every proxy of it. TCP and UDP only: GAAP does not
+   * support HTTP/HTTPS listeners on proxy groups.
+   */
+  listeners?: L4ListenerDesired[];
 }
 
 export interface ProxyDesired extends Protectable, Adoptable, Taggable {

@@ -194,6 +194,30 @@ describe('gaap rules: listeners', () => {
     expectClean(text);
   });
 
+  it("checks a proxy group's listeners like a proxy's: ports per group, references, schedulers", () => {
+    const text = gaap(`  proxyGroups:
+    pool:
+      realServerRegion: SouthChina
+      listeners:
+        - protocol: TCP
+          port: 80
+          realServers: [{ realServer: ap, port: 80 }]
+        - protocol: TCP
+          ports: [81, 80]
+        - protocol: UDP
+          port: 80
+          realServerType: DOMAIN
+          scheduler: wrr
+${proxy('        - protocol: TCP\n          port: 80\n')}`);
+    const r = load(text);
+    expect(r.diagnostics.map((d) => [d.code, d.path])).toEqual([
+      ['UNKNOWN_REFERENCE', 'gaap.proxyGroups.pool.listeners[0].realServers[0].realServer'],
+      ['DUPLICATE_PORT', 'gaap.proxyGroups.pool.listeners[1].ports[1]'],
+      ['DOMAIN_ORIGIN_LIMIT', 'gaap.proxyGroups.pool.listeners[2].scheduler'],
+    ]);
+    expect(r.diagnostics[1]!.message).toContain('TCP port 80 of proxy group `pool` is already taken');
+  });
+
   it('requires certificate and forwardProtocol on HTTPS listeners', () => {
     const text = gaap(proxy('        - protocol: HTTPS\n          port: 443\n'));
     const r = load(text);
