@@ -218,6 +218,11 @@ export type CertificateType = 'basic-auth' | 'client-ca' | 'server' | 'origin-ca
 
 export interface CertificateDesired extends Protectable, Adoptable {
   type: CertificateType;
+  /**
+   * Display name (CertificateAlias) of an adopted certificate. The ones edgeform creates are named
+   * `ef.<stack>.<name>`: that alias is their identity (certificates take no tags).
+   */
+  name?: string;
   /** PEM (or `user:hash` lines for basic-auth); usually `{file: ...}`. */
   content: string | SecretValue;
   /** server and gaap certificates only; always a secret reference. */

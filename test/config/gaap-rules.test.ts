@@ -433,6 +433,21 @@ describe('gaap rules: certificates', () => {
     expect(r.stack).toBeUndefined();
   });
 
+  it('takes a display name on adopted certificates only, never an ef. alias', () => {
+    const text = gaap(
+      `  proxies: {}\n`,
+      `    partner:\n      type: client-ca\n      content: "${CERT}"\n      adopt: cert-abc123\n      name: Partner CA\n    own:\n      type: client-ca\n      content: "${CERT}"\n      name: Own CA\n    sneaky:\n      type: client-ca\n      content: "${CERT}"\n      adopt: cert-def456\n      name: ef.other.x\n`,
+    );
+    const r = load(text);
+    expect(r.diagnostics.map((d) => [d.code, d.path])).toEqual([
+      ['FIELD_NOT_ALLOWED', 'gaap.certificates.own.name'],
+      ['INVALID_VALUE', 'gaap.certificates.sneaky.name'],
+    ]);
+    expectAt(r.diagnostics[0]!, 'a.yaml', pos(text, 'name: Own'));
+    expect(r.diagnostics[0]!.message).toContain('ef.<stack>.own');
+    expect(r.stack).toBeUndefined();
+  });
+
   it('refuses content that is a path instead of PEM, and unresolved references', () => {
     const text = gaap('').replace(`content: "${CERT}", key`, 'content: certs/site.crt, key');
     const r = loadFixture({ 'a.yaml': text }, { env: {} });

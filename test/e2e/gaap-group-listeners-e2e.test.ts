@@ -123,6 +123,13 @@ describe('listeners on a proxy group', () => {
       const own = await client.call('DescribeTCPListeners', { ProxyId: p.ProxyId, Limit: 100, Offset: 0 });
       expect(own.ListenerSet).toEqual([]);
     }
+    // The group's HTTP/3 support is read-only (deprecated at create, on for IPv4): an output.
+    const outputs = await runCli(['outputs', '--format', 'json'], { cwd: dir, env });
+    expect(outputs.exitCode, outputs.stderr).toBe(0);
+    const pool = (
+      JSON.parse(outputs.stdout) as { outputs: { address: string; values: Record<string, unknown> }[] }
+    ).outputs.find((o) => o.address === 'gaap.proxy_group["pool"]');
+    expect(pool?.values).toEqual({ id: GroupId, accessDomain: `${GroupId}.gaapqcloud.com`, http3: true });
   });
 
   it('changes a group listener in place (ModifyTCPListenerAttribute, BindListenerRealServers with GroupId)', async () => {
