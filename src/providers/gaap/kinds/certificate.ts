@@ -67,6 +67,7 @@ interface CertificateRaw {
  */
 export const certificateKind: GaapKindModule<CertificateSpec, CertificateRaw, ExportedCertificate> = {
   readStage: 1,
+  calls: ['CreateCertificate', 'DeleteCertificate', 'DescribeCertificateDetail', 'DescribeCertificates'],
   handler: {
     type: CERTIFICATE,
     updatable: {},

@@ -51,6 +51,20 @@ const UDP_CHECK_FIELDS = ['checkType', 'checkPort', 'contextType', 'sendContext'
  */
 export const l4ListenerKind: GaapKindModule<L4Spec, L4ListenerRaw, L4ListenerDesired, ProxyDesired> = {
   readStage: 3,
+  calls: [
+    'BindListenerRealServers',
+    'CreateTCPListeners',
+    'CreateUDPListeners',
+    'DeleteListeners',
+    'DescribeHTTPListeners',
+    'DescribeHTTPSListeners',
+    'DescribeTCPListeners',
+    'DescribeUDPListeners',
+    'ModifyHTTPListenerAttribute',
+    'ModifyHTTPSListenerAttribute',
+    'ModifyTCPListenerAttribute',
+    'ModifyUDPListenerAttribute',
+  ],
   handler: {
     type: L4_LISTENER,
     updatable: {
