@@ -325,9 +325,29 @@ export function resolve(
   if (isSecretValue(v) || (isPlainObject(v) && '$secret' in v)) {
     return revealSecrets(v, opts.secretBaseDir, encodeURIComponent);
   }
-  if (Array.isArray(v)) return v.map((x) => resolve(x, opts, self));
-  if (isPlainObject(v))
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, resolve(x, opts, self)]));
+  // Copied only where something inside was replaced: most of a step's payload is plain values.
+  if (Array.isArray(v)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < v.length; i++) {
+      const x = resolve(v[i], opts, self);
+      if (x !== v[i]) {
+        out ??= v.slice();
+        out[i] = x;
+      }
+    }
+    return out ?? v;
+  }
+  if (isPlainObject(v)) {
+    let out: Record<string, unknown> | undefined;
+    for (const [k, x] of Object.entries(v)) {
+      const r = resolve(x, opts, self);
+      if (r !== x) {
+        out ??= { ...v };
+        out[k] = r;
+      }
+    }
+    return out ?? v;
+  }
   return v;
 }
 
