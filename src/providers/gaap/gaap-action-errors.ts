@@ -97,6 +97,7 @@ export const CALLED_ACTIONS = [
   'DisableGlobalDomain',
   'EnableGlobalDomain',
   'ModifyCertificate',
+  'ModifyCertificateAttributes',
   'ModifyDomain',
   'ModifyGlobalDomainAttribute',
   'ModifyGlobalDomainDns',

@@ -130,6 +130,8 @@ export const addr = {
   globalDomain: (name: string) => `gaap.global_domain["${name}"]`,
   listener: (proxy: string, protocol: string, port: number) =>
     `${addr.proxy(proxy)}.listener["${protocol}:${port}"]`,
+  groupListener: (group: string, protocol: string, port: number) =>
+    `${addr.proxyGroup(group)}.listener["${protocol}:${port}"]`,
   domain: (listener: string, domain: string) => `${listener}.domain["${domain}"]`,
   rule: (domain: string, path: string) => `${domain}.rule["${path}"]`,
   securityPolicy: (proxy: string) => `${addr.proxy(proxy)}.security_policy`,

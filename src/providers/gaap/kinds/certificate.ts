@@ -60,16 +60,18 @@ interface CertificateRaw {
 }
 
 /**
- * Certificates. Nothing changes in place (ModifyCertificateAttributes renames only, and the alias
- * is the identity), so new content or a new key is a replacement, made create-first: the new
+ * Certificates. Content and key do not change in place (ModifyCertificateAttributes takes the
+ * alias only), so new content or a new key is a replacement, made create-first: the new
  * certificate is created, listeners and domains are repointed, then the old one is deleted.
  * Content and key are compared by fingerprint, so no secret is held in the plan's live data.
+ * The display name (`name`, the alias) of an adopted certificate changes in place; the ones
+ * edgeform creates keep `ef.<stack>.<name>`, their identity (the config rules refuse `name` there).
  */
 export const certificateKind: GaapKindModule<CertificateSpec, CertificateRaw, ExportedCertificate> = {
   readStage: 1,
   handler: {
     type: CERTIFICATE,
-    updatable: {},
+    updatable: { name: 'name' },
     cascades: false,
     replaceOrder: 'create-first',
     outputs: ID_OUTPUT,
@@ -93,8 +95,18 @@ export const certificateKind: GaapKindModule<CertificateSpec, CertificateRaw, Ex
         ],
       });
     },
-    update() {
-      // Nothing is updatable: every difference is a replacement.
+    update(node, live, groups, b) {
+      if (!groups.includes('name')) return;
+      b.add({
+        operation: 'update',
+        summary: `ModifyCertificateAttributes ${live.id} name ${String(node.attrs.name)}`,
+        calls: [
+          {
+            action: 'ModifyCertificateAttributes',
+            params: { CertificateId: live.id, CertificateAlias: node.attrs.name },
+          },
+        ],
+      });
     },
     delete(live, b) {
       b.add({
@@ -128,6 +140,8 @@ export const certificateKind: GaapKindModule<CertificateSpec, CertificateRaw, Ex
           type: cert.type,
           content: fingerprint(cert.content),
           key: cert.key === undefined ? undefined : fingerprint(cert.key),
+          // Not declared = not managed; declared on adopted certificates only (config rules).
+          name: cert.name,
         },
         sensitive: ['content', 'key'],
         protect: cert.protect ?? false,
@@ -162,6 +176,7 @@ export const certificateKind: GaapKindModule<CertificateSpec, CertificateRaw, Ex
         type: type ?? `type ${detail.CertificateType}`,
         content: fingerprint(decode(detail.CertificateContent)),
         key: detail.CertificateKey ? fingerprint(decode(detail.CertificateKey)) : undefined,
+        name: detail.CertificateAlias,
       };
       byName.set(name, [...(byName.get(name) ?? []), { detail, attrs }]);
     }
