@@ -57,6 +57,11 @@ export interface ProxyGroupDesired extends Protectable, Adoptable, Taggable {
   packageType?: 'Thunder' | 'Accelerator';
   /** false = every proxy of the group closed (CloseProxyGroup): no traffic, still billed. Default true. */
   enabled?: boolean;
+  /**
+   * Listeners of the group (GroupId), served by every proxy of it. TCP and UDP only: GAAP does not
+   * support HTTP/HTTPS listeners on proxy groups.
+   */
+  listeners?: L4ListenerDesired[];
 }
 
 export interface ProxyDesired extends Protectable, Adoptable, Taggable {
@@ -204,6 +209,11 @@ export type CertificateType = 'basic-auth' | 'client-ca' | 'server' | 'origin-ca
 
 export interface CertificateDesired extends Protectable, Adoptable {
   type: CertificateType;
+  /**
+   * Display name (CertificateAlias) of an adopted certificate. The ones edgeform creates are named
+   * `ef.<stack>.<name>`: that alias is their identity (certificates take no tags).
+   */
+  name?: string;
   /** PEM (or `user:hash` lines for basic-auth); usually `{file: ...}`. */
   content: string | SecretValue;
   /** server and gaap certificates only; always a secret reference. */

@@ -194,6 +194,30 @@ describe('gaap rules: listeners', () => {
     expectClean(text);
   });
 
+  it("checks a proxy group's listeners like a proxy's: ports per group, references, schedulers", () => {
+    const text = gaap(`  proxyGroups:
+    pool:
+      realServerRegion: SouthChina
+      listeners:
+        - protocol: TCP
+          port: 80
+          realServers: [{ realServer: ap, port: 80 }]
+        - protocol: TCP
+          ports: [81, 80]
+        - protocol: UDP
+          port: 80
+          realServerType: DOMAIN
+          scheduler: wrr
+${proxy('        - protocol: TCP\n          port: 80\n')}`);
+    const r = load(text);
+    expect(r.diagnostics.map((d) => [d.code, d.path])).toEqual([
+      ['UNKNOWN_REFERENCE', 'gaap.proxyGroups.pool.listeners[0].realServers[0].realServer'],
+      ['DUPLICATE_PORT', 'gaap.proxyGroups.pool.listeners[1].ports[1]'],
+      ['DOMAIN_ORIGIN_LIMIT', 'gaap.proxyGroups.pool.listeners[2].scheduler'],
+    ]);
+    expect(r.diagnostics[1]!.message).toContain('TCP port 80 of proxy group `pool` is already taken');
+  });
+
   it('requires certificate and forwardProtocol on HTTPS listeners', () => {
     const text = gaap(proxy('        - protocol: HTTPS\n          port: 443\n'));
     const r = load(text);
@@ -406,6 +430,21 @@ describe('gaap rules: certificates', () => {
     expect(d.severity).toBe('error');
     expectAt(d, 'a.yaml', pos(text, '"-----BEGIN PRIVATE KEY'));
     expect(JSON.stringify(r.diagnostics)).not.toContain('secret"');
+    expect(r.stack).toBeUndefined();
+  });
+
+  it('takes a display name on adopted certificates only, never an ef. alias', () => {
+    const text = gaap(
+      `  proxies: {}\n`,
+      `    partner:\n      type: client-ca\n      content: "${CERT}"\n      adopt: cert-abc123\n      name: Partner CA\n    own:\n      type: client-ca\n      content: "${CERT}"\n      name: Own CA\n    sneaky:\n      type: client-ca\n      content: "${CERT}"\n      adopt: cert-def456\n      name: ef.other.x\n`,
+    );
+    const r = load(text);
+    expect(r.diagnostics.map((d) => [d.code, d.path])).toEqual([
+      ['FIELD_NOT_ALLOWED', 'gaap.certificates.own.name'],
+      ['INVALID_VALUE', 'gaap.certificates.sneaky.name'],
+    ]);
+    expectAt(r.diagnostics[0]!, 'a.yaml', pos(text, 'name: Own'));
+    expect(r.diagnostics[0]!.message).toContain('ef.<stack>.own');
     expect(r.stack).toBeUndefined();
   });
 

@@ -1,7 +1,11 @@
 import { cacheRulePriorityRule, originBackupRule, speedLimitTimesRule } from './config-values.js';
 import { domainNameFieldRule, duplicateDomainRule } from './domain-names.js';
 import { emptyEntryRule } from './empty-entry.js';
-import { gaapCertificateContentRule, gaapCertificateKeyRule } from './gaap-certificates.js';
+import {
+  gaapCertificateContentRule,
+  gaapCertificateKeyRule,
+  gaapCertificateNameRule,
+} from './gaap-certificates.js';
 import { gaapGlobalDomainCountriesRule } from './gaap-global-domains.js';
 import { gaapHealthCheckTimeoutRule } from './gaap-health-checks.js';
 import { gaapListenerDomainsRule, gaapRulePathsRule } from './gaap-l7-domains.js';
@@ -62,6 +66,7 @@ export const SEMANTIC_RULES: readonly Rule[] = [
   gaapDomainOriginRule,
   gaapCertificateKeyRule,
   gaapCertificateContentRule,
+  gaapCertificateNameRule,
   gaapSecurityRulesRule,
   gaapGlobalDomainCountriesRule,
 ];

@@ -45,12 +45,12 @@ const CHECK_CALLS: readonly ActionName[] = [
 ];
 
 /**
- * Every action edgeform calls: each kind's `calls` and the catalog checks'
+ * Every action edgeform calls: each kind's `apiActions` and the catalog checks'
  * (test/providers/gaap/gaap-action-errors.test.ts proves the list equal to the actions named in
  * src/providers/gaap and src/workflow, and each kind's list equal to its file's).
  */
 export const CALLED_ACTIONS: readonly ActionName[] = [
-  ...new Set([...GAAP_KINDS.flatMap((k) => k.calls), ...CHECK_CALLS]),
+  ...new Set([...GAAP_KINDS.flatMap((k) => k.apiActions), ...CHECK_CALLS]),
 ].sort();
 
 /** Where one action's code means something other than the code's own class (gaap-errors.ts). */

@@ -55,17 +55,17 @@ describe('per-action error table of the GAAP client', () => {
     expect([...CALLED_ACTIONS].sort()).toEqual([...named].sort());
   });
 
-  it('has each kind list the actions its own file names (its `calls`)', async () => {
+  it('has each kind list the actions its own file names (its `apiActions`)', async () => {
     const dir = join(SRC, 'providers/gaap/kinds');
     let kinds = 0;
     for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
       const exported: Record<string, unknown> = await import(join(dir, file));
       for (const value of Object.values(exported)) {
-        if (typeof value !== 'object' || value === null || !('calls' in value) || !('handler' in value))
+        if (typeof value !== 'object' || value === null || !('apiActions' in value) || !('handler' in value))
           continue;
         kinds += 1;
         const named = actionsNamedIn(readFileSync(join(dir, file), 'utf8'));
-        expect([...(value.calls as string[])].sort(), file).toEqual([...named].sort());
+        expect([...(value.apiActions as string[])].sort(), file).toEqual([...named].sort());
       }
     }
     expect(kinds).toBe(GAAP_KINDS.length);

@@ -55,7 +55,7 @@ export interface GaapKindModule<Spec = unknown, Raw = unknown, Exported = unknow
    * Every GAAP action the kind's module names (to read, write or look up): the client's per-action
    * error table covers them (gaap-action-errors.ts; a test proves each list equal to its file's).
    */
-  calls: readonly ActionName[];
+  apiActions: readonly ActionName[];
   desired(ctx: DesiredContext): DesiredNode<Spec>[];
   read(ctx: ReadContext): Promise<LiveNode<Raw>[]>;
   /** The way back to YAML, for `edgeform export`. */
@@ -143,6 +143,8 @@ export const addr = {
   globalDomain: (name: string) => `gaap.global_domain["${name}"]`,
   listener: (proxy: string, protocol: string, port: number) =>
     `${addr.proxy(proxy)}.listener["${protocol}:${port}"]`,
+  groupListener: (group: string, protocol: string, port: number) =>
+    `${addr.proxyGroup(group)}.listener["${protocol}:${port}"]`,
   domain: (listener: string, domain: string) => `${listener}.domain["${domain}"]`,
   rule: (domain: string, path: string) => `${domain}.rule["${path}"]`,
   securityPolicy: (proxy: string) => `${addr.proxy(proxy)}.security_policy`,

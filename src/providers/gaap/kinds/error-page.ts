@@ -46,7 +46,7 @@ interface ErrorPageRaw {
  */
 export const errorPageKind: GaapKindModule<ErrorPageSpec, ErrorPageRaw, ErrorPageDesired, L7DomainDesired> = {
   readStage: 5,
-  calls: ['CreateDomainErrorPageInfo', 'DeleteDomainErrorPageInfo', 'DescribeDomainErrorPageInfo'],
+  apiActions: ['CreateDomainErrorPageInfo', 'DeleteDomainErrorPageInfo', 'DescribeDomainErrorPageInfo'],
   handler: {
     type: ERROR_PAGE,
     updatable: {},

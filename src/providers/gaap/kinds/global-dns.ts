@@ -56,7 +56,7 @@ type GlobalDnsDesired = NonNullable<GlobalDomainDesired['dns']>[number];
 
 export const globalDnsKind: GaapKindModule<DnsSpec, LiveDnsRaw, GlobalDnsDesired, GlobalDomainDesired> = {
   readStage: 4,
-  calls: [
+  apiActions: [
     'CreateGlobalDomainDns',
     'DeleteGlobalDomainDns',
     'DescribeGlobalDomainDns',

@@ -72,7 +72,7 @@ interface GlobalDomainRaw {
  */
 export const globalDomainKind: GaapKindModule<GlobalDomainSpec, GlobalDomainRaw, GlobalDomainDesired> = {
   readStage: 3,
-  calls: [
+  apiActions: [
     'CreateGlobalDomain',
     'DeleteGlobalDomain',
     'DescribeGlobalDomains',

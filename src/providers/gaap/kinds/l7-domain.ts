@@ -53,7 +53,7 @@ export async function liveDomainSets(
  */
 export const l7DomainKind: GaapKindModule<DomainSpec, DomainRaw, L7DomainDesired, L7ListenerDesired> = {
   readStage: 4,
-  calls: [
+  apiActions: [
     'CreateDomain',
     'DeleteDomain',
     'DescribeRules',

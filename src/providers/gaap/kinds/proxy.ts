@@ -97,7 +97,7 @@ function openOrClose(b: StepBuilder, label: string, proxyId: unknown, enabled: b
  */
 export const proxyKind: GaapKindModule<ProxySpec, ProxyRaw, ProxyDesired> = {
   readStage: 2,
-  calls: [
+  apiActions: [
     'CloseProxies',
     'CreateProxy',
     'DescribeProxies',

@@ -36,7 +36,7 @@ interface RealServerRaw {
  */
 export const realServerKind: GaapKindModule<RealServerSpec, RealServerRaw, RealServerDesired> = {
   readStage: 1,
-  calls: ['AddRealServers', 'DescribeRealServers', 'ModifyRealServerName', 'RemoveRealServers'],
+  apiActions: ['AddRealServers', 'DescribeRealServers', 'ModifyRealServerName', 'RemoveRealServers'],
   handler: {
     type: REAL_SERVER,
     updatable: { name: 'name', ...TAG_ATTRS },

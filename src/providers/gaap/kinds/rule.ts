@@ -73,7 +73,7 @@ const CHECK_DEFAULTS: RuleCheckParams = {
  */
 export const ruleKind: GaapKindModule<RuleSpec, RuleRaw, RuleDesired, L7DomainDesired> = {
   readStage: 5,
-  calls: [
+  apiActions: [
     'BindRuleRealServers',
     'CreateCustomHeader',
     'CreateRule',

@@ -165,7 +165,7 @@ const policyBound = (policyId: unknown, what: string) =>
 export const securityPolicyKind: GaapKindModule<PolicySpec, PolicyRaw, SecurityPolicyDesired, ProxyDesired> =
   {
     readStage: 3,
-    calls: [
+    apiActions: [
       'CloseSecurityPolicy',
       'CreateSecurityPolicy',
       'CreateSecurityRules',

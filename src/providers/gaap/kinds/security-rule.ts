@@ -52,7 +52,12 @@ export const securityRuleKind: GaapKindModule<
   SecurityPolicyDesired
 > = {
   readStage: 3,
-  calls: ['CreateSecurityRules', 'DeleteSecurityRules', 'DescribeSecurityPolicyDetail', 'ModifySecurityRule'],
+  apiActions: [
+    'CreateSecurityRules',
+    'DeleteSecurityRules',
+    'DescribeSecurityPolicyDetail',
+    'ModifySecurityRule',
+  ],
   handler: {
     type: SECURITY_RULE,
     updatable: { name: 'rule', cidr: 'rule', protocol: 'rule', ports: 'rule', action: 'rule' },
