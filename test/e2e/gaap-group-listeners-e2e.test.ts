@@ -299,4 +299,20 @@ describe('listeners on a proxy group', () => {
     expect(actions).not.toContain('DeleteListeners');
     await applyAndConverge();
   });
+
+  it('a new group declared closed gets its listeners before CloseProxyGroup, and converges', async () => {
+    const plan = await planJson({ listeners: [TCP, UDP], enabled: false });
+    const close = plan.steps.find((s) => s.action === 'CloseProxyGroup')!;
+    const creates = plan.steps.filter((s) =>
+      /^Create(TCP|UDP)Listeners$|^BindListenerRealServers$/.test(s.action),
+    );
+    // TCP: create + bind; UDP: one batch create for both ports + a bind each.
+    expect(creates).toHaveLength(5);
+    for (const s of creates) expect(close.dependsOn).toContain(s.id);
+    await applyAndConverge();
+    expect((await groupListeners('TCP')).map((l) => l.Port)).toEqual([7000]);
+    const id = await groupId();
+    const groups = await client.call('DescribeProxyGroupList', { ProjectId: -1, Limit: 100, Offset: 0 });
+    expect(groups.ProxyGroupList!.find((g) => g.GroupId === id)?.Status).toBe('CLOSED');
+  });
 });
