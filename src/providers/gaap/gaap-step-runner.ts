@@ -12,6 +12,7 @@ import type { GaapCallSpec, GaapStepPayload, LookupSpec, WaitSpec } from './engi
 import type { GaapCaller } from './gaap-client.js';
 import { GaapApiError, isGaapApiError, NOT_REPEATED } from './gaap-errors.js';
 import type { ActionName, Request } from './gaap-types.js';
+import { listAll, PAGE_LIMITS, type PagedAction, type PageParams } from './paging.js';
 
 export interface RunStepOptions {
   client: GaapCaller;
@@ -260,11 +261,20 @@ async function runLookup(
   client: GaapCaller,
   lookup: LookupSpec,
 ): Promise<Record<string, JsonValue> | undefined> {
-  const res = fieldsOf(await client.call(lookup.action as ActionName, lookup.params as Request<ActionName>));
+  const res = await lookupAnswer(client, lookup);
   const scope = lookup.within ? findItem(asArray(at(res, lookup.within.items)), lookup.within.match) : res;
   const items = at(scope, lookup.items);
   if (!Array.isArray(items)) return undefined;
-  const item = findItem(items, lookup.match, lookup.matchSets);
+  const excluded = (x: unknown) =>
+    Object.entries(lookup.exclude ?? {}).some(
+      ([field, values]) =>
+        isPlainObject(x) && values.some((v) => JSON.stringify(x[field]) === JSON.stringify(v)),
+    );
+  const item = findItem(
+    items.filter((x) => !excluded(x)),
+    lookup.match,
+    lookup.matchSets,
+  );
   if (!item) return undefined;
   if (lookup.also?.some((m) => !findItem(items, m))) return undefined;
   const outputs = Object.entries(lookup.outputs).map(([name, field]) => [name, item[field] as JsonValue]);
@@ -277,6 +287,30 @@ async function runLookup(
   // An empty ID is no ID (ProxyInfo.PolicyId is '' while the proxy has no policy).
   if (outputs.some(([, v]) => v === undefined || v === null || v === '')) return undefined;
   return Object.fromEntries(outputs);
+}
+
+/**
+ * The lookup's answer. NOTE: a list action answers one page (DescribeCertificates and the listener
+ * lists 20 items by default): an object past the first page would not be found and the create
+ * sent again — a duplicate. So a list action's items are read to the end (`listAll`, by TotalCount).
+ */
+async function lookupAnswer(client: GaapCaller, lookup: LookupSpec): Promise<Record<string, unknown>> {
+  const action = lookup.action;
+  if (!isPagedAction(action) || lookup.within) {
+    return fieldsOf(await client.call(action as ActionName, lookup.params as Request<ActionName>));
+  }
+  const { Offset: _offset, Limit: _limit, ...params } = lookup.params;
+  const items: unknown[] = await listAll(
+    client,
+    action,
+    params as PageParams<typeof action>,
+    lookup.items as never,
+  );
+  return { [lookup.items]: items };
+}
+
+function isPagedAction(action: string): action is PagedAction {
+  return Object.hasOwn(PAGE_LIMITS, action);
 }
 
 /** The first item whose fields equal `match` and whose `Array[].field` sets equal `matchSets`. */

@@ -69,13 +69,20 @@ interface CertificateRaw {
  */
 export const certificateKind: GaapKindModule<CertificateSpec, CertificateRaw, ExportedCertificate> = {
   readStage: 1,
+  apiActions: [
+    'CreateCertificate',
+    'DeleteCertificate',
+    'DescribeCertificateDetail',
+    'DescribeCertificates',
+    'ModifyCertificateAttributes',
+  ],
   handler: {
     type: CERTIFICATE,
     updatable: { name: 'name' },
     cascades: false,
     replaceOrder: 'create-first',
     outputs: ID_OUTPUT,
-    create(node, b) {
+    create(node, b, replaced) {
       const { spec } = node;
       b.add({
         operation: 'create',
@@ -90,7 +97,7 @@ export const certificateKind: GaapKindModule<CertificateSpec, CertificateRaw, Ex
               CertificateKey: spec.cert.key === undefined ? undefined : wire(spec.cert.key),
             }),
             outputs: { id: 'CertificateId' },
-            ...lookupFor(spec),
+            lookup: lookupFor(spec, replaced),
           },
         ],
       });
@@ -289,33 +296,31 @@ function decode(text: string): string {
 }
 
 /**
- * A create with an unknown outcome is looked up by alias, type and validity: during a rotation the
- * old certificate has the same alias and type, and only the validity (from the PEM, which is
- * parsed here) tells the new one apart. Content that is not X.509 (basic-auth) gets no lookup: an
- * uncertain create then fails, and the next plan cleans up a duplicate (see `read`).
+ * A create with an unknown outcome is looked up by alias and type — never taking the certificate a
+ * rotation replaces (same alias and type, still live) for the new one. NOTE: content that parses
+ * as X.509 is matched by its validity too (from the PEM), so a certificate of another run under
+ * the same alias is not adopted by mistake; basic-auth content has no such field, and the alias
+ * (`ef.<stack>.<name>`, edgeform's ownership marker) with the run lease is what tells it apart.
  */
-function lookupFor(spec: CertificateSpec): { lookup?: LookupSpec } {
-  if (spec.typeCode === CERTIFICATE_TYPE_CODES['basic-auth']) return {};
-  let x509: X509Certificate;
-  try {
-    x509 = new X509Certificate(reveal(spec.cert.content));
-  } catch {
-    return {};
+function lookupFor(spec: CertificateSpec, replaced: LiveNode<CertificateRaw> | undefined): LookupSpec {
+  const match: Record<string, unknown> = { CertificateAlias: spec.alias, CertificateType: spec.typeCode };
+  if (spec.typeCode !== CERTIFICATE_TYPE_CODES['basic-auth']) {
+    try {
+      const x509 = new X509Certificate(reveal(spec.cert.content));
+      match.BeginTime = Math.floor(Date.parse(x509.validFrom) / 1000);
+      match.EndTime = Math.floor(Date.parse(x509.validTo) / 1000);
+    } catch {
+      // Not X.509 (plan refuses content that is not PEM; a saved plan's may be): alias and type.
+    }
   }
   return {
-    lookup: {
-      action: 'DescribeCertificates',
-      // NOTE: one page only; with more certificates of this type than a page holds, the lookup may
-      // miss and the create is re-sent — a duplicate that the next plan's read cleans up.
-      params: { CertificateType: spec.typeCode, Offset: 0, Limit: PAGE_LIMITS.DescribeCertificates },
-      items: 'CertificateSet',
-      match: {
-        CertificateAlias: spec.alias,
-        CertificateType: spec.typeCode,
-        BeginTime: Math.floor(Date.parse(x509.validFrom) / 1000),
-        EndTime: Math.floor(Date.parse(x509.validTo) / 1000),
-      },
-      outputs: { id: 'CertificateId' },
-    },
+    action: 'DescribeCertificates',
+    // NOTE: one page only; with more certificates of this type than a page holds, the lookup may
+    // miss and the create is re-sent — a duplicate that the next plan's read cleans up.
+    params: { CertificateType: spec.typeCode, Offset: 0, Limit: PAGE_LIMITS.DescribeCertificates },
+    items: 'CertificateSet',
+    match,
+    ...(replaced ? { exclude: { CertificateId: [replaced.id] } } : {}),
+    outputs: { id: 'CertificateId' },
   };
 }
