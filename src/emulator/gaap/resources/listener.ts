@@ -400,15 +400,32 @@ function writableListener(ctx: Ctx, p: Params, protocol?: ListenerProtocol): Lis
   return l;
 }
 
+/**
+ * NOTE: CreateHTTPListener and CreateHTTPSListener accept GroupId, yet the doc says
+ * "通道组通道暂时不支持HTTP/HTTPS监听器" (ModifyHTTPListenerAttribute: a proxy group's proxies do not
+ * support HTTP/HTTPS listeners yet), and CreateHTTPListener lists NotSupportProxyGroup: a group is
+ * refused, and so is a proxy of a group (CreateHTTPSListener does not list that code, so it answers
+ * as FailedOperation). Its layer-4 listeners (and the group's own) are served.
+ */
+function refuseGroupL7(ctx: Ctx, p: Params, protocol: 'HTTP' | 'HTTPS'): void {
+  if (has(p, 'GroupId'))
+    fail('FailedOperation.NotSupportProxyGroup', `Proxy groups do not support ${protocol} listeners.`);
+  const proxyId = str(p, 'ProxyId');
+  const groupId = proxyId ? getProxy(ctx, proxyId).GroupId : '';
+  if (groupId) {
+    fail(
+      'FailedOperation.NotSupportProxyGroup',
+      `Proxy ${proxyId} is in proxy group ${groupId}: the proxies of a group do not support ${protocol} listeners.`,
+    );
+  }
+}
+
 const actions: Record<string, Handler> = {
   CreateTCPListeners: (ctx, p) => createL4(ctx, p, 'TCP'),
   CreateUDPListeners: (ctx, p) => createL4(ctx, p, 'UDP'),
 
   CreateHTTPListener: (ctx, p) => {
-    // NOTE: CreateHTTPListener accepts GroupId, yet the doc says group proxies do not support
-    // HTTP/HTTPS listeners and lists NotSupportProxyGroup: groups are refused.
-    if (has(p, 'GroupId'))
-      fail('FailedOperation.NotSupportProxyGroup', 'Proxy groups do not support HTTP listeners.');
+    refuseGroupL7(ctx, p, 'HTTP');
     const parent = createParent(ctx, p);
     checkPortsFree(ctx, parent, [p.Port as number], { Protocol: 'HTTP', Http3Supported: 0 });
     const l = blankListener(ctx, 'HTTP', parent);
@@ -419,8 +436,7 @@ const actions: Record<string, Handler> = {
   },
 
   CreateHTTPSListener: (ctx, p) => {
-    if (has(p, 'GroupId'))
-      fail('FailedOperation.NotSupportProxyGroup', 'Proxy groups do not support HTTPS listeners.');
+    refuseGroupL7(ctx, p, 'HTTPS');
     const parent = createParent(ctx, p);
     checkCert(ctx, p.CertificateId as string, 2, 'CertificateId');
     const authType = num(p, 'AuthType') ?? 0;
