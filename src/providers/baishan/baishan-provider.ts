@@ -126,33 +126,37 @@ export class BaishanProvider implements Provider<BaishanLiveData, BaishanPostPay
     const writes: { domain: string; config: Record<string, unknown>; keys: string[]; downgrade: boolean }[] =
       [];
     const liveFingerprints: Record<string, string> = {};
-    const fingerprints = new FingerprintMemo();
-
+    const lives = new LiveConfigs();
     const memo = new PlanMemo(this.#settings);
     for (const desired of this.#desired) {
       const liveDomain = data.domains.get(desired.domain.toLowerCase());
       const liveConfig = liveDomain?.config ?? {};
-      const liveText = JSON.stringify(liveConfig);
+      const liveId = lives.idOf(liveConfig);
       const address = baishanAddress(desired.domain);
-      const diff = memo.diff(desired, liveConfig, liveText);
+      const diff = memo.diff(desired, liveConfig, liveId);
       for (const key of diff.unremovable) {
         warnings.push({
           address,
           message: `live key ${key} is not declared on an exclusive domain, but Baishan documents no way to remove it; it is left as is`,
         });
       }
+      liveFingerprints[address] = lives.fingerprint(liveId, liveConfig);
+      const domainId = liveDomain?.domainId;
+      if (diff.attributes.length === 0) {
+        // The common case of a plan that matches: one small record, no copies.
+        changes.push(noOp(this.id, address, domainId));
+        continue;
+      }
       // Each domain's change owns its attribute records (the diff is shared by equal domains).
       const attributes = diff.attributes.map((a) => ({ ...a }));
       changes.push({
-        kind: attributes.length > 0 ? 'update' : 'no-op',
+        kind: 'update',
         address,
         provider: this.id,
         type: BAISHAN_DOMAIN_TYPE,
-        ...(liveDomain?.domainId ? { id: liveDomain.domainId } : {}),
+        ...(domainId ? { id: domainId } : {}),
         attributes,
       });
-      liveFingerprints[address] = fingerprints.of(liveConfig, liveText);
-      if (attributes.length === 0) continue;
       const config: Record<string, unknown> = {};
       let downgrade = false;
       for (const { path: key } of attributes) {
@@ -169,13 +173,13 @@ export class BaishanProvider implements Provider<BaishanLiveData, BaishanPostPay
   fingerprints(live: ProviderLive<BaishanLiveData>, addresses: readonly string[]): Record<string, string> {
     const data = live.data;
     const byAddress = new Map(this.#desired.map((d) => [baishanAddress(d.domain), d.domain.toLowerCase()]));
-    const fingerprints = new FingerprintMemo();
+    const lives = new LiveConfigs();
     const out: Record<string, string> = {};
     for (const address of addresses) {
       const domain = byAddress.get(address);
       if (domain === undefined) continue;
       const config = data.domains.get(domain)?.config ?? {};
-      out[address] = fingerprints.of(config, JSON.stringify(config));
+      out[address] = lives.fingerprint(lives.idOf(config), config);
     }
     return out;
   }
@@ -274,16 +278,30 @@ function memo<K, V>(
 }
 
 /**
- * Keyed fingerprints of live configs (only the keys edgeform read: a change to an unmanaged key
- * does not make a plan stale), one HMAC per distinct config: domains that share a config in the
- * YAML hold equal live configs, each its own JSON object, recognised by its JSON text.
+ * The distinct live configs of a read, numbered: domains that share a config in the YAML hold
+ * equal live configs, each its own JSON object (from GET), recognised by its JSON text, which is
+ * made and looked up once per domain. Keyed fingerprints (only the keys edgeform read: a change to
+ * an unmanaged key does not make a plan stale) are computed once per distinct config.
  */
-class FingerprintMemo {
-  readonly #byText = new Map<string, string>();
+class LiveConfigs {
+  readonly #ids = new Map<string, number>();
+  readonly #fingerprints: string[] = [];
 
-  of(config: Record<string, unknown>, text: string): string {
-    return memo(this.#byText, text, () => fingerprint(config));
+  idOf(config: Record<string, unknown>): number {
+    return memo(this.#ids, JSON.stringify(config), () => this.#ids.size);
   }
+
+  fingerprint(id: number, config: Record<string, unknown>): string {
+    this.#fingerprints[id] ??= fingerprint(config);
+    return this.#fingerprints[id];
+  }
+}
+
+/** The change of a domain whose live config already is the declared one. */
+function noOp(provider: string, address: string, id: string | undefined): ResourceChange {
+  return id
+    ? { kind: 'no-op', address, provider, type: BAISHAN_DOMAIN_TYPE, id, attributes: [] }
+    : { kind: 'no-op', address, provider, type: BAISHAN_DOMAIN_TYPE, attributes: [] };
 }
 
 /** What a domain's plan is, given its declared config and its live one. */
@@ -298,6 +316,7 @@ class PlanMemo {
   readonly #configIds = new WeakMap<object, number>();
   readonly #configIdsByContent = new Map<string, number>();
   #nextConfigId = 0;
+  /** By `${declared config id}${exclusive ? 'x' : ':'}${live config id}`. */
   readonly #diffs = new Map<string, DomainDiff>();
   readonly #desiredById = new WeakMap<object, unknown>();
   readonly #byContent = new Map<string, unknown>();
@@ -315,8 +334,8 @@ class PlanMemo {
    * equal live configs for them, so most domains cost one JSON text and one lookup. Declared
    * configs are told apart by identity, equal ones without secrets also by content.
    */
-  diff(desired: BaishanDomainDesired, liveConfig: Record<string, unknown>, liveText: string): DomainDiff {
-    const id = `${this.#configId(desired.config)}\0${desired.exclusive ? 'x' : ''}\0${liveText}`;
+  diff(desired: BaishanDomainDesired, liveConfig: Record<string, unknown>, liveId: number): DomainDiff {
+    const id = `${this.#configId(desired.config)}${desired.exclusive ? 'x' : ':'}${liveId}`;
     return memo(this.#diffs, id, () => {
       const unremovable: string[] = [];
       const attributes: AttributeChange[] = [];
