@@ -131,7 +131,7 @@ export class BaishanProvider implements Provider<BaishanLiveData, BaishanPostPay
     for (const desired of this.#desired) {
       const liveDomain = data.domains.get(desired.domain.toLowerCase());
       const liveConfig = liveDomain?.config ?? {};
-      const liveId = lives.idOf(liveConfig);
+      const liveId = lives.idOf(liveConfig, desired.config);
       const address = baishanAddress(desired.domain);
       const diff = memo.diff(desired, liveConfig, liveId);
       for (const key of diff.unremovable) {
@@ -172,14 +172,14 @@ export class BaishanProvider implements Provider<BaishanLiveData, BaishanPostPay
 
   fingerprints(live: ProviderLive<BaishanLiveData>, addresses: readonly string[]): Record<string, string> {
     const data = live.data;
-    const byAddress = new Map(this.#desired.map((d) => [baishanAddress(d.domain), d.domain.toLowerCase()]));
+    const byAddress = new Map(this.#desired.map((d) => [baishanAddress(d.domain), d]));
     const lives = new LiveConfigs();
     const out: Record<string, string> = {};
     for (const address of addresses) {
-      const domain = byAddress.get(address);
-      if (domain === undefined) continue;
-      const config = data.domains.get(domain)?.config ?? {};
-      out[address] = lives.fingerprint(lives.idOf(config), config);
+      const desired = byAddress.get(address);
+      if (desired === undefined) continue;
+      const config = data.domains.get(desired.domain.toLowerCase())?.config ?? {};
+      out[address] = lives.fingerprint(lives.idOf(config, desired.config), config);
     }
     return out;
   }
@@ -278,23 +278,54 @@ function memo<K, V>(
 }
 
 /**
- * The distinct live configs of a read, numbered: domains that share a config in the YAML hold
- * equal live configs, each its own JSON object (from GET), recognised by its JSON text, which is
- * made and looked up once per domain. Keyed fingerprints (only the keys edgeform read: a change to
- * an unmanaged key does not make a plan stale) are computed once per distinct config.
+ * The live configs of a read, numbered so that equal ones share a number: the diff and the keyed
+ * fingerprint (only the keys edgeform read: a change to an unmanaged key does not make a plan
+ * stale) are computed once per number. Domains declared with one config (one YAML entry) hold
+ * equal live configs in an estate that matches, each its own JSON object (from GET): a live config
+ * is compared with the few already numbered under the same declared config, by a walk, without
+ * making its JSON text; configs that differ from those few get a number of their own (equal ones
+ * may then have two numbers: more work, never a wrong answer).
  */
 class LiveConfigs {
-  readonly #ids = new Map<string, number>();
+  readonly #near = new WeakMap<object, { config: Record<string, unknown>; id: number }[]>();
   readonly #fingerprints: string[] = [];
+  #next = 0;
 
-  idOf(config: Record<string, unknown>): number {
-    return memo(this.#ids, JSON.stringify(config), () => this.#ids.size);
+  idOf(config: Record<string, unknown>, declared: object): number {
+    let seen = this.#near.get(declared);
+    if (!seen) {
+      seen = [];
+      this.#near.set(declared, seen);
+    }
+    for (const s of seen) if (sameJson(s.config, config)) return s.id;
+    const id = this.#next++;
+    // A few per declared config: domains whose live configs all differ stay linear.
+    if (seen.length < LIVE_VARIANTS_KEPT) seen.push({ config, id });
+    return id;
   }
 
   fingerprint(id: number, config: Record<string, unknown>): string {
     this.#fingerprints[id] ??= fingerprint(config);
     return this.#fingerprints[id];
   }
+}
+
+const LIVE_VARIANTS_KEPT = 4;
+
+/** Equal parsed JSON, keys in the same order (as equal JSON texts would be). */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  for (let i = 0; i < ka.length; i++) {
+    const k = ka[i]!;
+    if (k !== kb[i]) return false;
+    if (!sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+  }
+  return true;
 }
 
 /** The change of a domain whose live config already is the declared one. */
