@@ -21,15 +21,27 @@ import type {
   GaapKindModule,
   ReadContext,
 } from '../providers/gaap/engine/kind-module.js';
-import { liveOfKind, NAME_TAG, STACK_TAG, tagValue } from '../providers/gaap/engine/kind-module.js';
+import {
+  liveOfKind,
+  NAME_TAG,
+  ownershipTags,
+  STACK_TAG,
+  tagValue,
+} from '../providers/gaap/engine/kind-module.js';
 import type { LiveNode } from '../providers/gaap/engine/node-types.js';
 import type { GaapCaller, GaapClient } from '../providers/gaap/gaap-client.js';
 import { GaapProvider } from '../providers/gaap/gaap-provider.js';
-import { CERT_DIR } from '../providers/gaap/kinds/certificate.js';
+import { CERT_DIR, CERTIFICATE } from '../providers/gaap/kinds/certificate.js';
 import { nameIn } from '../providers/gaap/kinds/common.js';
+import { GLOBAL_DOMAIN } from '../providers/gaap/kinds/global-domain.js';
 import { liveDomainSets } from '../providers/gaap/kinds/l7-domain.js';
+import { PROXY } from '../providers/gaap/kinds/proxy.js';
+import { PROXY_GROUP } from '../providers/gaap/kinds/proxy-group.js';
+import { REAL_SERVER } from '../providers/gaap/kinds/real-server.js';
 import { GAAP_KINDS } from '../providers/gaap/kinds/registry.js';
+import { liveTagAttrs } from '../providers/gaap/kinds/tagging.js';
 import { listAll } from '../providers/gaap/paging.js';
+import { type GaapTagPrefix, gaapResourceName, modifyResourceTags } from '../providers/gaap/tag-api.js';
 import { assertStackName } from './export-baishan.js';
 import { EXAMPLE_STYLE } from './yaml-style.js';
 
@@ -64,6 +76,19 @@ export interface UnownedObject {
   name: string;
 }
 
+/** A root `--adopt` bound to the stack (`adopt: <id>` under `name`). */
+export interface AdoptedObject {
+  kind: UnownedObject['kind'];
+  id: string;
+  /** Its logical name in the exported file. */
+  name: string;
+  /**
+   * `tagged`: this export tagged it as the stack's (ModifyResourceTags); `failed`: that call failed
+   * (a warning says why); `bound`: a certificate, which takes no tags (the binding is its identity).
+   */
+  ownership: 'tagged' | 'failed' | 'bound';
+}
+
 export interface GaapExport {
   stack: string;
   /** The `gaap:` section. */
@@ -71,6 +96,8 @@ export interface GaapExport {
   files: ExportedFile[];
   secrets: ExportedCertKey[];
   unowned: UnownedObject[];
+  /** With --adopt: the roots bound to the stack. */
+  adopted: AdoptedObject[];
   /** Things the user should know; never a secret value. */
   warnings: string[];
   /** Objects read for the stack (every kind). */
@@ -115,12 +142,69 @@ export async function exportGaap(client: () => GaapClient, opts: GaapExportOptio
     files: declared.files,
     secrets: declared.secrets,
     unowned,
+    adopted: [],
     warnings,
     objects: nodes.length,
     calls: live.calls + declared.calls + 5,
   };
   selfCheck(out);
+  if (opts.adopt) {
+    out.adopted = await takeOwnership(client(), stack, nodes, adoption.ids, warnings);
+    out.calls += out.adopted.filter((a) => a.ownership !== 'bound').length;
+  }
   return out;
+}
+
+const ROOT_TYPE: Record<AdoptSection, { type: string; kind: UnownedObject['kind']; tag?: GaapTagPrefix }> = {
+  proxies: { type: PROXY, kind: 'proxy', tag: 'proxy' },
+  proxyGroups: { type: PROXY_GROUP, kind: 'proxy group', tag: 'group' },
+  realServers: { type: REAL_SERVER, kind: 'real server', tag: 'realServer' },
+  globalDomains: { type: GLOBAL_DOMAIN, kind: 'global domain', tag: 'domain' },
+  certificates: { type: CERTIFICATE, kind: 'certificate' },
+};
+
+/**
+ * `--adopt` takes ownership as its one write: each adopted taggable root gets the stack's
+ * ownership tags (the Tag API's ModifyResourceTags, as the first apply would otherwise make), so
+ * the exported file plans to "No changes." and a plan that says so writes nothing. Tags edgeform
+ * does not own, and the protect tag, are left as they are. A failed call (say, credentials without
+ * tag:ModifyResourceTags) is a warning, not an error: the binding stays in the file, and the first
+ * plan then shows that root's `~ ownership` update.
+ */
+async function takeOwnership(
+  client: GaapCaller,
+  stack: string,
+  nodes: readonly LiveNode[],
+  ids: ReadonlyMap<AdoptSection, ReadonlyMap<string, string>>,
+  warnings: string[],
+): Promise<AdoptedObject[]> {
+  const roots = [...ids].flatMap(([section, names]) =>
+    [...names].map(([name, id]) => ({ ...ROOT_TYPE[section], name, id })),
+  );
+  const failures: string[] = [];
+  const adopted = await Promise.all(
+    roots.map(async ({ type, kind, tag, name, id }): Promise<AdoptedObject> => {
+      const node = nodes.find((n) => n.type === type && n.id === id && n.parent === undefined);
+      const owned = liveTagAttrs(ownershipTags(stack, name)).ownership;
+      if (!node || !tag || node.attrs.ownership === owned) return { kind, id, name, ownership: 'bound' };
+      try {
+        await modifyResourceTags(client, {
+          Resource: gaapResourceName(tag, id),
+          ReplaceTags: ownershipTags(stack, name),
+        });
+        return { kind, id, name, ownership: 'tagged' };
+      } catch (e) {
+        failures.push(`${kind} ${id} (${e instanceof Error ? e.message : String(e)})`);
+        return { kind, id, name, ownership: 'failed' };
+      }
+    }),
+  );
+  if (failures.length > 0) {
+    warnings.push(
+      `could not tag ${failures.length} adopted object${failures.length === 1 ? '' : 's'} as the stack's: ${failures.join('; ')}; their \`adopt:\` bindings are in the file, and the first apply tags them (the plan shows \`~ ownership\`)`,
+    );
+  }
+  return adopted;
 }
 
 type AdoptSection = 'proxies' | 'proxyGroups' | 'realServers' | 'certificates' | 'globalDomains';

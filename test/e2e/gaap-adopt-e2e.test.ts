@@ -50,6 +50,15 @@ afterAll(async () => {
 
 const proxyCount = async () => (await sdk.DescribeProxies({ Limit: 100 })).TotalCount;
 
+/** The GAAP and Tag API calls served since the last resetStats that are not reads. */
+function writes(): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(emulator.stats().gaap.requests).filter(
+      ([action]) => !/^(Describe|Check|Inquiry|GetResources)/.test(action),
+    ),
+  );
+}
+
 describe('adoption of a hand-made (untagged) estate', () => {
   const dir = scratchDir('edgeform-adopt-');
   let proxyId = '';
@@ -184,12 +193,18 @@ gaap:
     );
   });
 
-  it('export --gaap --adopt writes bindings; the file plans to No changes and accepts a change in place', async () => {
+  it('export --gaap --adopt writes bindings and tags; the file plans to No changes and accepts a change in place', async () => {
+    emulator.resetStats();
     const exported = await runCli(
       ['export', '--gaap', '--adopt', '--stack', 'adopted', '-o', 'edgeform.yaml'],
       { cwd: dir, env },
     );
     expect(exported.exitCode, exported.stderr).toBe(0);
+    // Export takes ownership as its one write, and says so: the stack's tags on the proxy and the
+    // two real servers (the certificate takes no tags: its binding is its identity).
+    expect(writes()).toEqual({ ModifyResourceTags: 3 });
+    expect(exported.stderr).toContain('Adopted into stack adopted');
+    expect(exported.stderr).toContain(`proxy ${proxyId} as hand-made`);
     const doc = parse(readFileSync(join(dir, 'edgeform.yaml'), 'utf8'));
     const proxy = doc.gaap.proxies['hand-made'];
     expect(proxy.adopt).toBe(proxyId);
@@ -200,29 +215,15 @@ gaap:
     expect(doc.gaap.certificates['site-cert'].adopt).toMatch(/^cert-/);
 
     const keyEnv = { ...env, EDGEFORM_CERT_SITE_CERT_KEY: KEY };
-    // Adopting takes ownership: the first plan tags the adopted roots (the Tag API's
-    // ModifyResourceTags) and changes nothing else; no object is created.
-    const adopting = await runCli(['plan', '--format', 'json'], { cwd: dir, env: keyEnv });
-    expect(adopting.exitCode, adopting.stderr).toBe(0);
-    const adoptPlan = JSON.parse(adopting.stdout) as {
-      changes: { address: string; kind: string; attributes: { path: string }[] }[];
-      steps: { action: string }[];
-    };
-    const tagged = adoptPlan.changes.filter((c) => c.kind !== 'no-op');
-    expect(tagged.map((c) => c.kind)).toEqual(['update', 'update', 'update']);
-    expect(tagged.map((c) => c.address).sort()).toEqual(
-      [
-        'gaap.proxy["hand-made"]',
-        ...Object.keys(doc.gaap.realServers).map((n) => `gaap.real_server["${n}"]`),
-      ].sort(),
-    );
-    expect(tagged.every((c) => c.attributes.map((a) => a.path).join() === 'ownership')).toBe(true);
-    expect(adoptPlan.steps.map((s) => s.action)).toEqual(Array(3).fill('ModifyResourceTags'));
-    const adopted = await runCli(['apply', '--auto-approve'], { cwd: dir, env: keyEnv });
-    expect(adopted.exitCode, adopted.stderr + adopted.stdout).toBe(0);
+    // The exported file plans to No changes at once, and neither that plan nor an apply of it writes.
+    emulator.resetStats();
     const plan = await runCli(['plan', '--detailed-exitcode'], { cwd: dir, env: keyEnv });
     expect(plan.exitCode, plan.stdout + plan.stderr).toBe(0);
     expect(plan.stdout).toContain('No changes.');
+    const adopted = await runCli(['apply', '--auto-approve'], { cwd: dir, env: keyEnv });
+    expect(adopted.exitCode, adopted.stderr + adopted.stdout).toBe(0);
+    expect(writes()).toEqual({});
+    expect(await proxyCount()).toBe(1);
     expect((await sdk.DescribeProxies({ ProxyIds: [proxyId] })).ProxySet?.[0]?.TagSet).toEqual([
       { TagKey: 'edgeform:stack', TagValue: 'adopted' },
       { TagKey: 'edgeform:name', TagValue: 'hand-made' },
@@ -373,5 +374,54 @@ gaap:
     const r = await runCli(['plan', '-f', 'prod.yaml'], { cwd: dir, env });
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toContain('error[GAAP_EXTERNAL_NOT_FOUND]');
+  });
+});
+
+describe('export --adopt when the Tag API refuses the call', () => {
+  it('warns, still writes the bindings, and the first apply tags the root', async () => {
+    const dir = scratchDir('edgeform-adopt-');
+    // A Tag API that does not know the key: what credentials without tag permissions meet.
+    const other = await startEmulator({ secretId: 'AKIDother', secretKey: 'other-secret' });
+    try {
+      const rs = await sdk.AddRealServers({
+        RealServerIP: ['198.51.100.77'],
+        RealServerName: 'late',
+        ProjectId: 0,
+      });
+      const id = rs.RealServerSet![0]!.RealServerId!;
+      emulator.resetStats();
+      const exported = await runCli(
+        ['export', '--gaap', '--adopt', '--stack', 'fallback', '-o', 'edgeform.yaml'],
+        { cwd: dir, env: { ...env, EDGEFORM_TAG_ENDPOINT: other.gaap } },
+      );
+      expect(exported.exitCode, exported.stderr).toBe(0);
+      expect(writes()).toEqual({});
+      expect(exported.stderr).toContain(`could not tag 1 adopted object as the stack's: real server ${id}`);
+      expect(exported.stderr).not.toContain('Adopted into stack');
+      expect(exported.stderr).toContain(
+        '(expect `~ ownership` on the 1 object not tagged, and nothing else)',
+      );
+      const doc = parse(readFileSync(join(dir, 'edgeform.yaml'), 'utf8'));
+      expect(Object.values(doc.gaap.realServers)).toEqual([
+        { adopt: id, address: '198.51.100.77', name: 'late' },
+      ]);
+      // The first estate's certificate takes no tags, so it is still unowned and adopted here too.
+      const keyEnv = { ...env, EDGEFORM_CERT_SITE_CERT_KEY: KEY };
+      const plan = await runCli(['plan', '--format', 'json'], { cwd: dir, env: keyEnv });
+      expect(plan.exitCode, plan.stderr).toBe(0);
+      const changes = (
+        JSON.parse(plan.stdout) as { changes: { kind: string; attributes: { path: string }[] }[] }
+      ).changes.filter((c) => c.kind !== 'no-op');
+      expect(changes.map((c) => [c.kind, c.attributes.map((a) => a.path).join()])).toEqual([
+        ['update', 'ownership'],
+      ]);
+      const apply = await runCli(['apply', '--auto-approve'], { cwd: dir, env: keyEnv });
+      expect(apply.exitCode, apply.stderr).toBe(0);
+      expect(writes()).toEqual({ ModifyResourceTags: 1 });
+      const again = await runCli(['plan', '--detailed-exitcode'], { cwd: dir, env: keyEnv });
+      expect(again.exitCode, again.stdout).toBe(0);
+    } finally {
+      await other.close();
+    }
   });
 });

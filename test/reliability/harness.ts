@@ -243,20 +243,24 @@ export function report(label: string, figures: Record<string, unknown>): void {
 
 export interface LossyProxy {
   url: string;
-  /** Answers lost so far, by GAAP action. */
+  /** Requests lost (or failed by the proxy) so far, by GAAP action. */
   lost: Map<string, number>;
   close(): Promise<void>;
 }
 
 /**
- * A loopback proxy in front of the GAAP emulator that forwards every request and, when `lose`
- * says so for its action, lets the server commit and answer, then drops the client's connection
- * instead of passing the answer on: the client cannot know the write happened. `{ lateMs }`
- * drops the connection at once and lets the server commit that much later.
+ * What the proxy does with one request: `false` forwards it; `true` lets the server commit and
+ * answer, then drops the client's connection instead of passing the answer on (the client cannot
+ * know the write happened); `{ lateMs }` drops the connection at once and lets the server commit
+ * that much later; `'internal-error'` answers GAAP's InternalError itself and `'drop'` closes the
+ * connection without forwarding (both like the emulator's injected faults: nothing committed).
  */
+export type LossVerdict = boolean | { lateMs: number } | 'internal-error' | 'drop';
+
+/** A loopback proxy in front of the GAAP emulator that treats each request as `lose` says. */
 export async function lossyGaapProxy(
   target: string,
-  lose: (action: string, seen: number) => boolean | { lateMs: number },
+  lose: (action: string, seen: number) => LossVerdict,
 ): Promise<LossyProxy> {
   const { createServer, request } = await import('node:http');
   const to = new URL(target);
@@ -270,6 +274,21 @@ export async function lossyGaapProxy(
       const n = (seen.get(action) ?? 0) + 1;
       seen.set(action, n);
       const verdict = lose(action, n);
+      if (verdict === 'drop') {
+        lost.set(action, (lost.get(action) ?? 0) + 1);
+        req.socket.destroy();
+        return;
+      }
+      if (verdict === 'internal-error') {
+        lost.set(action, (lost.get(action) ?? 0) + 1);
+        const message = 'An internal error has occurred. Retry later.';
+        const body = JSON.stringify({
+          Response: { Error: { Code: 'InternalError', Message: message }, RequestId: `proxy-${action}-${n}` },
+        });
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(body);
+        return;
+      }
       if (typeof verdict === 'object') {
         // A late commit: the client's connection is dropped at once, the server gets the request
         // only `lateMs` later, after the client's looks for it.

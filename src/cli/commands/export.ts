@@ -58,6 +58,15 @@ export async function runExport(flags: ExportFlags): Promise<void> {
     );
     for (const o of gaap.unowned) err(`  ${o.kind} ${o.id}${o.name ? ` ${ctx.err.dim(`(${o.name})`)}` : ''}`);
   }
+  const tagged = gaap?.adopted.filter((a) => a.ownership === 'tagged') ?? [];
+  if (gaap && tagged.length > 0) {
+    err(
+      ctx.err.bold(
+        `Adopted into stack ${gaap.stack} — tagged edgeform:stack=${gaap.stack} and edgeform:name with the Tag API's ModifyResourceTags (export's only write; other tags untouched) — ${tagged.length} object${tagged.length === 1 ? '' : 's'}:`,
+      ),
+    );
+    for (const a of tagged) err(`  ${a.kind} ${a.id} as ${a.name}`);
+  }
   const parts: string[] = [];
   if (gaap) parts.push(`${gaap.objects} GAAP object${gaap.objects === 1 ? '' : 's'} of stack ${gaap.stack}`);
   const b = result.baishan;
@@ -91,7 +100,10 @@ export async function runExport(flags: ExportFlags): Promise<void> {
     );
     for (const [name, uses] of vars) err(`  ${name}  ${ctx.err.dim(`(${uses.join('; ')})`)}`);
   }
-  err(`Check it with: edgeform plan -f ${flags.output ?? 'FILE'} (expect "No changes.")`);
+  const untagged = gaap?.adopted.filter((a) => a.ownership === 'failed').length ?? 0;
+  err(
+    `Check it with: edgeform plan -f ${flags.output ?? 'FILE'} (expect ${untagged > 0 ? `\`~ ownership\` on the ${untagged} object${untagged === 1 ? '' : 's'} not tagged, and nothing else` : '"No changes."'})`,
+  );
 }
 
 /**

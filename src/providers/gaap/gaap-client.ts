@@ -7,7 +7,7 @@ import { DEFAULT_CALL_MS, withCallDeadline } from '../../transport/call-deadline
 import { Pool } from '../../transport/http-pool.js';
 import { KeyedRateLimiter, RateLimiter } from '../../transport/rate-limiter.js';
 import { GAAP_ACTIONS } from './gaap-action-meta.js';
-import { classifyGaapError, GaapApiError, parameterFromMessage } from './gaap-errors.js';
+import { classifyGaapError, GaapApiError, NOT_REPEATED, parameterFromMessage } from './gaap-errors.js';
 import { buildGaapHeaders } from './gaap-request.js';
 import {
   type AttemptFailure,
@@ -373,10 +373,7 @@ export class GaapClient implements GaapCaller {
       return new GaapApiError({
         action,
         apiCode: failure.errorCode,
-        apiMessage:
-          errorClass === 'ambiguous'
-            ? `${failure.message} (the request may have reached GAAP; it was not repeated)`
-            : failure.message,
+        apiMessage: errorClass === 'ambiguous' ? `${failure.message}${NOT_REPEATED}` : failure.message,
         requestId: undefined,
         errorClass,
         attempts,

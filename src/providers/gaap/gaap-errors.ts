@@ -409,6 +409,9 @@ export function gaapErrorCode(errorClass: GaapErrorClass): ErrorCode {
   return CODES[errorClass];
 }
 
+/** What the client adds to a write's lost connection: it did not send that write again. */
+export const NOT_REPEATED = ' (the request may have reached GAAP; it was not repeated)';
+
 export class GaapApiError extends EdgeformError {
   readonly apiCode: string;
   readonly apiMessage: string;

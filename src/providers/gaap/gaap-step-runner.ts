@@ -10,7 +10,7 @@ import type { StepOutcome, StepWait } from '../../planner/provider-types.js';
 import { backoffDelay, sleep } from '../../transport/backoff.js';
 import type { GaapCallSpec, GaapStepPayload, LookupSpec, WaitSpec } from './engine/node-types.js';
 import type { GaapCaller } from './gaap-client.js';
-import { isGaapApiError } from './gaap-errors.js';
+import { GaapApiError, isGaapApiError, NOT_REPEATED } from './gaap-errors.js';
 import type { ActionName, Request } from './gaap-types.js';
 
 export interface RunStepOptions {
@@ -107,8 +107,20 @@ export function intentToken(nonce: string, label: string): string {
   return `ef-${createHash('sha256').update(`${nonce}\0${label}`).digest('hex').slice(0, 40)}`;
 }
 
-/** How many times one create is sent while each answer leaves its outcome unknown. */
-const MAX_CREATE_SENDS = 6;
+/**
+ * How many times one create is sent while every answer fails and every lookup after it finds
+ * nothing. Each resend comes only after the lookup (and its late-commit looks) proved the object
+ * absent, so a resend is as safe as a retried read, and the budget is counted like one.
+ *
+ * NOTE: it was 6. A CI rehearsal (faults seed 1: 20 % InternalError, 5 % drops) failed
+ * CreateUDPListeners after five InternalErrors and a lost connection in a row — each one looked
+ * up, found absent and sent again, then the sixth failure ended the step with that failure's
+ * "it was not repeated" (the client's words for one attempt). With 24 % of sends failing
+ * uncommitted, 6 sends fail a create once in ~5,000 (an apply of 16 creates once in ~300);
+ * 10 sends, once in ~1.6 million. A real outage still ends: the step deadline
+ * (EDGEFORM_STEP_TIMEOUT) and the backoff below bound it.
+ */
+export const MAX_CREATE_SENDS = 10;
 
 /**
  * Whether sending a write again can only leave the same end state. Modify/Bind/Set/Open/Close
@@ -131,6 +143,8 @@ async function callWithRecovery(
 ): Promise<CallAnswer> {
   const lookup = call.lookup ? (resolve(call.lookup, opts, outputs) as LookupSpec) : undefined;
   let token = tokenLabel ? intentToken(opts.tokenNonce, tokenLabel) : undefined;
+  /** Each send's failure, when the create was then found absent and sent again. */
+  const failedSends: string[] = [];
   for (let send = 1; ; send++) {
     try {
       const response = await client.call(call.action as ActionName, params as Request<ActionName>, {
@@ -164,7 +178,7 @@ async function callWithRecovery(
       const uncertain = e.errorClass === 'ambiguous' || e.errorClass === 'internal';
       if (uncertain && !repeatable(call)) opts.onUncertainCreate?.();
       if (!lookup || !(uncertain || e.errorClass === 'already-done')) throw e;
-      const found = await lookAgainAfterLateCommit(client, lookup, call.action, opts);
+      const found = await lookAgainAfterLateCommit(client, lookup, call.action, send, opts);
       if (found) {
         opts.events({
           kind: 'info',
@@ -172,7 +186,9 @@ async function callWithRecovery(
         });
         return { kind: 'adopted', outputs: found };
       }
-      if (e.errorClass === 'already-done' || send >= MAX_CREATE_SENDS) throw e;
+      if (e.errorClass === 'already-done') throw e;
+      failedSends.push(`send ${send}: ${e.apiCode}${e.requestId ? ` [RequestId ${e.requestId}]` : ''}`);
+      if (send >= MAX_CREATE_SENDS) throw sendsExhausted(e, lookup, failedSends);
       // Known not to exist: sending the create again cannot duplicate it.
       const waitMs = backoffDelay(send - 1, { baseMs: 250, maxMs: 4_000 });
       opts.events({
@@ -197,6 +213,7 @@ async function lookAgainAfterLateCommit(
   client: GaapCaller,
   lookup: LookupSpec,
   action: string,
+  send: number,
   opts: RunStepOptions,
 ): Promise<Record<string, JsonValue> | undefined> {
   let found = await runLookup(client, lookup);
@@ -205,7 +222,8 @@ async function lookAgainAfterLateCommit(
       kind: 'retry',
       provider: 'gaap',
       action,
-      attempt: 1,
+      // The send that is looked for (the next send, if any, is `send + 1`).
+      attempt: send,
       waitMs,
       reason:
         'the object was not found after an uncertain answer: looking again before any resend (late commit)',
@@ -215,6 +233,23 @@ async function lookAgainAfterLateCommit(
     if (found) break;
   }
   return found;
+}
+
+/**
+ * The error of a create that failed on every send, each failure followed by a lookup that found
+ * nothing: it says so, instead of the last attempt's own words (for a lost connection: "it was not
+ * repeated", true of that attempt only).
+ */
+function sendsExhausted(last: GaapApiError, lookup: LookupSpec, failedSends: string[]): GaapApiError {
+  return new GaapApiError({
+    action: last.action,
+    apiCode: last.apiCode,
+    apiMessage: `${failedSends.length} sends failed, and after each one ${lookup.action} found no such object (the last: ${last.apiMessage.replace(NOT_REPEATED, '')})`,
+    requestId: last.requestId,
+    errorClass: last.errorClass,
+    attempts: failedSends.length,
+    history: failedSends,
+  });
 }
 
 /** How long a late commit is waited for, in looks: 9 s in all by default. */
