@@ -351,7 +351,6 @@ class PlanMemo {
   readonly #diffs = new Map<string, DomainDiff>();
   readonly #desiredById = new WeakMap<object, unknown>();
   readonly #byContent = new Map<string, unknown>();
-  readonly #equal = new WeakMap<object, WeakMap<object, boolean>>();
   readonly #writes = new WeakMap<object, Map<string, unknown>>();
   readonly #displays = new WeakMap<object, Map<string, JsonValue>>();
 
@@ -374,7 +373,7 @@ class PlanMemo {
         const want = key in desired.config ? desired.config[key]! : null;
         const wantNorm = want === null ? undefined : this.desired(key, want);
         const haveNorm = this.live(key, liveConfig[key]);
-        if (want === null ? haveNorm === undefined : this.equal(wantNorm, haveNorm)) continue;
+        if (want === null ? haveNorm === undefined : valuesEqual(wantNorm, haveNorm)) continue;
         const change: AttributeChange = { path: key };
         if (haveNorm !== undefined) change.before = this.display(key, haveNorm);
         if (wantNorm !== undefined) change.after = this.display(key, wantNorm);
@@ -414,14 +413,6 @@ class PlanMemo {
     return memo(this.#byContent, `l\0${key}\0${JSON.stringify(value)}`, () =>
       normalizeKey(key, value, 'live', this.#settings),
     );
-  }
-
-  equal(want: unknown, have: unknown): boolean {
-    if (typeof want !== 'object' || want === null || typeof have !== 'object' || have === null) {
-      return valuesEqual(want, have);
-    }
-    const row = memo(this.#equal, want, () => new WeakMap<object, boolean>());
-    return memo(row, have, () => valuesEqual(want, have));
   }
 
   /** Plan display of a normalised value (shared: plans are read, never modified). */
