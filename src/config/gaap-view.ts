@@ -77,12 +77,20 @@ export function isL4(l: ListenerDesired): l is L4ListenerDesired {
   return l.protocol === 'TCP' || l.protocol === 'UDP';
 }
 
-export function listeners(view: GaapView): ListenerView[] {
-  const out: ListenerView[] = [];
-  for (const proxy of view.proxies) {
-    (proxy.value.listeners ?? []).forEach((listener, index) => {
-      out.push({ proxy, listener, index, path: [...proxy.path, 'listeners', index] });
-    });
+/** Every listener of the view, made once per view: a dozen rules walk them (a view is never modified). */
+const listenersOf = new WeakMap<GaapView, readonly ListenerView[]>();
+
+export function listeners(view: GaapView): readonly ListenerView[] {
+  let out = listenersOf.get(view);
+  if (!out) {
+    const list: ListenerView[] = [];
+    for (const proxy of view.proxies) {
+      (proxy.value.listeners ?? []).forEach((listener, index) => {
+        list.push({ proxy, listener, index, path: [...proxy.path, 'listeners', index] });
+      });
+    }
+    out = list;
+    listenersOf.set(view, out);
   }
   return out;
 }
