@@ -149,22 +149,18 @@ export class BaishanProvider implements Provider<BaishanLiveData, BaishanPostPay
       }
       // Each domain's change owns its attribute records (the diff is shared by equal domains).
       const attributes = diff.attributes.map((a) => ({ ...a }));
-      changes.push({
-        kind: 'update',
-        address,
-        provider: this.id,
-        type: BAISHAN_DOMAIN_TYPE,
-        ...(domainId ? { id: domainId } : {}),
-        attributes,
-      });
+      const change: ResourceChange = noOp(this.id, address, domainId);
+      change.kind = 'update';
+      change.attributes = attributes;
+      changes.push(change);
       const config: Record<string, unknown> = {};
       let downgrade = false;
-      for (const { path: key } of attributes) {
+      for (const key of diff.keys) {
         const want = key in desired.config ? desired.config[key]! : null;
         config[key] = memo.write(key, want, liveConfig[key], desired.domain);
         if (key === 'https' && isHttpsDowngrade(config[key])) downgrade = true;
       }
-      writes.push({ domain: desired.domain, config, keys: attributes.map((a) => a.path), downgrade });
+      writes.push({ domain: desired.domain, config, keys: diff.keys, downgrade });
     }
 
     return { changes, steps: mergeWrites(writes), warnings, liveFingerprints };
@@ -328,7 +324,7 @@ function sameJson(a: unknown, b: unknown): boolean {
   return true;
 }
 
-/** The change of a domain whose live config already is the declared one. */
+/** The change of a domain whose live config already is the declared one (the common case). */
 function noOp(provider: string, address: string, id: string | undefined): ResourceChange {
   return id
     ? { kind: 'no-op', address, provider, type: BAISHAN_DOMAIN_TYPE, id, attributes: [] }
@@ -338,6 +334,8 @@ function noOp(provider: string, address: string, id: string | undefined): Resour
 /** What a domain's plan is, given its declared config and its live one. */
 interface DomainDiff {
   attributes: AttributeChange[];
+  /** The attributes' paths (the keys a POST sets), shared: never modified. */
+  keys: string[];
   /** Live keys of an exclusive domain that are not declared and cannot be removed. */
   unremovable: string[];
 }
@@ -380,7 +378,7 @@ class PlanMemo {
         if (containsSecret(wantNorm)) change.sensitive = true;
         attributes.push(change);
       }
-      return { attributes, unremovable };
+      return { attributes, keys: attributes.map((a) => a.path), unremovable };
     });
   }
 
