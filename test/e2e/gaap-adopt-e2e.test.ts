@@ -315,13 +315,13 @@ gaap:
 });
 
 describe('two stacks in front of one origin', () => {
-  const stack = (name: string, origin: string, port: number) => `version: 1
+  const stack = (name: string, origin: string, port: number, proxy = 'edge') => `version: 1
 stack: ${name}
 gaap:
   realServers:
     origin: ${origin}
   proxies:
-    edge:
+    ${proxy}:
       accessRegion: EastChina
       realServerRegion: NorthAmerica
       bandwidth: 10
@@ -338,16 +338,12 @@ gaap:
     writeYaml(dir, 'prod.yaml', stack('prod', '{ address: 198.51.100.99, external: true }', 8001));
     const staging = await runCli(['apply', '--auto-approve', '-f', 'staging.yaml'], { cwd: dir, env });
     expect(staging.exitCode, staging.stderr + staging.stdout).toBe(0);
-    // Prod names its proxy as staging does and owns nothing yet: a renamed stack looks the same,
-    // so its first unattended apply needs --new-stack.
-    const unconfirmed = await runCli(['apply', '--auto-approve', '-f', 'prod.yaml'], { cwd: dir, env });
-    expect(unconfirmed.exitCode).toBe(1);
-    expect(unconfirmed.stderr).toContain('error[STACK_OWNS_NOTHING]');
-    const prod = await runCli(['apply', '--auto-approve', '--new-stack', '-f', 'prod.yaml'], {
-      cwd: dir,
-      env,
-    });
+    // Prod names its proxy as staging does and owns nothing yet, but it references staging's real
+    // server: it lives beside staging (a renamed stack would declare its servers as its own), so
+    // its first unattended apply needs no flag.
+    const prod = await runCli(['apply', '--auto-approve', '-f', 'prod.yaml'], { cwd: dir, env });
     expect(prod.exitCode, prod.stderr + prod.stdout).toBe(0);
+    expect(prod.stderr).not.toContain('STACK_OWNS_NOTHING');
     for (const f of ['staging.yaml', 'prod.yaml']) {
       const r = await runCli(['plan', '--detailed-exitcode', '-f', f], { cwd: dir, env });
       expect(r.exitCode, `${f}: ${r.stdout}`).toBe(0);
@@ -366,6 +362,35 @@ gaap:
       .filter((c) => c.kind !== 'no-op')
       .map((c) => [c.address, c.kind]);
     expect(kinds).toEqual([['gaap.proxy["edge"].listener["TCP:8001"]', 'update']]);
+  });
+
+  it('declaring the shared origin as its own fails the plan, located, naming `external: true`, with zero writes', async () => {
+    const dir = scratchDir('edgeform-shared-');
+    writeYaml(dir, 'staging.yaml', stack('staging-2', '{ address: 198.51.100.98 }', 8100, 'edge-2'));
+    writeYaml(dir, 'prod.yaml', stack('prod-2', '{ address: 198.51.100.98 }', 8101, 'edge-2'));
+    const staging = await runCli(['apply', '--auto-approve', '-f', 'staging.yaml'], { cwd: dir, env });
+    expect(staging.exitCode, staging.stderr + staging.stdout).toBe(0);
+    const servers = await sdk.DescribeRealServers({ ProjectId: -1, SearchValue: '198.51.100.98' });
+    const id = servers.RealServerSet![0]!.RealServerId!;
+    emulator.resetStats();
+    // GAAP keeps one real server per address in a project: prod cannot create its own, and a
+    // create would only find staging's (every later plan creating it again).
+    for (const args of [['plan'], ['apply', '--auto-approve']]) {
+      const r = await runCli([...args, '-f', 'prod.yaml'], { cwd: dir, env });
+      expect(r.exitCode).toBe(1);
+      expect(r.stderr).toContain('error[GAAP_REAL_SERVER_EXISTS]');
+      expect(r.stderr).toContain(
+        `prod.yaml:5:5 gaap.realServers.origin: a real server at 198.51.100.98 already exists in project 0; it is stack staging-2's (${id}): add \`external: true\` to bind it without owning it`,
+      );
+    }
+    expect(writes()).toEqual({});
+    writeYaml(dir, 'prod.yaml', stack('prod-2', '{ address: 198.51.100.98, external: true }', 8101, 'edge-2'));
+    const prod = await runCli(['apply', '--auto-approve', '-f', 'prod.yaml'], { cwd: dir, env });
+    expect(prod.exitCode, prod.stderr + prod.stdout).toBe(0);
+    for (const f of ['staging.yaml', 'prod.yaml']) {
+      const r = await runCli(['plan', '--detailed-exitcode', '-f', f], { cwd: dir, env });
+      expect(r.exitCode, `${f}: ${r.stdout}`).toBe(0);
+    }
   });
 
   it('an external real server that does not exist fails the plan', async () => {

@@ -143,7 +143,7 @@ export class GaapProvider implements Provider<GaapLiveData, GaapStepPayload> {
     if (this.#model && this.#opts.planChecks !== false) {
       const [, hints] = await Promise.all([
         checkAgainstCatalogs(this.#model, rc.live, counting),
-        adoptionHints(this.#model, rc.live, counting, this.#stack),
+        adoptionHints(this.#model, rc.live, rc, this.#stack),
       ]);
       warnings.push(...hints);
     }
