@@ -60,8 +60,11 @@ export type GaapTagPrefix = 'proxy' | 'group' | 'realServer' | 'domain';
 
 /**
  * `qcs::gaap:<region>:uin/:<prefix>/<id>`. NOTE: the uin is left empty (the caller's own account),
- * as the Terraform provider writes it, so edgeform needs no account lookup; GAAP objects are not
- * regional and the region segment carries the configured region, if any.
+ * as the Terraform provider writes it, so edgeform needs no account lookup. The region segment is
+ * the configured region (`gaap.region` / the provider settings), as the Terraform provider writes
+ * its client's region there; GAAP objects are not regional (its actions take no Region) and the
+ * Tag API requires a resource's region only for resources that have one, so without a configured
+ * region the segment is empty.
  */
 export function gaapResourceName(prefix: GaapTagPrefix, id: string, region = ''): string {
   return `qcs::gaap:${region}:uin/:${prefix}/${id}`;
