@@ -31,6 +31,7 @@ import {
 import type { LiveNode } from '../providers/gaap/engine/node-types.js';
 import type { GaapCaller, GaapClient } from '../providers/gaap/gaap-client.js';
 import { GaapProvider } from '../providers/gaap/gaap-provider.js';
+import type { ActionName, Request } from '../providers/gaap/gaap-types.js';
 import { CERT_DIR, CERTIFICATE } from '../providers/gaap/kinds/certificate.js';
 import { nameIn } from '../providers/gaap/kinds/common.js';
 import { GLOBAL_DOMAIN } from '../providers/gaap/kinds/global-domain.js';
@@ -41,7 +42,7 @@ import { REAL_SERVER } from '../providers/gaap/kinds/real-server.js';
 import { GAAP_KINDS } from '../providers/gaap/kinds/registry.js';
 import { liveTagAttrs } from '../providers/gaap/kinds/tagging.js';
 import { listAll } from '../providers/gaap/paging.js';
-import { type GaapTagPrefix, gaapResourceName, modifyResourceTags } from '../providers/gaap/tag-api.js';
+import { type GaapTagPrefix, gaapResourceName, type TagActions } from '../providers/gaap/tag-api.js';
 import { assertStackName } from './export-baishan.js';
 import { EXAMPLE_STYLE } from './yaml-style.js';
 
@@ -154,6 +155,15 @@ export async function exportGaap(client: () => GaapClient, opts: GaapExportOptio
     out.calls += out.adopted.filter((a) => a.ownership !== 'bound').length;
   }
   return out;
+}
+
+/** One ModifyResourceTags call outside a plan. */
+async function modifyResourceTags(
+  client: GaapCaller,
+  request: TagActions['ModifyResourceTags']['request'],
+): Promise<void> {
+  // GaapCaller is typed by the GAAP catalog; the client routes Tag actions by their name.
+  await client.call('ModifyResourceTags' as ActionName, request as Request<ActionName>);
 }
 
 const ROOT_TYPE: Record<AdoptSection, { type: string; kind: UnownedObject['kind']; tag?: GaapTagPrefix }> = {

@@ -471,3 +471,37 @@ describe('export --adopt when the Tag API refuses the call', () => {
     }
   });
 });
+
+describe('a closed hand-made proxy group', () => {
+  it('is adopted closed (its detail has no closed status: its proxies say so), and plans to No changes', async () => {
+    const dir = scratchDir('edgeform-adopt-');
+    const groupId = (
+      await sdk.CreateProxyGroup({
+        ProjectId: 0,
+        GroupName: 'Hand Group',
+        RealServerRegion: 'NorthAmerica',
+        AccessRegionSet: [{ AccessRegion: 'SouthChina', Bandwidth: 10, Concurrent: 2 }],
+      })
+    ).GroupId!;
+    const listed = async () =>
+      (await sdk.DescribeProxyGroupList({ ProjectId: -1, Offset: 0, Limit: 100 })).ProxyGroupList?.find(
+        (g) => g.GroupId === groupId,
+      )?.Status;
+    await until(listed, (s) => s === 'RUNNING');
+    await sdk.CloseProxyGroup({ GroupId: groupId });
+    await until(listed, (s) => s === 'CLOSED');
+    const exported = await runCli(
+      ['export', '--gaap', '--adopt', '--stack', 'grouped', '-o', 'edgeform.yaml'],
+      { cwd: dir, env },
+    );
+    expect(exported.exitCode, exported.stderr).toBe(0);
+    expect(exported.stderr).toContain(`proxy group ${groupId} as hand-group`);
+    const doc = parse(readFileSync(join(dir, 'edgeform.yaml'), 'utf8'));
+    expect(doc.gaap.proxyGroups['hand-group']).toMatchObject({ adopt: groupId, enabled: false });
+    // The first estate's certificate (no tags) is still unowned, so it is adopted here too.
+    const keyEnv = { ...env, EDGEFORM_CERT_SITE_CERT_KEY: KEY };
+    const plan = await runCli(['plan', '--detailed-exitcode'], { cwd: dir, env: keyEnv });
+    expect(plan.exitCode, plan.stdout + plan.stderr).toBe(0);
+    expect(await listed()).toBe('CLOSED');
+  });
+});

@@ -96,6 +96,7 @@ export const CALLED_ACTIONS = [
   'DestroyProxies',
   'DisableGlobalDomain',
   'EnableGlobalDomain',
+  'InquiryPriceCreateProxy',
   'ModifyCertificate',
   'ModifyDomain',
   'ModifyGlobalDomainAttribute',

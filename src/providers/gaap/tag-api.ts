@@ -1,6 +1,4 @@
 import type { GaapActionMeta } from './gaap-action-meta.js';
-import type { GaapCaller } from './gaap-client.js';
-import type { ActionName, Request } from './gaap-types.js';
 
 /**
  * The slice of Tencent Cloud's Tag API (tag.tencentcloudapi.com, version 2018-08-13) edgeform
@@ -85,13 +83,4 @@ export function tagEndpointFor(
   if (url.protocol === 'https:' && /^gaap\.(intl\.)?tencentcloudapi\.com$/.test(url.hostname))
     return `https://${url.hostname.replace(/^gaap\./, 'tag.')}`;
   return gaapEndpoint;
-}
-
-/** One ModifyResourceTags call outside a plan (`export --adopt` taking ownership). */
-export async function modifyResourceTags(
-  client: GaapCaller,
-  request: TagActions['ModifyResourceTags']['request'],
-): Promise<void> {
-  // GaapCaller is typed by the GAAP catalog; the client routes Tag actions by their name.
-  await client.call('ModifyResourceTags' as ActionName, request as Request<ActionName>);
 }
