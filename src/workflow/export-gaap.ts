@@ -13,7 +13,13 @@ import { loadStack } from '../config/load-stack.js';
 import { EdgeformError } from '../core/errors.js';
 import type { EventSink } from '../core/event-types.js';
 import { nullSink } from '../core/null-sink.js';
-import type { GaapDesired, L7ListenerDesired, ProxyDesired } from '../model/gaap-desired-types.js';
+import type {
+  GaapDesired,
+  L7DomainDesired,
+  L7ListenerDesired,
+  ProxyDesired,
+  RuleDesired,
+} from '../model/gaap-desired-types.js';
 import type { GaapSettings } from '../model/stack-types.js';
 import type {
   ExportContext,
@@ -31,7 +37,6 @@ import {
 import type { LiveNode } from '../providers/gaap/engine/node-types.js';
 import type { GaapCaller, GaapClient } from '../providers/gaap/gaap-client.js';
 import { GaapProvider } from '../providers/gaap/gaap-provider.js';
-import type { ActionName, Request } from '../providers/gaap/gaap-types.js';
 import { CERT_DIR, CERTIFICATE } from '../providers/gaap/kinds/certificate.js';
 import { nameIn } from '../providers/gaap/kinds/common.js';
 import { GLOBAL_DOMAIN } from '../providers/gaap/kinds/global-domain.js';
@@ -42,7 +47,7 @@ import { REAL_SERVER } from '../providers/gaap/kinds/real-server.js';
 import { GAAP_KINDS } from '../providers/gaap/kinds/registry.js';
 import { liveTagAttrs } from '../providers/gaap/kinds/tagging.js';
 import { listAll } from '../providers/gaap/paging.js';
-import { type GaapTagPrefix, gaapResourceName, type TagActions } from '../providers/gaap/tag-api.js';
+import { type GaapTagPrefix, gaapResourceName, modifyResourceTags } from '../providers/gaap/tag-api.js';
 import { assertStackName } from './export-baishan.js';
 import { EXAMPLE_STYLE } from './yaml-style.js';
 
@@ -157,15 +162,6 @@ export async function exportGaap(client: () => GaapClient, opts: GaapExportOptio
   return out;
 }
 
-/** One ModifyResourceTags call outside a plan. */
-async function modifyResourceTags(
-  client: GaapCaller,
-  request: TagActions['ModifyResourceTags']['request'],
-): Promise<void> {
-  // GaapCaller is typed by the GAAP catalog; the client routes Tag actions by their name.
-  await client.call('ModifyResourceTags' as ActionName, request as Request<ActionName>);
-}
-
 const ROOT_TYPE: Record<AdoptSection, { type: string; kind: UnownedObject['kind']; tag?: GaapTagPrefix }> = {
   proxies: { type: PROXY, kind: 'proxy', tag: 'proxy' },
   proxyGroups: { type: PROXY_GROUP, kind: 'proxy group', tag: 'group' },
@@ -274,11 +270,15 @@ function bindAdopted(gaap: GaapSectionV1, ids: Map<AdoptSection, Map<string, str
 }
 
 /**
- * Rule headers and error pages are read only where the model declares them (they are managed only
- * there). Export wants all of them: the kind reads with a model declaring every live domain and
- * rule, built from the DescribeRules answers the domain kind already fetched (no extra call).
+ * Some kinds (rule headers, error pages) are read only where the model declares them (they are
+ * managed only there). Export wants all of them: those kinds read with a model declaring every
+ * live domain and rule, each kind declaring itself on them (`export.readsDeclaredOnly`), built
+ * from the DescribeRules answers the domain kind already fetched (no extra call).
  */
 function declaringEverything(kind: GaapKindModule): GaapKindModule {
+  const declaredOnly = GAAP_KINDS.flatMap((k) =>
+    k.export.readsDeclaredOnly ? [k.export.readsDeclaredOnly] : [],
+  );
   return {
     ...kind,
     read: async (ctx: ReadContext) => {
@@ -297,11 +297,14 @@ function declaringEverything(kind: GaapKindModule): GaapKindModule {
           proxies[proxy] ??= { accessRegion: '', bandwidth: 0, concurrent: 0, listeners: [] };
           proxies[proxy].listeners?.push(l);
         }
-        l.domains?.push({
-          domain: domain.Domain,
-          errorPages: [],
-          rules: (domain.RuleSet ?? []).map((r) => ({ path: r.Path, headers: [] })),
+        const rules = (domain.RuleSet ?? []).map((r) => {
+          const rule: RuleDesired = { path: r.Path };
+          for (const d of declaredOnly) d.onRule?.(rule);
+          return rule;
         });
+        const declared: L7DomainDesired = { domain: domain.Domain, rules };
+        for (const d of declaredOnly) d.onDomain?.(declared);
+        l.domains?.push(declared);
       }
       return kind.read({ ...ctx, model: { proxies } });
     },

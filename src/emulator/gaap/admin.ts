@@ -1,4 +1,6 @@
-import { emptyState, type GaapState } from './state.js';
+import { tableOf } from './relations.js';
+import { emptyState, GAAP_RESOURCES } from './resources/registry.js';
+import type { GaapState, TableName } from './state.js';
 
 /** Far enough in the future to mean "until told otherwise", and still JSON-safe (not Infinity). */
 const FOREVER = Number.MAX_SAFE_INTEGER;
@@ -10,25 +12,11 @@ interface StateAccess {
 }
 
 const PROXY_STABLE = new Set(['RUNNING', 'CLOSED']);
-type Table =
-  | 'proxies'
-  | 'groups'
-  | 'listeners'
-  | 'rules'
-  | 'domains'
-  | 'policies'
-  | 'globalDomains'
-  | 'dnsRecords';
-const KINDS: Record<string, Table> = {
-  proxy: 'proxies',
-  group: 'groups',
-  listener: 'listeners',
-  rule: 'rules',
-  domain: 'domains',
-  policy: 'policies',
-  globalDomain: 'globalDomains',
-  dnsRecord: 'dnsRecords',
-};
+
+/** `set-busy` kind name → table, from the kinds that have transitions. */
+const KINDS: Record<string, TableName> = Object.fromEntries(
+  GAAP_RESOURCES.flatMap((m) => (m.busyName ? [[m.busyName, m.table]] : [])),
+);
 
 /**
  * Admin operations (POST /_emulator/gaap/<op>) for tests and demos. Time is lazy, so there is no
@@ -64,15 +52,17 @@ export function adminOp(op: string, body: unknown, s: StateAccess): unknown {
     case 'set-busy': {
       const table = KINDS[String(b.kind)];
       if (!table) return { ok: false, error: `unknown kind ${String(b.kind)}` };
-      const rec = (state[table] as Record<string, { busy?: unknown }>)[String(b.id)];
+      const records: Record<string, object> = tableOf(state, table);
+      const rec = records[String(b.id)];
       if (!rec) return { ok: false, error: `no ${String(b.kind)} ${String(b.id)}` };
       const until = typeof b.ms === 'number' ? s.now() + b.ms : FOREVER;
-      rec.busy = { status: b.status, until };
+      Reflect.set(rec, 'busy', { status: b.status, until });
       return { ok: true };
     }
     case 'finish-transitions': {
       for (const table of Object.values(KINDS)) {
-        for (const rec of Object.values(state[table] as Record<string, { busy?: unknown }>)) delete rec.busy;
+        const records: Record<string, object> = tableOf(state, table);
+        for (const rec of Object.values(records)) Reflect.deleteProperty(rec, 'busy');
       }
       for (const t of Object.values(state.tasks)) t.until = 0;
       return { ok: true };

@@ -10,11 +10,14 @@ import { answerCode } from './documented-codes.js';
 import { fail, GaapError } from './errors.js';
 import { handlerFor, isRead } from './handlers.js';
 import { coerceParams, paramsFromQuery } from './query-params.js';
-import { settle } from './relations.js';
-import { type Ctx, emptyState, type GaapState, type Output, type Params, randomId } from './state.js';
+import { RequestRelations, ResourceIndex } from './relations.js';
+import { emptyState, GAAP_RESOURCES } from './resources/registry.js';
+import { type Ctx, type GaapState, type Output, type Params, type Relations, randomId } from './state.js';
 import { isTagRead, TAG_API_VERSION, TAG_RATE_LIMITS, TAG_SERVICE } from './tag-catalog.js';
 import { tagHandlerFor } from './tags.js';
 import { validateParams } from './validate.js';
+
+const RESOURCES = new ResourceIndex(GAAP_RESOURCES);
 
 /** HTTP 200 always: the real API reports every processed failure in the body. */
 function envelope(body: Output, requestId: string): EmulatorResponse {
@@ -71,19 +74,7 @@ export function createGaapApi(opts: GaapApiOptions): EmulatedApi {
   };
 
   const newId = (prefix: string) => {
-    const tables: Record<string, unknown>[] = [
-      state.proxies,
-      state.groups,
-      state.realServers,
-      state.listeners,
-      state.rules,
-      state.certificates,
-      state.policies,
-      state.securityRules,
-      state.errorPages,
-      state.globalDomains,
-    ];
-    const taken = (id: string) => tables.some((t) => Object.hasOwn(t, id));
+    const taken = (id: string) => RESOURCES.idTables.some((t) => Object.hasOwn(state[t], id));
     let id = randomId(prefix, opts.random);
     while (taken(id)) id = randomId(prefix, opts.random);
     return id;
@@ -191,11 +182,16 @@ export function createGaapApi(opts: GaapApiOptions): EmulatedApi {
     // Writes are all-or-nothing: the handler changes the state through a journaled view, and a
     // failure half-way is undone from the journal (undo-journal.ts), at the cost of the change.
     const view = read ? state : journal.begin(state);
+    let rel: Relations | undefined;
     const ctx: Ctx = {
       state: view,
       now,
       opts,
       requestId,
+      get rel() {
+        rel ??= new RequestRelations(RESOURCES, ctx);
+        return rel;
+      },
       newId,
       nextSeq: () => {
         view.seq += 1;
@@ -225,7 +221,7 @@ export function createGaapApi(opts: GaapApiOptions): EmulatedApi {
     handle(req) {
       const requestId = randomUUID();
       const now = opts.now();
-      settle(state, now);
+      RESOURCES.settle(state, now);
       try {
         return process(req, requestId, now);
       } catch (e) {

@@ -1,33 +1,19 @@
 import { catalog } from './catalog.js';
-import { certificateHandlers } from './certificates.js';
 import { defaultOutput } from './defaults.js';
-import { globalDomainHandlers } from './global-domains.js';
-import { groupHandlers } from './groups.js';
-import { l7Handlers } from './l7.js';
-import { listenerHandlers } from './listeners.js';
 import { miscHandlers } from './misc.js';
-import { proxyHandlers } from './proxies.js';
-import { realServerHandlers } from './real-servers.js';
 import { regionHandlers } from './regions.js';
-import { securityHandlers } from './security.js';
+import { GAAP_RESOURCES } from './resources/registry.js';
 import type { Handler } from './state.js';
 
-const MODELLED: Record<string, Handler> = {
-  ...proxyHandlers,
-  ...groupHandlers,
-  ...realServerHandlers,
-  ...listenerHandlers,
-  ...l7Handlers,
-  ...certificateHandlers,
-  ...securityHandlers,
-  ...globalDomainHandlers,
-  ...regionHandlers,
-  ...miscHandlers,
-};
-
-for (const name of Object.keys(MODELLED)) {
-  if (!Object.hasOwn(catalog.actions, name))
-    throw new Error(`emulator bug: handler ${name} is not a GAAP action`);
+/** Every modelled action → its handler: each resource kind's actions, then those of no kind. */
+const MODELLED: Record<string, Handler> = {};
+for (const actions of [...GAAP_RESOURCES.map((m) => m.actions), regionHandlers, miscHandlers]) {
+  for (const [name, handler] of Object.entries(actions)) {
+    if (!Object.hasOwn(catalog.actions, name))
+      throw new Error(`emulator bug: handler ${name} is not a GAAP action`);
+    if (Object.hasOwn(MODELLED, name)) throw new Error(`emulator bug: two handlers for ${name}`);
+    MODELLED[name] = handler;
+  }
 }
 
 /** Actions answered with the catalog's defaulted outputs (deprecated or informational, no state). */

@@ -1,5 +1,7 @@
-import { fail } from './errors.js';
-import { getGroup, getListener, getProxy, listenersOfParent } from './relations.js';
+import { fail, notFound } from './errors.js';
+import { getListener, listenersOfParent } from './resources/listener.js';
+import { getProxy } from './resources/proxy.js';
+import { getGroup } from './resources/proxy-group.js';
 import { type Ctx, type Handler, ordered, str, type TagPair } from './state.js';
 
 const hasTag = (tags: TagPair[], key: string, value: string) =>
@@ -34,7 +36,15 @@ function listenerInfos(ctx: Ctx, proxyId: string) {
   }));
 }
 
+/** Actions of no one resource kind: tag look-ups, statistics, task status. */
 export const miscHandlers: Record<string, Handler> = {
+  DescribeTaskStatus: (ctx, p) => {
+    const id = p.TaskId as string;
+    const t = ctx.state.tasks[id];
+    if (!t) notFound('task', id);
+    return { Status: ctx.now < t.until ? 'RUNNING' : 'SUCCESS', TaskId: id };
+  },
+
   DescribeResourcesByTag: (ctx, p) => {
     const key = p.TagKey as string;
     const value = p.TagValue as string;

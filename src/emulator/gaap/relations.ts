@@ -1,186 +1,252 @@
-import { fail, notFound } from './errors.js';
-import {
-  type Ctx,
-  current,
-  type GaapState,
-  type GroupRec,
-  type ListenerRec,
-  type ProxyRec,
-  type RuleRec,
-} from './state.js';
-
-/** Lookups and invariants that span resource families (bindings, parents, busy states). */
-
-export function proxyStatus(ctx: Ctx, p: ProxyRec): string {
-  return current(p, p.stable, ctx.now);
-}
-
-/** Proxy group status as ProxyGroupInfo shows it (String). */
-export function groupStatus(ctx: Ctx, g: GroupRec): string {
-  const s = current(g, g.stable, ctx.now);
-  if (s !== 'RUNNING') return s;
-  const members = proxiesOfGroup(ctx.state, g.GroupId);
-  if (members.length > 0 && members.every((p) => proxyStatus(ctx, p) === 'CLOSED')) return 'CLOSED';
-  return 'RUNNING';
-}
-
-export function listenerStatus(ctx: Ctx, l: ListenerRec): number {
-  return current(l, 0, ctx.now);
-}
-
-export function ruleStatus(ctx: Ctx, r: RuleRec): number {
-  return current(r, 0, ctx.now);
-}
-
-export function proxiesOfGroup(state: GaapState, groupId: string): ProxyRec[] {
-  return Object.values(state.proxies).filter((p) => p.GroupId === groupId && p.stable !== 'DESTROYED');
-}
-
-export function getProxy(ctx: Ctx, id: string): ProxyRec {
-  const p = ctx.state.proxies[id];
-  // settle() has already dropped finished destroys, so a DESTROYED record here is still DESTROYING.
-  if (!p) notFound('proxy', id);
-  return p;
-}
-
-export function getGroup(ctx: Ctx, id: string): GroupRec {
-  const g = ctx.state.groups[id];
-  if (!g) notFound('proxy group', id);
-  return g;
-}
-
-export function getListener(ctx: Ctx, id: string): ListenerRec {
-  const l = ctx.state.listeners[id];
-  if (!l) notFound('listener', id);
-  return l;
-}
-
-export function listenersOfParent(state: GaapState, proxyId: string, groupId: string): ListenerRec[] {
-  return Object.values(state.listeners).filter((l) =>
-    proxyId ? l.ProxyId === proxyId : groupId ? l.GroupId === groupId : false,
-  );
-}
-
-export function rulesOfListener(state: GaapState, listenerId: string): RuleRec[] {
-  return Object.values(state.rules).filter((r) => r.ListenerId === listenerId);
-}
-
-/** Whether the listener, or any rule under it, still has real servers bound. */
-export function listenerHasBindings(state: GaapState, l: ListenerRec): boolean {
-  return l.bindings.length > 0 || rulesOfListener(state, l.ListenerId).some((r) => r.bindings.length > 0);
-}
-
-export function parentHasBindings(state: GaapState, proxyId: string, groupId: string): boolean {
-  return listenersOfParent(state, proxyId, groupId).some((l) => listenerHasBindings(state, l));
-}
-
-export function realServerBindings(state: GaapState, rsId: string): ListenerRec[] {
-  const out: ListenerRec[] = [];
-  for (const l of Object.values(state.listeners)) {
-    if (l.bindings.some((b) => b.RealServerId === rsId)) out.push(l);
-  }
-  for (const r of Object.values(state.rules)) {
-    if (r.bindings.some((b) => b.RealServerId === rsId)) {
-      const l = state.listeners[r.ListenerId];
-      if (l) out.push(l);
-    }
-  }
-  return out;
-}
-
-export function certificateInUse(state: GaapState, certId: string): boolean {
-  const uses = (ids: (string | undefined)[]) => ids.includes(certId);
-  return (
-    Object.values(state.listeners).some((l) =>
-      uses([l.CertificateId, l.ClientCertificateId, ...l.PolyClientCertificateIds]),
-    ) ||
-    Object.values(state.domains).some((d) =>
-      uses([
-        d.CertificateId,
-        d.ClientCertificateId,
-        d.BasicAuthConfId,
-        d.GaapCertificateId,
-        d.RealServerCertificateId,
-        ...d.PolyClientCertificateIds,
-        ...d.PolyRealServerCertificateIds,
-      ]),
-    )
-  );
-}
-
-/** Project a listener's real servers must belong to. */
-export function parentProject(ctx: Ctx, l: { ProxyId: string; GroupId: string }): number {
-  if (l.ProxyId) return getProxy(ctx, l.ProxyId).ProjectId;
-  return getGroup(ctx, l.GroupId).ProjectId;
-}
-
-export type ParentWrite = 'create-listener' | 'write' | 'delete';
+import { notFound } from './errors.js';
+import type { Ctx, GaapState, ParentLink, RecordOf, Relations, ResourceModule, TableName } from './state.js';
 
 /**
- * Listener, rule and domain writes need a running parent. NOTE: the doc has two codes: adding a
- * listener to a proxy that is not running answers ProxyStatusNotInRuning ("listeners cannot be
- * added"), the other writes InstanceStatusNotInRuning. Deletes are also allowed on CLOSED proxies.
+ * The relations between records of different kinds, worked out from what each kind's module
+ * declares (`parents`, `references`, `key`), so no kind's module knows the kinds below it: a
+ * listener's deletion removes its domains, a domain's its rules and error pages, each kind saying
+ * only what it hangs off. Every walk scans each table it concerns at most once per level.
  */
-export function requireParentRunning(
-  ctx: Ctx,
-  l: { ProxyId: string; GroupId: string },
-  mode: ParentWrite,
-): void {
-  if (l.ProxyId) {
-    const s = proxyStatus(ctx, getProxy(ctx, l.ProxyId));
-    if (s === 'RUNNING' || (mode === 'delete' && s === 'CLOSED')) return;
-    if (mode === 'create-listener') {
-      fail('FailedOperation.ProxyStatusNotInRuning', `The proxy is ${s}; listeners cannot be added.`);
+
+interface ChildLink {
+  readonly module: ResourceModule;
+  readonly links: readonly ParentLink[];
+}
+
+interface Referrer {
+  readonly module: ResourceModule;
+  readonly paths: readonly string[];
+}
+
+/** The registry's modules, indexed once for the relations' walks. */
+export class ResourceIndex {
+  readonly #byTable = new Map<TableName, ResourceModule>();
+  readonly #children = new Map<TableName, ChildLink[]>();
+  readonly #referrers = new Map<TableName, Referrer[]>();
+  /** Tables keyed by IDs from ctx.newId (one ID space). */
+  readonly idTables: readonly TableName[];
+  /** Modules whose finished records are dropped lazily (settle). */
+  readonly #settled: ResourceModule[];
+
+  constructor(readonly modules: readonly ResourceModule[]) {
+    for (const m of modules) {
+      if (this.#byTable.has(m.table)) throw new Error(`emulator bug: two modules own table ${m.table}`);
+      this.#byTable.set(m.table, m);
     }
-    fail('FailedOperation.InstanceStatusNotInRuning', `The proxy is ${s}, not RUNNING.`);
+    for (const m of modules) {
+      const byParent = new Map<TableName, ParentLink[]>();
+      for (const link of m.parents ?? []) {
+        if (!this.#byTable.has(link.table))
+          throw new Error(`emulator bug: ${m.table} hangs off unknown table ${link.table}`);
+        byParent.set(link.table, [...(byParent.get(link.table) ?? []), link]);
+      }
+      for (const [parent, links] of byParent) {
+        this.#children.set(parent, [...(this.#children.get(parent) ?? []), { module: m, links }]);
+      }
+      for (const [target, paths] of Object.entries(m.references ?? {})) {
+        const t = target as TableName;
+        if (!this.#byTable.has(t)) throw new Error(`emulator bug: ${m.table} refers to unknown table ${t}`);
+        if (paths) this.#referrers.set(t, [...(this.#referrers.get(t) ?? []), { module: m, paths }]);
+      }
+    }
+    this.idTables = modules.filter((m) => m.ownIds).map((m) => m.table);
+    this.#settled = modules.filter((m) => m.goneWhen);
   }
-  const s = groupStatus(ctx, getGroup(ctx, l.GroupId));
-  if (s === 'RUNNING' || (mode === 'delete' && s === 'CLOSED')) return;
-  fail('FailedOperation.GroupStatusNotInRuning', `The proxy group is ${s}, not RUNNING.`);
-}
 
-export function requireListenerIdle(ctx: Ctx, l: ListenerRec): void {
-  const s = listenerStatus(ctx, l);
-  if (s !== 0)
-    fail('FailedOperation.ListenerHasTask', `The listener ${l.ListenerId} is busy (ListenerStatus ${s}).`);
-}
+  module(table: TableName): ResourceModule {
+    const m = this.#byTable.get(table);
+    if (!m) throw new Error(`emulator bug: no module owns table ${table}`);
+    return m;
+  }
 
-export function requireRuleIdle(ctx: Ctx, r: RuleRec): void {
-  const s = ruleStatus(ctx, r);
-  if (s !== 0) fail('FailedOperation.ActionIsDoing', `The rule ${r.RuleId} is busy (RuleStatus ${s}).`);
-}
+  childLinks(table: TableName): readonly ChildLink[] {
+    return this.#children.get(table) ?? [];
+  }
 
-/** Removes a listener and everything that hangs off it (rules, domains, error pages). */
-export function removeListener(state: GaapState, listenerId: string): void {
-  for (const r of rulesOfListener(state, listenerId)) delete state.rules[r.RuleId];
-  for (const [k, d] of Object.entries(state.domains))
-    if (d.ListenerId === listenerId) delete state.domains[k];
-  for (const [k, e] of Object.entries(state.errorPages))
-    if (e.ListenerId === listenerId) delete state.errorPages[k];
-  delete state.listeners[listenerId];
-}
+  referrersOf(table: TableName): readonly Referrer[] {
+    return this.#referrers.get(table) ?? [];
+  }
 
-/** Removes what hangs off a proxy or group being destroyed: listeners and its security policy. */
-export function removeChildrenOf(state: GaapState, proxyId: string, groupId: string): void {
-  for (const l of listenersOfParent(state, proxyId, groupId)) removeListener(state, l.ListenerId);
-  for (const [k, pol] of Object.entries(state.policies)) {
-    if ((proxyId && pol.ProxyId === proxyId) || (groupId && pol.GroupId === groupId)) {
-      for (const [rk, r] of Object.entries(state.securityRules))
-        if (r.PolicyId === k) delete state.securityRules[rk];
-      delete state.policies[k];
+  /** Lazy garbage collection: records whose going-away transition is over disappear. */
+  settle(state: GaapState, now: number): void {
+    for (const m of this.#settled) {
+      const gone = m.goneWhen!;
+      const table = tableOf(state, m.table);
+      for (const [id, rec] of Object.entries(table)) {
+        if (Reflect.get(rec, gone.field) !== gone.value) continue;
+        const busy: unknown = Reflect.get(rec, 'busy');
+        const until = typeof busy === 'object' && busy !== null ? Reflect.get(busy, 'until') : undefined;
+        if (!(typeof until === 'number' && now < until)) delete table[id];
+      }
     }
   }
 }
 
-/** Lazy garbage collection: proxies and groups whose DESTROYING phase is over disappear. */
-export function settle(state: GaapState, now: number): void {
-  for (const [id, p] of Object.entries(state.proxies)) {
-    if (p.stable === 'DESTROYED' && !(p.busy && now < p.busy.until)) delete state.proxies[id];
-  }
-  for (const [id, g] of Object.entries(state.groups)) {
-    if (g.stable === 'DESTROYED' && !(g.busy && now < g.busy.until)) delete state.groups[id];
-  }
+export function tableOf<T extends TableName>(state: GaapState, table: T): Record<string, RecordOf<T>> {
+  return state[table] as Record<string, RecordOf<T>>;
 }
 
-const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
-export const isIp = (s: string) => IPV4.test(s) || (s.includes(':') && /^[0-9a-fA-F:.]+$/.test(s));
+/** A record's key in its kind's table: its key fields, joined with `|`. */
+export function keyOf(fields: readonly string[], rec: object): string {
+  if (fields.length === 1) return String(Reflect.get(rec, fields[0]!));
+  return fields.map((f) => String(Reflect.get(rec, f))).join('|');
+}
+
+const isSet = (v: unknown) => v !== undefined && v !== null && v !== '';
+
+/** The parent a record hangs off: the first of its module's links whose fields are all set. */
+function parentOf(m: ResourceModule, rec: object): { table: TableName; key: string } | undefined {
+  for (const link of m.parents ?? []) {
+    if (link.fields.every((f) => isSet(Reflect.get(rec, f)))) {
+      return { table: link.table, key: keyOf(link.fields, rec) };
+    }
+  }
+  return undefined;
+}
+
+/** Every value at a field path; arrays on the way are walked (`bindings.RealServerId`). */
+function valuesAt(rec: object, path: string): string[] {
+  let current: unknown[] = [rec];
+  for (const seg of path.split('.')) {
+    const next: unknown[] = [];
+    for (const v of current) {
+      if (typeof v !== 'object' || v === null) continue;
+      const x: unknown = Reflect.get(v, seg);
+      if (Array.isArray(x)) next.push(...x);
+      else next.push(x);
+    }
+    current = next;
+  }
+  return current.filter(isSet).map(String);
+}
+
+const uses = (r: Referrer, rec: object, id?: string) =>
+  r.paths.some((p) => {
+    const values = valuesAt(rec, p);
+    return id === undefined ? values.length > 0 : values.includes(id);
+  });
+
+/** The relations of one request, on its view of the state. */
+export class RequestRelations implements Relations {
+  constructor(
+    private readonly index: ResourceIndex,
+    private readonly ctx: Ctx,
+  ) {}
+
+  get<T extends TableName>(table: T, key: string): RecordOf<T> {
+    const t = tableOf(this.ctx.state, table);
+    const rec = Object.hasOwn(t, key) ? t[key] : undefined;
+    if (!rec) notFound(this.index.module(table).noun, key);
+    return rec;
+  }
+
+  status<T extends TableName>(table: T, rec: RecordOf<T>): string | number {
+    const m = this.index.module(table);
+    if (!m.status) throw new Error(`emulator bug: ${table} has no status`);
+    return m.status(this.ctx, rec);
+  }
+
+  children<T extends TableName>(table: T, parentTable: TableName, parentKey: string): RecordOf<T>[] {
+    const m = this.index.module(table);
+    return Object.values(tableOf(this.ctx.state, table)).filter((rec) => {
+      const p = parentOf(m, rec);
+      return p !== undefined && p.table === parentTable && p.key === parentKey;
+    });
+  }
+
+  remove(table: TableName, keys: readonly string[]): void {
+    const t = tableOf(this.ctx.state, table);
+    for (const k of keys) delete t[k];
+    this.removeChildren(table, keys);
+  }
+
+  removeChildren(table: TableName, keys: readonly string[]): void {
+    this.#walkDown(table, keys, (_m, t, key) => {
+      delete t[key];
+      return false;
+    });
+  }
+
+  moveChildren(table: TableName, from: string, to: string): void {
+    const values = to.split('|');
+    for (const { module: m, links } of this.index.childLinks(table)) {
+      const link = links[0]!;
+      if (link.fields.some((f) => m.key.includes(f)))
+        throw new Error(`emulator bug: ${m.table} is keyed by its parent and cannot follow it`);
+      for (const rec of Object.values(tableOf(this.ctx.state, m.table))) {
+        const p = parentOf(m, rec);
+        if (p?.table !== table || p.key !== from) continue;
+        link.fields.forEach((f, i) => {
+          Reflect.set(rec, f, values[i]);
+        });
+      }
+    }
+  }
+
+  referrers<T extends TableName>(table: T, target: TableName, id: string): RecordOf<T>[] {
+    const r = this.index.referrersOf(target).find((x) => x.module.table === table);
+    if (!r) return [];
+    return Object.values(tableOf(this.ctx.state, table)).filter((rec) => uses(r, rec, id));
+  }
+
+  firstUser(target: TableName, id: string): { table: TableName; rec: object } | undefined {
+    for (const r of this.index.referrersOf(target)) {
+      const t: Record<string, object> = tableOf(this.ctx.state, r.module.table);
+      for (const rec of Object.values(t)) if (uses(r, rec, id)) return { table: r.module.table, rec };
+    }
+    return undefined;
+  }
+
+  usesBelow(table: TableName, keys: readonly string[], target: TableName, self: boolean): boolean {
+    if (self) {
+      const r = this.index.referrersOf(target).find((x) => x.module.table === table);
+      const t = tableOf(this.ctx.state, table);
+      if (r && keys.some((k) => Object.hasOwn(t, k) && uses(r, t[k]!))) return true;
+    }
+    const referrers = this.index.referrersOf(target);
+    return this.#walkDown(table, keys, (m, t, key) => {
+      const r = referrers.find((x) => x.module === m);
+      return r !== undefined && uses(r, t[key]!);
+    });
+  }
+
+  ancestor<A extends TableName>(table: TableName, rec: object, ancestor: A): RecordOf<A> | undefined {
+    let t = table;
+    let r: object | undefined = rec;
+    while (r) {
+      if (t === ancestor) return tableOf(this.ctx.state, ancestor)[keyOf(this.index.module(t).key, r)];
+      const p = parentOf(this.index.module(t), r);
+      if (!p) return undefined;
+      const parents: Record<string, object> = tableOf(this.ctx.state, p.table);
+      t = p.table;
+      r = Object.hasOwn(parents, p.key) ? parents[p.key] : undefined;
+    }
+    return undefined;
+  }
+
+  /**
+   * Visits every record under the records of `table` under `keys`, level by level (one scan of
+   * each child table per level); stops at the first visit that returns true.
+   */
+  #walkDown(
+    table: TableName,
+    keys: readonly string[],
+    visit: (m: ResourceModule, t: Record<string, object>, key: string) => boolean,
+  ): boolean {
+    const frontier: [TableName, Set<string>][] = keys.length > 0 ? [[table, new Set(keys)]] : [];
+    while (frontier.length > 0) {
+      const [parentTable, parentKeys] = frontier.pop()!;
+      for (const { module: m } of this.index.childLinks(parentTable)) {
+        const t: Record<string, object> = tableOf(this.ctx.state, m.table);
+        const found: string[] = [];
+        for (const [key, rec] of Object.entries(t)) {
+          const p = parentOf(m, rec);
+          if (p?.table === parentTable && parentKeys.has(p.key)) found.push(key);
+        }
+        for (const key of found) if (visit(m, t, key)) return true;
+        if (found.length > 0) frontier.push([m.table, new Set(found)]);
+      }
+    }
+    return false;
+  }
+}

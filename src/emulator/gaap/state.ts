@@ -1,9 +1,15 @@
 import type { GaapApiOptions } from '../api-options.js';
+import type { AsyncKind } from '../emulator-types.js';
+import type { CrossRule, ValueRule } from './validation-rules.js';
 
 /**
  * Everything the GAAP emulator knows, as plain JSON so snapshot()/restore() are trivial.
  * Transitional states are stored as `busy: { status, until }` and evaluated lazily against the
  * clock on every read (no timers), so tests can fake time through `opts.now`.
+ *
+ * This file is the generic core: each resource kind is one module of `resources/` that owns its
+ * record type, its table (it adds the table to `GaapTables`), its actions, its relations and its
+ * validation rules (`ResourceModule`); `resources/registry.ts` lists the modules.
  */
 export interface Busy<S> {
   status: S;
@@ -15,233 +21,13 @@ export interface TagPair {
   TagValue: string;
 }
 
+/** A real server bound to a listener or rule (BindListenerRealServers, BindRuleRealServers). */
 export interface Binding {
   RealServerId: string;
   RealServerIP: string;
   RealServerPort: number;
   RealServerWeight: number;
   RealServerFailoverRole?: string;
-}
-
-export type ProxyStable = 'RUNNING' | 'CLOSED' | 'DESTROYED';
-export type ProxyBusy = 'CREATING' | 'ADJUSTING' | 'CLOSING' | 'OPENING' | 'DESTROYING';
-
-export interface ProxyRec {
-  seq: number;
-  ProxyId: string;
-  ProxyName: string;
-  ProjectId: number;
-  AccessRegion: string;
-  RealServerRegion: string;
-  Bandwidth: number;
-  Concurrent: number;
-  GroupId: string;
-  BillingType: number;
-  IPAddressVersion: string;
-  NetworkType: string;
-  PackageType: string;
-  Http3Supported: number;
-  Version: string;
-  TagSet: TagPair[];
-  CreateTime: number;
-  ModifyConfigTime: number;
-  IP: string;
-  stable: ProxyStable;
-  busy?: Busy<ProxyBusy>;
-}
-
-export interface GroupRec {
-  seq: number;
-  GroupId: string;
-  GroupName: string;
-  ProjectId: number;
-  RealServerRegion: string;
-  AccessRegionSet: { AccessRegion: string; Bandwidth: number; Concurrent: number; NetworkType?: string }[];
-  IPAddressVersion: string;
-  PackageType: string;
-  Http3Supported: number;
-  TagSet: TagPair[];
-  CreateTime: number;
-  stable: 'RUNNING' | 'CLOSED' | 'DESTROYED';
-  busy?: Busy<'CREATING' | 'DESTROYING'>;
-}
-
-export interface RealServerRec {
-  seq: number;
-  RealServerId: string;
-  RealServerIP: string;
-  RealServerName: string;
-  ProjectId: number;
-  TagSet: TagPair[];
-}
-
-export type ListenerProtocol = 'TCP' | 'UDP' | 'HTTP' | 'HTTPS';
-
-export interface ListenerRec {
-  seq: number;
-  ListenerId: string;
-  Protocol: ListenerProtocol;
-  ListenerName: string;
-  Port: number;
-  /** Exactly one of ProxyId / GroupId is non-empty. */
-  ProxyId: string;
-  GroupId: string;
-  CreateTime: number;
-  /** 0 running; busy 1 creating, 3 binding, 4 modifying. */
-  busy?: Busy<1 | 3 | 4>;
-  bindings: Binding[];
-  // layer 4
-  RealServerType: string;
-  RealServerPort: number;
-  Scheduler: string;
-  HealthCheck: number;
-  DelayLoop: number;
-  ConnectTimeout: number;
-  HealthyThreshold: number;
-  UnhealthyThreshold: number;
-  FailoverSwitch: number;
-  ClientIPMethod: number;
-  CheckType: string;
-  CheckPort: number;
-  ContextType: string;
-  SendContext: string;
-  RecvContext: string;
-  // layer 7 (HTTPS)
-  CertificateId: string;
-  ForwardProtocol: string;
-  AuthType: number;
-  ClientCertificateId: string;
-  PolyClientCertificateIds: string[];
-  Http3Supported: number;
-  TLSSupportVersion: string[];
-  TLSCiphers: string;
-}
-
-export interface DomainRec {
-  seq: number;
-  ListenerId: string;
-  Domain: string;
-  CertificateId: string;
-  ClientCertificateId: string;
-  PolyClientCertificateIds: string[];
-  Http3Supported: number;
-  IsDefaultServer: boolean;
-  BasicAuth: number;
-  BasicAuthConfId: string;
-  GaapAuth: number;
-  GaapCertificateId: string;
-  RealServerAuth: number;
-  RealServerCertificateId: string;
-  RealServerCertificateDomain: string;
-  PolyRealServerCertificateIds: string[];
-  TLSSupportVersion: string[];
-  TLSCiphers: string;
-  /** 0 running; busy 1 changing. */
-  busy?: Busy<1>;
-}
-
-export interface RuleCheckParams {
-  DelayLoop: number;
-  ConnectTimeout: number;
-  Path: string;
-  Method: string;
-  StatusCode: number[];
-  Domain?: string;
-  FailedCountInter?: number;
-  FailedThreshold?: number;
-  BlockInter?: number;
-}
-
-export interface RuleRec {
-  seq: number;
-  RuleId: string;
-  ListenerId: string;
-  Domain: string;
-  Path: string;
-  RealServerType: string;
-  Scheduler: string;
-  HealthCheck: number;
-  CheckParams: RuleCheckParams | null;
-  ForwardProtocol: string;
-  ForwardHost: string;
-  ServerNameIndicationSwitch: string;
-  ServerNameIndication: string;
-  ForcedRedirect: string;
-  headers: { HeaderName: string; HeaderValue: string }[];
-  bindings: Binding[];
-  /** 0 running; busy 1 creating, 3 binding, 4 modifying. */
-  busy?: Busy<1 | 3 | 4>;
-}
-
-export interface CertificateRec {
-  seq: number;
-  CertificateId: string;
-  CertificateType: number;
-  CertificateAlias: string;
-  CertificateContent: string;
-  CertificateKey: string;
-  CreateTime: number;
-  BeginTime: number;
-  EndTime: number;
-  IssuerCN: string;
-  SubjectCN: string;
-}
-
-export interface PolicyRec {
-  seq: number;
-  PolicyId: string;
-  ProxyId: string;
-  GroupId: string;
-  DefaultAction: string;
-  stable: 'BOUND' | 'UNBIND';
-  busy?: Busy<'BINDING' | 'UNBINDING'>;
-}
-
-export interface SecurityRuleRec {
-  seq: number;
-  RuleId: string;
-  PolicyId: string;
-  SourceCidr: string;
-  Action: string;
-  AliasName: string;
-  Protocol: string;
-  DestPortRange: string;
-}
-
-export interface ErrorPageRec {
-  seq: number;
-  ErrorPageId: string;
-  ListenerId: string;
-  Domain: string;
-  ErrorNos: number[];
-  NewErrorNo: number;
-  ClearHeaders: string[];
-  SetHeaders: { HeaderName: string; HeaderValue: string }[];
-  Body: string;
-}
-
-export interface GlobalDomainRec {
-  seq: number;
-  DomainId: string;
-  ProjectId: number;
-  DefaultValue: string;
-  Alias: string;
-  TagSet: TagPair[];
-  CreateTime: number;
-  UpdateTime: number;
-  /** 0 enabled, 1 disabled; busy 2 disabling, 3 enabling. */
-  stable: 0 | 1;
-  busy?: Busy<2 | 3>;
-}
-
-export interface DnsRecordRec {
-  seq: number;
-  DnsRecordId: number;
-  DomainId: string;
-  ProxyIdList: string[];
-  NationCountryInnerCodes: string[];
-  /** 1 running; busy 2 creating, 3 modifying. */
-  busy?: Busy<2 | 3>;
 }
 
 export interface TaskRec {
@@ -255,48 +41,22 @@ export interface TokenRec {
   output: Record<string, unknown>;
 }
 
-export interface GaapState {
+/**
+ * The tables of the resource kinds, one per kind, keyed as the kind says (`ResourceModule.key`).
+ * Each module of `resources/` adds its own table here (`declare module '../state.js'`), so the
+ * state is typed without this file knowing the kinds.
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled by declaration merging from resources/*.ts
+export interface GaapTables {}
+
+export interface GaapState extends GaapTables {
   seq: number;
-  nextDnsRecordId: number;
-  groups: Record<string, GroupRec>;
-  proxies: Record<string, ProxyRec>;
-  realServers: Record<string, RealServerRec>;
-  listeners: Record<string, ListenerRec>;
-  /** Keyed by `${ListenerId}|${Domain}`: layer-7 domains have no ID of their own. */
-  domains: Record<string, DomainRec>;
-  rules: Record<string, RuleRec>;
-  certificates: Record<string, CertificateRec>;
-  policies: Record<string, PolicyRec>;
-  securityRules: Record<string, SecurityRuleRec>;
-  errorPages: Record<string, ErrorPageRec>;
-  globalDomains: Record<string, GlobalDomainRec>;
-  dnsRecords: Record<string, DnsRecordRec>;
   tasks: Record<string, TaskRec>;
   clientTokens: Record<string, TokenRec>;
 }
 
-export function emptyState(): GaapState {
-  return {
-    seq: 0,
-    nextDnsRecordId: 100,
-    groups: {},
-    proxies: {},
-    realServers: {},
-    listeners: {},
-    domains: {},
-    rules: {},
-    certificates: {},
-    policies: {},
-    securityRules: {},
-    errorPages: {},
-    globalDomains: {},
-    dnsRecords: {},
-    tasks: {},
-    clientTokens: {},
-  };
-}
-
-import type { AsyncKind } from '../emulator-types.js';
+export type TableName = keyof GaapTables;
+export type RecordOf<T extends TableName> = GaapTables[T][string];
 
 export type Params = Record<string, unknown>;
 export type Output = Record<string, unknown>;
@@ -309,11 +69,82 @@ export interface Ctx {
   opts: GaapApiOptions;
   /** This request's RequestId (DescribeTaskStatus accepts it as a TaskId). */
   requestId: string;
+  /** Relations between the kinds' records, from the modules' declarations (relations.ts). */
+  rel: Relations;
   newId(prefix: string): string;
   nextSeq(): number;
 }
 
 export type Handler = (ctx: Ctx, p: Params) => Output;
+
+/**
+ * Where a record hangs: the parent's table and the fields of the record that hold the parent's
+ * key (joined with `|`, as the parent's table is keyed). A record with several possible parents
+ * (a listener on a proxy or a group) names each; the first whose fields are all set is its parent.
+ */
+export interface ParentLink {
+  readonly table: TableName;
+  readonly fields: readonly string[];
+}
+
+/**
+ * One resource kind of the emulator: its table, its actions and what the generic parts need to
+ * know about it. Adding a kind is one module of `resources/` and one line in its registry.
+ */
+export interface ResourceModule<T extends TableName = TableName> {
+  readonly table: T;
+  /** What ResourceNotFound calls it ("proxy group"). */
+  readonly noun: string;
+  /** The fields of a record that make its key in the table (joined with `|`). */
+  readonly key: readonly string[];
+  /** Its keys are IDs from `ctx.newId`, drawn from the one ID space the ID-keyed tables share. */
+  readonly ownIds?: boolean;
+  /** Its actions (each action belongs to exactly one module). */
+  readonly actions: Readonly<Record<string, Handler>>;
+  /** What it hangs off: deleting the parent removes it, a parent's new key moves it. */
+  readonly parents?: readonly ParentLink[];
+  /** Other kinds' records it uses, by field path (`bindings.RealServerId` reads every binding). */
+  readonly references?: Readonly<Partial<Record<TableName, readonly string[]>>>;
+  /** Its current status (ProxyStatus, ListenerStatus, ...). */
+  status?(ctx: Ctx, rec: RecordOf<T>): string | number;
+  /** The name admin `set-busy` knows it by; `finish-transitions` ends its transitions. */
+  readonly busyName?: string;
+  /** A record with this stable value is dropped once its transition is over (lazily). */
+  readonly goneWhen?: { readonly field: string; readonly value: string };
+  /** Fields of the state besides its table that it owns, with their initial values. */
+  readonly extraState?: () => Partial<GaapState>;
+  /** Value rules of its parameters, in the vocabulary of validation-rules.ts. */
+  readonly valueRules?: Readonly<Record<string, ValueRule>>;
+  /** Cross-field rules of its actions (validation-rules.ts). */
+  readonly crossRules?: readonly CrossRule[];
+}
+
+/** The relations of records across kinds, answered from the modules' declarations. */
+export interface Relations {
+  /** The record of `table` under `key`, or ResourceNotFound naming its kind. */
+  get<T extends TableName>(table: T, key: string): RecordOf<T>;
+  /** Its module's current status of a record. */
+  status<T extends TableName>(table: T, rec: RecordOf<T>): string | number;
+  /** Records of `table` whose parent is the record of `parentTable` under `parentKey`. */
+  children<T extends TableName>(table: T, parentTable: TableName, parentKey: string): RecordOf<T>[];
+  /** Removes the records of `table` under `keys` and everything that hangs off them. */
+  remove(table: TableName, keys: readonly string[]): void;
+  /** Removes everything that hangs off these records of `table`, but not the records. */
+  removeChildren(table: TableName, keys: readonly string[]): void;
+  /** The record of `table` under `from` is now under `to`: its children follow it. */
+  moveChildren(table: TableName, from: string, to: string): void;
+  /** Records of kind `table` that use the record `id` of `target`, in registry order. */
+  referrers<T extends TableName>(table: T, target: TableName, id: string): RecordOf<T>[];
+  /** The first record (in registry order) that uses the record `id` of `target`, and its kind. */
+  firstUser(target: TableName, id: string): { table: TableName; rec: object } | undefined;
+  /**
+   * Whether any record under the records of `table` under `keys` (or, with `self`, those
+   * records) uses a record of `target`: "a real server is still bound".
+   */
+  usesBelow(table: TableName, keys: readonly string[], target: TableName, self: boolean): boolean;
+  /** The record of `ancestor` that `rec` (of `table`) hangs under, or `rec` itself. */
+  ancestor<A extends TableName>(table: TableName, rec: object, ancestor: A): RecordOf<A> | undefined;
+}
 
 /** Current status of anything with a stable value and an optional transition. */
 export function current<S, B>(rec: { busy?: Busy<B> | undefined }, stable: S, now: number): S | B {

@@ -7,8 +7,35 @@ import {
   wireName,
 } from './catalog.js';
 import { fail } from './errors.js';
+import { GAAP_RESOURCES } from './resources/registry.js';
 import type { Params } from './state.js';
-import { CROSS_RULES, type CrossRule, VALUE_RULES, type ValueRule } from './validation-rules.js';
+import {
+  type CrossRule,
+  SHARED_CROSS_RULES,
+  SHARED_VALUE_RULES,
+  type ValueRule,
+} from './validation-rules.js';
+
+/** Every value rule: the shared ones and each kind's (a key is declared once). */
+const VALUE_RULES: Readonly<Record<string, ValueRule>> = (() => {
+  const all: Record<string, ValueRule> = { ...SHARED_VALUE_RULES };
+  for (const m of GAAP_RESOURCES) {
+    for (const [key, rule] of Object.entries(m.valueRules ?? {})) {
+      if (Object.hasOwn(all, key)) throw new Error(`emulator bug: value rule ${key} declared twice`);
+      all[key] = rule;
+    }
+  }
+  return all;
+})();
+
+/** Action → its cross-field rules, in declaration order (the shared ones, then each kind's). */
+const CROSS_RULES: ReadonlyMap<string, readonly CrossRule[]> = (() => {
+  const byAction = new Map<string, CrossRule[]>();
+  for (const rule of [...SHARED_CROSS_RULES, ...GAAP_RESOURCES.flatMap((m) => m.crossRules ?? [])]) {
+    for (const action of rule.actions) byAction.set(action, [...(byAction.get(action) ?? []), rule]);
+  }
+  return byAction;
+})();
 
 /**
  * Catalog-driven validation, run for every action before its handler: required parameters,
@@ -17,7 +44,7 @@ import { CROSS_RULES, type CrossRule, VALUE_RULES, type ValueRule } from './vali
  */
 export function validateParams(action: string, def: CatalogAction, params: Params): void {
   checkObject(action, def.input, params, '', []);
-  for (const rule of CROSS_RULES) if (rule.actions.includes(action)) checkCross(rule, params);
+  for (const rule of CROSS_RULES.get(action) ?? []) checkCross(rule, params);
 }
 
 const present = (v: unknown) => v !== undefined && v !== null;

@@ -1,4 +1,5 @@
 import type { GaapActionMeta } from './gaap-action-meta.js';
+import type { ActionName, Request } from './gaap-types.js';
 
 /**
  * The slice of Tencent Cloud's Tag API (tag.tencentcloudapi.com, version 2018-08-13) edgeform
@@ -58,11 +59,8 @@ export type GaapTagPrefix = 'proxy' | 'group' | 'realServer' | 'domain';
 
 /**
  * `qcs::gaap:<region>:uin/:<prefix>/<id>`. NOTE: the uin is left empty (the caller's own account),
- * as the Terraform provider writes it, so edgeform needs no account lookup. The region segment is
- * the configured region (`gaap.region` / the provider settings), as the Terraform provider writes
- * its client's region there; GAAP objects are not regional (its actions take no Region) and the
- * Tag API requires a resource's region only for resources that have one, so without a configured
- * region the segment is empty.
+ * as the Terraform provider writes it, so edgeform needs no account lookup; GAAP objects are not
+ * regional and the region segment carries the configured region, if any.
  */
 export function gaapResourceName(prefix: GaapTagPrefix, id: string, region = ''): string {
   return `qcs::gaap:${region}:uin/:${prefix}/${id}`;
@@ -83,4 +81,21 @@ export function tagEndpointFor(
   if (url.protocol === 'https:' && /^gaap\.(intl\.)?tencentcloudapi\.com$/.test(url.hostname))
     return `https://${url.hostname.replace(/^gaap\./, 'tag.')}`;
   return gaapEndpoint;
+}
+
+/**
+ * What modifyResourceTags needs of the client: GaapCaller's `call`, typed here without importing
+ * gaap-client.ts, which imports this file (the architecture test refuses the circle).
+ */
+interface TagCaller {
+  call(action: ActionName, params: Request<ActionName>): Promise<unknown>;
+}
+
+/** One ModifyResourceTags call outside a plan (`export --adopt` taking ownership). */
+export async function modifyResourceTags(
+  client: TagCaller,
+  request: TagActions['ModifyResourceTags']['request'],
+): Promise<void> {
+  // GaapCaller is typed by the GAAP catalog; the client routes Tag actions by their name.
+  await client.call('ModifyResourceTags' as ActionName, request as Request<ActionName>);
 }

@@ -89,16 +89,34 @@ function updateAttrs(node: DesiredNode<ProxyGroupSpec>, live: LiveNode<ProxyGrou
  */
 export const proxyGroupKind: GaapKindModule<ProxyGroupSpec, ProxyGroupRaw, ProxyGroupDesired> = {
   readStage: 1,
+  apiActions: [
+    'CloseProxyGroup',
+    'CreateProxyGroup',
+    'DeleteProxyGroup',
+    'DescribeProxies',
+    'DescribeProxyGroupDetails',
+    'DescribeProxyGroupList',
+    'ModifyProxyGroupAttribute',
+    'OpenProxyGroup',
+  ],
   handler: {
     type: PROXY_GROUP,
     updatable: { name: 'attr', projectId: 'attr', enabled: 'enabled', ...TAG_ATTRS },
-    cascades: false,
+    // DeleteProxyGroup with Force=1 takes the group's listeners with it.
+    cascades: true,
     replaceOrder: 'delete-first',
     outputs: {
-      names: ['id', 'accessDomain'],
+      // NOTE: Http3Supported is read-only on a group: CreateProxyGroup documents it as deprecated
+      // (HTTP/3 follows the IP version: on for IPv4, off for IPv6) and no Modify action takes it,
+      // so it is an output, not a setting.
+      names: ['id', 'accessDomain', 'http3'],
       of(live) {
-        const domain = live.raw.item.Domain;
-        return { id: live.id, ...(domain ? { accessDomain: domain } : {}) };
+        const { Domain: domain, Http3Supported: h3 } = live.raw.item;
+        return {
+          id: live.id,
+          ...(domain ? { accessDomain: domain } : {}),
+          ...(typeof h3 === 'number' ? { http3: h3 === 1 } : {}),
+        };
       },
     },
     create(node, b) {
@@ -266,6 +284,7 @@ export const proxyGroupKind: GaapKindModule<ProxyGroupSpec, ProxyGroupRaw, Proxy
               members.filter((p) => p.GroupId === d.GroupId),
             ),
             TagSet: d.TagSet,
+            Http3Supported: d.Http3Supported,
           }) as ProxyGroupInfo,
       );
     const items = [...owned, ...adopted];

@@ -1,15 +1,9 @@
-import { fail } from './errors.js';
-import { checkAccessRegion, checkCapacity, checkDestRegion, regionDetail } from './regions.js';
+import { fail, notFound } from '../errors.js';
+import { checkAccessRegion, checkCapacity, checkDestRegion, regionDetail } from '../regions.js';
 import {
-  getGroup,
-  getProxy,
-  groupStatus,
-  parentHasBindings,
-  proxyStatus,
-  removeChildrenOf,
-} from './relations.js';
-import {
+  type Busy,
   type Ctx,
+  current,
   type Handler,
   has,
   list,
@@ -17,19 +11,62 @@ import {
   num,
   ordered,
   type Params,
-  type ProxyRec,
   page,
+  type ResourceModule,
   secondsOf,
   startBusy,
   str,
   type TagPair,
-} from './state.js';
+} from '../state.js';
+import { type CrossRule, type ValueRule, ZERO_ONE } from '../validation-rules.js';
+
+export type ProxyStable = 'RUNNING' | 'CLOSED' | 'DESTROYED';
+export type ProxyBusy = 'CREATING' | 'ADJUSTING' | 'CLOSING' | 'OPENING' | 'DESTROYING';
+
+export interface ProxyRec {
+  seq: number;
+  ProxyId: string;
+  ProxyName: string;
+  ProjectId: number;
+  AccessRegion: string;
+  RealServerRegion: string;
+  Bandwidth: number;
+  Concurrent: number;
+  GroupId: string;
+  BillingType: number;
+  IPAddressVersion: string;
+  NetworkType: string;
+  PackageType: string;
+  Http3Supported: number;
+  Version: string;
+  TagSet: TagPair[];
+  CreateTime: number;
+  ModifyConfigTime: number;
+  IP: string;
+  stable: ProxyStable;
+  busy?: Busy<ProxyBusy>;
+}
+
+declare module '../state.js' {
+  interface GaapTables {
+    proxies: Record<string, ProxyRec>;
+  }
+}
+
+export function proxyStatus(ctx: Ctx, p: ProxyRec): string {
+  return current(p, p.stable, ctx.now);
+}
+
+export function getProxy(ctx: Ctx, id: string): ProxyRec {
+  const p = ctx.state.proxies[id];
+  // settle() has already dropped finished destroys, so a DESTROYED record here is still DESTROYING.
+  if (!p) notFound('proxy', id);
+  return p;
+}
 
 export function proxyInfo(ctx: Ctx, p: ProxyRec) {
-  const policy = Object.values(ctx.state.policies).find((x) => x.ProxyId === p.ProxyId);
-  const related = Object.values(ctx.state.dnsRecords)
-    .filter((d) => d.ProxyIdList.includes(p.ProxyId))
-    .map((d) => d.DomainId);
+  const policy = ctx.rel.children('policies', 'proxies', p.ProxyId)[0];
+  const related = ctx.rel.referrers('dnsRecords', 'proxies', p.ProxyId).map((d) => d.DomainId);
   return {
     InstanceId: p.ProxyId,
     CreateTime: p.CreateTime,
@@ -163,7 +200,7 @@ export function closeProxies(ctx: Ctx, ids: string[]): BatchResult {
   return out;
 }
 
-export const proxyHandlers: Record<string, Handler> = {
+const actions: Record<string, Handler> = {
   CreateProxy: (ctx, p) => {
     const accessRegion = p.AccessRegion as string;
     checkAccessRegion(accessRegion);
@@ -171,8 +208,8 @@ export const proxyHandlers: Record<string, Handler> = {
     let realServerRegion = str(p, 'RealServerRegion') ?? '';
     const groupId = str(p, 'GroupId') ?? '';
     if (groupId) {
-      const g = getGroup(ctx, groupId);
-      if (groupStatus(ctx, g) !== 'RUNNING') {
+      const g = ctx.rel.get('groups', groupId);
+      if (ctx.rel.status('groups', g) !== 'RUNNING') {
         fail('FailedOperation.GroupStatusNotInRuning', `The proxy group ${groupId} is not RUNNING.`);
       }
       // The origin region of a group proxy is the group's.
@@ -280,7 +317,15 @@ export const proxyHandlers: Record<string, Handler> = {
       );
     }
     // Force=0 fails the whole batch when any proxy still has bound real servers.
-    if (p.Force === 0 && found.some((x) => parentHasBindings(ctx.state, x.ProxyId, ''))) {
+    if (
+      p.Force === 0 &&
+      ctx.rel.usesBelow(
+        'proxies',
+        found.map((x) => x.ProxyId),
+        'realServers',
+        false,
+      )
+    ) {
       fail(
         'FailedOperation.RealServerAlreadyBound',
         'A proxy still has real servers bound; unbind them or use Force=1.',
@@ -292,10 +337,61 @@ export const proxyHandlers: Record<string, Handler> = {
         out.InvalidStatusInstanceSet.push(x.ProxyId);
         continue;
       }
-      removeChildrenOf(ctx.state, x.ProxyId, '');
+      ctx.rel.removeChildren('proxies', [x.ProxyId]);
       x.stable = 'DESTROYED';
       x.busy = startBusy(ctx, 'DESTROYING', 'proxy');
     }
     return { ...out };
   },
+};
+
+/** Value rules of its parameters (validation-rules.ts). */
+const valueRules: Readonly<Record<string, ValueRule>> = {
+  // NOTE: 32 is documented on ModifyProxiesAttribute only; applied to CreateProxy too.
+  ProxyName: { maxLength: 32 },
+  Independent: { enum: ZERO_ONE },
+  Order: { enum: ['asc', 'desc'] },
+  OrderField: { enum: ['create_time', 'proxy_id', 'bandwidth', 'concurrent_connections'] },
+  'DescribeProxies.Limit': { min: 0, max: 100 },
+  'DescribeProxies.ProxyIds': { maxItems: 100 },
+  'DescribeProxies.InstanceIds': { maxItems: 100 },
+  'DescribeProxies.Filters': { maxItems: 10 },
+  'DescribeProxies.Filters.Name': {
+    enum: ['ProjectId', 'AccessRegion', 'RealServerRegion', 'GroupId', 'IPAddressVersion', 'PackageType'],
+  },
+  'DescribeProxies.TagSet': { maxItems: 5 },
+};
+
+/** Cross-field rules of its actions (validation-rules.ts). */
+const crossRules: readonly CrossRule[] = [
+  { kind: 'requiredUnless', actions: ['CreateProxy'], field: 'RealServerRegion', unless: 'GroupId' },
+  { kind: 'xor', actions: ['DescribeProxies'], fields: ['ProxyIds', 'Filters'], optional: true },
+  { kind: 'xor', actions: ['DescribeProxies'], fields: ['InstanceIds', 'Filters'], optional: true },
+  {
+    kind: 'anyOf',
+    actions: [
+      'OpenProxies',
+      'CloseProxies',
+      'DestroyProxies',
+      'ModifyProxiesAttribute',
+      'ModifyProxiesProject',
+    ],
+    fields: ['ProxyIds', 'InstanceIds'],
+  },
+  { kind: 'anyOf', actions: ['ModifyProxyConfiguration'], fields: ['ProxyId', 'InstanceId'] },
+  { kind: 'anyOf', actions: ['ModifyProxyConfiguration'], fields: ['Bandwidth', 'Concurrent'] },
+];
+
+/** Proxies (CreateProxy, ...): destroyed ones stay DESTROYING for the asynchronous delay. */
+export const proxyResource: ResourceModule<'proxies'> = {
+  table: 'proxies',
+  noun: 'proxy',
+  key: ['ProxyId'],
+  ownIds: true,
+  actions,
+  status: proxyStatus,
+  busyName: 'proxy',
+  goneWhen: { field: 'stable', value: 'DESTROYED' },
+  valueRules,
+  crossRules,
 };

@@ -1,18 +1,43 @@
-import { fail, notFound } from './errors.js';
-import { isIp, parentProject, realServerBindings } from './relations.js';
+import { fail, notFound } from '../errors.js';
 import {
   type Binding,
   type Ctx,
   type Handler,
-  type ListenerRec,
   list,
   matchesAnyTag,
   ordered,
   page,
-  type RealServerRec,
+  type ResourceModule,
   str,
   type TagPair,
-} from './state.js';
+} from '../state.js';
+import type { ValueRule } from '../validation-rules.js';
+import { getProxy } from './proxy.js';
+import { getGroup } from './proxy-group.js';
+
+export interface RealServerRec {
+  seq: number;
+  RealServerId: string;
+  RealServerIP: string;
+  RealServerName: string;
+  ProjectId: number;
+  TagSet: TagPair[];
+}
+
+declare module '../state.js' {
+  interface GaapTables {
+    realServers: Record<string, RealServerRec>;
+  }
+}
+
+const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
+const isIp = (s: string) => IPV4.test(s) || (s.includes(':') && /^[0-9a-fA-F:.]+$/.test(s));
+
+/** Project a listener's real servers must belong to: its proxy's or group's. */
+function parentProject(ctx: Ctx, l: { ProxyId: string; GroupId: string }): number {
+  if (l.ProxyId) return getProxy(ctx, l.ProxyId).ProjectId;
+  return getGroup(ctx, l.GroupId).ProjectId;
+}
 
 export function getRealServer(ctx: Ctx, id: string): RealServerRec {
   const rs = ctx.state.realServers[id];
@@ -107,7 +132,7 @@ export function checkBindSet(
   });
 }
 
-export const realServerHandlers: Record<string, Handler> = {
+const actions: Record<string, Handler> = {
   AddRealServers: (ctx, p) => {
     const project = p.ProjectId as number;
     const ips = p.RealServerIP as string[];
@@ -164,7 +189,9 @@ export const realServerHandlers: Record<string, Handler> = {
   DescribeRealServersStatus: (ctx, p) => {
     const set = (p.RealServerIds as string[]).map((id) => {
       getRealServer(ctx, id);
-      const bound: ListenerRec | undefined = realServerBindings(ctx.state, id)[0];
+      // The listener the first binding is on (a rule's binding: the rule's listener).
+      const user = ctx.rel.firstUser('realServers', id);
+      const bound = user && ctx.rel.ancestor(user.table, user.rec, 'listeners');
       return {
         RealServerId: id,
         BindStatus: bound ? 1 : 0,
@@ -184,11 +211,30 @@ export const realServerHandlers: Record<string, Handler> = {
     const ids = p.RealServerIds as string[];
     for (const id of ids) {
       getRealServer(ctx, id);
-      if (realServerBindings(ctx.state, id).length > 0) {
+      if (ctx.rel.firstUser('realServers', id)) {
         fail('FailedOperation.RealServerAlreadyBound', `Real server ${id} is still bound; unbind it first.`);
       }
     }
     for (const id of ids) delete ctx.state.realServers[id];
     return {};
   },
+};
+
+/** Value rules of its parameters (validation-rules.ts). */
+const valueRules: Readonly<Record<string, ValueRule>> = {
+  // -1 = all projects on these reads.
+  'DescribeRealServers.ProjectId': { min: -1 },
+  'DescribeRealServers.Limit': { min: 0, max: 50 },
+  'DescribeRealServers.Filters.Name': { enum: ['RealServerName', 'RealServerIP'] },
+  'DescribeRealServers.TagSet': { maxItems: 5 },
+};
+
+/** Real servers (origins): bound to listeners and rules, which declare the bindings they hold. */
+export const realServerResource: ResourceModule<'realServers'> = {
+  table: 'realServers',
+  noun: 'real server',
+  key: ['RealServerId'],
+  ownIds: true,
+  actions,
+  valueRules,
 };

@@ -1,22 +1,66 @@
-import { fail } from './errors.js';
-import { closeProxies, newProxy, openProxies } from './proxies.js';
-import { checkAccessRegion, checkCapacity, checkDestRegion, regionDetail } from './regions.js';
-import { getGroup, groupStatus, parentHasBindings, proxiesOfGroup, removeChildrenOf } from './relations.js';
+import { fail, notFound } from '../errors.js';
+import { checkAccessRegion, checkCapacity, checkDestRegion, regionDetail } from '../regions.js';
 import {
+  type Busy,
   type Ctx,
   current,
-  type GroupRec,
+  type GaapState,
   type Handler,
   list,
   matchesAnyTag,
   num,
   ordered,
   page,
+  type ResourceModule,
   secondsOf,
   startBusy,
   str,
   type TagPair,
-} from './state.js';
+} from '../state.js';
+import type { ValueRule } from '../validation-rules.js';
+import { closeProxies, newProxy, openProxies, type ProxyRec, proxyStatus } from './proxy.js';
+
+export interface GroupRec {
+  seq: number;
+  GroupId: string;
+  GroupName: string;
+  ProjectId: number;
+  RealServerRegion: string;
+  AccessRegionSet: { AccessRegion: string; Bandwidth: number; Concurrent: number; NetworkType?: string }[];
+  IPAddressVersion: string;
+  PackageType: string;
+  Http3Supported: number;
+  TagSet: TagPair[];
+  CreateTime: number;
+  stable: 'RUNNING' | 'CLOSED' | 'DESTROYED';
+  busy?: Busy<'CREATING' | 'DESTROYING'>;
+}
+
+declare module '../state.js' {
+  interface GaapTables {
+    groups: Record<string, GroupRec>;
+  }
+}
+
+/** Proxy group status as ProxyGroupInfo shows it (String). */
+export function groupStatus(ctx: Ctx, g: GroupRec): string {
+  const s = current(g, g.stable, ctx.now);
+  if (s !== 'RUNNING') return s;
+  const members = proxiesOfGroup(ctx.state, g.GroupId);
+  if (members.length > 0 && members.every((p) => proxyStatus(ctx, p) === 'CLOSED')) return 'CLOSED';
+  return 'RUNNING';
+}
+
+/** A group's member proxies are proxies with its GroupId (not its children: they outlive it). */
+export function proxiesOfGroup(state: GaapState, groupId: string): ProxyRec[] {
+  return Object.values(state.proxies).filter((p) => p.GroupId === groupId && p.stable !== 'DESTROYED');
+}
+
+export function getGroup(ctx: Ctx, id: string): GroupRec {
+  const g = ctx.state.groups[id];
+  if (!g) notFound('proxy group', id);
+  return g;
+}
 
 /** ProxyGroupDetail.Status is an Integer with its own values (the list shows a String). */
 const DETAIL_STATUS: Record<string, number> = {
@@ -45,7 +89,7 @@ function groupInfo(ctx: Ctx, g: GroupRec) {
 }
 
 function groupDetail(ctx: Ctx, g: GroupRec) {
-  const policy = Object.values(ctx.state.policies).find((x) => x.GroupId === g.GroupId);
+  const policy = ctx.rel.children('policies', 'groups', g.GroupId)[0];
   const s = current(g, g.stable, ctx.now);
   return {
     CreateTime: g.CreateTime,
@@ -72,7 +116,7 @@ function groupDetail(ctx: Ctx, g: GroupRec) {
   };
 }
 
-export const groupHandlers: Record<string, Handler> = {
+const actions: Record<string, Handler> = {
   CreateProxyGroup: (ctx, p) => {
     const region = p.RealServerRegion as string;
     checkDestRegion(region);
@@ -173,8 +217,13 @@ export const groupHandlers: Record<string, Handler> = {
     const force = num(p, 'Force') ?? 0;
     const members = proxiesOfGroup(ctx.state, g.GroupId);
     const bound =
-      parentHasBindings(ctx.state, '', g.GroupId) ||
-      members.some((x) => parentHasBindings(ctx.state, x.ProxyId, ''));
+      ctx.rel.usesBelow('groups', [g.GroupId], 'realServers', false) ||
+      ctx.rel.usesBelow(
+        'proxies',
+        members.map((x) => x.ProxyId),
+        'realServers',
+        false,
+      );
     if (force === 0 && bound)
       fail('FailedOperation.RealServerAlreadyBound', 'The group still has real servers bound.');
     if (force === 0 && members.length > 0) {
@@ -184,11 +233,11 @@ export const groupHandlers: Record<string, Handler> = {
       );
     }
     for (const x of members) {
-      removeChildrenOf(ctx.state, x.ProxyId, '');
+      ctx.rel.removeChildren('proxies', [x.ProxyId]);
       x.stable = 'DESTROYED';
       x.busy = startBusy(ctx, 'DESTROYING', 'proxy');
     }
-    removeChildrenOf(ctx.state, '', g.GroupId);
+    ctx.rel.removeChildren('groups', [g.GroupId]);
     g.stable = 'DESTROYED';
     g.busy = startBusy(ctx, 'DESTROYING', 'group');
     return {};
@@ -206,4 +255,29 @@ export const groupHandlers: Record<string, Handler> = {
     getGroup(ctx, p.GroupId as string);
     return {};
   },
+};
+
+/** Value rules of its parameters (validation-rules.ts). */
+const valueRules: Readonly<Record<string, ValueRule>> = {
+  'CreateProxyGroup.PackageType': { enum: ['Thunder', 'Accelerator'] },
+  'AccessConfiguration.NetworkType': { enum: ['normal', 'cn2'] },
+  // NOTE: 30 is documented on ModifyProxyGroupAttribute ("longer names fail"); applied to create too.
+  GroupName: { maxLength: 30 },
+  'DescribeProxyGroupList.ProjectId': { min: -1 },
+  'DescribeProxyGroupList.Limit': { min: 0, max: 100 },
+  'DescribeProxyGroupList.Filters.Name': { enum: ['RealServerRegion', 'PackageType'] },
+  'DescribeProxyGroupList.TagSet': { maxItems: 5 },
+};
+
+/** Proxy groups: their access regions become member proxies (proxy.ts), which outlive the group. */
+export const proxyGroupResource: ResourceModule<'groups'> = {
+  table: 'groups',
+  noun: 'proxy group',
+  key: ['GroupId'],
+  ownIds: true,
+  actions,
+  status: groupStatus,
+  busyName: 'group',
+  goneWhen: { field: 'stable', value: 'DESTROYED' },
+  valueRules,
 };

@@ -1,7 +1,27 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
-import { fail, notFound } from './errors.js';
-import { certificateInUse } from './relations.js';
-import { type CertificateRec, type Ctx, type Handler, num, ordered, page, secondsOf, str } from './state.js';
+import { fail, notFound } from '../errors.js';
+import { type Ctx, type Handler, num, ordered, page, type ResourceModule, secondsOf, str } from '../state.js';
+import type { ValueRule } from '../validation-rules.js';
+
+export interface CertificateRec {
+  seq: number;
+  CertificateId: string;
+  CertificateType: number;
+  CertificateAlias: string;
+  CertificateContent: string;
+  CertificateKey: string;
+  CreateTime: number;
+  BeginTime: number;
+  EndTime: number;
+  IssuerCN: string;
+  SubjectCN: string;
+}
+
+declare module '../state.js' {
+  interface GaapTables {
+    certificates: Record<string, CertificateRec>;
+  }
+}
 
 export function getCertificate(ctx: Ctx, id: string, code = 'ResourceNotFound'): CertificateRec {
   const c = ctx.state.certificates[id];
@@ -104,7 +124,7 @@ function meta(c: CertificateRec) {
   };
 }
 
-export const certificateHandlers: Record<string, Handler> = {
+const actions: Record<string, Handler> = {
   CreateCertificate: (ctx, p) => {
     const type = p.CertificateType as number;
     const content = decode(p.CertificateContent as string);
@@ -155,7 +175,7 @@ export const certificateHandlers: Record<string, Handler> = {
 
   DeleteCertificate: (ctx, p) => {
     const c = getCertificate(ctx, p.CertificateId as string);
-    if (certificateInUse(ctx.state, c.CertificateId)) {
+    if (ctx.rel.firstUser('certificates', c.CertificateId)) {
       fail(
         'FailedOperation.CertificateIsUsing',
         `Certificate ${c.CertificateId} is used by a listener or domain.`,
@@ -164,4 +184,27 @@ export const certificateHandlers: Record<string, Handler> = {
     delete ctx.state.certificates[c.CertificateId];
     return {};
   },
+};
+
+/** The alias of a certificate ID ('' for none or an unknown one), as listeners and domains show it. */
+export function certAlias(ctx: Ctx, id: string): string {
+  return id ? (ctx.state.certificates[id]?.CertificateAlias ?? '') : '';
+}
+
+/** Value rules of its parameters (validation-rules.ts). */
+const valueRules: Readonly<Record<string, ValueRule>> = {
+  // Certificates.
+  CertificateType: { enum: [0, 1, 2, 3, 4] },
+  'DescribeCertificates.CertificateType': { enum: [-1, 0, 1, 2, 3, 4] },
+  CertificateAlias: { maxLength: 50 },
+};
+
+/** Certificates (SSL, client CA, basic auth, origin CA, GAAP certificate): listeners and domains use them. */
+export const certificateResource: ResourceModule<'certificates'> = {
+  table: 'certificates',
+  noun: 'certificate',
+  key: ['CertificateId'],
+  ownIds: true,
+  actions,
+  valueRules,
 };
