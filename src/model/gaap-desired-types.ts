@@ -171,7 +171,6 @@ export interface L7DomainDesired extends Protectable {
   /** HTTPS: authentication of the domain (SetAuthentication); managed only when declared. */
   auth?: DomainAuthDesired;
   rules?: RuleDesired[];
-  errorPages?: ErrorPageDesired[];
 }
 
 /** Each part absent = off. Certificates by logical name. */
@@ -204,14 +203,6 @@ export interface RuleDesired extends Protectable {
   realServers?: BindingDesired[];
   /** Custom headers sent to the origin; managed only when declared. */
   headers?: { name: string; value: string }[];
-}
-
-export interface ErrorPageDesired {
-  errorCodes: number[];
-  body: string;
-  newErrorCode?: number;
-  clearHeaders?: string[];
-  setHeaders?: { name: string; value: string }[];
 }
 
 export type CertificateType = 'basic-auth' | 'client-ca' | 'server' | 'origin-ca' | 'gaap';

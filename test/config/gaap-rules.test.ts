@@ -218,6 +218,19 @@ ${proxy('        - protocol: TCP\n          port: 80\n')}`);
     expect(r.diagnostics[1]!.message).toContain('TCP port 80 of proxy group `pool` is already taken');
   });
 
+  it('refuses HTTP/HTTPS listeners on a proxy of a group, at the protocol; TCP is fine there', () => {
+    const text = gaap(
+      `  proxyGroups:\n    pool: { realServerRegion: SouthChina }\n${proxy(
+        '        - protocol: TCP\n          port: 80\n        - protocol: HTTP\n          port: 8080\n',
+        '      group: pool\n',
+      ).replace('      realServerRegion: SouthChina\n', '')}`,
+    );
+    const d = only(load(text).diagnostics, 'FIELD_NOT_ALLOWED');
+    expect(d.path).toBe('gaap.proxies.web.listeners[1].protocol');
+    expectAt(d, 'a.yaml', pos(text, 'HTTP\n'));
+    expect(d.message).toContain('GAAP does not support HTTP listeners on the proxies of a proxy group');
+  });
+
   it('requires certificate and forwardProtocol on HTTPS listeners', () => {
     const text = gaap(proxy('        - protocol: HTTPS\n          port: 443\n'));
     const r = load(text);
@@ -509,7 +522,7 @@ describe('gaap rules: everything valid at once', () => {
       accessRegion: EastChina
       bandwidth: 10
       concurrent: 2
-      group: edge
+      realServerRegion: SouthChina
       protect: true
       listeners:
         - protocol: TCP
@@ -539,10 +552,11 @@ describe('gaap rules: everything valid at once', () => {
       securityPolicy:
         defaultAction: ACCEPT
         rules: [{ cidr: 192.0.2.0/24, action: DROP, name: bots }]
+    member: { group: edge, accessRegion: NorthChina, bandwidth: 10, concurrent: 2, listeners: [{ protocol: TCP, port: 80 }] }
   globalDomains:
     site: { defaultValue: 203.0.113.1, dns: [{ proxies: [web], countries: ["101001"] }] }
 `,
-        '  proxyGroups:\n    edge: { realServerRegion: SouthChina, accessRegions: [{ region: EastChina, bandwidth: 10, concurrent: 2 }] }\n',
+        '  proxyGroups:\n    edge: { realServerRegion: SouthChina, accessRegions: [{ region: EastChina, bandwidth: 10, concurrent: 2 }], listeners: [{ protocol: UDP, ports: [53, 54], realServers: [{ realServer: app, port: 53 }] }] }\n',
       ),
     );
   });

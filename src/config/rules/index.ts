@@ -16,7 +16,12 @@ import {
 } from './gaap-listener-fields.js';
 import { gaapListenerPortsRule } from './gaap-listener-ports.js';
 import { gaapDuplicateNameRule, gaapNameLengthRule, gaapProjectIdRule } from './gaap-names.js';
-import { gaapGroupEnabledRule, gaapProxyEnabledRule, gaapRealServerRegionRule } from './gaap-proxies.js';
+import {
+  gaapGroupEnabledRule,
+  gaapGroupProxyL7Rule,
+  gaapProxyEnabledRule,
+  gaapRealServerRegionRule,
+} from './gaap-proxies.js';
 import { gaapRealServersRule } from './gaap-real-servers.js';
 import { gaapReferencesRule } from './gaap-references.js';
 import { gaapDomainOriginRule, gaapFailoverRoleRule } from './gaap-schedulers.js';
@@ -52,6 +57,7 @@ export const SEMANTIC_RULES: readonly Rule[] = [
   gaapReferencesRule,
   gaapRealServerRegionRule,
   gaapProxyEnabledRule,
+  gaapGroupProxyL7Rule,
   gaapGroupEnabledRule,
   gaapReservedTagsRule,
   gaapRealServersRule,

@@ -69,6 +69,13 @@ interface CertificateRaw {
  */
 export const certificateKind: GaapKindModule<CertificateSpec, CertificateRaw, ExportedCertificate> = {
   readStage: 1,
+  apiActions: [
+    'CreateCertificate',
+    'DeleteCertificate',
+    'DescribeCertificateDetail',
+    'DescribeCertificates',
+    'ModifyCertificateAttributes',
+  ],
   handler: {
     type: CERTIFICATE,
     updatable: { name: 'name' },

@@ -73,6 +73,20 @@ export const l4ListenerKind: GaapKindModule<
   { listeners?: L4ListenerDesired[] }
 > = {
   readStage: 3,
+  apiActions: [
+    'BindListenerRealServers',
+    'CreateTCPListeners',
+    'CreateUDPListeners',
+    'DeleteListeners',
+    'DescribeHTTPListeners',
+    'DescribeHTTPSListeners',
+    'DescribeTCPListeners',
+    'DescribeUDPListeners',
+    'ModifyHTTPListenerAttribute',
+    'ModifyHTTPSListenerAttribute',
+    'ModifyTCPListenerAttribute',
+    'ModifyUDPListenerAttribute',
+  ],
   handler: {
     type: L4_LISTENER,
     updatable: {

@@ -155,6 +155,18 @@ function exportTls(a: Record<string, unknown>): Pick<L7ListenerDesired, 'tls'> {
 export const l7ListenerKind: GaapKindModule<L7ListenerSpec, L7ListenerRaw, L7ListenerDesired, ProxyDesired> =
   {
     readStage: 3,
+    apiActions: [
+      'CreateHTTPListener',
+      'CreateHTTPSListener',
+      'DeleteListeners',
+      'DescribeHTTPListeners',
+      'DescribeHTTPSListeners',
+      'DescribeTCPListeners',
+      'DescribeUDPListeners',
+      'ModifyHTTPListenerAttribute',
+      'ModifyHTTPSListenerAttribute',
+      'SetTlsVersion',
+    ],
     handler: {
       type: L7_LISTENER,
       updatable: {

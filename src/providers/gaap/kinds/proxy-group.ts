@@ -89,6 +89,16 @@ function updateAttrs(node: DesiredNode<ProxyGroupSpec>, live: LiveNode<ProxyGrou
  */
 export const proxyGroupKind: GaapKindModule<ProxyGroupSpec, ProxyGroupRaw, ProxyGroupDesired> = {
   readStage: 1,
+  apiActions: [
+    'CloseProxyGroup',
+    'CreateProxyGroup',
+    'DeleteProxyGroup',
+    'DescribeProxies',
+    'DescribeProxyGroupDetails',
+    'DescribeProxyGroupList',
+    'ModifyProxyGroupAttribute',
+    'OpenProxyGroup',
+  ],
   handler: {
     type: PROXY_GROUP,
     updatable: { name: 'attr', projectId: 'attr', enabled: 'enabled', ...TAG_ATTRS },

@@ -36,6 +36,7 @@ interface RealServerRaw {
  */
 export const realServerKind: GaapKindModule<RealServerSpec, RealServerRaw, RealServerDesired> = {
   readStage: 1,
+  apiActions: ['AddRealServers', 'DescribeRealServers', 'ModifyRealServerName', 'RemoveRealServers'],
   handler: {
     type: REAL_SERVER,
     updatable: { name: 'name', ...TAG_ATTRS },
