@@ -2,8 +2,9 @@
 // thread, its request handling would share one event loop with the client under test and every
 // millisecond of emulator CPU would count as edgeform's wall time — a cost the real APIs do not
 // put on the client. Exposes what run.mjs needs of RunningEmulator (urls, stats, resetStats,
-// close), asynchronously.
+// close), asynchronously, and the CPU time of the emulator's thread (cpu).
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { threadCpu } from './thread-cpu.mjs';
 
 if (!isMainThread) {
   const { startEmulator } = await import('../dist/emulator/index.js');
@@ -12,6 +13,7 @@ if (!isMainThread) {
     let value = null;
     if (op === 'stats') value = JSON.parse(JSON.stringify(emu.stats()));
     else if (op === 'resetStats') emu.resetStats();
+    else if (op === 'cpu') value = threadCpu() ?? null;
     else if (op === 'close') await emu.close();
     parentPort.postMessage({ id, value });
     if (op === 'close') parentPort.close();
@@ -45,6 +47,8 @@ export function startEmulatorThread(options) {
     baishan: urls.baishan,
     stats: () => ask('stats'),
     resetStats: () => ask('resetStats'),
+    /** { cpuMs, waitMs } of the emulator's thread so far (thread-cpu.mjs), or null. */
+    cpu: () => ask('cpu'),
     close: async () => {
       await ask('close');
       await worker.terminate();

@@ -11,6 +11,39 @@ function economy(calls, minimum, target) {
   return { ratio, ok: ratio <= target + 1e-9 };
 }
 
+/**
+ * Where each run's CPU went: edgeform's thread and the emulator's (bench/thread-cpu.mjs). The
+ * emulator serves requests on one thread; its CPU ÷ the run's network time near 1 means the
+ * emulator, not edgeform's schedule, set the pace.
+ */
+function renderThreadCpu(estates) {
+  const rows = [];
+  for (const e of estates) {
+    for (const [key, name] of [
+      ['plan', 'plan (matching)'],
+      ['applyCreate', 'apply from empty'],
+      ['applyChange', 'apply the same change everywhere'],
+    ]) {
+      const x = e.time[key];
+      const c = x.cpu;
+      if (!c) continue;
+      const perCall = c.served > 0 ? (1000 * c.emulatorMs) / c.served : undefined;
+      rows.push(
+        `| ${e.label} | ${name} | ${f0(x.wallMs)} | ${f0(c.clientMs)} (${f0(c.clientWaitMs)}) | ${f0(c.emulatorMs)} (${f0(c.emulatorWaitMs)}) | ${c.served} | ${f0(perCall)} | ${f2(c.emulatorMs / x.networkMs)} |`,
+      );
+    }
+  }
+  if (rows.length === 0) return [];
+  return [
+    "CPU of the bench's two threads in each run (Linux per-thread CPU time, 10 ms resolution), and in brackets the time each was ready to run but waited for a CPU that other processes held (`run_delay`): edgeform's thread (load, validate, plan, execute, HTTP client) and the emulator's (HTTP server, signature checks, state). The emulator's CPU ÷ network time near 1.00 means it served requests as fast as its thread could and set the pace; a wait comparable to the wall time means the machine, not the schedule, set it.",
+    '',
+    '| estate | operation | wall ms | edgeform thread CPU (wait) ms | emulator thread CPU (wait) ms | requests served | emulator CPU µs per request | emulator CPU ÷ network time |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...rows,
+    '',
+  ];
+}
+
 export function renderMarkdown(r) {
   const t = r.targets;
   const c = r.config;
@@ -98,6 +131,7 @@ export function renderMarkdown(r) {
     }
   }
   out.push('');
+  out.push(...renderThreadCpu(r.estates));
   out.push('Throttling and convergence:', '');
   out.push(
     '| estate | server throttled | client throttle events | retries | failed steps | re-plan after apply |',

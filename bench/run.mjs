@@ -21,6 +21,7 @@ import { startEmulatorThread as startEmulator } from './emulator-thread.mjs';
 import { baishanEstate, DOC, gaapEstate } from './estates.mjs';
 import { benchExecutorCost } from './executor-cost.mjs';
 import { renderMarkdown } from './report.mjs';
+import { threadCpu as readThreadCpu } from './thread-cpu.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -147,6 +148,9 @@ const median = (xs) => {
 const total = (requests, pred = () => true) =>
   Object.entries(requests).reduce((s, [op, n]) => s + (pred(op) ? n : 0), 0);
 const isRead = (op) => /^(Describe|GET )/.test(op);
+/** Requests the emulator answered (throttled ones included), both APIs. */
+const served = (...stats) =>
+  stats.reduce((n, s) => n + Object.values(s).reduce((m, api) => m + api.total + api.throttled, 0), 0);
 
 /**
  * What `apply` does (run-plan.ts apply(): openSession, plan, executePlan), with the emulator's
@@ -154,6 +158,7 @@ const isRead = (op) => /^(Describe|GET )/.test(op);
  */
 async function runApply(ctx, files, opts = {}) {
   const ev = collector();
+  const c0 = readThreadCpu();
   const t0 = now();
   const session = await openSession({ files, cwd: work, env: ctx.env, sandbox: false, events: ev.sink });
   if (opts.gaapConcurrency) {
@@ -163,7 +168,9 @@ async function runApply(ctx, files, opts = {}) {
     });
   }
   const tOpen = now();
+  const cOpen = readThreadCpu();
   await ctx.emu.resetStats();
+  const e0 = await ctx.emu.cpu();
   const pr = await createPlan({
     stack: session.stack.stack,
     sources: session.stack.files,
@@ -171,6 +178,8 @@ async function runApply(ctx, files, opts = {}) {
     events: ev.sink,
   });
   const tPlan = now();
+  const cPlan = readThreadCpu();
+  const ePlan = await ctx.emu.cpu();
   const readStats = await snap(ctx.emu);
   await ctx.emu.resetStats();
   let result;
@@ -182,6 +191,8 @@ async function runApply(ctx, files, opts = {}) {
     });
   }
   const tExec = now();
+  const cExec = readThreadCpu();
+  const eExec = await ctx.emu.cpu();
   const execStats = await snap(ctx.emu);
   await session.close();
   const tEnd = now();
@@ -190,6 +201,14 @@ async function runApply(ctx, files, opts = {}) {
     openMs: tOpen - t0,
     readMs: tPlan - tOpen,
     execMs: tExec - tPlan,
+    cpu: threadCpu(
+      { open: [c0, cOpen], plan: [cOpen, cPlan], exec: [cPlan, cExec] },
+      {
+        plan: [e0, ePlan],
+        exec: [ePlan, eExec],
+      },
+    ),
+    served: served(readStats, execStats),
     steps: pr.plan.steps,
     changed: pr.plan.changes.filter((c) => c.kind !== 'no-op').length,
     readStats,
@@ -215,18 +234,54 @@ async function runApply(ctx, files, opts = {}) {
 async function runPlan(ctx, files) {
   const ev = collector();
   await ctx.emu.resetStats();
+  const e0 = await ctx.emu.cpu();
+  const c0 = readThreadCpu();
   const t0 = now();
   const r = await planWorkflow({ files, cwd: work, env: ctx.env, sandbox: false, events: ev.sink });
   const wallMs = now() - t0;
+  const c1 = readThreadCpu();
+  const e1 = await ctx.emu.cpu();
   const stats = await snap(ctx.emu);
   return {
     wallMs,
+    cpu: threadCpu({ all: [c0, c1] }, { all: [e0, e1] }),
+    served: served(stats),
     readPhaseMs: Math.max(0, ...Object.values(ev.read).map((x) => x.ms ?? 0)),
     readCalls: r.readCalls,
     stats,
     changed: r.plan.changes.filter((c) => c.kind !== 'no-op').length,
     events: { throttled: ev.throttled, retries: ev.retries, apiErrors: ev.apiErrors },
     medianCallMs: median(ev.callMs),
+  };
+}
+
+/**
+ * CPU ms of the bench's two threads over the phases of one run, and the ms each waited for a CPU
+ * (thread-cpu.mjs): `client` is the thread edgeform runs on (the main thread), `emulator` the
+ * emulator's worker thread; each phase is a [before, after] pair of readings. Undefined where the
+ * OS gives no per-thread figure.
+ */
+function threadCpu(client, emulator) {
+  const spans = (pairs) => {
+    const out = { cpuMs: 0, waitMs: 0, phases: {} };
+    for (const [k, [a, b]] of Object.entries(pairs)) {
+      if (!a || !b) return undefined;
+      out.phases[k] = b.cpuMs - a.cpuMs;
+      out.cpuMs += b.cpuMs - a.cpuMs;
+      out.waitMs += b.waitMs - a.waitMs;
+    }
+    return out;
+  };
+  const c = spans(client);
+  const e = spans(emulator);
+  if (!c || !e) return undefined;
+  return {
+    clientMs: c.cpuMs,
+    clientWaitMs: c.waitMs,
+    emulatorMs: e.cpuMs,
+    emulatorWaitMs: e.waitMs,
+    client: c,
+    emulator: e,
   };
 }
 
@@ -308,6 +363,7 @@ async function benchBaishan(ctx, n) {
     time: {
       plan: {
         wallMs: planMatch.wallMs,
+        cpu: planMatch.cpu && { ...planMatch.cpu, served: planMatch.served },
         networkMs: planMatch.readPhaseMs,
         boundMs: bound([gets(planMatch.stats)]),
         observedCallMs: planMatch.medianCallMs,
@@ -316,6 +372,7 @@ async function benchBaishan(ctx, n) {
       },
       applyCreate: {
         wallMs: applyEmpty.wallMs,
+        cpu: applyEmpty.cpu && { ...applyEmpty.cpu, served: applyEmpty.served },
         networkMs: applyEmpty.readMs + applyEmpty.execMs,
         boundMs: bound([gets(applyEmpty.readStats), posts(applyEmpty.execStats)]),
         observedCallMs: applyEmpty.medianCallMs,
@@ -328,6 +385,7 @@ async function benchBaishan(ctx, n) {
       },
       applyChange: {
         wallMs: applyChange.wallMs,
+        cpu: applyChange.cpu && { ...applyChange.cpu, served: applyChange.served },
         networkMs: applyChange.readMs + applyChange.execMs,
         boundMs: bound([gets(applyChange.readStats), posts(applyChange.execStats)]),
         observedCallMs: applyChange.medianCallMs,
@@ -412,6 +470,7 @@ async function benchGaap(ctx, p, ipBase) {
       parallelism: 200,
       gaapConcurrency: 200,
       wallMs: r.wallMs,
+      cpu: r.cpu && { ...r.cpu, served: r.served },
       networkMs: r.readMs + r.execMs,
       boundMs: gaapReadBound(readStages(r.readStats), ctx.limits.gaap) + b.bound,
       polls: total(r.execStats.gaap.requests, isRead),
@@ -474,6 +533,7 @@ async function benchGaap(ctx, p, ipBase) {
     time: {
       plan: {
         wallMs: planMatch.wallMs,
+        cpu: planMatch.cpu && { ...planMatch.cpu, served: planMatch.served },
         networkMs: planMatch.readPhaseMs,
         boundMs: readBound(planMatch.stats, true),
         observedCallMs: planMatch.medianCallMs,
@@ -482,6 +542,7 @@ async function benchGaap(ctx, p, ipBase) {
       },
       applyCreate: {
         wallMs: applyEmpty.wallMs,
+        cpu: applyEmpty.cpu && { ...applyEmpty.cpu, served: applyEmpty.served },
         networkMs: applyEmpty.readMs + applyEmpty.execMs,
         boundMs: readBound(applyEmpty.readStats, false) + execCreate.bound,
         observedCallMs: applyEmpty.medianCallMs,
@@ -494,6 +555,7 @@ async function benchGaap(ctx, p, ipBase) {
       },
       applyChange: {
         wallMs: applyChange.wallMs,
+        cpu: applyChange.cpu && { ...applyChange.cpu, served: applyChange.served },
         networkMs: applyChange.readMs + applyChange.execMs,
         boundMs: readBound(applyChange.readStats, true) + execChange.bound,
         observedCallMs: applyChange.medianCallMs,

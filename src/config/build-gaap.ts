@@ -53,11 +53,13 @@ export function buildGaap(
     });
   }
   for (const g of view.proxyGroups) {
-    (g.value.accessRegions ?? []).forEach((_, i) => {
-      sources[`proxyGroups.${g.name}.accessRegions.${i}`] = lazyLocation(g.file.file, () =>
-        g.file.source.locate([...g.path, 'accessRegions', i]),
-      );
-    });
+    for (const list of ['accessRegions', 'listeners'] as const) {
+      (g.value[list] ?? []).forEach((_, i) => {
+        sources[`proxyGroups.${g.name}.${list}.${i}`] = lazyLocation(g.file.file, () =>
+          g.file.source.locate([...g.path, list, i]),
+        );
+      });
+    }
   }
 
   const secrets = new Map<string, SecretValue>();

@@ -67,7 +67,9 @@ export function byName<T>(decls: readonly GaapDecl<T>[]): Map<string, GaapDecl<T
 }
 
 export interface ListenerView<L extends ListenerDesired = ListenerDesired> {
-  proxy: GaapDecl<ProxyDesired>;
+  /** The proxy or proxy group the listener is declared in. */
+  parent: GaapDecl<ProxyDesired | ProxyGroupDesired>;
+  parentKind: 'proxy' | 'proxy group';
   listener: L;
   index: number;
   path: PathSegment[];
@@ -77,18 +79,20 @@ export function isL4(l: ListenerDesired): l is L4ListenerDesired {
   return l.protocol === 'TCP' || l.protocol === 'UDP';
 }
 
-/** Every listener of the view, made once per view: a dozen rules walk them (a view is never modified). */
+/** Every listener, made once per view (a dozen rules walk them; a view is never modified): the proxies' first, then the proxy groups' (TCP/UDP only, by the schema). */
 const listenersOf = new WeakMap<GaapView, readonly ListenerView[]>();
 
 export function listeners(view: GaapView): readonly ListenerView[] {
   let out = listenersOf.get(view);
   if (!out) {
     const list: ListenerView[] = [];
-    for (const proxy of view.proxies) {
-      (proxy.value.listeners ?? []).forEach((listener, index) => {
-        list.push({ proxy, listener, index, path: [...proxy.path, 'listeners', index] });
+    const add = (parent: ListenerView['parent'], parentKind: ListenerView['parentKind']) => {
+      (parent.value.listeners ?? []).forEach((listener: ListenerDesired, index: number) => {
+        list.push({ parent, parentKind, listener, index, path: [...parent.path, 'listeners', index] });
       });
-    }
+    };
+    for (const proxy of view.proxies) add(proxy, 'proxy');
+    for (const group of view.proxyGroups) add(group, 'proxy group');
     out = list;
     listenersOf.set(view, out);
   }
@@ -135,10 +139,10 @@ export function l7Rules(view: GaapView): RuleView[] {
   return out;
 }
 
-/** `proxies.web.listeners[0]`-style label for messages. */
+/** `TCP listener 80 of proxy web`-style label for messages. */
 export function describeListener(l: ListenerView): string {
   const ports = isL4(l.listener)
     ? (l.listener.ports ?? (l.listener.port !== undefined ? [l.listener.port] : [])).join(',')
     : String(l.listener.port);
-  return `${l.listener.protocol} listener ${ports === '' ? `#${l.index}` : ports} of proxy ${l.proxy.name}`;
+  return `${l.listener.protocol} listener ${ports === '' ? `#${l.index}` : ports} of ${l.parentKind} ${l.parent.name}`;
 }

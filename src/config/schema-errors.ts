@@ -313,8 +313,15 @@ function toDiagnostic(
       // NOTE: Baishan's own examples quote numbers (`"301"`); its field tables say integer, and so do we.
       const unquoted =
         typeof err.data === 'string' && allowed.includes(Number(err.data)) ? Number(err.data) : undefined;
-      const hint =
-        unquoted !== undefined
+      // A layer-7 listener on a proxy group: GAAP answers NotSupportProxyGroup, so say why.
+      const groupL7 =
+        path[1] === 'proxyGroups' &&
+        path[3] === 'listeners' &&
+        path[5] === 'protocol' &&
+        /^HTTPS?$/.test(String(err.data));
+      const hint = groupL7
+        ? 'GAAP does not support HTTP/HTTPS listeners on proxy groups: declare this one on a proxy (`proxies.<name>.listeners`); '
+        : unquoted !== undefined
           ? `remove the quotes: ${unquoted}${path[0] === 'baishan' ? " (Baishan's field table types this field as an integer)" : ''}; `
           : near !== undefined
             ? `did you mean ${fmt(near)}? `

@@ -57,6 +57,11 @@ export interface ProxyGroupDesired extends Protectable, Adoptable, Taggable {
   packageType?: 'Thunder' | 'Accelerator';
   /** false = every proxy of the group closed (CloseProxyGroup): no traffic, still billed. Default true. */
   enabled?: boolean;
+  /**
+   * Listeners of the group (GroupId), served by every proxy of it. TCP and UDP only: GAAP does not
+   * support HTTP/HTTPS listeners on proxy groups.
+   */
+  listeners?: L4ListenerDesired[];
 }
 
 export interface ProxyDesired extends Protectable, Adoptable, Taggable {
@@ -166,7 +171,6 @@ export interface L7DomainDesired extends Protectable {
   /** HTTPS: authentication of the domain (SetAuthentication); managed only when declared. */
   auth?: DomainAuthDesired;
   rules?: RuleDesired[];
-  errorPages?: ErrorPageDesired[];
 }
 
 /** Each part absent = off. Certificates by logical name. */
@@ -201,18 +205,15 @@ export interface RuleDesired extends Protectable {
   headers?: { name: string; value: string }[];
 }
 
-export interface ErrorPageDesired {
-  errorCodes: number[];
-  body: string;
-  newErrorCode?: number;
-  clearHeaders?: string[];
-  setHeaders?: { name: string; value: string }[];
-}
-
 export type CertificateType = 'basic-auth' | 'client-ca' | 'server' | 'origin-ca' | 'gaap';
 
 export interface CertificateDesired extends Protectable, Adoptable {
   type: CertificateType;
+  /**
+   * Display name (CertificateAlias) of an adopted certificate. The ones edgeform creates are named
+   * `ef.<stack>.<name>`: that alias is their identity (certificates take no tags).
+   */
+  name?: string;
   /** PEM (or `user:hash` lines for basic-auth); usually `{file: ...}`. */
   content: string | SecretValue;
   /** server and gaap certificates only; always a secret reference. */

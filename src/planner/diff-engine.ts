@@ -243,7 +243,7 @@ export function planDiff<Draft extends StepDraftBase, Payload, Extra extends obj
       const b = builderFor(node.address, () =>
         node.parent && createStep.has(node.parent) ? [createStep.get(node.parent)!] : [],
       );
-      h.create(node, b);
+      h.create(node, b, v.kind === 'replace' ? v.live : undefined);
       // Dependents need the node's ID, which its create call publishes: they can start as soon
       // as that step is done (and waited), without waiting for e.g. its bindings.
       const idStep = idOutput.get(node.address)?.step ?? b.idStep ?? b.last;

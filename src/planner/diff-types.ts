@@ -88,7 +88,11 @@ export interface KindDescription<Spec = unknown, Raw = unknown, Builder = StepBu
    * A create publishes each under the same name, from its step's outputs.
    */
   outputs?: OutputSpec<Raw>;
-  create(node: DesiredNode<Spec>, b: Builder): void;
+  /**
+   * `replaced`: in a replacement, the live object the new one replaces (while both exist, a
+   * lookup of the new one must not take the old one for it).
+   */
+  create(node: DesiredNode<Spec>, b: Builder, replaced?: LiveNode<Raw>): void;
   update(node: DesiredNode<Spec>, live: LiveNode<Raw>, groups: readonly string[], b: Builder): void;
   /** Not called when an ancestor that cascades is deleted in the same plan. */
   delete(live: LiveNode<Raw>, b: Builder): void;

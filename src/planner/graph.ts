@@ -24,18 +24,28 @@ export function topologicalOrder<T extends GraphNode>(nodes: readonly T[]): T[] 
     }
   }
   const indegree = new Map(nodes.map((n) => [n.id, n.dependsOn.length]));
-  const dependents = new Map<string, string[]>();
-  for (const n of nodes) for (const d of n.dependsOn) dependents.set(d, [...(dependents.get(d) ?? []), n.id]);
-  const position = new Map(nodes.map((n, i) => [n.id, i]));
-  const ready = nodes.filter((n) => n.dependsOn.length === 0).map((n) => n.id);
+  const dependents = new Map<string, number[]>();
+  nodes.forEach((n, i) => {
+    for (const d of n.dependsOn) {
+      const list = dependents.get(d);
+      if (list) list.push(i);
+      else dependents.set(d, [i]);
+    }
+  });
+  // Ready nodes by input position, smallest first: a heap, not a sort of the ready list on every
+  // step (quadratic for a 3,000-step plan whose ready list holds hundreds).
+  const ready = new PositionHeap();
+  nodes.forEach((n, i) => {
+    if (n.dependsOn.length === 0) ready.push(i);
+  });
   const out: T[] = [];
-  while (ready.length > 0) {
-    ready.sort((a, b) => position.get(a)! - position.get(b)!);
-    const id = ready.shift()!;
-    out.push(byId.get(id)!);
-    for (const dep of dependents.get(id) ?? []) {
-      const left = indegree.get(dep)! - 1;
-      indegree.set(dep, left);
+  while (ready.size > 0) {
+    const n = nodes[ready.pop()]!;
+    out.push(n);
+    for (const dep of dependents.get(n.id) ?? []) {
+      const id = nodes[dep]!.id;
+      const left = indegree.get(id)! - 1;
+      indegree.set(id, left);
       if (left === 0) ready.push(dep);
     }
   }
@@ -50,6 +60,44 @@ export function topologicalOrder<T extends GraphNode>(nodes: readonly T[]): T[] 
     });
   }
   return out;
+}
+
+/** A binary min-heap of input positions. */
+class PositionHeap {
+  readonly #a: number[] = [];
+  get size(): number {
+    return this.#a.length;
+  }
+  push(x: number): void {
+    const a = this.#a;
+    a.push(x);
+    let i = a.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (a[p]! <= x) break;
+      a[i] = a[p]!;
+      i = p;
+    }
+    a[i] = x;
+  }
+  pop(): number {
+    const a = this.#a;
+    const top = a[0]!;
+    const last = a.pop()!;
+    if (a.length > 0) {
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= a.length) break;
+        const c = l + 1 < a.length && a[l + 1]! < a[l]! ? l + 1 : l;
+        if (a[c]! >= last) break;
+        a[i] = a[c]!;
+        i = c;
+      }
+      a[i] = last;
+    }
+    return top;
+  }
 }
 
 function findCycle(nodes: readonly GraphNode[]): string[] {

@@ -13,7 +13,13 @@ import { loadStack } from '../config/load-stack.js';
 import { EdgeformError } from '../core/errors.js';
 import type { EventSink } from '../core/event-types.js';
 import { nullSink } from '../core/null-sink.js';
-import type { GaapDesired, L7ListenerDesired, ProxyDesired } from '../model/gaap-desired-types.js';
+import type {
+  GaapDesired,
+  L7DomainDesired,
+  L7ListenerDesired,
+  ProxyDesired,
+  RuleDesired,
+} from '../model/gaap-desired-types.js';
 import type { GaapSettings } from '../model/stack-types.js';
 import type {
   ExportContext,
@@ -149,7 +155,8 @@ export async function exportGaap(client: () => GaapClient, opts: GaapExportOptio
   };
   selfCheck(out);
   if (opts.adopt) {
-    out.adopted = await takeOwnership(client(), stack, nodes, adoption.ids, warnings);
+    const region = opts.settings?.region ?? '';
+    out.adopted = await takeOwnership(client(), { stack, region }, nodes, adoption.ids, warnings);
     out.calls += out.adopted.filter((a) => a.ownership !== 'bound').length;
   }
   return out;
@@ -173,7 +180,7 @@ const ROOT_TYPE: Record<AdoptSection, { type: string; kind: UnownedObject['kind'
  */
 async function takeOwnership(
   client: GaapCaller,
-  stack: string,
+  { stack, region }: { stack: string; region: string },
   nodes: readonly LiveNode[],
   ids: ReadonlyMap<AdoptSection, ReadonlyMap<string, string>>,
   warnings: string[],
@@ -189,7 +196,7 @@ async function takeOwnership(
       if (!node || !tag || node.attrs.ownership === owned) return { kind, id, name, ownership: 'bound' };
       try {
         await modifyResourceTags(client, {
-          Resource: gaapResourceName(tag, id),
+          Resource: gaapResourceName(tag, id, region),
           ReplaceTags: ownershipTags(stack, name),
         });
         return { kind, id, name, ownership: 'tagged' };
@@ -263,11 +270,15 @@ function bindAdopted(gaap: GaapSectionV1, ids: Map<AdoptSection, Map<string, str
 }
 
 /**
- * Rule headers and error pages are read only where the model declares them (they are managed only
- * there). Export wants all of them: the kind reads with a model declaring every live domain and
- * rule, built from the DescribeRules answers the domain kind already fetched (no extra call).
+ * Some kinds (rule headers, error pages) are read only where the model declares them (they are
+ * managed only there). Export wants all of them: those kinds read with a model declaring every
+ * live domain and rule, each kind declaring itself on them (`export.readsDeclaredOnly`), built
+ * from the DescribeRules answers the domain kind already fetched (no extra call).
  */
 function declaringEverything(kind: GaapKindModule): GaapKindModule {
+  const declaredOnly = GAAP_KINDS.flatMap((k) =>
+    k.export.readsDeclaredOnly ? [k.export.readsDeclaredOnly] : [],
+  );
   return {
     ...kind,
     read: async (ctx: ReadContext) => {
@@ -286,11 +297,14 @@ function declaringEverything(kind: GaapKindModule): GaapKindModule {
           proxies[proxy] ??= { accessRegion: '', bandwidth: 0, concurrent: 0, listeners: [] };
           proxies[proxy].listeners?.push(l);
         }
-        l.domains?.push({
-          domain: domain.Domain,
-          errorPages: [],
-          rules: (domain.RuleSet ?? []).map((r) => ({ path: r.Path, headers: [] })),
+        const rules = (domain.RuleSet ?? []).map((r) => {
+          const rule: RuleDesired = { path: r.Path };
+          for (const d of declaredOnly) d.onRule?.(rule);
+          return rule;
         });
+        const declared: L7DomainDesired = { domain: domain.Domain, rules };
+        for (const d of declaredOnly) d.onDomain?.(declared);
+        l.domains?.push(declared);
       }
       return kind.read({ ...ctx, model: { proxies } });
     },

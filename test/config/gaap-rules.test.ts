@@ -194,6 +194,43 @@ describe('gaap rules: listeners', () => {
     expectClean(text);
   });
 
+  it("checks a proxy group's listeners like a proxy's: ports per group, references, schedulers", () => {
+    const text = gaap(`  proxyGroups:
+    pool:
+      realServerRegion: SouthChina
+      listeners:
+        - protocol: TCP
+          port: 80
+          realServers: [{ realServer: ap, port: 80 }]
+        - protocol: TCP
+          ports: [81, 80]
+        - protocol: UDP
+          port: 80
+          realServerType: DOMAIN
+          scheduler: wrr
+${proxy('        - protocol: TCP\n          port: 80\n')}`);
+    const r = load(text);
+    expect(r.diagnostics.map((d) => [d.code, d.path])).toEqual([
+      ['UNKNOWN_REFERENCE', 'gaap.proxyGroups.pool.listeners[0].realServers[0].realServer'],
+      ['DUPLICATE_PORT', 'gaap.proxyGroups.pool.listeners[1].ports[1]'],
+      ['DOMAIN_ORIGIN_LIMIT', 'gaap.proxyGroups.pool.listeners[2].scheduler'],
+    ]);
+    expect(r.diagnostics[1]!.message).toContain('TCP port 80 of proxy group `pool` is already taken');
+  });
+
+  it('refuses HTTP/HTTPS listeners on a proxy of a group, at the protocol; TCP is fine there', () => {
+    const text = gaap(
+      `  proxyGroups:\n    pool: { realServerRegion: SouthChina }\n${proxy(
+        '        - protocol: TCP\n          port: 80\n        - protocol: HTTP\n          port: 8080\n',
+        '      group: pool\n',
+      ).replace('      realServerRegion: SouthChina\n', '')}`,
+    );
+    const d = only(load(text).diagnostics, 'FIELD_NOT_ALLOWED');
+    expect(d.path).toBe('gaap.proxies.web.listeners[1].protocol');
+    expectAt(d, 'a.yaml', pos(text, 'HTTP\n'));
+    expect(d.message).toContain('GAAP does not support HTTP listeners on the proxies of a proxy group');
+  });
+
   it('requires certificate and forwardProtocol on HTTPS listeners', () => {
     const text = gaap(proxy('        - protocol: HTTPS\n          port: 443\n'));
     const r = load(text);
@@ -409,6 +446,21 @@ describe('gaap rules: certificates', () => {
     expect(r.stack).toBeUndefined();
   });
 
+  it('takes a display name on adopted certificates only, never an ef. alias', () => {
+    const text = gaap(
+      `  proxies: {}\n`,
+      `    partner:\n      type: client-ca\n      content: "${CERT}"\n      adopt: cert-abc123\n      name: Partner CA\n    own:\n      type: client-ca\n      content: "${CERT}"\n      name: Own CA\n    sneaky:\n      type: client-ca\n      content: "${CERT}"\n      adopt: cert-def456\n      name: ef.other.x\n`,
+    );
+    const r = load(text);
+    expect(r.diagnostics.map((d) => [d.code, d.path])).toEqual([
+      ['FIELD_NOT_ALLOWED', 'gaap.certificates.own.name'],
+      ['INVALID_VALUE', 'gaap.certificates.sneaky.name'],
+    ]);
+    expectAt(r.diagnostics[0]!, 'a.yaml', pos(text, 'name: Own'));
+    expect(r.diagnostics[0]!.message).toContain('ef.<stack>.own');
+    expect(r.stack).toBeUndefined();
+  });
+
   it('refuses content that is a path instead of PEM, and unresolved references', () => {
     const text = gaap('').replace(`content: "${CERT}", key`, 'content: certs/site.crt, key');
     const r = loadFixture({ 'a.yaml': text }, { env: {} });
@@ -470,7 +522,7 @@ describe('gaap rules: everything valid at once', () => {
       accessRegion: EastChina
       bandwidth: 10
       concurrent: 2
-      group: edge
+      realServerRegion: SouthChina
       protect: true
       listeners:
         - protocol: TCP
@@ -500,10 +552,11 @@ describe('gaap rules: everything valid at once', () => {
       securityPolicy:
         defaultAction: ACCEPT
         rules: [{ cidr: 192.0.2.0/24, action: DROP, name: bots }]
+    member: { group: edge, accessRegion: NorthChina, bandwidth: 10, concurrent: 2, listeners: [{ protocol: TCP, port: 80 }] }
   globalDomains:
     site: { defaultValue: 203.0.113.1, dns: [{ proxies: [web], countries: ["101001"] }] }
 `,
-        '  proxyGroups:\n    edge: { realServerRegion: SouthChina, accessRegions: [{ region: EastChina, bandwidth: 10, concurrent: 2 }] }\n',
+        '  proxyGroups:\n    edge: { realServerRegion: SouthChina, accessRegions: [{ region: EastChina, bandwidth: 10, concurrent: 2 }], listeners: [{ protocol: UDP, ports: [53, 54], realServers: [{ realServer: app, port: 53 }] }] }\n',
       ),
     );
   });

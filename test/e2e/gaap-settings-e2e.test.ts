@@ -13,6 +13,8 @@ import { emulatorEnv, ROOT, runCli, scratchDir, writeYaml } from './cli-harness.
 let emulator: RunningEmulator;
 let env: NodeJS.ProcessEnv;
 let client: GaapClient;
+/** A certificate made by hand before the stack exists, adopted by it (`adopt:`) with a display name. */
+let handMadeCa: string;
 
 beforeAll(async () => {
   emulator = await startEmulator({ asyncDelayMs: 200, rateWindowScale: 0.1 });
@@ -21,6 +23,14 @@ beforeAll(async () => {
     endpoint: emulator.gaap,
     credentials: { secretId: EMULATOR_DEFAULTS.secretId, secretKey: EMULATOR_DEFAULTS.secretKey },
   });
+  const pem = readFileSync(join(ROOT, 'test', 'fixtures', 'gaap', 'client-ca.pem'), 'utf8');
+  handMadeCa = (
+    await client.call('CreateCertificate', {
+      CertificateType: 3,
+      CertificateContent: encodeURIComponent(pem),
+      CertificateAlias: 'hand-made partner CA',
+    })
+  ).CertificateId;
 });
 afterAll(async () => {
   await client.close();
@@ -34,6 +44,9 @@ interface Settings {
   auth: string;
   proxyTags: string;
   originTags: string;
+  groupTags: string;
+  domainTags: string;
+  caName: string;
 }
 
 const BASE: Settings = {
@@ -43,6 +56,9 @@ const BASE: Settings = {
   auth: '{ basic: users, originCa: [origin-ca] }',
   proxyTags: '{ team: web, cost-center: "42" }',
   originTags: '{ team: web }',
+  groupTags: '{ team: pool }',
+  domainTags: '{ team: dns }',
+  caName: 'Partner CA',
 };
 
 const stack = (s: Settings) => `version: 1
@@ -55,11 +71,15 @@ gaap:
     users: { type: basic-auth, content: "alice:$apr1$Qm0f3Kx1$yWl0aH1aZ1b9Qv6o2Q9f1/" }
     to-origin: { type: gaap, content: { file: site-b.pem }, key: { file: site-b.key } }
     origin-ca: { type: origin-ca, content: { file: client-ca.pem } }
+    partner-ca: { type: origin-ca, content: { file: client-ca.pem }, adopt: ${handMadeCa}, name: ${s.caName} }
+  globalDomains:
+    www: { defaultValue: 203.0.113.10, tags: ${s.domainTags} }
   proxyGroups:
     pool:
       realServerRegion: NorthAmerica
       accessRegions: [{ region: SouthChina, bandwidth: 10, concurrent: 2 }]
       enabled: ${s.groupEnabled}
+      tags: ${s.groupTags}
   proxies:
     edge:
       accessRegion: SouthChina
@@ -139,6 +159,27 @@ describe('item-4 settings converge through the CLI', () => {
     });
     return tagsOf(rs.RealServerSet![0]!.TagSet);
   };
+  const poolTags = async () => {
+    const groups = await client.call('DescribeProxyGroupList', {
+      ProjectId: -1,
+      TagSet: [{ TagKey: 'edgeform:name', TagValue: 'pool' }],
+      Limit: 100,
+      Offset: 0,
+    });
+    return tagsOf(groups.ProxyGroupList![0]!.TagSet);
+  };
+  const domainTags = async () => {
+    const domains = await client.call('DescribeGlobalDomains', {
+      ProjectId: -1,
+      TagSet: [{ TagKey: 'edgeform:name', TagValue: 'www' }],
+      Limit: 100,
+      Offset: 0,
+    });
+    return tagsOf(domains.Domains![0]!.TagSet);
+  };
+  const aliasOf = async (id: string) =>
+    (await client.call('DescribeCertificateDetail', { CertificateId: id })).CertificateDetail
+      .CertificateAlias;
   const poolStatus = async () => {
     const groups = await client.call('DescribeProxyGroupList', {
       ProjectId: -1,
@@ -157,6 +198,8 @@ describe('item-4 settings converge through the CLI', () => {
     expect(actions).toContain('SetTlsVersion');
     // A group declared closed is created, then closed.
     expect(actions).toContain('CloseProxyGroup');
+    // The adopted certificate takes its display name.
+    expect(actions).toContain('ModifyCertificateAttributes');
     await applyAndConverge();
     const l = await httpsListener();
     expect([...l.TLSSupportVersion].sort()).toEqual(['TLSv1.2', 'TLSv1.3']);
@@ -175,6 +218,17 @@ describe('item-4 settings converge through the CLI', () => {
       'edgeform:stack': 'settings-e2e',
       team: 'web',
     });
+    expect(await poolTags()).toEqual({
+      'edgeform:name': 'pool',
+      'edgeform:stack': 'settings-e2e',
+      team: 'pool',
+    });
+    expect(await domainTags()).toEqual({
+      'edgeform:name': 'www',
+      'edgeform:stack': 'settings-e2e',
+      team: 'dns',
+    });
+    expect(await aliasOf(handMadeCa)).toBe('Partner CA');
   });
 
   const LISTENER = 'gaap.proxy["edge"].listener["HTTPS:443"]';
@@ -262,6 +316,34 @@ describe('item-4 settings converge through the CLI', () => {
           team: 'edge',
         });
         expect(await originTags()).toEqual({ 'edgeform:name': 'origin', 'edgeform:stack': 'settings-e2e' });
+      },
+    },
+    {
+      what: 'user tags of a proxy group and a global domain',
+      change: { groupTags: '{ team: pool, env: prod }', domainTags: '{ owner: dns-team }' },
+      updates: { 'gaap.proxy_group["pool"]': ['userTags'], 'gaap.global_domain["www"]': ['userTags'] },
+      actions: ['ModifyResourceTags', 'ModifyResourceTags'],
+      check: async () => {
+        expect(await poolTags()).toEqual({
+          'edgeform:name': 'pool',
+          'edgeform:stack': 'settings-e2e',
+          env: 'prod',
+          team: 'pool',
+        });
+        expect(await domainTags()).toEqual({
+          'edgeform:name': 'www',
+          'edgeform:stack': 'settings-e2e',
+          owner: 'dns-team',
+        });
+      },
+    },
+    {
+      what: 'display name of an adopted certificate',
+      change: { caName: '"Partner CA 2027"' },
+      updates: { 'gaap.certificate["partner-ca"]': ['name'] },
+      actions: ['ModifyCertificateAttributes'],
+      check: async () => {
+        expect(await aliasOf(handMadeCa)).toBe('Partner CA 2027');
       },
     },
     {

@@ -25,6 +25,16 @@ describe('topologicalOrder', () => {
     expect(topologicalOrder(nodes).map((n) => n.id)).toEqual(['c', 'a', 'b']);
   });
 
+  it('takes the ready node that comes first in the input, also when many are ready at once', () => {
+    // 'root' frees 300 nodes at once; each of them frees one more node given before everything.
+    const freed = Array.from({ length: 300 }, (_, i) => ({ id: `f${299 - i}`, dependsOn: ['root'] }));
+    const later = Array.from({ length: 300 }, (_, i) => ({ id: `l${i}`, dependsOn: [`f${i}`] }));
+    const order = topologicalOrder([...later, { id: 'root', dependsOn: [] }, ...freed]).map((n) => n.id);
+    // Each l is given before everything freed, so it runs as soon as its f has: f299 l299 f298 ...
+    const want = ['root', ...Array.from({ length: 300 }, (_, i) => [`f${299 - i}`, `l${299 - i}`]).flat()];
+    expect(order).toEqual(want);
+  });
+
   it('prints the cycle', () => {
     const nodes = [
       { id: 'a', dependsOn: ['c'] },

@@ -82,12 +82,15 @@ function jsonDiagnostic(d: Diagnostic): Diagnostic {
 
 function counts(stack: LoadedStack): { baishanDomains: number; gaapProxies: number; gaapListeners: number } {
   const proxies = Object.values(stack.gaap?.proxies ?? {});
+  // Listeners of the proxies and of the proxy groups, one per port.
+  const parents = [...proxies, ...Object.values(stack.gaap?.proxyGroups ?? {})];
   return {
     baishanDomains: stack.baishan.domains.length,
     gaapProxies: proxies.length,
-    gaapListeners: proxies.reduce(
+    gaapListeners: parents.reduce(
       (n, p) =>
-        n + (p.listeners ?? []).reduce((k, l) => k + ('ports' in l && l.ports ? l.ports.length : 1), 0),
+        n +
+        (p.listeners ?? []).reduce((k: number, l) => k + ('ports' in l && l.ports ? l.ports.length : 1), 0),
       0,
     ),
   };

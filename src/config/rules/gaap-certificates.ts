@@ -61,6 +61,47 @@ export const gaapCertificateKeyRule: Rule = {
 };
 
 /**
+ * A certificate's display name (CertificateAlias) is edgeform's only way to find the certificates
+ * it creates (`ef.<stack>.<name>`: certificates take no tags), so `name` is for adopted ones, found
+ * by their ID; and never an `ef.` alias, which would read as an owned certificate once the
+ * binding goes.
+ */
+export const gaapCertificateNameRule: Rule = {
+  name: 'gaap-certificate-name',
+  check(ctx) {
+    const out: Diagnostic[] = [];
+    for (const c of ctx.gaap.certificates) {
+      const { name, adopt } = c.value;
+      if (name === undefined) continue;
+      const at = [...c.path, 'name'];
+      if (adopt === undefined) {
+        out.push(
+          diagnosticAt(
+            c.file,
+            at,
+            {
+              code: 'FIELD_NOT_ALLOWED',
+              message: `certificate \`${c.name}\` has a display name but is not adopted: edgeform names the certificates it creates ef.<stack>.${c.name}, and that alias is how it finds them (certificates take no tags)`,
+              fix: 'remove `name`; a display name can be set on a certificate bound with `adopt: cert-…`, which is found by its ID',
+            },
+            'key',
+          ),
+        );
+      } else if (name.startsWith('ef.')) {
+        out.push(
+          diagnosticAt(c.file, at, {
+            code: 'INVALID_VALUE',
+            message: `the display name ${JSON.stringify(name)} begins with \`ef.\`, the prefix of the aliases edgeform finds its own certificates by`,
+            fix: 'choose a name that does not begin with `ef.`',
+          }),
+        );
+      }
+    }
+    return out;
+  },
+};
+
+/**
  * Certificate references must resolve now (a plan without them would be wrong), and an inline
  * `content` must be the PEM itself: a path written as a plain string is the usual slip.
  */

@@ -27,9 +27,9 @@ export const gaapHealthCheckTimeoutRule: Rule = {
       );
     };
     for (const l of l4Listeners(ctx.gaap))
-      check(l.proxy.file, [...l.path, 'healthCheck'], l.listener.healthCheck);
+      check(l.parent.file, [...l.path, 'healthCheck'], l.listener.healthCheck);
     for (const r of l7Rules(ctx.gaap)) {
-      check(r.domain.listener.proxy.file, [...r.path, 'healthCheck'], r.rule.healthCheck);
+      check(r.domain.listener.parent.file, [...r.path, 'healthCheck'], r.rule.healthCheck);
     }
     return out;
   },

@@ -15,7 +15,7 @@ export const gaapListenerDomainsRule: Rule = {
   check(ctx) {
     const out: Diagnostic[] = [];
     for (const l of l7Listeners(ctx.gaap)) {
-      const { file } = l.proxy;
+      const { file } = l.parent;
       const domains = l.listener.domains ?? [];
       if (domains.length > MAX_DOMAINS_PER_LISTENER) {
         out.push(
@@ -68,7 +68,7 @@ export const gaapRulePathsRule: Rule = {
   check(ctx) {
     const out: Diagnostic[] = [];
     for (const d of l7Domains(ctx.gaap)) {
-      const { file } = d.listener.proxy;
+      const { file } = d.listener.parent;
       const seen = new Map<string, PathSegment[]>();
       (d.domain.rules ?? []).forEach((r, i) => {
         const at: PathSegment[] = [...d.path, 'rules', i, 'path'];

@@ -15,7 +15,7 @@ export const gaapHttpsListenerRule: Rule = {
       );
       for (const key of missing) {
         out.push(
-          diagnosticAt(l.proxy.file, l.path, {
+          diagnosticAt(l.parent.file, l.path, {
             code: 'MISSING_KEY',
             message: `the HTTPS listener on port ${l.listener.port} has no \`${key}\``,
             fix:
@@ -51,13 +51,13 @@ export const gaapHttpListenerRule: Rule = {
     for (const l of l7Listeners(ctx.gaap)) {
       if (l.listener.protocol !== 'HTTP') continue;
       for (const key of HTTPS_ONLY) {
-        if (l.listener[key] !== undefined) out.push(notAllowed(l.proxy.file, l.path, key));
+        if (l.listener[key] !== undefined) out.push(notAllowed(l.parent.file, l.path, key));
       }
     }
     for (const d of l7Domains(ctx.gaap)) {
       if (d.listener.listener.protocol !== 'HTTP') continue;
       for (const key of ['certificate', 'clientCertificates', 'auth'] as const) {
-        if (d.domain[key] !== undefined) out.push(notAllowed(d.listener.proxy.file, d.path, key));
+        if (d.domain[key] !== undefined) out.push(notAllowed(d.listener.parent.file, d.path, key));
       }
     }
     return out;
@@ -72,7 +72,7 @@ export const gaapL4ProtocolFieldsRule: Rule = {
   check(ctx) {
     const out: Diagnostic[] = [];
     for (const l of l4Listeners(ctx.gaap)) {
-      const { file } = l.proxy;
+      const { file } = l.parent;
       if (l.listener.protocol === 'UDP' && l.listener.clientIpMethod !== undefined) {
         out.push(
           diagnosticAt(

@@ -14,7 +14,7 @@ interface Use {
 }
 
 /**
- * A layer-4 listener gives exactly one of `port` / `ports`. Ports are unique per proxy and
+ * A layer-4 listener gives exactly one of `port` / `ports`. Ports are unique per proxy (or group) and
  * transport: TCP, HTTP and HTTPS share the TCP space, UDP has its own, and an HTTPS listener with
  * http3 also takes its port in the UDP space (GAAP API, CreateHTTPSListener: Http3Supported).
  */
@@ -24,7 +24,7 @@ export const gaapListenerPortsRule: Rule = {
     const out: Diagnostic[] = [];
     const seen = new Map<string, Use>();
     for (const l of listeners(ctx.gaap)) {
-      const { file } = l.proxy;
+      const { file } = l.parent;
       const uses: Use[] = [];
       const what = `the ${l.listener.protocol} listener`;
       if (isL4(l.listener)) {
@@ -64,7 +64,7 @@ export const gaapListenerPortsRule: Rule = {
         }
       }
       for (const use of uses) {
-        const key = `${l.proxy.name}\0${use.space}\0${use.port}`;
+        const key = `${l.parentKind}\0${l.parent.name}\0${use.space}\0${use.port}`;
         const prev = seen.get(key);
         if (!prev) {
           seen.set(key, use);
@@ -74,10 +74,10 @@ export const gaapListenerPortsRule: Rule = {
         out.push(
           diagnosticAt(file, use.path, {
             code: 'DUPLICATE_PORT',
-            message: `${use.space} port ${use.port} of proxy \`${l.proxy.name}\` is already taken by ${prev.what} at ${where.file}:${where.line}:${where.column}`,
+            message: `${use.space} port ${use.port} of ${l.parentKind} \`${l.parent.name}\` is already taken by ${prev.what} at ${where.file}:${where.line}:${where.column}`,
             fix:
               use.space === 'TCP'
-                ? 'use another port: TCP, HTTP and HTTPS listeners of one proxy share the TCP port space'
+                ? 'use another port: TCP, HTTP and HTTPS listeners of one proxy (or group) share the TCP port space'
                 : 'use another port: UDP listeners and HTTPS listeners with http3 share the UDP port space',
             related: [where],
           }),

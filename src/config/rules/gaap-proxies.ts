@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../diagnostic-types.js';
-import { byName } from '../gaap-view.js';
+import { byName, l7Listeners } from '../gaap-view.js';
 import { diagnosticAt } from './rule-helpers.js';
 import type { Rule } from './rule-types.js';
 
@@ -92,6 +92,30 @@ export const gaapGroupEnabledRule: Rule = {
           },
           'key',
         ),
+      );
+    }
+    return out;
+  },
+};
+
+/**
+ * GAAP does not support HTTP/HTTPS listeners on the proxies of a proxy group ("通道组通道暂时不支持
+ * HTTP/HTTPS监听器", ModifyHTTPListenerAttribute; both creates list NotSupportProxyGroup): such a
+ * listener would fail half-way through an apply, so it is refused here, at its protocol.
+ */
+export const gaapGroupProxyL7Rule: Rule = {
+  name: 'gaap-group-proxy-l7',
+  check(ctx) {
+    const out: Diagnostic[] = [];
+    for (const l of l7Listeners(ctx.gaap)) {
+      if (l.parentKind !== 'proxy' || !('group' in l.parent.value) || l.parent.value.group === undefined)
+        continue;
+      out.push(
+        diagnosticAt(l.parent.file, [...l.path, 'protocol'], {
+          code: 'FIELD_NOT_ALLOWED',
+          message: `proxy \`${l.parent.name}\` is in group \`${l.parent.value.group}\`, and GAAP does not support ${l.listener.protocol} listeners on the proxies of a proxy group`,
+          fix: 'move the listener to a proxy outside the group (TCP and UDP listeners are fine here, or on the group itself)',
+        }),
       );
     }
     return out;

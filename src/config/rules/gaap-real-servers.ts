@@ -113,7 +113,7 @@ export const gaapRealServersRule: Rule = {
     };
     for (const l of l4Listeners(ctx.gaap)) {
       kinds(
-        l.proxy.file,
+        l.parent.file,
         [...l.path, 'realServers'],
         l.listener.realServerType ?? 'IP',
         l.listener.realServers,
@@ -121,7 +121,7 @@ export const gaapRealServersRule: Rule = {
     }
     for (const r of l7Rules(ctx.gaap)) {
       kinds(
-        r.domain.listener.proxy.file,
+        r.domain.listener.parent.file,
         [...r.path, 'realServers'],
         r.rule.realServerType ?? 'IP',
         r.rule.realServers,

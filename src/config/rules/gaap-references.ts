@@ -102,14 +102,14 @@ export const gaapReferencesRule: Rule = {
       }
     }
     for (const l of l4Listeners(ctx.gaap)) {
-      bindings(l.proxy.file, [...l.path, 'realServers'], l.listener.realServers);
+      bindings(l.parent.file, [...l.path, 'realServers'], l.listener.realServers);
     }
     for (const l of l7Listeners(ctx.gaap)) {
-      cert(l.proxy.file, [...l.path, 'certificate'], l.listener.certificate, 'server');
-      certList(l.proxy.file, [...l.path, 'clientCertificates'], l.listener.clientCertificates, 'client-ca');
+      cert(l.parent.file, [...l.path, 'certificate'], l.listener.certificate, 'server');
+      certList(l.parent.file, [...l.path, 'clientCertificates'], l.listener.clientCertificates, 'client-ca');
     }
     for (const d of l7Domains(ctx.gaap)) {
-      const file = d.listener.proxy.file;
+      const file = d.listener.parent.file;
       cert(file, [...d.path, 'certificate'], d.domain.certificate, 'server');
       certList(file, [...d.path, 'clientCertificates'], d.domain.clientCertificates, 'client-ca');
       const auth = d.domain.auth;
@@ -120,7 +120,7 @@ export const gaapReferencesRule: Rule = {
       }
     }
     for (const r of l7Rules(ctx.gaap)) {
-      bindings(r.domain.listener.proxy.file, [...r.path, 'realServers'], r.rule.realServers);
+      bindings(r.domain.listener.parent.file, [...r.path, 'realServers'], r.rule.realServers);
     }
     for (const g of ctx.gaap.globalDomains) {
       (g.value.dns ?? []).forEach((record, i) => {

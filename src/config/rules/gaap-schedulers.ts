@@ -39,10 +39,10 @@ export const gaapFailoverRoleRule: Rule = {
     };
     for (const l of l4Listeners(ctx.gaap)) {
       if (l.listener.failover === true) continue;
-      roles(l.proxy.file, [...l.path, 'realServers'], l.listener.realServers, false);
+      roles(l.parent.file, [...l.path, 'realServers'], l.listener.realServers, false);
     }
     for (const r of l7Rules(ctx.gaap)) {
-      roles(r.domain.listener.proxy.file, [...r.path, 'realServers'], r.rule.realServers, true);
+      roles(r.domain.listener.parent.file, [...r.path, 'realServers'], r.rule.realServers, true);
     }
     return out;
   },
@@ -68,10 +68,10 @@ export const gaapDomainOriginRule: Rule = {
     };
     for (const l of l4Listeners(ctx.gaap)) {
       if (l.listener.realServerType !== 'DOMAIN') continue;
-      scheduler(l.proxy.file, l.path, l.listener.scheduler);
+      scheduler(l.parent.file, l.path, l.listener.scheduler);
       if (l.listener.failover === true) {
         out.push(
-          diagnosticAt(l.proxy.file, [...l.path, 'failover'], {
+          diagnosticAt(l.parent.file, [...l.path, 'failover'], {
             code: 'DOMAIN_ORIGIN_LIMIT',
             message: 'failover is not allowed with realServerType DOMAIN',
             fix: "remove `failover` (and the bindings' roles), or bind IP real servers (realServerType IP)",
@@ -81,7 +81,7 @@ export const gaapDomainOriginRule: Rule = {
     }
     for (const r of l7Rules(ctx.gaap)) {
       if (r.rule.realServerType !== 'DOMAIN') continue;
-      scheduler(r.domain.listener.proxy.file, r.path, r.rule.scheduler);
+      scheduler(r.domain.listener.parent.file, r.path, r.rule.scheduler);
     }
     return out;
   },

@@ -1,7 +1,11 @@
 import { cacheRulePriorityRule, originBackupRule, speedLimitTimesRule } from './config-values.js';
 import { domainNameFieldRule, duplicateDomainRule } from './domain-names.js';
 import { emptyEntryRule } from './empty-entry.js';
-import { gaapCertificateContentRule, gaapCertificateKeyRule } from './gaap-certificates.js';
+import {
+  gaapCertificateContentRule,
+  gaapCertificateKeyRule,
+  gaapCertificateNameRule,
+} from './gaap-certificates.js';
 import { gaapGlobalDomainCountriesRule } from './gaap-global-domains.js';
 import { gaapHealthCheckTimeoutRule } from './gaap-health-checks.js';
 import { gaapListenerDomainsRule, gaapRulePathsRule } from './gaap-l7-domains.js';
@@ -12,7 +16,12 @@ import {
 } from './gaap-listener-fields.js';
 import { gaapListenerPortsRule } from './gaap-listener-ports.js';
 import { gaapDuplicateNameRule, gaapNameLengthRule, gaapProjectIdRule } from './gaap-names.js';
-import { gaapGroupEnabledRule, gaapProxyEnabledRule, gaapRealServerRegionRule } from './gaap-proxies.js';
+import {
+  gaapGroupEnabledRule,
+  gaapGroupProxyL7Rule,
+  gaapProxyEnabledRule,
+  gaapRealServerRegionRule,
+} from './gaap-proxies.js';
 import { gaapRealServersRule } from './gaap-real-servers.js';
 import { gaapReferencesRule } from './gaap-references.js';
 import { gaapDomainOriginRule, gaapFailoverRoleRule } from './gaap-schedulers.js';
@@ -48,6 +57,7 @@ export const SEMANTIC_RULES: readonly Rule[] = [
   gaapReferencesRule,
   gaapRealServerRegionRule,
   gaapProxyEnabledRule,
+  gaapGroupProxyL7Rule,
   gaapGroupEnabledRule,
   gaapReservedTagsRule,
   gaapRealServersRule,
@@ -62,6 +72,7 @@ export const SEMANTIC_RULES: readonly Rule[] = [
   gaapDomainOriginRule,
   gaapCertificateKeyRule,
   gaapCertificateContentRule,
+  gaapCertificateNameRule,
   gaapSecurityRulesRule,
   gaapGlobalDomainCountriesRule,
 ];

@@ -7,7 +7,7 @@ import { PROXY_GROUP } from './kinds/proxy-group.js';
 /**
  * A proxy that is closed and stays closed (`enabled: false`, live CLOSED) refuses every write to
  * what lives under it (InstanceStatusNotInRuning), deletes aside; so does every proxy of a closed
- * group. Such a plan fails here, before any write, naming the closed object and what would change
+ * group, and the group's own listeners (GroupStatusNotInRuning). Such a plan fails here, before any write, naming the closed object and what would change
  * under it, instead of failing half-way through the apply.
  */
 export function refuseWritesUnderClosed(
@@ -25,7 +25,8 @@ export function refuseWritesUnderClosed(
       const members = desired
         .filter((p) => p.type === PROXY && p.attrs.group === n.address)
         .map((p) => p.address);
-      closed.push({ node: n, scopes: members });
+      // The group's own listeners live under its address.
+      closed.push({ node: n, scopes: [n.address, ...members] });
     }
   }
   const blocked: string[] = [];
@@ -33,7 +34,9 @@ export function refuseWritesUnderClosed(
     // A member proxy's own steps count too (ModifyProxyConfiguration needs it running); the
     // closed proxy's own steps open and close it around a change that needs it.
     const under = (a: string) =>
-      scopes.some((s) => a.startsWith(`${s}.`) || (node.type === PROXY_GROUP && a === s));
+      scopes.some(
+        (s) => a.startsWith(`${s}.`) || (node.type === PROXY_GROUP && a === s && s !== node.address),
+      );
     const writes = steps.filter((s) => s.operation !== 'delete' && s.addresses.some(under));
     if (writes.length === 0) continue;
     const where = node.source ? `${node.source.file}:${node.source.line}:${node.source.column} ` : '';

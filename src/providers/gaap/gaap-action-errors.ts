@@ -1,5 +1,6 @@
 import type { GaapErrorClass, GaapErrorRule } from './gaap-error-types.js';
 import type { ActionName } from './gaap-types.js';
+import { GAAP_KINDS } from './kinds/registry.js';
 
 /**
  * What the client does with an answer code, in the four words of the per-action table:
@@ -36,102 +37,25 @@ export function handlingOf(errorClass: GaapErrorClass): CodeHandling {
   }
 }
 
-/**
- * Every action edgeform calls (test/providers/gaap/gaap-action-errors.test.ts proves the list
- * equal to the actions named in src/providers/gaap and src/workflow).
- */
-export const CALLED_ACTIONS = [
-  'AddRealServers',
-  'BindListenerRealServers',
-  'BindRuleRealServers',
+/** Actions called outside any kind: the plan's catalog checks (catalog-checks.ts) and price inquiry (prices.ts). */
+const CHECK_CALLS: readonly ActionName[] = [
   'CheckProxyCreate',
-  'CloseProxies',
-  'CloseProxyGroup',
-  'CloseSecurityPolicy',
-  'CreateCertificate',
-  'CreateCustomHeader',
-  'CreateDomain',
-  'CreateDomainErrorPageInfo',
-  'CreateGlobalDomain',
-  'CreateGlobalDomainDns',
-  'CreateHTTPListener',
-  'CreateHTTPSListener',
-  'CreateProxy',
-  'CreateProxyGroup',
-  'CreateRule',
-  'CreateSecurityPolicy',
-  'CreateSecurityRules',
-  'CreateTCPListeners',
-  'CreateUDPListeners',
-  'DeleteCertificate',
-  'DeleteDomain',
-  'DeleteDomainErrorPageInfo',
-  'DeleteGlobalDomain',
-  'DeleteGlobalDomainDns',
-  'DeleteListeners',
-  'DeleteProxyGroup',
-  'DeleteRule',
-  'DeleteSecurityPolicy',
-  'DeleteSecurityRules',
   'DescribeAccessRegionsByDestRegion',
   'DescribeBlackHeader',
-  'DescribeCertificateDetail',
-  'DescribeCertificates',
-  'DescribeCustomHeader',
-  'DescribeDomainErrorPageInfo',
-  'DescribeGlobalDomainDns',
-  'DescribeGlobalDomains',
-  'DescribeHTTPListeners',
-  'DescribeHTTPSListeners',
-  'DescribeProxies',
-  'DescribeProxyGroupDetails',
-  'DescribeProxyGroupList',
-  'DescribeRealServers',
-  'DescribeRuleRealServers',
-  'DescribeRules',
-  'DescribeRulesByRuleIds',
-  'DescribeSecurityPolicyDetail',
-  'DescribeTCPListeners',
-  'DescribeUDPListeners',
-  'DestroyProxies',
-  'DisableGlobalDomain',
-  'EnableGlobalDomain',
-  'ModifyCertificate',
-  'ModifyDomain',
-  'ModifyGlobalDomainAttribute',
-  'ModifyGlobalDomainDns',
-  'ModifyHTTPListenerAttribute',
-  'ModifyHTTPSListenerAttribute',
-  'ModifyProxiesAttribute',
-  'ModifyProxiesProject',
-  'ModifyProxyConfiguration',
-  'ModifyProxyGroupAttribute',
-  'ModifyRealServerName',
-  'ModifyRuleAttribute',
-  'ModifySecurityRule',
-  'ModifyTCPListenerAttribute',
-  'ModifyUDPListenerAttribute',
-  'OpenProxies',
-  'OpenProxyGroup',
-  'OpenSecurityPolicy',
-  'RemoveRealServers',
-  'SetAuthentication',
-  'SetTlsVersion',
-] as const satisfies readonly ActionName[];
+  'InquiryPriceCreateProxy',
+];
 
 /**
- * Where one action's code means something other than the code's own class (gaap-errors.ts).
- * NOTE: ModifyProxyConfiguration and CreateProxy list no busy code of their own, only the plain
- * FailedOperation, yet both meet objects in transitions: a proxy still ADJUSTING from the last
- * resize, a group still CREATING when its first member proxy is created. Their FailedOperation is
- * waited out like a busy code (bounded by busyMaxAttempts and maxElapsedMs), not reported at once.
+ * Every action edgeform calls: each kind's `apiActions` and the catalog checks'
+ * (test/providers/gaap/gaap-action-errors.test.ts proves the list equal to the actions named in
+ * src/providers/gaap and src/workflow, and each kind's list equal to its file's).
  */
-export const ACTION_CODE_OVERRIDES: Readonly<
-  Partial<Record<ActionName, Readonly<Record<string, GaapErrorRule>>>>
-> = {
-  ModifyProxyConfiguration: { FailedOperation: { errorClass: 'busy' } },
-  CreateProxy: { FailedOperation: { errorClass: 'busy' } },
-};
+export const CALLED_ACTIONS: readonly ActionName[] = [
+  ...new Set([...GAAP_KINDS.flatMap((k) => k.apiActions), ...CHECK_CALLS]),
+].sort();
+
+/** Where one action's code means something other than the code's own class (gaap-errors.ts). */
+export { ACTION_CODE_OVERRIDES } from './gaap-errors.js';
 
 /**
  * The per-action table: for each action edgeform calls, every code `documented(action)` gives

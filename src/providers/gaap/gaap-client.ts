@@ -45,7 +45,7 @@ export interface GaapClientOptions {
   retry?: Partial<GaapRetryPolicy>;
   /** `callMs`: the total of one attempt, headers and body (default 60 s; see call-deadline.ts). */
   timeouts?: { connectMs?: number; headersMs?: number; bodyMs?: number; callMs?: number };
-  /** Sockets per endpoint origin. */
+  /** Sockets per endpoint origin (default GAAP_CONNECTIONS). */
   connections?: number;
   /** Default true: sign x-tc-action as well as content-type and host. */
   signActionHeader?: boolean;
@@ -78,6 +78,14 @@ export interface GaapCaller {
 }
 
 const READ_ONLY = /^(Describe|Inquiry|Check)/;
+
+/**
+ * Sockets per origin. The executor runs up to 32 GAAP steps at once (GaapProvider.limits) and the
+ * wait watchers poll beside them, and one socket carries one call at a time: with 16, half the
+ * calls in flight queued for a socket, and 1,009 reads at 20 ms each needed 1.26 s of sockets
+ * alone where the rate limits allow 1.06 s (bench, 200 proxies). Sockets are opened on demand.
+ */
+export const GAAP_CONNECTIONS = 64;
 
 interface Envelope {
   Response?: { RequestId?: string; Error?: { Code?: string; Message?: string } } & Record<string, unknown>;
@@ -132,7 +140,7 @@ export class GaapClient implements GaapCaller {
   #newPool(origin: string): Pool {
     const t = this.#opts.timeouts ?? {};
     return new Pool(origin, {
-      connections: this.#opts.connections ?? 16,
+      connections: this.#opts.connections ?? GAAP_CONNECTIONS,
       connect: { timeout: Math.min(t.connectMs ?? 10_000, this.#callMs) },
       headersTimeout: Math.min(t.headersMs ?? 30_000, this.#callMs),
       bodyTimeout: Math.min(t.bodyMs ?? 60_000, this.#callMs),

@@ -1,5 +1,4 @@
 import { EdgeformError, type ErrorCode, type ErrorSource } from '../../core/errors.js';
-import { ACTION_CODE_OVERRIDES } from './gaap-action-errors.js';
 import type { GaapErrorClass, GaapErrorRule } from './gaap-error-types.js';
 import type { ActionName } from './gaap-types.js';
 
@@ -307,9 +306,21 @@ const PREFIX_RULES: ReadonlyArray<readonly [string, GaapErrorClass]> = [
 ];
 
 /**
- * The class of an answer code; with the action, its per-action override first
- * (gaap-action-errors.ts holds those and the per-action table).
+ * Where one action's code means something other than the code's own class. It lives with the
+ * classification (the client consults it on every error), not with the kinds: the kinds import
+ * the client. NOTE: ModifyProxyConfiguration and CreateProxy list no busy code of their own, only the plain
+ * FailedOperation, yet both meet objects in transitions: a proxy still ADJUSTING from the last
+ * resize, a group still CREATING when its first member proxy is created. Their FailedOperation is
+ * waited out like a busy code (bounded by busyMaxAttempts and maxElapsedMs), not reported at once.
  */
+export const ACTION_CODE_OVERRIDES: Readonly<
+  Partial<Record<ActionName, Readonly<Record<string, GaapErrorRule>>>>
+> = {
+  ModifyProxyConfiguration: { FailedOperation: { errorClass: 'busy' } },
+  CreateProxy: { FailedOperation: { errorClass: 'busy' } },
+};
+
+/** The class of an answer code; with the action, its per-action override first. */
 export function classifyGaapError(code: string, action?: string): GaapErrorRule {
   const override = action ? ACTION_CODE_OVERRIDES[action as ActionName]?.[code] : undefined;
   if (override) return override;

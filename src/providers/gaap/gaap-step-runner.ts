@@ -12,6 +12,7 @@ import type { GaapCallSpec, GaapStepPayload, LookupSpec, WaitSpec } from './engi
 import type { GaapCaller } from './gaap-client.js';
 import { GaapApiError, isGaapApiError, NOT_REPEATED } from './gaap-errors.js';
 import type { ActionName, Request } from './gaap-types.js';
+import { listAll, PAGE_LIMITS, type PagedAction, type PageParams } from './paging.js';
 
 export interface RunStepOptions {
   client: GaapCaller;
@@ -260,11 +261,20 @@ async function runLookup(
   client: GaapCaller,
   lookup: LookupSpec,
 ): Promise<Record<string, JsonValue> | undefined> {
-  const res = fieldsOf(await client.call(lookup.action as ActionName, lookup.params as Request<ActionName>));
+  const res = await lookupAnswer(client, lookup);
   const scope = lookup.within ? findItem(asArray(at(res, lookup.within.items)), lookup.within.match) : res;
   const items = at(scope, lookup.items);
   if (!Array.isArray(items)) return undefined;
-  const item = findItem(items, lookup.match, lookup.matchSets);
+  const excluded = (x: unknown) =>
+    Object.entries(lookup.exclude ?? {}).some(
+      ([field, values]) =>
+        isPlainObject(x) && values.some((v) => JSON.stringify(x[field]) === JSON.stringify(v)),
+    );
+  const item = findItem(
+    items.filter((x) => !excluded(x)),
+    lookup.match,
+    lookup.matchSets,
+  );
   if (!item) return undefined;
   if (lookup.also?.some((m) => !findItem(items, m))) return undefined;
   const outputs = Object.entries(lookup.outputs).map(([name, field]) => [name, item[field] as JsonValue]);
@@ -277,6 +287,30 @@ async function runLookup(
   // An empty ID is no ID (ProxyInfo.PolicyId is '' while the proxy has no policy).
   if (outputs.some(([, v]) => v === undefined || v === null || v === '')) return undefined;
   return Object.fromEntries(outputs);
+}
+
+/**
+ * The lookup's answer. NOTE: a list action answers one page (DescribeCertificates and the listener
+ * lists 20 items by default): an object past the first page would not be found and the create
+ * sent again — a duplicate. So a list action's items are read to the end (`listAll`, by TotalCount).
+ */
+async function lookupAnswer(client: GaapCaller, lookup: LookupSpec): Promise<Record<string, unknown>> {
+  const action = lookup.action;
+  if (!isPagedAction(action) || lookup.within) {
+    return fieldsOf(await client.call(action as ActionName, lookup.params as Request<ActionName>));
+  }
+  const { Offset: _offset, Limit: _limit, ...params } = lookup.params;
+  const items: unknown[] = await listAll(
+    client,
+    action,
+    params as PageParams<typeof action>,
+    lookup.items as never,
+  );
+  return { [lookup.items]: items };
+}
+
+function isPagedAction(action: string): action is PagedAction {
+  return Object.hasOwn(PAGE_LIMITS, action);
 }
 
 /** The first item whose fields equal `match` and whose `Array[].field` sets equal `matchSets`. */
@@ -300,6 +334,37 @@ export function findItem(
         );
       }),
   ) as Record<string, unknown> | undefined;
+}
+
+export type ItemFinder = (match: Record<string, unknown>) => Record<string, unknown> | undefined;
+
+/**
+ * `findItem(items, match)` for many lookups in one list (a watcher answering the waits of a
+ * scope from one read): the list is indexed once per set of match fields, so a lookup is one map
+ * access instead of a scan. Same answers as findItem: fields compared by their JSON, an absent
+ * field equal only to an absent one, the first item wins.
+ */
+export function itemFinder(items: readonly unknown[]): ItemFinder {
+  // JSON never contains a raw U+0001 (it escapes control characters), and '' is no JSON text:
+  // '' stands for an absent field.
+  const keyOf = (x: Record<string, unknown>, fields: readonly string[]) =>
+    fields.map((f) => JSON.stringify(x[f]) ?? '').join('\u0001');
+  const indexes = new Map<string, Map<string, Record<string, unknown>>>();
+  return (match) => {
+    const fields = Object.keys(match);
+    const id = fields.join('\u0001');
+    let index = indexes.get(id);
+    if (!index) {
+      index = new Map();
+      for (const x of items) {
+        if (!isPlainObject(x)) continue;
+        const k = keyOf(x, fields);
+        if (!index.has(k)) index.set(k, x);
+      }
+      indexes.set(id, index);
+    }
+    return index.get(keyOf(match, fields));
+  };
 }
 
 /**
@@ -329,9 +394,29 @@ export function resolve(
   if (isSecretValue(v) || (isPlainObject(v) && '$secret' in v)) {
     return revealSecrets(v, opts.secretBaseDir, encodeURIComponent);
   }
-  if (Array.isArray(v)) return v.map((x) => resolve(x, opts, self));
-  if (isPlainObject(v))
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, resolve(x, opts, self)]));
+  // Copied only where something inside was replaced: most of a step's payload is plain values.
+  if (Array.isArray(v)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < v.length; i++) {
+      const x = resolve(v[i], opts, self);
+      if (x !== v[i]) {
+        out ??= v.slice();
+        out[i] = x;
+      }
+    }
+    return out ?? v;
+  }
+  if (isPlainObject(v)) {
+    let out: Record<string, unknown> | undefined;
+    for (const [k, x] of Object.entries(v)) {
+      const r = resolve(x, opts, self);
+      if (r !== x) {
+        out ??= { ...v };
+        out[k] = r;
+      }
+    }
+    return out ?? v;
+  }
   return v;
 }
 

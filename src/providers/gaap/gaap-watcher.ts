@@ -5,7 +5,7 @@ import type { StepWait, WaitReading, WatchAnswer } from '../../planner/provider-
 import type { WaitSpec } from './engine/node-types.js';
 import type { GaapCaller } from './gaap-client.js';
 import { isGaapApiError } from './gaap-errors.js';
-import { at, atMapped, findItem } from './gaap-step-runner.js';
+import { at, atMapped, type ItemFinder, itemFinder } from './gaap-step-runner.js';
 import type { ActionName, Request } from './gaap-types.js';
 
 /**
@@ -58,7 +58,17 @@ export async function watchGaap(
         for (const i of g.members) readings[i] = { kind: 'failed', error: e as Error };
         return;
       }
-      for (const i of g.members) readings[i] = readingOf(specs[i]!, res);
+      // One index per list read, so each waiter's item is found without a scan of the list.
+      const finders = new Map<string, ItemFinder>();
+      const findIn = (path: string): ItemFinder => {
+        let f = finders.get(path);
+        if (!f) {
+          f = itemFinder(asList(at(res, path)));
+          finders.set(path, f);
+        }
+        return f;
+      };
+      for (const i of g.members) readings[i] = readingOf(specs[i]!, res, findIn);
     }),
   );
   return { readings, calls: counter.calls };
@@ -90,14 +100,19 @@ async function readScope(
     const got = Array.isArray(page[field]) ? (page[field] as unknown[]) : [];
     items.push(...got);
     const total = typeof page.TotalCount === 'number' ? page.TotalCount : items.length;
-    const allSeen = wanted.every((w) => w.item && findItem(items, w.item.match));
+    const find = itemFinder(items);
+    const allSeen = wanted.every((w) => w.item && find(w.item.match));
     if (allSeen || got.length < spec.pageLimit || items.length >= total) break;
   }
   return { [field]: items };
 }
 
-function readingOf(spec: WaitSpec, res: Record<string, unknown>): WaitReading {
-  const scope = spec.item ? findItem(asList(at(res, spec.item.items)), spec.item.match) : res;
+function readingOf(
+  spec: WaitSpec,
+  res: Record<string, unknown>,
+  findIn: (path: string) => ItemFinder,
+): WaitReading {
+  const scope = spec.item ? findIn(spec.item.items)(spec.item.match) : res;
   const status = at(scope, spec.statusPath);
   if (status === undefined && spec.goneIsReady) return { kind: 'ready' };
   if (status !== undefined && spec.ready.some((r) => r === status)) {

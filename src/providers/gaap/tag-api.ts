@@ -1,5 +1,4 @@
 import type { GaapActionMeta } from './gaap-action-meta.js';
-import type { GaapCaller } from './gaap-client.js';
 import type { ActionName, Request } from './gaap-types.js';
 
 /**
@@ -84,9 +83,17 @@ export function tagEndpointFor(
   return gaapEndpoint;
 }
 
+/**
+ * What modifyResourceTags needs of the client: GaapCaller's `call`, typed here without importing
+ * gaap-client.ts, which imports this file (the architecture test refuses the circle).
+ */
+interface TagCaller {
+  call(action: ActionName, params: Request<ActionName>): Promise<unknown>;
+}
+
 /** One ModifyResourceTags call outside a plan (`export --adopt` taking ownership). */
 export async function modifyResourceTags(
-  client: GaapCaller,
+  client: TagCaller,
   request: TagActions['ModifyResourceTags']['request'],
 ): Promise<void> {
   // GaapCaller is typed by the GAAP catalog; the client routes Tag actions by their name.

@@ -11,6 +11,7 @@ import {
 import { GaapClient } from '../../../src/providers/gaap/gaap-client.js';
 import { CLASSIFIED_CODES, classifyGaapError } from '../../../src/providers/gaap/gaap-errors.js';
 import type { ActionName } from '../../../src/providers/gaap/gaap-types.js';
+import { GAAP_KINDS } from '../../../src/providers/gaap/kinds/registry.js';
 
 const catalog = JSON.parse(
   readFileSync(new URL('../../../src/providers/gaap/gaap-catalog.json', import.meta.url), 'utf8'),
@@ -22,15 +23,19 @@ const documented = (action: ActionName) => [
 ];
 const table = gaapActionErrorTable(documented, classifyGaapError);
 
+const SRC = fileURLToPath(new URL('../../../src/', import.meta.url));
+
 /** Action names in the client's sources; `Create${protocol}Listener`-style templates expanded. */
 function actionsNamedInSources(): Set<string> {
-  const root = fileURLToPath(new URL('../../../src/', import.meta.url));
   const files = ['providers/gaap', 'workflow'].flatMap((dir) =>
-    readdirSync(join(root, dir), { recursive: true, encoding: 'utf8' })
+    readdirSync(join(SRC, dir), { recursive: true, encoding: 'utf8' })
       .filter((f) => f.endsWith('.ts') && !f.endsWith('gaap-action-meta.ts') && !f.endsWith('gaap-types.ts'))
-      .map((f) => join(root, dir, f)),
+      .map((f) => join(SRC, dir, f)),
   );
-  const text = files.map((f) => readFileSync(f, 'utf8')).join('\n');
+  return actionsNamedIn(files.map((f) => readFileSync(f, 'utf8')).join('\n'));
+}
+
+function actionsNamedIn(text: string): Set<string> {
   const expanded = text.replace(
     /`([A-Z][A-Za-z]*)\$\{[^}]+\}([A-Za-z]*)`/g,
     (_m, pre: string, post: string) =>
@@ -48,6 +53,22 @@ describe('per-action error table of the GAAP client', () => {
     const named = actionsNamedInSources();
     // Templates expand to every protocol; only the listener actions that exist count.
     expect([...CALLED_ACTIONS].sort()).toEqual([...named].sort());
+  });
+
+  it('has each kind list the actions its own file names (its `apiActions`)', async () => {
+    const dir = join(SRC, 'providers/gaap/kinds');
+    let kinds = 0;
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
+      const exported: Record<string, unknown> = await import(join(dir, file));
+      for (const value of Object.values(exported)) {
+        if (typeof value !== 'object' || value === null || !('apiActions' in value) || !('handler' in value))
+          continue;
+        kinds += 1;
+        const named = actionsNamedIn(readFileSync(join(dir, file), 'utf8'));
+        expect([...(value.apiActions as string[])].sort(), file).toEqual([...named].sort());
+      }
+    }
+    expect(kinds).toBe(GAAP_KINDS.length);
   });
 
   it('classifies every documented code of every called action explicitly', () => {

@@ -98,3 +98,35 @@ describe('TC3 signing: the seed worked example (gaap-api.md §1.4)', () => {
     expect(parseAuthorization('Bearer x')).toBeUndefined();
   });
 });
+
+describe('TC3 signing: the kept signing keys', () => {
+  // What sign() computed before it kept derived keys: the full chain on every call.
+  const signatureFromScratch = (secretKey: string, req: typeof REQ) => {
+    const s = sign({ secretId: 'AKIDexample', secretKey }, req);
+    const secretDate = hmacSha256(`TC3${secretKey}`, utcDate(req.timestamp));
+    const key = deriveSigningKeyFromSecretDate(secretDate, req.service);
+    return { kept: s.signature, fresh: hmacSha256(key, s.stringToSign).toString('hex') };
+  };
+
+  it('signs with the key of the secret, date and service of each call, whatever was signed before', () => {
+    const nextDay = { ...REQ, timestamp: REQ.timestamp + 86_400 };
+    const otherService = { ...REQ, service: 'gaap' };
+    // More combinations than keys kept, twice over, interleaved.
+    const cases = ['a', 'b', 'c'].flatMap((key) =>
+      [REQ, nextDay, otherService].map((r) => [key, r] as const),
+    );
+    const seen = new Set<string>();
+    for (const [key, r] of [...cases, ...[...cases].reverse()]) {
+      const { kept, fresh } = signatureFromScratch(key, r);
+      expect(kept).toBe(fresh);
+      seen.add(kept);
+    }
+    expect(seen.size).toBe(9);
+  });
+
+  it('takes the UTC date at the day boundary exactly', () => {
+    expect(utcDate(1551052799)).toBe('2019-02-24');
+    expect(utcDate(1551052800)).toBe('2019-02-25');
+    expect(utcDate(1551052799)).toBe('2019-02-24');
+  });
+});

@@ -14,6 +14,7 @@ import {
   type Params,
   page,
   type ResourceModule,
+  recordsWhere,
   secondsOf,
   startBusy,
   str,
@@ -83,9 +84,8 @@ export function getListener(ctx: Ctx, id: string): ListenerRec {
 }
 
 export function listenersOfParent(state: GaapState, proxyId: string, groupId: string): ListenerRec[] {
-  return Object.values(state.listeners).filter((l) =>
-    proxyId ? l.ProxyId === proxyId : groupId ? l.GroupId === groupId : false,
-  );
+  if (proxyId) return recordsWhere(state.listeners, 'ProxyId', proxyId);
+  return groupId ? recordsWhere(state.listeners, 'GroupId', groupId) : [];
 }
 
 export type ParentWrite = 'create-listener' | 'write' | 'delete';
@@ -352,9 +352,13 @@ function describe(protocol: ListenerProtocol, render: (ctx: Ctx, l: ListenerRec)
     const groupId = str(p, 'GroupId');
     if (proxyId) getProxy(ctx, proxyId);
     if (groupId) getGroup(ctx, groupId);
-    let items = ordered(ctx.state.listeners).filter((l) => l.Protocol === protocol);
-    if (proxyId) items = items.filter((l) => l.ProxyId === proxyId);
-    if (groupId) items = items.filter((l) => l.GroupId === groupId);
+    // The parent's listeners from the index (a proxy's or group's list costs what it holds).
+    let items = (
+      proxyId || groupId
+        ? listenersOfParent(ctx.state, proxyId ?? '', proxyId ? '' : (groupId ?? ''))
+        : ordered(ctx.state.listeners)
+    ).filter((l) => l.Protocol === protocol);
+    if (proxyId && groupId) items = items.filter((l) => l.GroupId === groupId);
     const id = str(p, 'ListenerId');
     if (id) items = items.filter((l) => l.ListenerId === id);
     const name = str(p, 'ListenerName');
@@ -396,15 +400,32 @@ function writableListener(ctx: Ctx, p: Params, protocol?: ListenerProtocol): Lis
   return l;
 }
 
+/**
+ * NOTE: CreateHTTPListener and CreateHTTPSListener accept GroupId, yet the doc says
+ * "通道组通道暂时不支持HTTP/HTTPS监听器" (ModifyHTTPListenerAttribute: a proxy group's proxies do not
+ * support HTTP/HTTPS listeners yet), and CreateHTTPListener lists NotSupportProxyGroup: a group is
+ * refused, and so is a proxy of a group (CreateHTTPSListener does not list that code, so it answers
+ * as FailedOperation). Its layer-4 listeners (and the group's own) are served.
+ */
+function refuseGroupL7(ctx: Ctx, p: Params, protocol: 'HTTP' | 'HTTPS'): void {
+  if (has(p, 'GroupId'))
+    fail('FailedOperation.NotSupportProxyGroup', `Proxy groups do not support ${protocol} listeners.`);
+  const proxyId = str(p, 'ProxyId');
+  const groupId = proxyId ? getProxy(ctx, proxyId).GroupId : '';
+  if (groupId) {
+    fail(
+      'FailedOperation.NotSupportProxyGroup',
+      `Proxy ${proxyId} is in proxy group ${groupId}: the proxies of a group do not support ${protocol} listeners.`,
+    );
+  }
+}
+
 const actions: Record<string, Handler> = {
   CreateTCPListeners: (ctx, p) => createL4(ctx, p, 'TCP'),
   CreateUDPListeners: (ctx, p) => createL4(ctx, p, 'UDP'),
 
   CreateHTTPListener: (ctx, p) => {
-    // NOTE: CreateHTTPListener accepts GroupId, yet the doc says group proxies do not support
-    // HTTP/HTTPS listeners and lists NotSupportProxyGroup: groups are refused.
-    if (has(p, 'GroupId'))
-      fail('FailedOperation.NotSupportProxyGroup', 'Proxy groups do not support HTTP listeners.');
+    refuseGroupL7(ctx, p, 'HTTP');
     const parent = createParent(ctx, p);
     checkPortsFree(ctx, parent, [p.Port as number], { Protocol: 'HTTP', Http3Supported: 0 });
     const l = blankListener(ctx, 'HTTP', parent);
@@ -415,8 +436,7 @@ const actions: Record<string, Handler> = {
   },
 
   CreateHTTPSListener: (ctx, p) => {
-    if (has(p, 'GroupId'))
-      fail('FailedOperation.NotSupportProxyGroup', 'Proxy groups do not support HTTPS listeners.');
+    refuseGroupL7(ctx, p, 'HTTPS');
     const parent = createParent(ctx, p);
     checkCert(ctx, p.CertificateId as string, 2, 'CertificateId');
     const authType = num(p, 'AuthType') ?? 0;

@@ -1,6 +1,7 @@
-import type { GaapDesired } from '../../../model/gaap-desired-types.js';
+import type { GaapDesired, L7DomainDesired, RuleDesired } from '../../../model/gaap-desired-types.js';
 import type { SourceLocation } from '../../../model/source-location.js';
 import type { GaapCaller } from '../gaap-client.js';
+import type { ActionName } from '../gaap-types.js';
 import type { KindHandler } from './kind-handler.js';
 import type { DesiredNode, LiveNode } from './node-types.js';
 
@@ -50,6 +51,11 @@ export interface GaapKindModule<Spec = unknown, Raw = unknown, Exported = unknow
    * policies) and global domains; 4 = what lives on a listener; 5 = what lives on a domain or rule.
    */
   readStage: 1 | 2 | 3 | 4 | 5;
+  /**
+   * Every GAAP action the kind's module names (to read, write or look up): the client's per-action
+   * error table covers them (gaap-action-errors.ts; a test proves each list equal to its file's).
+   */
+  apiActions: readonly ActionName[];
   desired(ctx: DesiredContext): DesiredNode<Spec>[];
   read(ctx: ReadContext): Promise<LiveNode<Raw>[]>;
   /** The way back to YAML, for `edgeform export`. */
@@ -70,9 +76,10 @@ export interface KindExport<Raw, Exported, Parent> {
   section?: ExportSection;
   /**
    * The kind reads its objects only under domains and rules the model declares (they are managed
-   * only there): export reads it with a model declaring every live domain and rule.
+   * only there): export reads it with a model declaring every live domain and rule, on which these
+   * hooks declare the kind (an empty list: "manage them here").
    */
-  readsDeclaredOnly?: boolean;
+  readsDeclaredOnly?: DeclaredOnlyRead;
   /**
    * The declaration of one live node, or undefined to leave it out (the kind says why with
    * `ctx.warn`, naming what plan will then propose). Children of a left-out node are left out too.
@@ -80,6 +87,12 @@ export interface KindExport<Raw, Exported, Parent> {
   toDesired(node: LiveNode<Raw>, ctx: ExportContext): Exported | undefined;
   /** Child kinds: puts the declaration into its parent's. */
   attach?(parent: Parent, declared: Exported): void;
+}
+
+/** How a kind read only where declared is declared on every domain and rule export reads. */
+export interface DeclaredOnlyRead {
+  onDomain?(domain: L7DomainDesired): void;
+  onRule?(rule: RuleDesired): void;
 }
 
 /** What a kind's export may consult besides its own live node. */
@@ -130,6 +143,8 @@ export const addr = {
   globalDomain: (name: string) => `gaap.global_domain["${name}"]`,
   listener: (proxy: string, protocol: string, port: number) =>
     `${addr.proxy(proxy)}.listener["${protocol}:${port}"]`,
+  groupListener: (group: string, protocol: string, port: number) =>
+    `${addr.proxyGroup(group)}.listener["${protocol}:${port}"]`,
   domain: (listener: string, domain: string) => `${listener}.domain["${domain}"]`,
   rule: (domain: string, path: string) => `${domain}.rule["${path}"]`,
   securityPolicy: (proxy: string) => `${addr.proxy(proxy)}.security_policy`,

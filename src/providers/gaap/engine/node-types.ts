@@ -51,6 +51,11 @@ export interface LookupSpec {
   /** Field → value an item must match. */
   match: Record<string, unknown>;
   /**
+   * Field → values an item must not have: the live object a replacement replaces (same alias and
+   * type) is never taken for the new one.
+   */
+  exclude?: Record<string, JsonValue[]>;
+  /**
    * `Array[].field` → values: the item's array, mapped to that field, holds exactly these values in
    * any order (a DNS record is found by its set of countries).
    */

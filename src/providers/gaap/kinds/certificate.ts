@@ -60,20 +60,29 @@ interface CertificateRaw {
 }
 
 /**
- * Certificates. Nothing changes in place (ModifyCertificateAttributes renames only, and the alias
- * is the identity), so new content or a new key is a replacement, made create-first: the new
+ * Certificates. Content and key do not change in place (ModifyCertificateAttributes takes the
+ * alias only), so new content or a new key is a replacement, made create-first: the new
  * certificate is created, listeners and domains are repointed, then the old one is deleted.
  * Content and key are compared by fingerprint, so no secret is held in the plan's live data.
+ * The display name (`name`, the alias) of an adopted certificate changes in place; the ones
+ * edgeform creates keep `ef.<stack>.<name>`, their identity (the config rules refuse `name` there).
  */
 export const certificateKind: GaapKindModule<CertificateSpec, CertificateRaw, ExportedCertificate> = {
   readStage: 1,
+  apiActions: [
+    'CreateCertificate',
+    'DeleteCertificate',
+    'DescribeCertificateDetail',
+    'DescribeCertificates',
+    'ModifyCertificateAttributes',
+  ],
   handler: {
     type: CERTIFICATE,
-    updatable: {},
+    updatable: { name: 'name' },
     cascades: false,
     replaceOrder: 'create-first',
     outputs: ID_OUTPUT,
-    create(node, b) {
+    create(node, b, replaced) {
       const { spec } = node;
       b.add({
         operation: 'create',
@@ -88,13 +97,23 @@ export const certificateKind: GaapKindModule<CertificateSpec, CertificateRaw, Ex
               CertificateKey: spec.cert.key === undefined ? undefined : wire(spec.cert.key),
             }),
             outputs: { id: 'CertificateId' },
-            ...lookupFor(spec),
+            lookup: lookupFor(spec, replaced),
           },
         ],
       });
     },
-    update() {
-      // Nothing is updatable: every difference is a replacement.
+    update(node, live, groups, b) {
+      if (!groups.includes('name')) return;
+      b.add({
+        operation: 'update',
+        summary: `ModifyCertificateAttributes ${live.id} name ${String(node.attrs.name)}`,
+        calls: [
+          {
+            action: 'ModifyCertificateAttributes',
+            params: { CertificateId: live.id, CertificateAlias: node.attrs.name },
+          },
+        ],
+      });
     },
     delete(live, b) {
       b.add({
@@ -128,6 +147,8 @@ export const certificateKind: GaapKindModule<CertificateSpec, CertificateRaw, Ex
           type: cert.type,
           content: fingerprint(cert.content),
           key: cert.key === undefined ? undefined : fingerprint(cert.key),
+          // Not declared = not managed; declared on adopted certificates only (config rules).
+          name: cert.name,
         },
         sensitive: ['content', 'key'],
         protect: cert.protect ?? false,
@@ -162,6 +183,7 @@ export const certificateKind: GaapKindModule<CertificateSpec, CertificateRaw, Ex
         type: type ?? `type ${detail.CertificateType}`,
         content: fingerprint(decode(detail.CertificateContent)),
         key: detail.CertificateKey ? fingerprint(decode(detail.CertificateKey)) : undefined,
+        name: detail.CertificateAlias,
       };
       byName.set(name, [...(byName.get(name) ?? []), { detail, attrs }]);
     }
@@ -274,33 +296,31 @@ function decode(text: string): string {
 }
 
 /**
- * A create with an unknown outcome is looked up by alias, type and validity: during a rotation the
- * old certificate has the same alias and type, and only the validity (from the PEM, which is
- * parsed here) tells the new one apart. Content that is not X.509 (basic-auth) gets no lookup: an
- * uncertain create then fails, and the next plan cleans up a duplicate (see `read`).
+ * A create with an unknown outcome is looked up by alias and type — never taking the certificate a
+ * rotation replaces (same alias and type, still live) for the new one. NOTE: content that parses
+ * as X.509 is matched by its validity too (from the PEM), so a certificate of another run under
+ * the same alias is not adopted by mistake; basic-auth content has no such field, and the alias
+ * (`ef.<stack>.<name>`, edgeform's ownership marker) with the run lease is what tells it apart.
  */
-function lookupFor(spec: CertificateSpec): { lookup?: LookupSpec } {
-  if (spec.typeCode === CERTIFICATE_TYPE_CODES['basic-auth']) return {};
-  let x509: X509Certificate;
-  try {
-    x509 = new X509Certificate(reveal(spec.cert.content));
-  } catch {
-    return {};
+function lookupFor(spec: CertificateSpec, replaced: LiveNode<CertificateRaw> | undefined): LookupSpec {
+  const match: Record<string, unknown> = { CertificateAlias: spec.alias, CertificateType: spec.typeCode };
+  if (spec.typeCode !== CERTIFICATE_TYPE_CODES['basic-auth']) {
+    try {
+      const x509 = new X509Certificate(reveal(spec.cert.content));
+      match.BeginTime = Math.floor(Date.parse(x509.validFrom) / 1000);
+      match.EndTime = Math.floor(Date.parse(x509.validTo) / 1000);
+    } catch {
+      // Not X.509 (plan refuses content that is not PEM; a saved plan's may be): alias and type.
+    }
   }
   return {
-    lookup: {
-      action: 'DescribeCertificates',
-      // NOTE: one page only; with more certificates of this type than a page holds, the lookup may
-      // miss and the create is re-sent — a duplicate that the next plan's read cleans up.
-      params: { CertificateType: spec.typeCode, Offset: 0, Limit: PAGE_LIMITS.DescribeCertificates },
-      items: 'CertificateSet',
-      match: {
-        CertificateAlias: spec.alias,
-        CertificateType: spec.typeCode,
-        BeginTime: Math.floor(Date.parse(x509.validFrom) / 1000),
-        EndTime: Math.floor(Date.parse(x509.validTo) / 1000),
-      },
-      outputs: { id: 'CertificateId' },
-    },
+    action: 'DescribeCertificates',
+    // NOTE: one page only; with more certificates of this type than a page holds, the lookup may
+    // miss and the create is re-sent — a duplicate that the next plan's read cleans up.
+    params: { CertificateType: spec.typeCode, Offset: 0, Limit: PAGE_LIMITS.DescribeCertificates },
+    items: 'CertificateSet',
+    match,
+    ...(replaced ? { exclude: { CertificateId: [replaced.id] } } : {}),
+    outputs: { id: 'CertificateId' },
   };
 }

@@ -1,4 +1,4 @@
-import type { BindingDesired, ListenerDesired, ProxyDesired } from '../../../model/gaap-desired-types.js';
+import type { BindingDesired, ListenerDesired } from '../../../model/gaap-desired-types.js';
 import type { OutputSpec, StepBuilder } from '../engine/kind-handler.js';
 import { addr, type ExportContext } from '../engine/kind-module.js';
 import type { WaitSpec } from '../engine/node-types.js';
@@ -83,18 +83,21 @@ export function defined<T extends Record<string, unknown>>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
+/** What a listener lives on, as the listener calls name it: a proxy or a proxy group. */
+export type ListenerParentParams = { ProxyId: unknown } | { GroupId: unknown };
+
 /** A listener is ready when its ListenerStatus is back to 0 (running), whatever its protocol. */
 export function listenerReady(
   protocol: string,
-  proxyId: unknown,
+  parent: ListenerParentParams,
   label: string,
   listenerId: unknown = SELF_ID,
 ): WaitSpec {
   const action = `Describe${protocol}Listeners` as `Describe${'TCP' | 'UDP' | 'HTTP' | 'HTTPS'}Listeners`;
-  // One read of the proxy's listeners of that protocol answers every wait on them.
+  // One read of the parent's listeners of that protocol answers every wait on them.
   return waitFor(`listener ${label} ready`, {
     action,
-    params: { ProxyId: proxyId },
+    params: parent,
     pageLimit: PAGE_LIMITS[action] ?? 20,
     item: { items: 'ListenerSet', match: { ListenerId: listenerId } },
     statusPath: 'ListenerStatus',
@@ -174,8 +177,11 @@ export function exportCertificates(ctx: ExportContext, owner: string, addresses:
 const protocolRank = (p: string) => ['TCP', 'UDP', 'HTTP', 'HTTPS'].indexOf(p);
 const portOf = (l: ListenerDesired) => l.port ?? ('ports' in l ? l.ports?.[0] : undefined) ?? 0;
 
-/** Adds a listener to its proxy's, kept in reading order: by protocol (TCP, UDP, HTTP, HTTPS), then port. */
-export function attachListener(proxy: ProxyDesired, listener: ListenerDesired): void {
+/**
+ * Adds a listener to its proxy's (or group's), kept in reading order: by protocol (TCP, UDP, HTTP,
+ * HTTPS), then port.
+ */
+export function attachListener<L extends ListenerDesired>(proxy: { listeners?: L[] }, listener: L): void {
   const listeners = proxy.listeners ?? [];
   proxy.listeners = listeners;
   const rank = (l: ListenerDesired) => protocolRank(l.protocol) * 1e6 + portOf(l);

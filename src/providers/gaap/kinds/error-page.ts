@@ -1,4 +1,4 @@
-import type { ErrorPageDesired, L7DomainDesired } from '../../../model/gaap-desired-types.js';
+import type { L7DomainDesired } from '../../../model/gaap-desired-types.js';
 import { type GaapKindModule, liveOfKind } from '../engine/kind-module.js';
 import type { DesiredNode, LiveNode } from '../engine/node-types.js';
 import { asSet } from '../engine/normalize-attrs.js';
@@ -7,6 +7,24 @@ import { l7DomainKind } from './l7-domain.js';
 import { l7Domains } from './l7-listener.js';
 
 export const ERROR_PAGE = 'gaap_error_page';
+
+/** `errorPages:` of a layer-7 domain (schemas/edgeform.schema.json, `errorPage`). */
+export interface ErrorPageDesired {
+  errorCodes: number[];
+  body: string;
+  newErrorCode?: number;
+  clearHeaders?: string[];
+  setHeaders?: { name: string; value: string }[];
+}
+
+// NOTE: the kind's declaration type lives here, not in src/model: nothing in src/config reads
+// error pages (the schema checks them), so the kind adds its field to the domain's type itself.
+declare module '../../../model/gaap-desired-types.js' {
+  interface L7DomainDesired {
+    /** Custom error responses; managed only when declared. */
+    errorPages?: ErrorPageDesired[];
+  }
+}
 
 export const errorPageAddress = (domain: string, codes: readonly number[]) =>
   `${domain}.error_page["${sortedCodes(codes).join(',')}"]`;
@@ -28,6 +46,7 @@ interface ErrorPageRaw {
  */
 export const errorPageKind: GaapKindModule<ErrorPageSpec, ErrorPageRaw, ErrorPageDesired, L7DomainDesired> = {
   readStage: 5,
+  apiActions: ['CreateDomainErrorPageInfo', 'DeleteDomainErrorPageInfo', 'DescribeDomainErrorPageInfo'],
   handler: {
     type: ERROR_PAGE,
     updatable: {},
@@ -149,7 +168,11 @@ export const errorPageKind: GaapKindModule<ErrorPageSpec, ErrorPageRaw, ErrorPag
     return out;
   },
   export: {
-    readsDeclaredOnly: true,
+    readsDeclaredOnly: {
+      onDomain(domain) {
+        domain.errorPages = [];
+      },
+    },
     toDesired(e) {
       const x = e.attrs;
       const clear = x.clearHeaders as string[];

@@ -56,6 +56,12 @@ type GlobalDnsDesired = NonNullable<GlobalDomainDesired['dns']>[number];
 
 export const globalDnsKind: GaapKindModule<DnsSpec, LiveDnsRaw, GlobalDnsDesired, GlobalDomainDesired> = {
   readStage: 4,
+  apiActions: [
+    'CreateGlobalDomainDns',
+    'DeleteGlobalDomainDns',
+    'DescribeGlobalDomainDns',
+    'ModifyGlobalDomainDns',
+  ],
   handler: {
     type: GLOBAL_DNS,
     updatable: { proxies: 'dns', countries: 'dns' },

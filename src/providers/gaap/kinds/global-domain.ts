@@ -72,6 +72,14 @@ interface GlobalDomainRaw {
  */
 export const globalDomainKind: GaapKindModule<GlobalDomainSpec, GlobalDomainRaw, GlobalDomainDesired> = {
   readStage: 3,
+  apiActions: [
+    'CreateGlobalDomain',
+    'DeleteGlobalDomain',
+    'DescribeGlobalDomains',
+    'DisableGlobalDomain',
+    'EnableGlobalDomain',
+    'ModifyGlobalDomainAttribute',
+  ],
   handler: {
     type: GLOBAL_DOMAIN,
     // NOTE: projectId is updated in place, not replaced: ModifyGlobalDomainAttribute takes

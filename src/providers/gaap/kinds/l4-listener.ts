@@ -2,7 +2,7 @@ import type {
   GaapDesired,
   HealthCheckL4,
   L4ListenerDesired,
-  ProxyDesired,
+  ListenerDesired,
 } from '../../../model/gaap-desired-types.js';
 import type { StepBuilder } from '../engine/kind-handler.js';
 import { addr, type GaapKindModule, liveOfKind } from '../engine/kind-module.js';
@@ -18,16 +18,26 @@ import {
   ID_OUTPUT,
   isNum,
   isStr,
+  type ListenerParentParams,
   listenerReady,
   liveBindings,
+  nameIn,
   withSource,
 } from './common.js';
 import { proxyKind } from './proxy.js';
+import { proxyGroupKind } from './proxy-group.js';
 
 export const L4_LISTENER = 'gaap_l4_listener';
 
+/** What a layer-4 listener lives on: a proxy (ProxyId) or a proxy group (GroupId). */
+interface ListenerParent {
+  kind: 'proxy' | 'proxy group';
+  name: string;
+  address: string;
+}
+
 interface L4Spec {
-  proxy: string;
+  parent: ListenerParent;
   protocol: 'TCP' | 'UDP';
   port: number;
   listener: L4ListenerDesired;
@@ -37,7 +47,8 @@ interface L4Spec {
 }
 
 export interface L4ListenerRaw {
-  proxyId: string;
+  /** The parent's ID as the listener calls take it: `{ProxyId}` or `{GroupId}`. */
+  parent: ListenerParentParams;
   protocol: 'TCP' | 'UDP';
   port: number;
 }
@@ -45,12 +56,37 @@ export interface L4ListenerRaw {
 const HEALTH_FIELDS = ['delayLoop', 'connectTimeout', 'healthyThreshold', 'unhealthyThreshold'] as const;
 const UDP_CHECK_FIELDS = ['checkType', 'checkPort', 'contextType', 'sendContext', 'recvContext'] as const;
 
+/** The parent's ID under the name the listener calls take it (ProxyId xor GroupId). */
+function parentParams(parent: ListenerParent, id: unknown): ListenerParentParams {
+  return parent.kind === 'proxy' ? { ProxyId: id } : { GroupId: id };
+}
+
 /**
- * TCP and UDP listeners, identified by (proxy, protocol, port). Port, origin type and (TCP) the
- * client-IP method force replacement; bindings are one full-replace BindListenerRealServers.
+ * TCP and UDP listeners of a proxy or of a proxy group (the same calls with GroupId instead of
+ * ProxyId), identified by (parent, protocol, port). Port, origin type and (TCP) the client-IP
+ * method force replacement; bindings are one full-replace BindListenerRealServers.
  */
-export const l4ListenerKind: GaapKindModule<L4Spec, L4ListenerRaw, L4ListenerDesired, ProxyDesired> = {
+export const l4ListenerKind: GaapKindModule<
+  L4Spec,
+  L4ListenerRaw,
+  L4ListenerDesired,
+  { listeners?: L4ListenerDesired[] }
+> = {
   readStage: 3,
+  apiActions: [
+    'BindListenerRealServers',
+    'CreateTCPListeners',
+    'CreateUDPListeners',
+    'DeleteListeners',
+    'DescribeHTTPListeners',
+    'DescribeHTTPSListeners',
+    'DescribeTCPListeners',
+    'DescribeUDPListeners',
+    'ModifyHTTPListenerAttribute',
+    'ModifyHTTPSListenerAttribute',
+    'ModifyTCPListenerAttribute',
+    'ModifyUDPListenerAttribute',
+  ],
   handler: {
     type: L4_LISTENER,
     updatable: {
@@ -83,11 +119,11 @@ export const l4ListenerKind: GaapKindModule<L4Spec, L4ListenerRaw, L4ListenerDes
       const inBatch = batch.length > 1 && batch.some((s) => s.address === node.address);
       if (!inBatch || batch[0]!.address === node.address) {
         const ports = inBatch ? batch : [{ address: node.address, port: spec.port }];
-        const proxyId = b.idOf(addr.proxy(spec.proxy));
+        const parent = parentParams(spec.parent, b.idOf(spec.parent.address));
         const label = ports.map((p) => `${spec.protocol}:${p.port}`).join(', ');
         b.add({
           operation: 'create',
-          summary: `Create${spec.protocol}Listeners ${label} on proxy ${spec.proxy}`,
+          summary: `Create${spec.protocol}Listeners ${label} on ${spec.parent.kind} ${spec.parent.name}`,
           addresses: ports.map((p) => p.address),
           publishes: Object.fromEntries(ports.slice(1).map((p, i) => [p.address, `id${i + 1}`])),
           calls: [
@@ -98,7 +134,7 @@ export const l4ListenerKind: GaapKindModule<L4Spec, L4ListenerRaw, L4ListenerDes
                 Ports: ports.map((p) => p.port),
                 Scheduler: a.scheduler,
                 RealServerType: a.realServerType,
-                ProxyId: proxyId,
+                ...parent,
                 HealthCheck: a.healthCheck ?? 0,
                 DelayLoop: a.delayLoop,
                 ConnectTimeout: a.connectTimeout,
@@ -117,7 +153,7 @@ export const l4ListenerKind: GaapKindModule<L4Spec, L4ListenerRaw, L4ListenerDes
               ),
               lookup: {
                 action: `Describe${spec.protocol}Listeners`,
-                params: { ProxyId: proxyId },
+                params: parent,
                 items: 'ListenerSet',
                 match: { Port: ports[0]!.port },
                 outputs: { id: 'ListenerId' },
@@ -127,7 +163,7 @@ export const l4ListenerKind: GaapKindModule<L4Spec, L4ListenerRaw, L4ListenerDes
               },
             },
           ],
-          wait: listenerReady(spec.protocol, proxyId, `${spec.protocol}:${ports[0]!.port}`),
+          wait: listenerReady(spec.protocol, parent, `${spec.protocol}:${ports[0]!.port}`),
         });
       }
       if (bindings && bindings.length > 0) bind(node, b, bindings, SELF_ID_FROM_PREVIOUS);
@@ -135,7 +171,7 @@ export const l4ListenerKind: GaapKindModule<L4Spec, L4ListenerRaw, L4ListenerDes
     update(node, live, groups, b) {
       const { spec } = node;
       const a = node.attrs;
-      const proxyId = live.raw.proxyId;
+      const parent = live.raw.parent;
       if (groups.includes('attr')) {
         b.add({
           operation: 'update',
@@ -145,7 +181,7 @@ export const l4ListenerKind: GaapKindModule<L4Spec, L4ListenerRaw, L4ListenerDes
               action: `Modify${spec.protocol}ListenerAttribute`,
               params: defined({
                 ListenerId: live.id,
-                ProxyId: proxyId,
+                ...parent,
                 ListenerName: a.name,
                 Scheduler: a.scheduler,
                 HealthCheck: a.healthCheck,
@@ -166,7 +202,7 @@ export const l4ListenerKind: GaapKindModule<L4Spec, L4ListenerRaw, L4ListenerDes
               }),
             },
           ],
-          wait: listenerReady(spec.protocol, proxyId, live.id, live.id),
+          wait: listenerReady(spec.protocol, parent, live.id, live.id),
         });
       }
       if (groups.includes('bind'))
@@ -179,7 +215,7 @@ export const l4ListenerKind: GaapKindModule<L4Spec, L4ListenerRaw, L4ListenerDes
         calls: [
           {
             action: 'DeleteListeners',
-            params: { ListenerIds: [live.id], Force: 1, ProxyId: live.raw.proxyId },
+            params: { ListenerIds: [live.id], Force: 1, ...live.raw.parent },
             okCodes: ['ResourceNotFound'],
           },
         ],
@@ -188,37 +224,51 @@ export const l4ListenerKind: GaapKindModule<L4Spec, L4ListenerRaw, L4ListenerDes
   },
   desired(ctx) {
     const out: DesiredNode<L4Spec>[] = [];
-    for (const [proxyName, proxy] of Object.entries(ctx.model.proxies ?? {})) {
-      (proxy.listeners ?? []).forEach((l, i) => {
+    const add = (parent: ListenerParent, listeners: readonly ListenerDesired[], sourceKey: string) => {
+      listeners.forEach((l, i) => {
         if (l.protocol !== 'TCP' && l.protocol !== 'UDP') return;
         const ports = l.ports ?? (l.port === undefined ? [] : [l.port]);
-        const siblings = ports.map((port) => ({ address: addr.listener(proxyName, l.protocol, port), port }));
+        const siblings = ports.map((port) => ({ address: listenerAddress(parent, l.protocol, port), port }));
         for (const port of ports) {
-          out.push(
-            l4Node(
-              ctx.model,
-              proxyName,
-              l,
-              port,
-              siblings,
-              ctx.source(`proxies.${proxyName}.listeners.${i}`),
-            ),
-          );
+          out.push(l4Node(ctx.model, parent, l, port, siblings, ctx.source(`${sourceKey}.listeners.${i}`)));
         }
       });
+    };
+    for (const [name, proxy] of Object.entries(ctx.model.proxies ?? {})) {
+      add({ kind: 'proxy', name, address: addr.proxy(name) }, proxy.listeners ?? [], `proxies.${name}`);
+    }
+    for (const [name, group] of Object.entries(ctx.model.proxyGroups ?? {})) {
+      add(
+        { kind: 'proxy group', name, address: addr.proxyGroup(name) },
+        group.listeners ?? [],
+        `proxyGroups.${name}`,
+      );
     }
     return out;
   },
   async read(ctx) {
-    const proxies = liveOfKind(proxyKind, ctx.live);
+    // NOTE: a proxy's listeners are read by ProxyId and a group's by GroupId; the group's are not
+    // among its member proxies' (DescribeTCPListeners takes ProxyId or GroupId, not both).
+    const parents = [
+      ...liveOfKind(proxyKind, ctx.live).map((p) => ({
+        live: p,
+        parent: { kind: 'proxy', name: proxyNameOf(p.address), address: p.address } as const,
+        params: { ProxyId: p.id },
+      })),
+      ...liveOfKind(proxyGroupKind, ctx.live).map((g) => ({
+        live: g,
+        parent: { kind: 'proxy group', name: nameIn(g.address), address: g.address } as const,
+        params: { GroupId: g.id },
+      })),
+    ];
     const out: LiveNode<L4ListenerRaw>[] = [];
     await Promise.all(
-      proxies.flatMap((p) =>
+      parents.flatMap(({ live: p, parent, params }) =>
         (['TCP', 'UDP'] as const).map(async (protocol) => {
           const action = protocol === 'TCP' ? 'DescribeTCPListeners' : 'DescribeUDPListeners';
-          const items = await listAll(ctx.client, action, { ProxyId: p.id }, 'ListenerSet');
+          const items = await listAll(ctx.client, action, params, 'ListenerSet');
           for (const l of items) {
-            const address = addr.listener(proxyNameOf(p.address), protocol, l.Port);
+            const address = listenerAddress(parent, protocol, l.Port);
             const failover = l.FailoverSwitch === 1;
             const bindings = liveBindings(l.RealServerSet ?? [], ctx.addressOfId, failover);
             ctx.liveRefs.set(
@@ -253,7 +303,7 @@ export const l4ListenerKind: GaapKindModule<L4Spec, L4ListenerRaw, L4ListenerDes
                 realServers: bindings,
               }),
               ...(l.ListenerStatus === 0 ? {} : { busy: `ListenerStatus ${l.ListenerStatus}` }),
-              raw: { proxyId: p.id, protocol, port: l.Port },
+              raw: { parent: params, protocol, port: l.Port },
             });
           }
         }),
@@ -310,7 +360,7 @@ function bind(
 ): void {
   const { spec } = node;
   const id = listenerId === SELF_ID_FROM_PREVIOUS ? b.idOf(node.address) : listenerId;
-  const proxyId = b.idOf(addr.proxy(spec.proxy));
+  const parent = parentParams(spec.parent, b.idOf(spec.parent.address));
   b.add({
     operation: 'update',
     summary: `BindListenerRealServers ${spec.protocol}:${spec.port} → ${bindings.length} real server${bindings.length === 1 ? '' : 's'}`,
@@ -323,13 +373,19 @@ function bind(
         },
       },
     ],
-    wait: listenerReady(spec.protocol, proxyId, `${spec.protocol}:${spec.port}`, id),
+    wait: listenerReady(spec.protocol, parent, `${spec.protocol}:${spec.port}`, id),
   });
+}
+
+function listenerAddress(parent: ListenerParent, protocol: string, port: number): string {
+  return parent.kind === 'proxy'
+    ? addr.listener(parent.name, protocol, port)
+    : addr.groupListener(parent.name, protocol, port);
 }
 
 function l4Node(
   model: GaapDesired,
-  proxy: string,
+  parent: ListenerParent,
   l: L4ListenerDesired,
   port: number,
   siblings: L4Spec['siblings'],
@@ -339,9 +395,9 @@ function l4Node(
   const bindings = desiredBindings(l.realServers, failover);
   const hc = l.healthCheck;
   return {
-    address: addr.listener(proxy, l.protocol, port),
+    address: listenerAddress(parent, l.protocol, port),
     type: L4_LISTENER,
-    parent: addr.proxy(proxy),
+    parent: parent.address,
     refs: (bindings ?? []).map((x) => x.realServer),
     attrs: normalizeL4(l.protocol, {
       // Ports declared together are created by one call with one name: the first port names them.
@@ -364,7 +420,7 @@ function l4Node(
     }),
     protect: l.protect ?? false,
     ...withSource(source),
-    spec: { proxy, protocol: l.protocol, port, listener: l, siblings, model },
+    spec: { parent, protocol: l.protocol, port, listener: l, siblings, model },
   };
 }
 

@@ -53,6 +53,14 @@ export async function liveDomainSets(
  */
 export const l7DomainKind: GaapKindModule<DomainSpec, DomainRaw, L7DomainDesired, L7ListenerDesired> = {
   readStage: 4,
+  apiActions: [
+    'CreateDomain',
+    'DeleteDomain',
+    'DescribeRules',
+    'ModifyCertificate',
+    'ModifyDomain',
+    'SetAuthentication',
+  ],
   handler: {
     type: L7_DOMAIN,
     updatable: {

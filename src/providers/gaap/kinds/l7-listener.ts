@@ -125,7 +125,7 @@ function setTls(
         params: { ListenerId: listenerId, TLSSupportVersion: a.tlsVersions, TLSCiphers: a.tlsCiphers },
       },
     ],
-    wait: listenerReady('HTTPS', proxyId, label, listenerId),
+    wait: listenerReady('HTTPS', { ProxyId: proxyId }, label, listenerId),
   });
 }
 
@@ -155,6 +155,18 @@ function exportTls(a: Record<string, unknown>): Pick<L7ListenerDesired, 'tls'> {
 export const l7ListenerKind: GaapKindModule<L7ListenerSpec, L7ListenerRaw, L7ListenerDesired, ProxyDesired> =
   {
     readStage: 3,
+    apiActions: [
+      'CreateHTTPListener',
+      'CreateHTTPSListener',
+      'DeleteListeners',
+      'DescribeHTTPListeners',
+      'DescribeHTTPSListeners',
+      'DescribeTCPListeners',
+      'DescribeUDPListeners',
+      'ModifyHTTPListenerAttribute',
+      'ModifyHTTPSListenerAttribute',
+      'SetTlsVersion',
+    ],
     handler: {
       type: L7_LISTENER,
       updatable: {
@@ -207,7 +219,7 @@ export const l7ListenerKind: GaapKindModule<L7ListenerSpec, L7ListenerRaw, L7Lis
               },
             },
           ],
-          wait: listenerReady(spec.protocol, proxyId, `${spec.protocol}:${spec.port}`),
+          wait: listenerReady(spec.protocol, { ProxyId: proxyId }, `${spec.protocol}:${spec.port}`),
         });
         if (https && a.tlsVersions !== undefined) {
           setTls(b, `${spec.protocol}:${spec.port}`, proxyId, b.idOf(node.address), a);
@@ -227,7 +239,7 @@ export const l7ListenerKind: GaapKindModule<L7ListenerSpec, L7ListenerRaw, L7Lis
                 params: { ListenerId: live.id, ProxyId: proxyId, ListenerName: a.name },
               },
             ],
-            wait: listenerReady('HTTP', proxyId, live.id, live.id),
+            wait: listenerReady('HTTP', { ProxyId: proxyId }, live.id, live.id),
           });
           return;
         }
@@ -251,7 +263,7 @@ export const l7ListenerKind: GaapKindModule<L7ListenerSpec, L7ListenerRaw, L7Lis
               }),
             },
           ],
-          wait: listenerReady('HTTPS', proxyId, live.id, live.id),
+          wait: listenerReady('HTTPS', { ProxyId: proxyId }, live.id, live.id),
         });
       },
       delete(live, b) {

@@ -89,16 +89,34 @@ function updateAttrs(node: DesiredNode<ProxyGroupSpec>, live: LiveNode<ProxyGrou
  */
 export const proxyGroupKind: GaapKindModule<ProxyGroupSpec, ProxyGroupRaw, ProxyGroupDesired> = {
   readStage: 1,
+  apiActions: [
+    'CloseProxyGroup',
+    'CreateProxyGroup',
+    'DeleteProxyGroup',
+    'DescribeProxies',
+    'DescribeProxyGroupDetails',
+    'DescribeProxyGroupList',
+    'ModifyProxyGroupAttribute',
+    'OpenProxyGroup',
+  ],
   handler: {
     type: PROXY_GROUP,
     updatable: { name: 'attr', projectId: 'attr', enabled: 'enabled', ...TAG_ATTRS },
-    cascades: false,
+    // DeleteProxyGroup with Force=1 takes the group's listeners with it.
+    cascades: true,
     replaceOrder: 'delete-first',
     outputs: {
-      names: ['id', 'accessDomain'],
+      // NOTE: Http3Supported is read-only on a group: CreateProxyGroup documents it as deprecated
+      // (HTTP/3 follows the IP version: on for IPv4, off for IPv6) and no Modify action takes it,
+      // so it is an output, not a setting.
+      names: ['id', 'accessDomain', 'http3'],
       of(live) {
-        const domain = live.raw.item.Domain;
-        return { id: live.id, ...(domain ? { accessDomain: domain } : {}) };
+        const { Domain: domain, Http3Supported: h3 } = live.raw.item;
+        return {
+          id: live.id,
+          ...(domain ? { accessDomain: domain } : {}),
+          ...(typeof h3 === 'number' ? { http3: h3 === 1 } : {}),
+        };
       },
     },
     create(node, b) {
@@ -226,8 +244,8 @@ export const proxyGroupKind: GaapKindModule<ProxyGroupSpec, ProxyGroupRaw, Proxy
     const owned = tagged.filter((g) => ownedName(ctx, adoptions, g.GroupId, g.TagSet, 'proxy group'));
     // NOTE: the group list returns neither the IP version and package type nor the access regions:
     // DescribeProxyGroupDetails has the first two (and reads an adopted group, not tagged yet, which
-    // the list cannot filter by ID; its Status is a number, 0 = running), and the access regions
-    // are the group's own member proxies (DescribeProxies by GroupId, 5 groups a call).
+    // the list cannot filter by ID; its Status is a number, see adoptedStatus), and the access
+    // regions are the group's own member proxies (DescribeProxies by GroupId, 5 groups a call).
     const ids = [
       ...owned.map((g) => g.GroupId),
       ...missingIds(
@@ -261,8 +279,12 @@ export const proxyGroupKind: GaapKindModule<ProxyGroupSpec, ProxyGroupRaw, Proxy
             ProjectId: d.ProjectId,
             Domain: d.Domain,
             RealServerRegionInfo: d.RealServerRegionInfo,
-            Status: d.Status === 0 ? 'RUNNING' : `Status ${d.Status}`,
+            Status: adoptedStatus(
+              d.Status,
+              members.filter((p) => p.GroupId === d.GroupId),
+            ),
             TagSet: d.TagSet,
+            Http3Supported: d.Http3Supported,
           }) as ProxyGroupInfo,
       );
     const items = [...owned, ...adopted];
@@ -365,4 +387,25 @@ function isGroupOwnMember(
   const name = tagValue(p.TagSet, NAME_TAG);
   if (name !== undefined) return name === groupName;
   return tagValue(p.TagSet, STACK_TAG) === undefined && !adoptedProxies.has(p.ProxyId);
+}
+
+/** ProxyGroupDetail.Status (an Integer) in the words of ProxyGroupInfo.Status (the list's String). */
+const DETAIL_STATUS: Readonly<Record<number, string>> = {
+  0: 'RUNNING',
+  1: 'CREATING',
+  4: 'DESTROYING',
+  11: 'MOVING',
+  12: 'DEPLOYING',
+};
+
+/**
+ * The status of an adopted group, read with DescribeProxyGroupDetails. NOTE: its Status has no
+ * value for closed (0 running, 1 creating, 4 destroying, 11 moving, 12 partly deployed), while the
+ * list says CLOSED once every proxy of the group is: so a "running" group whose member proxies (read
+ * anyway, for the access regions) are all CLOSED is closed — else a closed hand-made group would
+ * read open, be exported without `enabled: false`, and its first plan would open it.
+ */
+function adoptedStatus(status: number, members: readonly { Status: string }[]): string {
+  if (status === 0 && members.length > 0 && members.every((p) => p.Status === 'CLOSED')) return 'CLOSED';
+  return DETAIL_STATUS[status] ?? `Status ${status}`;
 }

@@ -97,6 +97,16 @@ function openOrClose(b: StepBuilder, label: string, proxyId: unknown, enabled: b
  */
 export const proxyKind: GaapKindModule<ProxySpec, ProxyRaw, ProxyDesired> = {
   readStage: 2,
+  apiActions: [
+    'CloseProxies',
+    'CreateProxy',
+    'DescribeProxies',
+    'DestroyProxies',
+    'ModifyProxiesAttribute',
+    'ModifyProxiesProject',
+    'ModifyProxyConfiguration',
+    'OpenProxies',
+  ],
   handler: {
     type: PROXY,
     updatable: {

@@ -73,6 +73,17 @@ const CHECK_DEFAULTS: RuleCheckParams = {
  */
 export const ruleKind: GaapKindModule<RuleSpec, RuleRaw, RuleDesired, L7DomainDesired> = {
   readStage: 5,
+  apiActions: [
+    'BindRuleRealServers',
+    'CreateCustomHeader',
+    'CreateRule',
+    'DeleteRule',
+    'DescribeCustomHeader',
+    'DescribeRuleRealServers',
+    'DescribeRules',
+    'DescribeRulesByRuleIds',
+    'ModifyRuleAttribute',
+  ],
   handler: {
     type: RULE,
     updatable: {
@@ -315,7 +326,11 @@ export const ruleKind: GaapKindModule<RuleSpec, RuleRaw, RuleDesired, L7DomainDe
     return out;
   },
   export: {
-    readsDeclaredOnly: true,
+    readsDeclaredOnly: {
+      onRule(rule) {
+        rule.headers = [];
+      },
+    },
     toDesired(r, ctx) {
       const x = r.attrs;
       const domain = ctx.parent(r, l7DomainKind);

@@ -165,6 +165,15 @@ const policyBound = (policyId: unknown, what: string) =>
 export const securityPolicyKind: GaapKindModule<PolicySpec, PolicyRaw, SecurityPolicyDesired, ProxyDesired> =
   {
     readStage: 3,
+    apiActions: [
+      'CloseSecurityPolicy',
+      'CreateSecurityPolicy',
+      'CreateSecurityRules',
+      'DeleteSecurityPolicy',
+      'DescribeProxies',
+      'DescribeSecurityPolicyDetail',
+      'OpenSecurityPolicy',
+    ],
     handler: {
       type: SECURITY_POLICY,
       updatable: { enabled: 'open' },

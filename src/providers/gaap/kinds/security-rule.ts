@@ -52,6 +52,12 @@ export const securityRuleKind: GaapKindModule<
   SecurityPolicyDesired
 > = {
   readStage: 3,
+  apiActions: [
+    'CreateSecurityRules',
+    'DeleteSecurityRules',
+    'DescribeSecurityPolicyDetail',
+    'ModifySecurityRule',
+  ],
   handler: {
     type: SECURITY_RULE,
     updatable: { name: 'rule', cidr: 'rule', protocol: 'rule', ports: 'rule', action: 'rule' },

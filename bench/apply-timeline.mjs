@@ -1,0 +1,121 @@
+#!/usr/bin/env node
+// Development aid (issue 11): one GAAP apply from empty of the bench's estate with P proxies
+// (`node bench/apply-timeline.mjs 200`), on the bench's clock, printed as a timeline: per action,
+// when its calls started and ended, how long they took, and the server's throttles; then calls
+// answered and steps finished per 250 ms; then the CPU and CPU wait of both threads. Shows where
+// an apply spends the time above its floor. Needs `npm run build`.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { EMULATOR_DEFAULTS } from '../dist/emulator/index.js';
+import { executePlan } from '../dist/executor/execute-plan.js';
+import { createPlan } from '../dist/planner/create-plan.js';
+import { openSession } from '../dist/workflow/session.js';
+import { gaapJointFloor } from './bounds.mjs';
+import { startEmulatorThread } from './emulator-thread.mjs';
+import { gaapEstate } from './estates.mjs';
+import { threadCpu } from './thread-cpu.mjs';
+
+const P = Number(process.argv[2] ?? 50);
+const PARALLELISM = Number(process.env.PARALLELISM ?? 32);
+const scale = 0.05;
+const delays = {
+  proxy: 3000,
+  group: 1500,
+  listener: 250,
+  domain: 150,
+  rule: 150,
+  policy: 250,
+  globalDomain: 250,
+  dns: 250,
+};
+const emu = await startEmulatorThread({
+  latencyMs: 20,
+  rateWindowScale: scale,
+  asyncDelayMs: 100,
+  asyncDelayByKindMs: delays,
+  seed: 1,
+});
+const env = {
+  ...process.env,
+  EDGEFORM_RATE_WINDOW_SCALE: String(scale),
+  EDGEFORM_GAAP_ENDPOINT: emu.gaap,
+  EDGEFORM_BAISHAN_ENDPOINT: emu.baishan,
+  TENCENTCLOUD_SECRET_ID: EMULATOR_DEFAULTS.secretId,
+  TENCENTCLOUD_SECRET_KEY: EMULATOR_DEFAULTS.secretKey,
+  BAISHAN_TOKEN: EMULATOR_DEFAULTS.baishanToken,
+};
+const work = mkdtempSync(join(os.tmpdir(), 'edgeform-timeline-'));
+const file = join(work, 'estate.yaml');
+writeFileSync(file, gaapEstate(P, { stack: `timeline-${P}`, l7: true }).yaml);
+
+const t0 = performance.now();
+const at = () => performance.now() - t0;
+const calls = [];
+const throttles = [];
+const done = [];
+const sink = (e) => {
+  if (e.kind === 'api-call') calls.push({ end: at(), ms: e.durationMs, action: e.action });
+  else if (e.kind === 'throttled') throttles.push({ t: at(), action: e.action, waitMs: e.waitMs });
+  else if (e.kind === 'step-done') done.push(at());
+};
+const session = await openSession({ files: [file], cwd: work, env, sandbox: false, events: sink });
+const pr = await createPlan({
+  stack: session.stack.stack,
+  sources: session.stack.files,
+  providers: session.providers,
+  events: sink,
+});
+const tExec = at();
+const c0 = threadCpu();
+const e0 = await emu.cpu();
+await executePlan(pr.plan, { providers: session.providerMap, events: sink, parallelism: PARALLELISM });
+const tEnd = at();
+const c1 = threadCpu();
+const e1 = await emu.cpu();
+await session.close();
+await emu.close();
+
+const floor = gaapJointFloor(pr.plan.steps, {
+  windowMs: 50,
+  latencyMs: 20,
+  delayOf: (k) => delays[k] ?? 100,
+});
+const f0 = (x) => x.toFixed(0).padStart(6);
+console.log(
+  `GAAP ${P} proxies: open+plan ${f0(tExec)} ms, execution ${f0(tEnd - tExec)} ms, floor ${floor.floor} ms (critical path ${floor.critical}), ${calls.length} calls, ${throttles.length} throttled`,
+);
+console.log(
+  `CPU ms (wait for a CPU ms): edgeform ${c1.cpuMs - c0.cpuMs} (${f0(c1.waitMs - c0.waitMs)}), emulator ${e1.cpuMs - e0.cpuMs} (${f0(e1.waitMs - e0.waitMs)})`,
+);
+const by = new Map();
+for (const c of calls) {
+  if (c.end < tExec) continue;
+  const a = by.get(c.action) ?? { n: 0, first: Infinity, last: 0, ms: [] };
+  a.n++;
+  a.first = Math.min(a.first, c.end - c.ms - tExec);
+  a.last = Math.max(a.last, c.end - tExec);
+  a.ms.push(c.ms);
+  by.set(c.action, a);
+}
+console.log('action                          calls  first   last  median call ms  p90  throttled');
+for (const [action, a] of [...by].sort((x, y) => x[1].first - y[1].first)) {
+  a.ms.sort((x, y) => x - y);
+  const th = throttles.filter((x) => x.action === action).length;
+  console.log(
+    `${action.padEnd(30)} ${String(a.n).padStart(6)} ${f0(a.first)} ${f0(a.last)} ${f0(a.ms[a.ms.length >> 1])} ${f0(a.ms[Math.floor(a.ms.length * 0.9)])} ${String(th).padStart(6)}`,
+  );
+}
+const bucket = 250;
+const rows = [];
+for (let b = 0; b * bucket < tEnd - tExec; b++) {
+  const lo = tExec + b * bucket;
+  const hi = lo + bucket;
+  const n = calls.filter((c) => c.end >= lo && c.end < hi).length;
+  const s = done.filter((t) => t >= lo && t < hi).length;
+  const th = throttles.filter((x) => x.t >= lo && x.t < hi).length;
+  rows.push(
+    `${f0(b * bucket)}: ${String(n).padStart(4)} calls ${String(s).padStart(4)} steps${th ? ` ${th} throttled` : ''}`,
+  );
+}
+console.log(rows.join('\n'));

@@ -1,0 +1,26 @@
+// CPU time of the calling thread and the time it waited for a CPU, from Linux's /proc/thread-self.
+// process.cpuUsage() counts the whole process (the emulator's worker thread included) and Node 20
+// has no per-thread figure, so the bench reads the kernel's:
+// - cpuMs: user + system time (`stat` fields 14 and 15; one clock tick, 10 ms, of resolution);
+// - waitMs: time the thread was runnable but waited for a CPU (`schedstat` field 2, run_delay,
+//   in ns): what other processes on the machine took from it.
+// Undefined where /proc/thread-self does not exist.
+import { readFileSync } from 'node:fs';
+
+const TICK_MS = 10; // USER_HZ is 100 on every Linux Node supports
+
+/** { cpuMs, waitMs } of the calling thread so far, or undefined. */
+export function threadCpu() {
+  let stat;
+  let sched;
+  try {
+    stat = readFileSync('/proc/thread-self/stat', 'utf8');
+    sched = readFileSync('/proc/thread-self/schedstat', 'utf8');
+  } catch {
+    return undefined;
+  }
+  // Fields after the command name (which may contain spaces, hence the last ')'): utime is the
+  // 14th field of the line, stime the 15th.
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { cpuMs: (Number(f[11]) + Number(f[12])) * TICK_MS, waitMs: Number(sched.split(' ')[1]) / 1e6 };
+}
