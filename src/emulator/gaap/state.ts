@@ -108,6 +108,11 @@ export interface ResourceModule<T extends TableName = TableName> {
   readonly references?: Readonly<Partial<Record<TableName, readonly string[]>>>;
   /** Its current status (ProxyStatus, ListenerStatus, ...). */
   status?(ctx: Ctx, rec: RecordOf<T>): string | number;
+  /**
+   * A taggable root: its resource prefix in the Tag API's six-segment names (tags.ts) and, if
+   * DescribeResourcesByTag lists it, its ResourceType there.
+   */
+  readonly tags?: { readonly prefix: string; readonly resourceType?: string };
   /** The name admin `set-busy` knows it by; `finish-transitions` ends its transitions. */
   readonly busyName?: string;
   /** A record with this stable value is dropped once its transition is over (lazily). */
@@ -118,6 +123,8 @@ export interface ResourceModule<T extends TableName = TableName> {
   readonly valueRules?: Readonly<Record<string, ValueRule>>;
   /** Cross-field rules of its actions (validation-rules.ts). */
   readonly crossRules?: readonly CrossRule[];
+  /** Fields of a record that hold secrets: never shown or stored in clear (secret-keeper.ts). */
+  secretFields?(rec: RecordOf<T>): readonly string[];
 }
 
 /** The relations of records across kinds, answered from the modules' declarations. */
