@@ -24,6 +24,25 @@ interface Entry {
 /** View → the object it stands for (every journal's views). */
 const targets = new WeakMap<object, object>();
 
+/** Object → how many times keys were added to it or removed from it (see keysVersion). */
+const keyVersions = new WeakMap<object, number>();
+
+/**
+ * A number that changes whenever a key is added to `o` or removed from it through a journal's
+ * view (or a rollback), or by `keysChanged`: an index of a table's records (state.ts
+ * `recordsWhere`) stays current while it does not change. Changes to the records themselves do
+ * not count.
+ */
+export function keysVersion(o: object): number {
+  return keyVersions.get(rawOf(o)) ?? 0;
+}
+
+/** Says that keys of `o` were added or removed outside any view (lazy clean-up, admin). */
+export function keysChanged(o: object): void {
+  const r = rawOf(o);
+  keyVersions.set(r, (keyVersions.get(r) ?? 0) + 1);
+}
+
 const isObject = (v: unknown): v is object => typeof v === 'object' && v !== null;
 
 /** The object behind a view (the value itself when it is not one). */
@@ -68,21 +87,27 @@ export class UndoJournal {
       return isObject(v) ? this.#view(v) : v;
     },
     set: (target, key, value) => {
-      this.#record(target, key);
-      return Reflect.set(target, key, plain(value));
+      const added = this.#record(target, key);
+      const done = Reflect.set(target, key, plain(value));
+      if (added) keysChanged(target);
+      return done;
     },
     deleteProperty: (target, key) => {
       // A key deleted and put back would come last: the object's key order (which the state's
       // tables list their records in) is kept once per object and write, for a rollback.
       if (!Array.isArray(target) && Object.hasOwn(target, key) && !this.#orders.has(target))
         this.#orders.set(target, Reflect.ownKeys(target));
-      this.#record(target, key);
-      return Reflect.deleteProperty(target, key);
+      const removed = !this.#record(target, key);
+      const done = Reflect.deleteProperty(target, key);
+      if (removed) keysChanged(target);
+      return done;
     },
     defineProperty: (target, key, desc) => {
-      this.#record(target, key);
+      const added = this.#record(target, key);
       const d = 'value' in desc ? { ...desc, value: plain(desc.value) } : desc;
-      return Reflect.defineProperty(target, key, d);
+      const done = Reflect.defineProperty(target, key, d);
+      if (added) keysChanged(target);
+      return done;
     },
   };
 
@@ -98,6 +123,11 @@ export class UndoJournal {
     return this.#entries.length;
   }
 
+  /** Whether this write changed a property of one of these names, on any object. */
+  changed(keys: ReadonlySet<PropertyKey>): boolean {
+    return this.#entries.some((e) => keys.has(e.key));
+  }
+
   /** Keeps the changes. */
   commit(): void {
     this.#entries = [];
@@ -108,6 +138,7 @@ export class UndoJournal {
   rollback(): void {
     for (let i = this.#entries.length - 1; i >= 0; i--) {
       const { target, key, had, old } = this.#entries[i]!;
+      if (had !== Object.hasOwn(target, key)) keysChanged(target);
       if (had) target[key] = old;
       else delete target[key];
     }
@@ -123,7 +154,8 @@ export class UndoJournal {
     this.#orders.clear();
   }
 
-  #record(target: Record<PropertyKey, unknown>, key: PropertyKey): void {
+  /** Journals the key's value before a change; returns whether the key is new to the object. */
+  #record(target: Record<PropertyKey, unknown>, key: PropertyKey): boolean {
     // Setting an array element past the end lengthens the array as a side effect, with no set of
     // `length` of its own to journal (push sets `length` too, but after the fact).
     if (Array.isArray(target) && key !== 'length' && Number(key) >= target.length) {
@@ -131,6 +163,7 @@ export class UndoJournal {
     }
     const had = Object.hasOwn(target, key);
     this.#entries.push({ target, key, had, old: had ? target[key] : undefined });
+    return !had;
   }
 
   #view(o: object): object {

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { copyOf, plain, rawOf, UndoJournal } from '../../src/emulator/undo-journal.js';
+import { recordsWhere } from '../../src/emulator/gaap/state.js';
+import {
+  copyOf,
+  keysChanged,
+  keysVersion,
+  plain,
+  rawOf,
+  UndoJournal,
+} from '../../src/emulator/undo-journal.js';
 
 interface Rec {
   id: string;
@@ -101,5 +109,67 @@ describe('UndoJournal: all-or-nothing writes at the cost of the change', () => {
     expect((out.set[1] as { inner: unknown }).inner).toBe(state.recs.r0?.nested);
     expect(() => structuredClone(out)).not.toThrow();
     journal.commit();
+  });
+});
+
+describe('recordsWhere: a table index that follows the journal', () => {
+  interface L {
+    seq: number;
+    id: string;
+    parent: string;
+  }
+  const table = (): Record<string, L> => ({
+    a: { seq: 1, id: 'a', parent: 'p1' },
+    c: { seq: 3, id: 'c', parent: 'p2' },
+    b: { seq: 2, id: 'b', parent: 'p1' },
+  });
+  const ids = (ls: L[]) => ls.map((l) => l.id);
+
+  it('answers in creation order, and sees records a write adds, deletes or rolls back', () => {
+    const state = { t: table() };
+    expect(ids(recordsWhere(state.t, 'parent', 'p1'))).toEqual(['a', 'b']);
+    const before = keysVersion(state.t);
+
+    const j = new UndoJournal();
+    const v = j.begin(state);
+    v.t.d = { seq: 4, id: 'd', parent: 'p1' };
+    delete v.t.a;
+    // Inside the write the index follows the view, and hands out views (journaled).
+    const inWrite = recordsWhere(v.t, 'parent', 'p1');
+    expect(ids(inWrite)).toEqual(['b', 'd']);
+    expect(rawOf(inWrite[0]!)).not.toBe(inWrite[0]);
+    j.rollback();
+    expect(keysVersion(state.t)).not.toBe(before);
+    expect(ids(recordsWhere(state.t, 'parent', 'p1'))).toEqual(['a', 'b']);
+
+    const w = j.begin(state);
+    w.t.e = { seq: 5, id: 'e', parent: 'p2' };
+    j.commit();
+    expect(ids(recordsWhere(state.t, 'parent', 'p2'))).toEqual(['c', 'e']);
+    expect(recordsWhere(state.t, 'parent', 'p9')).toEqual([]);
+  });
+
+  it('is built again only when records are added or removed, not when a record changes', () => {
+    const state = { t: table() };
+    const v0 = keysVersion(state.t);
+    const j = new UndoJournal();
+    const v = j.begin(state);
+    v.t.a!.seq = 10;
+    j.commit();
+    expect(keysVersion(state.t)).toBe(v0);
+    // Removed outside any view: keysChanged says so.
+    delete state.t.b;
+    keysChanged(state.t);
+    expect(ids(recordsWhere(state.t, 'parent', 'p1'))).toEqual(['a']);
+  });
+
+  it('says whether a write changed a property of a given name', () => {
+    const state = { t: table() };
+    const j = new UndoJournal();
+    const v = j.begin(state);
+    v.t.a!.parent = 'p3';
+    expect(j.changed(new Set(['parent']))).toBe(true);
+    expect(j.changed(new Set(['stable']))).toBe(false);
+    j.rollback();
   });
 });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { isPlainObject } from '../../core/json.js';
 import type { GaapApiOptions } from '../api-options.js';
 import type { EmulatedApi, EmulatorRequest, EmulatorResponse, HandleResult } from '../emulator-types.js';
 import { FixedWindowLimiter } from '../server-kit.js';
@@ -60,6 +61,10 @@ function fingerprint(params: Params): string {
 export function createGaapApi(opts: GaapApiOptions): EmulatedApi {
   let state: GaapState = emptyState();
   const journal = new UndoJournal();
+  // Lazy clean-up of finished destroys (RESOURCES.settle) runs when it can have work: after a
+  // write that set a going-away field, after an admin operation or a restore, or once the
+  // earliest pending destroy is due — not on every request (a scan of the account each).
+  let settleDue = 0;
   const limiters = new Map<number, FixedWindowLimiter>();
   const limiterFor = (action: string, tagApi: boolean) => {
     // The catalog's common 20/s is what opts.rateLimit overrides; DescribeRealServers keeps its 1000.
@@ -206,6 +211,7 @@ export function createGaapApi(opts: GaapApiOptions): EmulatedApi {
       throw e;
     }
     if (!read) {
+      if (journal.changed(RESOURCES.goneFields)) settleDue = 0;
       journal.commit();
       output = plain(output);
     }
@@ -221,7 +227,7 @@ export function createGaapApi(opts: GaapApiOptions): EmulatedApi {
     handle(req) {
       const requestId = randomUUID();
       const now = opts.now();
-      RESOURCES.settle(state, now);
+      if (now >= settleDue) settleDue = RESOURCES.settle(state, now);
       try {
         return process(req, requestId, now);
       } catch (e) {
@@ -239,13 +245,29 @@ export function createGaapApi(opts: GaapApiOptions): EmulatedApi {
 
     snapshot: () => structuredClone(state),
 
+    credential: opts.secretKey,
+
+    mapSecrets(snapshot, f) {
+      if (!isPlainObject(snapshot)) return;
+      for (const m of GAAP_RESOURCES) {
+        const table = snapshot[m.table];
+        if (!m.secretFields || !isPlainObject(table)) continue;
+        for (const rec of Object.values(table)) {
+          if (!isPlainObject(rec)) continue;
+          for (const field of m.secretFields(rec as never)) if (field in rec) rec[field] = f(rec[field]);
+        }
+      }
+    },
+
     restore(saved) {
       if (typeof saved !== 'object' || saved === null)
         throw new Error('GAAP emulator state must be an object');
       state = { ...emptyState(), ...(structuredClone(saved) as Partial<GaapState>) };
+      settleDue = 0;
     },
 
     admin(op, body) {
+      settleDue = 0;
       return adminOp(op, body, {
         get: () => state,
         set: (s) => {

@@ -1,7 +1,9 @@
 import { fail, notFound } from './errors.js';
+import { keyOf, tableOf } from './relations.js';
 import { getListener, listenersOfParent } from './resources/listener.js';
 import { getProxy } from './resources/proxy.js';
 import { getGroup } from './resources/proxy-group.js';
+import { GAAP_RESOURCES } from './resources/registry.js';
 import { type Ctx, type Handler, ordered, str, type TagPair } from './state.js';
 
 const hasTag = (tags: TagPair[], key: string, value: string) =>
@@ -50,22 +52,13 @@ export const miscHandlers: Record<string, Handler> = {
     const value = p.TagValue as string;
     const type = str(p, 'ResourceType');
     const set: { ResourceType: string; ResourceId: string }[] = [];
-    // NOTE: ResourceType documents Proxy, ProxyGroup and RealServer only; global domains, though
-    // taggable, are not returned here.
-    if (!type || type === 'Proxy') {
-      for (const x of ordered(ctx.state.proxies)) {
-        if (hasTag(x.TagSet, key, value)) set.push({ ResourceType: 'Proxy', ResourceId: x.ProxyId });
-      }
-    }
-    if (!type || type === 'ProxyGroup') {
-      for (const g of ordered(ctx.state.groups)) {
-        if (hasTag(g.TagSet, key, value)) set.push({ ResourceType: 'ProxyGroup', ResourceId: g.GroupId });
-      }
-    }
-    if (!type || type === 'RealServer') {
-      for (const rs of ordered(ctx.state.realServers)) {
-        if (hasTag(rs.TagSet, key, value))
-          set.push({ ResourceType: 'RealServer', ResourceId: rs.RealServerId });
+    for (const m of GAAP_RESOURCES) {
+      const resourceType = m.tags?.resourceType;
+      if (!resourceType || (type && type !== resourceType)) continue;
+      for (const rec of ordered(tableOf(ctx.state, m.table))) {
+        const tags: unknown = Reflect.get(rec, 'TagSet');
+        if (Array.isArray(tags) && hasTag(tags, key, value))
+          set.push({ ResourceType: resourceType, ResourceId: keyOf(m.key, rec) });
       }
     }
     return { TotalCount: set.length, ResourceSet: set };

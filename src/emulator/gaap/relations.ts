@@ -1,3 +1,4 @@
+import { keysChanged } from '../undo-journal.js';
 import { notFound } from './errors.js';
 import type { Ctx, GaapState, ParentLink, RecordOf, Relations, ResourceModule, TableName } from './state.js';
 
@@ -27,6 +28,8 @@ export class ResourceIndex {
   readonly idTables: readonly TableName[];
   /** Modules whose finished records are dropped lazily (settle). */
   readonly #settled: ResourceModule[];
+  /** The fields whose going-away value (`goneWhen`) makes a record due for settle. */
+  readonly goneFields: ReadonlySet<string>;
 
   constructor(readonly modules: readonly ResourceModule[]) {
     for (const m of modules) {
@@ -51,6 +54,7 @@ export class ResourceIndex {
     }
     this.idTables = modules.filter((m) => m.ownIds).map((m) => m.table);
     this.#settled = modules.filter((m) => m.goneWhen);
+    this.goneFields = new Set(this.#settled.map((m) => m.goneWhen!.field));
   }
 
   module(table: TableName): ResourceModule {
@@ -67,8 +71,12 @@ export class ResourceIndex {
     return this.#referrers.get(table) ?? [];
   }
 
-  /** Lazy garbage collection: records whose going-away transition is over disappear. */
-  settle(state: GaapState, now: number): void {
+  /**
+   * Lazy garbage collection: records whose going-away transition is over disappear. Returns when
+   * the next one still going away is due (Infinity when none is).
+   */
+  settle(state: GaapState, now: number): number {
+    let next = Number.POSITIVE_INFINITY;
     for (const m of this.#settled) {
       const gone = m.goneWhen!;
       const table = tableOf(state, m.table);
@@ -76,9 +84,14 @@ export class ResourceIndex {
         if (Reflect.get(rec, gone.field) !== gone.value) continue;
         const busy: unknown = Reflect.get(rec, 'busy');
         const until = typeof busy === 'object' && busy !== null ? Reflect.get(busy, 'until') : undefined;
-        if (!(typeof until === 'number' && now < until)) delete table[id];
+        if (typeof until === 'number' && now < until) next = Math.min(next, until);
+        else {
+          delete table[id];
+          keysChanged(table);
+        }
       }
     }
+    return next;
   }
 }
 

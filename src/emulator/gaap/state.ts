@@ -1,5 +1,6 @@
 import type { GaapApiOptions } from '../api-options.js';
 import type { AsyncKind } from '../emulator-types.js';
+import { keysVersion, rawOf } from '../undo-journal.js';
 import type { CrossRule, ValueRule } from './validation-rules.js';
 
 /**
@@ -107,6 +108,11 @@ export interface ResourceModule<T extends TableName = TableName> {
   readonly references?: Readonly<Partial<Record<TableName, readonly string[]>>>;
   /** Its current status (ProxyStatus, ListenerStatus, ...). */
   status?(ctx: Ctx, rec: RecordOf<T>): string | number;
+  /**
+   * A taggable root: its resource prefix in the Tag API's six-segment names (tags.ts) and, if
+   * DescribeResourcesByTag lists it, its ResourceType there.
+   */
+  readonly tags?: { readonly prefix: string; readonly resourceType?: string };
   /** The name admin `set-busy` knows it by; `finish-transitions` ends its transitions. */
   readonly busyName?: string;
   /** A record with this stable value is dropped once its transition is over (lazily). */
@@ -117,6 +123,8 @@ export interface ResourceModule<T extends TableName = TableName> {
   readonly valueRules?: Readonly<Record<string, ValueRule>>;
   /** Cross-field rules of its actions (validation-rules.ts). */
   readonly crossRules?: readonly CrossRule[];
+  /** Fields of a record that hold secrets: never shown or stored in clear (secret-keeper.ts). */
+  secretFields?(rec: RecordOf<T>): readonly string[];
 }
 
 /** The relations of records across kinds, answered from the modules' declarations. */
@@ -170,6 +178,52 @@ export function randomId(prefix: string, random: () => number): string {
 /** Records of a table in creation order. */
 export function ordered<T extends { seq: number }>(table: Record<string, T>): T[] {
   return Object.values(table).sort((a, b) => a.seq - b.seq);
+}
+
+interface FieldIndex {
+  version: number;
+  ids: Map<unknown, string[]>;
+}
+const fieldIndexes = new WeakMap<object, Map<string, FieldIndex>>();
+
+/**
+ * The records of `table` whose `field` equals `value`, in creation order, without a scan of the
+ * table: the table is indexed by that field and the index built again only when records were
+ * added to or removed from it (undo-journal.ts `keysVersion`), so a request's cost does not grow
+ * with the account. Records come through `table` itself, so a write handler gets the journal's
+ * views of them. NOTE: only for a field a record keeps for its whole life (a listener's ProxyId
+ * or GroupId, a domain's or rule's ListenerId); a record whose field changed anyway is not
+ * returned under its old value.
+ */
+export function recordsWhere<T extends { seq: number }>(
+  table: Record<string, T>,
+  field: keyof T & string,
+  value: string,
+): T[] {
+  const raw = rawOf(table);
+  let byField = fieldIndexes.get(raw);
+  if (!byField) {
+    byField = new Map();
+    fieldIndexes.set(raw, byField);
+  }
+  const version = keysVersion(raw);
+  let index = byField.get(field);
+  if (index?.version !== version) {
+    const ids = new Map<unknown, string[]>();
+    for (const [id, rec] of Object.entries(raw)) {
+      const list = ids.get(rec[field]);
+      if (list) list.push(id);
+      else ids.set(rec[field], [id]);
+    }
+    index = { version, ids };
+    byField.set(field, index);
+  }
+  const out: T[] = [];
+  for (const id of index.ids.get(value) ?? []) {
+    const rec = table[id];
+    if (rec !== undefined && rec[field] === value) out.push(rec);
+  }
+  return out.sort((a, b) => a.seq - b.seq);
 }
 
 export function page<T>(items: T[], p: Params, defaultLimit = 20): T[] {

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { fail } from './errors.js';
-import type { Ctx, GaapState, Output, Params, TagPair } from './state.js';
+import { keyOf, tableOf } from './relations.js';
+import { GAAP_RESOURCES } from './resources/registry.js';
+import type { Ctx, GaapState, Output, Params, ResourceModule, TagPair } from './state.js';
 import { ordered } from './state.js';
 import { EMULATOR_UIN } from './tag-catalog.js';
 
@@ -11,19 +13,24 @@ import { EMULATOR_UIN } from './tag-catalog.js';
  * Shapes from the public Tag API documentation (TagResources, UnTagResources, ModifyResourceTags,
  * GetResources, DescribeResourceTagsByResourceIds) and the official SDK's models.
  */
-/** Resource prefix (the part before `/` in the last segment) → GAAP table. */
-const PREFIXES = {
-  proxy: 'proxies',
-  group: 'groups',
-  realServer: 'realServers',
-  domain: 'globalDomains',
-} as const satisfies Record<string, keyof GaapState>;
-type Prefix = keyof typeof PREFIXES;
+/** Resource prefix (the part before `/` in the last segment) → its kind (`ResourceModule.tags`). */
+const PREFIXES: ReadonlyMap<string, ResourceModule> = new Map(
+  GAAP_RESOURCES.flatMap((m) => (m.tags ? [[m.tags.prefix, m] as const] : [])),
+);
+type Prefix = string;
 
 interface Taggable {
   seq: number;
   TagSet: TagPair[];
 }
+
+function isTaggable(rec: object): rec is Taggable {
+  return Array.isArray(Reflect.get(rec, 'TagSet'));
+}
+
+/** A record its kind has marked gone (a destroyed proxy still DESTROYING) is not a resource any more. */
+const gone = (m: ResourceModule, rec: object) =>
+  m.goneWhen !== undefined && Reflect.get(rec, m.goneWhen.field) === m.goneWhen.value;
 
 interface ResourceName {
   prefix: Prefix;
@@ -55,9 +62,9 @@ function parseResource(text: unknown): ResourceName {
   if (service !== 'gaap') return bad(`names service ${service}; this emulator holds gaap resources only`);
   if (uin !== '' && uin !== EMULATOR_UIN)
     fail('InvalidParameterValue.UinInvalid', `The uin ${uin} is not this account's (${EMULATOR_UIN}).`);
-  if (!Object.hasOwn(PREFIXES, prefix))
-    return bad(`has resource prefix ${prefix}; GAAP's are ${Object.keys(PREFIXES).join(', ')}`);
-  return { prefix: prefix as Prefix, id };
+  if (!PREFIXES.has(prefix))
+    return bad(`has resource prefix ${prefix}; GAAP's are ${[...PREFIXES.keys()].join(', ')}`);
+  return { prefix, id };
 }
 
 export function resourceName(prefix: Prefix, id: string): string {
@@ -65,9 +72,11 @@ export function resourceName(prefix: Prefix, id: string): string {
 }
 
 function lookup(state: GaapState, r: ResourceName): Taggable | undefined {
-  const table = state[PREFIXES[r.prefix]] as Record<string, Taggable & { stable?: unknown }>;
+  const m = PREFIXES.get(r.prefix);
+  if (!m) return undefined;
+  const table: Record<string, object> = tableOf(state, m.table);
   const rec = Object.hasOwn(table, r.id) ? table[r.id] : undefined;
-  return rec && rec.stable !== 'DESTROYED' ? rec : undefined;
+  return rec && isTaggable(rec) && !gone(m, rec) ? rec : undefined;
 }
 
 function checkTag(key: unknown, value: unknown): void {
@@ -186,34 +195,16 @@ function md5(s: string): string {
   return createHash('md5').update(s).digest('hex');
 }
 
-/** Every taggable GAAP root, in a stable order (prefix, then creation). */
+/** Every taggable GAAP root, in a stable order (kind, then creation). */
 function allResources(state: GaapState): { name: string; id: string; prefix: Prefix; rec: Taggable }[] {
-  return (Object.keys(PREFIXES) as Prefix[]).flatMap((prefix) =>
-    ordered(state[PREFIXES[prefix]] as Record<string, Taggable & { stable?: unknown }>)
-      .filter((rec) => rec.stable !== 'DESTROYED')
+  return [...PREFIXES].flatMap(([prefix, m]) =>
+    ordered(tableOf(state, m.table))
+      .filter((rec): rec is typeof rec & Taggable => isTaggable(rec) && !gone(m, rec))
       .map((rec) => {
-        const id = idOf(prefix, rec);
+        const id = keyOf(m.key, rec);
         return { name: resourceName(prefix, id), id, prefix, rec };
       }),
   );
-}
-
-function idOf(prefix: Prefix, rec: Taggable): string {
-  const field = (name: string): string => String(Reflect.get(rec, name));
-  switch (prefix) {
-    case 'proxy':
-      return field('ProxyId');
-    case 'group':
-      return field('GroupId');
-    case 'realServer':
-      return field('RealServerId');
-    case 'domain':
-      return field('DomainId');
-    default: {
-      const never: never = prefix;
-      throw new Error(`unknown prefix ${String(never)}`);
-    }
-  }
 }
 
 type TagHandler = (ctx: Ctx, p: Params) => Output;
@@ -317,7 +308,7 @@ const handlers: Record<string, TagHandler> = {
         fail('MissingParameter', `The request is missing a required parameter \`${k}\`.`);
     const ids = stringList(p, 'ResourceIds', 50, true)!;
     const prefix = p.ResourcePrefix as string;
-    if (p.ServiceType !== 'gaap' || !Object.hasOwn(PREFIXES, prefix))
+    if (p.ServiceType !== 'gaap' || !PREFIXES.has(prefix))
       fail(
         'InvalidParameterValue.ResourceDescriptionError',
         `No gaap resources of prefix ${prefix} are held here.`,
@@ -327,7 +318,7 @@ const handlers: Record<string, TagHandler> = {
     if (limit < 1 || offset < 0 || offset % limit !== 0)
       fail('InvalidParameterValue', '`Offset` must be a multiple of `Limit`.');
     const tags = ids.flatMap((id) => {
-      const rec = lookup(ctx.state, { prefix: prefix as Prefix, id });
+      const rec = lookup(ctx.state, { prefix, id });
       return (rec?.TagSet ?? []).map((t) => ({
         TagKey: t.TagKey,
         TagValue: t.TagValue,

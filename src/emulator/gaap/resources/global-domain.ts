@@ -153,6 +153,8 @@ export const globalDomainResource: ResourceModule<'globalDomains'> = {
   key: ['DomainId'],
   ownIds: true,
   actions,
+  // NOTE: DescribeResourcesByTag documents Proxy, ProxyGroup and RealServer only: not listed there.
+  tags: { prefix: 'domain' },
   status: (ctx, d) => current(d, d.stable, ctx.now),
   busyName: 'globalDomain',
   valueRules,

@@ -7,6 +7,7 @@ import {
   has,
   list,
   type ResourceModule,
+  recordsWhere,
   startBusy,
   str,
 } from '../state.js';
@@ -132,7 +133,7 @@ const actions: Record<string, Handler> = {
     if (ctx.state.domains[domainKey(l.ListenerId, domain)]) {
       fail('FailedOperation.DomainAlreadyExisted', `Domain ${domain} already exists on ${l.ListenerId}.`);
     }
-    const count = Object.values(ctx.state.domains).filter((d) => d.ListenerId === l.ListenerId).length;
+    const count = recordsWhere(ctx.state.domains, 'ListenerId', l.ListenerId).length;
     // NOTE: the doc states the limit of 100 but no code for CreateDomain; the common LimitExceeded is used.
     if (count >= MAX_DOMAINS_PER_LISTENER)
       fail('LimitExceeded', `A listener has at most ${MAX_DOMAINS_PER_LISTENER} domains.`);

@@ -14,6 +14,7 @@ import {
   type Params,
   page,
   type ResourceModule,
+  recordsWhere,
   secondsOf,
   startBusy,
   str,
@@ -83,9 +84,8 @@ export function getListener(ctx: Ctx, id: string): ListenerRec {
 }
 
 export function listenersOfParent(state: GaapState, proxyId: string, groupId: string): ListenerRec[] {
-  return Object.values(state.listeners).filter((l) =>
-    proxyId ? l.ProxyId === proxyId : groupId ? l.GroupId === groupId : false,
-  );
+  if (proxyId) return recordsWhere(state.listeners, 'ProxyId', proxyId);
+  return groupId ? recordsWhere(state.listeners, 'GroupId', groupId) : [];
 }
 
 export type ParentWrite = 'create-listener' | 'write' | 'delete';
@@ -352,9 +352,13 @@ function describe(protocol: ListenerProtocol, render: (ctx: Ctx, l: ListenerRec)
     const groupId = str(p, 'GroupId');
     if (proxyId) getProxy(ctx, proxyId);
     if (groupId) getGroup(ctx, groupId);
-    let items = ordered(ctx.state.listeners).filter((l) => l.Protocol === protocol);
-    if (proxyId) items = items.filter((l) => l.ProxyId === proxyId);
-    if (groupId) items = items.filter((l) => l.GroupId === groupId);
+    // The parent's listeners from the index (a proxy's or group's list costs what it holds).
+    let items = (
+      proxyId || groupId
+        ? listenersOfParent(ctx.state, proxyId ?? '', proxyId ? '' : (groupId ?? ''))
+        : ordered(ctx.state.listeners)
+    ).filter((l) => l.Protocol === protocol);
+    if (proxyId && groupId) items = items.filter((l) => l.GroupId === groupId);
     const id = str(p, 'ListenerId');
     if (id) items = items.filter((l) => l.ListenerId === id);
     const name = str(p, 'ListenerName');

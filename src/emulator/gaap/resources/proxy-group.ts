@@ -276,6 +276,7 @@ export const proxyGroupResource: ResourceModule<'groups'> = {
   key: ['GroupId'],
   ownIds: true,
   actions,
+  tags: { prefix: 'group', resourceType: 'ProxyGroup' },
   status: groupStatus,
   busyName: 'group',
   goneWhen: { field: 'stable', value: 'DESTROYED' },

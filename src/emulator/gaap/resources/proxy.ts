@@ -389,6 +389,7 @@ export const proxyResource: ResourceModule<'proxies'> = {
   key: ['ProxyId'],
   ownIds: true,
   actions,
+  tags: { prefix: 'proxy', resourceType: 'Proxy' },
   status: proxyStatus,
   busyName: 'proxy',
   goneWhen: { field: 'stable', value: 'DESTROYED' },

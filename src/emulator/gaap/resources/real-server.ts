@@ -236,5 +236,6 @@ export const realServerResource: ResourceModule<'realServers'> = {
   key: ['RealServerId'],
   ownIds: true,
   actions,
+  tags: { prefix: 'realServer', resourceType: 'RealServer' },
   valueRules,
 };

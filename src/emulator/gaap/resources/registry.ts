@@ -14,11 +14,12 @@ import { securityRuleResource } from './security-rule.js';
 
 /**
  * The emulator's GAAP resource kinds, one module each. Order matters where several kinds answer
- * one question (the first user of a real server: a listener's binding before a rule's).
+ * one question (the first user of a real server: a listener's binding before a rule's; Tag API
+ * and DescribeResourcesByTag listings: proxies, groups, real servers, global domains).
  */
 export const GAAP_RESOURCES: readonly ResourceModule[] = [
-  proxyGroupResource,
   proxyResource,
+  proxyGroupResource,
   realServerResource,
   certificateResource,
   listenerResource,

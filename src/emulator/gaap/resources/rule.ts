@@ -10,10 +10,10 @@ import {
   type Handler,
   has,
   list,
-  ordered,
   type Params,
   page,
   type ResourceModule,
+  recordsWhere,
   startBusy,
   str,
 } from '../state.js';
@@ -66,7 +66,7 @@ export function ruleStatus(ctx: Ctx, r: RuleRec): number {
 }
 
 function rulesOfListener(state: GaapState, listenerId: string): RuleRec[] {
-  return Object.values(state.rules).filter((r) => r.ListenerId === listenerId);
+  return recordsWhere(state.rules, 'ListenerId', listenerId);
 }
 
 function requireRuleIdle(ctx: Ctx, r: RuleRec): void {
@@ -131,21 +131,21 @@ function applyRuleFields(r: RuleRec, l: ListenerRec, p: Params, creating: boolea
 const actions: Record<string, Handler> = {
   DescribeRules: (ctx, p) => {
     const l = l7Listener(ctx, p.ListenerId as string);
-    const domains = ordered(ctx.state.domains).filter((d) => d.ListenerId === l.ListenerId);
+    const domains = recordsWhere(ctx.state.domains, 'ListenerId', l.ListenerId);
+    const rulesOfL = rulesOfListener(ctx.state, l.ListenerId);
     const set = domains.map((d) => {
       const { Domain, ...rest } = domainOut(ctx, d);
-      const rules = ordered(ctx.state.rules).filter(
-        (r) => r.ListenerId === d.ListenerId && r.Domain === Domain,
-      );
+      const rules = rulesOfL.filter((r) => r.Domain === Domain);
       return { Domain, RuleSet: rules.map((r) => ruleOut(ctx, r)), ...rest };
     });
     return { DomainRuleSet: set, TotalCount: set.length };
   },
 
   DescribeRulesByRuleIds: (ctx, p) => {
-    const ids = p.RuleIds as string[];
-    const set = ordered(ctx.state.rules)
-      .filter((r) => ids.includes(r.RuleId))
+    // Looked up by ID, not by a scan of every rule of the account.
+    const set = [...new Set(p.RuleIds as string[])]
+      .flatMap((id) => (Object.hasOwn(ctx.state.rules, id) ? [ctx.state.rules[id]!] : []))
+      .sort((a, b) => a.seq - b.seq)
       .map((r) => ruleOut(ctx, r));
     return { TotalCount: set.length, RuleSet: set };
   },
