@@ -103,8 +103,17 @@ export interface EmulatedApi {
   handle(req: EmulatorRequest): Promise<HandleResult> | HandleResult;
   /** The answer this API gives for an injected retryable server error. */
   faultResponse(req: EmulatorRequest): EmulatorResponse;
+  /** The state as plain JSON, secrets in clear: for this process only (see secret-keeper.ts). */
   snapshot(): unknown;
+  /** Takes a snapshot with its secrets in clear. */
   restore(state: unknown): void;
+  /** Replaces every secret value of a snapshot, in place, by `f(value)` (redact, seal, open). */
+  mapSecrets(snapshot: unknown, f: (value: unknown) => unknown): void;
+  /**
+   * The credential the API checks (Baishan token, GAAP SecretKey): a state file's secrets are
+   * sealed with a key derived from it.
+   */
+  readonly credential: string;
   /** Admin operations reachable at POST /_emulator/<name>/<op> (tests, demos). */
   admin?(op: string, body: unknown): unknown;
 }

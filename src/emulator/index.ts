@@ -2,8 +2,9 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createBaishanApi } from './baishan/baishan-api.js';
 import { EMULATOR_DEFAULTS } from './emulator-defaults.js';
-import type { EmulatorOptions, RunningEmulator } from './emulator-types.js';
+import type { EmulatedApi, EmulatorOptions, RunningEmulator } from './emulator-types.js';
 import { createGaapApi } from './gaap/gaap-api.js';
+import { openSecret, sealSecret } from './secret-keeper.js';
 import { seededRandom, serveApi } from './server-kit.js';
 
 export { EMULATOR_DEFAULTS } from './emulator-defaults.js';
@@ -52,12 +53,32 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const statePath = options.statePath;
   if (statePath) {
     const saved = loadState(statePath);
-    if (saved?.gaap !== undefined) gaap.restore(saved.gaap);
-    if (saved?.baishan !== undefined) baishan.restore(saved.baishan);
+    for (const api of [gaap, baishan]) {
+      const state = saved?.[api.name];
+      if (state === undefined) continue;
+      let unopened = 0;
+      api.mapSecrets(
+        state,
+        openSecret(api.credential, () => {
+          unopened++;
+        }),
+      );
+      if (unopened > 0)
+        log(
+          `emulator ${api.name}: ${unopened} secret(s) in ${statePath} were sealed under other credentials; they read back empty`,
+        );
+      api.restore(state);
+    }
   }
+  /** A snapshot whose secrets are sealed under the API's own credential (secret-keeper.ts). */
+  const sealed = (api: EmulatedApi) => {
+    const state = api.snapshot();
+    api.mapSecrets(state, sealSecret(api.credential));
+    return state;
+  };
   const persist = statePath
     ? () => {
-        const state: PersistedState = { version: 1, gaap: gaap.snapshot(), baishan: baishan.snapshot() };
+        const state: PersistedState = { version: 1, gaap: sealed(gaap), baishan: sealed(baishan) };
         mkdirSync(dirname(statePath), { recursive: true });
         // Write then rename, so a process killed mid-write never leaves a truncated state file.
         const tmp = `${statePath}.${process.pid}.tmp`;

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { EmulatedApi, EmulatorRequest, EmulatorResponse, EmulatorStats } from './emulator-types.js';
+import { redactSecret } from './secret-keeper.js';
 
 export interface ServeOptions {
   host: string;
@@ -217,7 +218,12 @@ function adminAnswer(
     reset();
     return { status: 200, body: { ok: true } };
   }
-  if (op === 'state' && req.method === 'GET') return { status: 200, body: api.snapshot() };
+  if (op === 'state' && req.method === 'GET') {
+    // Unauthenticated: secrets redacted (secret-keeper.ts).
+    const state = api.snapshot();
+    api.mapSecrets(state, redactSecret);
+    return { status: 200, body: state };
+  }
   const prefix = `${api.name}/`;
   if (req.method === 'POST' && op.startsWith(prefix) && api.admin) {
     const body = req.body.length ? JSON.parse(req.body.toString('utf8')) : {};

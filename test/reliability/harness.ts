@@ -156,6 +156,36 @@ export function stackYaml(stack: string, ...sections: string[]): string {
 // ---------------------------------------------------------------------------------------------
 // Emulator state
 
+/**
+ * The private keys of every certificate, as GAAP answers them (DescribeCertificateDetail, URL-encoded):
+ * the state endpoint shows secrets redacted, the API (with credentials) as stored.
+ */
+export async function gaapCertificateKeys(emu: RunningEmulator): Promise<string[]> {
+  const { GaapClient } = await import('../../src/providers/gaap/gaap-client.js');
+  const client = new GaapClient({
+    credentials: { secretId: CREDS.secretId, secretKey: CREDS.secretKey },
+    endpoint: emu.gaap,
+  });
+  const keys: string[] = [];
+  for (const id of Object.keys((await gaapState(emu)).certificates)) {
+    const detail = await client.call('DescribeCertificateDetail', { CertificateId: id });
+    if (detail.CertificateDetail?.CertificateKey) keys.push(detail.CertificateDetail.CertificateKey);
+  }
+  return keys;
+}
+
+/** A domain's stored config as the Baishan API answers it (GET with the token): secrets in clear. */
+export async function baishanLiveConfig(
+  emu: RunningEmulator,
+  domain: string,
+): Promise<Record<string, unknown>> {
+  const q = new URLSearchParams({ token: CREDS.baishanToken, domains: domain });
+  const body = (await (await fetch(`${emu.baishan}/v2/domain/config?${q}`)).json()) as {
+    data: { config: Record<string, unknown> }[];
+  };
+  return body.data[0]?.config ?? {};
+}
+
 export async function gaapState(emu: RunningEmulator): Promise<GaapState> {
   return (await (await fetch(`${emu.gaap}/_emulator/state`)).json()) as GaapState;
 }

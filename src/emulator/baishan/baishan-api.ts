@@ -1,6 +1,7 @@
 import { isPlainObject } from '../../core/json.js';
 import type { BaishanApiOptions } from '../api-options.js';
 import type { EmulatedApi, EmulatorRequest, EmulatorResponse, HandleResult } from '../emulator-types.js';
+import { mapAtPath, redactSecret, type SecretMap } from '../secret-keeper.js';
 import { FixedWindowLimiter } from '../server-kit.js';
 import { applyConfig } from './baishan-apply.js';
 import { AUTH_MESSAGE, BaishanApiError, badRequest, errors } from './baishan-errors.js';
@@ -20,6 +21,22 @@ const CONFIG_PATH = '/v2/domain/config';
 const API_ID = { GET: '814', POST: '221328331' } as const;
 
 type Method = keyof typeof API_ID;
+
+/**
+ * Where a stored config holds secrets (paths as secret-keeper.ts `mapAtPath` reads them): the
+ * signing key of `visit_timestamp`, the object-store keys of `tos_origin`. The client's catalog
+ * (src/model/baishan-keys.ts `secrets`) names the same; a test keeps the two lists equal.
+ */
+export const BAISHAN_SECRET_FIELDS: readonly { key: string; path: string }[] = [
+  { key: 'visit_timestamp', path: 'key' },
+  { key: 'tos_origin', path: '[].auth_secret_key' },
+  { key: 'tos_origin', path: '[].auth_access_key' },
+];
+
+function mapConfigSecrets(config: unknown, f: SecretMap): void {
+  if (!isPlainObject(config)) return;
+  for (const { key, path } of BAISHAN_SECRET_FIELDS) mapAtPath(config[key], path, f);
+}
 
 interface Answer {
   body: unknown;
@@ -95,6 +112,15 @@ class BaishanApi implements EmulatedApi {
 
   snapshot(): unknown {
     return this.#store.snapshot();
+  }
+
+  get credential(): string {
+    return this.#opts.token;
+  }
+
+  mapSecrets(snapshot: unknown, f: SecretMap): void {
+    if (!isPlainObject(snapshot) || !Array.isArray(snapshot.domains)) return;
+    for (const d of snapshot.domains) if (isPlainObject(d)) mapConfigSecrets(d.config, f);
   }
 
   restore(state: unknown): void {
@@ -211,7 +237,9 @@ class BaishanApi implements EmulatedApi {
       if (value === null) delete record.config[key];
       else record.config[key] = withoutReadOnly(key, structuredClone(value));
     }
-    return { ok: true, domain: record.name, config: structuredClone(record.config) };
+    const config = structuredClone(record.config);
+    mapConfigSecrets(config, redactSecret);
+    return { ok: true, domain: record.name, config };
   }
 }
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { isPlainObject } from '../../core/json.js';
 import type { GaapApiOptions } from '../api-options.js';
 import type { EmulatedApi, EmulatorRequest, EmulatorResponse, HandleResult } from '../emulator-types.js';
 import { FixedWindowLimiter } from '../server-kit.js';
@@ -243,6 +244,20 @@ export function createGaapApi(opts: GaapApiOptions): EmulatedApi {
       errorEnvelope('InternalError', 'An internal error has occurred. Retry later.', randomUUID()),
 
     snapshot: () => structuredClone(state),
+
+    credential: opts.secretKey,
+
+    mapSecrets(snapshot, f) {
+      if (!isPlainObject(snapshot)) return;
+      for (const m of GAAP_RESOURCES) {
+        const table = snapshot[m.table];
+        if (!m.secretFields || !isPlainObject(table)) continue;
+        for (const rec of Object.values(table)) {
+          if (!isPlainObject(rec)) continue;
+          for (const field of m.secretFields(rec as never)) if (field in rec) rec[field] = f(rec[field]);
+        }
+      }
+    },
 
     restore(saved) {
       if (typeof saved !== 'object' || saved === null)

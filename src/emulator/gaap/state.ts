@@ -123,6 +123,8 @@ export interface ResourceModule<T extends TableName = TableName> {
   readonly valueRules?: Readonly<Record<string, ValueRule>>;
   /** Cross-field rules of its actions (validation-rules.ts). */
   readonly crossRules?: readonly CrossRule[];
+  /** Fields of a record that hold secrets: never shown or stored in clear (secret-keeper.ts). */
+  secretFields?(rec: RecordOf<T>): readonly string[];
 }
 
 /** The relations of records across kinds, answered from the modules' declarations. */

@@ -201,6 +201,9 @@ const valueRules: Readonly<Record<string, ValueRule>> = {
 
 /** Certificates (SSL, client CA, basic auth, origin CA, GAAP certificate): listeners and domains use them. */
 export const certificateResource: ResourceModule<'certificates'> = {
+  // A basic-auth certificate's content is its users' password hashes.
+  secretFields: (c) =>
+    c.CertificateType === 0 ? ['CertificateKey', 'CertificateContent'] : ['CertificateKey'],
   table: 'certificates',
   noun: 'certificate',
   key: ['CertificateId'],
