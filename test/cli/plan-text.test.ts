@@ -107,6 +107,29 @@ describe('identical changes on many objects are shown once', () => {
     expect(text).toContain('# 1: c.com');
   });
 
+  it('heads a group of objects under several parents with what their addresses share', () => {
+    const listener = (address: string): ResourceChange => ({
+      kind: 'create',
+      address,
+      provider: 'gaap',
+      type: 'gaap_l4_listener',
+      attributes: [{ path: 'scheduler', after: '"rr"' }],
+    });
+    const proxies = [
+      listener('gaap.proxy["a"].listener["TCP:80"]'),
+      listener('gaap.proxy["b"].listener["TCP:80"]'),
+    ];
+    const group = listener('gaap.proxy_group["g"].listener["TCP:80"]');
+    expect(groupChanges(proxies)[0]!.addressType).toBe('gaap.proxy[*].listener');
+    expect(groupChanges([...proxies, group])[0]!.addressType).toBe('gaap_l4_listener');
+    expect(groupChanges([proxies[0]!, listener('gaap.proxy["a"].listener["TCP:81"]')])[0]!.addressType).toBe(
+      'gaap.proxy["a"].listener',
+    );
+    expect(renderPlanText(plan([...proxies, group]), plain)).toContain(
+      '# 3 gaap_l4_listener objects will be created',
+    );
+  });
+
   it('keeps objects with nothing in common apart, each with its live ID', () => {
     const apart = [
       { ...domain('a.com', [{ path: 'timeout', after: { time: '30' } }]), id: '101' },
