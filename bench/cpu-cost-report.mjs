@@ -8,7 +8,7 @@ export function renderCpuCost(r) {
   const t = r.targets;
   const out = ['## Local CPU cost, cold (issue 12)', ''];
   out.push(
-    `CPU time (user + system) of fresh processes, Node's start-up included (\`node -e 0\` alone: ${r.nodeFloorMs} ms here). Median of several runs; load average ${r.cliLoadAverage.before} → ${r.cliLoadAverage.after}.`,
+    `CPU time (user + system) of fresh processes, Node's start-up included (an empty module alone: ${r.nodeFloorMs} ms here), environment PATH and HOME only (no inherited NODE_OPTIONS or NODE_EXTRA_CA_CERTS). Median of several runs; load average ${r.cliLoadAverage.before} → ${r.cliLoadAverage.after}.`,
     '',
     '| command | CPU ms (median) | min | peak RSS MB | target | result |',
     '| --- | ---: | ---: | ---: | ---: | --- |',

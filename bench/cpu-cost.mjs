@@ -38,6 +38,15 @@ const SIZES = {
 };
 
 const round = (x, d = 0) => Math.round(x * 10 ** d) / 10 ** d;
+
+/**
+ * The environment of every measured process: PATH and HOME, nothing else inherited. NOTE: an
+ * inherited NODE_EXTRA_CA_CERTS (set on the shared bench machine) makes Node parse a CA bundle at
+ * start-up, ~50 ms of CPU in every process that is neither Node's own start-up nor edgeform's;
+ * NODE_OPTIONS would change what is measured too. The CLI rows never inherited them; since the
+ * third session the floor and the plan rows do not either.
+ */
+const cleanEnv = (extra) => ({ PATH: process.env.PATH, HOME: process.env.HOME, ...extra });
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const load1 = () => round(os.loadavg()[0], 2);
 
@@ -46,7 +55,7 @@ function cliRun(args, work) {
   const out = join(work, `cpu-${process.pid}-${Math.random().toString(36).slice(2)}.json`);
   const r = spawnSync(process.execPath, ['--require', AT_EXIT, CLI, ...args], {
     cwd: work,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', EDGEFORM_BENCH_CPU_OUT: out },
+    env: cleanEnv({ NO_COLOR: '1', EDGEFORM_BENCH_CPU_OUT: out }),
     encoding: 'utf8',
   });
   if (r.status !== 0) throw new Error(`edgeform ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
@@ -76,7 +85,7 @@ function nodeFloor(work, runs) {
     const empty = join(work, 'empty.mjs');
     writeFileSync(empty, '');
     spawnSync(process.execPath, ['--require', AT_EXIT, empty], {
-      env: { ...process.env, EDGEFORM_BENCH_CPU_OUT: out },
+      env: cleanEnv({ EDGEFORM_BENCH_CPU_OUT: out }),
     });
     samples.push(JSON.parse(readFileSync(out, 'utf8')).cpuMs);
   }
@@ -111,15 +120,14 @@ async function planRow(resources, work, log) {
   const scale = 0.0001;
   // A fast emulator: building the matching live state is not what is measured.
   const emu = await startEmulatorThread({ rateWindowScale: scale, baishanAutoDomains: true, seed: 7 });
-  const env = {
-    ...process.env,
+  const env = cleanEnv({
     EDGEFORM_RATE_WINDOW_SCALE: String(scale),
     EDGEFORM_GAAP_ENDPOINT: emu.gaap,
     EDGEFORM_BAISHAN_ENDPOINT: emu.baishan,
     TENCENTCLOUD_SECRET_ID: EMULATOR_DEFAULTS.secretId,
     TENCENTCLOUD_SECRET_KEY: EMULATOR_DEFAULTS.secretKey,
     BAISHAN_TOKEN: EMULATOR_DEFAULTS.baishanToken,
-  };
+  });
   try {
     const stack = `bench-cpu-${resources}`;
     const write = (name, yaml) => {

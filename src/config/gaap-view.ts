@@ -79,16 +79,23 @@ export function isL4(l: ListenerDesired): l is L4ListenerDesired {
   return l.protocol === 'TCP' || l.protocol === 'UDP';
 }
 
-/** Every listener: the proxies' first, then the proxy groups' (TCP/UDP only, by the schema). */
-export function listeners(view: GaapView): ListenerView[] {
-  const out: ListenerView[] = [];
-  const add = (parent: ListenerView['parent'], parentKind: ListenerView['parentKind']) => {
-    (parent.value.listeners ?? []).forEach((listener: ListenerDesired, index: number) => {
-      out.push({ parent, parentKind, listener, index, path: [...parent.path, 'listeners', index] });
-    });
-  };
-  for (const proxy of view.proxies) add(proxy, 'proxy');
-  for (const group of view.proxyGroups) add(group, 'proxy group');
+/** Every listener, made once per view (a dozen rules walk them; a view is never modified): the proxies' first, then the proxy groups' (TCP/UDP only, by the schema). */
+const listenersOf = new WeakMap<GaapView, readonly ListenerView[]>();
+
+export function listeners(view: GaapView): readonly ListenerView[] {
+  let out = listenersOf.get(view);
+  if (!out) {
+    const list: ListenerView[] = [];
+    const add = (parent: ListenerView['parent'], parentKind: ListenerView['parentKind']) => {
+      (parent.value.listeners ?? []).forEach((listener: ListenerDesired, index: number) => {
+        list.push({ parent, parentKind, listener, index, path: [...parent.path, 'listeners', index] });
+      });
+    };
+    for (const proxy of view.proxies) add(proxy, 'proxy');
+    for (const group of view.proxyGroups) add(group, 'proxy group');
+    out = list;
+    listenersOf.set(view, out);
+  }
   return out;
 }
 

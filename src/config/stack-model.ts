@@ -13,28 +13,38 @@ export function buildRuleContext(files: StackFile[], env: NodeJS.ProcessEnv): Ru
     const defaults = section.defaults ?? {};
     const defaultsPath: PathSegment[] = ['baishan', 'defaults'];
     if (section.defaults) blocks.push({ file, role: 'defaults', path: defaultsPath, config: defaults });
-    (section.domains ?? []).forEach((entry, index) => {
+    const defaultKeys = Object.keys(defaults);
+    // NOTE: paths are written as array literals and lists walked by index: this runs for every
+    // domain name and key of the stack (tens of thousands), mostly as cold code, where spreads and
+    // `entries()` iterators cost several times more.
+    const domains = section.domains ?? [];
+    for (let index = 0; index < domains.length; index++) {
+      const entry = domains[index]!;
       const path: PathSegment[] = ['baishan', 'domains', index];
       const own = entry.config ?? {};
-      if (entry.config) blocks.push({ file, role: 'entry', path: [...path, 'config'], config: own });
+      if (entry.config)
+        blocks.push({ file, role: 'entry', path: ['baishan', 'domains', index, 'config'], config: own });
       const names: DomainName[] = [];
-      if (typeof entry.domain === 'string') names.push({ name: entry.domain, path: [...path, 'domain'] });
-      if (Array.isArray(entry.domains)) {
-        for (const [i, name] of entry.domains.entries()) names.push({ name, path: [...path, 'domains', i] });
+      if (typeof entry.domain === 'string')
+        names.push({ name: entry.domain, path: ['baishan', 'domains', index, 'domain'] });
+      const list = entry.domains;
+      if (Array.isArray(list)) {
+        for (let i = 0; i < list.length; i++)
+          names.push({ name: list[i]!, path: ['baishan', 'domains', index, 'domains', i] });
       }
       const merged: Record<string, unknown> = {};
       const keyPaths: Record<string, PathSegment[]> = {};
       // Key-level merge: a key the entry declares (null included) replaces the default's wholesale.
-      for (const [k, v] of Object.entries(defaults)) {
-        merged[k] = v;
-        keyPaths[k] = [...defaultsPath, k];
+      for (const k of defaultKeys) {
+        merged[k] = defaults[k];
+        keyPaths[k] = ['baishan', 'defaults', k];
       }
-      for (const [k, v] of Object.entries(own)) {
-        merged[k] = v;
-        keyPaths[k] = [...path, 'config', k];
+      for (const k of Object.keys(own)) {
+        merged[k] = own[k];
+        keyPaths[k] = ['baishan', 'domains', index, 'config', k];
       }
       entries.push({ file, index, path, entry, names, merged, keyPaths });
-    });
+    }
   }
   return { files, blocks, entries, gaap: buildGaapView(files), env };
 }

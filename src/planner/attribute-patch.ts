@@ -24,9 +24,21 @@ export function attributePatch(
   return compare(before as object, after as object) as JsonPatchOp[];
 }
 
-/** Each attribute change with its `patch`, where one applies. Pure. */
+/**
+ * Each attribute change with its `patch`, where one applies. Pure: a change that gains a patch is
+ * a new object; the others (every no-op of a plan that matches) are returned as they are.
+ */
 export function withPatches(changes: readonly ResourceChange[]): ResourceChange[] {
-  return changes.map((c) => ({ ...c, attributes: c.attributes.map(withPatch) }));
+  return changes.map((c) => {
+    let attributes: AttributeChange[] | undefined;
+    c.attributes.forEach((a, i) => {
+      const patched = withPatch(a);
+      if (patched === a) return;
+      attributes ??= [...c.attributes];
+      attributes[i] = patched;
+    });
+    return attributes ? { ...c, attributes } : c;
+  });
 }
 
 function withPatch(a: AttributeChange): AttributeChange {

@@ -45,6 +45,22 @@ export interface ResourceChange {
    * change on their own, so a difference is not drift.
    */
   busy?: string;
+  /** What a created object will cost, when the vendor has a price inquiry (a GAAP proxy). */
+  price?: ProxyPrice;
+}
+
+/**
+ * The list price of a new GAAP proxy (InquiryPriceCreateProxy, discounts applied), per day:
+ * `perDay` = `base` (the proxy's daily fee) + `bandwidth` (its bandwidth fee per day); billed by
+ * traffic, `perGB` is added per GB transferred and `bandwidth` is absent.
+ */
+export interface ProxyPrice {
+  /** As the API answers it: CNY or USD. */
+  currency: string;
+  perDay: number;
+  base: number;
+  bandwidth?: number;
+  perGB?: number;
 }
 
 /**

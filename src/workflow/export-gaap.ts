@@ -155,7 +155,8 @@ export async function exportGaap(client: () => GaapClient, opts: GaapExportOptio
   };
   selfCheck(out);
   if (opts.adopt) {
-    out.adopted = await takeOwnership(client(), stack, nodes, adoption.ids, warnings);
+    const region = opts.settings?.region ?? '';
+    out.adopted = await takeOwnership(client(), { stack, region }, nodes, adoption.ids, warnings);
     out.calls += out.adopted.filter((a) => a.ownership !== 'bound').length;
   }
   return out;
@@ -179,7 +180,7 @@ const ROOT_TYPE: Record<AdoptSection, { type: string; kind: UnownedObject['kind'
  */
 async function takeOwnership(
   client: GaapCaller,
-  stack: string,
+  { stack, region }: { stack: string; region: string },
   nodes: readonly LiveNode[],
   ids: ReadonlyMap<AdoptSection, ReadonlyMap<string, string>>,
   warnings: string[],
@@ -195,7 +196,7 @@ async function takeOwnership(
       if (!node || !tag || node.attrs.ownership === owned) return { kind, id, name, ownership: 'bound' };
       try {
         await modifyResourceTags(client, {
-          Resource: gaapResourceName(tag, id),
+          Resource: gaapResourceName(tag, id, region),
           ReplaceTags: ownershipTags(stack, name),
         });
         return { kind, id, name, ownership: 'tagged' };

@@ -193,101 +193,105 @@ gaap:
     );
   });
 
-  it('export --gaap --adopt writes bindings and tags; the file plans to No changes and accepts a change in place', async () => {
-    emulator.resetStats();
-    const exported = await runCli(
-      ['export', '--gaap', '--adopt', '--stack', 'adopted', '-o', 'edgeform.yaml'],
-      { cwd: dir, env },
-    );
-    expect(exported.exitCode, exported.stderr).toBe(0);
-    // Export takes ownership as its one write, and says so: the stack's tags on the proxy and the
-    // two real servers (the certificate takes no tags: its binding is its identity).
-    expect(writes()).toEqual({ ModifyResourceTags: 3 });
-    expect(exported.stderr).toContain('Adopted into stack adopted');
-    expect(exported.stderr).toContain(`proxy ${proxyId} as hand-made`);
-    const doc = parse(readFileSync(join(dir, 'edgeform.yaml'), 'utf8'));
-    const proxy = doc.gaap.proxies['hand-made'];
-    expect(proxy.adopt).toBe(proxyId);
-    expect(proxy.name).toBe('Hand Made');
-    expect(proxy.listeners.map((l: { protocol: string }) => l.protocol)).toEqual(['TCP', 'HTTPS']);
-    expect(proxy.securityPolicy.rules).toHaveLength(1);
-    expect(Object.values(doc.gaap.realServers).map((r) => (r as { adopt: string }).adopt)).toHaveLength(2);
-    expect(doc.gaap.certificates['site-cert'].adopt).toMatch(/^cert-/);
+  it(
+    'export --gaap --adopt writes bindings and tags; the file plans to No changes and accepts a change in place',
+    { timeout: 180_000 },
+    async () => {
+      emulator.resetStats();
+      const exported = await runCli(
+        ['export', '--gaap', '--adopt', '--stack', 'adopted', '-o', 'edgeform.yaml'],
+        { cwd: dir, env },
+      );
+      expect(exported.exitCode, exported.stderr).toBe(0);
+      // Export takes ownership as its one write, and says so: the stack's tags on the proxy and the
+      // two real servers (the certificate takes no tags: its binding is its identity).
+      expect(writes()).toEqual({ ModifyResourceTags: 3 });
+      expect(exported.stderr).toContain('Adopted into stack adopted');
+      expect(exported.stderr).toContain(`proxy ${proxyId} as hand-made`);
+      const doc = parse(readFileSync(join(dir, 'edgeform.yaml'), 'utf8'));
+      const proxy = doc.gaap.proxies['hand-made'];
+      expect(proxy.adopt).toBe(proxyId);
+      expect(proxy.name).toBe('Hand Made');
+      expect(proxy.listeners.map((l: { protocol: string }) => l.protocol)).toEqual(['TCP', 'HTTPS']);
+      expect(proxy.securityPolicy.rules).toHaveLength(1);
+      expect(Object.values(doc.gaap.realServers).map((r) => (r as { adopt: string }).adopt)).toHaveLength(2);
+      expect(doc.gaap.certificates['site-cert'].adopt).toMatch(/^cert-/);
 
-    const keyEnv = { ...env, EDGEFORM_CERT_SITE_CERT_KEY: KEY };
-    // The exported file plans to No changes at once, and neither that plan nor an apply of it writes.
-    emulator.resetStats();
-    const plan = await runCli(['plan', '--detailed-exitcode'], { cwd: dir, env: keyEnv });
-    expect(plan.exitCode, plan.stdout + plan.stderr).toBe(0);
-    expect(plan.stdout).toContain('No changes.');
-    const adopted = await runCli(['apply', '--auto-approve'], { cwd: dir, env: keyEnv });
-    expect(adopted.exitCode, adopted.stderr + adopted.stdout).toBe(0);
-    expect(writes()).toEqual({});
-    expect(await proxyCount()).toBe(1);
-    expect((await sdk.DescribeProxies({ ProxyIds: [proxyId] })).ProxySet?.[0]?.TagSet).toEqual([
-      { TagKey: 'edgeform:stack', TagValue: 'adopted' },
-      { TagKey: 'edgeform:name', TagValue: 'hand-made' },
-    ]);
-    // Tagged, the roots are found without their bindings: the adopt: lines of the proxy and the
-    // real servers can go (the certificate, which has no tags, keeps its own).
-    const unbound = readFileSync(join(dir, 'edgeform.yaml'), 'utf8')
-      .replace(/^\s+adopt: link-\w+\n/gm, '')
-      .replace(/adopt: rs-\w+, /g, '');
-    expect(unbound).not.toMatch(/adopt: (link|rs)-/);
-    writeYaml(dir, 'edgeform.yaml', unbound);
-    const without = await runCli(['plan', '--detailed-exitcode'], { cwd: dir, env: keyEnv });
-    expect(without.exitCode, without.stdout + without.stderr).toBe(0);
+      const keyEnv = { ...env, EDGEFORM_CERT_SITE_CERT_KEY: KEY };
+      // The exported file plans to No changes at once, and neither that plan nor an apply of it writes.
+      emulator.resetStats();
+      const plan = await runCli(['plan', '--detailed-exitcode'], { cwd: dir, env: keyEnv });
+      expect(plan.exitCode, plan.stdout + plan.stderr).toBe(0);
+      expect(plan.stdout).toContain('No changes.');
+      const adopted = await runCli(['apply', '--auto-approve'], { cwd: dir, env: keyEnv });
+      expect(adopted.exitCode, adopted.stderr + adopted.stdout).toBe(0);
+      expect(writes()).toEqual({});
+      expect(await proxyCount()).toBe(1);
+      expect((await sdk.DescribeProxies({ ProxyIds: [proxyId] })).ProxySet?.[0]?.TagSet).toEqual([
+        { TagKey: 'edgeform:stack', TagValue: 'adopted' },
+        { TagKey: 'edgeform:name', TagValue: 'hand-made' },
+      ]);
+      // Tagged, the roots are found without their bindings: the adopt: lines of the proxy and the
+      // real servers can go (the certificate, which has no tags, keeps its own).
+      const unbound = readFileSync(join(dir, 'edgeform.yaml'), 'utf8')
+        .replace(/^\s+adopt: link-\w+\n/gm, '')
+        .replace(/adopt: rs-\w+, /g, '');
+      expect(unbound).not.toMatch(/adopt: (link|rs)-/);
+      writeYaml(dir, 'edgeform.yaml', unbound);
+      const without = await runCli(['plan', '--detailed-exitcode'], { cwd: dir, env: keyEnv });
+      expect(without.exitCode, without.stdout + without.stderr).toBe(0);
 
-    // A change in place on the adopted proxy: an update, never a create.
-    const yaml = readFileSync(join(dir, 'edgeform.yaml'), 'utf8').replace(/bandwidth: 10/, 'bandwidth: 20');
-    writeYaml(dir, 'edgeform.yaml', yaml);
-    const changed = await runCli(['plan', '--format', 'json'], { cwd: dir, env: keyEnv });
-    const changes = (
-      JSON.parse(changed.stdout) as { changes: { address: string; kind: string }[] }
-    ).changes.filter((c) => c.kind !== 'no-op');
-    expect(changes.map((c) => [c.address, c.kind])).toEqual([['gaap.proxy["hand-made"]', 'update']]);
-    const apply = await runCli(['apply', '--auto-approve'], { cwd: dir, env: keyEnv });
-    expect(apply.exitCode, apply.stderr).toBe(0);
-    const again = await runCli(['plan', '--detailed-exitcode'], { cwd: dir, env: keyEnv });
-    expect(again.exitCode, again.stdout).toBe(0);
-    expect((await sdk.DescribeProxies({ ProxyIds: [proxyId] })).ProxySet?.[0]?.Bandwidth).toBe(20);
-    expect(await proxyCount()).toBe(1);
+      // A change in place on the adopted proxy: an update, never a create.
+      const yaml = readFileSync(join(dir, 'edgeform.yaml'), 'utf8').replace(/bandwidth: 10/, 'bandwidth: 20');
+      writeYaml(dir, 'edgeform.yaml', yaml);
+      const changed = await runCli(['plan', '--format', 'json'], { cwd: dir, env: keyEnv });
+      const changes = (
+        JSON.parse(changed.stdout) as { changes: { address: string; kind: string }[] }
+      ).changes.filter((c) => c.kind !== 'no-op');
+      expect(changes.map((c) => [c.address, c.kind])).toEqual([['gaap.proxy["hand-made"]', 'update']]);
+      const apply = await runCli(['apply', '--auto-approve'], { cwd: dir, env: keyEnv });
+      expect(apply.exitCode, apply.stderr).toBe(0);
+      const again = await runCli(['plan', '--detailed-exitcode'], { cwd: dir, env: keyEnv });
+      expect(again.exitCode, again.stdout).toBe(0);
+      expect((await sdk.DescribeProxies({ ProxyIds: [proxyId] })).ProxySet?.[0]?.Bandwidth).toBe(20);
+      expect(await proxyCount()).toBe(1);
 
-    // Changes under the adopted proxy that the API makes in place: a rule's path
-    // (ModifyRuleAttribute) and a security rule's source (ModifySecurityRule) keep their IDs.
-    const before = JSON.parse(
-      (await runCli(['plan', '--format', 'json'], { cwd: dir, env: keyEnv })).stdout,
-    ) as { changes: { address: string; id?: string }[] };
-    const idOf = (plan: typeof before, suffix: string) =>
-      plan.changes.find((c) => c.address.endsWith(suffix))?.id;
-    const moved = readFileSync(join(dir, 'edgeform.yaml'), 'utf8')
-      .replace('path: /api', 'path: /api/v2')
-      .replace('cidr: 192.0.2.0/24', 'cidr: 192.0.2.0/25');
-    writeYaml(dir, 'edgeform.yaml', moved);
-    const inPlace = await runCli(['plan', '--format', 'json'], { cwd: dir, env: keyEnv });
-    const inPlacePlan = JSON.parse(inPlace.stdout) as {
-      changes: { address: string; kind: string }[];
-      steps: { action: string }[];
-    };
-    expect(inPlacePlan.changes.filter((c) => c.kind !== 'no-op').map((c) => c.kind)).toEqual([
-      'update',
-      'update',
-    ]);
-    expect(inPlacePlan.steps.map((s) => s.action).sort()).toEqual([
-      'ModifyRuleAttribute',
-      'ModifySecurityRule',
-    ]);
-    const moveApplied = await runCli(['apply', '--auto-approve'], { cwd: dir, env: keyEnv });
-    expect(moveApplied.exitCode, moveApplied.stderr).toBe(0);
-    const after = await runCli(['plan', '--detailed-exitcode', '--format', 'json'], {
-      cwd: dir,
-      env: keyEnv,
-    });
-    expect(after.exitCode, after.stdout).toBe(0);
-    const afterPlan = JSON.parse(after.stdout) as typeof before;
-    expect(idOf(afterPlan, '.rule["/api/v2"]')).toBe(idOf(before, '.rule["/api"]'));
-    expect(await proxyCount()).toBe(1);
-  });
+      // Changes under the adopted proxy that the API makes in place: a rule's path
+      // (ModifyRuleAttribute) and a security rule's source (ModifySecurityRule) keep their IDs.
+      const before = JSON.parse(
+        (await runCli(['plan', '--format', 'json'], { cwd: dir, env: keyEnv })).stdout,
+      ) as { changes: { address: string; id?: string }[] };
+      const idOf = (plan: typeof before, suffix: string) =>
+        plan.changes.find((c) => c.address.endsWith(suffix))?.id;
+      const moved = readFileSync(join(dir, 'edgeform.yaml'), 'utf8')
+        .replace('path: /api', 'path: /api/v2')
+        .replace('cidr: 192.0.2.0/24', 'cidr: 192.0.2.0/25');
+      writeYaml(dir, 'edgeform.yaml', moved);
+      const inPlace = await runCli(['plan', '--format', 'json'], { cwd: dir, env: keyEnv });
+      const inPlacePlan = JSON.parse(inPlace.stdout) as {
+        changes: { address: string; kind: string }[];
+        steps: { action: string }[];
+      };
+      expect(inPlacePlan.changes.filter((c) => c.kind !== 'no-op').map((c) => c.kind)).toEqual([
+        'update',
+        'update',
+      ]);
+      expect(inPlacePlan.steps.map((s) => s.action).sort()).toEqual([
+        'ModifyRuleAttribute',
+        'ModifySecurityRule',
+      ]);
+      const moveApplied = await runCli(['apply', '--auto-approve'], { cwd: dir, env: keyEnv });
+      expect(moveApplied.exitCode, moveApplied.stderr).toBe(0);
+      const after = await runCli(['plan', '--detailed-exitcode', '--format', 'json'], {
+        cwd: dir,
+        env: keyEnv,
+      });
+      expect(after.exitCode, after.stdout).toBe(0);
+      const afterPlan = JSON.parse(after.stdout) as typeof before;
+      expect(idOf(afterPlan, '.rule["/api/v2"]')).toBe(idOf(before, '.rule["/api"]'));
+      expect(await proxyCount()).toBe(1);
+    },
+  );
 
   it('an adopt: binding to an ID that does not exist fails the plan, located', async () => {
     writeYaml(
@@ -315,13 +319,13 @@ gaap:
 });
 
 describe('two stacks in front of one origin', () => {
-  const stack = (name: string, origin: string, port: number) => `version: 1
+  const stack = (name: string, origin: string, port: number, proxy = 'edge') => `version: 1
 stack: ${name}
 gaap:
   realServers:
     origin: ${origin}
   proxies:
-    edge:
+    ${proxy}:
       accessRegion: EastChina
       realServerRegion: NorthAmerica
       bandwidth: 10
@@ -338,16 +342,12 @@ gaap:
     writeYaml(dir, 'prod.yaml', stack('prod', '{ address: 198.51.100.99, external: true }', 8001));
     const staging = await runCli(['apply', '--auto-approve', '-f', 'staging.yaml'], { cwd: dir, env });
     expect(staging.exitCode, staging.stderr + staging.stdout).toBe(0);
-    // Prod names its proxy as staging does and owns nothing yet: a renamed stack looks the same,
-    // so its first unattended apply needs --new-stack.
-    const unconfirmed = await runCli(['apply', '--auto-approve', '-f', 'prod.yaml'], { cwd: dir, env });
-    expect(unconfirmed.exitCode).toBe(1);
-    expect(unconfirmed.stderr).toContain('error[STACK_OWNS_NOTHING]');
-    const prod = await runCli(['apply', '--auto-approve', '--new-stack', '-f', 'prod.yaml'], {
-      cwd: dir,
-      env,
-    });
+    // Prod names its proxy as staging does and owns nothing yet, but it references staging's real
+    // server: it lives beside staging (a renamed stack would declare its servers as its own), so
+    // its first unattended apply needs no flag.
+    const prod = await runCli(['apply', '--auto-approve', '-f', 'prod.yaml'], { cwd: dir, env });
     expect(prod.exitCode, prod.stderr + prod.stdout).toBe(0);
+    expect(prod.stderr).not.toContain('STACK_OWNS_NOTHING');
     for (const f of ['staging.yaml', 'prod.yaml']) {
       const r = await runCli(['plan', '--detailed-exitcode', '-f', f], { cwd: dir, env });
       expect(r.exitCode, `${f}: ${r.stdout}`).toBe(0);
@@ -366,6 +366,73 @@ gaap:
       .filter((c) => c.kind !== 'no-op')
       .map((c) => [c.address, c.kind]);
     expect(kinds).toEqual([['gaap.proxy["edge"].listener["TCP:8001"]', 'update']]);
+  });
+
+  it('declaring the shared origin as its own fails the plan, located, naming `external: true`, with zero writes', async () => {
+    const dir = scratchDir('edgeform-shared-');
+    writeYaml(dir, 'staging.yaml', stack('staging-2', '{ address: 198.51.100.98 }', 8100, 'edge-2'));
+    writeYaml(dir, 'prod.yaml', stack('prod-2', '{ address: 198.51.100.98 }', 8101, 'edge-2'));
+    const staging = await runCli(['apply', '--auto-approve', '-f', 'staging.yaml'], { cwd: dir, env });
+    expect(staging.exitCode, staging.stderr + staging.stdout).toBe(0);
+    const servers = await sdk.DescribeRealServers({ ProjectId: -1, SearchValue: '198.51.100.98' });
+    const id = servers.RealServerSet![0]!.RealServerId!;
+    emulator.resetStats();
+    // GAAP keeps one real server per address in a project: prod cannot create its own, and a
+    // create would only find staging's (every later plan creating it again).
+    for (const args of [['plan'], ['apply', '--auto-approve']]) {
+      const r = await runCli([...args, '-f', 'prod.yaml'], { cwd: dir, env });
+      expect(r.exitCode).toBe(1);
+      expect(r.stderr).toContain('error[GAAP_REAL_SERVER_EXISTS]');
+      expect(r.stderr).toContain(
+        `prod.yaml:5:5 gaap.realServers.origin: a real server at 198.51.100.98 already exists in project 0; it is stack staging-2's (${id}): add \`external: true\` to bind it without owning it`,
+      );
+    }
+    expect(writes()).toEqual({});
+    writeYaml(
+      dir,
+      'prod.yaml',
+      stack('prod-2', '{ address: 198.51.100.98, external: true }', 8101, 'edge-2'),
+    );
+    const prod = await runCli(['apply', '--auto-approve', '-f', 'prod.yaml'], { cwd: dir, env });
+    expect(prod.exitCode, prod.stderr + prod.stdout).toBe(0);
+    for (const f of ['staging.yaml', 'prod.yaml']) {
+      const r = await runCli(['plan', '--detailed-exitcode', '-f', f], { cwd: dir, env });
+      expect(r.exitCode, `${f}: ${r.stdout}`).toBe(0);
+    }
+  });
+
+  it('declaring a hand-made origin fails the plan naming adopt: and external:; either then converges', async () => {
+    const dir = scratchDir('edgeform-shared-');
+    const id = (
+      await sdk.AddRealServers({ RealServerIP: ['198.51.100.96'], RealServerName: 'by-hand', ProjectId: 0 })
+    ).RealServerSet![0]!.RealServerId!;
+    writeYaml(dir, 'own.yaml', stack('hand-origin', '{ address: 198.51.100.96 }', 8200, 'edge-3'));
+    emulator.resetStats();
+    const refused = await runCli(['plan', '-f', 'own.yaml'], { cwd: dir, env });
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stderr).toContain(
+      `own.yaml:5:5 gaap.realServers.origin: a real server at 198.51.100.96 already exists in project 0; it is ${id}, which no stack owns: add \`adopt: ${id}\` to manage it, or \`external: true\` to only bind it`,
+    );
+    expect(writes()).toEqual({});
+    writeYaml(
+      dir,
+      'own.yaml',
+      stack('hand-origin', `{ adopt: ${id}, address: 198.51.100.96, name: by-hand }`, 8200, 'edge-3'),
+    );
+    const adopted = await runCli(['apply', '--auto-approve', '-f', 'own.yaml'], { cwd: dir, env });
+    expect(adopted.exitCode, adopted.stderr + adopted.stdout).toBe(0);
+    const again = await runCli(['plan', '--detailed-exitcode', '-f', 'own.yaml'], { cwd: dir, env });
+    expect(again.exitCode, again.stdout).toBe(0);
+    const servers = await sdk.DescribeRealServers({ ProjectId: -1, SearchValue: '198.51.100.96' });
+    expect(servers.RealServerSet?.map((r) => [r.RealServerId, r.TagSet])).toEqual([
+      [
+        id,
+        [
+          { TagKey: 'edgeform:stack', TagValue: 'hand-origin' },
+          { TagKey: 'edgeform:name', TagValue: 'origin' },
+        ],
+      ],
+    ]);
   });
 
   it('an external real server that does not exist fails the plan', async () => {
@@ -407,13 +474,26 @@ describe('export --adopt when the Tag API refuses the call', () => {
       ]);
       // The first estate's certificate takes no tags, so it is still unowned and adopted here too.
       const keyEnv = { ...env, EDGEFORM_CERT_SITE_CERT_KEY: KEY };
+      // With a configured region, the Tag API resource name carries it (as the Terraform provider
+      // writes its client's region there).
+      const file = join(dir, 'edgeform.yaml');
+      writeYaml(
+        dir,
+        'edgeform.yaml',
+        `${readFileSync(file, 'utf8')}providers:\n  gaap: { region: ap-guangzhou }\n`,
+      );
       const plan = await runCli(['plan', '--format', 'json'], { cwd: dir, env: keyEnv });
       expect(plan.exitCode, plan.stderr).toBe(0);
-      const changes = (
-        JSON.parse(plan.stdout) as { changes: { kind: string; attributes: { path: string }[] }[] }
-      ).changes.filter((c) => c.kind !== 'no-op');
+      const planned = JSON.parse(plan.stdout) as {
+        changes: { kind: string; attributes: { path: string }[] }[];
+        steps: { payload: { calls: { params: { Resource?: string } }[] } }[];
+      };
+      const changes = planned.changes.filter((c) => c.kind !== 'no-op');
       expect(changes.map((c) => [c.kind, c.attributes.map((a) => a.path).join()])).toEqual([
         ['update', 'ownership'],
+      ]);
+      expect(planned.steps.map((s) => s.payload.calls[0]?.params.Resource)).toEqual([
+        `qcs::gaap:ap-guangzhou:uin/:realServer/${id}`,
       ]);
       const apply = await runCli(['apply', '--auto-approve'], { cwd: dir, env: keyEnv });
       expect(apply.exitCode, apply.stderr).toBe(0);
@@ -423,5 +503,39 @@ describe('export --adopt when the Tag API refuses the call', () => {
     } finally {
       await other.close();
     }
+  });
+});
+
+describe('a closed hand-made proxy group', () => {
+  it('is adopted closed (its detail has no closed status: its proxies say so), and plans to No changes', async () => {
+    const dir = scratchDir('edgeform-adopt-');
+    const groupId = (
+      await sdk.CreateProxyGroup({
+        ProjectId: 0,
+        GroupName: 'Hand Group',
+        RealServerRegion: 'NorthAmerica',
+        AccessRegionSet: [{ AccessRegion: 'SouthChina', Bandwidth: 10, Concurrent: 2 }],
+      })
+    ).GroupId!;
+    const listed = async () =>
+      (await sdk.DescribeProxyGroupList({ ProjectId: -1, Offset: 0, Limit: 100 })).ProxyGroupList?.find(
+        (g) => g.GroupId === groupId,
+      )?.Status;
+    await until(listed, (s) => s === 'RUNNING');
+    await sdk.CloseProxyGroup({ GroupId: groupId });
+    await until(listed, (s) => s === 'CLOSED');
+    const exported = await runCli(
+      ['export', '--gaap', '--adopt', '--stack', 'grouped', '-o', 'edgeform.yaml'],
+      { cwd: dir, env },
+    );
+    expect(exported.exitCode, exported.stderr).toBe(0);
+    expect(exported.stderr).toContain(`proxy group ${groupId} as hand-group`);
+    const doc = parse(readFileSync(join(dir, 'edgeform.yaml'), 'utf8'));
+    expect(doc.gaap.proxyGroups['hand-group']).toMatchObject({ adopt: groupId, enabled: false });
+    // The first estate's certificate (no tags) is still unowned, so it is adopted here too.
+    const keyEnv = { ...env, EDGEFORM_CERT_SITE_CERT_KEY: KEY };
+    const plan = await runCli(['plan', '--detailed-exitcode'], { cwd: dir, env: keyEnv });
+    expect(plan.exitCode, plan.stdout + plan.stderr).toBe(0);
+    expect(await listed()).toBe('CLOSED');
   });
 });

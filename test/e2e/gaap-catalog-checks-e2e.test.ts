@@ -76,6 +76,40 @@ describe('plan-time checks against the live catalogs', () => {
     expect(writes()).toEqual([]);
   });
 
+  it('prices each new proxy (InquiryPriceCreateProxy, one call per distinct offer) in text, Markdown and JSON', async () => {
+    const proxy = (bandwidth: number) =>
+      `{ accessRegion: Guangzhou, realServerRegion: Virginia, bandwidth: ${bandwidth}, concurrent: 2 }`;
+    writeYaml(
+      dir,
+      'priced.yaml',
+      `version: 1\nstack: priced-e2e\ngaap:\n  proxies:\n    a: ${proxy(10)}\n    b: ${proxy(10)}\n    c: ${proxy(100)}\n`,
+    );
+    emulator.resetStats();
+    const json = await runCli(['plan', '-f', 'priced.yaml', '--format', 'json'], { cwd: dir, env });
+    expect(json.exitCode, json.stderr).toBe(0);
+    expect(emulator.stats().gaap.requests.InquiryPriceCreateProxy).toBe(2);
+    expect(writes()).toEqual([]);
+    const prices = (
+      JSON.parse(json.stdout) as { changes: { address: string; price?: unknown }[] }
+    ).changes.map((c) => [c.address, c.price]);
+    // The emulator's answer: a daily fee of 2 per concurrency unit + 0.5 per Mbps, and the
+    // bandwidth gradient's 1.2 (up to 50 Mbps) or 1.0 (50-200) per Mbps per day.
+    expect(prices).toEqual([
+      ['gaap.proxy["a"]', { currency: 'CNY', perDay: 21, base: 9, bandwidth: 12 }],
+      ['gaap.proxy["b"]', { currency: 'CNY', perDay: 21, base: 9, bandwidth: 12 }],
+      ['gaap.proxy["c"]', { currency: 'CNY', perDay: 154, base: 54, bandwidth: 100 }],
+    ]);
+    const text = await runCli(['plan', '-f', 'priced.yaml'], { cwd: dir, env });
+    expect(text.stdout).toContain('New proxies, list price (InquiryPriceCreateProxy):');
+    expect(text.stdout).toMatch(
+      / {2}gaap\.proxy\["c"\] +\+¥154\/day\n {2}total +\+¥196\/day\n\nPlan: 3 to add/,
+    );
+    const markdown = await runCli(['plan', '-f', 'priced.yaml', '--format', 'markdown'], { cwd: dir, env });
+    expect(markdown.stdout).toContain(
+      '**New proxies, list price:** +¥196/day (`gaap.proxy["a"]` +¥21/day, `gaap.proxy["b"]` +¥21/day, `gaap.proxy["c"]` +¥154/day).',
+    );
+  });
+
   it('an accepted estate applies, and re-planning it reads no catalog', async () => {
     writeYaml(dir, 'edgeform.yaml', stack(100, 'X-Edge'));
     const apply = await runCli(['apply', '--auto-approve'], { cwd: dir, env });
@@ -85,6 +119,7 @@ describe('plan-time checks against the live catalogs', () => {
     expect(plan.exitCode, plan.stdout + plan.stderr).toBe(0);
     expect(emulator.stats().gaap.requests.DescribeAccessRegionsByDestRegion).toBeUndefined();
     expect(emulator.stats().gaap.requests.DescribeBlackHeader).toBeUndefined();
+    expect(emulator.stats().gaap.requests.InquiryPriceCreateProxy).toBeUndefined();
     // A change of bandwidth to a value not on sale is refused before ModifyProxyConfiguration.
     writeYaml(dir, 'edgeform.yaml', stack(150, 'X-Edge'));
     const refused = await runCli(['plan'], { cwd: dir, env });

@@ -107,18 +107,42 @@ describe('protect is recorded on the live object', () => {
 });
 
 describe('a renamed stack', () => {
-  it('owning nothing while another stack owns every name it declares: warned, refused unattended, --new-stack goes ahead', async () => {
+  it("declaring the old stack's real servers as its own fails the plan, naming the rename, before any write", async () => {
     const dir = scratchDir('edgeform-renamed-');
     const shop = stack('shop-old', proxy('').replace('web:', 'shop:'));
     writeYaml(dir, 'edgeform.yaml', shop);
     const old = await runCli(['apply', '--auto-approve'], { cwd: dir, env });
     expect(old.exitCode, old.stderr).toBe(0);
-    // The same estate under a new stack name.
+    // The same estate under a new stack name: its origin's address is shop-old's real server, and
+    // GAAP keeps one per address in a project.
     writeYaml(dir, 'edgeform.yaml', shop.replace('stack: shop-old', 'stack: shop-new'));
+    emulator.resetStats();
+    for (const args of [['plan'], ['apply', '--auto-approve', '--new-stack']]) {
+      const r = await runCli(args, { cwd: dir, env });
+      expect(r.exitCode).toBe(1);
+      expect(r.stderr).toContain('error[GAAP_REAL_SERVER_EXISTS]');
+      expect(r.stderr).toContain('if this stack was renamed from shop-old, restore that `stack:` name');
+    }
+    const writes = Object.keys(emulator.stats().gaap.requests).filter((a) => !a.startsWith('Describe'));
+    expect(writes).toEqual([]);
+  });
+
+  it('owning nothing while another stack owns every name it declares: warned, refused unattended, --new-stack goes ahead', async () => {
+    const dir = scratchDir('edgeform-renamed-');
+    const solo = `version: 1
+stack: solo-old
+gaap:
+  proxies:
+    solo: { accessRegion: SouthChina, realServerRegion: NorthAmerica, bandwidth: 10, concurrent: 2 }
+`;
+    writeYaml(dir, 'edgeform.yaml', solo);
+    const old = await runCli(['apply', '--auto-approve'], { cwd: dir, env });
+    expect(old.exitCode, old.stderr).toBe(0);
+    writeYaml(dir, 'edgeform.yaml', solo.replace('stack: solo-old', 'stack: solo-new'));
     const plan = await runCli(['plan'], { cwd: dir, env });
     expect(plan.exitCode, plan.stderr).toBe(0);
     expect(plan.stdout).toContain(
-      'Warning: stack shop-new owns no live object, but stack shop-old owns a live object under every name it declares, with the same name or address (gaap.proxy["shop"], gaap.real_server["origin"])',
+      'Warning: stack solo-new owns no live object, but stack solo-old owns a live object under every name it declares, with the same name or address (gaap.proxy["solo"])',
     );
     const refused = await runCli(['apply', '--auto-approve'], { cwd: dir, env });
     expect(refused.exitCode).toBe(1);
@@ -127,9 +151,9 @@ describe('a renamed stack', () => {
     const count = async () => (await sdk.DescribeProxies({ Limit: 100 })).TotalCount ?? 0;
     const before = await count();
     const confirmed = await runCli(['apply', '--auto-approve', '--new-stack'], { cwd: dir, env });
-    // The address is shop-old's: GAAP refuses a second real server for it, which is the point.
+    expect(confirmed.exitCode, confirmed.stderr).toBe(0);
     expect(confirmed.stderr).not.toContain('STACK_OWNS_NOTHING');
-    expect(await count()).toBeGreaterThanOrEqual(before);
+    expect(await count()).toBe(before + 1);
   });
 });
 

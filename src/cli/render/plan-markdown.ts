@@ -1,6 +1,7 @@
 import { hasChanges } from '../../planner/plan-summary.js';
 import type { Plan } from '../../planner/plan-types.js';
 import { groupChanges } from './change-groups.js';
+import { formatPrice, pricedCreates } from './prices.js';
 import { liveNames, stepSummary } from './step-names.js';
 
 const ICON = {
@@ -54,6 +55,11 @@ export function renderPlanMarkdown(plan: Plan, options: PlanMarkdownOptions = {}
     `**Plan:** ${add} to add, ${change} to change, ${destroy} to destroy — ${calls}${destructive ? `, **⚠️ ${destructive} destructive**` : ''}.`,
     '',
   );
+  const priced = pricedCreates(plan);
+  if (priced.rows.length > 0) {
+    const each = priced.rows.map((r) => `${code(r.address)} ${formatPrice(r.price)}`).join(', ');
+    out.push(`**New proxies, list price:** ${priced.totals.join(', ')} (${each}).`, '');
+  }
 
   const index = new Map(plan.steps.map((s, i) => [s.id, i + 1]));
   const names = liveNames(plan);

@@ -3,6 +3,7 @@ import { hasChanges } from '../../planner/plan-summary.js';
 import type { ChangeKind, Plan } from '../../planner/plan-types.js';
 import type { Colors } from '../colors.js';
 import { type ChangeGroup, groupChanges } from './change-groups.js';
+import { formatPrice, pricedCreates } from './prices.js';
 import { liveNames, stepSummary } from './step-names.js';
 
 const HEADLINE: Record<Exclude<ChangeKind, 'no-op'>, string> = {
@@ -54,6 +55,14 @@ export function renderPlanText(plan: Plan, c: Colors): string {
     out.push(`  ${String(i + 1).padStart(width)}. ${stepSummary(s, names)}${flag}${deps}`);
   });
   out.push('');
+  const priced = pricedCreates(plan);
+  if (priced.rows.length > 0) {
+    out.push(c.bold('New proxies, list price (InquiryPriceCreateProxy):'));
+    const pad = Math.max(...priced.rows.map((r) => r.address.length));
+    for (const r of priced.rows) out.push(`  ${r.address.padEnd(pad)}  ${formatPrice(r.price)}`);
+    if (priced.rows.length > 1) out.push(`  ${'total'.padEnd(pad)}  ${priced.totals.join(', ')}`);
+    out.push('');
+  }
   const { add, change, destroy } = plan.summary;
   out.push(`${c.bold('Plan:')} ${add} to add, ${change} to change, ${destroy} to destroy.`);
   return `${out.join('\n')}\n`;

@@ -126,41 +126,41 @@ export class BaishanProvider implements Provider<BaishanLiveData, BaishanPostPay
     const writes: { domain: string; config: Record<string, unknown>; keys: string[]; downgrade: boolean }[] =
       [];
     const liveFingerprints: Record<string, string> = {};
-    const fingerprints = new FingerprintMemo();
-
+    const lives = new LiveConfigs();
     const memo = new PlanMemo(this.#settings);
     for (const desired of this.#desired) {
       const liveDomain = data.domains.get(desired.domain.toLowerCase());
       const liveConfig = liveDomain?.config ?? {};
-      const liveText = JSON.stringify(liveConfig);
+      const liveId = lives.idOf(liveConfig, desired.config);
       const address = baishanAddress(desired.domain);
-      const diff = memo.diff(desired, liveConfig, liveText);
+      const diff = memo.diff(desired, liveConfig, liveId);
       for (const key of diff.unremovable) {
         warnings.push({
           address,
           message: `live key ${key} is not declared on an exclusive domain, but Baishan documents no way to remove it; it is left as is`,
         });
       }
+      liveFingerprints[address] = lives.fingerprint(liveId, liveConfig);
+      const domainId = liveDomain?.domainId;
+      if (diff.attributes.length === 0) {
+        // The common case of a plan that matches: one small record, no copies.
+        changes.push(noOp(this.id, address, domainId));
+        continue;
+      }
       // Each domain's change owns its attribute records (the diff is shared by equal domains).
       const attributes = diff.attributes.map((a) => ({ ...a }));
-      changes.push({
-        kind: attributes.length > 0 ? 'update' : 'no-op',
-        address,
-        provider: this.id,
-        type: BAISHAN_DOMAIN_TYPE,
-        ...(liveDomain?.domainId ? { id: liveDomain.domainId } : {}),
-        attributes,
-      });
-      liveFingerprints[address] = fingerprints.of(liveConfig, liveText);
-      if (attributes.length === 0) continue;
+      const change: ResourceChange = noOp(this.id, address, domainId);
+      change.kind = 'update';
+      change.attributes = attributes;
+      changes.push(change);
       const config: Record<string, unknown> = {};
       let downgrade = false;
-      for (const { path: key } of attributes) {
+      for (const key of diff.keys) {
         const want = key in desired.config ? desired.config[key]! : null;
         config[key] = memo.write(key, want, liveConfig[key], desired.domain);
         if (key === 'https' && isHttpsDowngrade(config[key])) downgrade = true;
       }
-      writes.push({ domain: desired.domain, config, keys: attributes.map((a) => a.path), downgrade });
+      writes.push({ domain: desired.domain, config, keys: diff.keys, downgrade });
     }
 
     return { changes, steps: mergeWrites(writes), warnings, liveFingerprints };
@@ -168,14 +168,14 @@ export class BaishanProvider implements Provider<BaishanLiveData, BaishanPostPay
 
   fingerprints(live: ProviderLive<BaishanLiveData>, addresses: readonly string[]): Record<string, string> {
     const data = live.data;
-    const byAddress = new Map(this.#desired.map((d) => [baishanAddress(d.domain), d.domain.toLowerCase()]));
-    const fingerprints = new FingerprintMemo();
+    const byAddress = new Map(this.#desired.map((d) => [baishanAddress(d.domain), d]));
+    const lives = new LiveConfigs();
     const out: Record<string, string> = {};
     for (const address of addresses) {
-      const domain = byAddress.get(address);
-      if (domain === undefined) continue;
-      const config = data.domains.get(domain)?.config ?? {};
-      out[address] = fingerprints.of(config, JSON.stringify(config));
+      const desired = byAddress.get(address);
+      if (desired === undefined) continue;
+      const config = data.domains.get(desired.domain.toLowerCase())?.config ?? {};
+      out[address] = lives.fingerprint(lives.idOf(config, desired.config), config);
     }
     return out;
   }
@@ -274,21 +274,68 @@ function memo<K, V>(
 }
 
 /**
- * Keyed fingerprints of live configs (only the keys edgeform read: a change to an unmanaged key
- * does not make a plan stale), one HMAC per distinct config: domains that share a config in the
- * YAML hold equal live configs, each its own JSON object, recognised by its JSON text.
+ * The live configs of a read, numbered so that equal ones share a number: the diff and the keyed
+ * fingerprint (only the keys edgeform read: a change to an unmanaged key does not make a plan
+ * stale) are computed once per number. Domains declared with one config (one YAML entry) hold
+ * equal live configs in an estate that matches, each its own JSON object (from GET): a live config
+ * is compared with the few already numbered under the same declared config, by a walk, without
+ * making its JSON text; configs that differ from those few get a number of their own (equal ones
+ * may then have two numbers: more work, never a wrong answer).
  */
-class FingerprintMemo {
-  readonly #byText = new Map<string, string>();
+class LiveConfigs {
+  readonly #near = new WeakMap<object, { config: Record<string, unknown>; id: number }[]>();
+  readonly #fingerprints: string[] = [];
+  #next = 0;
 
-  of(config: Record<string, unknown>, text: string): string {
-    return memo(this.#byText, text, () => fingerprint(config));
+  idOf(config: Record<string, unknown>, declared: object): number {
+    let seen = this.#near.get(declared);
+    if (!seen) {
+      seen = [];
+      this.#near.set(declared, seen);
+    }
+    for (const s of seen) if (sameJson(s.config, config)) return s.id;
+    const id = this.#next++;
+    // A few per declared config: domains whose live configs all differ stay linear.
+    if (seen.length < LIVE_VARIANTS_KEPT) seen.push({ config, id });
+    return id;
   }
+
+  fingerprint(id: number, config: Record<string, unknown>): string {
+    this.#fingerprints[id] ??= fingerprint(config);
+    return this.#fingerprints[id];
+  }
+}
+
+const LIVE_VARIANTS_KEPT = 4;
+
+/** Equal parsed JSON, keys in the same order (as equal JSON texts would be). */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  for (let i = 0; i < ka.length; i++) {
+    const k = ka[i]!;
+    if (k !== kb[i]) return false;
+    if (!sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+  }
+  return true;
+}
+
+/** The change of a domain whose live config already is the declared one (the common case). */
+function noOp(provider: string, address: string, id: string | undefined): ResourceChange {
+  return id
+    ? { kind: 'no-op', address, provider, type: BAISHAN_DOMAIN_TYPE, id, attributes: [] }
+    : { kind: 'no-op', address, provider, type: BAISHAN_DOMAIN_TYPE, attributes: [] };
 }
 
 /** What a domain's plan is, given its declared config and its live one. */
 interface DomainDiff {
   attributes: AttributeChange[];
+  /** The attributes' paths (the keys a POST sets), shared: never modified. */
+  keys: string[];
   /** Live keys of an exclusive domain that are not declared and cannot be removed. */
   unremovable: string[];
 }
@@ -298,10 +345,10 @@ class PlanMemo {
   readonly #configIds = new WeakMap<object, number>();
   readonly #configIdsByContent = new Map<string, number>();
   #nextConfigId = 0;
+  /** By `${declared config id}${exclusive ? 'x' : ':'}${live config id}`. */
   readonly #diffs = new Map<string, DomainDiff>();
   readonly #desiredById = new WeakMap<object, unknown>();
   readonly #byContent = new Map<string, unknown>();
-  readonly #equal = new WeakMap<object, WeakMap<object, boolean>>();
   readonly #writes = new WeakMap<object, Map<string, unknown>>();
   readonly #displays = new WeakMap<object, Map<string, JsonValue>>();
 
@@ -315,8 +362,8 @@ class PlanMemo {
    * equal live configs for them, so most domains cost one JSON text and one lookup. Declared
    * configs are told apart by identity, equal ones without secrets also by content.
    */
-  diff(desired: BaishanDomainDesired, liveConfig: Record<string, unknown>, liveText: string): DomainDiff {
-    const id = `${this.#configId(desired.config)}\0${desired.exclusive ? 'x' : ''}\0${liveText}`;
+  diff(desired: BaishanDomainDesired, liveConfig: Record<string, unknown>, liveId: number): DomainDiff {
+    const id = `${this.#configId(desired.config)}${desired.exclusive ? 'x' : ':'}${liveId}`;
     return memo(this.#diffs, id, () => {
       const unremovable: string[] = [];
       const attributes: AttributeChange[] = [];
@@ -324,14 +371,14 @@ class PlanMemo {
         const want = key in desired.config ? desired.config[key]! : null;
         const wantNorm = want === null ? undefined : this.desired(key, want);
         const haveNorm = this.live(key, liveConfig[key]);
-        if (want === null ? haveNorm === undefined : this.equal(wantNorm, haveNorm)) continue;
+        if (want === null ? haveNorm === undefined : valuesEqual(wantNorm, haveNorm)) continue;
         const change: AttributeChange = { path: key };
         if (haveNorm !== undefined) change.before = this.display(key, haveNorm);
         if (wantNorm !== undefined) change.after = this.display(key, wantNorm);
         if (containsSecret(wantNorm)) change.sensitive = true;
         attributes.push(change);
       }
-      return { attributes, unremovable };
+      return { attributes, keys: attributes.map((a) => a.path), unremovable };
     });
   }
 
@@ -364,14 +411,6 @@ class PlanMemo {
     return memo(this.#byContent, `l\0${key}\0${JSON.stringify(value)}`, () =>
       normalizeKey(key, value, 'live', this.#settings),
     );
-  }
-
-  equal(want: unknown, have: unknown): boolean {
-    if (typeof want !== 'object' || want === null || typeof have !== 'object' || have === null) {
-      return valuesEqual(want, have);
-    }
-    const row = memo(this.#equal, want, () => new WeakMap<object, boolean>());
-    return memo(row, have, () => valuesEqual(want, have));
   }
 
   /** Plan display of a normalised value (shared: plans are read, never modified). */

@@ -130,31 +130,33 @@ function layoutOf(spec: ObjectSpec): ObjectLayout {
 
 function walkObject(spec: ObjectSpec, value: unknown, ctx: WalkContext): unknown {
   if (!isPlainObject(value)) return value;
-  const got = new Map<string, unknown>();
+  // The fields found so far, a plain object (field names come from the table): the derived,
+  // pattern and ineffective rules only read it.
+  const got: Record<string, unknown> = {};
   const { entries, patterns } = layoutOf(spec);
   for (const [name, field] of entries) {
     if (field.kind === 'pattern') continue;
     const v = walkValue(field, value[name], ctx);
-    if (v !== undefined) got.set(name, v);
+    if (v !== undefined) got[name] = v;
   }
   for (const [name, field] of entries) {
-    if (got.has(name)) continue;
+    if (Object.hasOwn(got, name)) continue;
     const d = staticDefault(field);
-    if (d !== undefined) got.set(name, d);
+    if (d !== undefined) got[name] = d;
   }
   if (spec.derived) {
-    for (const [name, d] of Object.entries(spec.derived(Object.fromEntries(got)))) {
-      if (!got.has(name) && d !== undefined) got.set(name, d);
+    for (const [name, d] of Object.entries(spec.derived(got))) {
+      if (!Object.hasOwn(got, name) && d !== undefined) got[name] = d;
     }
   }
   for (const [name, field] of patterns) {
-    const v = walkPattern(field, value[name], Object.fromEntries(got), ctx);
-    if (v !== undefined) got.set(name, v);
+    const v = walkPattern(field, value[name], got, ctx);
+    if (v !== undefined) got[name] = v;
   }
-  if (spec.ineffective) for (const name of spec.ineffective(Object.fromEntries(got))) got.delete(name);
+  if (spec.ineffective) for (const name of spec.ineffective(got)) delete got[name];
   // Output in the table's field order: deterministic payloads and plans.
   const out: Record<string, unknown> = {};
-  for (const [name] of entries) if (got.has(name)) out[name] = got.get(name);
+  for (const [name] of entries) if (Object.hasOwn(got, name)) out[name] = got[name];
   if (ctx.mode === 'compare' && spec.unchangedWhenOmitted) {
     Object.defineProperty(out, UNCHANGED_WHEN_OMITTED, {
       value: spec.unchangedWhenOmitted,

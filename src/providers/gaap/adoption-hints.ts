@@ -1,11 +1,15 @@
 import type { Adoptable, GaapDesired } from '../../model/gaap-desired-types.js';
 import type { PlanWarning } from '../../planner/plan-types.js';
+import type { ReadContext } from './engine/kind-module.js';
 import { addr, NAME_TAG, STACK_TAG, tagValue } from './engine/kind-module.js';
 import type { LiveNode } from './engine/node-types.js';
-import type { GaapCaller } from './gaap-client.js';
+import { allRealServers, stacksReferenced } from './kinds/real-server.js';
 import { listAll } from './paging.js';
 
 type Tags = { TagKey: string; TagValue: string }[] | null | undefined;
+
+/** What the hints read with: the read's client, and its memo (lists the read made already). */
+type Lister = Pick<ReadContext, 'client' | 'cached'>;
 
 interface Candidate {
   id: string;
@@ -36,7 +40,7 @@ interface RootKind {
    * declaration gives it, or its address.
    */
   declared(model: GaapDesired): Declared[];
-  list(client: GaapCaller): Promise<Candidate[]>;
+  list(ctx: Lister): Promise<Candidate[]>;
 }
 
 const KINDS: readonly RootKind[] = [
@@ -45,7 +49,7 @@ const KINDS: readonly RootKind[] = [
     what: 'proxy named',
     address: addr.proxy,
     declared: (m) => declaredIn(m.proxies, (name, d) => d.name ?? name),
-    list: async (c) =>
+    list: async ({ client: c }) =>
       (await listAll(c, 'DescribeProxies', {}, 'ProxySet')).map((p) => ({
         id: p.ProxyId || p.InstanceId,
         key: p.ProxyName,
@@ -57,7 +61,7 @@ const KINDS: readonly RootKind[] = [
     what: 'proxy group named',
     address: addr.proxyGroup,
     declared: (m) => declaredIn(m.proxyGroups, (name, d) => d.name ?? name),
-    list: async (c) =>
+    list: async ({ client: c }) =>
       (await listAll(c, 'DescribeProxyGroupList', { ProjectId: -1 }, 'ProxyGroupList')).map((g) => ({
         id: g.GroupId,
         key: g.GroupName,
@@ -69,8 +73,8 @@ const KINDS: readonly RootKind[] = [
     what: 'real server at',
     address: addr.realServer,
     declared: (m) => declaredIn(m.realServers, (_name, d) => d.address),
-    list: async (c) =>
-      (await listAll(c, 'DescribeRealServers', { ProjectId: -1 }, 'RealServerSet')).map((rs) => ({
+    list: async (ctx) =>
+      (await allRealServers(ctx)).map((rs) => ({
         id: rs.RealServerId,
         key: rs.RealServerIP,
         tags: rs.TagSet,
@@ -81,7 +85,7 @@ const KINDS: readonly RootKind[] = [
     what: 'global domain with alias',
     address: addr.globalDomain,
     declared: (m) => declaredIn(m.globalDomains, (name, d) => d.alias ?? name),
-    list: async (c) =>
+    list: async ({ client: c }) =>
       (await listAll(c, 'DescribeGlobalDomains', { ProjectId: -1 }, 'Domains')).map((d) => ({
         id: d.DomainId,
         key: d.Alias ?? '',
@@ -100,7 +104,7 @@ const KINDS: readonly RootKind[] = [
 export async function adoptionHints(
   model: GaapDesired,
   live: readonly LiveNode[],
-  client: GaapCaller,
+  lister: Lister,
   stack: string,
 ): Promise<PlanWarning[]> {
   const have = new Set(live.map((n) => n.address));
@@ -110,7 +114,7 @@ export async function adoptionHints(
       .filter(({ name, decl }) => !decl.adopt && decl.external !== true && !have.has(kind.address(name)));
     return { kind, creates };
   }).filter((k) => k.creates.length > 0);
-  const lists = await Promise.all(perKind.map((k) => k.kind.list(client)));
+  const lists = await Promise.all(perKind.map((k) => k.kind.list(lister)));
   const warnings: PlanWarning[] = [];
   perKind.forEach(({ kind, creates }, i) => {
     const unowned = lists[i]!.filter((c) => tagValue(c.tags, STACK_TAG) === undefined && c.id);
@@ -132,9 +136,10 @@ export async function adoptionHints(
 /**
  * A stack that owns nothing live while another stack's live roots carry the logical names it
  * declares (edgeform:name) looks renamed: its apply would build a second estate beside the old
- * one. A new stack beside another (staging, production) looks the same, so this is a warning
- * the apply asks to confirm (`--new-stack`), never an error. Costs no call: the lists are the
- * ones read for the adoption hints.
+ * one. A new stack beside another (staging, production) can look the same, so this is a warning
+ * the apply asks to confirm (`--new-stack`), never an error — unless the new stack references a
+ * real server of that other stack (`external: true`): then it says it lives beside it, and no
+ * confirmation is asked. Costs no call: the lists are the ones read for the adoption hints.
  */
 function renamedFrom(
   perKind: readonly { kind: RootKind; creates: Declared[] }[],
@@ -164,7 +169,10 @@ function renamedFrom(
         .filter((s): s is string => s !== undefined && s !== stack),
     );
   const [first, ...rest] = declared.map(stacksOf);
-  const common = [...(first ?? [])].filter((s) => rest.every((set) => set.has(s)));
+  // A stack whose real servers this one references (`external: true`) is one it knowingly lives
+  // beside (staging and production in front of one origin), not its former name.
+  const beside = stacksReferenced(model, live);
+  const common = [...(first ?? [])].filter((s) => !beside.has(s) && rest.every((set) => set.has(s)));
   if (common.length === 0) return undefined;
   const named = common.map((other) => `stack ${other}`);
   const addresses = declared.map((d) => d.address).join(', ');

@@ -37,11 +37,12 @@ export function handlingOf(errorClass: GaapErrorClass): CodeHandling {
   }
 }
 
-/** Actions called outside any kind: the plan's catalog checks (catalog-checks.ts). */
+/** Actions called outside any kind: the plan's catalog checks (catalog-checks.ts) and price inquiry (prices.ts). */
 const CHECK_CALLS: readonly ActionName[] = [
   'CheckProxyCreate',
   'DescribeAccessRegionsByDestRegion',
   'DescribeBlackHeader',
+  'InquiryPriceCreateProxy',
 ];
 
 /**

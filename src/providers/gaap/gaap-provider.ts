@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { keyedFingerprint } from '../../core/secrets.js';
 import type { GaapDesired } from '../../model/gaap-desired-types.js';
 import type { GaapSettings, LoadedStack } from '../../model/stack-types.js';
-import type { PlanStep, PlanWarning, ResourceOutputs } from '../../planner/plan-types.js';
+import type { PlanStep, PlanWarning, ProxyPrice, ResourceOutputs } from '../../planner/plan-types.js';
 import type {
   AppliedRun,
   Provider,
@@ -26,10 +26,13 @@ import type { GaapClient } from './gaap-client.js';
 import { runGaapStep } from './gaap-step-runner.js';
 import { watchGaap } from './gaap-watcher.js';
 import { GAAP_KINDS } from './kinds/registry.js';
+import { pricesOfNewProxies } from './prices.js';
 
 export interface GaapLiveData {
   nodes: LiveNode[];
   liveRefs: Map<string, string[]>;
+  /** The list price of each proxy the plan creates (InquiryPriceCreateProxy), by address. */
+  prices?: Map<string, ProxyPrice>;
 }
 
 export interface GaapProviderOptions {
@@ -65,6 +68,8 @@ export class GaapProvider implements Provider<GaapLiveData, GaapStepPayload> {
   readonly limits = { concurrency: 32 };
   readonly #model: GaapDesired | null;
   readonly #stack: string;
+  /** The configured region, '' when none: Tag API resource names carry it. */
+  readonly #region: string;
   readonly #client: () => GaapClient;
   readonly #kinds: readonly GaapKindModule[];
   readonly #secretBaseDir: string;
@@ -85,6 +90,7 @@ export class GaapProvider implements Provider<GaapLiveData, GaapStepPayload> {
   ) {
     this.#model = stack.gaap;
     this.#stack = stack.stack;
+    this.#region = stack.settings.gaap.region ?? '';
     this.#client = client;
     this.#kinds = kinds;
     this.#secretBaseDir = secretBaseDir;
@@ -140,15 +146,18 @@ export class GaapProvider implements Provider<GaapLiveData, GaapStepPayload> {
     }
     // Before any plan exists: a value the API will refuse fails here, with zero writes.
     const warnings: PlanWarning[] = [];
+    let prices: Map<string, ProxyPrice> | undefined;
     if (this.#model && this.#opts.planChecks !== false) {
-      const [, hints] = await Promise.all([
+      const [, hints, priced] = await Promise.all([
         checkAgainstCatalogs(this.#model, rc.live, counting),
-        adoptionHints(this.#model, rc.live, counting, this.#stack),
+        adoptionHints(this.#model, rc.live, rc, this.#stack),
+        pricesOfNewProxies(this.#model, rc.live, counting),
       ]);
       warnings.push(...hints);
+      prices = priced;
     }
     ctx.events({ kind: 'read-done', provider: this.id, what: `${rc.live.length} objects`, calls });
-    const data: GaapLiveData = { nodes: rc.live, liveRefs: rc.liveRefs };
+    const data: GaapLiveData = { nodes: rc.live, liveRefs: rc.liveRefs, ...(prices ? { prices } : {}) };
     return { provider: this.id, data, calls, warnings };
   }
 
@@ -188,6 +197,7 @@ export class GaapProvider implements Provider<GaapLiveData, GaapStepPayload> {
     const out = planGaap({
       stack: this.#stack,
       projectId: this.#projectId,
+      region: this.#region,
       desired,
       live: data.nodes,
       liveRefs: data.liveRefs,
@@ -199,6 +209,13 @@ export class GaapProvider implements Provider<GaapLiveData, GaapStepPayload> {
       }),
     });
     refuseWritesUnderClosed(desired, data.nodes, out.steps);
+    const prices = data.prices;
+    if (prices && prices.size > 0) {
+      out.changes = out.changes.map((c) => {
+        const price = c.kind === 'create' ? prices.get(c.address) : undefined;
+        return price ? { ...c, price } : c;
+      });
+    }
     const addresses = [...new Set([...desired.map((n) => n.address), ...data.nodes.map((n) => n.address)])];
     return { ...out, liveFingerprints: this.fingerprints(live, addresses) };
   }

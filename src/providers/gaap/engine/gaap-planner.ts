@@ -7,6 +7,8 @@ import type { DesiredNode, GaapStepPayload, LiveNode } from './node-types.js';
 export interface GaapPlanInput {
   stack: string;
   projectId: number;
+  /** The configured region, '' when none (see tag-api.ts gaapResourceName). */
+  region: string;
   desired: DesiredNode[];
   live: LiveNode[];
   /** Live references: address → addresses of objects it uses (bindings, certificates). */
@@ -52,7 +54,7 @@ export function planGaap(input: GaapPlanInput): GaapPlanOutput {
     liveRefs: input.liveRefs,
     kinds: input.handlers,
     steps: GAAP_STEPS,
-    builder: { stack: input.stack, projectId: input.projectId },
+    builder: { stack: input.stack, projectId: input.projectId, region: input.region },
     tokenSeed: input.tokenSeed,
     codes: { unresolvedReference: 'GAAP_REFERENCE_UNRESOLVED', externalMissing: 'GAAP_EXTERNAL_NOT_FOUND' },
   });

@@ -25,4 +25,6 @@ export interface StepBuilder extends PlanStepBuilder<StepDraft> {
   /** The stack name, for ownership tags and names. */
   readonly stack: string;
   readonly projectId: number;
+  /** The configured region ('' when none): the region segment of Tag API resource names. */
+  readonly region: string;
 }

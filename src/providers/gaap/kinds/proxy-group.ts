@@ -244,8 +244,8 @@ export const proxyGroupKind: GaapKindModule<ProxyGroupSpec, ProxyGroupRaw, Proxy
     const owned = tagged.filter((g) => ownedName(ctx, adoptions, g.GroupId, g.TagSet, 'proxy group'));
     // NOTE: the group list returns neither the IP version and package type nor the access regions:
     // DescribeProxyGroupDetails has the first two (and reads an adopted group, not tagged yet, which
-    // the list cannot filter by ID; its Status is a number, 0 = running), and the access regions
-    // are the group's own member proxies (DescribeProxies by GroupId, 5 groups a call).
+    // the list cannot filter by ID; its Status is a number, see adoptedStatus), and the access
+    // regions are the group's own member proxies (DescribeProxies by GroupId, 5 groups a call).
     const ids = [
       ...owned.map((g) => g.GroupId),
       ...missingIds(
@@ -279,7 +279,10 @@ export const proxyGroupKind: GaapKindModule<ProxyGroupSpec, ProxyGroupRaw, Proxy
             ProjectId: d.ProjectId,
             Domain: d.Domain,
             RealServerRegionInfo: d.RealServerRegionInfo,
-            Status: d.Status === 0 ? 'RUNNING' : `Status ${d.Status}`,
+            Status: adoptedStatus(
+              d.Status,
+              members.filter((p) => p.GroupId === d.GroupId),
+            ),
             TagSet: d.TagSet,
             Http3Supported: d.Http3Supported,
           }) as ProxyGroupInfo,
@@ -384,4 +387,25 @@ function isGroupOwnMember(
   const name = tagValue(p.TagSet, NAME_TAG);
   if (name !== undefined) return name === groupName;
   return tagValue(p.TagSet, STACK_TAG) === undefined && !adoptedProxies.has(p.ProxyId);
+}
+
+/** ProxyGroupDetail.Status (an Integer) in the words of ProxyGroupInfo.Status (the list's String). */
+const DETAIL_STATUS: Readonly<Record<number, string>> = {
+  0: 'RUNNING',
+  1: 'CREATING',
+  4: 'DESTROYING',
+  11: 'MOVING',
+  12: 'DEPLOYING',
+};
+
+/**
+ * The status of an adopted group, read with DescribeProxyGroupDetails. NOTE: its Status has no
+ * value for closed (0 running, 1 creating, 4 destroying, 11 moving, 12 partly deployed), while the
+ * list says CLOSED once every proxy of the group is: so a "running" group whose member proxies (read
+ * anyway, for the access regions) are all CLOSED is closed — else a closed hand-made group would
+ * read open, be exported without `enabled: false`, and its first plan would open it.
+ */
+function adoptedStatus(status: number, members: readonly { Status: string }[]): string {
+  if (status === 0 && members.length > 0 && members.every((p) => p.Status === 'CLOSED')) return 'CLOSED';
+  return DETAIL_STATUS[status] ?? `Status ${status}`;
 }

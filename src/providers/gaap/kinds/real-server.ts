@@ -1,6 +1,7 @@
-import type { RealServerDesired } from '../../../model/gaap-desired-types.js';
-import type { GaapKindModule } from '../engine/kind-module.js';
-import { addr, STACK_TAG } from '../engine/kind-module.js';
+import { EdgeformError } from '../../../core/errors.js';
+import type { GaapDesired, RealServerDesired } from '../../../model/gaap-desired-types.js';
+import type { GaapKindModule, ReadContext } from '../engine/kind-module.js';
+import { addr, liveOfKind, NAME_TAG, STACK_TAG, tagValue } from '../engine/kind-module.js';
 import type { LiveNode } from '../engine/node-types.js';
 import type { BindRealServerInfo } from '../gaap-types.js';
 import { listAll } from '../paging.js';
@@ -131,12 +132,16 @@ export const realServerKind: GaapKindModule<RealServerSpec, RealServerRaw, RealS
       adoptions,
       tagged.map((rs) => rs.RealServerId),
     );
-    // Servers the stack does not tag (adopted, or external): one read of the whole list finds
-    // them all. NOTE: DescribeRealServers filters by address or name, never by ID.
+    const ownedNames = new Set(tagged.map((rs) => tagValue(rs.TagSet, NAME_TAG)));
+    const creates = Object.entries(ctx.model.realServers ?? {}).filter(
+      ([name, rs]) => !rs.external && !rs.adopt && !ownedNames.has(name),
+    );
+    // Servers the stack does not tag (adopted, or external), and the addresses it would create:
+    // one read of the whole list (shared with the adoption hints) finds them all.
+    // NOTE: DescribeRealServers filters by address or name, never by ID.
     const everything =
-      untagged.length > 0 || external.length > 0
-        ? await listAll(ctx.client, 'DescribeRealServers', { ProjectId: -1 }, 'RealServerSet')
-        : [];
+      untagged.length > 0 || external.length > 0 || creates.length > 0 ? await allRealServers(ctx) : [];
+    refuseTakenAddresses(ctx, creates, everything);
     const items = [...tagged, ...everything.filter((rs) => untagged.includes(rs.RealServerId))];
     refuseMissingAdoptions(
       ctx,
@@ -190,3 +195,62 @@ export const realServerKind: GaapKindModule<RealServerSpec, RealServerRaw, RealS
     },
   },
 };
+
+/** Every real server of the account (all projects): one paged list per read, shared by its users. */
+export function allRealServers(ctx: Pick<ReadContext, 'client' | 'cached'>): Promise<BindRealServerInfo[]> {
+  return ctx.cached('DescribeRealServers:all', () =>
+    listAll(ctx.client, 'DescribeRealServers', { ProjectId: -1 }, 'RealServerSet'),
+  );
+}
+
+/**
+ * A real server the stack would create at an address that already has one in its project: GAAP
+ * keeps one real server per address and project (InvalidParameterValue.DuplicateRS), so the create
+ * could only ever find the existing one — another stack's, a hand-made one — and every later plan
+ * would create it again. The plan fails instead, located, naming what the declaration needs: to
+ * reference the server (`external: true`), to adopt it, or to keep its logical name.
+ */
+function refuseTakenAddresses(
+  ctx: Pick<ReadContext, 'stack' | 'projectId' | 'model'>,
+  creates: readonly [string, RealServerDesired][],
+  everything: readonly BindRealServerInfo[],
+): void {
+  const problems: string[] = [];
+  for (const [name, rs] of creates) {
+    const taken = everything.find((x) => x.RealServerIP === rs.address && x.ProjectId === ctx.projectId);
+    if (!taken) continue;
+    const owner = tagValue(taken.TagSet, STACK_TAG);
+    const id = taken.RealServerId;
+    const fix =
+      owner === ctx.stack
+        ? `it is this stack's real server ${tagValue(taken.TagSet, NAME_TAG) ?? '?'} (${id}): keep that logical name (a new one is a new object)`
+        : owner === undefined
+          ? `it is ${id}, which no stack owns: add \`adopt: ${id}\` to manage it, or \`external: true\` to only bind it`
+          : `it is stack ${owner}'s (${id}): add \`external: true\` to bind it without owning it (never changed or deleted by this stack); if this stack was renamed from ${owner}, restore that \`stack:\` name`;
+    const at = ctx.model.sources?.[`realServers.${name}`];
+    problems.push(
+      `${at ? `${at.file}:${at.line}:${at.column} ` : ''}gaap.realServers.${name}: a real server at ${rs.address} already exists in project ${ctx.projectId}; ${fix}`,
+    );
+  }
+  if (problems.length === 0) return;
+  throw new EdgeformError({
+    code: 'GAAP_REAL_SERVER_EXISTS',
+    message: `GAAP keeps one real server per address in a project, and ${problems.length === 1 ? 'an address this stack would create is' : `${problems.length} addresses this stack would create are`} taken`,
+    resolution:
+      'bind a server another stack owns with `external: true`, adopt a hand-made one with `adopt: <id>`, or declare it in another projectId',
+    details: problems,
+  });
+}
+
+/**
+ * The stacks owning the live real servers this stack declares `external: true`: stacks it says it
+ * lives beside (two stacks in front of one origin), so their names are no sign of a rename.
+ */
+export function stacksReferenced(model: GaapDesired, live: readonly LiveNode[]): Set<string> {
+  const stacks = new Set<string>();
+  for (const n of liveOfKind(realServerKind, live)) {
+    const owner = tagValue(n.raw.item.TagSet, STACK_TAG);
+    if (model.realServers?.[nameIn(n.address)]?.external && owner !== undefined) stacks.add(owner);
+  }
+  return stacks;
+}

@@ -72,7 +72,7 @@ export function addUserTagStep(
   live: LiveNode,
   b: StepBuilder,
 ): void {
-  userTagStep(gaapResourceName(prefix, live.id), node, live, b);
+  userTagStep(gaapResourceName(prefix, live.id, b.region), node, live, b);
 }
 
 /**
@@ -98,7 +98,7 @@ export function addTagStep(
       {
         action: 'ModifyResourceTags',
         params: {
-          Resource: gaapResourceName(prefix, live.id),
+          Resource: gaapResourceName(prefix, live.id, b.region),
           ReplaceTags: creationTags(b.stack, node.spec.name, protect),
           ...(!protect && wasProtected ? { DeleteTags: [{ TagKey: PROTECT_TAG }] } : {}),
         },
