@@ -119,20 +119,27 @@ describe('certificates must be PEM', () => {
     writeYaml(dir, 'certs/not.pem', 'this is not a certificate');
     writeYaml(dir, 'certs/bad.key', '-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n');
     writeYaml(dir, 'edgeform.yaml', certificate('{ file: certs/not.pem }', '{ file: certs/site.key }'));
+    // validate parses them as plan does.
     await refused(
       dir,
-      ['plan'],
+      ['validate', 'plan'],
       /edgeform\.yaml:\d+:\d+ gaap\.certificates\.site\.content: is not a PEM certificate/,
     );
     writeYaml(dir, 'edgeform.yaml', certificate('{ file: certs/site.pem }', '{ file: certs/bad.key }'));
     await refused(
       dir,
-      ['plan'],
+      ['validate', 'plan'],
       /gaap\.certificates\.site\.key: is not a PEM private key that can be read/,
       {},
     );
-    const r = await runCli(['plan'], { cwd: dir, env: cliEnv(emu) });
-    expect(r.stderr).not.toContain('bm90IGEga2V5');
+    for (const command of ['validate', 'plan']) {
+      const r = await runCli([command], { cwd: dir, env: cliEnv(emu) });
+      expect(r.stderr).not.toContain('bm90IGEga2V5');
+    }
+    // And a certificate that parses is valid for both.
+    writeYaml(dir, 'edgeform.yaml', certificate('{ file: certs/site.pem }', '{ file: certs/site.key }'));
+    const ok = await runCli(['validate'], { cwd: dir, env: cliEnv(emu) });
+    expect(ok.exitCode, ok.stderr).toBe(0);
   }, 60_000);
 });
 
