@@ -163,3 +163,45 @@ describe('YAML aliases', () => {
     expect(Date.now() - t0).toBeLessThan(10_000);
   }, 30_000);
 });
+
+describe('hostile shapes are answered within 5 s', () => {
+  const head = 'version: 1\nstack: shapes\n';
+  const proxyEntry = (i: number) =>
+    `p${i}: {accessRegion: SouthChina, realServerRegion: NorthAmerica, bandwidth: 10, concurrent: 2}`;
+  const cases: [string, string, RegExp][] = [
+    [
+      '10,000 nested flow sequences',
+      `${head}gaap:\n  proxies:\n    p: ${'['.repeat(10_000)}${']'.repeat(10_000)}\n`,
+      /error\[/,
+    ],
+    [
+      'a 1 MB scalar',
+      `${head}gaap:\n  proxies:\n    p: { name: "${'x'.repeat(1_000_000)}", accessRegion: SouthChina, realServerRegion: NorthAmerica, bandwidth: 10, concurrent: 2 }\n`,
+      /gaap\.proxies\.p\.name: is longer than/,
+    ],
+    // One diagnostic per key: locating each used to scan the whole map (10,000 keys: 4 s).
+    [
+      '10,000 keys, each wrong',
+      `${head}gaap:\n  proxies:\n${Array.from({ length: 10_000 }, (_, i) => `    k${i}: 1\n`).join('')}`,
+      /gaap\.proxies\.k9999/,
+    ],
+    [
+      'one 1.5 MB line of 15,000 proxies',
+      `${head}gaap: {proxies: {${Array.from({ length: 15_000 }, (_, i) => proxyEntry(i)).join(', ')}}}\n`,
+      /^Valid\./,
+    ],
+  ];
+  for (const [name, text, expected] of cases) {
+    it(name, async () => {
+      const dir = scratchDir('edgeform-shapes-');
+      writeYaml(dir, 'edgeform.yaml', text);
+      const t0 = Date.now();
+      const r = await runCli(['validate'], { cwd: dir, env: {} });
+      const ms = Date.now() - t0;
+      expect(`${r.stdout}${r.stderr}`).toMatch(expected);
+      expect(r.stderr).not.toContain('error[INTERNAL]');
+      // The process start included.
+      expect(ms).toBeLessThan(5_000);
+    }, 30_000);
+  }
+});
