@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { EMULATOR_DEFAULTS } from '../dist/emulator/index.js';
 import { executePlan } from '../dist/executor/execute-plan.js';
 import { createPlan } from '../dist/planner/create-plan.js';
+import { plan as planWorkflow } from '../dist/workflow/run-plan.js';
 import { openSession } from '../dist/workflow/session.js';
 import { gaapJointFloor } from './bounds.mjs';
 import { startEmulatorThread } from './emulator-thread.mjs';
@@ -74,6 +75,28 @@ const tEnd = at();
 const c1 = threadCpu();
 const e1 = await emu.cpu();
 await session.close();
+
+// Then `edgeform plan` on the estate just built: its reads per action.
+await new Promise((r) => setTimeout(r, 200));
+const planCalls = [];
+const planThrottles = [];
+const p0 = performance.now();
+const pc0 = threadCpu();
+const pe0 = await emu.cpu();
+await planWorkflow({
+  files: [file],
+  cwd: work,
+  env,
+  sandbox: false,
+  events: (e) => {
+    if (e.kind === 'api-call')
+      planCalls.push({ end: performance.now() - p0, ms: e.durationMs, action: e.action });
+    else if (e.kind === 'throttled') planThrottles.push({ action: e.action });
+  },
+});
+const planMs = performance.now() - p0;
+const pc1 = threadCpu();
+const pe1 = await emu.cpu();
 await emu.close();
 
 const floor = gaapJointFloor(pr.plan.steps, {
@@ -119,3 +142,23 @@ for (let b = 0; b * bucket < tEnd - tExec; b++) {
   );
 }
 console.log(rows.join('\n'));
+
+console.log(
+  `\nplan: ${f0(planMs)} ms, ${planCalls.length} calls, ${planThrottles.length} throttled; CPU ms (wait): edgeform ${pc1.cpuMs - pc0.cpuMs} (${f0(pc1.waitMs - pc0.waitMs)}), emulator ${pe1.cpuMs - pe0.cpuMs} (${f0(pe1.waitMs - pe0.waitMs)})`,
+);
+const planBy = new Map();
+for (const c of planCalls) {
+  const a = planBy.get(c.action) ?? { n: 0, first: Infinity, last: 0, ms: [] };
+  a.n++;
+  a.first = Math.min(a.first, c.end - c.ms);
+  a.last = Math.max(a.last, c.end);
+  a.ms.push(c.ms);
+  planBy.set(c.action, a);
+}
+for (const [action, a] of [...planBy].sort((x, y) => x[1].first - y[1].first)) {
+  a.ms.sort((x, y) => x - y);
+  const th = planThrottles.filter((x) => x.action === action).length;
+  console.log(
+    `${action.padEnd(30)} ${String(a.n).padStart(6)} ${f0(a.first)} ${f0(a.last)} ${f0(a.ms[a.ms.length >> 1])} ${f0(a.ms[Math.floor(a.ms.length * 0.9)])} ${String(th).padStart(6)}`,
+  );
+}

@@ -103,7 +103,7 @@ export function renderMarkdown(r) {
 
   out.push('## 3. Time against the rate-limit bound', '');
   out.push(
-    `Target: wall time ÷ bound ≤ ${t.time.toFixed(2)}. Wall time is the whole workflow (load and validate the YAML, read, diff, execute). "Network" is the part between the first read and the last answer. The bound is the least time the rate limits, the latency and (GAAP) the dependency graph and asynchronous states impose on the same calls. The last two columns recompute the bound with the median call duration edgeform observed (emulated latency + HTTP + signing + emulator work + CPU contention) instead of the configured latency: what remains above 1.00 there is orchestration (caps on steps in flight, polling, phases run one after the other), not per-call cost.`,
+    `Target: wall time ÷ bound ≤ ${t.time.toFixed(2)}. Wall time is the whole workflow (load and validate the YAML, read, diff, execute). "Network" is the part between the first read and the last answer. The bound is the least time the rate limits, the latency and (GAAP) the dependency graph and asynchronous states impose on the same calls; for a plan it also includes the CPU edgeform spent outside its reads in the same run (loading and validating before them, diffing and rendering after; "bound set by" shows both parts), since that work cannot overlap the reads and is measured, with its own targets, under "Local cost". The last two columns recompute the bound with the median call duration edgeform observed (emulated latency + HTTP + signing + emulator work + CPU contention) instead of the configured latency: what remains above 1.00 there is orchestration (caps on steps in flight, polling, phases run one after the other), not per-call cost.`,
     '',
   );
   out.push(

@@ -108,7 +108,16 @@ function emulatorEnv(emu, scale) {
 }
 
 function collector() {
-  const c = { throttled: 0, retries: 0, apiErrors: 0, stepWaitEvents: 0, failed: [], read: {}, callMs: [] };
+  const c = {
+    throttled: 0,
+    retries: 0,
+    apiErrors: 0,
+    stepWaitEvents: 0,
+    failed: [],
+    read: {},
+    readCpu: {},
+    callMs: [],
+  };
   c.sink = (e) => {
     switch (e.kind) {
       case 'throttled':
@@ -129,9 +138,13 @@ function collector() {
         break;
       case 'read-start':
         c.read[e.provider] = { start: now() };
+        // The thread's CPU when the first read starts and when the last one ends: the rest of a
+        // plan's CPU is local work (load, validate, diff, render).
+        c.readCpu.start ??= readThreadCpu()?.cpuMs;
         break;
       case 'read-done':
         if (c.read[e.provider]) c.read[e.provider].ms = now() - c.read[e.provider].start;
+        c.readCpu.end = readThreadCpu()?.cpuMs;
         break;
       default:
     }
@@ -230,6 +243,28 @@ async function runApply(ctx, files, opts = {}) {
   };
 }
 
+/**
+ * The time row of a plan. A plan's wall time is its reads plus local work that cannot overlap
+ * them (loading and validating the YAML before, diffing and rendering after), so its bound is the
+ * reads' bound plus that work's CPU, measured on edgeform's thread in the same run (`localCpuMs`)
+ * and shown apart: the ratio then says what the reads and their scheduling cost above their
+ * floor, and the local cost stays visible (and has its own targets: "Local cost").
+ */
+function planRow(run, { boundMs, boundObservedMs, setBy }) {
+  const local = run.localCpuMs ?? 0;
+  return {
+    wallMs: run.wallMs,
+    cpu: run.cpu && { ...run.cpu, served: run.served },
+    networkMs: run.readPhaseMs,
+    readBoundMs: boundMs,
+    localCpuMs: run.localCpuMs,
+    boundMs: boundMs + local,
+    observedCallMs: run.medianCallMs,
+    boundObservedMs: boundObservedMs + local,
+    setBy: `${setBy} (${Math.round(boundMs)}) + local CPU (${Math.round(local)})`,
+  };
+}
+
 /** `edgeform plan`, the workflow function itself. */
 async function runPlan(ctx, files) {
   const ev = collector();
@@ -246,6 +281,11 @@ async function runPlan(ctx, files) {
     wallMs,
     cpu: threadCpu({ all: [c0, c1] }, { all: [e0, e1] }),
     served: served(stats),
+    // edgeform's CPU outside the read phase: loading, validating, diffing, rendering.
+    localCpuMs:
+      c0 && c1 && ev.readCpu.start !== undefined && ev.readCpu.end !== undefined
+        ? c1.cpuMs - c0.cpuMs - (ev.readCpu.end - ev.readCpu.start)
+        : undefined,
     readPhaseMs: Math.max(0, ...Object.values(ev.read).map((x) => x.ms ?? 0)),
     readCalls: r.readCalls,
     stats,
@@ -361,15 +401,11 @@ async function benchBaishan(ctx, n) {
       },
     },
     time: {
-      plan: {
-        wallMs: planMatch.wallMs,
-        cpu: planMatch.cpu && { ...planMatch.cpu, served: planMatch.served },
-        networkMs: planMatch.readPhaseMs,
+      plan: planRow(planMatch, {
         boundMs: bound([gets(planMatch.stats)]),
-        observedCallMs: planMatch.medianCallMs,
         boundObservedMs: bound([gets(planMatch.stats)], planMatch.medianCallMs),
         setBy: setBy([gets(planMatch.stats)]),
-      },
+      }),
       applyCreate: {
         wallMs: applyEmpty.wallMs,
         cpu: applyEmpty.cpu && { ...applyEmpty.cpu, served: applyEmpty.served },
@@ -531,15 +567,11 @@ async function benchGaap(ctx, p, ipBase) {
       },
     },
     time: {
-      plan: {
-        wallMs: planMatch.wallMs,
-        cpu: planMatch.cpu && { ...planMatch.cpu, served: planMatch.served },
-        networkMs: planMatch.readPhaseMs,
+      plan: planRow(planMatch, {
         boundMs: readBound(planMatch.stats, true),
-        observedCallMs: planMatch.medianCallMs,
         boundObservedMs: readBound(planMatch.stats, true, planMatch.medianCallMs),
         setBy: 'latency, read stages',
-      },
+      }),
       applyCreate: {
         wallMs: applyEmpty.wallMs,
         cpu: applyEmpty.cpu && { ...applyEmpty.cpu, served: applyEmpty.served },

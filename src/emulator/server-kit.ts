@@ -74,28 +74,57 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
-async function readBody(req: IncomingMessage, res: ServerResponse): Promise<Buffer | undefined> {
-  const refuse = () => {
-    const text = JSON.stringify({ error: `request body larger than ${MAX_BODY_BYTES} bytes` });
-    res.writeHead(413, {
-      'content-type': 'application/json; charset=utf-8',
-      connection: 'close',
-      'content-length': Buffer.byteLength(text),
+/**
+ * After a 413 the client may still be sending: its bytes are read and dropped (never kept) so it
+ * sees the answer instead of a connection reset, up to these bounds; then the socket is closed.
+ */
+const LINGER_MS = 5_000;
+const LINGER_BYTES = 64 * 1024 * 1024;
+
+/**
+ * The request body, or undefined once a 413 was answered. NOTE: the body is read with 'data'
+ * events, not `for await`: leaving that loop early destroys the request, and a socket destroyed
+ * with unread bytes in it is reset — the client then sees ECONNRESET instead of the 413 (a body
+ * sent without Content-Length, chunked, is only known to be too large while it arrives).
+ */
+function readBody(req: IncomingMessage, res: ServerResponse): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const socket = req.socket;
+    let refused = false;
+    let dropped = 0;
+    const refuse = () => {
+      refused = true;
+      const text = JSON.stringify({ error: `request body larger than ${MAX_BODY_BYTES} bytes` });
+      res.writeHead(413, {
+        'content-type': 'application/json; charset=utf-8',
+        'content-length': Buffer.byteLength(text),
+      });
+      res.end(text);
+      setTimeout(() => socket.destroy(), LINGER_MS).unref();
+      resolve(undefined);
+    };
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      if (refused) {
+        dropped += c.length;
+        if (dropped > LINGER_BYTES) socket.destroy();
+        return;
+      }
+      size += c.length;
+      if (size > MAX_BODY_BYTES) {
+        chunks.length = 0;
+        refuse();
+      } else chunks.push(c);
     });
-    res.end(text);
-    req.resume();
-    res.once('finish', () => req.socket.destroy());
-    return undefined;
-  };
-  if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) return refuse();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const c of req) {
-    size += (c as Buffer).length;
-    if (size > MAX_BODY_BYTES) return refuse();
-    chunks.push(c as Buffer);
-  }
-  return Buffer.concat(chunks);
+    req.on('end', () => {
+      if (!refused) resolve(Buffer.concat(chunks));
+    });
+    req.on('error', (e) => {
+      if (!refused) reject(e);
+    });
+    if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) refuse();
+  });
 }
 
 function send(res: ServerResponse, answer: EmulatorResponse): void {

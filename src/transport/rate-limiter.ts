@@ -40,6 +40,7 @@ export class RateLimiter {
   #log: number[] = [];
   #pausedUntil = 0;
   #lastPenalty = Number.NEGATIVE_INFINITY;
+  #lastDecrease = Number.NEGATIVE_INFINITY;
   /** Callers waiting for a slot: every normal turn before any low one, each in arrival order. */
   #turns: Turn[] = [];
   #sleeping = false;
@@ -148,7 +149,13 @@ export class RateLimiter {
   penalize(waitMs: number, _reason = 'throttled'): void {
     const t = this.#now();
     this.#pausedUntil = Math.max(this.#pausedUntil, t + Math.max(0, waitMs));
-    this.#effectiveLimit = Math.max(1, Math.floor(this.#effectiveLimit * 0.8));
+    // One decrease per window: calls sent together are refused together, and their answers all
+    // tell of the same server window. A decrease per answer took a burst of ten refusals from
+    // 20 calls a window to 2 (bench, 200 proxies), and the budget back took ten windows.
+    if (t - this.#lastDecrease >= this.windowMs) {
+      this.#effectiveLimit = Math.max(1, Math.floor(this.#effectiveLimit * 0.8));
+      this.#lastDecrease = t;
+    }
     this.#lastPenalty = t;
   }
 

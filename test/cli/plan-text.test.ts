@@ -107,6 +107,29 @@ describe('identical changes on many objects are shown once', () => {
     expect(text).toContain('# 1: c.com');
   });
 
+  it('heads a group of objects under several parents with what their addresses share', () => {
+    const listener = (address: string): ResourceChange => ({
+      kind: 'create',
+      address,
+      provider: 'gaap',
+      type: 'gaap_l4_listener',
+      attributes: [{ path: 'scheduler', after: '"rr"' }],
+    });
+    const proxies = [
+      listener('gaap.proxy["a"].listener["TCP:80"]'),
+      listener('gaap.proxy["b"].listener["TCP:80"]'),
+    ];
+    const group = listener('gaap.proxy_group["g"].listener["TCP:80"]');
+    expect(groupChanges(proxies)[0]!.addressType).toBe('gaap.proxy[*].listener');
+    expect(groupChanges([...proxies, group])[0]!.addressType).toBe('gaap_l4_listener');
+    expect(groupChanges([proxies[0]!, listener('gaap.proxy["a"].listener["TCP:81"]')])[0]!.addressType).toBe(
+      'gaap.proxy["a"].listener',
+    );
+    expect(renderPlanText(plan([...proxies, group]), plain)).toContain(
+      '# 3 gaap_l4_listener objects will be created',
+    );
+  });
+
   it('keeps objects with nothing in common apart, each with its live ID', () => {
     const apart = [
       { ...domain('a.com', [{ path: 'timeout', after: { time: '30' } }]), id: '101' },
@@ -159,5 +182,43 @@ describe('steps name objects by their logical names, the live ID beside', () => 
       'CloseProxies app-east (link-te4a3guj)',
     );
     expect(stepSummary({ summary: 'CreateProxy app-west' }, names)).toBe('CreateProxy app-west');
+  });
+});
+
+describe('the price of new proxies', () => {
+  const proxy = (name: string, price: ResourceChange['price']): ResourceChange => ({
+    kind: 'create',
+    address: `gaap.proxy["${name}"]`,
+    provider: 'gaap',
+    type: 'gaap_proxy',
+    attributes: [{ path: 'bandwidth', after: 10 }],
+    ...(price ? { price } : {}),
+  });
+
+  it('lists each priced proxy and the total per currency, before the Plan: line', () => {
+    const text = renderPlanText(
+      plan([
+        proxy('a', { currency: 'CNY', perDay: 21, base: 9, bandwidth: 12 }),
+        proxy('b', { currency: 'CNY', perDay: 80.64, base: 80.64, perGB: 0.8 }),
+        proxy('c', { currency: 'USD', perDay: 3.5, base: 1.5, bandwidth: 2 }),
+        proxy('d', undefined),
+      ]),
+      plain,
+    );
+    expect(text).toContain(
+      [
+        'New proxies, list price (InquiryPriceCreateProxy):',
+        '  gaap.proxy["a"]  +¥21/day',
+        '  gaap.proxy["b"]  +¥80.64/day + ¥0.80/GB',
+        '  gaap.proxy["c"]  +$3.50/day',
+        '  total            +¥101.64/day, +$3.50/day',
+        '',
+        'Plan: 4 to add, 0 to change, 0 to destroy.',
+      ].join('\n'),
+    );
+  });
+
+  it('a plan without a priced create shows no price block', () => {
+    expect(renderPlanText(plan([proxy('d', undefined)]), plain)).not.toContain('list price');
   });
 });

@@ -1,31 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import type { RunningEmulator } from '../../src/emulator/emulator-types.js';
-import { EMULATOR_DEFAULTS, startEmulator } from '../../src/emulator/index.js';
-import { GaapClient } from '../../src/providers/gaap/gaap-client.js';
-import { emulatorEnv, runCli, scratchDir, writeYaml } from './cli-harness.js';
+import { runCli, scratchDir, writeYaml } from './cli-harness.js';
+import {
+  applyAndConverge as converge,
+  gaapSuite,
+  type PlanJson,
+  planJson as planStack,
+} from './gaap-suite.js';
 
 // Listeners on a proxy group (CreateTCPListeners / CreateUDPListeners with GroupId), through the
 // built CLI against the emulator: created, re-planned to `No changes.`, changed in place, replaced,
 // drifted by hand and found, exported, refused where GAAP refuses them, and destroyed.
-let emulator: RunningEmulator;
-let env: NodeJS.ProcessEnv;
-let client: GaapClient;
-
-beforeAll(async () => {
-  emulator = await startEmulator({ asyncDelayMs: 200, rateWindowScale: 0.1 });
-  env = emulatorEnv(emulator, 0.1);
-  client = new GaapClient({
-    endpoint: emulator.gaap,
-    credentials: { secretId: EMULATOR_DEFAULTS.secretId, secretKey: EMULATOR_DEFAULTS.secretKey },
-  });
-});
-afterAll(async () => {
-  await client.close();
-  await emulator.close();
-});
+const suite = gaapSuite();
 
 interface Shape {
   /** The group's listeners, as YAML list items (each a flow mapping), or undefined for none. */
@@ -52,29 +40,13 @@ ${s.listeners ? `      listeners:\n${s.listeners.map((l) => `        - ${l}`).jo
 
 const TCP_7000 = 'gaap.proxy_group["pool"].listener["TCP:7000"]';
 
-interface PlanJson {
-  changes: { address: string; kind: string; attributes: { path: string }[] }[];
-  steps: { id: string; action: string; addresses: string[]; dependsOn: string[] }[];
-}
-
 describe('listeners on a proxy group', () => {
   const dir = scratchDir('edgeform-group-listeners-');
 
-  const planJson = async (s: Shape): Promise<PlanJson> => {
-    writeYaml(dir, 'edgeform.yaml', stack(s));
-    const r = await runCli(['plan', '--format', 'json'], { cwd: dir, env });
-    expect(r.exitCode, r.stderr).toBe(0);
-    return JSON.parse(r.stdout) as PlanJson;
-  };
-  const applyAndConverge = async () => {
-    const r = await runCli(['apply', '--auto-approve'], { cwd: dir, env });
-    expect(r.exitCode, r.stderr + r.stdout).toBe(0);
-    const replan = await runCli(['plan', '--detailed-exitcode'], { cwd: dir, env });
-    expect(replan.exitCode, replan.stdout + replan.stderr).toBe(0);
-    expect(replan.stdout).toContain('No changes.');
-  };
+  const planJson = (s: Shape): Promise<PlanJson> => planStack(suite, dir, stack(s));
+  const applyAndConverge = () => converge(suite, dir);
   const groupId = async () => {
-    const groups = await client.call('DescribeProxyGroupList', {
+    const groups = await suite.client.call('DescribeProxyGroupList', {
       ProjectId: -1,
       TagSet: [{ TagKey: 'edgeform:name', TagValue: 'pool' }],
       Limit: 100,
@@ -85,9 +57,9 @@ describe('listeners on a proxy group', () => {
   const groupListeners = async (protocol: 'TCP' | 'UDP') => {
     const GroupId = await groupId();
     const action = protocol === 'TCP' ? 'DescribeTCPListeners' : 'DescribeUDPListeners';
-    return (await client.call(action, { GroupId, Limit: 100, Offset: 0 })).ListenerSet!;
+    return (await suite.client.call(action, { GroupId, Limit: 100, Offset: 0 })).ListenerSet!;
   };
-  const writes = () => Object.keys(emulator.stats().gaap.requests).filter((a) => !/^Describe/.test(a));
+  const writes = () => Object.keys(suite.emulator.stats().gaap.requests).filter((a) => !/^Describe/.test(a));
 
   let current: Shape = { listeners: [TCP, UDP] };
 
@@ -114,17 +86,21 @@ describe('listeners on a proxy group', () => {
     expect(udp.map((l) => l.Port).sort()).toEqual([5000, 5001]);
     for (const l of udp) expect(l.RealServerSet!.length).toBe(2);
     // The group's proxies do not list the group's listeners as their own.
-    const members = await client.call('DescribeProxies', {
+    const members = await suite.client.call('DescribeProxies', {
       Filters: [{ Name: 'GroupId', Values: [GroupId] }],
       Limit: 100,
       Offset: 0,
     });
     for (const p of members.ProxySet!) {
-      const own = await client.call('DescribeTCPListeners', { ProxyId: p.ProxyId, Limit: 100, Offset: 0 });
+      const own = await suite.client.call('DescribeTCPListeners', {
+        ProxyId: p.ProxyId,
+        Limit: 100,
+        Offset: 0,
+      });
       expect(own.ListenerSet).toEqual([]);
     }
     // The group's HTTP/3 support is read-only (deprecated at create, on for IPv4): an output.
-    const outputs = await runCli(['outputs', '--format', 'json'], { cwd: dir, env });
+    const outputs = await runCli(['outputs', '--format', 'json'], { cwd: dir, env: suite.env });
     expect(outputs.exitCode, outputs.stderr).toBe(0);
     const pool = (
       JSON.parse(outputs.stdout) as { outputs: { address: string; values: Record<string, unknown> }[] }
@@ -147,7 +123,7 @@ describe('listeners on a proxy group', () => {
       'BindListenerRealServers',
       'ModifyTCPListenerAttribute',
     ]);
-    emulator.resetStats();
+    suite.emulator.resetStats();
     await applyAndConverge();
     expect(writes().sort()).toEqual(['BindListenerRealServers', 'ModifyTCPListenerAttribute']);
     const [tcp] = await groupListeners('TCP');
@@ -160,14 +136,14 @@ describe('listeners on a proxy group', () => {
 
   it('finds a group listener changed by hand as drift (exit 2), and apply puts it back', async () => {
     const [tcp] = await groupListeners('TCP');
-    await client.call('ModifyTCPListenerAttribute', {
+    await suite.client.call('ModifyTCPListenerAttribute', {
       ListenerId: tcp!.ListenerId,
       GroupId: await groupId(),
       Scheduler: 'rr',
     });
     // The listener is busy for a moment after the write; drift reports busy objects, not drift.
     await new Promise((r) => setTimeout(r, 1000));
-    const drift = await runCli(['drift', '--format', 'json'], { cwd: dir, env });
+    const drift = await runCli(['drift', '--format', 'json'], { cwd: dir, env: suite.env });
     expect(drift.exitCode, drift.stderr).toBe(2);
     const report = JSON.parse(drift.stdout) as {
       drifted: { address: string; fields: { path: string; live?: unknown; desired?: unknown }[] }[];
@@ -185,7 +161,7 @@ describe('listeners on a proxy group', () => {
   it('export --gaap writes the group listeners back, and the exported file plans to No changes.', async () => {
     const r = await runCli(['export', '--gaap', '--stack', 'group-listeners-e2e', '-o', 'exported.yaml'], {
       cwd: dir,
-      env,
+      env: suite.env,
     });
     expect(r.exitCode, r.stderr).toBe(0);
     const pool = parse(readFileSync(join(dir, 'exported.yaml'), 'utf8')).gaap.proxyGroups.pool;
@@ -215,7 +191,10 @@ describe('listeners on a proxy group', () => {
         ],
       },
     ]);
-    const replan = await runCli(['plan', '--detailed-exitcode', '-f', 'exported.yaml'], { cwd: dir, env });
+    const replan = await runCli(['plan', '--detailed-exitcode', '-f', 'exported.yaml'], {
+      cwd: dir,
+      env: suite.env,
+    });
     expect(replan.exitCode, replan.stdout + replan.stderr).toBe(0);
     expect(replan.stdout).toContain('No changes.');
   });
@@ -241,13 +220,13 @@ describe('listeners on a proxy group', () => {
       'edgeform.yaml',
       stack({ listeners: [...current.listeners!, '{ protocol: HTTP, port: 80, domains: [] }'] }),
     );
-    emulator.resetStats();
-    const r = await runCli(['plan'], { cwd: dir, env });
+    suite.emulator.resetStats();
+    const r = await runCli(['plan'], { cwd: dir, env: suite.env });
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toMatch(/edgeform\.yaml:\d+:\d+/);
     expect(r.stderr).toContain('protocol');
     expect(r.stderr).toContain('GAAP does not support HTTP/HTTPS listeners on proxy groups');
-    expect(Object.keys(emulator.stats().gaap.requests)).toEqual([]);
+    expect(Object.keys(suite.emulator.stats().gaap.requests)).toEqual([]);
   });
 
   it('a change to a listener of a group that stays closed fails the plan, located, before any write', async () => {
@@ -261,8 +240,8 @@ describe('listeners on a proxy group', () => {
       'edgeform.yaml',
       stack({ ...closed, listeners: ['{ protocol: TCP, port: 7100, scheduler: lc, realServers: [] }', UDP] }),
     );
-    emulator.resetStats();
-    const r = await runCli(['apply', '--auto-approve'], { cwd: dir, env });
+    suite.emulator.resetStats();
+    const r = await runCli(['apply', '--auto-approve'], { cwd: dir, env: suite.env });
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toContain('error[GAAP_PARENT_CLOSED]');
     expect(r.stderr).toMatch(/edgeform\.yaml:\d+:\d+ gaap\.proxy_group\["pool"\] is closed/);
@@ -292,11 +271,31 @@ describe('listeners on a proxy group', () => {
     expect(await groupListeners('TCP')).toEqual([]);
     // A group deleted with its listeners: DeleteProxyGroup Force=1 takes them with it.
     writeYaml(dir, 'edgeform.yaml', 'version: 1\nstack: group-listeners-e2e\ngaap: {}\n');
-    const destroy = await runCli(['plan', '--format', 'json'], { cwd: dir, env });
+    const destroy = await runCli(['plan', '--format', 'json'], { cwd: dir, env: suite.env });
     expect(destroy.exitCode, destroy.stderr).toBe(0);
     const actions = (JSON.parse(destroy.stdout) as PlanJson).steps.map((s) => s.action);
     expect(actions).toContain('DeleteProxyGroup');
     expect(actions).not.toContain('DeleteListeners');
     await applyAndConverge();
+  });
+
+  it('a new group declared closed gets its listeners before CloseProxyGroup, and converges', async () => {
+    const plan = await planJson({ listeners: [TCP, UDP], enabled: false });
+    const close = plan.steps.find((s) => s.action === 'CloseProxyGroup')!;
+    const creates = plan.steps.filter((s) =>
+      /^Create(TCP|UDP)Listeners$|^BindListenerRealServers$/.test(s.action),
+    );
+    // TCP: create + bind; UDP: one batch create for both ports + a bind each.
+    expect(creates).toHaveLength(5);
+    for (const s of creates) expect(close.dependsOn).toContain(s.id);
+    await applyAndConverge();
+    expect((await groupListeners('TCP')).map((l) => l.Port)).toEqual([7000]);
+    const id = await groupId();
+    const groups = await suite.client.call('DescribeProxyGroupList', {
+      ProjectId: -1,
+      Limit: 100,
+      Offset: 0,
+    });
+    expect(groups.ProxyGroupList!.find((g) => g.GroupId === id)?.Status).toBe('CLOSED');
   });
 });

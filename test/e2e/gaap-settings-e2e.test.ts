@@ -1,28 +1,21 @@
 import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import type { RunningEmulator } from '../../src/emulator/emulator-types.js';
-import { EMULATOR_DEFAULTS, startEmulator } from '../../src/emulator/index.js';
-import { GaapClient } from '../../src/providers/gaap/gaap-client.js';
-import { emulatorEnv, ROOT, runCli, scratchDir, writeYaml } from './cli-harness.js';
+import { ROOT, runCli, scratchDir, writeYaml } from './cli-harness.js';
+import {
+  applyAndConverge as converge,
+  gaapSuite,
+  type PlanJson,
+  planJson as planStack,
+} from './gaap-suite.js';
 
 // The settings operators manage that need calls beyond create/modify (item 4 of issue 15): each is
 // applied, re-planned to `No changes.`, changed, planned as an in-place update with its own call,
 // applied, and re-planned to `No changes.` again, through the built CLI against the emulator.
-let emulator: RunningEmulator;
-let env: NodeJS.ProcessEnv;
-let client: GaapClient;
 /** A certificate made by hand before the stack exists, adopted by it (`adopt:`) with a display name. */
 let handMadeCa: string;
-
-beforeAll(async () => {
-  emulator = await startEmulator({ asyncDelayMs: 200, rateWindowScale: 0.1 });
-  env = emulatorEnv(emulator, 0.1);
-  client = new GaapClient({
-    endpoint: emulator.gaap,
-    credentials: { secretId: EMULATOR_DEFAULTS.secretId, secretKey: EMULATOR_DEFAULTS.secretKey },
-  });
+const suite = gaapSuite(async ({ client }) => {
   const pem = readFileSync(join(ROOT, 'test', 'fixtures', 'gaap', 'client-ca.pem'), 'utf8');
   handMadeCa = (
     await client.call('CreateCertificate', {
@@ -31,10 +24,6 @@ beforeAll(async () => {
       CertificateAlias: 'hand-made partner CA',
     })
   ).CertificateId;
-});
-afterAll(async () => {
-  await client.close();
-  await emulator.close();
 });
 
 interface Settings {
@@ -102,32 +91,15 @@ gaap:
                   realServers: [{ realServer: origin, port: 80 }]
 `;
 
-interface PlanJson {
-  changes: { address: string; kind: string; attributes: { path: string }[] }[];
-  steps: { id: string; action: string; addresses: string[]; dependsOn: string[] }[];
-}
-
 describe('item-4 settings converge through the CLI', () => {
   const dir = scratchDir('edgeform-settings-');
   for (const f of ['site-a.pem', 'site-a.key', 'site-b.pem', 'site-b.key', 'client-ca.pem'])
     copyFileSync(join(ROOT, 'test', 'fixtures', 'gaap', f), join(dir, f));
 
-  const planJson = async (s: Settings): Promise<PlanJson> => {
-    writeYaml(dir, 'edgeform.yaml', stack(s));
-    const r = await runCli(['plan', '--format', 'json'], { cwd: dir, env });
-    expect(r.exitCode, r.stderr).toBe(0);
-    return JSON.parse(r.stdout) as PlanJson;
-  };
-  const applyAndConverge = async () => {
-    const r = await runCli(['apply', '--auto-approve'], { cwd: dir, env });
-    expect(r.exitCode, r.stderr + r.stdout).toBe(0);
-    expect(r.stdout).toMatch(/Apply complete! \d+ done, 0 failed, 0 skipped/);
-    const replan = await runCli(['plan', '--detailed-exitcode'], { cwd: dir, env });
-    expect(replan.exitCode, replan.stdout + replan.stderr).toBe(0);
-    expect(replan.stdout).toContain('No changes.');
-  };
+  const planJson = (s: Settings): Promise<PlanJson> => planStack(suite, dir, stack(s));
+  const applyAndConverge = () => converge(suite, dir);
   const edgeProxy = async () => {
-    const proxies = await client.call('DescribeProxies', {
+    const proxies = await suite.client.call('DescribeProxies', {
       TagSet: [{ TagKey: 'edgeform:name', TagValue: 'edge' }],
       Limit: 100,
       Offset: 0,
@@ -136,22 +108,26 @@ describe('item-4 settings converge through the CLI', () => {
   };
   const httpsListener = async () => {
     const { ProxyId } = await edgeProxy();
-    const l = await client.call('DescribeHTTPSListeners', { ProxyId, Limit: 50, Offset: 0 });
+    const l = await suite.client.call('DescribeHTTPSListeners', { ProxyId, Limit: 50, Offset: 0 });
     return l.ListenerSet![0]!;
   };
   const wwwDomain = async () => {
     const { ListenerId } = await httpsListener();
-    const rules = await client.call('DescribeRules', { ListenerId });
+    const rules = await suite.client.call('DescribeRules', { ListenerId });
     return rules.DomainRuleSet!.find((d) => d.Domain === 'www.example.com')!;
   };
   const certId = async (name: string) => {
-    const certs = await client.call('DescribeCertificates', { CertificateType: -1, Limit: 100, Offset: 0 });
+    const certs = await suite.client.call('DescribeCertificates', {
+      CertificateType: -1,
+      Limit: 100,
+      Offset: 0,
+    });
     return certs.CertificateSet!.find((c) => c.CertificateAlias.endsWith(name))!.CertificateId;
   };
   const tagsOf = (set: readonly { TagKey: string; TagValue: string }[] | null | undefined) =>
     Object.fromEntries((set ?? []).map((t) => [t.TagKey, t.TagValue]).sort(([a], [b]) => (a! < b! ? -1 : 1)));
   const originTags = async () => {
-    const rs = await client.call('DescribeRealServers', {
+    const rs = await suite.client.call('DescribeRealServers', {
       ProjectId: -1,
       SearchValue: '198.51.100.80',
       Limit: 50,
@@ -160,7 +136,7 @@ describe('item-4 settings converge through the CLI', () => {
     return tagsOf(rs.RealServerSet![0]!.TagSet);
   };
   const poolTags = async () => {
-    const groups = await client.call('DescribeProxyGroupList', {
+    const groups = await suite.client.call('DescribeProxyGroupList', {
       ProjectId: -1,
       TagSet: [{ TagKey: 'edgeform:name', TagValue: 'pool' }],
       Limit: 100,
@@ -169,7 +145,7 @@ describe('item-4 settings converge through the CLI', () => {
     return tagsOf(groups.ProxyGroupList![0]!.TagSet);
   };
   const domainTags = async () => {
-    const domains = await client.call('DescribeGlobalDomains', {
+    const domains = await suite.client.call('DescribeGlobalDomains', {
       ProjectId: -1,
       TagSet: [{ TagKey: 'edgeform:name', TagValue: 'www' }],
       Limit: 100,
@@ -178,10 +154,10 @@ describe('item-4 settings converge through the CLI', () => {
     return tagsOf(domains.Domains![0]!.TagSet);
   };
   const aliasOf = async (id: string) =>
-    (await client.call('DescribeCertificateDetail', { CertificateId: id })).CertificateDetail
+    (await suite.client.call('DescribeCertificateDetail', { CertificateId: id })).CertificateDetail
       .CertificateAlias;
   const poolStatus = async () => {
-    const groups = await client.call('DescribeProxyGroupList', {
+    const groups = await suite.client.call('DescribeProxyGroupList', {
       ProjectId: -1,
       TagSet: [{ TagKey: 'edgeform:name', TagValue: 'pool' }],
       Limit: 100,
@@ -394,21 +370,21 @@ describe('item-4 settings converge through the CLI', () => {
     await applyAndConverge();
     current = closed;
     writeYaml(dir, 'edgeform.yaml', stack({ ...closed, tls: '{ versions: [TLSv1.2] }' }));
-    emulator.resetStats();
-    const r = await runCli(['apply', '--auto-approve'], { cwd: dir, env });
+    suite.emulator.resetStats();
+    const r = await runCli(['apply', '--auto-approve'], { cwd: dir, env: suite.env });
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toContain('error[GAAP_PARENT_CLOSED]');
     expect(r.stderr).toMatch(/edgeform\.yaml:\d+:\d+ gaap\.proxy\["edge"\] is closed/);
     expect(r.stderr).toContain('listener["HTTPS:443"]');
     expect(r.stderr).toContain('enabled: true');
-    const writes = Object.keys(emulator.stats().gaap.requests).filter((a) => !/^Describe/.test(a));
+    const writes = Object.keys(suite.emulator.stats().gaap.requests).filter((a) => !/^Describe/.test(a));
     expect(writes).toEqual([]);
   });
 
   it('export --gaap writes the settings back, and the exported file plans to No changes.', async () => {
     const r = await runCli(['export', '--gaap', '--stack', 'settings-e2e', '-o', 'exported.yaml'], {
       cwd: dir,
-      env,
+      env: suite.env,
     });
     expect(r.exitCode, r.stderr).toBe(0);
     const exported = readFileSync(join(dir, 'exported.yaml'), 'utf8');
@@ -423,7 +399,7 @@ describe('item-4 settings converge through the CLI', () => {
     const replan = await runCli(['plan', '--detailed-exitcode', '-f', 'exported.yaml'], {
       cwd: dir,
       env: {
-        ...env,
+        ...suite.env,
         EDGEFORM_CERT_SITE_KEY: key,
         EDGEFORM_CERT_TO_ORIGIN_KEY: readFileSync(join(dir, 'site-b.key'), 'utf8'),
       },

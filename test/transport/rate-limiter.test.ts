@@ -20,6 +20,24 @@ describe('RateLimiter (fake clock)', () => {
     expect(l.tryTake()).toBe(0);
   });
 
+  it('lowers its allowance once per window of refusals, not once per refused call', () => {
+    const l = new RateLimiter({ limit: 20, windowMs: 50 });
+    // Ten calls sent together, all refused in one server window: one decrease, 20 → 16.
+    for (let i = 0; i < 10; i++) l.penalize(10);
+    expect(l.effectiveLimit).toBe(16);
+    vi.advanceTimersByTime(49);
+    l.penalize(10);
+    expect(l.effectiveLimit).toBe(16);
+    // Refused again a window later: the server still says too many.
+    vi.advanceTimersByTime(1);
+    l.penalize(10);
+    expect(l.effectiveLimit).toBe(12);
+    // Two refusal-free windows later it climbs back, a tenth of the limit a window.
+    vi.advanceTimersByTime(101);
+    expect(l.tryTake()).toBe(0);
+    expect(l.effectiveLimit).toBe(14);
+  });
+
   it('scales its margin with the window (a 50 ms scaled window gets 1 ms, not 10)', () => {
     const l = new RateLimiter({ limit: 1, windowMs: 50 });
     expect(l.tryTake()).toBe(0);

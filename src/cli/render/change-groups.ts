@@ -56,7 +56,12 @@ export function groupChanges(changes: readonly ResourceChange[]): ChangeGroup[] 
     const leaves = members.map((c) => c.attributes.flatMap(leafChanges));
     const grouped = members.length > 1 ? blocksOf(members, leaves) : undefined;
     if (grouped?.some((b) => b.objects.length > 1)) {
-      groups.push({ ...head(members[0]!), objects: members.map(ref), blocks: grouped });
+      groups.push({
+        ...head(members[0]!),
+        addressType: sharedAddressType(members),
+        objects: members.map(ref),
+        blocks: grouped,
+      });
     } else {
       for (const [i, c] of members.entries()) {
         groups.push({ ...head(c), objects: [ref(c)], blocks: [{ objects: [ref(c)], leaves: leaves[i]! }] });
@@ -74,6 +79,18 @@ function head(c: ResourceChange): Omit<ChangeGroup, 'objects' | 'blocks'> {
     ...(c.reason ? { reason: c.reason } : {}),
     ...(c.busy ? { busy: c.busy } : {}),
   };
+}
+
+/**
+ * The address prefix every member shares (`gaap.proxy["web"].listener`); members under different
+ * parents share it with the parents' names as `*` (`gaap.proxy[*].listener`), and members under
+ * parents of different kinds (a proxy's and a proxy group's listeners) only their type.
+ */
+function sharedAddressType(members: readonly ResourceChange[]): string {
+  const prefixes = new Set(members.map((c) => c.address.replace(/\[[^\]]*\]$/, '')));
+  if (prefixes.size === 1) return [...prefixes][0]!;
+  const wild = new Set([...prefixes].map((p) => p.replace(/\[[^\]]*\]/g, '[*]')));
+  return wild.size === 1 ? [...wild][0]! : members[0]!.type;
 }
 
 /** One block per distinct set of objects sharing lines, in the order the lines first appear. */

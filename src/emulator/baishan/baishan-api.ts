@@ -71,6 +71,12 @@ class BaishanApi implements EmulatedApi {
     if (req.method !== 'GET' && req.method !== 'POST') return plain(405, `Method ${req.method} not allowed`);
     const method: Method = req.method;
     const params = readParams(req);
+    // NOTE: a body that cannot be read, with no token outside it, is answered as malformed (400,
+    // naming what is wrong), not as a wrong token: the token may well be in that body.
+    if (params.tokens.length === 0 && params.bodyError !== undefined) {
+      const e = badRequest(params.bodyError);
+      return { response: { status: e.status, body: e.toBody() }, mutated: false };
+    }
     if (!params.tokens.includes(this.#opts.token)) return plain(401, AUTH_MESSAGE);
 
     // NOTE: [001] and [003] each state "30 calls per minute per user account"; nothing says whether

@@ -146,7 +146,7 @@ function checkService(service: string, host: string, strict: boolean, expected: 
 }
 
 /** A v1-signed request carries SignatureMethod/Signature as parameters (query or form body). */
-function isSignatureV1(req: EmulatorRequest): boolean {
+export function isSignatureV1(req: EmulatorRequest): boolean {
   if (req.query.has('Signature') || req.query.has('SignatureMethod')) return true;
   const type = header(req.headers, 'content-type') ?? '';
   if (!type.includes('application/x-www-form-urlencoded')) return false;

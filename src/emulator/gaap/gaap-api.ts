@@ -5,7 +5,7 @@ import type { EmulatedApi, EmulatorRequest, EmulatorResponse, HandleResult } fro
 import { FixedWindowLimiter } from '../server-kit.js';
 import { plain, UndoJournal } from '../undo-journal.js';
 import { adminOp } from './admin.js';
-import { header, verifySessionToken, verifySignature } from './auth.js';
+import { header, isSignatureV1, verifySessionToken, verifySignature } from './auth.js';
 import { actionOf, catalog } from './catalog.js';
 import { answerCode } from './documented-codes.js';
 import { fail, GaapError } from './errors.js';
@@ -58,6 +58,14 @@ function fingerprint(params: Params): string {
  * The GAAP API 2018-05-29 emulator. Order of checks follows the real service: signature, action
  * and version, rate limit, parameter validation, then the stateful handler.
  */
+const JSON_TYPE = 'application/json';
+const FORM = 'application/x-www-form-urlencoded';
+
+/** The request's media type, lower case, without parameters (`; charset=utf-8`). */
+function mediaType(req: EmulatorRequest): string {
+  return (header(req.headers, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
 export function createGaapApi(opts: GaapApiOptions): EmulatedApi {
   let state: GaapState = emptyState();
   const journal = new UndoJournal();
@@ -85,10 +93,10 @@ export function createGaapApi(opts: GaapApiOptions): EmulatedApi {
     return id;
   };
 
-  function readParams(req: EmulatorRequest, action: string): Params {
+  function readParams(req: EmulatorRequest, action: string, body: Params): Params {
     const def = catalog.actions[action]!;
     if (req.method === 'GET') return paramsFromQuery(def.input, req.query);
-    return coerceParams(def.input, jsonBody(req));
+    return coerceParams(def.input, body);
   }
 
   function process(req: EmulatorRequest, requestId: string, now: number): HandleResult {
@@ -97,13 +105,29 @@ export function createGaapApi(opts: GaapApiOptions): EmulatedApi {
     // NOTE: the Tag API (another service, tag.tencentcloudapi.com) is served on this port too and
     // told apart by its version; its requests are signed for the service `tag`.
     const tagApi = header(req.headers, 'x-tc-version') === TAG_API_VERSION;
+    // NOTE: a malformed request is answered as malformed, before the signature is checked (the
+    // document does not give the order): a request without Action, with a body that is not JSON
+    // or in a format the API does not take says so, instead of a signature failure that hides
+    // what is wrong. A form-encoded request goes straight to the signature check, which explains
+    // that signature v1 is not emulated.
+    const v1 = isSignatureV1(req) || (req.method === 'POST' && mediaType(req) === FORM);
+    if (!v1) checkMediaType(req);
+    const action = header(req.headers, 'x-tc-action');
+    if (!v1 && !action) fail('MissingParameter', 'The request is missing a required parameter `Action`.');
+    const version = header(req.headers, 'x-tc-version');
+    if (!v1 && !version) fail('MissingParameter', 'The request is missing a required parameter `Version`.');
+    if (!v1 && !tagApi && !actionOf(action ?? ''))
+      fail('InvalidAction', `The action \`${action}\` is not found.`);
+    const body = req.method === 'POST' && !v1 ? jsonBody(req) : {};
     verifySignature(req, opts, now, tagApi ? TAG_SERVICE : 'gaap');
     verifySessionToken(req, opts);
-    const action = header(req.headers, 'x-tc-action');
-    if (!action) fail('MissingParameter', 'The request is missing a required parameter `Action`.');
-    const version = header(req.headers, 'x-tc-version');
-    if (!version) fail('MissingParameter', 'The request is missing a required parameter `Version`.');
-    if (tagApi) return processTag(req, action, requestId, now);
+    if (v1 || !action || !version) {
+      fail(
+        'UnsupportedProtocol',
+        'application/x-www-form-urlencoded goes with signature v1, which the emulator does not serve: send the JSON body as application/json (signed with TC3-HMAC-SHA256).',
+      );
+    }
+    if (tagApi) return processTag(req, action, requestId, now, body);
     const def = actionOf(action);
     if (!def) fail('InvalidAction', `The action \`${action}\` is not found.`);
     if (version !== catalog.version)
@@ -113,7 +137,7 @@ export function createGaapApi(opts: GaapApiOptions): EmulatedApi {
       return throttledAnswer(requestId);
     }
 
-    const params = readParams(req, action);
+    const params = readParams(req, action, body);
     validateParams(action, def, params);
 
     const token =
@@ -146,7 +170,13 @@ export function createGaapApi(opts: GaapApiOptions): EmulatedApi {
     );
   }
 
-  function processTag(req: EmulatorRequest, action: string, requestId: string, now: number): HandleResult {
+  function processTag(
+    req: EmulatorRequest,
+    action: string,
+    requestId: string,
+    now: number,
+    params: Params,
+  ): HandleResult {
     const handler = tagHandlerFor(action);
     if (!handler)
       fail('InvalidAction', `The action \`${action}\` is not found in the Tag API ${TAG_API_VERSION}.`);
@@ -156,8 +186,23 @@ export function createGaapApi(opts: GaapApiOptions): EmulatedApi {
     // NOTE: the official SDKs send the Tag API JSON over POST; a GET is refused rather than guessed at.
     if (req.method !== 'POST')
       fail('UnsupportedProtocol', 'The Tag API is served over POST with a JSON body.');
-    const params = jsonBody(req);
     return run(action, requestId, now, isTagRead(action), (ctx) => handler(ctx, params));
+  }
+
+  /**
+   * NOTE: the document (签名方法 v3, 请求结构) lists the "protocol formats" a POST may use:
+   * application/json (signature v3), application/x-www-form-urlencoded (signature v1) and
+   * multipart/form-data (only some actions; no GAAP action). Any other Content-Type is answered
+   * UnsupportedProtocol ("HTTP(S) request protocol error"), naming what the API takes.
+   */
+  function checkMediaType(req: EmulatorRequest): void {
+    if (req.method !== 'POST') return;
+    const type = mediaType(req);
+    if (type === JSON_TYPE) return;
+    fail(
+      'UnsupportedProtocol',
+      `The Content-Type \`${type || '(none)'}\` is not supported: send the JSON body as application/json (signed with TC3-HMAC-SHA256).`,
+    );
   }
 
   function jsonBody(req: EmulatorRequest): Params {
