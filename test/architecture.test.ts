@@ -168,4 +168,34 @@ describe('architecture of src/', () => {
       if (layer !== 'cli') expect(allowed).not.toContain('cli');
     }
   });
+
+  it('lets a kind import only kinds listed before it in its registry (a new kind touches no other)', () => {
+    const registries = {
+      'emulator/gaap/resources/registry.ts': 'GAAP_RESOURCES',
+      'providers/gaap/kinds/registry.ts': 'GAAP_KINDS',
+    };
+    const late: string[] = [];
+    for (const [registry, list] of Object.entries(registries)) {
+      const order = kindFilesInOrder(registry, list);
+      expect(order.length, registry).toBeGreaterThan(10);
+      order.forEach((file, i) => {
+        for (const target of graph.get(file) ?? []) {
+          const j = order.indexOf(target);
+          if (j > i) late.push(`${file} -> ${target}`);
+        }
+      });
+    }
+    expect(late).toEqual([]);
+  });
 });
+
+/** The files of a registry's kinds, in the order of its list (read from its imports and its array). */
+function kindFilesInOrder(registry: string, list: string): string[] {
+  const text = readFileSync(join(SRC, registry), 'utf8');
+  const fileOf = new Map<string, string>();
+  for (const m of text.matchAll(/import \{ (\w+) \} from '(\.\/[\w-]+)\.js';/g)) {
+    fileOf.set(m[1]!, relative(SRC, resolve(dirname(join(SRC, registry)), `${m[2]}.ts`)));
+  }
+  const body = new RegExp(`${list}[^=]*= \\[([^\\]]*)\\]`).exec(text)?.[1] ?? '';
+  return [...body.matchAll(/(\w+),/g)].map((m) => fileOf.get(m[1]!) ?? `unknown ${m[1]}`);
+}

@@ -313,13 +313,19 @@ function declaringEverything(kind: GaapKindModule): GaapKindModule {
 
 const isNum = (v: unknown): v is number => typeof v === 'number';
 
-/** The `gaap:` maps in the order people read them (shared objects first); the walk goes the same way. */
+/**
+ * The `gaap:` maps in the order people read them (shared objects first), then any other root
+ * kind's in registry order; the walk goes the same way.
+ */
 const SECTIONS: readonly ExportSection[] = [
-  'realServers',
-  'certificates',
-  'proxyGroups',
-  'proxies',
-  'globalDomains',
+  ...new Set<ExportSection>([
+    'realServers',
+    'certificates',
+    'proxyGroups',
+    'proxies',
+    'globalDomains',
+    ...GAAP_KINDS.flatMap((k) => (k.export.section ? [k.export.section] : [])),
+  ]),
 ];
 
 interface Declared {

@@ -184,3 +184,41 @@ describe('steps name objects by their logical names, the live ID beside', () => 
     expect(stepSummary({ summary: 'CreateProxy app-west' }, names)).toBe('CreateProxy app-west');
   });
 });
+
+describe('the price of new proxies', () => {
+  const proxy = (name: string, price: ResourceChange['price']): ResourceChange => ({
+    kind: 'create',
+    address: `gaap.proxy["${name}"]`,
+    provider: 'gaap',
+    type: 'gaap_proxy',
+    attributes: [{ path: 'bandwidth', after: 10 }],
+    ...(price ? { price } : {}),
+  });
+
+  it('lists each priced proxy and the total per currency, before the Plan: line', () => {
+    const text = renderPlanText(
+      plan([
+        proxy('a', { currency: 'CNY', perDay: 21, base: 9, bandwidth: 12 }),
+        proxy('b', { currency: 'CNY', perDay: 80.64, base: 80.64, perGB: 0.8 }),
+        proxy('c', { currency: 'USD', perDay: 3.5, base: 1.5, bandwidth: 2 }),
+        proxy('d', undefined),
+      ]),
+      plain,
+    );
+    expect(text).toContain(
+      [
+        'New proxies, list price (InquiryPriceCreateProxy):',
+        '  gaap.proxy["a"]  +¥21/day',
+        '  gaap.proxy["b"]  +¥80.64/day + ¥0.80/GB',
+        '  gaap.proxy["c"]  +$3.50/day',
+        '  total            +¥101.64/day, +$3.50/day',
+        '',
+        'Plan: 4 to add, 0 to change, 0 to destroy.',
+      ].join('\n'),
+    );
+  });
+
+  it('a plan without a priced create shows no price block', () => {
+    expect(renderPlanText(plan([proxy('d', undefined)]), plain)).not.toContain('list price');
+  });
+});

@@ -401,6 +401,40 @@ gaap:
     }
   });
 
+  it('declaring a hand-made origin fails the plan naming adopt: and external:; either then converges', async () => {
+    const dir = scratchDir('edgeform-shared-');
+    const id = (
+      await sdk.AddRealServers({ RealServerIP: ['198.51.100.96'], RealServerName: 'by-hand', ProjectId: 0 })
+    ).RealServerSet![0]!.RealServerId!;
+    writeYaml(dir, 'own.yaml', stack('hand-origin', '{ address: 198.51.100.96 }', 8200, 'edge-3'));
+    emulator.resetStats();
+    const refused = await runCli(['plan', '-f', 'own.yaml'], { cwd: dir, env });
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stderr).toContain(
+      `own.yaml:5:5 gaap.realServers.origin: a real server at 198.51.100.96 already exists in project 0; it is ${id}, which no stack owns: add \`adopt: ${id}\` to manage it, or \`external: true\` to only bind it`,
+    );
+    expect(writes()).toEqual({});
+    writeYaml(
+      dir,
+      'own.yaml',
+      stack('hand-origin', `{ adopt: ${id}, address: 198.51.100.96, name: by-hand }`, 8200, 'edge-3'),
+    );
+    const adopted = await runCli(['apply', '--auto-approve', '-f', 'own.yaml'], { cwd: dir, env });
+    expect(adopted.exitCode, adopted.stderr + adopted.stdout).toBe(0);
+    const again = await runCli(['plan', '--detailed-exitcode', '-f', 'own.yaml'], { cwd: dir, env });
+    expect(again.exitCode, again.stdout).toBe(0);
+    const servers = await sdk.DescribeRealServers({ ProjectId: -1, SearchValue: '198.51.100.96' });
+    expect(servers.RealServerSet?.map((r) => [r.RealServerId, r.TagSet])).toEqual([
+      [
+        id,
+        [
+          { TagKey: 'edgeform:stack', TagValue: 'hand-origin' },
+          { TagKey: 'edgeform:name', TagValue: 'origin' },
+        ],
+      ],
+    ]);
+  });
+
   it('an external real server that does not exist fails the plan', async () => {
     const dir = scratchDir('edgeform-shared-');
     writeYaml(dir, 'prod.yaml', stack('lonely', '{ address: 198.51.100.123, external: true }', 8002));

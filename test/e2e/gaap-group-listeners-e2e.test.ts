@@ -299,3 +299,72 @@ describe('listeners on a proxy group', () => {
     expect(groups.ProxyGroupList!.find((g) => g.GroupId === id)?.Status).toBe('CLOSED');
   });
 });
+
+describe('a hand-made proxy group with a listener of its own', () => {
+  it('is exported with --adopt, its listener inside it, and plans to No changes.', async () => {
+    const dir = scratchDir('edgeform-group-listeners-adopt-');
+    const { client } = suite;
+    const GroupId = (
+      await client.call('CreateProxyGroup', {
+        ProjectId: 0,
+        GroupName: 'Hand Pool',
+        RealServerRegion: 'NorthAmerica',
+        AccessRegionSet: [{ AccessRegion: 'SouthChina', Bandwidth: 10, Concurrent: 2 }],
+      })
+    ).GroupId;
+    const status = async () =>
+      (
+        await client.call('DescribeProxyGroupList', { ProjectId: -1, Limit: 100, Offset: 0 })
+      ).ProxyGroupList!.find((g) => g.GroupId === GroupId)?.Status;
+    for (let i = 0; i < 100 && (await status()) !== 'RUNNING'; i++)
+      await new Promise((r) => setTimeout(r, 100));
+    const [rs] = (
+      await client.call('AddRealServers', {
+        ProjectId: 0,
+        RealServerIP: ['198.51.100.90'],
+        RealServerName: 'hand-origin',
+      })
+    ).RealServerSet;
+    const [ListenerId] = (
+      await client.call('CreateTCPListeners', {
+        GroupId,
+        ListenerName: 'hand-tcp',
+        Ports: [9000],
+        Scheduler: 'rr',
+        HealthCheck: 0,
+        RealServerType: 'IP',
+      })
+    ).ListenerIds;
+    await new Promise((r) => setTimeout(r, 500));
+    await client.call('BindListenerRealServers', {
+      ListenerId: ListenerId!,
+      RealServerBindSet: [
+        { RealServerId: rs!.RealServerId, RealServerIP: '198.51.100.90', RealServerPort: 9000 },
+      ],
+    });
+    await new Promise((r) => setTimeout(r, 500));
+    const exported = await runCli(
+      ['export', '--gaap', '--adopt', '--stack', 'hand-pool', '-o', 'edgeform.yaml'],
+      {
+        cwd: dir,
+        env: suite.env,
+      },
+    );
+    expect(exported.exitCode, exported.stderr).toBe(0);
+    const doc = parse(readFileSync(join(dir, 'edgeform.yaml'), 'utf8'));
+    expect(doc.gaap.proxyGroups['hand-pool']).toMatchObject({
+      adopt: GroupId,
+      listeners: [
+        {
+          protocol: 'TCP',
+          port: 9000,
+          name: 'hand-tcp',
+          realServers: [{ realServer: expect.any(String), port: 9000 }],
+        },
+      ],
+    });
+    const plan = await runCli(['plan', '--detailed-exitcode'], { cwd: dir, env: suite.env });
+    expect(plan.exitCode, plan.stdout + plan.stderr).toBe(0);
+    expect(plan.stdout).toContain('No changes.');
+  });
+});

@@ -140,11 +140,15 @@ describe('per-call deadline (headers and body)', () => {
       cliEnv(emu, { EDGEFORM_GAAP_ENDPOINT: url, EDGEFORM_CALL_TIMEOUT: '0.5' }),
     );
     expect(r.exitCode).toBe(1);
+    // Each create is sent up to 10 times, each send only after a lookup found nothing, so the
+    // step ends once its budget of sends is spent, naming the stalled call.
     expect(r.stderr).toMatch(
-      /failed AddRealServers 203\.0\.113\.90 \(origin\): .*EDGEFORM_CALL_DEADLINE: no complete answer within 0\.5 s/,
+      /failed AddRealServers 203\.0\.113\.90 \(origin\): .*EDGEFORM_CALL_DEADLINE: 10 sends failed.*no complete answer within 0\.5 s/,
     );
-    expect(r.seconds).toBeLessThan(40);
-  }, 90_000);
+    expect(r.stderr).not.toContain('error[INTERNAL]');
+    // 10 sends of 0.5 s, their lookups and the backoff between them (36 s on a quiet machine).
+    expect(r.seconds).toBeLessThan(100);
+  }, 150_000);
 });
 
 describe('per-step and per-run limits', () => {

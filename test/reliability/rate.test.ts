@@ -58,8 +58,16 @@ describe('rate limits over a whole apply', () => {
     const logged = events(log);
     const calls = logged.filter((e) => e.kind === 'api-call');
     const throttledEvents = logged.filter((e) => e.kind === 'throttled');
-    // The log holds every request that reached the APIs, one line each.
-    expect(calls).toHaveLength(stats.gaap.total + stats.baishan.total);
+    // The log holds every request that reached the APIs, one line each. On a loaded machine a
+    // request can also fail before the server reads it (a reset keep-alive socket, a call
+    // deadline): such a line has an error and no answer (no RequestId, no API code).
+    const reached = stats.gaap.total + stats.baishan.total;
+    const unanswered = calls.filter(
+      (e) =>
+        e.status === 'error' && (e.provider === 'gaap' ? !e.requestId : e.errorCode === 'BAISHAN_NETWORK'),
+    );
+    expect(calls.length, JSON.stringify(unanswered)).toBeGreaterThanOrEqual(reached);
+    expect(calls.length - reached, JSON.stringify(unanswered)).toBeLessThanOrEqual(unanswered.length);
     // Every throttled answer the emulator gave is one the client saw, waited out and retried:
     // none of them ended a call.
     expect(throttledEvents).toHaveLength(stats.gaap.throttled + stats.baishan.throttled);

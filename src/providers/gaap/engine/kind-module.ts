@@ -63,7 +63,7 @@ export interface GaapKindModule<Spec = unknown, Raw = unknown, Exported = unknow
 }
 
 /** The maps of the `gaap:` section that hold root objects, by logical name. */
-export type ExportSection = 'realServers' | 'proxyGroups' | 'certificates' | 'proxies' | 'globalDomains';
+export type ExportSection = Exclude<keyof GaapDesired, 'projectId' | 'sources'>;
 
 /**
  * How a live node converts back to its declaration, so that the exported file plans to "No
