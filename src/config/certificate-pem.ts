@@ -4,8 +4,8 @@ import type { GaapDesired } from '../model/gaap-desired-types.js';
 import type { Diagnostic } from './diagnostic-types.js';
 
 /**
- * Certificate content and keys are parsed before any call (plan, apply and drift; `validate` and
- * export's self-check see only references and placeholders): X.509 PEM for the certificate
+ * Certificate content and keys are parsed before any call (plan, apply and drift) and by
+ * `validate` (export's self-check sees only references and placeholders): X.509 PEM for the certificate
  * (the first of a chain), a PEM private key that node:crypto reads for the key. Basic-auth content
  * is `user:hash` lines, not PEM. No secret value appears in the messages.
  */

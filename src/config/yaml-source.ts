@@ -306,13 +306,30 @@ function isMergeKey(key: unknown): boolean {
   return v === '<<' || (typeof v === 'symbol' && v.description === '<<');
 }
 
-function findPair(doc: Document.Parsed, map: YAMLMap, key: string, depth: number): Pair | undefined {
-  if (depth > 20) return undefined;
+/**
+ * The direct pairs of a map by key, built once per map: locating one diagnostic per key of a map
+ * with 10,000 keys scanned it 10,000 times (4 s; 20,000 keys took 14 s).
+ */
+const PAIRS = new WeakMap<YAMLMap, Map<string, Pair>>();
+
+function pairsOf(map: YAMLMap): Map<string, Pair> {
+  let index = PAIRS.get(map);
+  if (index) return index;
+  index = new Map();
   for (const item of map.items) {
     if (!yaml().isPair(item) || isMergeKey(item.key)) continue;
-    const k = yaml().isScalar(item.key) ? item.key.value : item.key;
-    if (String(k) === key) return item;
+    const k = String(yaml().isScalar(item.key) ? item.key.value : item.key);
+    // The first pair of a key wins, as the scan did.
+    if (!index.has(k)) index.set(k, item);
   }
+  PAIRS.set(map, index);
+  return index;
+}
+
+function findPair(doc: Document.Parsed, map: YAMLMap, key: string, depth: number): Pair | undefined {
+  if (depth > 20) return undefined;
+  const direct = pairsOf(map).get(key);
+  if (direct) return direct;
   for (const item of map.items) {
     if (!yaml().isPair(item) || !isMergeKey(item.key)) continue;
     const src = deref(doc, item.value);

@@ -119,20 +119,27 @@ describe('certificates must be PEM', () => {
     writeYaml(dir, 'certs/not.pem', 'this is not a certificate');
     writeYaml(dir, 'certs/bad.key', '-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n');
     writeYaml(dir, 'edgeform.yaml', certificate('{ file: certs/not.pem }', '{ file: certs/site.key }'));
+    // validate parses them as plan does.
     await refused(
       dir,
-      ['plan'],
+      ['validate', 'plan'],
       /edgeform\.yaml:\d+:\d+ gaap\.certificates\.site\.content: is not a PEM certificate/,
     );
     writeYaml(dir, 'edgeform.yaml', certificate('{ file: certs/site.pem }', '{ file: certs/bad.key }'));
     await refused(
       dir,
-      ['plan'],
+      ['validate', 'plan'],
       /gaap\.certificates\.site\.key: is not a PEM private key that can be read/,
       {},
     );
-    const r = await runCli(['plan'], { cwd: dir, env: cliEnv(emu) });
-    expect(r.stderr).not.toContain('bm90IGEga2V5');
+    for (const command of ['validate', 'plan']) {
+      const r = await runCli([command], { cwd: dir, env: cliEnv(emu) });
+      expect(r.stderr).not.toContain('bm90IGEga2V5');
+    }
+    // And a certificate that parses is valid for both.
+    writeYaml(dir, 'edgeform.yaml', certificate('{ file: certs/site.pem }', '{ file: certs/site.key }'));
+    const ok = await runCli(['validate'], { cwd: dir, env: cliEnv(emu) });
+    expect(ok.exitCode, ok.stderr).toBe(0);
   }, 60_000);
 });
 
@@ -155,4 +162,46 @@ describe('YAML aliases', () => {
     // ~2 s here, the process start included; the bound leaves room for a loaded machine.
     expect(Date.now() - t0).toBeLessThan(10_000);
   }, 30_000);
+});
+
+describe('hostile shapes are answered within 5 s', () => {
+  const head = 'version: 1\nstack: shapes\n';
+  const proxyEntry = (i: number) =>
+    `p${i}: {accessRegion: SouthChina, realServerRegion: NorthAmerica, bandwidth: 10, concurrent: 2}`;
+  const cases: [string, string, RegExp][] = [
+    [
+      '10,000 nested flow sequences',
+      `${head}gaap:\n  proxies:\n    p: ${'['.repeat(10_000)}${']'.repeat(10_000)}\n`,
+      /error\[/,
+    ],
+    [
+      'a 1 MB scalar',
+      `${head}gaap:\n  proxies:\n    p: { name: "${'x'.repeat(1_000_000)}", accessRegion: SouthChina, realServerRegion: NorthAmerica, bandwidth: 10, concurrent: 2 }\n`,
+      /gaap\.proxies\.p\.name: is longer than/,
+    ],
+    // One diagnostic per key: locating each used to scan the whole map (10,000 keys: 4 s).
+    [
+      '10,000 keys, each wrong',
+      `${head}gaap:\n  proxies:\n${Array.from({ length: 10_000 }, (_, i) => `    k${i}: 1\n`).join('')}`,
+      /gaap\.proxies\.k9999/,
+    ],
+    [
+      'one 1.5 MB line of 15,000 proxies',
+      `${head}gaap: {proxies: {${Array.from({ length: 15_000 }, (_, i) => proxyEntry(i)).join(', ')}}}\n`,
+      /^Valid\./,
+    ],
+  ];
+  for (const [name, text, expected] of cases) {
+    it(name, async () => {
+      const dir = scratchDir('edgeform-shapes-');
+      writeYaml(dir, 'edgeform.yaml', text);
+      const t0 = Date.now();
+      const r = await runCli(['validate'], { cwd: dir, env: {} });
+      const ms = Date.now() - t0;
+      expect(`${r.stdout}${r.stderr}`).toMatch(expected);
+      expect(r.stderr).not.toContain('error[INTERNAL]');
+      // The process start included.
+      expect(ms).toBeLessThan(5_000);
+    }, 30_000);
+  }
 });

@@ -1,4 +1,5 @@
 import { relative } from 'node:path';
+import { certificateDiagnostics } from '../../config/certificate-pem.js';
 import type { Diagnostic } from '../../config/diagnostic-types.js';
 import { hasErrors } from '../../config/diagnostics.js';
 import { desiredStateError, formatDiagnostic } from '../../config/format-diagnostics.js';
@@ -23,11 +24,18 @@ export interface ValidateFlags extends GlobalFlags {
  */
 export async function runValidate(flags: ValidateFlags): Promise<void> {
   const ctx = commandContext(flags);
-  const { stack, diagnostics } = loadStack(ctx.files, {
+  const loaded = loadStack(ctx.files, {
     cwd: ctx.cwd,
     env: ctx.env,
     variables: variableInput(flags),
   });
+  const { stack } = loaded;
+  // Certificates are parsed as plan parses them (src/workflow/session.ts): content that is not an
+  // X.509 PEM, or a key node:crypto cannot read, is refused here too, located.
+  const diagnostics =
+    stack && !hasErrors(loaded.diagnostics)
+      ? [...loaded.diagnostics, ...certificateDiagnostics(stack.gaap)]
+      : loaded.diagnostics;
   const valid = Boolean(stack) && !hasErrors(diagnostics);
   if (flags.format === 'json') {
     const doc = {

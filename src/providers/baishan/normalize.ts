@@ -251,6 +251,8 @@ function setItem(spec: SetSpec, item: unknown, ctx: WalkContext): unknown {
 
 /** Sorted, de-duplicated: the canonical form of every set. */
 function canonicalSet(items: readonly unknown[]): unknown[] {
+  // Most sets are of strings (hosts, names, paths): their JSON texts are as distinct as they are.
+  if (items.every((v) => typeof v === 'string')) return [...new Set(items as string[])].sort(compareStrings);
   const byKey = new Map<string, unknown>();
   for (const v of items) byKey.set(stableStringify(v), v);
   const values = [...byKey.values()];
