@@ -80,6 +80,11 @@ export interface UnownedObject {
   kind: 'proxy' | 'proxy group' | 'real server' | 'global domain' | 'certificate';
   id: string;
   name: string;
+  /**
+   * The live name its logical name is made from when that is not `name`: a real server's
+   * RealServerName (`name` is its address, what identifies it in a listing).
+   */
+  keyFrom?: string;
 }
 
 /** A root `--adopt` bound to the stack (`adopt: <id>` under `name`). */
@@ -226,7 +231,8 @@ const SECTION_OF: Record<UnownedObject['kind'], AdoptSection> = {
 
 /**
  * A model that adopts every unowned root under a logical name made from its live name (lower
- * case, `-` for anything else, a number against collisions): reading with it brings them and
+ * case, `-` for anything else, a number against collisions; a real server's RealServerName when
+ * no other unowned real server shares it, else its address): reading with it brings them and
  * everything under them in, exactly as a plan of the exported file will.
  */
 function adoptionModel(unowned: readonly UnownedObject[]): {
@@ -238,16 +244,20 @@ function adoptionModel(unowned: readonly UnownedObject[]): {
   const ids = new Map<AdoptSection, Map<string, string>>();
   const model: Record<string, Record<string, { adopt: string }>> = {};
   const adopted = new Set<string>();
+  // A live name shared by several objects of a kind names none of them: each falls back to `name`.
+  const shared = new Map<string, number>();
+  for (const o of unowned) {
+    const key = o.keyFrom === undefined ? '' : `${o.kind}\0${slug(o.keyFrom)}`;
+    if (key) shared.set(key, (shared.get(key) ?? 0) + 1);
+  }
   for (const o of unowned) {
     const section = SECTION_OF[o.kind];
     const names = ids.get(section) ?? new Map<string, string>();
     ids.set(section, names);
+    const preferred = o.keyFrom === undefined ? '' : slug(o.keyFrom);
     const base =
-      o.name
-        .toLowerCase()
-        .replace(/[^a-z0-9]+/g, '-')
-        .replace(/^-+|-+$/g, '')
-        .slice(0, 50) || o.id.toLowerCase().replace(/[^a-z0-9-]/g, '');
+      (preferred && shared.get(`${o.kind}\0${preferred}`) === 1 ? preferred : slug(o.name)) ||
+      o.id.toLowerCase().replace(/[^a-z0-9-]/g, '');
     let name = base;
     for (let n = 2; names.has(name); n++) name = `${base}-${n}`;
     names.set(name, o.id);
@@ -255,6 +265,16 @@ function adoptionModel(unowned: readonly UnownedObject[]): {
     adopted.add(o.id);
   }
   return { model: model as GaapDesired, ids, adopted };
+}
+
+/** A logical name made from a live name: lower case, `-` for anything else, at most 50 characters. */
+function slug(liveName: string): string {
+  return liveName
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 50)
+    .replace(/-+$/, '');
 }
 
 /** Writes `adopt: <id>` into every exported root that was adopted (first key, so it stands out). */
@@ -436,7 +456,14 @@ async function findUnowned(client: GaapCaller, stack: string): Promise<UnownedOb
       .map((p) => ({ kind: 'proxy' as const, id: p.ProxyId || p.InstanceId, name: p.ProxyName })),
     ...servers
       .filter((s) => untagged(s.TagSet))
-      .map((s) => ({ kind: 'real server' as const, id: s.RealServerId, name: s.RealServerIP })),
+      .map((s) => ({
+        kind: 'real server' as const,
+        id: s.RealServerId,
+        name: s.RealServerIP,
+        // NOTE: named from its RealServerName when it has one no other unowned server shares
+        // (a hand-made `web-origin` is exported as `web-origin`), else from its address.
+        ...(s.RealServerName ? { keyFrom: s.RealServerName } : {}),
+      })),
     ...domains
       .filter((d) => untagged(d.TagSet))
       .map((d) => ({ kind: 'global domain' as const, id: d.DomainId, name: d.Alias ?? '' })),

@@ -215,6 +215,9 @@ gaap:
       expect(proxy.listeners.map((l: { protocol: string }) => l.protocol)).toEqual(['TCP', 'HTTPS']);
       expect(proxy.securityPolicy.rules).toHaveLength(1);
       expect(Object.values(doc.gaap.realServers).map((r) => (r as { adopt: string }).adopt)).toHaveLength(2);
+      // Both hand-made servers are named `hand`: a name two share names neither, so their
+      // addresses do (a name of its own names its server: `late`, below).
+      expect(Object.keys(doc.gaap.realServers).sort()).toEqual(['198-51-100-90', '198-51-100-91']);
       expect(doc.gaap.certificates['site-cert'].adopt).toMatch(/^cert-/);
 
       const keyEnv = { ...env, EDGEFORM_CERT_SITE_CERT_KEY: KEY };
@@ -469,9 +472,8 @@ describe('export --adopt when the Tag API refuses the call', () => {
         '(expect `~ ownership` on the 1 object not tagged, and nothing else)',
       );
       const doc = parse(readFileSync(join(dir, 'edgeform.yaml'), 'utf8'));
-      expect(Object.values(doc.gaap.realServers)).toEqual([
-        { adopt: id, address: '198.51.100.77', name: 'late' },
-      ]);
+      // Named from its RealServerName, not its address (198-51-100-77).
+      expect(doc.gaap.realServers).toEqual({ late: { adopt: id, address: '198.51.100.77' } });
       // The first estate's certificate takes no tags, so it is still unowned and adopted here too.
       const keyEnv = { ...env, EDGEFORM_CERT_SITE_CERT_KEY: KEY };
       // With a configured region, the Tag API resource name carries it (as the Terraform provider
