@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { connect } from 'node:net';
 import { join } from 'node:path';
@@ -539,3 +539,87 @@ describe('a closed hand-made proxy group', () => {
     expect(await listed()).toBe('CLOSED');
   });
 });
+
+describe('an adopted certificate whose content changes', () => {
+  it(
+    'is replaced by a certificate the stack owns by alias; the next plans converge and warn to remove adopt:',
+    { timeout: 120_000 },
+    async () => {
+      const dir = scratchDir('edgeform-adopt-');
+      const fixture = (f: string) => readFileSync(join(ROOT, 'test', 'fixtures', 'gaap', f), 'utf8');
+      const old = (
+        await sdk.CreateCertificate({
+          CertificateType: 2,
+          CertificateContent: encodeURIComponent(CERT),
+          CertificateKey: encodeURIComponent(KEY),
+          CertificateAlias: 'Rotating',
+        })
+      ).CertificateId!;
+      mkdirSync(join(dir, 'certs'));
+      writeYaml(dir, 'certs/rot.pem', CERT);
+      const yaml = (adopt: string) => `version: 1
+stack: rot
+gaap:
+  certificates:
+    rot-cert:
+${adopt}      type: server
+      content: { file: certs/rot.pem }
+      key: { env: ROT_KEY }
+  proxies:
+    rot:
+      accessRegion: SouthChina
+      realServerRegion: NorthAmerica
+      bandwidth: 10
+      concurrent: 2
+      listeners:
+        - protocol: HTTPS
+          port: 443
+          certificate: rot-cert
+          forwardProtocol: HTTP
+`;
+      const bound = `      adopt: ${old}\n      name: Rotating\n`;
+      writeYaml(dir, 'edgeform.yaml', yaml(bound));
+      await applyHere(dir, { ...env, ROT_KEY: KEY });
+
+      // New content and key: a replacement (create-first), the listener repointed, the old deleted.
+      writeYaml(dir, 'certs/rot.pem', fixture('site-b.pem'));
+      const keyEnv = { ...env, ROT_KEY: fixture('site-b.key') };
+      const plan = await runCli(['plan', '--format', 'json'], { cwd: dir, env: keyEnv });
+      expect(plan.exitCode, plan.stderr).toBe(0);
+      const changes = (JSON.parse(plan.stdout) as { changes: { address: string; kind: string }[] }).changes;
+      expect(changes.filter((c) => c.kind !== 'no-op').map((c) => [c.address, c.kind])).toContainEqual([
+        'gaap.certificate["rot-cert"]',
+        'replace',
+      ]);
+      const apply = await runCli(['apply', '--auto-approve'], { cwd: dir, env: keyEnv });
+      expect(apply.exitCode, apply.stderr + apply.stdout).toBe(0);
+      const certs = (await sdk.DescribeCertificates({ Limit: 100 })).CertificateSet ?? [];
+      expect(certs.map((c) => c.CertificateId)).not.toContain(old);
+      const replacement = certs.find((c) => c.CertificateAlias === 'ef.rot.rot-cert')?.CertificateId;
+      expect(replacement).toMatch(/^cert-/);
+
+      // The binding names a deleted ID: the replacement satisfies it, the plan converges and says
+      // (located) what to remove — never GAAP_ADOPT_NOT_FOUND.
+      emulator.resetStats();
+      const again = await runCli(['plan', '--detailed-exitcode'], { cwd: dir, env: keyEnv });
+      expect(again.exitCode, again.stdout + again.stderr).toBe(0);
+      expect(again.stdout).toContain('No changes.');
+      expect(again.stdout + again.stderr).toContain(
+        `edgeform.yaml:5:5: gaap.certificates.rot-cert: the adopted certificate ${old} was replaced by ${replacement} (ef.rot.rot-cert), which the stack owns by its alias; remove \`adopt: ${old}\` and \`name:\``,
+      );
+      expect(writes()).toEqual({});
+      // Without the binding (as the warning says) it is still the stack's, silently.
+      writeYaml(dir, 'edgeform.yaml', yaml(''));
+      const unbound = await runCli(['plan', '--detailed-exitcode'], { cwd: dir, env: keyEnv });
+      expect(unbound.exitCode, unbound.stdout + unbound.stderr).toBe(0);
+      expect(unbound.stdout + unbound.stderr).not.toContain('was replaced by');
+    },
+  );
+});
+
+async function applyHere(dir: string, runEnv: NodeJS.ProcessEnv): Promise<void> {
+  const r = await runCli(['apply', '--auto-approve'], { cwd: dir, env: runEnv });
+  expect(r.exitCode, r.stderr + r.stdout).toBe(0);
+  const again = await runCli(['plan', '--detailed-exitcode'], { cwd: dir, env: runEnv });
+  expect(again.exitCode, again.stdout + again.stderr).toBe(0);
+}

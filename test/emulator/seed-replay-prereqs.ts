@@ -13,6 +13,11 @@ export interface SeedExample {
 
 type Protocol = 'TCP' | 'UDP' | 'HTTP' | 'HTTPS';
 
+/** Whether a pattern occurs in a string (RegExp#exec: this module is a helper, not a test file). */
+function matches(pattern: RegExp, s: string): boolean {
+  return pattern.exec(s) !== null;
+}
+
 /**
  * Creates, before an example is replayed, every object its request names, and gives each the ID
  * the example uses (IDs are opaque strings to the service, so an example's placeholder such as
@@ -216,9 +221,9 @@ export class Prereqs {
   /** The listener protocol an action's ListenerId refers to. */
   protocol(): Protocol {
     const a = this.action;
-    if (/TCP|BindListenerRealServers|DescribeListenerRealServers|Statistics/.test(a)) return 'TCP';
-    if (/UDP/.test(a)) return 'UDP';
-    if (/HTTPS|SetTlsVersion|ModifyCertificate|SetAuthentication/.test(a)) return 'HTTPS';
+    if (matches(/TCP|BindListenerRealServers|DescribeListenerRealServers|Statistics/, a)) return 'TCP';
+    if (matches(/UDP/, a)) return 'UDP';
+    if (matches(/HTTPS|SetTlsVersion|ModifyCertificate|SetAuthentication/, a)) return 'HTTPS';
     return 'HTTP';
   }
 }
@@ -245,7 +250,7 @@ export async function createPrerequisites(h: GaapHarness, ex: SeedExample): Prom
   const q = ex.request;
   const a = ex.action;
   const creates =
-    a.startsWith('Create') && !/Listener|Domain$|Rule$|CustomHeader|ErrorPage|SecurityRules/.test(a);
+    a.startsWith('Create') && !matches(/Listener|Domain$|Rule$|CustomHeader|ErrorPage|SecurityRules/, a);
   if (
     !creates ||
     a === 'CreateSecurityPolicy' ||
@@ -266,7 +271,7 @@ export async function createPrerequisites(h: GaapHarness, ex: SeedExample): Prom
     if (gaapCert) await p.certificate(gaapCert, 4);
   }
   const listener = str(q.ListenerId);
-  const isListenerCreate = /^Create(TCP|UDP|HTTP|HTTPS)Listeners?$/.test(a);
+  const isListenerCreate = matches(/^Create(TCP|UDP|HTTP|HTTPS)Listeners?$/, a);
   if (listener && !isListenerCreate) {
     // A binding with a failover role needs a listener with FailoverSwitch=1.
     const failover = JSON.stringify(q).includes('RealServerFailoverRole');
@@ -300,7 +305,7 @@ export async function createPrerequisites(h: GaapHarness, ex: SeedExample): Prom
   const globalDomain = str(q.DomainId);
   if (globalDomain) await p.globalDomain(globalDomain);
   const dns = q.DnsRecordId;
-  if (typeof dns === 'number' || (typeof dns === 'string' && /^\d+$/.test(dns)))
+  if (typeof dns === 'number' || (typeof dns === 'string' && matches(/^\d+$/, dns)))
     await p.dnsRecord(Number(dns), globalDomain);
   for (const id of [str(q.ErrorPageId), ...strs(q.ErrorPageIds)]) if (id) await p.errorPage(id);
   const task = str(q.TaskId);

@@ -129,6 +129,7 @@ export class GaapProvider implements Provider<GaapLiveData, GaapStepPayload> {
       live: [],
       addressOfId: new Map(),
       liveRefs: new Map(),
+      warnings: [],
     };
     ctx.events({
       kind: 'read-start',
@@ -145,7 +146,7 @@ export class GaapProvider implements Provider<GaapLiveData, GaapStepPayload> {
       }
     }
     // Before any plan exists: a value the API will refuse fails here, with zero writes.
-    const warnings: PlanWarning[] = [];
+    const warnings: PlanWarning[] = [...rc.warnings];
     let prices: Map<string, ProxyPrice> | undefined;
     if (this.#model && this.#opts.planChecks !== false) {
       const [, hints, priced] = await Promise.all([

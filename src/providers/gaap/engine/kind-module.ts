@@ -1,5 +1,6 @@
 import type { GaapDesired, L7DomainDesired, RuleDesired } from '../../../model/gaap-desired-types.js';
 import type { SourceLocation } from '../../../model/source-location.js';
+import type { PlanWarning } from '../../../planner/plan-types.js';
 import type { GaapCaller } from '../gaap-client.js';
 import type { ActionName } from '../gaap-types.js';
 import type { KindHandler } from './kind-handler.js';
@@ -35,6 +36,8 @@ export interface ReadContext {
    * of a listener): the first kind to ask makes the call, the others reuse its answer.
    */
   cached<T>(key: string, read: () => Promise<T>): Promise<T>;
+  /** Warnings a read finds (a binding that no longer applies); the plan shows them. */
+  warnings: PlanWarning[];
 }
 
 /**

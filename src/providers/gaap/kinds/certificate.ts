@@ -7,7 +7,7 @@ import {
   type CertificateType,
 } from '../../../model/gaap-desired-types.js';
 import type { GaapKindModule } from '../engine/kind-module.js';
-import { addr } from '../engine/kind-module.js';
+import { addr, type ReadContext } from '../engine/kind-module.js';
 import type { DesiredNode, LiveNode, LookupSpec } from '../engine/node-types.js';
 import type { CertificateDetail } from '../gaap-types.js';
 import { listAll, PAGE_LIMITS } from '../paging.js';
@@ -161,11 +161,11 @@ export const certificateKind: GaapKindModule<CertificateSpec, CertificateRaw, Ex
     const prefix = aliasPrefix(ctx.stack);
     const all = await listAll(ctx.client, 'DescribeCertificates', {}, 'CertificateSet');
     const adoptions = adoptionsOf(ctx, 'certificates');
-    refuseMissingAdoptions(
-      ctx,
-      'certificates',
-      all.map((c) => c.CertificateId),
-    );
+    const replacedAdoptions = replacementsOfAdopted(ctx, adoptions, all);
+    refuseMissingAdoptions(ctx, 'certificates', [
+      ...all.map((c) => c.CertificateId),
+      ...replacedAdoptions.keys(),
+    ]);
     // An adopted certificate keeps its alias; the binding is its identity.
     const owned = all.filter((c) => adoptions.has(c.CertificateId) || c.CertificateAlias?.startsWith(prefix));
     const details = await Promise.all(
@@ -175,6 +175,7 @@ export const certificateKind: GaapKindModule<CertificateSpec, CertificateRaw, Ex
             .CertificateDetail,
       ),
     );
+    const replacedNames = new Set(replacedAdoptions.values());
     const byName = new Map<string, { detail: CertificateDetail; attrs: Record<string, unknown> }[]>();
     for (const detail of details) {
       const name = adoptions.get(detail.CertificateId) ?? detail.CertificateAlias.slice(prefix.length);
@@ -183,7 +184,9 @@ export const certificateKind: GaapKindModule<CertificateSpec, CertificateRaw, Ex
         type: type ?? `type ${detail.CertificateType}`,
         content: fingerprint(decode(detail.CertificateContent)),
         key: detail.CertificateKey ? fingerprint(decode(detail.CertificateKey)) : undefined,
-        name: detail.CertificateAlias,
+        // A replacement of an adopted certificate keeps its alias, its identity now: `name:` is not
+        // applied to it (renaming it would lose it), and the plan warns to remove `adopt:`/`name:`.
+        name: replacedNames.has(name) ? ctx.model.certificates?.[name]?.name : detail.CertificateAlias,
       };
       byName.set(name, [...(byName.get(name) ?? []), { detail, attrs }]);
     }
@@ -250,6 +253,38 @@ export const certificateKind: GaapKindModule<CertificateSpec, CertificateRaw, Ex
     },
   },
 };
+
+/**
+ * NOTE: certificates change content only by replacement, and the replacement of an adopted
+ * certificate is created as edgeform's own (alias `ef.<stack>.<name>`, the one ownership marker a
+ * certificate can carry) while the adopted one is deleted. Its `adopt: <id>` then names an ID that
+ * no longer exists: when a certificate under the declaration's alias exists, that binding is
+ * satisfied by it (the stack finds it by alias, as any certificate it created) and the plan warns,
+ * located, that `adopt:` (and `name:`, which would rename the alias away) can be removed — instead
+ * of failing every later plan with GAAP_ADOPT_NOT_FOUND. Returns adopted ID → logical name.
+ */
+function replacementsOfAdopted(
+  ctx: Pick<ReadContext, 'stack' | 'model' | 'warnings'>,
+  adoptions: ReadonlyMap<string, string>,
+  all: readonly { CertificateId: string; CertificateAlias?: string | null }[],
+): Map<string, string> {
+  const ids = new Set(all.map((c) => c.CertificateId));
+  const out = new Map<string, string>();
+  for (const [id, name] of adoptions) {
+    if (ids.has(id)) continue;
+    const alias = certificateAlias(ctx.stack, name);
+    const replacement = all.find((c) => c.CertificateAlias === alias);
+    if (!replacement) continue;
+    out.set(id, name);
+    const at = ctx.model.sources?.[`certificates.${name}`];
+    const named = ctx.model.certificates?.[name]?.name !== undefined;
+    ctx.warnings.push({
+      address: addr.certificate(name),
+      message: `${at ? `${at.file}:${at.line}:${at.column}: ` : ''}gaap.certificates.${name}: the adopted certificate ${id} was replaced by ${replacement.CertificateId} (${alias}), which the stack owns by its alias; remove \`adopt: ${id}\`${named ? ' and `name:` (a certificate edgeform creates keeps its alias)' : ''}`,
+    });
+  }
+  return out;
+}
 
 function pickPrimary<T extends { detail: CertificateDetail; attrs: Record<string, unknown> }>(
   found: T[],
