@@ -67,6 +67,9 @@ export function parseWithPositions(file: string, text: string): YamlSource {
       merge: true,
       prettyErrors: false,
       keepSourceTokens: false,
+      // Checked below in one pass: the package compares each key with every earlier key of its
+      // mapping (300,000 keys: over a minute).
+      uniqueKeys: false,
     });
   } catch (e) {
     // The parser reports problems as doc.errors; a throw here would be a yaml bug, still not ours to crash on.
@@ -105,6 +108,17 @@ export function parseWithPositions(file: string, text: string): YamlSource {
       fix: yamlFix(err.code),
     });
   }
+  const duplicates = duplicateKeyOffsets(doc);
+  for (const offset of duplicates) {
+    diagnostics.push({
+      severity: 'error',
+      code: 'YAML_SYNTAX',
+      ...at(offset),
+      path: '',
+      message: 'Map keys must be unique',
+      fix: yamlFix('DUPLICATE_KEY'),
+    });
+  }
   for (const warn of doc.warnings) {
     diagnostics.push({
       severity: 'warning',
@@ -115,7 +129,7 @@ export function parseWithPositions(file: string, text: string): YamlSource {
       fix: 'rewrite the value as plain YAML 1.2 (edgeform uses no custom tags)',
     });
   }
-  if (doc.errors.length > 0) return { file, value: undefined, diagnostics, locate };
+  if (doc.errors.length > 0 || duplicates.length > 0) return { file, value: undefined, diagnostics, locate };
   const tagged = nonJsonTags(doc);
   for (const t of tagged) {
     diagnostics.push({
@@ -341,6 +355,27 @@ function findPair(doc: Document.Parsed, map: YAMLMap, key: string, depth: number
     }
   }
   return undefined;
+}
+
+/**
+ * Where a mapping names a key a second time, as the yaml package's own check (`uniqueKeys`)
+ * decides it — scalar keys with the same value (so `1` and `"1"` differ), other keys never — in
+ * one pass with a set per mapping.
+ */
+function duplicateKeyOffsets(doc: Document.Parsed): number[] {
+  const out: number[] = [];
+  yaml().visit(doc, {
+    Map(_, map) {
+      const seen = new Set<unknown>();
+      for (const item of map.items) {
+        if (!yaml().isScalar(item.key)) continue;
+        const value = item.key.value;
+        if (seen.has(value)) out.push(rangeStart(item.key) ?? 0);
+        else seen.add(value);
+      }
+    },
+  });
+  return out;
 }
 
 function rangeStart(node: unknown): number | undefined {
