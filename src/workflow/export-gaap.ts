@@ -160,6 +160,19 @@ export async function exportGaap(client: () => GaapClient, opts: GaapExportOptio
   };
   selfCheck(out);
   if (opts.adopt) {
+    const certs = [...(adoption.ids.get('certificates') ?? [])];
+    if (certs.length > 0) {
+      const uses = await certificateUsesByOtherStacks(client(), stack);
+      out.calls += uses.calls;
+      for (const [name, id] of certs) {
+        const use = uses.byCertificate.get(id);
+        if (use) {
+          warnings.push(
+            `gaap.certificates.${name} (adopt: ${id}) is used by ${use}: certificates take no tags, so nothing marks it as that stack's, and both stacks now manage it (new content in either replaces it and deletes the original while the other still uses it; GAAP refuses to delete a certificate in use, so that apply fails); give each stack a certificate of its own before changing its content`,
+          );
+        }
+      }
+    }
     const region = opts.settings?.region ?? '';
     out.adopted = await takeOwnership(client(), { stack, region }, nodes, adoption.ids, warnings);
     out.calls += out.adopted.filter((a) => a.ownership !== 'bound').length;
@@ -472,6 +485,41 @@ async function findUnowned(client: GaapCaller, stack: string): Promise<UnownedOb
       .filter((c) => !c.CertificateAlias?.startsWith('ef.'))
       .map((c) => ({ kind: 'certificate' as const, id: c.CertificateId, name: c.CertificateAlias ?? '' })),
   ].filter((o) => o.id !== '' && !(o.kind === 'certificate' && o.name.startsWith(`ef.${stack}.`)));
+}
+
+/**
+ * NOTE: a certificate takes no tags, so one another stack adopted (keeping its own alias) looks
+ * unowned here. The sound signal left is use: an HTTPS listener of a proxy tagged for another
+ * stack that names it (server, client CA) is that stack's, and so is the certificate. Read only
+ * when export --adopt adopts certificates: one DescribeProxies, then the HTTPS listeners of each
+ * other stack's proxy. Not seen: a certificate that stack uses only on a domain, or not at all.
+ */
+async function certificateUsesByOtherStacks(
+  client: GaapCaller,
+  stack: string,
+): Promise<{ byCertificate: Map<string, string>; calls: number }> {
+  const proxies = (await listAll(client, 'DescribeProxies', {}, 'ProxySet')).filter((p) => {
+    const owner = tagValue(p.TagSet, STACK_TAG);
+    return owner !== undefined && owner !== stack;
+  });
+  const byCertificate = new Map<string, string>();
+  const listeners = await Promise.all(
+    proxies.map((p) =>
+      listAll(client, 'DescribeHTTPSListeners', { ProxyId: p.ProxyId || p.InstanceId }, 'ListenerSet'),
+    ),
+  );
+  proxies.forEach((p, i) => {
+    for (const l of listeners[i] ?? []) {
+      const use = `HTTPS listener ${l.ListenerId} of proxy ${p.ProxyId || p.InstanceId}, which stack ${tagValue(p.TagSet, STACK_TAG)} owns`;
+      const ids = [
+        l.CertificateId,
+        l.ClientCertificateId,
+        ...(l.PolyClientCertificateAliasInfo ?? []).map((c) => c.CertificateId),
+      ];
+      for (const id of ids) if (id && !byCertificate.has(id)) byCertificate.set(id, use);
+    }
+  });
+  return { byCertificate, calls: 1 + proxies.length };
 }
 
 /**

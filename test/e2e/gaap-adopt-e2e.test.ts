@@ -208,6 +208,7 @@ gaap:
       expect(writes()).toEqual({ ModifyResourceTags: 3 });
       expect(exported.stderr).toContain('Adopted into stack adopted');
       expect(exported.stderr).toContain(`proxy ${proxyId} as hand-made`);
+      expect(exported.stderr).not.toContain('both stacks now manage it');
       const doc = parse(readFileSync(join(dir, 'edgeform.yaml'), 'utf8'));
       const proxy = doc.gaap.proxies['hand-made'];
       expect(proxy.adopt).toBe(proxyId);
@@ -534,7 +535,11 @@ describe('a closed hand-made proxy group', () => {
     expect(exported.stderr).toContain(`proxy group ${groupId} as hand-group`);
     const doc = parse(readFileSync(join(dir, 'edgeform.yaml'), 'utf8'));
     expect(doc.gaap.proxyGroups['hand-group']).toMatchObject({ adopt: groupId, enabled: false });
-    // The first estate's certificate (no tags) is still unowned, so it is adopted here too.
+    // The first estate's certificate (no tags) is still unowned, so it is adopted here too — and
+    // export warns: stack adopted's HTTPS listener uses it.
+    expect(exported.stderr).toMatch(
+      /warning: gaap\.certificates\.site-cert \(adopt: cert-\w+\) is used by HTTPS listener \S+ of proxy link-\w+, which stack adopted owns: certificates take no tags, .*both stacks now manage it/,
+    );
     const keyEnv = { ...env, EDGEFORM_CERT_SITE_CERT_KEY: KEY };
     const plan = await runCli(['plan', '--detailed-exitcode'], { cwd: dir, env: keyEnv });
     expect(plan.exitCode, plan.stdout + plan.stderr).toBe(0);
