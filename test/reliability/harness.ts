@@ -180,17 +180,17 @@ export async function baishanLiveConfig(
   domain: string,
 ): Promise<Record<string, unknown>> {
   const q = new URLSearchParams({ token: CREDS.baishanToken, domains: domain });
-  // The read counts against the emulator's Baishan rate limit like any call: right after an apply
-  // the minute's budget can be spent, so a throttled answer is waited out (x-retry-after).
+  // The read counts against the emulator's Baishan rate limit like any call (right after an apply
+  // the minute's budget can be spent) and meets its seeded faults (503): both are waited out.
   for (let attempt = 1; ; attempt++) {
     const res = await fetch(`${emu.baishan}/v2/domain/config?${q}`);
     const text = await res.text();
     const body = JSON.parse(text) as { data?: { config: Record<string, unknown> }[] };
     if (Array.isArray(body.data)) return body.data[0]?.config ?? {};
-    const wait = Number(res.headers.get('x-retry-after'));
-    if (res.status !== 429 || attempt >= 5)
-      throw new Error(`GET domain/config ${domain}: HTTP ${res.status} ${text}`);
-    await new Promise((r) => setTimeout(r, (Number.isFinite(wait) && wait > 0 ? wait : 1) * 1000 + 100));
+    const again = res.status === 429 || res.status >= 500;
+    if (!again || attempt >= 10) throw new Error(`GET domain/config ${domain}: HTTP ${res.status} ${text}`);
+    const wait = res.status === 429 ? Number(res.headers.get('x-retry-after')) * 1000 : 200;
+    await new Promise((r) => setTimeout(r, (Number.isFinite(wait) && wait > 0 ? wait : 1000) + 100));
   }
 }
 
