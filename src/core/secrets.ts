@@ -141,13 +141,17 @@ export function resolveSecret(
     // NOTE: a trailing newline in a key file is an editor artefact, not part of the secret.
     return new SecretValue(ref, readFileSync(path, 'utf8').replace(/\r?\n$/, ''));
   } catch (cause) {
-    throw new EdgeformError({
-      code: 'SECRET_UNRESOLVED',
-      message: `cannot read secret file ${path}`,
-      resolution: 'check the path (relative to the YAML file that names it) and its permissions',
-      cause,
-    });
+    throw unreadableSecretFile(path, cause);
   }
+}
+
+function unreadableSecretFile(path: string, cause: unknown): EdgeformError {
+  return new EdgeformError({
+    code: 'SECRET_UNRESOLVED',
+    message: `cannot read secret file ${path}`,
+    resolution: 'check the path (relative to the YAML file that names it) and its permissions',
+    cause,
+  });
 }
 
 /** Directories besides the stack's own that `{file:}` secrets may name (absolute, `:`-separated). */
@@ -172,12 +176,7 @@ function confineSecretFile(path: string, baseDir: string, env: NodeJS.ProcessEnv
   try {
     real = realpathSync(path);
   } catch (cause) {
-    throw new EdgeformError({
-      code: 'SECRET_UNRESOLVED',
-      message: `cannot read secret file ${path}`,
-      resolution: 'check the path (relative to the YAML file that names it) and its permissions',
-      cause,
-    });
+    throw unreadableSecretFile(path, cause);
   }
   if (/^\/(proc|sys|dev)(\/|$)/.test(real)) throw refuse(`is under /${real.split('/')[1]}`);
   const allowed = [baseDir, ...(env[SECRET_DIRS_ENV] ?? '').split(':').filter((d) => isAbsolute(d))];
