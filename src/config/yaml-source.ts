@@ -290,11 +290,20 @@ function expandedNodes(doc: Document.Parsed, limit: number): { size: number; dee
     } else if (y.isMap(n) || y.isSeq(n)) {
       levels = 1;
       for (const item of n.items as unknown[]) {
-        const parts = y.isPair(item) ? [item.key, item.value] : [item];
-        for (const part of parts) {
-          const inner = measure(part, depth + 1);
-          size += inner.size;
-          levels = Math.max(levels, inner.levels + 1);
+        if (y.isPair(item) && isMergeKey(item.key)) {
+          // `<<: *a` (or `<<: [*a, *b]`) copies a's pairs into this map: no level of its own.
+          const sources = y.isSeq(item.value) ? item.value.items : [item.value];
+          for (const source of sources) {
+            const inner = measure(source, depth);
+            size += inner.size;
+            levels = Math.max(levels, inner.levels);
+          }
+        } else {
+          for (const part of y.isPair(item) ? [item.key, item.value] : [item]) {
+            const inner = measure(part, depth + 1);
+            size += inner.size;
+            levels = Math.max(levels, inner.levels + 1);
+          }
         }
         if (size > limit) break;
       }
