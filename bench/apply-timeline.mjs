@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Development aid (issue 11): one GAAP apply from empty of the bench's estate with P proxies
-// (`node bench/apply-timeline.mjs 200`), on the bench's clock, printed as a timeline: per action,
+// (`node bench/apply-timeline.mjs 200`; with CHANGE=1 the same change on every proxy instead), on the bench's clock, printed as a timeline: per action,
 // when its calls started and ended, how long they took, and the server's throttles; then calls
 // answered and steps finished per 250 ms; then the CPU and CPU wait of both threads. Shows where
 // an apply spends the time above its floor. Needs `npm run build`.
@@ -74,6 +74,24 @@ const sink = (e) => {
   } else if (e.kind === 'step-start') timesOf(e.stepId).start = at();
   else if (e.kind === 'step-wait') timesOf(e.stepId).wait ??= at();
 };
+if (process.env.CHANGE) {
+  // Times the same change on every proxy instead (bench: bandwidth 10 → 20) after an apply from
+  // empty that is not shown.
+  const first = await openSession({ files: [file], cwd: work, env, sandbox: false, events: () => {} });
+  const built = await createPlan({
+    stack: first.stack.stack,
+    sources: first.stack.files,
+    providers: first.providers,
+    events: () => {},
+  });
+  await executePlan(built.plan, { providers: first.providerMap, events: () => {}, parallelism: PARALLELISM });
+  await first.close();
+  await new Promise((r) => setTimeout(r, 200));
+  writeFileSync(
+    file,
+    gaapEstate(P, { stack: `timeline-${P}`, l7: true }).yaml.replaceAll('bandwidth: 10', 'bandwidth: 20'),
+  );
+}
 const session = await openSession({ files: [file], cwd: work, env, sandbox: false, events: sink });
 const pr = await createPlan({
   stack: session.stack.stack,
