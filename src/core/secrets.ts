@@ -86,12 +86,25 @@ export function useFingerprintSalt(salt: string, env: NodeJS.ProcessEnv): void {
 
 /** A keyed hash: enough to detect a change, useless to recover the value (see fingerprintKey). */
 export function secretFingerprint(value: string): string {
-  return `hmac:${createHmac('sha256', fingerprintKey).update(value).digest('hex').slice(0, 32)}`;
+  return hmacFingerprint(fingerprintKey, value);
+}
+
+function hmacFingerprint(key: Buffer, value: string): string {
+  return `hmac:${createHmac('sha256', key).update(value).digest('hex').slice(0, 32)}`;
 }
 
 /** The keyed fingerprint of any JSON-like value (live objects, for the staleness check). */
 export function keyedFingerprint(value: unknown): string {
   return secretFingerprint(stableStringify(value));
+}
+
+/**
+ * `keyedFingerprint` under the key in force now, kept for later: a plan's live fingerprints are
+ * computed only when first used (core/lazy-record.ts), possibly after another salt was set.
+ */
+export function keyedFingerprinter(): (value: unknown) => string {
+  const key = fingerprintKey;
+  return (value) => hmacFingerprint(key, stableStringify(value));
 }
 
 export function describeRef(ref: SecretRef): string {

@@ -1,5 +1,6 @@
 import { EdgeformError } from '../core/errors.js';
 import type { EventSink } from '../core/event-types.js';
+import { lazyRecord } from '../core/lazy-record.js';
 import { EDGEFORM_VERSION } from '../version.js';
 import { withPatches } from './attribute-patch.js';
 import { topologicalOrder } from './graph.js';
@@ -44,13 +45,13 @@ export async function createPlan(opts: CreatePlanOptions): Promise<PlanResult> {
   let changes: ResourceChange[] = [];
   let steps: PlanStep[] = [];
   const warnings: PlanWarning[] = [];
-  const liveFingerprints: Record<string, string> = {};
+  const fingerprints: Record<string, string>[] = [];
   for (const [i, provider] of active.entries()) {
     const planned = provider.plan(lives[i]!, ctx);
     changes.push(...planned.changes);
     steps.push(...planned.steps);
     warnings.push(...lives[i]!.warnings, ...planned.warnings);
-    Object.assign(liveFingerprints, planned.liveFingerprints);
+    fingerprints.push(planned.liveFingerprints);
   }
 
   const targets = opts.targets ?? [];
@@ -59,13 +60,20 @@ export async function createPlan(opts: CreatePlanOptions): Promise<PlanResult> {
     opts.providers.map((p) => p.id),
     changes,
   );
+  // A partial plan relies only on what it touches: a change elsewhere does not make it stale.
+  let kept: Set<string> | undefined;
   if (targets.length > 0) {
     ({ changes, steps } = restrictToTargets(changes, steps, targets));
-    // A partial plan relies only on what it touches: a change elsewhere does not make it stale.
-    const kept = new Set(changes.map((c) => c.address));
-    for (const address of Object.keys(liveFingerprints))
-      if (!kept.has(address)) delete liveFingerprints[address];
+    kept = new Set(changes.map((c) => c.address));
   }
+  // Computed when first used (a saved or JSON plan, the staleness check): providers' records may
+  // be lazy too (core/lazy-record.ts).
+  const liveFingerprints = lazyRecord(() => {
+    const all: Record<string, string> = {};
+    for (const f of fingerprints) Object.assign(all, f);
+    if (kept) for (const address of Object.keys(all)) if (!kept.has(address)) delete all[address];
+    return all;
+  });
 
   // What changed inside lists and objects, as RFC 6902 operations, for every renderer and reader.
   changes = withPatches(changes);

@@ -9,7 +9,7 @@ import { GaapClient } from '../providers/gaap/gaap-client.js';
 import { gaapCredentialsFromEnv } from '../providers/gaap/gaap-credentials.js';
 import type { ActionName } from '../providers/gaap/gaap-types.js';
 import { tagEndpointFor } from '../providers/gaap/tag-api.js';
-import { KeyedRateLimiter, RateLimiter } from '../transport/rate-limiter.js';
+import { KeyedRateLimiter, RateLimiter, RoundTrip } from '../transport/rate-limiter.js';
 import { deadlinesFrom } from './deadlines.js';
 import { endpointFor } from './endpoints.js';
 
@@ -75,9 +75,12 @@ export function gaapClientFor(env: NodeJS.ProcessEnv, settings: GaapSettings, ev
   const scale = rateWindowScale(env);
   const endpoint = endpointFor('gaap', env, settings.endpoint);
   const { callMs } = deadlinesFrom(env);
+  // Every action's requests take the same path to the endpoint (rate-limiter.ts, RoundTrip).
+  const roundTrip = new RoundTrip();
   return new GaapClient({
     timeouts: { callMs },
-    retry: { maxElapsedMs: 3 * callMs },
+    // The backoff after repeated refusals is a window: a scaled one on a scaled clock.
+    retry: { maxElapsedMs: 3 * callMs, throttleWaitMs: 1000 * scale },
     credentials: gaapCredentialsFromEnv(env),
     endpoint,
     tagEndpoint: tagEndpointFor(endpoint, env),
@@ -88,6 +91,7 @@ export function gaapClientFor(env: NodeJS.ProcessEnv, settings: GaapSettings, ev
       return new RateLimiter({
         limit: documented > 20 ? documented : settings.rateLimitPerSecond,
         windowMs: 1000 * scale,
+        roundTrip,
       });
     }),
   });

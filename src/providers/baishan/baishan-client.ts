@@ -3,7 +3,7 @@ import { nullSink } from '../../core/null-sink.js';
 import { runAttempts } from '../../transport/attempt-loop.js';
 import { DEFAULT_CALL_MS, withCallDeadline } from '../../transport/call-deadline.js';
 import { Pool } from '../../transport/http-pool.js';
-import { RateLimiter } from '../../transport/rate-limiter.js';
+import { RateLimiter, type RateSlot } from '../../transport/rate-limiter.js';
 import { BaishanApiError, classifyBaishanFailure } from './baishan-errors.js';
 import {
   type BaishanRetryPolicy,
@@ -157,12 +157,18 @@ export class BaishanClient {
       secondMs: this.limiter.windowMs / 60,
     };
     const random = this.#opts.random ?? Math.random;
+    // The slot of the attempt under way (its answer or refusal is reported to the limiter).
+    let slot: RateSlot | undefined;
     return runAttempts<Answer, { error: BaishanApiError; answer?: Answer }, BaishanApiError>(
       {
         acquire: async (_n, s) => {
           // The scheduler may have taken this caller's first slot already (RateLimiter.tryTake).
-          if (counter?.claimed) counter.claimed = false;
-          else await this.limiter.acquire(s);
+          if (counter?.claimed) {
+            counter.claimed = false;
+            slot = this.limiter.claimed();
+          } else {
+            slot = await this.limiter.acquireSlot(s);
+          }
         },
         attempt: async (attempt) => {
           const t0 = this.#now();
@@ -191,6 +197,8 @@ export class BaishanClient {
               }),
             };
           }
+          if (!sent.ok && sent.failure.errorClass === 'throttled') slot?.refused();
+          else slot?.answered();
           this.#events({
             kind: 'api-call',
             provider: 'baishan',

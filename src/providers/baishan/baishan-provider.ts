@@ -1,7 +1,8 @@
 import { EdgeformError } from '../../core/errors.js';
 import { isPlainObject, stableStringify } from '../../core/json.js';
 import type { JsonValue } from '../../core/json-types.js';
-import { isSecretValue, keyedFingerprint, revealSecrets } from '../../core/secrets.js';
+import { lazyRecord } from '../../core/lazy-record.js';
+import { isSecretValue, keyedFingerprinter, revealSecrets } from '../../core/secrets.js';
 import { BAISHAN_CONFIG_KEYS, REMOVABLE_KEYS } from '../../model/baishan-keys.js';
 import type {
   BaishanDomainDesired,
@@ -125,8 +126,12 @@ export class BaishanProvider implements Provider<BaishanLiveData, BaishanPostPay
     const warnings: PlanWarning[] = [];
     const writes: { domain: string; config: Record<string, unknown>; keys: string[]; downgrade: boolean }[] =
       [];
-    const liveFingerprints: Record<string, string> = {};
-    const lives = new LiveConfigs();
+    // Live fingerprints are computed only if the plan is saved or printed as JSON: what they need
+    // is kept (the address, the live config and its number), under the key in force now.
+    const addresses: string[] = [];
+    const liveConfigs: Record<string, unknown>[] = [];
+    const liveIds: number[] = [];
+    const lives = new LiveConfigs(keyedFingerprinter());
     const memo = new PlanMemo(this.#settings);
     for (const desired of this.#desired) {
       const liveDomain = data.domains.get(desired.domain.toLowerCase());
@@ -140,7 +145,9 @@ export class BaishanProvider implements Provider<BaishanLiveData, BaishanPostPay
           message: `live key ${key} is not declared on an exclusive domain, but Baishan documents no way to remove it; it is left as is`,
         });
       }
-      liveFingerprints[address] = lives.fingerprint(liveId, liveConfig);
+      addresses.push(address);
+      liveConfigs.push(liveConfig);
+      liveIds.push(liveId);
       const domainId = liveDomain?.domainId;
       if (diff.attributes.length === 0) {
         // The common case of a plan that matches: one small record, no copies.
@@ -163,13 +170,19 @@ export class BaishanProvider implements Provider<BaishanLiveData, BaishanPostPay
       writes.push({ domain: desired.domain, config, keys: diff.keys, downgrade });
     }
 
+    const liveFingerprints = lazyRecord(() => {
+      const out: Record<string, string> = {};
+      for (let i = 0; i < addresses.length; i++)
+        out[addresses[i]!] = lives.fingerprint(liveIds[i]!, liveConfigs[i]!);
+      return out;
+    });
     return { changes, steps: mergeWrites(writes), warnings, liveFingerprints };
   }
 
   fingerprints(live: ProviderLive<BaishanLiveData>, addresses: readonly string[]): Record<string, string> {
     const data = live.data;
     const byAddress = new Map(this.#desired.map((d) => [baishanAddress(d.domain), d]));
-    const lives = new LiveConfigs();
+    const lives = new LiveConfigs(keyedFingerprinter());
     const out: Record<string, string> = {};
     for (const address of addresses) {
       const desired = byAddress.get(address);
@@ -285,7 +298,13 @@ function memo<K, V>(
 class LiveConfigs {
   readonly #near = new WeakMap<object, { config: Record<string, unknown>; id: number }[]>();
   readonly #fingerprints: string[] = [];
+  readonly #fingerprintOf: (config: unknown) => string;
   #next = 0;
+
+  /** `fingerprintOf` is keyed: a live config holds secrets in clear (visit_timestamp.key, tos_origin keys). */
+  constructor(fingerprintOf: (config: unknown) => string) {
+    this.#fingerprintOf = fingerprintOf;
+  }
 
   idOf(config: Record<string, unknown>, declared: object): number {
     let seen = this.#near.get(declared);
@@ -301,7 +320,7 @@ class LiveConfigs {
   }
 
   fingerprint(id: number, config: Record<string, unknown>): string {
-    this.#fingerprints[id] ??= fingerprint(config);
+    this.#fingerprints[id] ??= this.#fingerprintOf(config);
     return this.#fingerprints[id];
   }
 }
@@ -312,7 +331,12 @@ const LIVE_VARIANTS_KEPT = 4;
 function sameJson(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
   const ka = Object.keys(a);
   const kb = Object.keys(b);
   if (ka.length !== kb.length) return false;
@@ -320,6 +344,31 @@ function sameJson(a: unknown, b: unknown): boolean {
     const k = ka[i]!;
     if (k !== kb[i]) return false;
     if (!sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+  }
+  return true;
+}
+
+/**
+ * A declared value (secrets are SecretValue objects) and a live one are the same JSON, keys in
+ * any order. A secret is never the same as anything read (the live side holds it masked or in
+ * clear: valuesEqual decides).
+ */
+function sameAsDeclared(want: unknown, have: unknown): boolean {
+  if (want === have) return true;
+  if (typeof want !== 'object' || typeof have !== 'object' || want === null || have === null) return false;
+  if (isSecretValue(want)) return false;
+  if (Array.isArray(want)) {
+    if (!Array.isArray(have) || want.length !== have.length) return false;
+    for (let i = 0; i < want.length; i++) if (!sameAsDeclared(want[i], have[i])) return false;
+    return true;
+  }
+  if (Array.isArray(have)) return false;
+  const keys = Object.keys(want);
+  if (keys.length !== Object.keys(have).length) return false;
+  for (const k of keys) {
+    if (!Object.hasOwn(have, k)) return false;
+    if (!sameAsDeclared((want as Record<string, unknown>)[k], (have as Record<string, unknown>)[k]))
+      return false;
   }
   return true;
 }
@@ -342,11 +391,8 @@ interface DomainDiff {
 
 class PlanMemo {
   readonly #settings: BaishanSettings;
-  readonly #configIds = new WeakMap<object, number>();
-  readonly #configIdsByContent = new Map<string, number>();
-  #nextConfigId = 0;
-  /** By `${declared config id}${exclusive ? 'x' : ':'}${live config id}`. */
-  readonly #diffs = new Map<string, DomainDiff>();
+  /** Per declared config object: its diffs by live config number, for non-exclusive and exclusive domains. */
+  readonly #diffs = new WeakMap<object, [Map<number, DomainDiff>, Map<number, DomainDiff>]>();
   readonly #desiredById = new WeakMap<object, unknown>();
   readonly #byContent = new Map<string, unknown>();
   readonly #writes = new WeakMap<object, Map<string, unknown>>();
@@ -359,16 +405,27 @@ class PlanMemo {
   /**
    * The attribute changes of one domain, computed once per (declared config, live config): the
    * domains of one YAML entry share their frozen config object, and an estate that matches holds
-   * equal live configs for them, so most domains cost one JSON text and one lookup. Declared
-   * configs are told apart by identity, equal ones without secrets also by content.
+   * equal live configs for them, so most domains cost two lookups. Declared configs are told
+   * apart by identity: equal ones in separate entries share the normalised values (by content),
+   * not the diff, whose cost is mostly theirs.
    */
   diff(desired: BaishanDomainDesired, liveConfig: Record<string, unknown>, liveId: number): DomainDiff {
-    const id = `${this.#configId(desired.config)}${desired.exclusive ? 'x' : ':'}${liveId}`;
-    return memo(this.#diffs, id, () => {
+    let byLive = this.#diffs.get(desired.config);
+    if (!byLive) {
+      byLive = [new Map(), new Map()];
+      this.#diffs.set(desired.config, byLive);
+    }
+    return memo(byLive[desired.exclusive ? 1 : 0], liveId, () => {
       const unremovable: string[] = [];
       const attributes: AttributeChange[] = [];
+      const sideFree = this.#settings.refererTypeMapping !== 'get-doc';
       for (const key of managedKeys(desired, liveConfig, unremovable)) {
         const want = key in desired.config ? desired.config[key]! : null;
+        // NOTE: a value read exactly as declared normalises to the same value (normalisation is a
+        // function of the value alone, save referer's type under the get-doc mapping, which reads
+        // 1 and 2 the other way round on the live side): equal, without normalising either.
+        if (want !== null && (sideFree || key !== 'referer') && sameAsDeclared(want, liveConfig[key]))
+          continue;
         const wantNorm = want === null ? undefined : this.desired(key, want);
         const haveNorm = this.live(key, liveConfig[key]);
         if (want === null ? haveNorm === undefined : valuesEqual(wantNorm, haveNorm)) continue;
@@ -379,14 +436,6 @@ class PlanMemo {
         attributes.push(change);
       }
       return { attributes, keys: attributes.map((a) => a.path), unremovable };
-    });
-  }
-
-  #configId(config: Record<string, DesiredValue>): number {
-    return memo(this.#configIds, config, () => {
-      const json = JSON.stringify(config);
-      if (json.includes('"$secret"')) return this.#nextConfigId++;
-      return memo(this.#configIdsByContent, json, () => this.#nextConfigId++);
     });
   }
 
@@ -537,11 +586,6 @@ function explainReadFailure(e: unknown, batch: readonly BaishanDomainDesired[]):
     });
   }
   return e;
-}
-
-/** Keyed: a live config holds secrets in clear (visit_timestamp.key, tos_origin keys). */
-function fingerprint(v: unknown): string {
-  return keyedFingerprint(v);
 }
 
 function chunk<T>(items: readonly T[], size: number): T[][] {

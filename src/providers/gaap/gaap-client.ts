@@ -5,7 +5,7 @@ import { runAttempts } from '../../transport/attempt-loop.js';
 import { sleep as defaultSleep } from '../../transport/backoff.js';
 import { DEFAULT_CALL_MS, withCallDeadline } from '../../transport/call-deadline.js';
 import { Pool } from '../../transport/http-pool.js';
-import { KeyedRateLimiter, RateLimiter } from '../../transport/rate-limiter.js';
+import { KeyedRateLimiter, RateLimiter, type RateSlot, RoundTrip } from '../../transport/rate-limiter.js';
 import { GAAP_ACTIONS } from './gaap-action-meta.js';
 import { classifyGaapError, GaapApiError, NOT_REPEATED, parameterFromMessage } from './gaap-errors.js';
 import { buildGaapHeaders } from './gaap-request.js';
@@ -122,6 +122,7 @@ export class GaapClient implements GaapCaller {
     this.#random = opts.random ?? Math.random;
     const now = this.#now;
     const sleep = this.#sleep;
+    const roundTrip = new RoundTrip();
     this.limiters =
       opts.limiters ??
       new KeyedRateLimiter(
@@ -129,8 +130,10 @@ export class GaapClient implements GaapCaller {
           new RateLimiter({
             limit: opts.rateLimitPerSecond ?? GAAP_ACTIONS[action as ActionName]?.rateLimitPerSecond ?? 20,
             windowMs: 1000,
-            now,
+            // The limiter's own clock (sub-millisecond) unless the client was given one.
+            ...(opts.now ? { now } : {}),
             sleep,
+            roundTrip,
           }),
       );
     this.#callMs = opts.timeouts?.callMs ?? DEFAULT_CALL_MS;
@@ -219,16 +222,30 @@ export class GaapClient implements GaapCaller {
     };
     const history: string[] = [];
 
+    // The slot of the attempt under way: its answer tells the limiter when the request may have
+    // counted at the server, a refusal that it did not.
+    let slot: RateSlot | undefined;
     return runAttempts<Response<A>, AttemptFailure, GaapApiError>(
       {
         // A step the executor started on a claimed budget makes its first call without waiting again.
-        acquire: (n, signal) =>
-          opts.claimed && n === 1
-            ? Promise.resolve()
-            : limiter.acquire(signal, opts.background ? 'low' : 'normal'),
+        acquire: async (n, signal) => {
+          slot =
+            opts.claimed && n === 1
+              ? limiter.claimed()
+              : await limiter.acquireSlot(signal, opts.background ? 'low' : 'normal');
+        },
         attempt: async (n, signal) => {
           state.attempt = n;
-          const result = await this.#attempt(action, bytes, region, n, signal);
+          let result: AttemptResult;
+          try {
+            result = await this.#attempt(action, bytes, region, n, signal);
+          } catch (e) {
+            slot?.answered();
+            throw e;
+          }
+          // Reported before the retry decision: a refusal frees the slot and reshapes the window.
+          if (!result.ok && isRefusal(result.failure)) slot?.refused();
+          else slot?.answered();
           return result.ok
             ? { ok: true, value: result.response as Response<A> }
             : { ok: false, failure: result.failure };
@@ -248,10 +265,17 @@ export class GaapClient implements GaapCaller {
             throttled: decision.family === 'throttled',
           };
         },
-        // Pauses every caller of this action, not just this one: the server's window is shared.
+        // The slot's refusal already told the limiter when the server's window ends; a backoff
+        // (repeated refusals of one call) pauses every caller of this action: the window is shared.
         onThrottled: (_n, waitMs, reason) => {
-          limiter.penalize(waitMs, reason);
-          this.#events({ kind: 'throttled', provider: PROVIDER, action, waitMs, reason });
+          if (waitMs > 0) limiter.penalize(waitMs, reason);
+          this.#events({
+            kind: 'throttled',
+            provider: PROVIDER,
+            action,
+            waitMs: Math.max(waitMs, limiter.freeInMs()),
+            reason,
+          });
         },
         onRetry: (n, waitMs, reason) => {
           this.#events({ kind: 'retry', provider: PROVIDER, action, attempt: n + 1, waitMs, reason });
@@ -406,6 +430,11 @@ export class GaapClient implements GaapCaller {
       history,
     });
   }
+}
+
+/** A rate-limit refusal: the server did not count the request. */
+function isRefusal(f: AttemptFailure): boolean {
+  return f.kind === 'api' && f.errorClass === 'throttled';
 }
 
 function parseEnvelope(text: string): Envelope | undefined {

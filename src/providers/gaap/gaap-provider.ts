@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { keyedFingerprint } from '../../core/secrets.js';
+import { lazyRecord } from '../../core/lazy-record.js';
+import { keyedFingerprint, keyedFingerprinter } from '../../core/secrets.js';
 import type { GaapDesired } from '../../model/gaap-desired-types.js';
 import type { GaapSettings, LoadedStack } from '../../model/stack-types.js';
 import type { PlanStep, PlanWarning, ProxyPrice, ResourceOutputs } from '../../planner/plan-types.js';
@@ -224,7 +225,9 @@ export class GaapProvider implements Provider<GaapLiveData, GaapStepPayload> {
       });
     }
     const addresses = [...new Set([...desired.map((n) => n.address), ...data.nodes.map((n) => n.address)])];
-    return { ...out, liveFingerprints: this.fingerprints(live, addresses) };
+    // Computed only if the plan is saved or printed as JSON, under the key in force now.
+    const keyed = keyedFingerprinter();
+    return { ...out, liveFingerprints: lazyRecord(() => liveFingerprintsOf(data, addresses, keyed)) };
   }
 
   desiredNodes(): DesiredNode[] {
@@ -239,16 +242,7 @@ export class GaapProvider implements Provider<GaapLiveData, GaapStepPayload> {
   }
 
   fingerprints(live: ProviderLive<GaapLiveData>, addresses: readonly string[]): Record<string, string> {
-    const data = live.data;
-    const by = new Map(data.nodes.map((n) => [n.address, n]));
-    const out: Record<string, string> = {};
-    for (const a of addresses) {
-      const n = by.get(a);
-      // An object that does not exist yet is fingerprinted as absent: if someone creates it
-      // before the saved plan is applied, the plan is stale.
-      out[a] = n ? fingerprintOf({ id: n.id, attrs: n.attrs }) : 'absent';
-    }
-    return out;
+    return liveFingerprintsOf(live.data, addresses, fingerprintOf);
   }
 
   /** Each action has its own budget: the slowest action's share bounds the rest of the run. */
@@ -343,4 +337,20 @@ export const DUPLICATE_MARK = '@';
 /** Keyed: a live object's attributes may hold a secret's fingerprint (certificates). */
 function fingerprintOf(v: unknown): string {
   return keyedFingerprint(v);
+}
+
+function liveFingerprintsOf(
+  data: GaapLiveData,
+  addresses: readonly string[],
+  fingerprint: (v: unknown) => string,
+): Record<string, string> {
+  const by = new Map(data.nodes.map((n) => [n.address, n]));
+  const out: Record<string, string> = {};
+  for (const a of addresses) {
+    const n = by.get(a);
+    // An object that does not exist yet is fingerprinted as absent: if someone creates it
+    // before the saved plan is applied, the plan is stale.
+    out[a] = n ? fingerprint({ id: n.id, attrs: n.attrs }) : 'absent';
+  }
+  return out;
 }

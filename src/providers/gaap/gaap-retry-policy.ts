@@ -18,9 +18,12 @@ export interface GaapRetryPolicy {
   busyBaseMs: number;
   busyMaxMs: number;
   /**
-   * Pause after RequestLimitExceeded. NOTE: GAAP limits per action per second (GAAP API, each action's
-   * request frequency limit) and sends no Retry-After, so one full window is the shortest wait that can
-   * help.
+   * Backoff base after a call's second and later RequestLimitExceeded. NOTE: GAAP limits per action
+   * per second (GAAP API, each action's request frequency limit) and sends no Retry-After. The first
+   * refusal of a call waits for no fixed time: the client's rate limiter knows when the server's
+   * window that refused it ended (transport/rate-limiter.ts) and gives the slot then. A second
+   * refusal means something else spends the budget (another client of the account): back off.
+   * One window (1 s; the client is given the scaled window on a scaled clock).
    */
   throttleWaitMs: number;
 }
@@ -89,12 +92,16 @@ export function decideRetry(
 
   switch (failure.errorClass) {
     case 'throttled': {
-      // Rejected before execution, so always safe to repeat, writes included.
+      // Rejected before execution, so always safe to repeat, writes included. The first time, the
+      // rate limiter alone says when (waitMs 0: no pause beyond its own); then a backoff on top.
       const n = state.counts.throttled + 1;
-      const waitMs = Math.max(
-        policy.throttleWaitMs,
-        backoffDelay(n - 1, { baseMs: policy.throttleWaitMs, maxMs: policy.maxMs, random }),
-      );
+      const waitMs =
+        n === 1
+          ? 0
+          : Math.max(
+              policy.throttleWaitMs,
+              backoffDelay(n - 2, { baseMs: policy.throttleWaitMs, maxMs: policy.maxMs, random }),
+            );
       if (n < policy.throttleMaxAttempts && within(waitMs)) {
         return { kind: 'retry', waitMs, reason: failure.apiCode, family: 'throttled' };
       }

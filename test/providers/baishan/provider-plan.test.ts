@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_BAISHAN_SETTINGS } from '../../../src/config/build-stack.js';
+import { useFingerprintSalt } from '../../../src/core/secrets.js';
 import type { BaishanDomainDesired, DesiredValue } from '../../../src/model/stack-types.js';
 import type { BaishanDomainConfig } from '../../../src/providers/baishan/baishan-client.js';
 import { BaishanProvider, baishanAddress } from '../../../src/providers/baishan/baishan-provider.js';
@@ -18,11 +19,15 @@ function domain(name: string, config: Record<string, DesiredValue>, exclusive = 
   return { domain: name, exclusive, config, source: at, keySources: {} };
 }
 
-function planFor(desired: BaishanDomainDesired[], live: Record<string, Record<string, unknown>>) {
+function planFor(
+  desired: BaishanDomainDesired[],
+  live: Record<string, Record<string, unknown>>,
+  settings = DEFAULT_BAISHAN_SETTINGS,
+) {
   const provider = new BaishanProvider(
     {
       baishan: { domains: desired },
-      settings: { baishan: DEFAULT_BAISHAN_SETTINGS, gaap: { rateLimitPerSecond: 20 } },
+      settings: { baishan: settings, gaap: { rateLimitPerSecond: 20 } },
     },
     noClient as never,
     process.cwd(),
@@ -93,6 +98,42 @@ describe('Baishan plan: shared work, per-domain results', () => {
     expect(fp[baishanAddress('c.example.com')]).not.toBe(fp[baishanAddress('a.example.com')]);
     expect(provider.fingerprints(data, names.map(baishanAddress))).toEqual(fp);
     expect(plan.changes.map((c) => c.kind)).toEqual(['no-op', 'no-op', 'update']);
+  });
+
+  it('a live value read exactly as declared is equal, save a referer type under the get-doc mapping', () => {
+    const referer = { referer: { type: 1, list: ['a.example.com'], allow_empty: true } };
+    const live = { 'a.example.com': { referer: { allow_empty: true, list: ['a.example.com'], type: 1 } } };
+    const same = planFor([domain('a.example.com', referer)], live);
+    expect(same.plan.changes.map((c) => c.kind)).toEqual(['no-op']);
+    // NOTE (C1): under get-doc, a live type 1 reads as whitelist, the declared 1 is blacklist.
+    const flipped = planFor([domain('a.example.com', referer)], live, {
+      ...DEFAULT_BAISHAN_SETTINGS,
+      refererTypeMapping: 'get-doc',
+    });
+    expect(flipped.plan.changes.map((c) => c.attributes.map((a) => [a.path, a.before, a.after]))).toEqual([
+      [
+        [
+          'referer',
+          { type: 'whitelist', list: ['a.example.com'], allow_empty: true },
+          { type: 'blacklist', list: ['a.example.com'], allow_empty: true },
+        ],
+      ],
+    ]);
+  });
+
+  it('live fingerprints are computed when first read, under the key of the plan', () => {
+    const names = ['a.example.com', 'b.example.com'];
+    const live = Object.fromEntries(names.map((n) => [n, { range_back_source: 'off' }]));
+    useFingerprintSalt('salt-1', {});
+    const { provider, data, plan } = planFor(
+      names.map((n) => domain(n, shared)),
+      live,
+    );
+    const under1 = provider.fingerprints(data, names.map(baishanAddress));
+    useFingerprintSalt('salt-2', {});
+    // Read only now, after another key was set: still the plan's key.
+    expect({ ...plan.liveFingerprints }).toEqual(under1);
+    expect(provider.fingerprints(data, names.map(baishanAddress))).not.toEqual(under1);
   });
 
   it('equal declared configs in separate objects plan alike; cache_share is written per domain', () => {
