@@ -43,7 +43,7 @@ const CONFIG = {
     dns: 5_000,
   },
   // Steps in flight at once: the CLI's default (`--parallelism`, src/cli/main.ts).
-  parallelism: 32,
+  parallelism: 64,
   baishanSizes: [10, 100, 1000],
   gaapSizes: [2, 10, 50, 200],
   executorSteps: [1_000, 10_000, 50_000],

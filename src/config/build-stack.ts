@@ -15,12 +15,19 @@ import type { PathSegment } from './path.js';
 import { diagnosticAt } from './rules/rule-helpers.js';
 import type { RuleContext } from './rules/rule-types.js';
 import { asSecretRef, secretSlots } from './secret-fields.js';
+import type { StackFile } from './stack-file.js';
 
 export const DEFAULT_BAISHAN_SETTINGS: BaishanSettings = {
   rateLimitPerMinute: 30,
   refererTypeMapping: 'post-doc',
   cacheErrorCode5xx: '5XX',
 };
+
+/** Per file: positions and frozen copies of its `defaults` keys, by key. */
+interface FileDefaults {
+  sources: Map<string, SourceLocation>;
+  values: Map<string, unknown>;
+}
 
 export const DEFAULT_GAAP_SETTINGS: GaapSettings = { rateLimitPerSecond: 20 };
 
@@ -41,19 +48,48 @@ export function buildStack(ctx: RuleContext): { stack?: LoadedStack; diagnostics
 
   const secrets = new Map<string, SecretValue>();
   const domains: BaishanDomainDesired[] = [];
+  // What `defaults` gives every entry of a file, made once per file: the positions of its keys,
+  // and frozen copies of its values (one object in every entry that merges it, as in the YAML).
+  const defaultsOf = new Map<StackFile, FileDefaults>();
   for (const e of ctx.entries) {
+    let defaults = defaultsOf.get(e.file);
+    if (!defaults) {
+      defaults = { sources: new Map(), values: new Map() };
+      defaultsOf.set(e.file, defaults);
+    }
     // Positions on first read only (lazy-location.ts); one record shared by the entry's domains.
     const keySources: Record<string, SourceLocation> = {};
-    for (const [key, path] of Object.entries(e.keyPaths)) {
-      keySources[key] = lazyLocation(e.file.file, () => e.file.source.locate(path, 'key'));
+    for (const key of Object.keys(e.keyPaths)) {
+      const path = e.keyPaths[key]!;
+      const fromDefaults = path[1] === 'defaults';
+      let at = fromDefaults ? defaults.sources.get(key) : undefined;
+      if (!at) {
+        at = lazyLocation(e.file.file, () => e.file.source.locate(path, 'key'));
+        if (fromDefaults) defaults.sources.set(key, at);
+      }
+      keySources[key] = at;
     }
     Object.freeze(keySources);
-    // One copy per entry, shared (frozen) by its domains: anchors and defaults share objects with
-    // other entries, and the provider memoises normalisation by object identity, so domains of one
-    // entry are normalised once.
-    const config = copyJson(e.merged) as Record<string, unknown>;
+    // One config per entry, shared (frozen) by its domains: the provider memoises normalisation by
+    // object identity, so domains of one entry (and `defaults` values) are normalised once. A key
+    // holding a secret is copied for the entry, where the secret is set.
+    const slots = secretSlots(e.merged).filter((slot) => asSecretRef(slot.value) !== undefined);
+    const withSecret = slots.length > 0 ? new Set(slots.map((slot) => slot.path[0])) : undefined;
+    const config: Record<string, unknown> = {};
+    for (const key of Object.keys(e.merged)) {
+      const value = e.merged[key];
+      let copy: unknown;
+      if (withSecret?.has(key) || e.keyPaths[key]?.[1] !== 'defaults') copy = copyJson(value);
+      else if (defaults.values.has(key)) copy = defaults.values.get(key);
+      else {
+        copy = copyJson(value);
+        deepFreeze(copy);
+        defaults.values.set(key, copy);
+      }
+      setKey(config, key, copy);
+    }
     let resolved = true;
-    for (const slot of secretSlots(config)) {
+    for (const slot of slots) {
       const ref = asSecretRef(slot.value);
       if (!ref) continue;
       const id = `${e.file.dir}\0${JSON.stringify(ref)}`;
@@ -137,14 +173,15 @@ function copyJson(v: unknown): unknown {
   if (typeof v !== 'object' || v === null) return v;
   if (Array.isArray(v)) return v.map(copyJson);
   const out: Record<string, unknown> = {};
-  for (const k of Object.keys(v)) {
-    const x = copyJson((v as Record<string, unknown>)[k]);
-    // An own `__proto__` key (the yaml package makes one) stays a key, as structuredClone kept it.
-    if (k === '__proto__')
-      Object.defineProperty(out, k, { value: x, enumerable: true, writable: true, configurable: true });
-    else out[k] = x;
-  }
+  for (const k of Object.keys(v)) setKey(out, k, copyJson((v as Record<string, unknown>)[k]));
   return out;
+}
+
+function setKey(out: Record<string, unknown>, k: string, x: unknown): void {
+  // An own `__proto__` key (the yaml package makes one) stays a key, as structuredClone kept it.
+  if (k === '__proto__')
+    Object.defineProperty(out, k, { value: x, enumerable: true, writable: true, configurable: true });
+  else out[k] = x;
 }
 
 /** Freezes plain objects and arrays (not SecretValue instances, which are immutable already). */

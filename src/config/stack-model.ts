@@ -14,6 +14,8 @@ export function buildRuleContext(files: StackFile[], env: NodeJS.ProcessEnv): Ru
     const defaultsPath: PathSegment[] = ['baishan', 'defaults'];
     if (section.defaults) blocks.push({ file, role: 'defaults', path: defaultsPath, config: defaults });
     const defaultKeys = Object.keys(defaults);
+    // One path per `defaults` key, shared by every entry of the file (paths are never modified).
+    const defaultKeyPaths = defaultKeys.map((k): PathSegment[] => ['baishan', 'defaults', k]);
     // NOTE: paths are written as array literals and lists walked by index: this runs for every
     // domain name and key of the stack (tens of thousands), mostly as cold code, where spreads and
     // `entries()` iterators cost several times more.
@@ -35,9 +37,10 @@ export function buildRuleContext(files: StackFile[], env: NodeJS.ProcessEnv): Ru
       const merged: Record<string, unknown> = {};
       const keyPaths: Record<string, PathSegment[]> = {};
       // Key-level merge: a key the entry declares (null included) replaces the default's wholesale.
-      for (const k of defaultKeys) {
+      for (let i = 0; i < defaultKeys.length; i++) {
+        const k = defaultKeys[i]!;
         merged[k] = defaults[k];
-        keyPaths[k] = ['baishan', 'defaults', k];
+        keyPaths[k] = defaultKeyPaths[i]!;
       }
       for (const k of Object.keys(own)) {
         merged[k] = own[k];

@@ -81,6 +81,21 @@ describe('loadStack: building the stack', () => {
     }).toThrow(TypeError);
   });
 
+  it('shares one frozen copy of each defaults value among the entries that merge it', () => {
+    const text = `${HEADER}baishan:\n  defaults:\n    timeout: {time: "30"}\n  domains:\n    - domain: a.example.com\n      config:\n        origin: {default_master: "192.0.2.10"}\n    - domain: b.example.com\n      config:\n        origin: {default_master: "192.0.2.11"}\n    - domain: c.example.com\n      config:\n        timeout: {time: "30"}\n`;
+    const r = loadFixture({ 'a.yaml': text });
+    expect(errors(r.diagnostics)).toEqual([]);
+    const [a, b, c] = r.stack!.baishan.domains;
+    expect(a!.config.timeout).toBe(b!.config.timeout);
+    expect(Object.isFrozen(a!.config.timeout)).toBe(true);
+    // An entry's own value is its own, even when equal.
+    expect(c!.config.timeout).toEqual(a!.config.timeout);
+    expect(c!.config.timeout).not.toBe(a!.config.timeout);
+    expect(a!.keySources.timeout).toBe(b!.keySources.timeout);
+    expect({ ...a!.keySources.timeout }).toEqual({ file: 'a.yaml', ...pos(text, 'timeout') });
+    expect({ ...c!.keySources.timeout }).toEqual({ file: 'a.yaml', ...pos(text, 'timeout', 2) });
+  });
+
   it('supports anchors, aliases and merge keys', () => {
     const full = `${HEADER}baishan:
   defaults: &base
