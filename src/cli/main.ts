@@ -124,7 +124,8 @@ function program(): Command {
         'steps in flight at once (most GAAP steps are waits; rate limits bound the calls)',
       )
         .argParser(positiveInt)
-        .default(32),
+        // As many as the GAAP provider's cap and its client's sockets (gaap-provider.ts: why 64).
+        .default(64),
     )
     .addOption(maxDestroyOption())
     .option(

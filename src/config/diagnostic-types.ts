@@ -16,6 +16,8 @@ export type DiagnosticCode =
   | 'INVALID_VALUE'
   | 'OUT_OF_RANGE'
   | 'TOO_MANY_ITEMS'
+  | 'TOO_MANY_ERRORS'
+  | 'INPUT_TOO_LARGE'
   | 'DUPLICATE_ITEM'
   | 'TIME_FORMAT'
   | 'TIME_ORDER'

@@ -64,22 +64,73 @@ export function schemaDiagnostics(
   value: unknown,
   source: YamlSource,
   patterns: Map<string, KnownPattern>,
+  limit = MAX_SCHEMA_DIAGNOSTICS,
 ): Diagnostic[] {
+  const examined = leadingErrors(errors, limit * ERRORS_EXAMINED_PER_DIAGNOSTIC);
   // A propertyNames failure comes twice: the inner (pattern) error, marked with `propertyName`, and
   // the outer one, which names the key; the outer one is reported.
   const collapsed = collapse(
-    errors.filter((e) => e.keyword !== 'if' && (e as { propertyName?: string }).propertyName === undefined),
+    examined.filter((e) => e.keyword !== 'if' && (e as { propertyName?: string }).propertyName === undefined),
   );
   const out: Diagnostic[] = [];
   const seen = new Set<string>();
-  for (const e of collapsed) {
-    const d = toDiagnostic(e, value, source, patterns);
+  let next = 0;
+  for (; next < collapsed.length && out.length < limit; next++) {
+    const d = toDiagnostic(collapsed[next]!, value, source, patterns);
     const key = `${d.line}:${d.column}:${d.path}:${d.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
     out.push(d);
   }
+  const first = collapsed[next] ?? errors[examined.length];
+  if (first !== undefined) {
+    const path = parsePointer(first.instancePath, value);
+    // An unknown key is reported at the key, not at its mapping.
+    const unknown = first.keyword === 'additionalProperties' && 'params' in first;
+    if (unknown) path.push(String(first.params.additionalProperty));
+    out.push({
+      severity: 'error',
+      code: 'TOO_MANY_ERRORS',
+      ...source.locate(path, unknown ? 'key' : 'value'),
+      path: formatPath(path),
+      message: `more problems from here on: only the first ${out.length} of this file are listed (the schema check reported ${errors.length} errors in all)`,
+      fix: 'fix the problems listed (often one mistake repeated: a key spelt wrong in a shared fragment) and validate again',
+    });
+  }
   return out;
+}
+
+/**
+ * NOTE: a hostile or badly generated file can hold hundreds of thousands of schema errors (50,000
+ * unknown keys took 6.9 s to word, each with a position and a "did you mean"). Only the first
+ * problems of a file are worded; the rest are counted in one TOO_MANY_ERRORS diagnostic.
+ */
+export const MAX_SCHEMA_DIAGNOSTICS = 100;
+/** anyOf/oneOf report every branch's errors: raw errors examined per diagnostic wanted. */
+const ERRORS_EXAMINED_PER_DIAGNOSTIC = 20;
+
+/**
+ * About the first `count` errors, cut where no anyOf/oneOf/contains is split from its branches'
+ * errors. ajv reports a composite after the errors of its branches, all under the composite's
+ * instance path: the cut moves on past errors of the same item (the first three segments of the
+ * instance path, e.g. /baishan/domains/7 or /gaap/proxies/web) and past composites whose
+ * instance contains the last error taken.
+ */
+function leadingErrors(errors: readonly ErrorObject[], count: number): readonly ErrorObject[] {
+  if (errors.length <= count) return errors;
+  const item = (e: ErrorObject) => e.instancePath.split('/', 4).join('/');
+  const contains = (outer: ErrorObject, inner: ErrorObject) =>
+    inner.instancePath === outer.instancePath || inner.instancePath.startsWith(`${outer.instancePath}/`);
+  const hardStop = Math.min(errors.length, count * 10);
+  let cut = count;
+  while (cut < hardStop) {
+    const last = errors[cut - 1]!;
+    const e = errors[cut]!;
+    const composite = e.keyword === 'anyOf' || e.keyword === 'oneOf' || e.keyword === 'contains';
+    if (item(e) !== item(last) && !(composite && contains(e, last))) break;
+    cut++;
+  }
+  return errors.slice(0, cut);
 }
 
 interface Synthetic {

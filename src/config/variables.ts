@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { isPlainObject } from '../core/json.js';
+import type { SourceLocation } from '../model/source-location.js';
 import type { Diagnostic } from './diagnostic-types.js';
 import { formatPath, type PathSegment } from './path.js';
 import { resolvePlain } from './yaml-fast-path.js';
@@ -39,8 +40,8 @@ const REFERENCE = /\$?\$\{var\.([^}]*)\}/g;
 
 interface Definition {
   value: VarValue;
-  /** Where the value was given, for messages. */
-  from: string;
+  /** Where the value was given, for messages (`file:line`; a position is computed only when asked for). */
+  from: () => string;
 }
 
 export interface StackSourceFile {
@@ -70,14 +71,14 @@ export function applyVariables(
         diagnostics.push({
           severity: 'error',
           code: 'DUPLICATE_VARIABLE',
-          ...loc,
+          ...loc(),
           path: `vars.${name}`,
-          message: `variable ${name} already has the default ${JSON.stringify(earlier.value)} (${earlier.from})`,
+          message: `variable ${name} already has the default ${JSON.stringify(earlier.value)} (${earlier.from()})`,
           fix: 'give each variable its default in one file; set stage values with --var-file or --var',
         });
         continue;
       }
-      defined.set(name, { value, from: `${file}:${loc.line}` });
+      defined.set(name, { value, from: () => `${file}:${loc().line}` });
     }
   }
 
@@ -87,7 +88,7 @@ export function applyVariables(
     const source = readVarFile(f, cwd, diagnostics);
     if (!source) continue;
     for (const [name, value, loc] of entries(source.value, source, [], diagnostics)) {
-      stage.set(name, { value, from: `${f}:${loc.line}` });
+      stage.set(name, { value, from: () => `${f}:${loc().line}` });
     }
   }
   for (const flag of input.vars ?? []) {
@@ -106,16 +107,17 @@ export function applyVariables(
       });
       continue;
     }
-    stage.set(name, { value: scalar(flag.slice(eq + 1)), from: `--var ${name}` });
+    stage.set(name, { value: scalar(flag.slice(eq + 1)), from: () => `--var ${name}` });
   }
   for (const [name, d] of stage) {
     if (!defined.has(name)) {
       const [file] = files;
+      const from = d.from();
       diagnostics.push({
         severity: 'error',
         code: 'UNKNOWN_VARIABLE',
-        file: d.from.startsWith('--var') ? '--var' : d.from.slice(0, d.from.lastIndexOf(':')),
-        line: d.from.startsWith('--var') ? 1 : Number(d.from.slice(d.from.lastIndexOf(':') + 1)),
+        file: from.startsWith('--var') ? '--var' : from.slice(0, from.lastIndexOf(':')),
+        line: from.startsWith('--var') ? 1 : Number(from.slice(from.lastIndexOf(':') + 1)),
         column: 1,
         path: name,
         message: `variable ${name} is not declared in vars: of ${files.length === 1 && file ? file.file : 'any stack file'}`,
@@ -143,7 +145,7 @@ function entries(
   source: YamlSource,
   at: PathSegment[],
   diagnostics: Diagnostic[],
-): [string, VarValue, { file: string; line: number; column: number }][] {
+): [string, VarValue, () => SourceLocation][] {
   if (!isPlainObject(map)) {
     diagnostics.push({
       severity: 'error',
@@ -155,14 +157,15 @@ function entries(
     });
     return [];
   }
-  const out: [string, VarValue, { file: string; line: number; column: number }][] = [];
+  const out: [string, VarValue, () => SourceLocation][] = [];
   for (const [name, value] of Object.entries(map)) {
-    const loc = source.locate([...at, name], NAME.test(name) ? 'value' : 'key');
+    // Computed when a message needs it: a position costs a full parse of the file.
+    const loc = () => source.locate([...at, name], NAME.test(name) ? 'value' : 'key');
     if (!NAME.test(name)) {
       diagnostics.push({
         severity: 'error',
         code: 'INVALID_VARIABLE',
-        ...loc,
+        ...loc(),
         path: formatPath([...at, name]),
         message: `${JSON.stringify(name)} is not a variable name`,
         fix: 'use letters, digits and _ (not starting with a digit), e.g. origin_host',
@@ -173,7 +176,7 @@ function entries(
       diagnostics.push({
         severity: 'error',
         code: 'INVALID_VARIABLE',
-        ...loc,
+        ...loc(),
         path: formatPath([...at, name]),
         message: `variable ${name} is ${value === null ? 'null' : Array.isArray(value) ? 'a list' : 'a map'}; a variable is a string, a number or a boolean`,
         fix: 'give it a scalar value; declare lists and maps in the stack file itself',

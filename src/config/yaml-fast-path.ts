@@ -20,12 +20,17 @@
  * anchor used more than `maxAliasCount` times, an undefined alias.
  */
 
+import { MAX_NESTING, MAX_SCALAR_CHARS } from './input-limits.js';
+
 // NOTE: a class of its own so any unexpected shape unwinds to the caller's fallback in one throw.
 class Decline extends Error {}
 
 const decline = (): never => {
   throw new Decline();
 };
+
+/** Over an input limit (input-limits.ts): the file is refused with this message, not read again. */
+class OverLimit extends Error {}
 
 const NULL_RE = /^(?:~|[Nn]ull|NULL)?$/;
 const BOOL_RE = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
@@ -60,6 +65,8 @@ export function resolvePlain(s: string): unknown {
 }
 
 interface Line {
+  /** 1-based line number in the file. */
+  no: number;
   indent: number;
   /** Without the indentation; never blank, never a comment. */
   text: string;
@@ -68,21 +75,41 @@ interface Line {
 interface Anchor {
   value: unknown;
   uses: number;
+  /** Levels of nesting inside the value. */
+  levels: number;
 }
 
 export function fastParseYaml(text: string, maxAliasCount: number): { value: unknown } | undefined {
+  const r = fastParseYamlAt(text, maxAliasCount);
+  return 'value' in r ? r : undefined;
+}
+
+/**
+ * As fastParseYaml, and when it declines, the line it was reading (1-based): where the file
+ * first leaves the subset, or near it (the line of a multi-line construct that follows).
+ */
+export function fastParseYamlAt(
+  text: string,
+  maxAliasCount: number,
+): { value: unknown } | { declinedLine: number; overLimit?: string } {
+  const parser = new FastParser(text, maxAliasCount);
   try {
-    return { value: new FastParser(text, maxAliasCount).parse() };
+    return { value: parser.parse() };
   } catch (e) {
-    if (e instanceof Decline) return undefined;
-    // A RangeError (stack) or anything else: the yaml package decides.
-    return undefined;
+    if (e instanceof OverLimit) return { declinedLine: parser.line, overLimit: e.message };
+    // A Decline, a RangeError (stack) or anything else: the yaml package decides.
+    return { declinedLine: parser.line };
   }
 }
 
 class FastParser {
   readonly #lines: Line[] = [];
   #i = 0;
+  /** The line being read, for a decline's position. */
+  line = 1;
+  /** Levels of collections open; the most reached since the innermost anchor began. */
+  depth = 0;
+  #deepest = 0;
   readonly #anchors = new Map<string, Anchor>();
   /** Set while a value that carries an anchor is parsed: an alias inside it declines. */
   #anchorDepth = 0;
@@ -91,9 +118,15 @@ class FastParser {
   constructor(text: string, maxAliasCount: number) {
     this.#maxAliasCount = maxAliasCount;
     // Tabs, carriage returns, a byte-order mark, control characters: the yaml package decides.
-    if (UNUSUAL_CHARS.test(text)) decline();
+    const unusual = UNUSUAL_CHARS.exec(text);
+    if (unusual) {
+      this.line = lineOf(text, unusual.index);
+      return;
+    }
     let first = true;
+    let no = 0;
     for (const raw of text.split('\n')) {
+      no++;
       let indent = 0;
       while (raw.charCodeAt(indent) === 32) indent++;
       if (indent === raw.length) continue;
@@ -103,15 +136,21 @@ class FastParser {
       if (indent === 0 && (content.startsWith('---') || content.startsWith('...') || c === '%')) {
         // One leading `---` (alone or before a comment) is a document start; anything else declines.
         if (first && (content === '---' || /^--- +#/.test(content))) continue;
-        decline();
+        this.line = no;
+        this.#lines.length = 0;
+        return;
       }
       first = false;
-      this.#lines.push({ indent, text: content });
+      this.#lines.push({ no, indent, text: content });
     }
+    this.#ready = true;
   }
 
+  /** Whether the constructor took every line (else parse declines at `line`). */
+  #ready = false;
+
   parse(): unknown {
-    if (this.#lines.length === 0) decline();
+    if (!this.#ready || this.#lines.length === 0) decline();
     const value = this.#block(0);
     if (this.#i < this.#lines.length) decline();
     return value;
@@ -125,13 +164,23 @@ class FastParser {
     return this.#map(line.indent);
   }
 
+  /** Enters one more level of nesting. */
+  enter(): void {
+    this.depth++;
+    if (this.depth > this.#deepest) this.#deepest = this.depth;
+    if (this.depth > MAX_NESTING)
+      throw new OverLimit(`the document nests more than ${MAX_NESTING} levels deep here`);
+  }
+
   #seq(indent: number): unknown[] {
     const out: unknown[] = [];
+    this.enter();
     for (;;) {
       const line = this.#lines[this.#i];
       // A line at the same indentation that is no item ends a sequence written under a key
       // (`domains:` then `- a` at the key's own indentation).
       if (!line || line.indent < indent || (line.indent === indent && !isSeqItem(line.text))) break;
+      this.line = line.no;
       if (line.indent > indent) decline();
       const rest = line.text.slice(1).trimStart();
       const column = indent + (line.text.length - rest.length);
@@ -142,13 +191,14 @@ class FastParser {
       }
       if (isSeqItem(rest) || looksLikeKey(rest)) {
         // Compact form: `- - a` or `- key: value` opens a block at the column of its content.
-        this.#lines[this.#i] = { indent: column, text: rest };
+        this.#lines[this.#i] = { no: line.no, indent: column, text: rest };
         out.push(this.#block(column));
         continue;
       }
       this.#i++;
       out.push(this.#inline(rest, indent));
     }
+    this.depth--;
     return out;
   }
 
@@ -156,9 +206,11 @@ class FastParser {
     const out: Record<string, unknown> = {};
     const explicit = new Set<string>();
     let merged = false;
+    this.enter();
     for (;;) {
       const line = this.#lines[this.#i];
       if (!line || line.indent < indent) break;
+      this.line = line.no;
       if (line.indent > indent || isSeqItem(line.text)) decline();
       const { key, rest, merge } = splitKey(line.text);
       this.#i++;
@@ -183,6 +235,7 @@ class FastParser {
       // A key set by an earlier merge keeps its place, as in a JS object; the explicit value wins.
       out[key] = value;
     }
+    this.depth--;
     return out;
   }
 
@@ -206,6 +259,8 @@ class FastParser {
       const tail = after.trim();
       if (this.#anchors.has(name)) decline();
       this.#anchorDepth++;
+      const outerDeepest = this.#deepest;
+      this.#deepest = this.depth;
       let value: unknown;
       if (tail === '' || tail.startsWith('#')) {
         const next = this.#lines[this.#i];
@@ -217,7 +272,8 @@ class FastParser {
         value = this.#inline(tail, indent);
       }
       this.#anchorDepth--;
-      this.#anchors.set(name, { value, uses: 0 });
+      this.#anchors.set(name, { value, uses: 0, levels: this.#deepest - this.depth });
+      this.#deepest = Math.max(outerDeepest, this.#deepest);
       return value;
     }
     if (rest[0] === '*') return this.#alias(rest);
@@ -259,6 +315,11 @@ class FastParser {
     // exhaustion); it decides that case, with its own message.
     anchor.uses++;
     if (anchor.uses > this.#maxAliasCount) decline();
+    // A copy of the anchored value nests as deep as the value does, from here.
+    if (this.depth + anchor.levels > MAX_NESTING)
+      throw new OverLimit(
+        `this alias nests the document more than ${MAX_NESTING} levels deep (each alias copies what its anchor holds)`,
+      );
     return anchor.value;
   }
 }
@@ -304,11 +365,15 @@ class FlowReader {
       this.#pos++;
       return out;
     }
+    this.#parser.enter();
     for (;;) {
       out.push(this.value());
       this.#space();
       const c = this.#s[this.#pos++];
-      if (c === ']') return out;
+      if (c === ']') {
+        this.#parser.depth--;
+        return out;
+      }
       if (c !== ',') decline();
       this.#space();
       // A trailing comma, or an implicit `key: value` pair inside a sequence: declined.
@@ -324,6 +389,7 @@ class FlowReader {
       this.#pos++;
       return out;
     }
+    this.#parser.enter();
     for (;;) {
       this.#space();
       const c = this.#s[this.#pos];
@@ -346,7 +412,10 @@ class FlowReader {
       out[key] = this.value();
       this.#space();
       const end = this.#s[this.#pos++];
-      if (end === '}') return out;
+      if (end === '}') {
+        this.#parser.depth--;
+        return out;
+      }
       if (end !== ',') decline();
       this.#space();
       if (this.#s[this.#pos] === '}') decline();
@@ -373,6 +442,7 @@ class FlowReader {
     this.#pos = end;
     const out = this.#s.slice(start, end).trimEnd();
     if (out === '') decline();
+    tooLong(out.length);
     return out;
   }
 
@@ -385,7 +455,7 @@ function isBlank(c: string | undefined): boolean {
   return c === undefined || c === ' ';
 }
 
-function isSeqItem(text: string): boolean {
+export function isSeqItem(text: string): boolean {
   return text[0] === '-' && isBlank(text[1]);
 }
 
@@ -395,7 +465,7 @@ function isCommentOrEmpty(s: string): boolean {
 }
 
 /** Whether `text` starts with a mapping key: `key:` then a space or the end of the line. */
-function looksLikeKey(text: string): boolean {
+export function looksLikeKey(text: string): boolean {
   const c = text[0];
   if (c === '"' || c === "'") {
     const end = quotedEnd(text, 0);
@@ -406,7 +476,7 @@ function looksLikeKey(text: string): boolean {
 }
 
 /** Index of the `:` ending a plain key on this line, or -1. */
-function plainKeyEnd(text: string): number {
+export function plainKeyEnd(text: string): number {
   for (let i = 0; i < text.length; i++) {
     const ch = text[i];
     if (ch === ':' && isBlank(text[i + 1])) return i;
@@ -456,10 +526,11 @@ function plainScalar(rest: string): string {
     // `a: b: c` is an error in YAML (nested compact mapping).
     if (ch === ':' && isBlank(rest[i + 1])) decline();
   }
+  tooLong(end);
   return rest.slice(0, end).trimEnd();
 }
 
-function quotedEnd(s: string, start: number): number {
+export function quotedEnd(s: string, start: number): number {
   const q = s[start];
   for (let i = start + 1; i < s.length; i++) {
     if (q === '"' && s[i] === '\\') {
@@ -491,6 +562,7 @@ const ESCAPES: Record<string, string> = {
 function readQuoted(s: string, start: number): { value: string; end: number } {
   const end = quotedEnd(s, start);
   if (end < 0) decline();
+  tooLong(end - start - 2);
   const body = s.slice(start + 1, end - 1);
   if (s[start] === "'") return { value: body.replaceAll("''", "'"), end };
   if (!body.includes('\\')) return { value: body, end };
@@ -510,4 +582,17 @@ function readQuoted(s: string, start: number): { value: string; end: number } {
     out += ESCAPES[e] ?? decline();
   }
   return { value: out, end };
+}
+
+function lineOf(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}
+
+function tooLong(chars: number): void {
+  if (chars > MAX_SCALAR_CHARS)
+    throw new OverLimit(
+      `this value is ${chars} characters long; a value may have at most ${MAX_SCALAR_CHARS}`,
+    );
 }

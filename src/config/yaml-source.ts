@@ -3,8 +3,10 @@ import type * as YamlPackage from 'yaml';
 import type { Document, Node, Pair, YAMLMap } from 'yaml';
 import type { SourceLocation } from '../model/source-location.js';
 import type { Diagnostic } from './diagnostic-types.js';
+import { MAX_NESTING, MAX_SCALAR_CHARS, MAX_SLOW_PATH_BYTES } from './input-limits.js';
 import type { PathSegment } from './path.js';
-import { fastParseYaml } from './yaml-fast-path.js';
+import { fastParseYamlAt } from './yaml-fast-path.js';
+import { fastPositions } from './yaml-positions.js';
 
 /** A parsed YAML file that can say where any JSON path of its value was written. */
 export interface YamlSource {
@@ -37,17 +39,64 @@ function yaml(): typeof YamlPackage {
  * fast parser is not sure of, including every malformed file, goes to the `yaml` package at once.
  */
 export function parseYamlSource(file: string, text: string): YamlSource {
-  const fast = fastParseYaml(text, MAX_ALIAS_COUNT);
-  if (!fast) return parseWithPositions(file, text);
-  let full: YamlSource | undefined;
+  const fast = fastParseYamlAt(text, MAX_ALIAS_COUNT);
+  if (!('value' in fast)) {
+    if (fast.overLimit !== undefined) return overLimit(file, fast.declinedLine, fast.overLimit);
+    const bytes = text.length * 3 > MAX_SLOW_PATH_BYTES ? Buffer.byteLength(text) : text.length;
+    if (bytes > MAX_SLOW_PATH_BYTES) return tooLargeForSlowPath(file, bytes, fast.declinedLine);
+    return parseWithPositions(file, text);
+  }
+  let positions: ((path: readonly PathSegment[], target?: 'value' | 'key') => SourceLocation) | undefined;
   return {
     file,
     value: fast.value,
     diagnostics: [],
     locate: (path, target) => {
-      full ??= parseWithPositions(file, text);
-      return full.locate(path, target);
+      if (!positions) {
+        // The fast parser's subset is read again for positions alone; the yaml package only if
+        // that reader gives up (it should not: it reads what the fast parser took).
+        const fastLocate = fastPositions(text);
+        positions = fastLocate
+          ? (p, t) => ({ file, ...fastLocate(p, t) })
+          : parseWithPositions(file, text).locate;
+      }
+      return positions(path, target);
     },
+  };
+}
+
+function overLimit(file: string, line: number, message: string): YamlSource {
+  const at = { file, line, column: 1 };
+  const fix = message.includes('characters') ? SCALAR_FIX : NESTING_FIX;
+  return {
+    file,
+    value: undefined,
+    diagnostics: [{ severity: 'error', code: 'INPUT_TOO_LARGE', ...at, path: '', message, fix }],
+    locate: () => at,
+  };
+}
+
+/**
+ * A large file the fast parser declined: the `yaml` package would take seconds (about 0.7 MB a
+ * second), so the file is refused at the line where it leaves the fast parser's subset.
+ */
+function tooLargeForSlowPath(file: string, bytes: number, line: number): YamlSource {
+  const at = { file, line, column: 1 };
+  const mb = (n: number) => `${(n / (1024 * 1024)).toFixed(1)} MB`;
+  return {
+    file,
+    value: undefined,
+    diagnostics: [
+      {
+        severity: 'error',
+        code: 'INPUT_TOO_LARGE',
+        ...at,
+        path: '',
+        message: `this file is ${mb(bytes)}, and from about this line it is not plain YAML (or not valid): a file over ${mb(MAX_SLOW_PATH_BYTES)} must be plain block YAML`,
+        fix: 'check the YAML here; write multi-line strings and block scalars (| and >) as one-line quoted strings or {file: path}, indent with spaces, use one document; or split the stack into several -f files',
+      },
+    ],
+    locate: () => at,
   };
 }
 
@@ -62,15 +111,38 @@ export function parseWithPositions(file: string, text: string): YamlSource {
 
   let doc: Document.Parsed | undefined;
   try {
-    doc = yaml().parseDocument(text, {
-      lineCounter,
+    // parseDocument's own steps, with a look at the syntax tree in between: the composer and
+    // everything after it recurse once per level of nesting.
+    const y = yaml();
+    const tokens = [...new y.Parser(lineCounter.addNewLine).parse(text)];
+    const limit = inputLimitExceeded(tokens);
+    if (limit) {
+      diagnostics.push({
+        severity: 'error',
+        code: 'INPUT_TOO_LARGE',
+        ...at(limit.offset),
+        path: '',
+        message: limit.message,
+        fix: limit.fix,
+      });
+      return { file, value: undefined, diagnostics, locate: () => at(limit.offset) };
+    }
+    const composer = new y.Composer({
       merge: true,
-      prettyErrors: false,
       keepSourceTokens: false,
       // Checked below in one pass: the package compares each key with every earlier key of its
       // mapping (300,000 keys: over a minute).
       uniqueKeys: false,
     });
+    for (const d of composer.compose(tokens, true, text.length)) {
+      if (!doc) doc = d as Document.Parsed;
+      else {
+        doc.errors.push(
+          new y.YAMLParseError([d.range[0], d.range[1]], 'MULTIPLE_DOCS', 'multiple documents'),
+        );
+        break;
+      }
+    }
   } catch (e) {
     // The parser reports problems as doc.errors; a throw here would be a yaml bug, still not ours to crash on.
     diagnostics.push({
@@ -158,7 +230,18 @@ export function parseWithPositions(file: string, text: string): YamlSource {
   }
 
   const expanded = expandedNodes(doc, MAX_EXPANDED_NODES);
-  if (expanded > MAX_EXPANDED_NODES) {
+  if (expanded.deepAlias !== undefined) {
+    diagnostics.push({
+      severity: 'error',
+      code: 'INPUT_TOO_LARGE',
+      ...at(expanded.deepAlias),
+      path: '',
+      message: `this alias nests the document more than ${MAX_NESTING} levels deep (each alias copies what its anchor holds)`,
+      fix: NESTING_FIX,
+    });
+    return { file, value: undefined, diagnostics, locate };
+  }
+  if (expanded.size > MAX_EXPANDED_NODES) {
     diagnostics.push({
       severity: 'error',
       code: 'YAML_SYNTAX',
@@ -195,24 +278,103 @@ export function parseWithPositions(file: string, text: string): YamlSource {
  */
 const MAX_EXPANDED_NODES = 2_000_000;
 
-function expandedNodes(doc: Document.Parsed, limit: number): number {
+/**
+ * The number of values the document expands to, and the first alias (if any) whose copy would
+ * nest the value more than MAX_NESTING levels deep. The recursion follows the syntax tree, whose
+ * depth inputLimitExceeded has bounded.
+ */
+function expandedNodes(doc: Document.Parsed, limit: number): { size: number; deepAlias?: number } {
   const y = yaml();
-  const anchors = new Map<string, number>();
-  const size = (n: unknown): number => {
-    let total: number;
-    if (y.isAlias(n)) total = anchors.get(n.source) ?? 1;
-    else if (y.isMap(n) || y.isSeq(n)) {
-      total = 1;
+  /** Per anchor: the values it holds and its levels of nesting. */
+  const anchors = new Map<string, { size: number; levels: number }>();
+  let deepAlias: number | undefined;
+  const measure = (n: unknown, depth: number): { size: number; levels: number } => {
+    let size = 1;
+    let levels = 0;
+    if (y.isAlias(n)) {
+      const a = anchors.get(n.source);
+      if (a) ({ size, levels } = a);
+      if (depth + levels > MAX_NESTING && deepAlias === undefined) deepAlias = n.range?.[0] ?? 0;
+    } else if (y.isMap(n) || y.isSeq(n)) {
+      levels = 1;
       for (const item of n.items as unknown[]) {
-        total += y.isPair(item) ? size(item.key) + size(item.value) : size(item);
-        if (total > limit) return total;
+        if (y.isPair(item) && isMergeKey(item.key)) {
+          // `<<: *a` (or `<<: [*a, *b]`) copies a's pairs into this map: no level of its own.
+          const sources = y.isSeq(item.value) ? item.value.items : [item.value];
+          for (const source of sources) {
+            const inner = measure(source, depth);
+            size += inner.size;
+            levels = Math.max(levels, inner.levels);
+          }
+        } else {
+          for (const part of y.isPair(item) ? [item.key, item.value] : [item]) {
+            const inner = measure(part, depth + 1);
+            size += inner.size;
+            levels = Math.max(levels, inner.levels + 1);
+          }
+        }
+        if (size > limit) break;
       }
-    } else total = 1;
+    }
     const anchor = (n as { anchor?: string } | null)?.anchor;
-    if (anchor) anchors.set(anchor, total);
-    return total;
+    if (anchor) anchors.set(anchor, { size, levels });
+    return { size, levels };
   };
-  return size(doc.contents);
+  const { size } = measure(doc.contents, 0);
+  return deepAlias === undefined ? { size } : { size, deepAlias };
+}
+
+const SCALAR_FIX = 'shorten it; a certificate or key goes in a file of its own ({file: path})';
+const NESTING_FIX =
+  'write the value with fewer levels of nesting (no desired state nests more than a dozen); check for a runaway [ or { or a chain of anchors';
+
+interface CstNode {
+  type: string;
+  offset: number;
+  source?: string;
+  value?: CstNode;
+  key?: CstNode | null;
+  items?: { key?: CstNode | null; value?: CstNode | null; sep?: unknown; start?: unknown }[];
+  end?: unknown;
+}
+
+/** The first place the syntax tree nests more than MAX_NESTING levels or holds a scalar over MAX_SCALAR_CHARS. */
+function inputLimitExceeded(
+  tokens: readonly unknown[],
+): { offset: number; message: string; fix: string } | undefined {
+  // Iterative: the tree may be as deep as the file is long.
+  const stack: [CstNode, number][] = [];
+  for (let i = tokens.length - 1; i >= 0; i--) stack.push([tokens[i] as CstNode, 0]);
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    const collection =
+      node.type === 'block-map' || node.type === 'block-seq' || node.type === 'flow-collection';
+    const level = collection ? depth + 1 : depth;
+    if (level > MAX_NESTING) {
+      return {
+        offset: node.offset,
+        message: `the document nests more than ${MAX_NESTING} levels deep here`,
+        fix: NESTING_FIX,
+      };
+    }
+    if (typeof node.source === 'string' && node.source.length > MAX_SCALAR_CHARS) {
+      return {
+        offset: node.offset,
+        message: `this value is ${node.source.length} characters long; a value may have at most ${MAX_SCALAR_CHARS}`,
+        fix: SCALAR_FIX,
+      };
+    }
+    // Children pushed last first, so that the first place in the file is the one reported.
+    const items = node.items ?? [];
+    for (let i = items.length - 1; i >= 0; i--) {
+      const item = items[i]!;
+      if (item.value) stack.push([item.value, level]);
+      if (item.key) stack.push([item.key, level]);
+    }
+    if (node.value) stack.push([node.value, level]);
+    if (node.key) stack.push([node.key, level]);
+  }
+  return undefined;
 }
 
 const JSON_TAGS = new Set(

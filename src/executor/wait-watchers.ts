@@ -25,8 +25,8 @@ interface Waiter {
 }
 
 /**
- * A kind's delay as the run has seen it, a bracket narrowed by each wait that ends: objects of
- * the kind were seen not ready `lo` ms after their write and ready `hi` ms after.
+ * A kind's delay as the run has seen it: every wait that ended was seen not ready `lo` ms after
+ * its write (the latest such read; 0 when its first read found it ready) and ready `hi` ms after.
  */
 interface Learned {
   lo: number;
@@ -222,63 +222,51 @@ export class WaitWatchers {
         );
         return;
       }
-      x.dueAt = Math.max(x.dueAt, t + this.#interval(w.providerId, x, pacing, t));
+      x.dueAt = Math.max(x.dueAt, t + this.#interval(w.providerId, x, pacing));
     });
     this.#arm(w);
   }
 
   /**
    * How long until this waiter's next read. Until the run has learned its kind's delay, the
-   * interval grows by half from the first delay (a wait ends at most a third late). After, a
-   * waiter read not ready before the bracket's upper bound is read next at that bound (its first
-   * read came at the middle of the bracket); past it, reads are steady, a share of the delay.
+   * interval grows by half from the first delay (a wait ends at most a third late); after, it is a
+   * steady share of the learned delay.
    */
-  #interval(providerId: string, x: Waiter, pacing: WaitPacing, t: number): number {
-    const learned = this.#learned.get(`${providerId}\0${x.wait.kind}`);
-    if (learned !== undefined && t - x.since < learned.hi) {
-      return Math.max(1, x.since + learned.hi - t);
-    }
+  #interval(providerId: string, x: Waiter, pacing: WaitPacing): number {
+    const learned = this.#learned.get(`${providerId}\0${x.wait.kind}`)?.firstMs;
     const raw =
-      learned === undefined ? pacing.firstMs * 1.5 ** Math.min(x.polls, 30) : learned.hi * STEADY_SHARE;
+      learned === undefined ? pacing.firstMs * 1.5 ** Math.min(x.polls, 30) : learned * STEADY_SHARE;
     return Math.min(pacing.maxMs, Math.max(pacing.minMs, raw));
   }
 
   /**
-   * The first read of a wait should come just as its object becomes ready. Each wait that ended
-   * bounds its kind's delay: below by when it was last read not ready, above by when it was read
-   * ready. While the waits agree (one delay explains them all), the bracket only narrows, and the
-   * next wait is first read in its middle (read not ready there, it is read again at the upper
-   * bound): each wait halves the bracket, so the waits soon end within `minMs` of their objects'
-   * readiness, one read each once the bracket is that narrow. When a wait falls outside the
-   * bracket (the delay varies, or an answer came late), the bracket widens to cover both.
-   * NOTE: reading at the upper bound alone (as until 2026-12-02) kept the first wait's lateness —
-   * up to one poll interval, 250 ms of a 3 s proxy on the bench's clock — in every later wait.
-   * When the first read comes earlier than before, the waits of the kind not read yet are re-timed.
+   * The first poll of a kind should come just as its objects become ready. Each wait that ended
+   * bounds the delay: above by when it was read ready, below by when it was last read not ready.
+   * While the bounds of all the kind's waits agree (one delay explains them all), the tightest are
+   * kept and the first poll comes at the upper one: a wait of that delay is then read once. When
+   * they disagree (the delay varies), the latest wait's bounds replace them. A wait ready at its
+   * first read gives no lower bound: the next first poll comes a little earlier, to find one.
+   * The first time a kind is learned, the waits of that kind already registered are re-timed.
    */
   #learn(providerId: string, x: Waiter, readyAfter: number, pacing: WaitPacing): void {
     const key = `${providerId}\0${x.wait.kind}`;
+    const lo = x.lastPendingAfter ?? 0;
     const before = this.#learned.get(key);
-    const lo = x.lastPendingAfter;
-    let bracket: { lo: number; hi: number };
-    if (!before) {
-      bracket = { lo: lo ?? 0, hi: readyAfter };
+    let next: Learned;
+    if (before && Math.max(before.lo, lo) < Math.min(before.hi, readyAfter)) {
+      next = { lo: Math.max(before.lo, lo), hi: Math.min(before.hi, readyAfter), firstMs: 0 };
     } else {
-      const narrowed = { lo: Math.max(before.lo, lo ?? 0), hi: Math.min(before.hi, readyAfter) };
-      bracket =
-        narrowed.lo < narrowed.hi
-          ? narrowed
-          : { lo: Math.min(before.lo, lo ?? before.lo), hi: Math.max(before.hi, readyAfter) };
+      next = { lo, hi: readyAfter, firstMs: 0 };
     }
-    const floor = Math.min(pacing.minMs, pacing.firstMs);
-    const firstMs = Math.max(
-      floor,
-      bracket.hi - bracket.lo <= pacing.minMs ? bracket.hi : (bracket.lo + bracket.hi) / 2,
+    next.firstMs = Math.max(
+      Math.min(pacing.minMs, pacing.firstMs),
+      next.lo > 0 ? next.hi : Math.min(next.hi, readyAfter) * 0.9,
     );
-    this.#learned.set(key, { ...bracket, firstMs });
-    if (!before || firstMs < before.firstMs) this.#retime(providerId, x.wait.kind, firstMs);
+    this.#learned.set(key, next);
+    if (!before) this.#retime(providerId, x.wait.kind, next.firstMs);
   }
 
-  /** Waits of a kind not read yet are first read when their objects should be ready, if sooner. */
+  /** Waits of a kind just learned are read when their objects should be ready, if that is sooner. */
   #retime(providerId: string, kind: string, firstMs: number): void {
     const t = this.#host.now();
     for (const w of this.#watchers.values()) {
@@ -287,7 +275,7 @@ export class WaitWatchers {
       for (const y of w.waiters.values()) {
         if (y.wait.kind !== kind) continue;
         const due = Math.max(t, y.since + firstMs);
-        if (due < y.dueAt && (y.lastPendingAfter ?? -1) < firstMs) {
+        if (due < y.dueAt) {
           y.dueAt = due;
           moved = true;
         }

@@ -64,6 +64,27 @@ describe('the precompiled desired-state validator', () => {
     }
   });
 
+  it('gathers the errors of sub-schemas by appending, in the order and number a run-time compile gives', () => {
+    // ajv's own `vErrors.concat` copies every earlier error per failing sub-schema (quadratic).
+    expect(readFileSync(join(GENERATED, 'desired-validator.js'), 'utf8')).not.toMatch(/vErrors\.concat/);
+    const compiled = selectValidator({ ...sources, root: `${sources.root}\n` }, generated);
+    const doc = {
+      version: 1,
+      baishan: {
+        domains: Array.from({ length: 3000 }, (_, i) => ({
+          domain: `d${i}.example.com`,
+          config: { [`bogus${i}`]: 1, referer: { type: 9 } },
+        })),
+      },
+      gaap: { proxies: Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`p${i}`, 1])) },
+    };
+    expect(generated.validate(doc)).toBe(false);
+    const errors = generated.validate.errors ?? [];
+    expect(errors.length).toBe(9000);
+    expect(compiled.validate(doc)).toBe(false);
+    expect(JSON.stringify(errors)).toBe(JSON.stringify(compiled.validate.errors));
+  });
+
   it('a CLI run compiles no schema: validate, valid or not, loads no ajv compiler (built CLI)', () => {
     const script = `
       import { createRequire } from 'node:module';
