@@ -36,21 +36,38 @@ export function perActionBound(n, limit, windowMs, latencyMs) {
 const gaapLimit = (action) => DOC.gaapRateOverrides[action] ?? DOC.gaapPerSecond;
 
 /**
- * GAAP plan read: the kinds read in stages (groups and real servers, then proxies, then each
- * proxy's listeners). Within a stage: pages of one list are sequential, lists run side by side,
- * and each action's calls fit its rate. `pagesByAction` and `chains` describe the calls made.
+ * The GAAP read floor as a graph: `calls` are [{ action, after }], `after` the index of the call
+ * whose answer the call needs (its parent: the proxies' page that names a proxy before that
+ * proxy's listener lists, a listener list before that listener's DescribeRules), or -1 for none.
+ * The schedule of an ideal reader that sends each call the moment its parent is answered and its
+ * action's budget (`limit` starts in any window) allows, each answered `latencyMs` later, calls
+ * served in the order they become sendable. Independent kinds and actions overlap; nothing
+ * waits for a whole stage. Returns when the last call is answered.
  */
-export function gaapReadBound(stages, { windowMs, latencyMs }) {
-  let total = 0;
-  for (const stage of stages) {
-    let t = 0;
-    for (const chain of stage.chains) t = Math.max(t, chain * latencyMs);
-    for (const [action, n] of Object.entries(stage.byAction)) {
-      t = Math.max(t, perActionBound(n, gaapLimit(action), windowMs, latencyMs));
-    }
-    total += t;
+export function gaapReadFloor(calls, { windowMs, latencyMs }) {
+  const children = calls.map(() => []);
+  calls.forEach((c, i) => {
+    if (c.after >= 0) children[c.after].push(i);
+  });
+  const heap = new MinHeap();
+  calls.forEach((c, i) => {
+    if (c.after < 0) heap.push({ t: 0, step: i });
+  });
+  const starts = new Map();
+  let end = 0;
+  while (heap.size > 0) {
+    const { t, step } = heap.pop();
+    const { action } = calls[step];
+    const log = starts.get(action) ?? [];
+    starts.set(action, log);
+    const limit = gaapLimit(action);
+    const sent = Math.max(t, log.length >= limit ? log[log.length - limit] + windowMs : 0);
+    log.push(sent);
+    const answered = sent + latencyMs;
+    end = Math.max(end, answered);
+    for (const c of children[step]) heap.push({ t: answered, step: c });
   }
-  return total;
+  return end;
 }
 
 /** GAAP's asynchronous kinds, by the action a step's wait reads. */

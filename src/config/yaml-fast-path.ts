@@ -455,7 +455,7 @@ function isBlank(c: string | undefined): boolean {
   return c === undefined || c === ' ';
 }
 
-function isSeqItem(text: string): boolean {
+export function isSeqItem(text: string): boolean {
   return text[0] === '-' && isBlank(text[1]);
 }
 
@@ -465,7 +465,7 @@ function isCommentOrEmpty(s: string): boolean {
 }
 
 /** Whether `text` starts with a mapping key: `key:` then a space or the end of the line. */
-function looksLikeKey(text: string): boolean {
+export function looksLikeKey(text: string): boolean {
   const c = text[0];
   if (c === '"' || c === "'") {
     const end = quotedEnd(text, 0);
@@ -476,7 +476,7 @@ function looksLikeKey(text: string): boolean {
 }
 
 /** Index of the `:` ending a plain key on this line, or -1. */
-function plainKeyEnd(text: string): number {
+export function plainKeyEnd(text: string): number {
   for (let i = 0; i < text.length; i++) {
     const ch = text[i];
     if (ch === ':' && isBlank(text[i + 1])) return i;
@@ -530,7 +530,7 @@ function plainScalar(rest: string): string {
   return rest.slice(0, end).trimEnd();
 }
 
-function quotedEnd(s: string, start: number): number {
+export function quotedEnd(s: string, start: number): number {
   const q = s[start];
   for (let i = start + 1; i < s.length; i++) {
     if (q === '"' && s[i] === '\\') {

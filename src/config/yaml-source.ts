@@ -6,6 +6,7 @@ import type { Diagnostic } from './diagnostic-types.js';
 import { MAX_NESTING, MAX_SCALAR_CHARS, MAX_SLOW_PATH_BYTES } from './input-limits.js';
 import type { PathSegment } from './path.js';
 import { fastParseYamlAt } from './yaml-fast-path.js';
+import { fastPositions } from './yaml-positions.js';
 
 /** A parsed YAML file that can say where any JSON path of its value was written. */
 export interface YamlSource {
@@ -45,14 +46,21 @@ export function parseYamlSource(file: string, text: string): YamlSource {
     if (bytes > MAX_SLOW_PATH_BYTES) return tooLargeForSlowPath(file, bytes, fast.declinedLine);
     return parseWithPositions(file, text);
   }
-  let full: YamlSource | undefined;
+  let positions: ((path: readonly PathSegment[], target?: 'value' | 'key') => SourceLocation) | undefined;
   return {
     file,
     value: fast.value,
     diagnostics: [],
     locate: (path, target) => {
-      full ??= parseWithPositions(file, text);
-      return full.locate(path, target);
+      if (!positions) {
+        // The fast parser's subset is read again for positions alone; the yaml package only if
+        // that reader gives up (it should not: it reads what the fast parser took).
+        const fastLocate = fastPositions(text);
+        positions = fastLocate
+          ? (p, t) => ({ file, ...fastLocate(p, t) })
+          : parseWithPositions(file, text).locate;
+      }
+      return positions(path, target);
     },
   };
 }

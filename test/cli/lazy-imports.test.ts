@@ -55,8 +55,10 @@ describe('the CLI loads only what the command it runs needs (built CLI)', () => 
   ])('`edgeform %s` loads the entry point, the version and commander, nothing else', (...args) => {
     const { modules } = loadedModules(args);
     // emulator-defaults.ts: three constants without imports, so `emulator --help` can print them.
+    // jit-tuning.ts: one V8 flag, set before any command's code is compiled.
     expect(modules).toEqual([
       'pkg:commander',
+      'src/cli/jit-tuning.ts',
       'src/cli/main.ts',
       'src/core/package-files.ts',
       'src/emulator/emulator-defaults.ts',
@@ -95,7 +97,7 @@ describe('the CLI loads only what the command it runs needs (built CLI)', () => 
     expect(modules.filter((m) => m.startsWith('dist/'))).toEqual([]);
   });
 
-  it('the yaml package is loaded only when a diagnostic needs a source position', () => {
+  it('the yaml package is loaded only for a file the fast parser declines (positions of the others come from yaml-positions.ts)', () => {
     const valid = loadedModules(['validate', '-f', EXAMPLE]);
     expect(valid.status).toBe(0);
     expect(valid.modules).not.toContain('pkg:yaml');
@@ -104,6 +106,11 @@ describe('the CLI loads only what the command it runs needs (built CLI)', () => 
     writeFileSync(bad, readFileSync(EXAMPLE, 'utf8').replace(/^stack: .*$/m, 'stack: 42'));
     const invalid = loadedModules(['validate', '-f', bad]);
     expect(invalid.status).not.toBe(0);
-    expect(invalid.modules).toContain('pkg:yaml');
+    expect(invalid.modules).not.toContain('pkg:yaml');
+    // A block scalar is outside the fast parser's subset.
+    writeFileSync(bad, readFileSync(EXAMPLE, 'utf8').replace(/^stack: .*$/m, 'stack: |\n  42'));
+    const declined = loadedModules(['validate', '-f', bad]);
+    expect(declined.status).not.toBe(0);
+    expect(declined.modules).toContain('pkg:yaml');
   });
 });

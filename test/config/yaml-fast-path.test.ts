@@ -2,9 +2,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseDocument, stringify } from 'yaml';
+import { parseDocument } from 'yaml';
 import { fastParseYaml, resolvePlain } from '../../src/config/yaml-fast-path.js';
 import { ROOT } from '../e2e/cli-harness.js';
+import { yamlDocuments } from './yaml-arbitrary.js';
 
 const MAX_ALIAS_COUNT = 1000;
 
@@ -129,27 +130,9 @@ describe('the fast YAML path agrees with the yaml package or declines', () => {
   });
 
   it('property: any JSON value written by yaml.stringify (block or flow) parses to the same value or is declined', () => {
-    const key = fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom('a', 'b b', 'x-y', '<<', 'on', '1'));
-    const leaf = fc.oneof(
-      fc.string({ maxLength: 12 }),
-      fc.constantFrom('true', 'null', '0x1f', '1.0', '#x', 'a: b', '- x', "it's", '"q"', ' lead', 'trail '),
-      fc.integer(),
-      fc.double({ noNaN: true }),
-      fc.boolean(),
-      fc.constant(null),
-    );
-    const value = fc.letrec((tie) => ({
-      node: fc.oneof({ depthSize: 'small' }, leaf, tie('arr'), tie('obj')),
-      arr: fc.array(tie('node'), { maxLength: 4 }),
-      obj: fc.dictionary(key, tie('node'), { maxKeys: 4 }),
-    })).obj;
     let taken = 0;
     fc.assert(
-      fc.property(value, fc.constantFrom(0, 1, 2), (v, style) => {
-        const options = [{}, { collectionStyle: 'flow' as const, lineWidth: 0 }, { indentSeq: false }][
-          style
-        ]!;
-        const text = stringify(v, options);
+      fc.property(yamlDocuments(), (text) => {
         if (expectAgrees(text) === 'fast') taken++;
       }),
       { numRuns: 400 },
