@@ -4,6 +4,10 @@ import { EMULATOR_DEFAULTS } from '../emulator/emulator-defaults.js';
 import { EDGEFORM_VERSION } from '../version.js';
 import type { Shell } from './completion.js';
 import type { GlobalFlags } from './global-flags.js';
+import { tuneJitForLongRun, tuneJitForShortRun } from './jit-tuning.js';
+
+// Before any command's code is compiled (see jit-tuning.ts).
+tuneJitForShortRun();
 
 // NOTE: start-up cost. This file imports only commander, the version and the emulator's default
 // credentials (a module without imports, for --help); every command module is
@@ -263,7 +267,10 @@ function program(): Command {
         '  profile.httpProfile = { endpoint: "127.0.0.1:PORT", protocol: "http://" } (see README.md).',
       ].join('\n'),
     )
-    .action(async (opts) => (await import('./commands/emulator.js')).runEmulator(opts));
+    .action(async (opts) => {
+      tuneJitForLongRun();
+      return (await import('./commands/emulator.js')).runEmulator(opts);
+    });
 
   return cli;
 }

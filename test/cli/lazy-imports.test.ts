@@ -55,8 +55,10 @@ describe('the CLI loads only what the command it runs needs (built CLI)', () => 
   ])('`edgeform %s` loads the entry point, the version and commander, nothing else', (...args) => {
     const { modules } = loadedModules(args);
     // emulator-defaults.ts: three constants without imports, so `emulator --help` can print them.
+    // jit-tuning.ts: one V8 flag, set before any command's code is compiled.
     expect(modules).toEqual([
       'pkg:commander',
+      'src/cli/jit-tuning.ts',
       'src/cli/main.ts',
       'src/core/package-files.ts',
       'src/emulator/emulator-defaults.ts',

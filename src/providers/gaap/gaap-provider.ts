@@ -124,6 +124,14 @@ export class GaapProvider implements Provider<GaapLiveData, GaapStepPayload> {
       }) as GaapClient['call'],
     };
     const cache = new Map<string, Promise<unknown>>();
+    // A prefetch's answer is awaited by its kind's read; a failure is reported there, not here.
+    const early = (p: Promise<unknown>) => {
+      p.catch(() => {});
+    };
+    const under = new Map<string, GaapKindModule[]>();
+    for (const k of this.#kinds) {
+      if (k.prefetchUnder) under.set(k.prefetchUnder.type, [...(under.get(k.prefetchUnder.type) ?? []), k]);
+    }
     const rc: ReadContext = {
       cached: <T>(key: string, read: () => Promise<T>) => {
         if (!cache.has(key)) cache.set(key, read());
@@ -137,12 +145,19 @@ export class GaapProvider implements Provider<GaapLiveData, GaapStepPayload> {
       addressOfId: new Map(),
       liveRefs: new Map(),
       warnings: [],
+      found: (node) => {
+        for (const k of under.get(node.type) ?? []) early(k.prefetchUnder!.start(rc, node));
+      },
     };
     ctx.events({
       kind: 'read-start',
       provider: this.id,
       what: `objects tagged edgeform:stack=${this.#stack}`,
     });
+    // NOTE: reads that depend on nothing read before start now, beside the first stage: the rate
+    // limits are per action, so they cost no other kind's budget (bench: the proxies' list waited
+    // for the real servers' pages).
+    for (const k of this.#kinds) if (k.prefetch) early(k.prefetch(rc));
     for (const stage of [1, 2, 3, 4, 5] as const) {
       const found = await Promise.all(
         this.#kinds.filter((k) => k.readStage === stage).map((k) => k.read(rc)),

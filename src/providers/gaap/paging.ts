@@ -54,8 +54,10 @@ function totalField(action: PagedAction, itemsField: string): string {
 export type PageParams<A extends PagedAction> = Omit<Request<A>, 'Offset' | 'Limit'>;
 
 /**
- * Reads every item of a list action with the largest page it allows, stopping by TotalCount: N
- * items take ceil(N / limit) calls, and exactly one when N ≤ limit (N = 0 included).
+ * Reads every item of a list action with the largest page it allows: N items take ceil(N / limit)
+ * calls, and exactly one when N ≤ limit (N = 0 included). The first page's TotalCount tells how
+ * many pages follow: they are asked for together (two round trips for any length, not one per
+ * page: 250 real servers were five sequential pages), each within its action's rate budget.
  */
 export async function listAll<A extends PagedAction, F extends ItemsField<A>>(
   client: GaapCaller,
@@ -67,19 +69,39 @@ export async function listAll<A extends PagedAction, F extends ItemsField<A>>(
   const { pageLimit, ...callOpts } = opts;
   const limit = pageLimit ?? PAGE_LIMITS[action];
   const countField = totalField(action, itemsField);
-  const items: ItemOf<A, F>[] = [];
-  for (let offset = 0; ; ) {
-    const page = fieldsOf(
+  const page = async (offset: number) => {
+    const answer = fieldsOf(
       await client.call(action, { ...params, Offset: offset, Limit: limit } as Request<A>, callOpts),
     );
-    const batch = (page[itemsField] ?? []) as ItemOf<A, F>[];
-    items.push(...batch);
-    offset += batch.length;
-    const total = typeof page[countField] === 'number' ? (page[countField] as number) : undefined;
+    const total = typeof answer[countField] === 'number' ? (answer[countField] as number) : undefined;
+    return { batch: (answer[itemsField] ?? []) as ItemOf<A, F>[], total };
+  };
+  const first = await page(0);
+  const items: ItemOf<A, F>[] = [...first.batch];
+  let offset = first.batch.length;
+  // NOTE: only after a full first page: a shorter one with more to come is a server paging
+  // smaller than asked (its pages' places are unknown until read) or a list shrinking under the
+  // read, and the pages are then read one after another, each placed after the last.
+  if (first.total !== undefined && offset === limit && offset < first.total) {
+    const size = offset;
+    const offsets: number[] = [];
+    for (let o = size; o < first.total; o += size) offsets.push(o);
+    for (const p of await Promise.all(offsets.map(page))) {
+      items.push(...p.batch);
+      offset += p.batch.length;
+      // A short page: the list shrank while it was read; what follows it is read below if needed.
+      if (p.batch.length < size) break;
+    }
+  }
+  let { batch, total } = first;
+  for (;;) {
     // Without a count, a short page is the end. An empty page always is: the list shrank while we
     // read it (a concurrent delete), and asking again would loop forever.
     if (batch.length === 0) break;
     if (total === undefined ? batch.length < limit : offset >= total) break;
+    ({ batch, total } = await page(offset));
+    items.push(...batch);
+    offset += batch.length;
   }
   return items;
 }

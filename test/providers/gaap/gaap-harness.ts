@@ -24,6 +24,8 @@ export async function gaapHarness(
     kinds?: readonly GaapKindModule[];
     rateWindowScale?: number;
     latencyMs?: number;
+    /** The clients' own events (api-call, throttled, retry) go to `events` too. */
+    callEvents?: boolean;
   } = {},
 ) {
   // The real per-action limit (20 a window) on a faster clock, shared by emulator and client, so
@@ -44,6 +46,7 @@ export async function gaapHarness(
       credentials: { secretId: EMULATOR_DEFAULTS.secretId, secretKey: EMULATOR_DEFAULTS.secretKey },
       endpoint: emulator.gaap,
       limiters,
+      ...(opts.callEvents ? { events: (e: EdgeformEvent) => events.push(e) } : {}),
     });
     clients.push(c);
     return c;

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GaapClient } from '../../../src/providers/gaap/gaap-client.js';
 import { listAll, PAGE_LIMITS } from '../../../src/providers/gaap/paging.js';
@@ -47,7 +49,10 @@ describe('listAll', () => {
   it('uses each action’s own maximum page', async () => {
     const { server, client } = await listServer(120, 'RealServerSet', 50);
     await listAll(client, 'DescribeRealServers', { ProjectId: -1 }, 'RealServerSet');
-    expect(server.requests.map((r) => [r.body.Offset, r.body.Limit])).toEqual([
+    // The pages after the first go together: their arrival order is the sockets'.
+    const pages = server.requests.map((r) => [Number(r.body.Offset), Number(r.body.Limit)]);
+    expect(pages[0]).toEqual([0, 50]);
+    expect(pages.sort((a, b) => a[0]! - b[0]!)).toEqual([
       [0, 50],
       [50, 50],
       [100, 50],
@@ -86,6 +91,46 @@ describe('listAll', () => {
     const items = await listAll(client, 'DescribeCertificates', {}, 'CertificateSet');
     expect(items).toHaveLength(1);
     expect(server.requests).toHaveLength(2);
+  });
+
+  it('asks for the pages after the first together, once the first tells how many there are', async () => {
+    // 250 real servers, 50 a page, each answer 40 ms after its request: one after another, the
+    // fifth page would be asked for 160 ms after the first answer.
+    const arrivals: { offset: number; at: number }[] = [];
+    const t0 = performance.now();
+    const http = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { Offset: number; Limit: number };
+        arrivals.push({ offset: body.Offset, at: performance.now() - t0 });
+        const items = Array.from({ length: Math.min(body.Limit, 250 - body.Offset) }, (_, i) => ({
+          RealServerId: `rs-${body.Offset + i}`,
+        }));
+        setTimeout(() => {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ Response: { RequestId: 'r', TotalCount: 250, RealServerSet: items } }));
+        }, 40);
+      });
+    });
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    client = new GaapClient({
+      credentials: { secretId: 'AKIDx', secretKey: 'k' },
+      endpoint: `http://127.0.0.1:${(http.address() as AddressInfo).port}`,
+    });
+    try {
+      const items = await listAll(client, 'DescribeRealServers', { ProjectId: -1 }, 'RealServerSet');
+      expect(items.map((r) => r.RealServerId)).toEqual(Array.from({ length: 250 }, (_, i) => `rs-${i}`));
+      expect(arrivals.map((a) => a.offset).sort((a, b) => a - b)).toEqual([0, 50, 100, 150, 200]);
+      const rest = arrivals.filter((a) => a.offset > 0).map((a) => a.at);
+      // All four asked for after the first answer and before any of them could be answered.
+      expect(Math.min(...rest)).toBeGreaterThanOrEqual(40);
+      expect(Math.max(...rest) - Math.min(...rest)).toBeLessThan(40);
+    } finally {
+      await client.close();
+      client = undefined;
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    }
   });
 
   it('has one limit per paged action', () => {

@@ -38,6 +38,11 @@ export interface ReadContext {
   cached<T>(key: string, read: () => Promise<T>): Promise<T>;
   /** Warnings a read finds (a binding that no longer applies); the plan shows them. */
   warnings: PlanWarning[];
+  /**
+   * A kind's read found a live node (before its whole read ends): kinds that read under nodes of
+   * that type start those reads now (`GaapKindModule.prefetchUnder`) instead of at their stage.
+   */
+  found(node: LiveNode): void;
 }
 
 /**
@@ -54,6 +59,18 @@ export interface GaapKindModule<Spec = unknown, Raw = unknown, Exported = unknow
    * policies) and global domains; 4 = what lives on a listener; 5 = what lives on a domain or rule.
    */
   readStage: 1 | 2 | 3 | 4 | 5;
+  /**
+   * Starts the reads of this kind that need nothing read before them (an account-level list by
+   * tag), with the first stage; `read` takes their answers from `ctx.cached` under the same keys.
+   * The stages stay for what needs earlier nodes; only the waiting for them goes.
+   */
+  prefetch?(ctx: ReadContext): Promise<unknown>;
+  /**
+   * Starts the reads this kind makes under one live node of type `type` as soon as a read finds
+   * it (`ctx.found`), through `ctx.cached`: per-listener reads run beside the listener lists of
+   * other proxies instead of after all of them. Only reads `read` would make for that node.
+   */
+  prefetchUnder?: { type: string; start(ctx: ReadContext, node: LiveNode): Promise<unknown> };
   /**
    * Every GAAP action the kind's module names (to read, write or look up): the client's per-action
    * error table covers them (gaap-action-errors.ts; a test proves each list equal to its file's).

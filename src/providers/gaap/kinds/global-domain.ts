@@ -1,5 +1,5 @@
 import type { GlobalDomainDesired } from '../../../model/gaap-desired-types.js';
-import type { GaapKindModule } from '../engine/kind-module.js';
+import type { GaapKindModule, ReadContext } from '../engine/kind-module.js';
 import { addr, STACK_TAG } from '../engine/kind-module.js';
 import type { LiveNode } from '../engine/node-types.js';
 import type { Domain } from '../gaap-types.js';
@@ -219,13 +219,9 @@ export const globalDomainKind: GaapKindModule<GlobalDomainSpec, GlobalDomainRaw,
       spec: { name, domain },
     }));
   },
+  prefetch: (ctx) => taggedDomains(ctx),
   async read(ctx) {
-    const tagged = await listAll(
-      ctx.client,
-      'DescribeGlobalDomains',
-      { ProjectId: ALL_PROJECTS, TagSet: [{ TagKey: STACK_TAG, TagValue: ctx.stack }] },
-      'Domains',
-    );
+    const tagged = await taggedDomains(ctx);
     const adoptions = adoptionsOf(ctx, 'globalDomains');
     // A Filter takes at most 5 values.
     const byId = await Promise.all(
@@ -297,3 +293,15 @@ export const globalDomainKind: GaapKindModule<GlobalDomainSpec, GlobalDomainRaw,
     },
   },
 };
+
+/** The stack's global domains, by its tag: needs nothing read before (started with the first stage). */
+function taggedDomains(ctx: ReadContext): Promise<Domain[]> {
+  return ctx.cached('DescribeGlobalDomains:stack', () =>
+    listAll(
+      ctx.client,
+      'DescribeGlobalDomains',
+      { ProjectId: ALL_PROJECTS, TagSet: [{ TagKey: STACK_TAG, TagValue: ctx.stack }] },
+      'Domains',
+    ),
+  );
+}

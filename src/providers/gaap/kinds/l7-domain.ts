@@ -9,7 +9,7 @@ import type { LiveNode } from '../engine/node-types.js';
 import { asSet } from '../engine/normalize-attrs.js';
 import type { DescribeRulesResponse, DomainRuleSet } from '../gaap-types.js';
 import { defined, exportCertificate, exportCertificates, waitFor, withSource } from './common.js';
-import { certAddress, type L7ListenerRaw, l7Domains, l7ListenerKind } from './l7-listener.js';
+import { certAddress, L7_LISTENER, type L7ListenerRaw, l7Domains, l7ListenerKind } from './l7-listener.js';
 
 export const L7_DOMAIN = 'gaap_l7_domain';
 
@@ -191,6 +191,8 @@ export const l7DomainKind: GaapKindModule<DomainSpec, DomainRaw, L7DomainDesired
       };
     });
   },
+  // DescribeRules of each listener as soon as its proxy's listener list is read (l7-listener.ts).
+  prefetchUnder: { type: L7_LISTENER, start: (ctx, listener) => describeRules(ctx, listener.id) },
   async read(ctx) {
     const out: LiveNode<DomainRaw>[] = [];
     for (const { listener, domain: d } of await liveDomainSets(ctx)) {

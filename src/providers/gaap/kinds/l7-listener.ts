@@ -346,7 +346,7 @@ export const l7ListenerKind: GaapKindModule<L7ListenerSpec, L7ListenerRaw, L7Lis
                   tlsCiphers: s.TLSCiphers,
                 };
               }
-              out.push({
+              const node: LiveNode<L7ListenerRaw> = {
                 address,
                 type: L7_LISTENER,
                 parent: p.address,
@@ -354,7 +354,10 @@ export const l7ListenerKind: GaapKindModule<L7ListenerSpec, L7ListenerRaw, L7Lis
                 attrs,
                 ...(l.ListenerStatus === 0 ? {} : { busy: `ListenerStatus ${l.ListenerStatus}` }),
                 raw: { proxyId: p.id, protocol, port: l.Port },
-              });
+              };
+              out.push(node);
+              // Its domains and rules are read now, beside the other proxies' listener lists.
+              ctx.found(node);
             }
           }),
         ),

@@ -1,6 +1,6 @@
 import type { ProxyDesired } from '../../../model/gaap-desired-types.js';
 import type { StepBuilder } from '../engine/kind-handler.js';
-import type { GaapKindModule } from '../engine/kind-module.js';
+import type { GaapKindModule, ReadContext } from '../engine/kind-module.js';
 import { addr, liveOfKind, NAME_TAG, ownershipTags, STACK_TAG, tagValue } from '../engine/kind-module.js';
 import type { LiveNode, WaitSpec } from '../engine/node-types.js';
 import type { ProxyInfo } from '../gaap-types.js';
@@ -272,13 +272,9 @@ export const proxyKind: GaapKindModule<ProxySpec, ProxyRaw, ProxyDesired> = {
       spec: { name, proxy },
     }));
   },
+  prefetch: (ctx) => taggedProxies(ctx),
   async read(ctx) {
-    const tagged = await listAll(
-      ctx.client,
-      'DescribeProxies',
-      { TagSet: [{ TagKey: STACK_TAG, TagValue: ctx.stack }] },
-      'ProxySet',
-    );
+    const tagged = await taggedProxies(ctx);
     const adoptions = adoptionsOf(ctx, 'proxies');
     const untagged = missingIds(
       adoptions,
@@ -367,3 +363,15 @@ export const proxyKind: GaapKindModule<ProxySpec, ProxyRaw, ProxyDesired> = {
     },
   },
 };
+
+/** The stack's proxies, by its tag: needs nothing read before (started with the first stage). */
+function taggedProxies(ctx: ReadContext): Promise<ProxyInfo[]> {
+  return ctx.cached('DescribeProxies:stack', () =>
+    listAll(
+      ctx.client,
+      'DescribeProxies',
+      { TagSet: [{ TagKey: STACK_TAG, TagValue: ctx.stack }] },
+      'ProxySet',
+    ),
+  );
+}
