@@ -200,3 +200,95 @@ class MinHeap {
     return top;
   }
 }
+
+/**
+ * A proven lower bound on the same execution as `gaapJointFloor`, to check that floor: the
+ * floor is the schedule of one ideal executor (calls served in the order they become sendable),
+ * and a different order could in principle end sooner. Here each call gets its head (the earliest
+ * it can be sent, the graph alone: every step as early as its dependencies allow) and its tail
+ * (from its send to the end of the plan along the longest path, the graph alone). Any k calls of
+ * one action that all have heads ≥ ρ are sent over at least (ceil(k / limit) − 1) windows starting
+ * no earlier than ρ, and the last of them still has its tail to go: the end comes no earlier than
+ * ρ + (ceil(k / limit) − 1) × window + (the least tail of the k). The bound is the largest such
+ * figure over every action, ρ and k (the k calls with the longest tails among those with heads
+ * ≥ ρ), and the critical path. Returns it.
+ */
+export function gaapRelaxedBound(steps, { windowMs, latencyMs, delayOf }) {
+  const byId = new Map(steps.map((s) => [s.id, s]));
+  const dependents = new Map(steps.map((s) => [s.id, []]));
+  for (const s of steps) for (const d of s.dependsOn) if (byId.has(d)) dependents.get(d).push(s);
+  /** The step's duration from its start: its calls one after another, then its wait's tail. */
+  const duration = (s) => {
+    const n = s.payload?.calls?.length ?? 0;
+    const kind = waitKind(s);
+    const end = kind === undefined ? (n > 0 ? latencyMs : 0) : Math.max(latencyMs, delayOf(kind)) + latencyMs;
+    return Math.max(0, n - 1) * latencyMs + end;
+  };
+  const order = topological(steps, byId);
+  const head = new Map();
+  for (const s of order) {
+    let t = 0;
+    for (const d of s.dependsOn) if (byId.has(d)) t = Math.max(t, head.get(d) + duration(byId.get(d)));
+    head.set(s.id, t);
+  }
+  const after = new Map();
+  for (const s of [...order].reverse()) {
+    let t = 0;
+    for (const d of dependents.get(s.id)) t = Math.max(t, duration(d) + after.get(d.id));
+    after.set(s.id, t);
+  }
+  let bound = 0;
+  for (const s of steps) bound = Math.max(bound, head.get(s.id) + duration(s) + after.get(s.id));
+  const byAction = new Map();
+  for (const s of steps) {
+    const calls = s.payload?.calls ?? [];
+    calls.forEach((c, j) => {
+      const r = head.get(s.id) + j * latencyMs;
+      const q = duration(s) - j * latencyMs + after.get(s.id);
+      if (!byAction.has(c.action)) byAction.set(c.action, []);
+      byAction.get(c.action).push({ r, q });
+    });
+  }
+  for (const [action, calls] of byAction) {
+    const limit = gaapLimit(action);
+    const heads = [...new Set(calls.map((c) => c.r))];
+    for (const rho of heads) {
+      const tails = calls
+        .filter((c) => c.r >= rho)
+        .map((c) => c.q)
+        .sort((a, b) => b - a);
+      tails.forEach((q, i) => {
+        bound = Math.max(bound, rho + (Math.ceil((i + 1) / limit) - 1) * windowMs + q);
+      });
+    }
+  }
+  return bound;
+}
+
+function topological(steps, byId) {
+  const out = [];
+  const seen = new Set();
+  const visit = (s) => {
+    const stack = [[s, 0]];
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1];
+      const [x, i] = top;
+      if (i === 0 && seen.has(x.id)) {
+        stack.pop();
+        continue;
+      }
+      seen.add(x.id);
+      const deps = x.dependsOn.filter((d) => byId.has(d));
+      if (i < deps.length) {
+        top[1]++;
+        const d = byId.get(deps[i]);
+        if (!seen.has(d.id)) stack.push([d, 0]);
+      } else {
+        stack.pop();
+        out.push(x);
+      }
+    }
+  };
+  for (const s of steps) visit(s);
+  return out;
+}
