@@ -84,6 +84,9 @@ describe('the CLI loads only what the command it runs needs (built CLI)', () => 
     const { modules } = loadedModules(['plan', '-f', EXAMPLE]);
     expect(modules).toContain('src/workflow/session.ts');
     expect(modules.filter(isEmulator)).toEqual([]);
+    // undici is loaded with the first connection pool (transport/http-pool.ts), and no call was made.
+    expect(modules).toContain('src/transport/http-pool.ts');
+    expect(modules).not.toContain('pkg:undici');
   });
 
   it('the heavy packages are named right (the checks above would pass vacuously otherwise)', () => {

@@ -2,7 +2,7 @@ import type { EventSink } from '../../core/event-types.js';
 import { nullSink } from '../../core/null-sink.js';
 import { runAttempts } from '../../transport/attempt-loop.js';
 import { DEFAULT_CALL_MS, withCallDeadline } from '../../transport/call-deadline.js';
-import { Pool } from '../../transport/http-pool.js';
+import { createPool, type Pool } from '../../transport/http-pool.js';
 import { RateLimiter, type RateSlot } from '../../transport/rate-limiter.js';
 import { BaishanApiError, classifyBaishanFailure } from './baishan-errors.js';
 import {
@@ -72,7 +72,7 @@ export class BaishanClient {
         message: `refusing to send the Baishan token over plain HTTP to ${this.#base.host}`,
       });
     }
-    this.#pool = new Pool(this.#base.origin, {
+    this.#pool = createPool(this.#base.origin, {
       connections: 4,
       connectTimeout: 10_000,
       headersTimeout: Math.min(opts.requestTimeoutMs ?? 30_000, opts.callMs ?? DEFAULT_CALL_MS),

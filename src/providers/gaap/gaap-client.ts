@@ -4,7 +4,7 @@ import { nullSink } from '../../core/null-sink.js';
 import { runAttempts } from '../../transport/attempt-loop.js';
 import { sleep as defaultSleep } from '../../transport/backoff.js';
 import { DEFAULT_CALL_MS, withCallDeadline } from '../../transport/call-deadline.js';
-import { Pool } from '../../transport/http-pool.js';
+import { createPool, type Pool } from '../../transport/http-pool.js';
 import { KeyedRateLimiter, RateLimiter, type RateSlot, RoundTrip } from '../../transport/rate-limiter.js';
 import { GAAP_ACTIONS } from './gaap-action-meta.js';
 import { classifyGaapError, GaapApiError, NOT_REPEATED, parameterFromMessage } from './gaap-errors.js';
@@ -142,7 +142,7 @@ export class GaapClient implements GaapCaller {
 
   #newPool(origin: string): Pool {
     const t = this.#opts.timeouts ?? {};
-    return new Pool(origin, {
+    return createPool(origin, {
       connections: this.#opts.connections ?? GAAP_CONNECTIONS,
       connect: { timeout: Math.min(t.connectMs ?? 10_000, this.#callMs) },
       headersTimeout: Math.min(t.headersMs ?? 30_000, this.#callMs),
