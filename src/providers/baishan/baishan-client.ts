@@ -6,6 +6,7 @@ import { Pool } from '../../transport/http-pool.js';
 import { RateLimiter, type RateSlot } from '../../transport/rate-limiter.js';
 import { BaishanApiError, classifyBaishanFailure } from './baishan-errors.js';
 import {
+  BAISHAN_READ_MAX_ATTEMPTS,
   type BaishanRetryPolicy,
   DEFAULT_BAISHAN_RETRY_POLICY,
   decideBaishanRetry,
@@ -152,7 +153,10 @@ export class BaishanClient {
     const action = `${method} domain/config`;
     const policy: BaishanRetryPolicy = {
       ...DEFAULT_BAISHAN_RETRY_POLICY,
-      maxAttempts: retry ? (this.#opts.maxAttempts ?? DEFAULT_BAISHAN_RETRY_POLICY.maxAttempts) : 1,
+      maxAttempts: retry
+        ? (this.#opts.maxAttempts ??
+          (method === 'GET' ? BAISHAN_READ_MAX_ATTEMPTS : DEFAULT_BAISHAN_RETRY_POLICY.maxAttempts))
+        : 1,
       maxElapsedMs: this.#opts.maxElapsedMs ?? DEFAULT_BAISHAN_RETRY_POLICY.maxElapsedMs,
       secondMs: this.limiter.windowMs / 60,
     };

@@ -219,6 +219,7 @@ export class GaapClient implements GaapCaller {
       counts: { throttled: 0, busy: 0, transient: 0, signatureExpire: 0 },
       elapsedMs: 0,
       safeToRepeat,
+      read: READ_ONLY.test(action),
     };
     const history: string[] = [];
 

@@ -260,6 +260,54 @@ describe('GaapClient: retries', () => {
     expect(server.requests[3]!.body.ClientToken).toBe('tok');
   });
 
+  it('retries a read past the 8 attempts of a write, until the time of the call is spent', async () => {
+    // Fifteen InternalErrors, then the answer: a plan needs it (8 attempts left about one plan in
+    // 1,000 failing under 24 % faults).
+    const { server, client } = await setup((r, i) =>
+      i < 15
+        ? apiError('InternalError')
+        : r.action === 'DescribeCertificates'
+          ? { response: { CertificateSet: [], TotalCount: 0 } }
+          : { response: {} },
+    );
+    const res = await client.call('DescribeCertificates', {});
+    expect(res.TotalCount).toBe(0);
+    expect(server.requests).toHaveLength(16);
+    // A write that may be repeated (a ClientToken) keeps the 8 attempts.
+    const before = server.requests.length;
+    await client.close();
+    await server.close();
+    const again = await setup(() => apiError('InternalError'));
+    const err = (await again.client
+      .call('OpenProxies', { ProxyIds: ['link-1'] }, { clientToken: 'tok' })
+      .catch((e: unknown) => e)) as GaapApiError;
+    expect(err.errorClass).toBe('internal');
+    expect(again.server.requests).toHaveLength(8);
+    expect(before).toBe(16);
+  });
+
+  it('gives a read up at readMaxAttempts, or once the time of the call would be spent', async () => {
+    const { server, client } = await setup(() => apiError('InternalError'), {
+      retry: { baseMs: 1, maxMs: 4, readMaxAttempts: 20 },
+    });
+    const err = (await client.call('DescribeCertificates', {}).catch((e: unknown) => e)) as GaapApiError;
+    expect(err.errorClass).toBe('internal');
+    expect(server.requests).toHaveLength(20);
+    await client.close();
+    await server.close();
+    // The stepping clock moves 1.5 s a reading: 10 s of call time is a handful of attempts.
+    const timed = await setup(() => apiError('InternalError'), {
+      retry: { baseMs: 1, maxMs: 4, maxElapsedMs: 10_000 },
+      now: steppingClock(),
+    });
+    const late = (await timed.client
+      .call('DescribeCertificates', {})
+      .catch((e: unknown) => e)) as GaapApiError;
+    expect(late.errorClass).toBe('internal');
+    expect(timed.server.requests.length).toBeGreaterThan(1);
+    expect(timed.server.requests.length).toBeLessThan(8);
+  });
+
   it('does not retry internal errors on writes unless told the write is idempotent', async () => {
     const { server, client } = await setup((_r, i) =>
       i === 0 ? apiError('InternalError') : { response: {} },
