@@ -13,9 +13,9 @@ const noop = () => {};
 // What `edgeform plan` imports, minus commander (see the --version row for that): the stages,
 // from the chunks of the bundled CLI (dist/cli/plan-pipeline.js, scripts/bundle-cli.mjs).
 const c0 = process.cpuUsage();
-// The JIT setting the CLI makes first thing (src/cli/jit-tuning.ts, main.ts).
-(await import('../dist/cli/jit-tuning.js')).tuneJitForShortRun();
 const { openSession, createPlan, renderPlanText, makeColors } = await import('../dist/cli/plan-pipeline.js');
+// The JIT setting the CLI makes once a command's modules are loaded (src/cli/jit-tuning.ts, main.ts).
+(await import('../dist/cli/jit-tuning.js')).tuneJitForShortRun();
 const importMs = since(c0);
 const colors = makeColors(false);
 

@@ -4,20 +4,24 @@ import { EMULATOR_DEFAULTS } from '../emulator/emulator-defaults.js';
 import { EDGEFORM_VERSION } from '../version.js';
 import type { Shell } from './completion.js';
 import type { GlobalFlags } from './global-flags.js';
-import { tuneJitForLongRun, tuneJitForShortRun } from './jit-tuning.js';
-
-// Before any command's code is compiled (see jit-tuning.ts).
-tuneJitForShortRun();
+import { tuneJitForShortRun } from './jit-tuning.js';
 
 // NOTE: start-up cost. This file imports only commander, the version and the emulator's default
 // credentials (a module without imports, for --help); every command module is
 // imported inside its action, when it runs, so `--version`, `--help` and a usage error load no
 // YAML, Ajv, undici or emulator code. A new command follows the same shape:
-//   .action(async (opts, cmd) => (await import('./commands/x.js')).runX({ ...cmd.optsWithGlobals(), ...opts }))
+//   .action(async (opts, cmd) => (await loaded(import('./commands/x.js'))).runX({ ...cmd.optsWithGlobals(), ...opts }))
 // (test/cli/lazy-imports.test.ts fails when a command module is imported statically here).
 
 // Kept here (not in completion.ts) so that the CLI's start-up does not load the generators.
 const SHELLS = ['bash', 'zsh', 'fish'] satisfies Shell[];
+
+/** A command's module, loaded; then the JIT is set for the short run it makes (jit-tuning.ts). */
+async function loaded<M>(module: Promise<M>): Promise<M> {
+  const m = await module;
+  tuneJitForShortRun();
+  return m;
+}
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 const positiveInt = (value: string) => {
@@ -88,7 +92,7 @@ function program(): Command {
     .addOption(files())
     .addOption(new Option('--format <FORMAT>', 'output format').choices(['text', 'json']).default('text'))
     .action(async (opts, cmd) =>
-      (await import('./commands/validate.js')).runValidate({ ...cmd.optsWithGlobals(), ...opts }),
+      (await loaded(import('./commands/validate.js'))).runValidate({ ...cmd.optsWithGlobals(), ...opts }),
     );
 
   variables(cli.command('plan'))
@@ -109,7 +113,7 @@ function program(): Command {
     .addOption(sandbox())
     .addOption(logFile())
     .action(async (opts, cmd) =>
-      (await import('./commands/plan.js')).runPlan({ ...cmd.optsWithGlobals(), ...opts }),
+      (await loaded(import('./commands/plan.js'))).runPlan({ ...cmd.optsWithGlobals(), ...opts }),
     );
 
   variables(cli.command('apply'))
@@ -135,7 +139,7 @@ function program(): Command {
     .addOption(sandbox())
     .addOption(logFile())
     .action(async (planFile, opts, cmd) =>
-      (await import('./commands/apply.js')).runApply({ ...cmd.optsWithGlobals(), ...opts, planFile }),
+      (await loaded(import('./commands/apply.js'))).runApply({ ...cmd.optsWithGlobals(), ...opts, planFile }),
     );
 
   variables(cli.command('drift'))
@@ -151,7 +155,7 @@ function program(): Command {
     .addOption(sandbox())
     .addOption(logFile())
     .action(async (opts, cmd) =>
-      (await import('./commands/drift.js')).runDrift({ ...cmd.optsWithGlobals(), ...opts }),
+      (await loaded(import('./commands/drift.js'))).runDrift({ ...cmd.optsWithGlobals(), ...opts }),
     );
 
   cli
@@ -174,7 +178,7 @@ function program(): Command {
     )
     .addOption(sandbox())
     .action(async (opts, cmd) =>
-      (await import('./commands/export.js')).runExport({ ...cmd.optsWithGlobals(), ...opts }),
+      (await loaded(import('./commands/export.js'))).runExport({ ...cmd.optsWithGlobals(), ...opts }),
     );
 
   cli
@@ -185,7 +189,7 @@ function program(): Command {
       new Option('--format <FORMAT>', 'output format').choices(['text', 'json', 'markdown']).default('text'),
     )
     .action(async (planFile: string, opts, cmd) =>
-      (await import('./commands/show.js')).runShow({ ...cmd.optsWithGlobals(), ...opts, planFile }),
+      (await loaded(import('./commands/show.js'))).runShow({ ...cmd.optsWithGlobals(), ...opts, planFile }),
     );
 
   cli
@@ -194,13 +198,13 @@ function program(): Command {
     .option('--stack <NAME>', 'stack name (default: the directory name)')
     .option('--force', 'replace an existing edgeform.yaml')
     .action(async (opts, cmd) =>
-      (await import('./commands/init.js')).runInit({ ...cmd.optsWithGlobals(), ...opts }),
+      (await loaded(import('./commands/init.js'))).runInit({ ...cmd.optsWithGlobals(), ...opts }),
     );
 
   cli
     .command('schema')
     .description('print the desired-state JSON Schema (one self-contained file)')
-    .action(async () => (await import('./commands/schema.js')).runSchema());
+    .action(async () => (await loaded(import('./commands/schema.js'))).runSchema());
 
   cli
     .command('completion')
@@ -219,7 +223,7 @@ function program(): Command {
     .addOption(sandbox())
     .addOption(logFile())
     .action(async (opts, cmd) =>
-      (await import('./commands/outputs.js')).runOutputs({ ...cmd.optsWithGlobals(), ...opts }),
+      (await loaded(import('./commands/outputs.js'))).runOutputs({ ...cmd.optsWithGlobals(), ...opts }),
     );
 
   cli
@@ -267,10 +271,8 @@ function program(): Command {
         '  profile.httpProfile = { endpoint: "127.0.0.1:PORT", protocol: "http://" } (see README.md).',
       ].join('\n'),
     )
-    .action(async (opts) => {
-      tuneJitForLongRun();
-      return (await import('./commands/emulator.js')).runEmulator(opts);
-    });
+    // A long-running server: the JIT keeps its defaults (not `loaded`, see jit-tuning.ts).
+    .action(async (opts) => (await import('./commands/emulator.js')).runEmulator(opts));
 
   return cli;
 }

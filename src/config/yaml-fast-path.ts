@@ -125,14 +125,22 @@ class FastParser {
     }
     let first = true;
     let no = 0;
-    for (const raw of text.split('\n')) {
+    // One pass over the text, line by line without splitting it: a line's content is sliced once.
+    for (let start = 0; start <= text.length; ) {
+      let end = text.indexOf('\n', start);
+      if (end < 0) end = text.length;
+      const lineStart = start;
+      start = end + 1;
       no++;
-      let indent = 0;
-      while (raw.charCodeAt(indent) === 32) indent++;
-      if (indent === raw.length) continue;
-      const c = raw[indent];
+      let at = lineStart;
+      while (at < end && text.charCodeAt(at) === 32) at++;
+      if (at === end) continue;
+      const c = text[at];
       if (c === '#') continue;
-      const content = raw.slice(indent).trimEnd();
+      const indent = at - lineStart;
+      let last = end;
+      while (text.charCodeAt(last - 1) === 32) last--;
+      const content = text.slice(at, last);
       if (indent === 0 && (content.startsWith('---') || content.startsWith('...') || c === '%')) {
         // One leading `---` (alone or before a comment) is a document start; anything else declines.
         if (first && (content === '---' || /^--- +#/.test(content))) continue;
@@ -182,7 +190,7 @@ class FastParser {
       if (!line || line.indent < indent || (line.indent === indent && !isSeqItem(line.text))) break;
       this.line = line.no;
       if (line.indent > indent) decline();
-      const rest = line.text.slice(1).trimStart();
+      const rest = trimStartSpaces(line.text.slice(1));
       const column = indent + (line.text.length - rest.length);
       if (rest === '' || rest.startsWith('#')) {
         this.#i++;
@@ -256,7 +264,7 @@ class FastParser {
       const name = NAME_RE.exec(rest.slice(1))?.[0] ?? decline();
       const after = rest.slice(1 + name.length);
       if (after !== '' && after[0] !== ' ') decline();
-      const tail = after.trim();
+      const tail = trimSpaces(after);
       if (this.#anchors.has(name)) decline();
       this.#anchorDepth++;
       const outerDeepest = this.#deepest;
@@ -440,7 +448,7 @@ class FlowReader {
       if (ch === '#' && this.#s[end - 1] === ' ') decline();
     }
     this.#pos = end;
-    const out = this.#s.slice(start, end).trimEnd();
+    const out = trimEndSpaces(this.#s.slice(start, end));
     if (out === '') decline();
     tooLong(out.length);
     return out;
@@ -460,7 +468,7 @@ export function isSeqItem(text: string): boolean {
 }
 
 function isCommentOrEmpty(s: string): boolean {
-  const t = s.trimStart();
+  const t = trimStartSpaces(s);
   return t === '' || (t[0] === '#' && s.length > t.length);
 }
 
@@ -498,7 +506,7 @@ function splitKey(text: string): { key: string; rest: string; merge: boolean } {
     if (c === undefined || INDICATORS.has(c) || c === '?' || (c === '-' && isBlank(text[1]))) decline();
     colon = plainKeyEnd(text);
     if (colon < 0) decline();
-    const raw = text.slice(0, colon).trimEnd();
+    const raw = trimEndSpaces(text.slice(0, colon));
     const resolved = raw === '<<' ? '<<' : resolvePlain(raw);
     // Keys that resolve to null, booleans or numbers are stringified by toJS in ways not worth
     // copying here.
@@ -509,7 +517,7 @@ function splitKey(text: string): { key: string; rest: string; merge: boolean } {
   // A quoted "<<" is an ordinary key; only the plain one merges.
   const merge = key === '<<' && c !== '"' && c !== "'";
   if (key === '__proto__') decline();
-  return { key, rest: text.slice(colon + 1).trim(), merge };
+  return { key, rest: trimSpaces(text.slice(colon + 1)), merge };
 }
 
 /** A plain scalar after `key: ` or `- `: up to a comment; declined where YAML reads it otherwise. */
@@ -527,7 +535,7 @@ function plainScalar(rest: string): string {
     if (ch === ':' && isBlank(rest[i + 1])) decline();
   }
   tooLong(end);
-  return rest.slice(0, end).trimEnd();
+  return trimEndSpaces(rest.slice(0, end));
 }
 
 export function quotedEnd(s: string, start: number): number {
@@ -595,4 +603,22 @@ function tooLong(chars: number): void {
     throw new OverLimit(
       `this value is ${chars} characters long; a value may have at most ${MAX_SCALAR_CHARS}`,
     );
+}
+
+// NOTE: YAML's white space here is the space (tabs are declined): JavaScript's trim() would also
+// strip a no-break space or U+2028 that YAML keeps in a scalar ("a: x\u00a0" is "x\u00a0").
+function trimStartSpaces(s: string): string {
+  let i = 0;
+  while (s.charCodeAt(i) === 32) i++;
+  return i === 0 ? s : s.slice(i);
+}
+
+function trimEndSpaces(s: string): string {
+  let j = s.length;
+  while (j > 0 && s.charCodeAt(j - 1) === 32) j--;
+  return j === s.length ? s : s.slice(0, j);
+}
+
+function trimSpaces(s: string): string {
+  return trimEndSpaces(trimStartSpaces(s));
 }

@@ -62,6 +62,7 @@ describe('the fast YAML path agrees with the yaml package or declines', () => {
     ['empty values and flow', 'a:\nb: []\nc: {}\nd: [[1, 2], {x: [3]}]\ne: ""\n'],
     ['a leading document start', '---\na: 1\n'],
     ['keys with spaces and colons', 'a b: 1\nhttp://x: 2\nc:d: 3\n'],
+    ['trailing spaces, no final newline', 'a: 1   \nb:  \n  - x  \n   \nc: "y"  '],
   ])('%s: taken, same value', (_name, text) => {
     expect(expectAgrees(text)).toBe('fast');
   });
@@ -87,6 +88,24 @@ describe('the fast YAML path agrees with the yaml package or declines', () => {
     ['an empty file', '# nothing\n'],
     ['an anchor used more often than maxAliasCount', `a: &a 1\nb: [${Array(1001).fill('*a').join(', ')}]\n`],
   ])('%s: declined (the yaml package decides)', (_name, text) => {
+    expect(fastParseYaml(text, MAX_ALIAS_COUNT)).toBeUndefined();
+  });
+
+  // YAML's white space is the space (and tab): a no-break space or U+2028 is part of a scalar.
+  it.each([
+    ['a trailing no-break space', 'a: x\u00a0\nb: 1\n'],
+    ['a no-break space before a comment', 'a: x\u00a0 # c\n'],
+    ['a no-break space as a key', '\u00a0: 1\n'],
+    ['a trailing line separator', 'a: x\u2028\n'],
+  ])('%s: taken, the same value as the yaml package', (_name, text) => {
+    expect(expectAgrees(text)).toBe('fast');
+  });
+
+  it('a line of only an ideographic space (a continuation line in YAML): declined', () => {
+    expect(fastParseYaml('a: 1\n  \u3000\nb: 2\n', MAX_ALIAS_COUNT)).toBeUndefined();
+  });
+
+  it.each([['nothing', '']])('%s: declined', (_name, text) => {
     expect(fastParseYaml(text, MAX_ALIAS_COUNT)).toBeUndefined();
   });
 
