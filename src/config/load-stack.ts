@@ -6,7 +6,7 @@ import { buildStack } from './build-stack.js';
 import type { DesiredFileV1 } from './desired-file-types.js';
 import { desiredSchema } from './desired-schema.js';
 import type { Diagnostic } from './diagnostic-types.js';
-import { hasErrors, sortDiagnostics } from './diagnostics.js';
+import { hasErrors, listedDiagnostics } from './diagnostics.js';
 import { formatPath } from './path.js';
 import { SEMANTIC_RULES } from './rules/index.js';
 import { diagnosticAt } from './rules/rule-helpers.js';
@@ -110,7 +110,7 @@ export function loadStack(files: readonly string[], opts: LoadStackOptions): Loa
     const replaced = applyVariables(parsed, input, opts.cwd);
     diagnostics.push(...replaced.diagnostics);
     // A value with an unknown variable would only add a schema error at the same spot.
-    if (hasErrors(replaced.diagnostics)) return { diagnostics: sortDiagnostics(diagnostics, files) };
+    if (hasErrors(replaced.diagnostics)) return { diagnostics: listedDiagnostics(diagnostics, files) };
     replaced.values.forEach((v, i) => {
       if (!parsed[i]!.mentionsVars) return;
       values[i] = v;
@@ -127,16 +127,16 @@ export function loadStack(files: readonly string[], opts: LoadStackOptions): Loa
     valid.push({ file, dir, source, doc: value as DesiredFileV1 });
   }
 
-  if (phase1Failed) return { diagnostics: sortDiagnostics(diagnostics, files) };
+  if (phase1Failed) return { diagnostics: listedDiagnostics(diagnostics, files) };
 
   const ctx = buildRuleContext(valid, opts.env);
   for (const rule of SEMANTIC_RULES) diagnostics.push(...rule.check(ctx));
   if (substituted.size > 0) diagnostics.push(...secretsFromVariables(ctx, substituted));
-  if (hasErrors(diagnostics)) return { diagnostics: sortDiagnostics(diagnostics, files) };
+  if (hasErrors(diagnostics)) return { diagnostics: listedDiagnostics(diagnostics, files) };
 
   const built = buildStack(ctx);
   diagnostics.push(...built.diagnostics);
-  const result: LoadStackResult = { diagnostics: sortDiagnostics(diagnostics, files) };
+  const result: LoadStackResult = { diagnostics: listedDiagnostics(diagnostics, files) };
   if (built.stack && !hasErrors(diagnostics)) result.stack = built.stack;
   return result;
 }

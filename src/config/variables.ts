@@ -194,6 +194,16 @@ interface Walk {
   diagnostics: Diagnostic[];
   /** Paths (formatPath) whose value a variable made: a secret may not come from one. */
   substituted: Set<string>;
+  /** ` (declared: a, b)` for messages, made once. */
+  declared?: string;
+}
+
+/** The declared names for a message, the first ten (a file may declare thousands). */
+function declaredList(defined: ReadonlyMap<string, Definition>): string {
+  if (defined.size === 0) return '';
+  const names = [...defined.keys()];
+  const more = names.length > 10 ? `, and ${names.length - 10} more` : '';
+  return ` (declared: ${names.slice(0, 10).join(', ')}${more})`;
 }
 
 function substitute(value: unknown, path: PathSegment[], w: Walk): unknown {
@@ -214,13 +224,13 @@ function substituteString(s: string, path: PathSegment[], w: Walk): unknown {
   const lookup = (ref: string): VarValue | undefined => {
     const d = NAME.test(ref) ? defined.get(ref) : undefined;
     if (d) return d.value;
-    const known = [...defined.keys()];
+    w.declared ??= declaredList(defined);
     diagnostics.push({
       severity: 'error',
       code: 'UNKNOWN_VARIABLE',
       ...source.locate(path),
       path: formatPath(path),
-      message: `\${var.${ref}} names no declared variable${known.length ? ` (declared: ${known.join(', ')})` : ''}`,
+      message: `\${var.${ref}} names no declared variable${w.declared}`,
       fix: `declare it under vars: with a default, or correct the name`,
     });
     return undefined;

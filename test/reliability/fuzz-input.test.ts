@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MAX_LISTED_DIAGNOSTICS } from '../../src/config/diagnostics.js';
 import { MAX_NESTING, MAX_SCALAR_CHARS, MAX_SLOW_PATH_BYTES } from '../../src/config/input-limits.js';
 import { MAX_SCHEMA_DIAGNOSTICS } from '../../src/config/schema-errors.js';
 import { runCli, scratchDir, writeYaml } from './harness.js';
@@ -142,6 +143,36 @@ describe('one value, one file', () => {
     expect(shown).toHaveLength(1);
     expect(shown[0]).toMatch(
       /edgeform\.yaml:80006:1: this file is \d+\.\d MB, and from about this line it is not plain YAML/,
+    );
+  }, 60_000);
+});
+
+describe('problems the rules find, past a hundred, are counted too', () => {
+  it('100,000 entries of one domain: 100 DUPLICATE_DOMAIN listed, the rest counted where they start', async () => {
+    const r = await validate(
+      `${head}baishan:\n  domains:\n${lines(100_000, () => `    - domain: a.example.com\n      config: { timeout: { time: "30" } }\n`)}`,
+    );
+    const shown = diagnostics(r.stderr);
+    expect(shown).toHaveLength(MAX_LISTED_DIAGNOSTICS + 1);
+    expect(shown[0]).toMatch(
+      /edgeform\.yaml:7:15 baishan\.domains\[1\]\.domain: domain a\.example\.com is declared more than once/,
+    );
+    expect(shown[MAX_LISTED_DIAGNOSTICS]).toMatch(
+      /edgeform\.yaml:207:15 baishan\.domains\[101\]\.domain: 99899 more errors and 0 more warnings from here on are not listed/,
+    );
+  }, 60_000);
+
+  it('50,000 references to undeclared variables among 20,000 declared ones', async () => {
+    const r = await validate(
+      `${head}vars:\n${lines(20_000, (i) => `  v${i}: x\n`)}baishan:\n  domains:\n${lines(50_000, (i) => `    - domain: d\${var.u${i}}.example.com\n`)}`,
+    );
+    const shown = diagnostics(r.stderr);
+    expect(shown).toHaveLength(MAX_LISTED_DIAGNOSTICS + 1);
+    expect(shown[0]).toMatch(
+      /edgeform\.yaml:20006:15 baishan\.domains\[0\]\.domain: \$\{var\.u0\} names no declared variable \(declared: v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, and 19990 more\)/,
+    );
+    expect(shown[MAX_LISTED_DIAGNOSTICS]).toMatch(
+      /49900 more errors and 0 more warnings from here on are not listed/,
     );
   }, 60_000);
 });

@@ -2,6 +2,7 @@ import type { EventSink } from '../../core/event-types.js';
 import { nullSink } from '../../core/null-sink.js';
 import { runAttempts } from '../../transport/attempt-loop.js';
 import { DEFAULT_CALL_MS, withCallDeadline } from '../../transport/call-deadline.js';
+import { isClosedClient } from '../../transport/closed-client.js';
 import { createPool, type Pool } from '../../transport/http-pool.js';
 import { RateLimiter, type RateSlot } from '../../transport/rate-limiter.js';
 import { BaishanApiError, classifyBaishanFailure } from './baishan-errors.js';
@@ -217,6 +218,7 @@ export class BaishanClient {
           return { ok: false, failure: { error, ...(sent.answer ? { answer: sent.answer } : {}) } };
         },
         decide: ({ error, answer }, attempt, elapsedMs) => {
+          if (isClosedClient(error.cause)) return { kind: 'fail', error };
           const retryAfter = Number(header(answer?.headers, 'x-retry-after'));
           const decision = decideBaishanRetry(
             {

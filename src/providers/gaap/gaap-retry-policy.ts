@@ -1,4 +1,5 @@
 import { backoffDelay } from '../../transport/backoff.js';
+import { isClosedClient } from '../../transport/closed-client.js';
 import type { GaapErrorClass } from './gaap-errors.js';
 
 /** Bounds for the client's retries. Every retry also stops once `maxElapsedMs` would be exceeded. */
@@ -91,6 +92,8 @@ export function decideRetry(
   const transientAttempts = state.read ? policy.readMaxAttempts : policy.maxAttempts;
 
   if (failure.kind === 'network') {
+    // This process closed the pool (the run is ending): no attempt can succeed.
+    if (isClosedClient(failure.cause)) return { kind: 'fail', errorClass: 'internal' };
     // A request that may have reached the server must not be repeated blindly: a second
     // CreateRule/AddRealServers would create a duplicate. The caller re-reads instead.
     if (failure.sent && !state.safeToRepeat) return { kind: 'fail', errorClass: 'ambiguous' };

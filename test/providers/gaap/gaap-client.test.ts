@@ -308,6 +308,24 @@ describe('GaapClient: retries', () => {
     expect(timed.server.requests.length).toBeLessThan(8);
   });
 
+  it('does not retry a read once the client is closed (a run that ended closes its clients)', async () => {
+    const { server, client } = await setup(() => apiError('InternalError'), {
+      retry: { baseMs: 1000, maxMs: 1000 },
+      random: () => 1,
+    });
+    const started = Date.now();
+    const read = client.call('DescribeCertificates', {}).catch((e: unknown) => e);
+    // The first InternalError is answered; the client closes during its backoff.
+    await new Promise((r) => setTimeout(r, 100));
+    await client.close();
+    const err = (await read) as GaapApiError;
+    expect(err).toBeInstanceOf(GaapApiError);
+    expect(err.errorClass).toBe('internal');
+    expect(server.requests).toHaveLength(1);
+    // It waited out its backoff (1 s), not 24 attempts.
+    expect(Date.now() - started).toBeLessThan(3_000);
+  });
+
   it('does not retry internal errors on writes unless told the write is idempotent', async () => {
     const { server, client } = await setup((_r, i) =>
       i === 0 ? apiError('InternalError') : { response: {} },
