@@ -47,23 +47,31 @@ const isEmulator = (m: string) => m.startsWith('src/emulator/') && m !== 'src/em
 
 // Start-up cost: every command is imported when it runs (see the NOTE in src/cli/main.ts).
 describe('the CLI loads only what the command it runs needs (built CLI)', () => {
+  // emulator-defaults.ts: three constants without imports, so `emulator --help` can print them.
+  // jit-tuning.ts: one V8 flag, set once a command's modules are loaded.
+  const ENTRY = [
+    'src/cli/jit-tuning.ts',
+    'src/cli/main.ts',
+    'src/core/package-files.ts',
+    'src/emulator/emulator-defaults.ts',
+    'src/version.ts',
+  ];
+
   it.each([
-    ['--version'],
     ['--help'],
     ['plan', '--help'],
     ['no-such-command'],
   ])('`edgeform %s` loads the entry point, the version and commander, nothing else', (...args) => {
     const { modules } = loadedModules(args);
-    // emulator-defaults.ts: three constants without imports, so `emulator --help` can print them.
-    // jit-tuning.ts: one V8 flag, set before any command's code is compiled.
-    expect(modules).toEqual([
-      'pkg:commander',
-      'src/cli/jit-tuning.ts',
-      'src/cli/main.ts',
-      'src/core/package-files.ts',
-      'src/emulator/emulator-defaults.ts',
-      'src/version.ts',
-    ]);
+    expect(modules).toEqual(['pkg:commander', ...ENTRY]);
+  });
+
+  it('`edgeform --version` (and -V) loads the entry point and the version, not even commander', () => {
+    for (const flag of ['--version', '-V']) {
+      const { status, modules } = loadedModules([flag]);
+      expect(status).toBe(0);
+      expect(modules).toEqual(ENTRY);
+    }
   });
 
   it('`validate` loads the loader but no HTTP client, no emulator, no planner', () => {
