@@ -43,7 +43,9 @@ export function parseYamlSource(file: string, text: string): YamlSource {
   if (!('value' in fast)) {
     if (fast.overLimit !== undefined) return overLimit(file, fast.declinedLine, fast.overLimit);
     const bytes = text.length * 3 > MAX_SLOW_PATH_BYTES ? Buffer.byteLength(text) : text.length;
-    if (bytes > MAX_SLOW_PATH_BYTES) return tooLargeForSlowPath(file, bytes, fast.declinedLine);
+    if (bytes > MAX_SLOW_PATH_BYTES) {
+      return onlyComments(text) ? emptyFile(file) : tooLargeForSlowPath(file, bytes, fast.declinedLine);
+    }
     return parseWithPositions(file, text);
   }
   let positions: ((path: readonly PathSegment[], target?: 'value' | 'key') => SourceLocation) | undefined;
@@ -74,6 +76,39 @@ function overLimit(file: string, line: number, message: string): YamlSource {
     diagnostics: [{ severity: 'error', code: 'INPUT_TOO_LARGE', ...at, path: '', message, fix }],
     locate: () => at,
   };
+}
+
+const EMPTY_FILE = (file: string): Diagnostic => ({
+  severity: 'error',
+  code: 'EMPTY_FILE',
+  file,
+  line: 1,
+  column: 1,
+  path: '',
+  message: 'the file is empty',
+  fix: 'start from an example: `version: 1`, `stack: NAME`, then a `baishan:` section (see examples/)',
+});
+
+function emptyFile(file: string): YamlSource {
+  return {
+    file,
+    value: undefined,
+    diagnostics: [EMPTY_FILE(file)],
+    locate: () => ({ file, line: 1, column: 1 }),
+  };
+}
+
+/** Whether every line is blank or a comment (a large file of them is empty, not "not plain YAML"). */
+function onlyComments(text: string): boolean {
+  for (let start = 0; start < text.length; ) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    let i = start;
+    while (i < end && (text[i] === ' ' || text[i] === '\t' || text[i] === '\r')) i++;
+    if (i < end && text[i] !== '#') return false;
+    start = end + 1;
+  }
+  return true;
 }
 
 /**
@@ -216,16 +251,7 @@ export function parseWithPositions(file: string, text: string): YamlSource {
   if (tagged.length > 0) return { file, value: undefined, diagnostics, locate };
 
   if (doc.contents === null || (yaml().isScalar(doc.contents) && doc.contents.value === null)) {
-    diagnostics.push({
-      severity: 'error',
-      code: 'EMPTY_FILE',
-      file,
-      line: 1,
-      column: 1,
-      path: '',
-      message: 'the file is empty',
-      fix: 'start from an example: `version: 1`, `stack: NAME`, then a `baishan:` section (see examples/)',
-    });
+    diagnostics.push(EMPTY_FILE(file));
     return { file, value: undefined, diagnostics, locate };
   }
 

@@ -177,6 +177,15 @@ describe('problems the rules find, past a hundred, are counted too', () => {
   }, 60_000);
 });
 
+describe('large files with nothing in them', () => {
+  it('3 MB of comments is an empty file', async () => {
+    const r = await validate('# a comment\n'.repeat(250_000));
+    const shown = diagnostics(r.stderr);
+    expect(shown).toHaveLength(1);
+    expect(shown[0]).toMatch(/edgeform\.yaml:1:1: the file is empty/);
+  }, 60_000);
+});
+
 describe('variables', () => {
   it('50,000 variable references validate without reading positions', async () => {
     const r = await validate(
