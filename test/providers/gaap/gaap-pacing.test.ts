@@ -19,14 +19,19 @@ afterAll(async () => {
 });
 
 /** A client paced as `gaapClientFor` paces it, believing `limit` calls a window. */
-function client(limit: number, events: EdgeformEvent[], throttleWaitMs = WINDOW) {
+function client(
+  limit: number,
+  events: EdgeformEvent[],
+  throttleWaitMs = WINDOW,
+  server: { endpoint: string; windowMs: number } = { endpoint: emulator.gaap, windowMs: WINDOW },
+) {
   const roundTrip = new RoundTrip();
   return new GaapClient({
     credentials: { secretId: EMULATOR_DEFAULTS.secretId, secretKey: EMULATOR_DEFAULTS.secretKey },
-    endpoint: emulator.gaap,
+    endpoint: server.endpoint,
     events: (e) => events.push(e),
     retry: { throttleWaitMs },
-    limiters: new KeyedRateLimiter(() => new RateLimiter({ limit, windowMs: WINDOW, roundTrip })),
+    limiters: new KeyedRateLimiter(() => new RateLimiter({ limit, windowMs: server.windowMs, roundTrip })),
   });
 }
 
@@ -60,22 +65,30 @@ describe('GAAP client pacing against the emulator', () => {
   });
 
   it('retries a refused call when the refusing window has ended, not after a fixed backoff', async () => {
+    // NOTE: its own emulator on the documented clock (a 1 s window, opened by the burst's first
+    // request): on the 100 ms window above, a loaded machine (CI) spreads 30 requests over
+    // several windows and none is refused, so the test would prove nothing.
+    const realClock = await startEmulator({ rateWindowScale: 1, latencyMs: 10 });
     const events: EdgeformEvent[] = [];
     // A client that believes 30 a window: a third of its first burst is refused. A fixed backoff
-    // (here 10 s, the policy's wait for a call's second refusal) would hold the run for seconds.
-    const c = client(30, events, 10_000);
-    emulator.resetStats();
-    const t0 = performance.now();
-    const answers = await burst(c, 40);
-    const elapsed = performance.now() - t0;
-    await c.close();
-    expect(answers).toHaveLength(40);
-    const stats = emulator.stats().gaap;
-    expect(stats.throttled).toBeGreaterThan(0);
-    expect(stats.requests.DescribeAccessRegions).toBe(40);
-    // Each refused call was refused once: its retry went after the window that refused it.
-    expect(events.filter((e) => e.kind === 'throttled')).toHaveLength(stats.throttled);
-    expect(events.filter((e) => e.kind === 'api-call' && e.attempt > 2)).toHaveLength(0);
-    expect(elapsed).toBeLessThan(2_000);
+    // (here 10 s, the policy's wait for a call's second refusal) would hold the run for 10 s.
+    const c = client(30, events, 10_000, { endpoint: realClock.gaap, windowMs: 1000 });
+    try {
+      const t0 = performance.now();
+      const answers = await burst(c, 40);
+      const elapsed = performance.now() - t0;
+      expect(answers).toHaveLength(40);
+      const stats = realClock.stats().gaap;
+      expect(stats.throttled).toBeGreaterThan(0);
+      expect(stats.requests.DescribeAccessRegions).toBe(40);
+      // Each refused call was refused once: its retry went after the window that refused it.
+      expect(events.filter((e) => e.kind === 'throttled')).toHaveLength(stats.throttled);
+      expect(events.filter((e) => e.kind === 'api-call' && e.attempt > 2)).toHaveLength(0);
+      // The refusing window (1 s) and the next, well under the 10 s backoff.
+      expect(elapsed).toBeLessThan(5_000);
+    } finally {
+      await c.close();
+      await realClock.close();
+    }
   });
 });
