@@ -4,10 +4,7 @@
 // when its calls started and ended, how long they took, and the server's throttles; then calls
 // answered and steps finished per 250 ms; then the CPU and CPU wait of both threads. Shows where
 // an apply spends the time above its floor. Needs `npm run build`.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import { join } from 'node:path';
-import { EMULATOR_DEFAULTS } from '../dist/emulator/index.js';
+import { writeFileSync } from 'node:fs';
 import { executePlan } from '../dist/executor/execute-plan.js';
 import { createPlan } from '../dist/planner/create-plan.js';
 import { plan as planWorkflow } from '../dist/workflow/run-plan.js';
@@ -15,7 +12,7 @@ import { openSession } from '../dist/workflow/session.js';
 import { gaapJointFloor } from './bounds.mjs';
 import { startEmulatorThread } from './emulator-thread.mjs';
 import { gaapEstate } from './estates.mjs';
-import { StepTimeline } from './step-timeline.mjs';
+import { gaapEstateOn, StepTimeline } from './step-timeline.mjs';
 import { threadCpu } from './thread-cpu.mjs';
 
 const P = Number(process.argv[2] ?? 50);
@@ -38,18 +35,7 @@ const emu = await startEmulatorThread({
   asyncDelayByKindMs: delays,
   seed: 1,
 });
-const env = {
-  ...process.env,
-  EDGEFORM_RATE_WINDOW_SCALE: String(scale),
-  EDGEFORM_GAAP_ENDPOINT: emu.gaap,
-  EDGEFORM_BAISHAN_ENDPOINT: emu.baishan,
-  TENCENTCLOUD_SECRET_ID: EMULATOR_DEFAULTS.secretId,
-  TENCENTCLOUD_SECRET_KEY: EMULATOR_DEFAULTS.secretKey,
-  BAISHAN_TOKEN: EMULATOR_DEFAULTS.baishanToken,
-};
-const work = mkdtempSync(join(os.tmpdir(), 'edgeform-timeline-'));
-const file = join(work, 'estate.yaml');
-writeFileSync(file, gaapEstate(P, { stack: `timeline-${P}`, l7: true }).yaml);
+const { env, work, file } = gaapEstateOn(emu, P, scale, 'timeline');
 
 const t0 = performance.now();
 const at = () => performance.now() - t0;

@@ -1,24 +1,12 @@
 #!/usr/bin/env node
-// Development aid (issue 11): the real executor (`executePlan`, ready pool, wait watchers) on the
-// real plan of the bench's GAAP estate (`node bench/sched-sim.mjs 200`), against a simulated GAAP
-// that costs no CPU: every call takes CALL_MS (default 20: the bench's latency), each action's
-// budget is 20 calls in any 50 ms window (the client's own limiter), and an object becomes ready
-// its kind's delay (bench clock) after its write arrives. So the machine's load does not enter:
-// what remains above the joint floor (computed with the same call time) is the schedule's —
-// slots, priorities, polls. PARALLELISM (default 64, the CLI's) sets both the global and the GAAP cap.
-// Needs `npm run build`.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import { join } from 'node:path';
-import { EMULATOR_DEFAULTS, startEmulator } from '../dist/emulator/index.js';
+import { startEmulator } from '../dist/emulator/index.js';
 import { executePlan } from '../dist/executor/execute-plan.js';
 import { createPlan } from '../dist/planner/create-plan.js';
 import { waitScope } from '../dist/providers/gaap/gaap-step-runner.js';
 import { KeyedRateLimiter, RateLimiter } from '../dist/transport/rate-limiter.js';
 import { openSession } from '../dist/workflow/session.js';
 import { gaapJointFloor, gaapRelaxedBound, waitKind } from './bounds.mjs';
-import { gaapEstate } from './estates.mjs';
-import { StepTimeline } from './step-timeline.mjs';
+import { gaapEstateOn, StepTimeline } from './step-timeline.mjs';
 
 const P = Number(process.argv[2] ?? 50);
 const CALL_MS = Number(process.env.CALL_MS ?? 20);
@@ -29,19 +17,7 @@ const delayOf = (k) => delays[k] ?? 250;
 
 // The plan, from an empty emulator account (no latency, no limits that matter here).
 const emu = await startEmulator({ seed: 1 });
-const env = {
-  ...process.env,
-  // The bench's clock: the provider's poll pacing scales with it.
-  EDGEFORM_RATE_WINDOW_SCALE: String(WINDOW_MS / 1000),
-  EDGEFORM_GAAP_ENDPOINT: emu.gaap,
-  EDGEFORM_BAISHAN_ENDPOINT: emu.baishan,
-  TENCENTCLOUD_SECRET_ID: EMULATOR_DEFAULTS.secretId,
-  TENCENTCLOUD_SECRET_KEY: EMULATOR_DEFAULTS.secretKey,
-  BAISHAN_TOKEN: EMULATOR_DEFAULTS.baishanToken,
-};
-const work = mkdtempSync(join(os.tmpdir(), 'edgeform-sim-'));
-const file = join(work, 'estate.yaml');
-writeFileSync(file, gaapEstate(P, { stack: `sim-${P}`, l7: true }).yaml);
+const { env, work, file } = gaapEstateOn(emu, P, WINDOW_MS / 1000, 'sim');
 const session = await openSession({ files: [file], cwd: work, env, sandbox: false, events: () => {} });
 const { plan } = await createPlan({
   stack: session.stack.stack,

@@ -1,7 +1,33 @@
 // Step timelines of one execution (bench/apply-timeline.mjs, bench/sched-sim.mjs): when each
 // step started, registered its wait and was done, from the executor's events; what a run's
 // critical chain spent where; slots and calls in flight over time.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { EMULATOR_DEFAULTS } from '../dist/emulator/index.js';
 import { waitKind } from './bounds.mjs';
+import { gaapEstate } from './estates.mjs';
+
+/**
+ * The bench's GAAP estate of `p` proxies (with layer 7) written to a fresh temporary folder, and
+ * the environment that points edgeform at emulator `emu` on the clock scaled by `scale`.
+ */
+export function gaapEstateOn(emu, p, scale, label) {
+  const env = {
+    ...process.env,
+    // The bench's clock: the provider's poll pacing scales with it.
+    EDGEFORM_RATE_WINDOW_SCALE: String(scale),
+    EDGEFORM_GAAP_ENDPOINT: emu.gaap,
+    EDGEFORM_BAISHAN_ENDPOINT: emu.baishan,
+    TENCENTCLOUD_SECRET_ID: EMULATOR_DEFAULTS.secretId,
+    TENCENTCLOUD_SECRET_KEY: EMULATOR_DEFAULTS.secretKey,
+    BAISHAN_TOKEN: EMULATOR_DEFAULTS.baishanToken,
+  };
+  const work = mkdtempSync(join(os.tmpdir(), `edgeform-${label}-`));
+  const file = join(work, 'estate.yaml');
+  writeFileSync(file, gaapEstate(p, { stack: `${label}-${p}`, l7: true }).yaml);
+  return { env, work, file };
+}
 
 const f0 = (x) => x.toFixed(0).padStart(6);
 
