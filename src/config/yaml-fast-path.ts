@@ -607,13 +607,13 @@ function tooLong(chars: number): void {
 
 // NOTE: YAML's white space here is the space (tabs are declined): JavaScript's trim() would also
 // strip a no-break space or U+2028 that YAML keeps in a scalar ("a: x\u00a0" is "x\u00a0").
-function trimStartSpaces(s: string): string {
+export function trimStartSpaces(s: string): string {
   let i = 0;
   while (s.charCodeAt(i) === 32) i++;
   return i === 0 ? s : s.slice(i);
 }
 
-function trimEndSpaces(s: string): string {
+export function trimEndSpaces(s: string): string {
   let j = s.length;
   while (j > 0 && s.charCodeAt(j - 1) === 32) j--;
   return j === s.length ? s : s.slice(0, j);

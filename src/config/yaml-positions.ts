@@ -1,5 +1,12 @@
 import type { PathSegment } from './path.js';
-import { isSeqItem, looksLikeKey, plainKeyEnd, quotedEnd } from './yaml-fast-path.js';
+import {
+  isSeqItem,
+  looksLikeKey,
+  plainKeyEnd,
+  quotedEnd,
+  trimEndSpaces,
+  trimStartSpaces,
+} from './yaml-fast-path.js';
 
 /**
  * Source positions for a file the fast parser (yaml-fast-path.ts) took, without the `yaml`
@@ -118,7 +125,7 @@ class PositionReader {
       let indent = 0;
       while (raw.charCodeAt(indent) === 32) indent++;
       if (indent === raw.length || raw[indent] === '#') continue;
-      const content = raw.slice(indent).trimEnd();
+      const content = trimEndSpaces(raw.slice(indent));
       if (first && indent === 0 && (content === '---' || /^--- +#/.test(content))) continue;
       first = false;
       this.#lines.push({ no, indent, text: content, raw: raw.length });
@@ -144,7 +151,7 @@ class PositionReader {
       const line = this.#lines[this.#i];
       if (!line || line.indent < indent || (line.indent === indent && !isSeqItem(line.text))) break;
       if (line.indent > indent) giveUp();
-      const rest = line.text.slice(1).trimStart();
+      const rest = trimStartSpaces(line.text.slice(1));
       const column = indent + (line.text.length - rest.length);
       if (rest === '' || rest.startsWith('#')) {
         this.#i++;
@@ -170,7 +177,7 @@ class PositionReader {
       if (!line || line.indent < indent) break;
       if (line.indent > indent || isSeqItem(line.text)) giveUp();
       const { key, colon, merge } = splitKey(line.text);
-      const rest = line.text.slice(colon + 1).trimStart();
+      const rest = trimStartSpaces(line.text.slice(colon + 1));
       this.#i++;
       const value =
         rest === '' || rest.startsWith('#')
@@ -196,7 +203,7 @@ class PositionReader {
     if (next && next.indent > indent) return this.#block(indent + 1);
     if (mapValue && next && next.indent === indent && isSeqItem(next.text)) return this.#seq(indent);
     const after = line.text.slice(indicator + 1);
-    const comment = after.trimStart();
+    const comment = trimStartSpaces(after);
     const column =
       comment === '' ? line.raw + 1 : line.indent + indicator + 2 + (after.length - comment.length);
     return { at: { line: line.no, column } };
@@ -207,7 +214,7 @@ class PositionReader {
     const column = line.indent + (line.text.length - rest.length) + 1;
     if (rest[0] === '&') {
       const name = /^&([^\s,[\]{}]+)/.exec(rest)?.[1] ?? giveUp();
-      const tail = rest.slice(1 + name.length).trimStart();
+      const tail = trimStartSpaces(rest.slice(1 + name.length));
       const value =
         tail === '' || tail.startsWith('#') ? this.#block(indent + 1) : this.#inline(line, tail, indent);
       this.anchors.set(name, value);
@@ -308,7 +315,7 @@ class FlowPositions {
     }
     if (end === start) giveUp();
     this.#pos = end;
-    return this.#s.slice(start, end).trimEnd();
+    return trimEndSpaces(this.#s.slice(start, end));
   }
 
   #space(): void {
@@ -325,7 +332,7 @@ function splitKey(text: string): { key: string; colon: number; merge: boolean } 
   }
   const colon = plainKeyEnd(text);
   if (colon < 0) giveUp();
-  const key = text.slice(0, colon).trimEnd();
+  const key = trimEndSpaces(text.slice(0, colon));
   return { key, colon, merge: key === '<<' };
 }
 

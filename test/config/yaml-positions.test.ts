@@ -66,6 +66,8 @@ describe('positions of files the fast parser took, without the yaml package', ()
     ['flow collections', 'l: [a, {m: 1, n: [x, {o: p}]}, [x]]\nk: {a: 1,  b:  2}\n'],
     ['a leading document start', '---\na: 1\n'],
     ['keys with spaces and colons', 'a b: 1\nhttp://x: 2\nc:d: 3\n'],
+    // A no-break space or U+2028 is not YAML white space: it is part of the scalar.
+    ['no-break spaces kept', 'a: x\u00a0\nb: \u00a0y\nc:\n  - \u00a0z\n  - \u2028w: 1\n    v: \u00a0\n'],
   ])('%s', (_name, text) => {
     expect(expectSamePositions(text)).toBeGreaterThan(0);
   });
