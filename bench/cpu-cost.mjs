@@ -10,10 +10,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EMULATOR_DEFAULTS } from '../dist/emulator/emulator-defaults.js';
 import { apply } from '../dist/workflow/run-plan.js';
 import { renderCpuCost } from './cpu-cost-report.mjs';
-import { startEmulatorThread } from './emulator-thread.mjs';
+import { emulatorEnv, startEmulatorThread } from './emulator-thread.mjs';
 import { baishanEstate, gaapEstate } from './estates.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -121,14 +120,7 @@ async function planRow(resources, work, log) {
   const scale = 0.0001;
   // A fast emulator: building the matching live state is not what is measured.
   const emu = await startEmulatorThread({ rateWindowScale: scale, baishanAutoDomains: true, seed: 7 });
-  const env = cleanEnv({
-    EDGEFORM_RATE_WINDOW_SCALE: String(scale),
-    EDGEFORM_GAAP_ENDPOINT: emu.gaap,
-    EDGEFORM_BAISHAN_ENDPOINT: emu.baishan,
-    TENCENTCLOUD_SECRET_ID: EMULATOR_DEFAULTS.secretId,
-    TENCENTCLOUD_SECRET_KEY: EMULATOR_DEFAULTS.secretKey,
-    BAISHAN_TOKEN: EMULATOR_DEFAULTS.baishanToken,
-  });
+  const env = cleanEnv(emulatorEnv(emu, scale, {}));
   try {
     const stack = `bench-cpu-${resources}`;
     const write = (name, yaml) => {

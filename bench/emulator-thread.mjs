@@ -4,6 +4,7 @@
 // put on the client. Exposes what run.mjs needs of RunningEmulator (urls, stats, resetStats,
 // close), asynchronously, and the CPU time of the emulator's thread (cpu).
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { EMULATOR_DEFAULTS } from '../dist/emulator/emulator-defaults.js';
 import { threadCpu } from './thread-cpu.mjs';
 
 if (!isMainThread) {
@@ -19,6 +20,23 @@ if (!isMainThread) {
     if (op === 'close') parentPort.close();
   });
   parentPort.postMessage({ id: 0, value: { gaap: emu.gaap, baishan: emu.baishan } });
+}
+
+/**
+ * The environment (over `base`) that points edgeform at emulator `emu` (its `gaap` and `baishan`
+ * urls) with the emulator's credentials, on the clock scaled by `scale`: the provider's rate
+ * windows and poll pacing scale with it, as the emulator's do.
+ */
+export function emulatorEnv(emu, scale, base = process.env) {
+  return {
+    ...base,
+    EDGEFORM_RATE_WINDOW_SCALE: String(scale),
+    EDGEFORM_GAAP_ENDPOINT: emu.gaap,
+    EDGEFORM_BAISHAN_ENDPOINT: emu.baishan,
+    TENCENTCLOUD_SECRET_ID: EMULATOR_DEFAULTS.secretId,
+    TENCENTCLOUD_SECRET_KEY: EMULATOR_DEFAULTS.secretKey,
+    BAISHAN_TOKEN: EMULATOR_DEFAULTS.baishanToken,
+  };
 }
 
 /** Starts the emulator (startEmulator options) on a worker thread. */

@@ -8,7 +8,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EMULATOR_DEFAULTS } from '../dist/emulator/index.js';
 import { executePlan } from '../dist/executor/execute-plan.js';
 import { createPlan } from '../dist/planner/create-plan.js';
 import { GAAP_KINDS } from '../dist/providers/gaap/kinds/registry.js';
@@ -17,7 +16,7 @@ import { plan as planWorkflow } from '../dist/workflow/run-plan.js';
 import { openSession } from '../dist/workflow/session.js';
 import { gaapJointFloor, gaapReadFloor, gaapRelaxedBound, slidingWindowPhases } from './bounds.mjs';
 import { benchCpuCost } from './cpu-cost.mjs';
-import { startEmulatorThread as startEmulator } from './emulator-thread.mjs';
+import { emulatorEnv, startEmulatorThread as startEmulator } from './emulator-thread.mjs';
 import { baishanEstate, DOC, gaapEstate } from './estates.mjs';
 import { benchExecutorCost } from './executor-cost.mjs';
 import { renderMarkdown } from './report.mjs';
@@ -105,18 +104,6 @@ const round = (x, d = 0) => Math.round(x * 10 ** d) / 10 ** d;
 const work = mkdtempSync(join(os.tmpdir(), 'edgeform-bench-'));
 const started = Date.now();
 const loadAtStart = os.loadavg();
-
-function emulatorEnv(emu, scale) {
-  return {
-    ...process.env,
-    EDGEFORM_RATE_WINDOW_SCALE: String(scale),
-    EDGEFORM_GAAP_ENDPOINT: emu.gaap,
-    EDGEFORM_BAISHAN_ENDPOINT: emu.baishan,
-    TENCENTCLOUD_SECRET_ID: EMULATOR_DEFAULTS.secretId,
-    TENCENTCLOUD_SECRET_KEY: EMULATOR_DEFAULTS.secretKey,
-    BAISHAN_TOKEN: EMULATOR_DEFAULTS.baishanToken,
-  };
-}
 
 function collector() {
   const c = {

@@ -4,8 +4,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { EMULATOR_DEFAULTS } from '../dist/emulator/index.js';
 import { waitKind } from './bounds.mjs';
+import { emulatorEnv } from './emulator-thread.mjs';
 import { gaapEstate } from './estates.mjs';
 
 /**
@@ -13,16 +13,7 @@ import { gaapEstate } from './estates.mjs';
  * the environment that points edgeform at emulator `emu` on the clock scaled by `scale`.
  */
 export function gaapEstateOn(emu, p, scale, label) {
-  const env = {
-    ...process.env,
-    // The bench's clock: the provider's poll pacing scales with it.
-    EDGEFORM_RATE_WINDOW_SCALE: String(scale),
-    EDGEFORM_GAAP_ENDPOINT: emu.gaap,
-    EDGEFORM_BAISHAN_ENDPOINT: emu.baishan,
-    TENCENTCLOUD_SECRET_ID: EMULATOR_DEFAULTS.secretId,
-    TENCENTCLOUD_SECRET_KEY: EMULATOR_DEFAULTS.secretKey,
-    BAISHAN_TOKEN: EMULATOR_DEFAULTS.baishanToken,
-  };
+  const env = emulatorEnv(emu, scale);
   const work = mkdtempSync(join(os.tmpdir(), `edgeform-${label}-`));
   const file = join(work, 'estate.yaml');
   writeFileSync(file, gaapEstate(p, { stack: `${label}-${p}`, l7: true }).yaml);
