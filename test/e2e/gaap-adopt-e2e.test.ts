@@ -39,6 +39,17 @@ async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean): Promise<
 const CERT = readFileSync(join(ROOT, 'examples', 'certs', 'example.crt'), 'utf8');
 const KEY = readFileSync(join(ROOT, 'examples', 'certs', 'example.key'), 'utf8');
 
+/** A server certificate made through the SDK, as a console user makes one; its ID. */
+async function sdkCertificate(alias: string): Promise<string> {
+  const made = await sdk.CreateCertificate({
+    CertificateType: 2,
+    CertificateContent: encodeURIComponent(CERT),
+    CertificateKey: encodeURIComponent(KEY),
+    CertificateAlias: alias,
+  });
+  return made.CertificateId!;
+}
+
 beforeAll(async () => {
   emulator = await startEmulator({ asyncDelayMs: 100, rateWindowScale: 0.1 });
   env = emulatorEnv(emulator, 0.1);
@@ -105,14 +116,7 @@ describe('adoption of a hand-made (untagged) estate', () => {
         { RealServerId: rs1!, RealServerIP: '198.51.100.90', RealServerPort: 7000, RealServerWeight: 1 },
       ],
     });
-    const cert = (
-      await sdk.CreateCertificate({
-        CertificateType: 2,
-        CertificateContent: encodeURIComponent(CERT),
-        CertificateKey: encodeURIComponent(KEY),
-        CertificateAlias: 'site-cert',
-      })
-    ).CertificateId!;
+    const cert = await sdkCertificate('site-cert');
     const https = (
       await sdk.CreateHTTPSListener({
         ListenerName: 'web',
@@ -554,14 +558,7 @@ describe('an adopted certificate whose content changes', () => {
     async () => {
       const dir = scratchDir('edgeform-adopt-');
       const fixture = (f: string) => readFileSync(join(ROOT, 'test', 'fixtures', 'gaap', f), 'utf8');
-      const old = (
-        await sdk.CreateCertificate({
-          CertificateType: 2,
-          CertificateContent: encodeURIComponent(CERT),
-          CertificateKey: encodeURIComponent(KEY),
-          CertificateAlias: 'Rotating',
-        })
-      ).CertificateId!;
+      const old = await sdkCertificate('Rotating');
       mkdirSync(join(dir, 'certs'));
       writeYaml(dir, 'certs/rot.pem', CERT);
       const yaml = (adopt: string) => `version: 1
