@@ -2,12 +2,10 @@ import type { EventSink } from '../../core/event-types.js';
 import { nullSink } from '../../core/null-sink.js';
 import { runAttempts } from '../../transport/attempt-loop.js';
 import { DEFAULT_CALL_MS, withCallDeadline } from '../../transport/call-deadline.js';
-import { isClosedClient } from '../../transport/closed-client.js';
 import { createPool, type Pool } from '../../transport/http-pool.js';
 import { RateLimiter, type RateSlot } from '../../transport/rate-limiter.js';
 import { BaishanApiError, classifyBaishanFailure } from './baishan-errors.js';
 import {
-  BAISHAN_READ_MAX_ATTEMPTS,
   type BaishanRetryPolicy,
   DEFAULT_BAISHAN_RETRY_POLICY,
   decideBaishanRetry,
@@ -154,10 +152,8 @@ export class BaishanClient {
     const action = `${method} domain/config`;
     const policy: BaishanRetryPolicy = {
       ...DEFAULT_BAISHAN_RETRY_POLICY,
-      maxAttempts: retry
-        ? (this.#opts.maxAttempts ??
-          (method === 'GET' ? BAISHAN_READ_MAX_ATTEMPTS : DEFAULT_BAISHAN_RETRY_POLICY.maxAttempts))
-        : 1,
+      maxAttempts: retry ? (this.#opts.maxAttempts ?? DEFAULT_BAISHAN_RETRY_POLICY.maxAttempts) : 1,
+      readMaxAttempts: retry ? (this.#opts.maxAttempts ?? DEFAULT_BAISHAN_RETRY_POLICY.readMaxAttempts) : 1,
       maxElapsedMs: this.#opts.maxElapsedMs ?? DEFAULT_BAISHAN_RETRY_POLICY.maxElapsedMs,
       secondMs: this.limiter.windowMs / 60,
     };
@@ -218,12 +214,13 @@ export class BaishanClient {
           return { ok: false, failure: { error, ...(sent.answer ? { answer: sent.answer } : {}) } };
         },
         decide: ({ error, answer }, attempt, elapsedMs) => {
-          if (isClosedClient(error.cause)) return { kind: 'fail', error };
           const retryAfter = Number(header(answer?.headers, 'x-retry-after'));
           const decision = decideBaishanRetry(
             {
               errorClass: error.errorClass,
               ...(Number.isFinite(retryAfter) ? { retryAfterSeconds: retryAfter } : {}),
+              cause: error.cause,
+              read: method === 'GET',
             },
             attempt,
             elapsedMs,

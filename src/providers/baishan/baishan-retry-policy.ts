@@ -1,4 +1,5 @@
 import { backoffDelay } from '../../transport/backoff.js';
+import { isClosedClient } from '../../transport/closed-client.js';
 import { type BaishanErrorClass, isRetryable } from './baishan-errors.js';
 
 /**
@@ -8,6 +9,8 @@ import { type BaishanErrorClass, isRetryable } from './baishan-errors.js';
 export interface BaishanRetryPolicy {
   /** Attempts in all, the first included (1 = never retry). */
   maxAttempts: number;
+  /** The same for a read (GET domain/config); see BAISHAN_READ_MAX_ATTEMPTS. */
+  readMaxAttempts: number;
   /** No retry once this much time has passed since the first attempt. */
   maxElapsedMs: number;
   baseMs: number;
@@ -30,6 +33,7 @@ export const BAISHAN_READ_MAX_ATTEMPTS = 24;
 
 export const DEFAULT_BAISHAN_RETRY_POLICY: BaishanRetryPolicy = {
   maxAttempts: 8,
+  readMaxAttempts: BAISHAN_READ_MAX_ATTEMPTS,
   maxElapsedMs: 10 * 60_000,
   baseMs: 500,
   maxMs: 15_000,
@@ -40,6 +44,10 @@ export interface BaishanFailure {
   errorClass: BaishanErrorClass;
   /** The X-Retry-After header, in seconds, when the answer had one. */
   retryAfterSeconds?: number;
+  /** What the transport threw, for a failure without an answer. */
+  cause?: unknown;
+  /** The call was a read (GET domain/config): readMaxAttempts bounds it, not maxAttempts. */
+  read?: boolean;
 }
 
 export type BaishanRetryDecision = { kind: 'fail' } | { kind: 'retry'; waitMs: number; throttled: boolean };
@@ -55,7 +63,10 @@ export function decideBaishanRetry(
   policy: BaishanRetryPolicy = DEFAULT_BAISHAN_RETRY_POLICY,
   random: () => number = Math.random,
 ): BaishanRetryDecision {
-  if (!isRetryable(failure.errorClass) || attempt >= policy.maxAttempts || elapsedMs > policy.maxElapsedMs) {
+  // This process closed the pool (the run is ending): no attempt can succeed.
+  if (isClosedClient(failure.cause)) return { kind: 'fail' };
+  const maxAttempts = failure.read ? policy.readMaxAttempts : policy.maxAttempts;
+  if (!isRetryable(failure.errorClass) || attempt >= maxAttempts || elapsedMs > policy.maxElapsedMs) {
     return { kind: 'fail' };
   }
   const throttled = failure.errorClass === 'throttled';

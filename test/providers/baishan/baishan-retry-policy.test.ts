@@ -104,7 +104,44 @@ describe('decideBaishanRetry', () => {
   });
 
   it('never retries with a one-attempt policy (a non-retrying call)', () => {
-    const once = { ...DEFAULT_BAISHAN_RETRY_POLICY, maxAttempts: 1 };
+    const once = { ...DEFAULT_BAISHAN_RETRY_POLICY, maxAttempts: 1, readMaxAttempts: 1 };
     expect(decideBaishanRetry({ errorClass: 'server' }, 1, 0, once, half)).toEqual({ kind: 'fail' });
+    expect(decideBaishanRetry({ errorClass: 'server', read: true }, 1, 0, once, half)).toEqual({
+      kind: 'fail',
+    });
+  });
+
+  it('a read has readMaxAttempts, a write maxAttempts', () => {
+    const { maxAttempts, readMaxAttempts } = DEFAULT_BAISHAN_RETRY_POLICY;
+    expect(readMaxAttempts).toBeGreaterThan(maxAttempts);
+    const at = (attempt: number, read: boolean) =>
+      decideBaishanRetry({ errorClass: 'server', read }, attempt, 0, DEFAULT_BAISHAN_RETRY_POLICY, half).kind;
+    expect(at(maxAttempts - 1, false)).toBe('retry');
+    expect(at(maxAttempts, false)).toBe('fail');
+    expect(at(maxAttempts, true)).toBe('retry');
+    expect(at(readMaxAttempts - 1, true)).toBe('retry');
+    expect(at(readMaxAttempts, true)).toBe('fail');
+  });
+
+  it('never retries a request that failed because this process closed its pool', () => {
+    const closed = Object.assign(new Error('The client is destroyed'), { code: 'UND_ERR_DESTROYED' });
+    const wrapped = new Error('fetch failed', { cause: closed });
+    for (const cause of [closed, wrapped]) {
+      expect(
+        decideBaishanRetry(
+          { errorClass: 'network', cause, read: true },
+          1,
+          0,
+          DEFAULT_BAISHAN_RETRY_POLICY,
+          half,
+        ),
+      ).toEqual({ kind: 'fail' });
+    }
+    // Any other lost connection is retried.
+    const reset = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+    expect(
+      decideBaishanRetry({ errorClass: 'network', cause: reset }, 1, 0, DEFAULT_BAISHAN_RETRY_POLICY, half)
+        .kind,
+    ).toBe('retry');
   });
 });
