@@ -22,6 +22,11 @@ interface Waiter {
   lastSeen?: string;
   /** ms after `since` of the last read that saw it not ready yet. */
   lastPendingAfter?: number;
+  /**
+   * Registered while another wait of its kind (the scout) was finding the kind's delay: not read
+   * on a schedule of its own until the scout ends (see #scouts).
+   */
+  follows?: boolean;
 }
 
 /**
@@ -68,6 +73,15 @@ export class WaitWatchers {
   readonly #watchers = new Map<string, Watcher>();
   /** What the run has seen of each provider and kind's delay (see #learn). */
   readonly #learned = new Map<string, Learned>();
+  /**
+   * Per provider and kind not learned yet, the one wait that polls on the growing schedule to find
+   * the kind's delay. The waits of that kind registered meanwhile follow it: a burst of creates
+   * of one kind (every proxy's listeners at once) would otherwise each be read at 25, 62, 119,
+   * 203 ms... before the first of them ends, several reads a wait. When the scout ends ready the
+   * kind is learned and its followers are re-timed to their own write plus the learned delay
+   * (#retime); when it ends otherwise, they go back to a schedule of their own.
+   */
+  readonly #scouts = new Map<string, Waiter>();
   readonly #inFlight = new Set<Promise<void>>();
   #count = 0;
   #closed = false;
@@ -96,9 +110,24 @@ export class WaitWatchers {
       };
       this.#watchers.set(key, w);
     }
-    const first =
-      this.#learned.get(`${providerId}\0${wait.kind}`)?.firstMs ?? this.#pacing(providerId).firstMs;
-    w.waiters.set(stepId, { stepId, wait, since: t, dueAt: t + first, polls: 0 });
+    const kindKey = `${providerId}\0${wait.kind}`;
+    const learned = this.#learned.get(kindKey)?.firstMs;
+    const x: Waiter = {
+      stepId,
+      wait,
+      since: t,
+      dueAt: t + (learned ?? this.#pacing(providerId).firstMs),
+      polls: 0,
+    };
+    if (learned === undefined) {
+      if (this.#scouts.has(kindKey)) {
+        x.follows = true;
+        x.dueAt = Number.POSITIVE_INFINITY;
+      } else {
+        this.#scouts.set(kindKey, x);
+      }
+    }
+    w.waiters.set(stepId, x);
     this.#count++;
     this.#host.events({ kind: 'step-wait', stepId, waitingFor: wait.what });
     this.#arm(w);
@@ -139,6 +168,10 @@ export class WaitWatchers {
     for (const x of w.waiters.values()) due = Math.min(due, x.dueAt);
     if (w.timer && w.timerAt === due) return;
     if (w.timer) clearTimeout(w.timer);
+    w.timer = undefined;
+    w.timerAt = undefined;
+    // Only followers: their scout's end re-times them.
+    if (due === Number.POSITIVE_INFINITY) return;
     w.timerAt = due;
     w.timer = setTimeout(
       () => {
@@ -222,7 +255,7 @@ export class WaitWatchers {
         );
         return;
       }
-      x.dueAt = Math.max(x.dueAt, t + this.#interval(w.providerId, x, pacing));
+      if (!x.follows) x.dueAt = Math.max(x.dueAt, t + this.#interval(w.providerId, x, pacing));
     });
     this.#arm(w);
   }
@@ -274,6 +307,7 @@ export class WaitWatchers {
       let moved = false;
       for (const y of w.waiters.values()) {
         if (y.wait.kind !== kind) continue;
+        y.follows = false;
         const due = Math.max(t, y.since + firstMs);
         if (due < y.dueAt) {
           y.dueAt = due;
@@ -287,5 +321,28 @@ export class WaitWatchers {
   #end(w: Watcher, x: Waiter): void {
     w.waiters.delete(x.stepId);
     this.#count--;
+    const kindKey = `${w.providerId}\0${x.wait.kind}`;
+    if (this.#scouts.get(kindKey) !== x) return;
+    this.#scouts.delete(kindKey);
+    // Ready, the kind is learned by now and its followers re-timed; ended otherwise (failed,
+    // timed out), they go back to a schedule of their own.
+    if (!this.#learned.has(kindKey)) this.#release(w.providerId, x.wait.kind);
+  }
+
+  /** The followers of a kind whose scout ended without learning it: polled on their own. */
+  #release(providerId: string, kind: string): void {
+    const t = this.#host.now();
+    const pacing = this.#pacing(providerId);
+    for (const w of this.#watchers.values()) {
+      if (w.providerId !== providerId) continue;
+      let moved = false;
+      for (const y of w.waiters.values()) {
+        if (!y.follows || y.wait.kind !== kind) continue;
+        y.follows = false;
+        y.dueAt = Math.max(t, y.since + pacing.firstMs);
+        moved = true;
+      }
+      if (moved) this.#arm(w);
+    }
   }
 }

@@ -257,6 +257,41 @@ const scenarios: Scenario[] = [
     },
   },
   {
+    name: 'waits of a kind not learned yet follow the first: each is read once, when the first is ready',
+    // Ten writes at once, each object in a scope of its own (as each proxy's listeners are).
+    providers: [{ id: 'gaap', cap: 32, callMs: 10, asyncMs: 1_000, scope: (s) => s.id }],
+    steps: many('gaap', 10, 'f'),
+    parallelism: 32,
+    check(r, t) {
+      expect(r.done).toBe(10);
+      const reads = new Map<string, number>();
+      for (const w of t.watches) for (const id of w) reads.set(id, (reads.get(id) ?? 0) + 1);
+      // f0 finds the delay (read at 100, 250, 475, 812 and 1318 ms); the nine others are not read
+      // before then, and once at 1318 ms after their writes, ready (the old schedule read each 5 times).
+      expect(reads.get('f0')).toBe(5);
+      for (let i = 1; i < 10; i++) expect(reads.get(`f${i}`)).toBe(1);
+      expect(t.watches.length).toBe(14);
+    },
+  },
+  {
+    name: 'when the first wait of a kind never ends, the waits that followed it are read on their own',
+    providers: [
+      { id: 'gaap', cap: 32, callMs: 10, asyncMs: 200, scope: (s) => s.id, stuck: ['g0'], timeoutMs: 3_000 },
+    ],
+    steps: many('gaap', 4, 'g'),
+    parallelism: 32,
+    check(r, t) {
+      const g0 = r.steps.find((s) => s.id === 'g0')!;
+      expect(g0.error?.code).toBe('WAIT_TIMEOUT');
+      expect(g0.error?.message).toContain('waiting for g0 ready; last state seen: PENDING');
+      for (const id of ['g1', 'g2', 'g3']) {
+        expect(stateOf(r, id)).toBe('done');
+        // Read once, after g0 timed out, and found ready.
+        expect(t.watches.filter((w) => w.includes(id))).toHaveLength(1);
+      }
+    },
+  },
+  {
     name: 'one watcher per scope: waits of different scopes are read apart',
     providers: [{ id: 'gaap', cap: 32, callMs: 10, asyncMs: 300, scope: (s) => s.id.slice(0, 1) }],
     steps: [...many('gaap', 4, 'a'), ...many('gaap', 4, 'b')],
