@@ -132,6 +132,12 @@ export class GaapProvider implements Provider<GaapLiveData, GaapStepPayload> {
     for (const k of this.#kinds) {
       if (k.prefetchUnder) under.set(k.prefetchUnder.type, [...(under.get(k.prefetchUnder.type) ?? []), k]);
     }
+    // NOTE: of the reads under a node, those whose answers start further reads go first (a proxy's
+    // HTTP/HTTPS lists, which lead to DescribeRules, before its TCP/UDP lists): the server answers
+    // a burst in the order it arrives, and the longest chain waits least (bench, 10 proxies: the
+    // HTTP lists were answered after the other 20 lists, 25 ms later).
+    const leads = (k: GaapKindModule) => (under.has(k.handler.type) ? 0 : 1);
+    for (const kinds of under.values()) kinds.sort((a, b) => leads(a) - leads(b));
     const rc: ReadContext = {
       cached: <T>(key: string, read: () => Promise<T>) => {
         if (!cache.has(key)) cache.set(key, read());
@@ -145,8 +151,13 @@ export class GaapProvider implements Provider<GaapLiveData, GaapStepPayload> {
       addressOfId: new Map(),
       liveRefs: new Map(),
       warnings: [],
-      found: (node) => {
-        for (const k of under.get(node.type) ?? []) early(k.prefetchUnder!.start(rc, node));
+      found: (...nodes) => {
+        const types = new Set(nodes.map((n) => n.type));
+        for (const type of types) {
+          for (const k of under.get(type) ?? []) {
+            for (const node of nodes) if (node.type === type) early(k.prefetchUnder!.start(rc, node));
+          }
+        }
       },
     };
     ctx.events({

@@ -58,15 +58,17 @@ export type PageParams<A extends PagedAction> = Omit<Request<A>, 'Offset' | 'Lim
  * calls, and exactly one when N ≤ limit (N = 0 included). The first page's TotalCount tells how
  * many pages follow: they are asked for together (two round trips for any length, not one per
  * page: 250 real servers were five sequential pages), each within its action's rate budget.
+ * `onPage` sees each page's items as soon as that page answers (reads under them can start then,
+ * not after the last page).
  */
 export async function listAll<A extends PagedAction, F extends ItemsField<A>>(
   client: GaapCaller,
   action: A,
   params: PageParams<A>,
   itemsField: F,
-  opts: GaapCallOptions & { pageLimit?: number } = {},
+  opts: GaapCallOptions & { pageLimit?: number; onPage?: (items: ItemOf<A, F>[]) => void } = {},
 ): Promise<ItemOf<A, F>[]> {
-  const { pageLimit, ...callOpts } = opts;
+  const { pageLimit, onPage, ...callOpts } = opts;
   const limit = pageLimit ?? PAGE_LIMITS[action];
   const countField = totalField(action, itemsField);
   const page = async (offset: number) => {
@@ -76,8 +78,12 @@ export async function listAll<A extends PagedAction, F extends ItemsField<A>>(
     const total = typeof answer[countField] === 'number' ? (answer[countField] as number) : undefined;
     return { batch: (answer[itemsField] ?? []) as ItemOf<A, F>[], total };
   };
+  const items: ItemOf<A, F>[] = [];
+  const take = (batch: ItemOf<A, F>[]) => {
+    items.push(...batch);
+    onPage?.(batch);
+  };
   const first = await page(0);
-  const items: ItemOf<A, F>[] = [...first.batch];
   let offset = first.batch.length;
   // NOTE: only after a full first page: a shorter one with more to come is a server paging
   // smaller than asked (its pages' places are unknown until read) or a list shrinking under the
@@ -86,12 +92,18 @@ export async function listAll<A extends PagedAction, F extends ItemsField<A>>(
     const size = offset;
     const offsets: number[] = [];
     for (let o = size; o < first.total; o += size) offsets.push(o);
-    for (const p of await Promise.all(offsets.map(page))) {
-      items.push(...p.batch);
+    // The other pages are asked for before the first page's items go to `onPage` (whose reads
+    // would otherwise go out ahead of them).
+    const rest = Promise.all(offsets.map(page));
+    take(first.batch);
+    for (const p of await rest) {
+      take(p.batch);
       offset += p.batch.length;
       // A short page: the list shrank while it was read; what follows it is read below if needed.
       if (p.batch.length < size) break;
     }
+  } else {
+    take(first.batch);
   }
   let { batch, total } = first;
   for (;;) {
@@ -100,7 +112,7 @@ export async function listAll<A extends PagedAction, F extends ItemsField<A>>(
     if (batch.length === 0) break;
     if (total === undefined ? batch.length < limit : offset >= total) break;
     ({ batch, total } = await page(offset));
-    items.push(...batch);
+    take(batch);
     offset += batch.length;
   }
   return items;

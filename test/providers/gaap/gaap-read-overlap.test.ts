@@ -73,4 +73,45 @@ describe('GAAP plan reads overlap where the API allows', () => {
     const rulesSent = of('DescribeRules').map((c) => c.sent);
     expect(rulesSent.filter((t) => t < lastList).length).toBeGreaterThanOrEqual(5);
   });
+
+  it('starts a proxy’s listener lists when the proxies’ page answers, the HTTP/HTTPS lists first', async () => {
+    // 60 real servers: two pages of 50, the second asked for once the first answers, so the first
+    // stage ends one round trip after the proxies' page (one page) has named every proxy.
+    const realServers = Object.fromEntries(
+      Array.from({ length: 60 }, (_, i) => [`rs${i}`, { address: `198.51.100.${i + 1}` }]),
+    );
+    const mixed = (): ProxyDesired => ({
+      ...proxy(),
+      listeners: [
+        { protocol: 'TCP', port: 22, realServers: [{ realServer: 'rs0', port: 22 }] },
+        { protocol: 'HTTP', port: 80 },
+      ],
+    });
+    const early = (): GaapDesired => ({
+      realServers,
+      proxies: Object.fromEntries(Array.from({ length: 5 }, (_, i) => [`p${i}`, mixed()])),
+    });
+    expectApplied((await h.apply('early', early())).result);
+    await new Promise((r) => setTimeout(r, 2 * WINDOW));
+    const stamp = h.events.push.bind(h.events);
+    h.events.push = (...es: EdgeformEvent[]) => stamp(...es.map((e) => ({ ...e, at: performance.now() })));
+    const from = h.events.length;
+    const { plan, readCalls } = await h.plan('early', early());
+    h.events.push = stamp;
+    expect(plan.changes.every((c) => c.kind === 'no-op')).toBe(true);
+    const calls = callTimes(h.events, from);
+    expect(readCalls).toBe(calls.length);
+    const of = (action: string) => calls.filter((c) => c.action === action);
+    expect(of('DescribeRealServers')).toHaveLength(2);
+    const lists = ['HTTP', 'HTTPS', 'TCP', 'UDP'].map((p) => of(`Describe${p}Listeners`));
+    for (const l of lists) expect(l).toHaveLength(5);
+    // The lists went out before the real servers' second page was answered (stage by stage:
+    // after it), each kind's first one beside the second page, a round trip before its answer.
+    const firstStageEnd = Math.max(...of('DescribeRealServers').map((c) => c.answered));
+    for (const l of lists) expect(Math.min(...l.map((c) => c.sent))).toBeLessThan(firstStageEnd);
+    // The lists that lead to more reads (DescribeRules) went out before the TCP and UDP lists.
+    // (A call's duration is in the client's whole milliseconds: its send time is known to 1 ms.)
+    const [http, https, tcp, udp] = lists.map((l) => l.map((c) => c.sent));
+    expect(Math.max(...http!, ...https!)).toBeLessThan(Math.min(...tcp!, ...udp!) + 1);
+  });
 });

@@ -133,6 +133,34 @@ describe('listAll', () => {
     }
   });
 
+  it('hands each page to onPage as it is taken, after the later pages are asked for', async () => {
+    const { client } = await listServer(250, 'ProxySet', 100);
+    // The real client, its calls recorded in order (what was asked for when onPage ran).
+    const asked: number[] = [];
+    const recording = {
+      call: ((action, params, o) => {
+        asked.push(Number((params as { Offset: number }).Offset));
+        return client.call(action, params, o);
+      }) as GaapClient['call'],
+    };
+    const pages: { first: number; n: number; askedBefore: number }[] = [];
+    const items = await listAll(recording, 'DescribeProxies', {}, 'ProxySet', {
+      onPage: (batch) => {
+        const ids = batch.map((p) => (p as unknown as { Id: number }).Id);
+        pages.push({ first: ids[0]!, n: ids.length, askedBefore: asked.length });
+      },
+    });
+    expect(items).toHaveLength(250);
+    // Every item once, page by page; the first page only after pages 2 and 3 were asked for
+    // (reads that onPage starts would otherwise go out ahead of them).
+    expect(pages.map(({ first, n }) => [first, n])).toEqual([
+      [0, 100],
+      [100, 100],
+      [200, 50],
+    ]);
+    expect(pages[0]!.askedBefore).toBe(3);
+  });
+
   it('has one limit per paged action', () => {
     expect(PAGE_LIMITS).toMatchObject({
       DescribeProxies: 100,

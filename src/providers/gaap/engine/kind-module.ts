@@ -39,10 +39,11 @@ export interface ReadContext {
   /** Warnings a read finds (a binding that no longer applies); the plan shows them. */
   warnings: PlanWarning[];
   /**
-   * A kind's read found a live node (before its whole read ends): kinds that read under nodes of
-   * that type start those reads now (`GaapKindModule.prefetchUnder`) instead of at their stage.
+   * A kind's read found live nodes (before its whole read ends): kinds that read under nodes of
+   * their type start those reads now (`GaapKindModule.prefetchUnder`) instead of at their stage.
+   * A node may be found before its stage ends, so a read under it goes by its ID, not its address.
    */
-  found(node: LiveNode): void;
+  found(...nodes: LiveNode[]): void;
 }
 
 /**
@@ -68,7 +69,8 @@ export interface GaapKindModule<Spec = unknown, Raw = unknown, Exported = unknow
   /**
    * Starts the reads this kind makes under one live node of type `type` as soon as a read finds
    * it (`ctx.found`), through `ctx.cached`: per-listener reads run beside the listener lists of
-   * other proxies instead of after all of them. Only reads `read` would make for that node.
+   * other proxies instead of after all of them. Only reads `read` would make for that node, keyed
+   * by its ID.
    */
   prefetchUnder?: { type: string; start(ctx: ReadContext, node: LiveNode): Promise<unknown> };
   /**

@@ -5,7 +5,7 @@ import type {
   ListenerDesired,
 } from '../../../model/gaap-desired-types.js';
 import type { StepBuilder } from '../engine/kind-handler.js';
-import { addr, type GaapKindModule, liveOfKind } from '../engine/kind-module.js';
+import { addr, type GaapKindModule, liveOfKind, type ReadContext } from '../engine/kind-module.js';
 import type { DesiredNode, LiveNode } from '../engine/node-types.js';
 import { listAll } from '../paging.js';
 import {
@@ -24,10 +24,21 @@ import {
   nameIn,
   withSource,
 } from './common.js';
-import { proxyKind } from './proxy.js';
+import { PROXY, proxyKind } from './proxy.js';
 import { proxyGroupKind } from './proxy-group.js';
 
 export const L4_LISTENER = 'gaap_l4_listener';
+
+/** The TCP or UDP listeners of a proxy or a group: one list per parent, by the first to ask. */
+function l4ListenersOf(
+  ctx: ReadContext,
+  protocol: 'TCP' | 'UDP',
+  params: { ProxyId: string } | { GroupId: string },
+) {
+  const action = protocol === 'TCP' ? 'DescribeTCPListeners' : 'DescribeUDPListeners';
+  const key = 'ProxyId' in params ? `ProxyId:${params.ProxyId}` : `GroupId:${params.GroupId}`;
+  return ctx.cached(`${action}:${key}`, () => listAll(ctx.client, action, params, 'ListenerSet'));
+}
 
 /** What a layer-4 listener lives on: a proxy (ProxyId) or a proxy group (GroupId). */
 interface ListenerParent {
@@ -246,6 +257,14 @@ export const l4ListenerKind: GaapKindModule<
     }
     return out;
   },
+  // A proxy's lists start as soon as the proxies' page naming it answers.
+  prefetchUnder: {
+    type: PROXY,
+    start: (ctx, proxy) =>
+      Promise.all(
+        (['TCP', 'UDP'] as const).map((protocol) => l4ListenersOf(ctx, protocol, { ProxyId: proxy.id })),
+      ),
+  },
   async read(ctx) {
     // NOTE: a proxy's listeners are read by ProxyId and a group's by GroupId; the group's are not
     // among its member proxies' (DescribeTCPListeners takes ProxyId or GroupId, not both).
@@ -265,8 +284,7 @@ export const l4ListenerKind: GaapKindModule<
     await Promise.all(
       parents.flatMap(({ live: p, parent, params }) =>
         (['TCP', 'UDP'] as const).map(async (protocol) => {
-          const action = protocol === 'TCP' ? 'DescribeTCPListeners' : 'DescribeUDPListeners';
-          const items = await listAll(ctx.client, action, params, 'ListenerSet');
+          const items = await l4ListenersOf(ctx, protocol, params);
           for (const l of items) {
             const address = listenerAddress(parent, protocol, l.Port);
             const failover = l.FailoverSwitch === 1;

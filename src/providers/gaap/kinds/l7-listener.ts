@@ -9,10 +9,16 @@ import {
   type TlsVersion,
 } from '../../../model/gaap-desired-types.js';
 import type { StepBuilder } from '../engine/kind-handler.js';
-import { addr, type DesiredContext, type GaapKindModule, liveOfKind } from '../engine/kind-module.js';
+import {
+  addr,
+  type DesiredContext,
+  type GaapKindModule,
+  liveOfKind,
+  type ReadContext,
+} from '../engine/kind-module.js';
 import type { DesiredNode, LiveNode } from '../engine/node-types.js';
 import { asSet } from '../engine/normalize-attrs.js';
-import type { HTTPSListener } from '../gaap-types.js';
+import type { HTTPListener, HTTPSListener } from '../gaap-types.js';
 import { listAll } from '../paging.js';
 import {
   attachListener,
@@ -24,7 +30,7 @@ import {
   withSource,
 } from './common.js';
 import { proxyNameOf } from './l4-listener.js';
-import { proxyKind } from './proxy.js';
+import { PROXY, proxyKind } from './proxy.js';
 
 export const L7_LISTENER = 'gaap_l7_listener';
 
@@ -98,6 +104,63 @@ export function l7Rules(model: GaapDesired, source?: DesiredContext['source']): 
       address: addr.rule(domain.address, rule.path),
     })),
   );
+}
+
+/**
+ * A proxy's HTTP or HTTPS listeners: one list per proxy, made by the first to ask. As soon as it
+ * answers, the reads under each listener start (`ctx.found`: its DescribeRules), beside the other
+ * proxies' lists.
+ */
+function l7ListenersOf(
+  ctx: ReadContext,
+  proxy: LiveNode,
+  protocol: L7Protocol,
+): Promise<(HTTPListener | HTTPSListener)[]> {
+  return ctx.cached(`Describe${protocol}Listeners:ProxyId:${proxy.id}`, async () => {
+    const items =
+      protocol === 'HTTP'
+        ? await listAll(ctx.client, 'DescribeHTTPListeners', { ProxyId: proxy.id }, 'ListenerSet')
+        : await listAll(ctx.client, 'DescribeHTTPSListeners', { ProxyId: proxy.id }, 'ListenerSet');
+    ctx.found(...items.map((l) => l7ListenerNode(ctx, proxy, protocol, l)));
+    return items;
+  });
+}
+
+/** The live node of one listener of a proxy's HTTP or HTTPS list. */
+function l7ListenerNode(
+  ctx: ReadContext,
+  p: LiveNode,
+  protocol: L7Protocol,
+  l: HTTPListener | HTTPSListener,
+): LiveNode<L7ListenerRaw> {
+  const address = addr.listener(proxyNameOf(p.address), protocol, l.Port);
+  let attrs: Record<string, unknown> = { name: l.ListenerName };
+  if (protocol === 'HTTPS') {
+    const s = l as HTTPSListener;
+    const clientIds = [
+      ...(s.ClientCertificateId ? [s.ClientCertificateId] : []),
+      ...(s.PolyClientCertificateAliasInfo ?? []).map((c) => c.CertificateId),
+    ];
+    attrs = {
+      ...attrs,
+      certificate: s.CertificateId ? certAddress(ctx, s.CertificateId) : undefined,
+      forwardProtocol: s.ForwardProtocol,
+      clientCertificates: asSet([...new Set(clientIds)].map((id) => certAddress(ctx, id))),
+      authType: s.AuthType ?? 0,
+      http3: s.Http3Supported ?? 0,
+      tlsVersions: asSet(s.TLSSupportVersion ?? []),
+      tlsCiphers: s.TLSCiphers,
+    };
+  }
+  return {
+    address,
+    type: L7_LISTENER,
+    parent: p.address,
+    id: l.ListenerId,
+    attrs,
+    ...(l.ListenerStatus === 0 ? {} : { busy: `ListenerStatus ${l.ListenerStatus}` }),
+    raw: { proxyId: p.id, protocol, port: l.Port },
+  };
 }
 
 /** Live certificate ID → address; IDs edgeform does not own stay visible as `id:...`. */
@@ -313,51 +376,28 @@ export const l7ListenerKind: GaapKindModule<L7ListenerSpec, L7ListenerRaw, L7Lis
         };
       });
     },
+    // A proxy's lists start as soon as the proxies' page naming it answers.
+    prefetchUnder: {
+      type: PROXY,
+      start: (ctx, proxy) =>
+        Promise.all((['HTTP', 'HTTPS'] as const).map((protocol) => l7ListenersOf(ctx, proxy, protocol))),
+    },
     async read(ctx) {
       const proxies = liveOfKind(proxyKind, ctx.live);
       const out: LiveNode<L7ListenerRaw>[] = [];
       await Promise.all(
         proxies.flatMap((p) =>
           (['HTTP', 'HTTPS'] as const).map(async (protocol) => {
-            const items =
-              protocol === 'HTTP'
-                ? await listAll(ctx.client, 'DescribeHTTPListeners', { ProxyId: p.id }, 'ListenerSet')
-                : await listAll(ctx.client, 'DescribeHTTPSListeners', { ProxyId: p.id }, 'ListenerSet');
-            for (const l of items) {
-              const address = addr.listener(proxyNameOf(p.address), protocol, l.Port);
-              let attrs: Record<string, unknown> = { name: l.ListenerName };
+            for (const l of await l7ListenersOf(ctx, p, protocol)) {
+              const node = l7ListenerNode(ctx, p, protocol, l);
+              const a = node.attrs;
               if (protocol === 'HTTPS') {
-                const s = l as HTTPSListener;
-                const clientIds = [
-                  ...(s.ClientCertificateId ? [s.ClientCertificateId] : []),
-                  ...(s.PolyClientCertificateAliasInfo ?? []).map((c) => c.CertificateId),
-                ];
-                const clients = asSet([...new Set(clientIds)].map((id) => certAddress(ctx, id)));
-                const certificate = s.CertificateId ? certAddress(ctx, s.CertificateId) : undefined;
-                ctx.liveRefs.set(address, [...(certificate ? [certificate] : []), ...clients]);
-                attrs = {
-                  ...attrs,
-                  certificate,
-                  forwardProtocol: s.ForwardProtocol,
-                  clientCertificates: clients,
-                  authType: s.AuthType ?? 0,
-                  http3: s.Http3Supported ?? 0,
-                  tlsVersions: asSet(s.TLSSupportVersion ?? []),
-                  tlsCiphers: s.TLSCiphers,
-                };
+                ctx.liveRefs.set(node.address, [
+                  ...(a.certificate ? [a.certificate as string] : []),
+                  ...(a.clientCertificates as string[]),
+                ]);
               }
-              const node: LiveNode<L7ListenerRaw> = {
-                address,
-                type: L7_LISTENER,
-                parent: p.address,
-                id: l.ListenerId,
-                attrs,
-                ...(l.ListenerStatus === 0 ? {} : { busy: `ListenerStatus ${l.ListenerStatus}` }),
-                raw: { proxyId: p.id, protocol, port: l.Port },
-              };
               out.push(node);
-              // Its domains and rules are read now, beside the other proxies' listener lists.
-              ctx.found(node);
             }
           }),
         ),

@@ -12,7 +12,7 @@ import { isGaapApiError } from '../gaap-errors.js';
 import type { Response, SecurityPolicyRuleIn } from '../gaap-types.js';
 import { ID_OUTPUT, SELF_ID, waitFor, withSource } from './common.js';
 import { proxyNameOf } from './l4-listener.js';
-import { type ProxyRaw, proxyKind } from './proxy.js';
+import { PROXY, type ProxyRaw, proxyKind } from './proxy.js';
 
 export const SECURITY_POLICY = 'gaap_security_policy';
 
@@ -287,6 +287,14 @@ export const securityPolicyKind: GaapKindModule<PolicySpec, PolicyRaw, SecurityP
         });
       }
       return out;
+    },
+    // A proxy's policy is read as soon as the proxies' page naming it answers.
+    prefetchUnder: {
+      type: PROXY,
+      start: async (ctx, proxy) => {
+        const policyId = (proxy.raw as ProxyRaw).item.PolicyId ?? '';
+        if (policyId !== '') await readPolicyDetail(ctx, policyId);
+      },
     },
     async read(ctx) {
       const found = await Promise.all(
