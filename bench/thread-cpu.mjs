@@ -3,7 +3,9 @@
 // has no per-thread figure, so the bench reads the kernel's:
 // - cpuMs: user + system time (`stat` fields 14 and 15; one clock tick, 10 ms, of resolution);
 // - waitMs: time the thread was runnable but waited for a CPU (`schedstat` field 2, run_delay,
-//   in ns): what other processes on the machine took from it.
+//   in ns): what other processes on the machine took from it;
+// - runMs: the time it ran (`schedstat` field 1, in ns): cpuMs without the tick, for short spans
+//   (a small plan's local work is 5-20 ms, which ticks round to 0, 10 or 20).
 // Undefined where /proc/thread-self does not exist.
 import { readFileSync } from 'node:fs';
 
@@ -22,5 +24,10 @@ export function threadCpu() {
   // Fields after the command name (which may contain spaces, hence the last ')'): utime is the
   // 14th field of the line, stime the 15th.
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return { cpuMs: (Number(f[11]) + Number(f[12])) * TICK_MS, waitMs: Number(sched.split(' ')[1]) / 1e6 };
+  const [run, wait] = sched.split(' ');
+  return {
+    cpuMs: (Number(f[11]) + Number(f[12])) * TICK_MS,
+    waitMs: Number(wait) / 1e6,
+    runMs: Number(run) / 1e6,
+  };
 }
