@@ -28,19 +28,44 @@ const targets = new WeakMap<object, object>();
 const keyVersions = new WeakMap<object, number>();
 
 /**
+ * Told of each key of an object assigned, defined or deleted through a journal's view or undone
+ * by a rollback (`key`), or that anything may have changed (`undefined`: `keysChanged`).
+ */
+export type KeyWatcher = (key: PropertyKey | undefined) => void;
+
+/** Object → who follows its keys (state.ts `recordsWhere`: the indexes of a table). */
+const keyWatchers = new WeakMap<object, KeyWatcher[]>();
+
+/**
  * A number that changes whenever a key is added to `o` or removed from it through a journal's
- * view (or a rollback), or by `keysChanged`: an index of a table's records (state.ts
- * `recordsWhere`) stays current while it does not change. Changes to the records themselves do
- * not count.
+ * view (or a rollback), or by `keysChanged`. Changes to the records themselves do not count.
  */
 export function keysVersion(o: object): number {
   return keyVersions.get(rawOf(o)) ?? 0;
 }
 
+/**
+ * Calls `watcher` from now on with each key of `o` that a journal's view or a rollback touches, so
+ * an index of a table's records (state.ts `recordsWhere`) updates only the records that changed
+ * instead of being built again after every write that adds one.
+ */
+export function watchKeys(o: object, watcher: KeyWatcher): void {
+  const r = rawOf(o);
+  const list = keyWatchers.get(r);
+  if (list) list.push(watcher);
+  else keyWatchers.set(r, [watcher]);
+}
+
 /** Says that keys of `o` were added or removed outside any view (lazy clean-up, admin). */
 export function keysChanged(o: object): void {
-  const r = rawOf(o);
-  keyVersions.set(r, (keyVersions.get(r) ?? 0) + 1);
+  touched(rawOf(o), undefined, true);
+}
+
+/** `key` of `target` was written (`counted`: added or removed). */
+function touched(target: object, key: PropertyKey | undefined, counted: boolean): void {
+  if (counted) keyVersions.set(target, (keyVersions.get(target) ?? 0) + 1);
+  const watchers = keyWatchers.get(target);
+  if (watchers) for (const w of watchers) w(key);
 }
 
 const isObject = (v: unknown): v is object => typeof v === 'object' && v !== null;
@@ -89,7 +114,7 @@ export class UndoJournal {
     set: (target, key, value) => {
       const added = this.#record(target, key);
       const done = Reflect.set(target, key, plain(value));
-      if (added) keysChanged(target);
+      touched(target, key, added);
       return done;
     },
     deleteProperty: (target, key) => {
@@ -99,14 +124,14 @@ export class UndoJournal {
         this.#orders.set(target, Reflect.ownKeys(target));
       const removed = !this.#record(target, key);
       const done = Reflect.deleteProperty(target, key);
-      if (removed) keysChanged(target);
+      touched(target, key, removed);
       return done;
     },
     defineProperty: (target, key, desc) => {
       const added = this.#record(target, key);
       const d = 'value' in desc ? { ...desc, value: plain(desc.value) } : desc;
       const done = Reflect.defineProperty(target, key, d);
-      if (added) keysChanged(target);
+      touched(target, key, added);
       return done;
     },
   };
@@ -138,9 +163,10 @@ export class UndoJournal {
   rollback(): void {
     for (let i = this.#entries.length - 1; i >= 0; i--) {
       const { target, key, had, old } = this.#entries[i]!;
-      if (had !== Object.hasOwn(target, key)) keysChanged(target);
+      const counted = had !== Object.hasOwn(target, key);
       if (had) target[key] = old;
       else delete target[key];
+      touched(target, key, counted);
     }
     for (const [target, keys] of this.#orders) {
       for (const k of keys) {

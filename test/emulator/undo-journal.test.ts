@@ -163,6 +163,21 @@ describe('recordsWhere: a table index that follows the journal', () => {
     expect(ids(recordsWhere(state.t, 'parent', 'p1'))).toEqual(['a']);
   });
 
+  it('follows a record replaced through a view, and its rollback', () => {
+    const state = { t: table() };
+    expect(ids(recordsWhere(state.t, 'parent', 'p2'))).toEqual(['c']);
+    const j = new UndoJournal();
+    const v = j.begin(state);
+    v.t.a = { seq: 1, id: 'a', parent: 'p2' };
+    expect(ids(recordsWhere(v.t, 'parent', 'p2'))).toEqual(['a', 'c']);
+    expect(ids(recordsWhere(v.t, 'parent', 'p1'))).toEqual(['b']);
+    j.rollback();
+    expect(ids(recordsWhere(state.t, 'parent', 'p2'))).toEqual(['c']);
+    expect(ids(recordsWhere(state.t, 'parent', 'p1'))).toEqual(['a', 'b']);
+    // Two fields of one table are indexed apart.
+    expect(ids(recordsWhere(state.t, 'id', 'b'))).toEqual(['b']);
+  });
+
   it('says whether a write changed a property of a given name', () => {
     const state = { t: table() };
     const j = new UndoJournal();
