@@ -129,11 +129,12 @@ function readBody(req: IncomingMessage, res: ServerResponse): Promise<Buffer | u
 
 function send(res: ServerResponse, answer: EmulatorResponse): void {
   const body = typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
-  res.writeHead(answer.status, {
+  const headers: Record<string, string | number> = {
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(body),
-    ...answer.headers,
-  });
+  };
+  if (answer.headers) Object.assign(headers, answer.headers);
+  res.writeHead(answer.status, headers);
   res.end(body);
 }
 
@@ -149,11 +150,13 @@ export async function serveApi(api: EmulatedApi, opts: ServeOptions): Promise<Se
     try {
       const body = await readBody(req, res);
       if (!body) return;
-      const url = new URL(req.url ?? '/', 'http://emulator');
+      // Every SDK call is `POST /`: no URL to parse (an absolute-form target, dot segments or a
+      // query string go through URL).
+      const url = req.url === '/' ? undefined : new URL(req.url ?? '/', 'http://emulator');
       const request: EmulatorRequest = {
         method: req.method ?? 'GET',
-        path: url.pathname,
-        query: url.searchParams,
+        path: url ? url.pathname : '/',
+        query: url ? url.searchParams : new URLSearchParams(),
         headers: req.headers,
         body,
         receivedAt: opts.now(),

@@ -37,6 +37,21 @@ export function wireName(p: CatalogParam): string {
   return p.name.endsWith('.N') ? p.name.slice(0, -2) : p.name;
 }
 
+const fieldMaps = new WeakMap<readonly CatalogParam[], ReadonlyMap<string, CatalogParam>>();
+
+/**
+ * An action's inputs or a structure's fields by wire name. Made once per list (the catalog does
+ * not change): validation and coercion look every parameter of every request up in it.
+ */
+export function fieldsByWireName(fields: readonly CatalogParam[]): ReadonlyMap<string, CatalogParam> {
+  let m = fieldMaps.get(fields);
+  if (!m) {
+    m = new Map(fields.map((f) => [wireName(f), f]));
+    fieldMaps.set(fields, m);
+  }
+  return m;
+}
+
 /** `Array of TagPair` → `TagPair`; scalar type names pass through. */
 export function baseType(p: CatalogParam): string {
   return p.type.startsWith('Array of ') ? p.type.slice('Array of '.length) : p.type;

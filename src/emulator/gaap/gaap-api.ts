@@ -63,7 +63,9 @@ const FORM = 'application/x-www-form-urlencoded';
 
 /** The request's media type, lower case, without parameters (`; charset=utf-8`). */
 function mediaType(req: EmulatorRequest): string {
-  return (header(req.headers, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  const value = header(req.headers, 'content-type') ?? '';
+  const end = value.indexOf(';');
+  return (end < 0 ? value : value.slice(0, end)).trim().toLowerCase();
 }
 
 export function createGaapApi(opts: GaapApiOptions): EmulatedApi {
@@ -104,17 +106,18 @@ export function createGaapApi(opts: GaapApiOptions): EmulatedApi {
       fail('UnsupportedProtocol', `Method ${req.method} is not supported.`);
     // NOTE: the Tag API (another service, tag.tencentcloudapi.com) is served on this port too and
     // told apart by its version; its requests are signed for the service `tag`.
-    const tagApi = header(req.headers, 'x-tc-version') === TAG_API_VERSION;
+    const version = header(req.headers, 'x-tc-version');
+    const tagApi = version === TAG_API_VERSION;
     // NOTE: a malformed request is answered as malformed, before the signature is checked (the
     // document does not give the order): a request without Action, with a body that is not JSON
     // or in a format the API does not take says so, instead of a signature failure that hides
     // what is wrong. A form-encoded request goes straight to the signature check, which explains
     // that signature v1 is not emulated.
-    const v1 = isSignatureV1(req) || (req.method === 'POST' && mediaType(req) === FORM);
-    if (!v1) checkMediaType(req);
+    const type = mediaType(req);
+    const v1 = isSignatureV1(req) || (req.method === 'POST' && type === FORM);
+    if (!v1) checkMediaType(req, type);
     const action = header(req.headers, 'x-tc-action');
     if (!v1 && !action) fail('MissingParameter', 'The request is missing a required parameter `Action`.');
-    const version = header(req.headers, 'x-tc-version');
     if (!v1 && !version) fail('MissingParameter', 'The request is missing a required parameter `Version`.');
     if (!v1 && !tagApi && !actionOf(action ?? ''))
       fail('InvalidAction', `The action \`${action}\` is not found.`);
@@ -195,9 +198,8 @@ export function createGaapApi(opts: GaapApiOptions): EmulatedApi {
    * multipart/form-data (only some actions; no GAAP action). Any other Content-Type is answered
    * UnsupportedProtocol ("HTTP(S) request protocol error"), naming what the API takes.
    */
-  function checkMediaType(req: EmulatorRequest): void {
+  function checkMediaType(req: EmulatorRequest, type: string): void {
     if (req.method !== 'POST') return;
-    const type = mediaType(req);
     if (type === JSON_TYPE) return;
     fail(
       'UnsupportedProtocol',

@@ -1,4 +1,4 @@
-import { baseType, type CatalogParam, catalog, isStructure, wireName } from './catalog.js';
+import { baseType, type CatalogParam, catalog, fieldsByWireName, isStructure } from './catalog.js';
 import type { Params } from './state.js';
 
 /**
@@ -35,7 +35,7 @@ export function coerceParams(input: CatalogParam[], obj: Record<string, unknown>
 
 function coerceObject(fields: CatalogParam[], obj: Record<string, unknown>, query: boolean): Params {
   const out: Params = {};
-  const byName = new Map(fields.map((f) => [wireName(f), f]));
+  const byName = fieldsByWireName(fields);
   for (const [k, v] of Object.entries(obj)) {
     const f = byName.get(k);
     out[k] = f ? coerce(f, v, query) : v;

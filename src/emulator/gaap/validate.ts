@@ -3,8 +3,8 @@ import {
   type CatalogAction,
   type CatalogParam,
   catalog,
+  fieldsByWireName,
   isStructure,
-  wireName,
 } from './catalog.js';
 import { fail } from './errors.js';
 import { GAAP_RESOURCES } from './resources/registry.js';
@@ -56,7 +56,7 @@ function checkObject(
   prefix: string,
   typePath: string[],
 ): void {
-  const byName = new Map(fields.map((f) => [wireName(f), f]));
+  const byName = fieldsByWireName(fields);
   for (const key of Object.keys(obj)) {
     if (!byName.has(key)) fail('UnknownParameter', `The parameter \`${prefix}${key}\` is not recognized.`);
   }
@@ -128,6 +128,19 @@ function checkScalarOrStruct(
  * then `RuleCheckParams.Method`, then `Method` (top-level parameters only).
  */
 function ruleFor(action: string, typePath: string[]): ValueRule | undefined {
+  const key = `${action}\0${typePath.join('\0')}`;
+  let rule = RULE_LOOKUPS.get(key);
+  if (rule === undefined) {
+    rule = lookUpRule(action, typePath) ?? null;
+    RULE_LOOKUPS.set(key, rule);
+  }
+  return rule ?? undefined;
+}
+
+/** (action, type path) → its rule or null: bounded by the catalog's parameters. */
+const RULE_LOOKUPS = new Map<string, ValueRule | null>();
+
+function lookUpRule(action: string, typePath: string[]): ValueRule | undefined {
   const names = typePath.filter((s) => !s.startsWith('@'));
   const field = typePath[typePath.length - 1]!;
   const struct = [...typePath].reverse().find((s) => s.startsWith('@'));

@@ -1,4 +1,4 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHmac, hash } from 'node:crypto';
 
 /**
  * TC3-HMAC-SHA256 request signing, exactly as the GAAP API document (seed 002) specifies.
@@ -39,8 +39,12 @@ export interface Tc3Signature {
   date: string;
 }
 
+/**
+ * One-shot (`crypto.hash`, Node ≥ 20.12): no Hash object per digest. The client signs and the
+ * emulator verifies every call, two digests each.
+ */
 export function sha256Hex(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
+  return hash('sha256', data, 'hex');
 }
 
 export function hmacSha256(key: string | Uint8Array, data: string): Buffer {
@@ -57,23 +61,31 @@ export function utcDate(timestamp: number): string {
 }
 
 export function canonicalize(req: Tc3Request): { canonicalRequest: string; signedHeaders: string } {
-  const headers = new Map<string, string>();
-  headers.set('content-type', req.contentType.trim().toLowerCase());
-  headers.set('host', req.host.trim().toLowerCase());
-  for (const [k, v] of Object.entries(req.extraSignedHeaders ?? {})) {
-    headers.set(k.trim().toLowerCase(), v.trim().toLowerCase());
+  // name → value, lower case and trimmed; a later header of the same name replaces an earlier one.
+  const headers: [string, string][] = [
+    ['content-type', req.contentType.trim().toLowerCase()],
+    ['host', req.host.trim().toLowerCase()],
+  ];
+  const extra = req.extraSignedHeaders;
+  if (extra) {
+    for (const k in extra) {
+      if (!Object.hasOwn(extra, k)) continue;
+      const name = k.trim().toLowerCase();
+      const value = extra[k]!.trim().toLowerCase();
+      const same = headers.find((h) => h[0] === name);
+      if (same) same[1] = value;
+      else headers.push([name, value]);
+    }
   }
-  const names = [...headers.keys()].sort();
-  const canonicalHeaders = names.map((n) => `${n}:${headers.get(n)}\n`).join('');
-  const signedHeaders = names.join(';');
-  const canonicalRequest = [
-    req.method,
-    '/',
-    req.method === 'GET' ? (req.query ?? '') : '',
-    canonicalHeaders,
-    signedHeaders,
-    sha256Hex(req.payload),
-  ].join('\n');
+  if (headers.length > 2) headers.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  let canonicalHeaders = '';
+  let signedHeaders = '';
+  for (const [name, value] of headers) {
+    canonicalHeaders += `${name}:${value}\n`;
+    signedHeaders += signedHeaders ? `;${name}` : name;
+  }
+  const query = req.method === 'GET' ? (req.query ?? '') : '';
+  const canonicalRequest = `${req.method}\n/\n${query}\n${canonicalHeaders}\n${signedHeaders}\n${sha256Hex(req.payload)}`;
   return { canonicalRequest, signedHeaders };
 }
 
@@ -106,12 +118,7 @@ export function sign(credentials: Tc3Credentials, req: Tc3Request): Tc3Signature
   const date = utcDate(req.timestamp);
   const { canonicalRequest, signedHeaders } = canonicalize(req);
   const credentialScope = `${date}/${req.service}/tc3_request`;
-  const stringToSign = [
-    'TC3-HMAC-SHA256',
-    String(req.timestamp),
-    credentialScope,
-    sha256Hex(canonicalRequest),
-  ].join('\n');
+  const stringToSign = `TC3-HMAC-SHA256\n${req.timestamp}\n${credentialScope}\n${sha256Hex(canonicalRequest)}`;
   const key = signingKey(credentials.secretKey, date, req.service);
   const signature = createHmac('sha256', key).update(stringToSign, 'utf8').digest('hex');
   const authorization = `TC3-HMAC-SHA256 Credential=${credentials.secretId}/${credentialScope}, SignedHeaders=${signedHeaders}, Signature=${signature}`;
