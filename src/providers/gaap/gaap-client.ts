@@ -3,8 +3,8 @@ import type { EventSink } from '../../core/event-types.js';
 import { nullSink } from '../../core/null-sink.js';
 import { runAttempts } from '../../transport/attempt-loop.js';
 import { sleep as defaultSleep } from '../../transport/backoff.js';
-import { DEFAULT_CALL_MS, withCallDeadline } from '../../transport/call-deadline.js';
-import { createPool, type Pool } from '../../transport/http-pool.js';
+import { DEFAULT_CALL_MS } from '../../transport/call-deadline.js';
+import { createPool, type Pool, requestText } from '../../transport/http-pool.js';
 import { KeyedRateLimiter, RateLimiter, type RateSlot, RoundTrip } from '../../transport/rate-limiter.js';
 import { GAAP_ACTIONS } from './gaap-action-meta.js';
 import { classifyGaapError, GaapApiError, NOT_REPEATED, parameterFromMessage } from './gaap-errors.js';
@@ -332,17 +332,12 @@ export class GaapClient implements GaapCaller {
     const cut = READ_ONLY.test(action) ? signal : undefined;
     try {
       // Writes too: a server that never finishes its answer must not hold the run.
-      ({ statusCode, text } = await withCallDeadline(this.#callMs, cut, async (s, gotHeaders) => {
-        const res = await (api?.pool ?? this.#pool).request({
-          path: '/',
-          method: 'POST',
-          headers,
-          body: bytes,
-          signal: s,
-        });
-        gotHeaders();
-        return { statusCode: res.statusCode, text: await res.body.text() };
-      }));
+      ({ statusCode, text } = await requestText(
+        api?.pool ?? this.#pool,
+        { path: '/', method: 'POST', headers, body: bytes },
+        this.#callMs,
+        cut,
+      ));
     } catch (e) {
       if (cut?.aborted) throw cut.reason ?? e;
       const failure = networkFailure(e);
