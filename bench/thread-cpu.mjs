@@ -2,6 +2,9 @@
 // process.cpuUsage() counts the whole process (the emulator's worker thread included) and Node 20
 // has no per-thread figure, so the bench reads the kernel's:
 // - cpuMs: user + system time (`stat` fields 14 and 15; one clock tick, 10 ms, of resolution);
+// - sysMs: the system (kernel) part of it: on loopback HTTP mostly the socket writes, whose TCP
+//   processing, delivery to the receiving socket and wake-up of the receiving thread are charged
+//   to the sender;
 // - waitMs: time the thread was runnable but waited for a CPU (`schedstat` field 2, run_delay,
 //   in ns): what other processes on the machine took from it;
 // - runMs: the time it ran (`schedstat` field 1, in ns): cpuMs without the tick, for short spans
@@ -11,7 +14,7 @@ import { readFileSync } from 'node:fs';
 
 const TICK_MS = 10; // USER_HZ is 100 on every Linux Node supports
 
-/** { cpuMs, waitMs } of the calling thread so far, or undefined. */
+/** { cpuMs, sysMs, waitMs, runMs } of the calling thread so far, or undefined. */
 export function threadCpu() {
   let stat;
   let sched;
@@ -27,6 +30,7 @@ export function threadCpu() {
   const [run, wait] = sched.split(' ');
   return {
     cpuMs: (Number(f[11]) + Number(f[12])) * TICK_MS,
+    sysMs: Number(f[12]) * TICK_MS,
     waitMs: Number(wait) / 1e6,
     runMs: Number(run) / 1e6,
   };
