@@ -1,3 +1,4 @@
+import { rawOf } from '../../undo-journal.js';
 import { fail, notFound } from '../errors.js';
 import {
   type Binding,
@@ -136,11 +137,12 @@ const actions: Record<string, Handler> = {
   AddRealServers: (ctx, p) => {
     const project = p.ProjectId as number;
     const ips = p.RealServerIP as string[];
-    const existing = new Set(
-      Object.values(ctx.state.realServers)
-        .filter((rs) => rs.ProjectId === project)
-        .map((rs) => rs.RealServerIP),
-    );
+    // Read from the records themselves, not through the write's journal (a read changes nothing
+    // to undo): through it, each of the account's real servers cost a view and its traps.
+    const existing = new Set<string>();
+    for (const rs of Object.values(rawOf(ctx.state.realServers))) {
+      if (rs.ProjectId === project) existing.add(rs.RealServerIP);
+    }
     for (const ip of ips) {
       if (existing.has(ip))
         fail('InvalidParameterValue.DuplicateRS', `Real server ${ip} already exists in project ${project}.`);
