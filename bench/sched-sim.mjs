@@ -8,6 +8,8 @@ import { openSession } from '../dist/workflow/session.js';
 import { gaapJointFloor, gaapRelaxedBound, waitKind } from './bounds.mjs';
 import { gaapEstateOn, StepTimeline } from './step-timeline.mjs';
 
+// RANK=chain: the steps carry no cost (the executor then ranks by steps on the longest chain);
+// SIM_COST=1: costs from the simulated call time and delays; default: the GAAP provider's.
 const P = Number(process.argv[2] ?? 50);
 const CALL_MS = Number(process.env.CALL_MS ?? 20);
 const PARALLELISM = Number(process.env.PARALLELISM ?? 64);
@@ -46,6 +48,20 @@ const sim = {
     return a ? limiters.get(a).tryTake() : 0;
   },
   ...(real.backlogWeight ? { backlogWeight: (k) => real.backlogWeight(k) } : {}),
+  ...(process.env.SIM_COST
+    ? {
+        stepCost: (s) => {
+          const kind = waitKind(s);
+          const n = s.payload.calls.length;
+          return {
+            ms: n * CALL_MS + (kind === undefined ? 0 : Math.max(CALL_MS, delayOf(kind)) + CALL_MS),
+            budgetMs: WINDOW_MS / 20,
+          };
+        },
+      }
+    : process.env.RANK === 'chain' || !real.stepCost
+      ? {}
+      : { stepCost: (s) => real.stepCost(s) }),
   waitPacing: real.waitPacing,
   async execute(step, ctx) {
     for (let i = 0; i < step.payload.calls.length; i++) {

@@ -2,7 +2,7 @@ import { setMaxListeners } from 'node:events';
 import { EdgeformError, toEdgeformError } from '../core/errors.js';
 import type { EventSink } from '../core/event-types.js';
 import type { Plan, PlanStep } from '../planner/plan-types.js';
-import type { Provider, StepOutcome } from '../planner/provider-types.js';
+import type { Provider, StepCost, StepOutcome } from '../planner/provider-types.js';
 import type { ApplyResult, StepReport, StepState } from './executor-types.js';
 import { ProgressTracker } from './progress-tracker.js';
 import { ReadyPool } from './ready-pool.js';
@@ -85,7 +85,7 @@ export async function executePlan(plan: Plan, opts: ExecuteOptions): Promise<App
     }
   }
 
-  const rank = chainLengths(nodes);
+  const rank = remainingTime(nodes, opts.providers);
   const outcomes = new Map<string, StepOutcome>();
   const pool = new ReadyPool(opts.providers, now);
   const progress = new ProgressTracker(plan.steps, opts.providers, now);
@@ -336,10 +336,32 @@ export async function executePlan(plan: Plan, opts: ExecuteOptions): Promise<App
 }
 
 /**
- * Each step's rank for the ready pool: the number of steps on the longest chain from it to the end
- * of the plan, itself included. O(steps + dependencies), from the steps nothing depends on upwards.
+ * Each step's rank for the ready pool: the least time from its start to the end of the plan, from
+ * the providers' step costs (see `StepCost`), taking the graph and the rate budgets together. A
+ * step's rank is the larger of (a) its own time plus its highest-ranked dependent's rank, and
+ * (b) its time to the end along the graph alone plus the whole backlog of its budget: every call
+ * of that budget must be sent before the last one's tail can run. So a step feeding a long
+ * rate-bound phase (a listener create whose 800 bindings need 2 s of their budget) ranks above
+ * one heading a longer chain of unconstrained steps. Computed once per plan, O(steps +
+ * dependencies); without costs, every step takes one unit and (b) is never the larger, so the
+ * rank is the number of steps on the longest chain.
  */
-function chainLengths(nodes: ReadonlyMap<string, Node>): Map<Node, number> {
+function remainingTime(
+  nodes: ReadonlyMap<string, Node>,
+  providers: ReadonlyMap<string, Provider>,
+): Map<Node, number> {
+  const cost = new Map<Node, StepCost>();
+  const backlog = new Map<string, number>();
+  const keyOf = new Map<Node, string>();
+  for (const n of nodes.values()) {
+    const p = providers.get(n.step.provider);
+    const c = p?.stepCost?.(n.step) ?? { ms: 1, budgetMs: 0 };
+    cost.set(n, c);
+    const key = `${n.step.provider}\0${p?.budgetKey?.(n.step) ?? ''}`;
+    keyOf.set(n, key);
+    backlog.set(key, (backlog.get(key) ?? 0) + c.budgetMs);
+  }
+  const tail = new Map<Node, number>();
   const rank = new Map<Node, number>();
   const open = new Map<Node, number>();
   const stack: Node[] = [];
@@ -349,9 +371,17 @@ function chainLengths(nodes: ReadonlyMap<string, Node>): Map<Node, number> {
   }
   while (stack.length > 0) {
     const n = stack.pop()!;
-    let r = 1;
-    for (const d of n.dependents) r = Math.max(r, (rank.get(d) ?? 1) + 1);
-    rank.set(n, r);
+    const c = cost.get(n)!;
+    let t = 0;
+    let r = 0;
+    for (const d of n.dependents) {
+      t = Math.max(t, tail.get(d) ?? 0);
+      r = Math.max(r, rank.get(d) ?? 0);
+    }
+    tail.set(n, c.ms + t);
+    // (b): the budget's other steps need `others` of it first, and the last still has a tail.
+    const others = c.budgetMs > 0 ? backlog.get(keyOf.get(n)!)! - c.budgetMs : 0;
+    rank.set(n, Math.max(c.ms + r, c.ms + t + others));
     for (const id of n.step.dependsOn) {
       const dep = nodes.get(id);
       if (!dep) continue;

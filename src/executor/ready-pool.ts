@@ -2,8 +2,9 @@ import type { PlanStep } from '../planner/plan-types.js';
 import type { Provider } from '../planner/provider-types.js';
 
 /**
- * Ready steps of one budget, the most urgent first: the longest chain of steps still to run
- * below it (its rank), then the one ready first. A binary heap: O(log n) a push or a take.
+ * Ready steps of one budget, the most urgent first: the highest rank (the least time from the
+ * step's start to the plan's end, see execute-plan.ts `remainingTime`), then the one ready first.
+ * A binary heap: O(log n) a push or a take.
  */
 class RankQueue {
   #a: Entry[] = [];
@@ -63,7 +64,7 @@ function before(x: Entry, y: Entry): boolean {
 
 interface Entry {
   step: PlanStep;
-  /** Steps on the longest chain from this one to the end of the plan, itself included. */
+  /** The least time from this step's start to the end of the plan (`remainingTime`). */
   rank: number;
   /** Order in which steps became ready. */
   seq: number;
@@ -102,10 +103,12 @@ export interface BudgetWait {
  * The ready steps of a run, and the slots they may take. A step is taken only when its provider
  * is under its cap and its first call's rate budget is available now, so a step that cannot start
  * holds nothing: steps of other providers, and of the same provider's other budgets, start at once.
- * Among the steps that may start, the one heading the longest chain of steps still to run starts
- * first (list scheduling by critical path: a proxy that takes a minute to create, with listeners,
- * domains and rules below it, goes before a real server only a binding waits for), then the one
- * ready first. Every operation is O(providers × budget keys + log steps), never O(steps).
+ * Among the steps that may start, the one with the longest time still to run after it starts
+ * first (list scheduling by critical path, the rate budgets' backlogs counted: a proxy that takes
+ * a minute to create, with listeners below it, goes before a real server only a binding waits
+ * for; a listener create whose bindings are the longest rate-bound phase before a layer-7
+ * listener), then the one ready first. Every operation is O(providers × budget keys + log
+ * steps), never O(steps).
  */
 export class ReadyPool {
   readonly #lanes = new Map<string, Lane>();
@@ -123,7 +126,7 @@ export class ReadyPool {
     return this.#ready;
   }
 
-  /** A step whose dependencies are done; `rank` is its chain length (higher starts first). */
+  /** A step whose dependencies are done; `rank` is its remaining time (higher starts first). */
   add(step: PlanStep, rank = 1): void {
     const lane = this.#lane(step.provider);
     const key = lane.provider?.budgetKey?.(step) ?? '';

@@ -46,6 +46,12 @@ export interface Provider<Live = unknown, Payload = unknown> {
    */
   claimStart?(step: PlanStep<Payload>): number;
   /**
+   * What a step is expected to cost, for the order ready steps start in (see `StepCost`). Without
+   * it every step counts as one unit of time and no budget's backlog, so steps are ranked by the
+   * number of steps on their longest chain.
+   */
+  stepCost?(step: PlanStep<Payload>): StepCost;
+  /**
    * Reads the states of waits of one scope (see `StepWait.scope`) with the fewest calls the API
    * allows; one reading per wait, in order.
    */
@@ -147,6 +153,17 @@ export type WaitReading =
 export interface WatchAnswer {
   readings: WaitReading[];
   calls: number;
+}
+
+/**
+ * A step's expected cost, in ms of the executor's clock: `ms` from its start until its dependents
+ * may start (its calls and its wait for an asynchronous state); `budgetMs`, the share of its
+ * budget's throughput its calls use (calls × window ÷ calls allowed a window), so that a budget's
+ * steps together take at least the sum of theirs.
+ */
+export interface StepCost {
+  ms: number;
+  budgetMs: number;
 }
 
 export interface ProviderLimits {

@@ -3,7 +3,7 @@ import type { EdgeformEvent } from '../../src/core/event-types.js';
 import { executePlan } from '../../src/executor/execute-plan.js';
 import type { ApplyResult } from '../../src/executor/executor-types.js';
 import type { PlanStep } from '../../src/planner/plan-types.js';
-import type { Provider, StepWait, WaitReading } from '../../src/planner/provider-types.js';
+import type { Provider, StepCost, StepWait, WaitReading } from '../../src/planner/provider-types.js';
 import { RateLimiter } from '../../src/transport/rate-limiter.js';
 import { plan } from './plan-fixture.js';
 
@@ -41,6 +41,8 @@ interface Script {
   /** Never ready: these steps' objects stay in `PENDING`. */
   stuck?: string[];
   timeoutMs?: number;
+  /** The steps' costs (`Provider.stepCost`), for their rank. */
+  cost?: (s: PlanStep) => StepCost;
 }
 
 interface Trace {
@@ -94,6 +96,7 @@ function scripted(s: Script, trace: Trace): Provider {
     },
     waitPacing: { firstMs: 100, minMs: 50, maxMs: 1_000 },
   };
+  if (s.cost) provider.stepCost = s.cost;
   if (s.claimed) {
     const make = s.claimed;
     const limiters = new Map<string, RateLimiter>();
@@ -197,6 +200,32 @@ const scenarios: Scenario[] = [
       // c0 heads 3 steps, c1 and leaf3 2, the others 1; among equals, the one ready first (first
       // in first out, as before ranks: leaf3 was ready before c1, leaf0-2 before tail and c2).
       expect(order).toEqual(['c0', 'leaf3', 'c1', 'leaf0', 'leaf1', 'leaf2', 'tail', 'c2']);
+    },
+  },
+  {
+    name: 'with step costs, a step feeding a rate-bound backlog starts before the head of a longer chain',
+    providers: [
+      {
+        id: 'gaap',
+        cap: 1,
+        callMs: 10,
+        // Each Bind uses a tenth of a second of its budget: eight of them need 800 ms of it.
+        cost: (s) => ({ ms: 10, budgetMs: s.action === 'Bind' ? 100 : 0 }),
+      },
+    ],
+    steps: [
+      ...chain('gaap', 4, 'c'),
+      step('feed', 'gaap', [], 'Create'),
+      ...Array.from({ length: 8 }, (_, i) => step(`b${i}`, 'gaap', ['feed'], 'Bind')),
+    ],
+    parallelism: 1,
+    check(r, t) {
+      expect(r.done).toBe(13);
+      const order = [...t.start].sort((a, b) => a[1] - b[1]).map(([id]) => id);
+      // feed: 10 ms, then its binds' backlog (800 ms) is left; c0 heads 40 ms of steps. Counted
+      // in steps, c0 (4 steps) would go first and feed (2) after it.
+      expect(order[0]).toBe('feed');
+      expect(order.slice(1, 9)).toEqual(Array.from({ length: 8 }, (_, i) => `b${i}`));
     },
   },
   {

@@ -11,6 +11,7 @@ import type {
   ProviderLive,
   ProviderPlan,
   StepContext,
+  StepCost,
   StepOutcome,
   StepWait,
   WaitPacing,
@@ -323,6 +324,23 @@ export class GaapProvider implements Provider<GaapLiveData, GaapStepPayload> {
     return step.payload.calls[0]?.action ?? '';
   }
 
+  /**
+   * For the order ready steps start in (the executor's rank): a step's calls and its wait, on the
+   * clock of the client's rate windows, and its first call's share of its action's budget.
+   */
+  stepCost(step: PlanStep<GaapStepPayload>): StepCost {
+    const first = step.payload.calls[0]?.action;
+    const limiter = first ? this.#client().limiters.get(first) : undefined;
+    const windowMs = limiter?.windowMs ?? 1000;
+    const callMs = windowMs * CALL_SHARE_OF_WINDOW;
+    const wait = step.payload.wait;
+    const delay = wait ? (TYPICAL_DELAY_MS[wait.action] ?? TYPICAL_DELAY_MS.other!) * (windowMs / 1000) : 0;
+    return {
+      ms: step.payload.calls.length * callMs + (wait ? Math.max(callMs, delay) + callMs : 0),
+      budgetMs: limiter ? windowMs / limiter.limit : 0,
+    };
+  }
+
   claimStart(step: PlanStep<GaapStepPayload>): number {
     const action = step.payload.calls[0]?.action;
     return action ? this.#client().limiters.get(action).tryTake() : 0;
@@ -356,6 +374,26 @@ export class GaapProvider implements Provider<GaapLiveData, GaapStepPayload> {
     return outcome;
   }
 }
+
+/**
+ * How long an object read by each status action typically stays in its asynchronous state on the
+ * live API, in ms of a real second's window (the bench's emulator lasts as long, scaled with the
+ * clock: bench/README.md, "Set-up"). Only ranks steps (`stepCost`): a wait is read until ready.
+ */
+const TYPICAL_DELAY_MS: Readonly<Record<string, number>> = {
+  DescribeProxies: 60_000,
+  DescribeProxyGroupDetails: 30_000,
+  DescribeTCPListeners: 5_000,
+  DescribeUDPListeners: 5_000,
+  DescribeHTTPListeners: 5_000,
+  DescribeHTTPSListeners: 5_000,
+  DescribeRules: 3_000,
+  DescribeRulesByRuleIds: 3_000,
+  other: 5_000,
+};
+
+/** A call's expected round trip as a share of the rate window (~100 ms of a real second). */
+const CALL_SHARE_OF_WINDOW = 0.1;
 
 /** Joins an address and the ID of a second object under it (see #separateDuplicates). */
 export const DUPLICATE_MARK = '@';
