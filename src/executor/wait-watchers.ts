@@ -12,6 +12,14 @@ export const DEFAULT_PACING: WaitPacing = { firstMs: 500, minMs: 500, maxMs: 5_0
  */
 const STEADY_SHARE = 1 / 8;
 
+/**
+ * A read that answers several waits (one DescribeProxies for up to 100 proxies) may come as many
+ * times more often than `maxMs`, up to this many: its calls per wait stay those of a lone wait
+ * read every `maxMs`. A long wait (a proxy, 60 s) is then read at most a quarter of `maxMs`
+ * after its object is ready, when many share it: every listener below the proxies waits for that.
+ */
+const MAX_SHARING = 4;
+
 interface Waiter {
   stepId: string;
   wait: StepWait;
@@ -209,6 +217,7 @@ export class WaitWatchers {
     if (this.#closed) return;
     const pacing = this.#pacing(w.providerId);
     const t = this.#host.now();
+    const sharing = Math.min(MAX_SHARING, waiters.length);
     waiters.forEach((x, i) => {
       if (!w.waiters.has(x.stepId)) return;
       const r = readings[i] ?? { kind: 'unknown' };
@@ -255,7 +264,7 @@ export class WaitWatchers {
         );
         return;
       }
-      if (!x.follows) x.dueAt = Math.max(x.dueAt, t + this.#interval(w.providerId, x, pacing));
+      if (!x.follows) x.dueAt = Math.max(x.dueAt, t + this.#interval(w.providerId, x, pacing, sharing));
     });
     this.#arm(w);
   }
@@ -263,13 +272,14 @@ export class WaitWatchers {
   /**
    * How long until this waiter's next read. Until the run has learned its kind's delay, the
    * interval grows by half from the first delay (a wait ends at most a third late); after, it is a
-   * steady share of the learned delay.
+   * steady share of the learned delay; at most `maxMs`, divided among the waits one read answers
+   * (`sharing`, see MAX_SHARING).
    */
-  #interval(providerId: string, x: Waiter, pacing: WaitPacing): number {
+  #interval(providerId: string, x: Waiter, pacing: WaitPacing, sharing: number): number {
     const learned = this.#learned.get(`${providerId}\0${x.wait.kind}`)?.firstMs;
     const raw =
       learned === undefined ? pacing.firstMs * 1.5 ** Math.min(x.polls, 30) : learned * STEADY_SHARE;
-    return Math.min(pacing.maxMs, Math.max(pacing.minMs, raw));
+    return Math.min(pacing.maxMs / sharing, Math.max(pacing.minMs, raw));
   }
 
   /**

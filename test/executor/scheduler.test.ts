@@ -321,6 +321,21 @@ const scenarios: Scenario[] = [
     },
   },
   {
+    name: 'a read that answers many waits comes up to four times as often: a long wait ends ≤ maxMs/4 late',
+    // Eight 4.2 s waits in one scope (as proxies in one DescribeProxies); polls at most 1 s apart alone.
+    providers: [{ id: 'gaap', cap: 32, callMs: 10, asyncMs: 4_200 }],
+    steps: many('gaap', 8, 'long'),
+    parallelism: 32,
+    check(r, t) {
+      expect(r.done).toBe(8);
+      // Write 10 ms, object ready 4.2 s later, then read within 250 ms (one read taking 5 ms).
+      // Polled 1 s apart, the read after 4.21 s would come at 5.08 s.
+      for (const s of r.steps) expect(s.durationMs!).toBeLessThanOrEqual(10 + 4_200 + 250 + 5);
+      // Reads at 100, 250, 475, 812 ms, then every 250 ms to 4,312: 18 (polled alone, 8 × 9).
+      expect(t.watches.length).toBeLessThanOrEqual(18);
+    },
+  },
+  {
     name: 'one watcher per scope: waits of different scopes are read apart',
     providers: [{ id: 'gaap', cap: 32, callMs: 10, asyncMs: 300, scope: (s) => s.id.slice(0, 1) }],
     steps: [...many('gaap', 4, 'a'), ...many('gaap', 4, 'b')],
