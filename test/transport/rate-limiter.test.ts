@@ -122,6 +122,29 @@ describe('RateLimiter (fake clock)', () => {
       expect(l.tryTake()).toBe(0);
     });
 
+    it('a request in flight holds its slot until its answer, even when the round trips seen are longer than a window', async () => {
+      // A run's first answers on a loaded machine: 150 ms round trips, 120 counted on, more than
+      // the 100 ms window and its margin.
+      const slowTrips = new RoundTrip();
+      slowTrips.observe(150);
+      const l = new RateLimiter({ limit: 1, windowMs: 100, roundTrip: slowTrips });
+      const a = await l.acquireSlot();
+      let served = false;
+      const next = l.acquire().then(() => {
+        served = true;
+      });
+      await vi.advanceTimersByTimeAsync(500);
+      // Still queued at the server five windows later: it may be counted any moment before its
+      // answer, so nothing else goes in its place.
+      expect(served).toBe(false);
+      expect(l.tryTake()).toBeGreaterThan(0);
+      // Its answer frees the slot (answer − 120 + 102 is already past) and serves the waiting call.
+      a.answered();
+      await vi.advanceTimersByTimeAsync(0);
+      await next;
+      expect(served).toBe(true);
+    });
+
     it('a steady round trip costs a fifth of itself: the slot frees 4 ms after one window', async () => {
       const l = new RateLimiter({ limit: 1, windowMs: 100, roundTrip: new RoundTrip() });
       const a = await l.acquireSlot();
