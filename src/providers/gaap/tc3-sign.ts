@@ -101,17 +101,47 @@ export function deriveSigningKeyFromSecretDate(secretDate: Uint8Array, service: 
  * credentials they come from), which saves three of the four HMACs of every signature — the
  * client signs and the emulator verifies every call.
  */
-const derivedKeys: { secretKey: string; date: string; service: string; key: Buffer }[] = [];
+const derivedKeys: { secretKey: string; date: string; service: string; key: HmacKey }[] = [];
 const DERIVED_KEYS_KEPT = 4;
 
-function signingKey(secretKey: string, date: string, service: string): Buffer {
+function signingKey(secretKey: string, date: string, service: string): HmacKey {
   for (const k of derivedKeys) {
     if (k.date === date && k.service === service && k.secretKey === secretKey) return k.key;
   }
-  const key = deriveSigningKeyFromSecretDate(hmacSha256(`TC3${secretKey}`, date), service);
+  const key = hmacKey(deriveSigningKeyFromSecretDate(hmacSha256(`TC3${secretKey}`, date), service));
   derivedKeys.unshift({ secretKey, date, service, key });
   if (derivedKeys.length > DERIVED_KEYS_KEPT) derivedKeys.pop();
   return key;
+}
+
+/**
+ * An HMAC-SHA256 key's inner and outer pads (RFC 2104), made once with the key. A derived key is
+ * 32 bytes, under SHA-256's 64-byte block, so it is padded as is.
+ */
+interface HmacKey {
+  inner: Buffer;
+  outer: Buffer;
+}
+
+function hmacKey(key: Buffer): HmacKey {
+  const inner = Buffer.alloc(64, 0x36);
+  const outer = Buffer.alloc(64, 0x5c);
+  for (let i = 0; i < key.length; i++) {
+    inner[i]! ^= key[i]!;
+    outer[i]! ^= key[i]!;
+  }
+  return { inner, outer };
+}
+
+/**
+ * HMAC-SHA256 (RFC 2104) of `data` as two one-shot digests over the pads. NOTE: CPU per call.
+ * `createHmac` sets up a stream object and an OpenSSL context with the key on every call: in a
+ * profiled 200-proxy apply (~5,000 calls) that was ~200 ms of the emulator thread (verifying) and
+ * ~120 ms of the client's (signing), where two one-shot digests cost about what one `hash` does.
+ */
+function hmacHex(key: HmacKey, data: string): string {
+  const inner = hash('sha256', Buffer.concat([key.inner, Buffer.from(data, 'utf8')]), 'buffer');
+  return hash('sha256', Buffer.concat([key.outer, inner]), 'hex');
 }
 
 export function sign(credentials: Tc3Credentials, req: Tc3Request): Tc3Signature {
@@ -120,7 +150,7 @@ export function sign(credentials: Tc3Credentials, req: Tc3Request): Tc3Signature
   const credentialScope = `${date}/${req.service}/tc3_request`;
   const stringToSign = `TC3-HMAC-SHA256\n${req.timestamp}\n${credentialScope}\n${sha256Hex(canonicalRequest)}`;
   const key = signingKey(credentials.secretKey, date, req.service);
-  const signature = createHmac('sha256', key).update(stringToSign, 'utf8').digest('hex');
+  const signature = hmacHex(key, stringToSign);
   const authorization = `TC3-HMAC-SHA256 Credential=${credentials.secretId}/${credentialScope}, SignedHeaders=${signedHeaders}, Signature=${signature}`;
   return { authorization, signature, canonicalRequest, stringToSign, credentialScope, signedHeaders, date };
 }
