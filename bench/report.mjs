@@ -28,17 +28,18 @@ function renderThreadCpu(estates) {
       const c = x.cpu;
       if (!c) continue;
       const perCall = c.served > 0 ? (1000 * c.emulatorMs) / c.served : undefined;
+      const clientPerCall = c.served > 0 ? (1000 * c.clientMs) / c.served : undefined;
       rows.push(
-        `| ${e.label} | ${name} | ${f0(x.wallMs)} | ${f0(c.clientMs)} (${f0(c.clientWaitMs)}) | ${f0(c.emulatorMs)} (${f0(c.emulatorWaitMs)}) | ${c.served} | ${f0(perCall)} | ${f2(c.emulatorMs / x.networkMs)} |`,
+        `| ${e.label} | ${name} | ${f0(x.wallMs)} | ${f0(c.clientMs)} (${f0(c.clientWaitMs)}) | ${f0(c.emulatorMs)} (${f0(c.emulatorWaitMs)}) | ${c.served} | ${f0(clientPerCall)} | ${f0(perCall)} | ${f2(c.emulatorMs / x.networkMs)} |`,
       );
     }
   }
   if (rows.length === 0) return [];
   return [
-    "CPU of the bench's two threads in each run (Linux per-thread CPU time, 10 ms resolution), and in brackets the time each was ready to run but waited for a CPU that other processes held (`run_delay`): edgeform's thread (load, validate, plan, execute, HTTP client) and the emulator's (HTTP server, signature checks, state). The emulator's CPU ÷ network time near 1.00 means it served requests as fast as its thread could and set the pace; a wait comparable to the wall time means the machine, not the schedule, set it.",
+    "CPU of the bench's two threads in each run (Linux per-thread CPU time, 10 ms resolution), and in brackets the time each was ready to run but waited for a CPU that other processes held (`run_delay`): edgeform's thread (load, validate, plan, execute, HTTP client) and the emulator's (HTTP server, signature checks, state). Per request, edgeform's figure counts all its thread did in the operation (plan, executor, watchers, HTTP client), the emulator's all its thread did (HTTP server, signature checks, validation, state). The emulator's CPU ÷ network time near 1.00 means it served requests as fast as its thread could and set the pace; a wait comparable to the wall time means the machine, not the schedule, set it.",
     '',
-    '| estate | operation | wall ms | edgeform thread CPU (wait) ms | emulator thread CPU (wait) ms | requests served | emulator CPU µs per request | emulator CPU ÷ network time |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| estate | operation | wall ms | edgeform thread CPU (wait) ms | emulator thread CPU (wait) ms | requests served | edgeform CPU µs per request | emulator CPU µs per request | emulator CPU ÷ network time |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...rows,
     '',
   ];
