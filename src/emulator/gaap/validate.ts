@@ -43,7 +43,7 @@ const CROSS_RULES: ReadonlyMap<string, readonly CrossRule[]> = (() => {
  * validation-rules.ts. Handlers may therefore trust the shapes they read.
  */
 export function validateParams(action: string, def: CatalogAction, params: Params): void {
-  checkObject(action, def.input, params, '', []);
+  checkObject(action, def.input, params, '', action);
   for (const rule of CROSS_RULES.get(action) ?? []) checkCross(rule, params);
 }
 
@@ -54,7 +54,7 @@ function checkObject(
   fields: CatalogParam[],
   obj: Params,
   prefix: string,
-  typePath: string[],
+  typeKey: string,
 ): void {
   const byName = fieldsByWireName(fields);
   for (const key of Object.keys(obj)) {
@@ -67,26 +67,36 @@ function checkObject(
         fail('MissingParameter', `The request is missing a required parameter \`${prefix}${name}\`.`);
       continue;
     }
-    checkValue(action, f, v, `${prefix}${name}`, [...typePath, name]);
+    checkValue(action, f, v, `${prefix}${name}`, `${typeKey}\0${name}`);
   }
 }
 
-function checkValue(action: string, f: CatalogParam, v: unknown, path: string, typePath: string[]): void {
+function checkValue(action: string, f: CatalogParam, v: unknown, path: string, typeKey: string): void {
   const type = baseType(f);
-  const rule = ruleFor(action, typePath);
+  const rule = ruleFor(typeKey);
   if (f.array) {
     if (!Array.isArray(v)) fail('InvalidParameter', `The parameter \`${path}\` must be an array of ${type}.`);
     if (rule?.maxItems !== undefined && v.length > rule.maxItems) {
       fail('InvalidParameterValue', `The parameter \`${path}\` accepts at most ${rule.maxItems} items.`);
     }
-    v.forEach((item, i) => {
-      checkScalarOrStruct(action, type, item, `${path}.${i}`, typePath);
-      if (rule) applyRule(rule, item, `${path}.${i}`);
-    });
+    for (let i = 0; i < v.length; i++) {
+      checkScalarOrStruct(action, type, v[i], path, i, typeKey);
+      if (rule) applyRule(rule, v[i], path, i);
+    }
     return;
   }
-  checkScalarOrStruct(action, type, v, path, typePath);
-  if (rule) applyRule(rule, v, path);
+  checkScalarOrStruct(action, type, v, path, -1, typeKey);
+  if (rule) applyRule(rule, v, path, -1);
+}
+
+/**
+ * A value's path in messages: `path`, or its item `index` (≥ 0). Made only for a message or a
+ * structure's fields: a 100-item list is checked without 100 path strings.
+ */
+const at = (path: string, index: number): string => (index < 0 ? path : `${path}.${index}`);
+
+function wrongType(path: string, what: string): never {
+  fail('InvalidParameter', `The parameter \`${path}\` must be of type ${what}.`);
 }
 
 function checkScalarOrStruct(
@@ -94,28 +104,28 @@ function checkScalarOrStruct(
   type: string,
   v: unknown,
   path: string,
-  typePath: string[],
+  index: number,
+  typeKey: string,
 ): void {
-  const wrong = (what: string) =>
-    fail('InvalidParameter', `The parameter \`${path}\` must be of type ${what}.`);
   if (isStructure(type)) {
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) wrong(type);
-    checkObject(action, catalog.structures[type]!.fields, v as Params, `${path}.`, [...typePath, `@${type}`]);
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) wrongType(at(path, index), type);
+    const fields = catalog.structures[type]!.fields;
+    checkObject(action, fields, v as Params, `${at(path, index)}.`, `${typeKey}\0@${type}`);
     return;
   }
   switch (type) {
     case 'String':
     case 'Timestamp':
-      if (typeof v !== 'string') wrong('String');
+      if (typeof v !== 'string') wrongType(at(path, index), 'String');
       return;
     case 'Integer':
-      if (typeof v !== 'number' || !Number.isInteger(v)) wrong('Integer');
+      if (typeof v !== 'number' || !Number.isInteger(v)) wrongType(at(path, index), 'Integer');
       return;
     case 'Float':
-      if (typeof v !== 'number' || !Number.isFinite(v)) wrong('Float');
+      if (typeof v !== 'number' || !Number.isFinite(v)) wrongType(at(path, index), 'Float');
       return;
     case 'Boolean':
-      if (typeof v !== 'boolean') wrong('Boolean');
+      if (typeof v !== 'boolean') wrongType(at(path, index), 'Boolean');
       return;
     default:
       throw new Error(`emulator bug: unknown catalog type ${type}`);
@@ -123,21 +133,22 @@ function checkScalarOrStruct(
 }
 
 /**
- * typePath is the chain of parameter names with `@Struct` markers, e.g.
- * ['CheckParams', '@RuleCheckParams', 'Method']. Lookup: `Action.CheckParams.Method`,
- * then `RuleCheckParams.Method`, then `Method` (top-level parameters only).
+ * `typeKey` is the action and the chain of parameter names with `@Struct` markers, joined by NUL,
+ * e.g. `CreateRule\0CheckParams\0@RuleCheckParams\0Method` (built as the walk goes down, one
+ * string per value instead of an array per value). Lookup: `Action.CheckParams.Method`, then
+ * `RuleCheckParams.Method`, then `Method` (top-level parameters only); answered once per key.
  */
-function ruleFor(action: string, typePath: string[]): ValueRule | undefined {
-  const key = `${action}\0${typePath.join('\0')}`;
-  let rule = RULE_LOOKUPS.get(key);
+function ruleFor(typeKey: string): ValueRule | undefined {
+  let rule = RULE_LOOKUPS.get(typeKey);
   if (rule === undefined) {
-    rule = lookUpRule(action, typePath) ?? null;
-    RULE_LOOKUPS.set(key, rule);
+    const [action, ...typePath] = typeKey.split('\0');
+    rule = lookUpRule(action!, typePath) ?? null;
+    RULE_LOOKUPS.set(typeKey, rule);
   }
   return rule ?? undefined;
 }
 
-/** (action, type path) → its rule or null: bounded by the catalog's parameters. */
+/** Type key → its rule or null: bounded by the catalog's parameters. */
 const RULE_LOOKUPS = new Map<string, ValueRule | null>();
 
 function lookUpRule(action: string, typePath: string[]): ValueRule | undefined {
@@ -151,22 +162,27 @@ function lookUpRule(action: string, typePath: string[]): ValueRule | undefined {
   return undefined;
 }
 
-function applyRule(rule: ValueRule, v: unknown, path: string): void {
+function applyRule(rule: ValueRule, v: unknown, parentPath: string, index: number): void {
   const code = rule.code ?? 'InvalidParameterValue';
   const candidate = rule.ignoreCase && typeof v === 'string' ? v.toUpperCase() : v;
   if (rule.enum && !rule.enum.includes(candidate as string | number)) {
-    fail(code, `The value \`${String(v)}\` of \`${path}\` is not one of ${rule.enum.join(', ')}.`);
+    fail(
+      code,
+      `The value \`${String(v)}\` of \`${at(parentPath, index)}\` is not one of ${rule.enum.join(', ')}.`,
+    );
   }
   if (typeof v === 'number') {
-    if (rule.min !== undefined && v < rule.min) fail(code, `\`${path}\` must be at least ${rule.min}.`);
-    if (rule.max !== undefined && v > rule.max) fail(code, `\`${path}\` must be at most ${rule.max}.`);
+    if (rule.min !== undefined && v < rule.min)
+      fail(code, `\`${at(parentPath, index)}\` must be at least ${rule.min}.`);
+    if (rule.max !== undefined && v > rule.max)
+      fail(code, `\`${at(parentPath, index)}\` must be at most ${rule.max}.`);
   }
   if (typeof v === 'string') {
     if (rule.maxLength !== undefined && v.length > rule.maxLength) {
-      fail(code, `\`${path}\` must be at most ${rule.maxLength} characters long.`);
+      fail(code, `\`${at(parentPath, index)}\` must be at most ${rule.maxLength} characters long.`);
     }
     if (rule.ascii && !/^[\x20-\x7e]*$/.test(v))
-      fail(code, `\`${path}\` must contain ASCII characters only.`);
+      fail(code, `\`${at(parentPath, index)}\` must contain ASCII characters only.`);
   }
 }
 
