@@ -8,13 +8,27 @@ import { EMULATOR_DEFAULTS } from '../dist/emulator/emulator-defaults.js';
 import { threadCpu } from './thread-cpu.mjs';
 
 if (!isMainThread) {
+  const { options, traceTakes } = workerData;
+  // With traceTakes, each verdict of the emulator's rate limiter, on the absolute clock both
+  // threads share (plan-timeline.mjs: when the server counted each call against its window).
+  const takes = [];
+  if (traceTakes) {
+    const { FixedWindowLimiter } = await import('../dist/emulator/server-kit.js');
+    const take = FixedWindowLimiter.prototype.take;
+    FixedWindowLimiter.prototype.take = function traced(key) {
+      const r = take.call(this, key);
+      takes.push({ t: performance.timeOrigin + performance.now(), key, allowed: r.allowed });
+      return r;
+    };
+  }
   const { startEmulator } = await import('../dist/emulator/index.js');
-  const emu = await startEmulator(workerData);
+  const emu = await startEmulator(options);
   parentPort.on('message', async ({ id, op }) => {
     let value = null;
     if (op === 'stats') value = JSON.parse(JSON.stringify(emu.stats()));
     else if (op === 'resetStats') emu.resetStats();
     else if (op === 'cpu') value = threadCpu() ?? null;
+    else if (op === 'takes') value = takes.splice(0);
     else if (op === 'close') await emu.close();
     parentPort.postMessage({ id, value });
     if (op === 'close') parentPort.close();
@@ -39,9 +53,12 @@ export function emulatorEnv(emu, scale, base = process.env) {
   };
 }
 
-/** Starts the emulator (startEmulator options) on a worker thread. */
-export function startEmulatorThread(options) {
-  const worker = new Worker(new URL(import.meta.url), { workerData: options });
+/**
+ * Starts the emulator (startEmulator options) on a worker thread. `traceTakes`: record its rate
+ * limiter's verdicts, read (and cleared) with `takes()`.
+ */
+export function startEmulatorThread(options, { traceTakes = false } = {}) {
+  const worker = new Worker(new URL(import.meta.url), { workerData: { options, traceTakes } });
   const pending = new Map();
   let next = 1;
   let ready;
@@ -67,6 +84,8 @@ export function startEmulatorThread(options) {
     resetStats: () => ask('resetStats'),
     /** { cpuMs, waitMs } of the emulator's thread so far (thread-cpu.mjs), or null. */
     cpu: () => ask('cpu'),
+    /** The limiter's verdicts { t, key, allowed } since the last call (traceTakes only). */
+    takes: () => ask('takes'),
     close: async () => {
       await ask('close');
       await worker.terminate();

@@ -11,77 +11,34 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { executePlan } from '../dist/executor/execute-plan.js';
+import { createPlan } from '../dist/planner/create-plan.js';
+import { GaapClient } from '../dist/providers/gaap/gaap-client.js';
+import { plan as planWorkflow } from '../dist/workflow/run-plan.js';
+import { openSession } from '../dist/workflow/session.js';
+import { emulatorEnv, startEmulatorThread } from './emulator-thread.mjs';
+import { gaapEstate } from './estates.mjs';
+import { threadCpu } from './thread-cpu.mjs';
 
 const abs = () => performance.timeOrigin + performance.now();
 
-if (!isMainThread) {
-  // The emulator's thread: its limiter's verdicts, on the absolute clock both threads share.
-  const { FixedWindowLimiter } = await import('../dist/emulator/server-kit.js');
-  const takes = [];
-  const take = FixedWindowLimiter.prototype.take;
-  FixedWindowLimiter.prototype.take = function traced(key) {
-    const r = take.call(this, key);
-    takes.push({ t: abs(), key, allowed: r.allowed });
-    return r;
-  };
-  const { startEmulator } = await import('../dist/emulator/index.js');
-  const { threadCpu } = await import('./thread-cpu.mjs');
-  const emu = await startEmulator(workerData);
-  parentPort.on('message', async ({ id, op }) => {
-    let value = null;
-    if (op === 'takes') value = takes.splice(0);
-    else if (op === 'cpu') value = threadCpu() ?? null;
-    else if (op === 'close') await emu.close();
-    parentPort.postMessage({ id, value });
-    if (op === 'close') parentPort.close();
-  });
-  parentPort.postMessage({ id: 0, value: { gaap: emu.gaap, baishan: emu.baishan } });
-} else {
-  await main();
-}
+await main();
 
 async function main() {
-  const { executePlan } = await import('../dist/executor/execute-plan.js');
-  const { createPlan } = await import('../dist/planner/create-plan.js');
-  const { plan: planWorkflow } = await import('../dist/workflow/run-plan.js');
-  const { openSession } = await import('../dist/workflow/session.js');
-  const { GaapClient } = await import('../dist/providers/gaap/gaap-client.js');
-  const { emulatorEnv } = await import('./emulator-thread.mjs');
-  const { gaapEstate } = await import('./estates.mjs');
-  const { threadCpu } = await import('./thread-cpu.mjs');
-
   const P = Number(process.argv[2] ?? 50);
   const PLANS = Number(process.env.PLANS ?? 3);
   const scale = 0.05;
   const windowMs = 1000 * scale;
-  const worker = new Worker(new URL(import.meta.url), {
-    workerData: {
+  const emu = await startEmulatorThread(
+    {
       latencyMs: 20,
       rateWindowScale: scale,
       asyncDelayMs: 100,
       asyncDelayByKindMs: { proxy: 3000, group: 1500, listener: 250, domain: 150, rule: 150 },
       seed: 1,
     },
-  });
-  const pending = new Map();
-  let next = 1;
-  let ready;
-  const started = new Promise((r) => {
-    ready = r;
-  });
-  worker.on('message', ({ id, value }) => {
-    if (id === 0) return ready(value);
-    pending.get(id)?.(value);
-    pending.delete(id);
-  });
-  const ask = (op) =>
-    new Promise((resolve) => {
-      const id = next++;
-      pending.set(id, resolve);
-      worker.postMessage({ id, op });
-    });
-  const emu = await started;
+    { traceTakes: true },
+  );
   const env = emulatorEnv(emu, scale);
   const work = mkdtempSync(join(os.tmpdir(), 'edgeform-plan-timeline-'));
   const file = join(work, 'estate.yaml');
@@ -110,11 +67,11 @@ async function main() {
   };
   const f = (x, w = 6) => (Number.isFinite(x) ? x.toFixed(0) : '-').padStart(w);
   for (let k = 0; k < PLANS; k++) {
-    await ask('takes');
+    await emu.takes();
     calls = [];
     const attempts = [];
     const c0 = threadCpu();
-    const e0 = await ask('cpu');
+    const e0 = await emu.cpu();
     const t0 = abs();
     let readStart = Number.NaN;
     let readEnd = Number.NaN;
@@ -138,9 +95,9 @@ async function main() {
     });
     const wall = abs() - t0;
     const c1 = threadCpu();
-    const e1 = await ask('cpu');
+    const e1 = await emu.cpu();
     await new Promise((r) => setTimeout(r, 50));
-    const takes = (await ask('takes')).filter((x) => !x.key.startsWith('tag:'));
+    const takes = (await emu.takes()).filter((x) => !x.key.startsWith('tag:'));
     // Attempts in order of their ends, per action: the first attempt of the i-th call answered.
     const byAction = new Map();
     for (const a of attempts) {
@@ -193,6 +150,5 @@ async function main() {
       }
     }
   }
-  await ask('close');
-  await worker.terminate();
+  await emu.close();
 }
