@@ -279,7 +279,8 @@ export class WaitWatchers {
     const learned = this.#learned.get(`${providerId}\0${x.wait.kind}`)?.firstMs;
     const raw =
       learned === undefined ? pacing.firstMs * 1.5 ** Math.min(x.polls, 30) : learned * STEADY_SHARE;
-    return Math.min(pacing.maxMs / sharing, Math.max(pacing.minMs, raw));
+    // Never under minMs, however many waits one read answers.
+    return Math.min(Math.max(pacing.minMs, pacing.maxMs / sharing), Math.max(pacing.minMs, raw));
   }
 
   /**

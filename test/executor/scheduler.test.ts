@@ -3,7 +3,13 @@ import type { EdgeformEvent } from '../../src/core/event-types.js';
 import { executePlan } from '../../src/executor/execute-plan.js';
 import type { ApplyResult } from '../../src/executor/executor-types.js';
 import type { PlanStep } from '../../src/planner/plan-types.js';
-import type { Provider, StepCost, StepWait, WaitReading } from '../../src/planner/provider-types.js';
+import type {
+  Provider,
+  StepCost,
+  StepWait,
+  WaitPacing,
+  WaitReading,
+} from '../../src/planner/provider-types.js';
 import { RateLimiter } from '../../src/transport/rate-limiter.js';
 import { plan } from './plan-fixture.js';
 
@@ -43,6 +49,8 @@ interface Script {
   timeoutMs?: number;
   /** The steps' costs (`Provider.stepCost`), for their rank. */
   cost?: (s: PlanStep) => StepCost;
+  /** The provider's wait pacing (default firstMs 100, minMs 50, maxMs 1,000). */
+  pacing?: WaitPacing;
 }
 
 interface Trace {
@@ -50,6 +58,8 @@ interface Trace {
   end: Map<string, number>;
   /** One entry per watch call: the step ids it answered. */
   watches: string[][];
+  /** When each watch call started. */
+  watchAt: number[];
   maxInFlight: Map<string, number>;
 }
 
@@ -86,6 +96,7 @@ function scripted(s: Script, trace: Trace): Provider {
     },
     async watch(_scope, waits) {
       trace.watches.push(waits.map((w) => String(w.detail)));
+      trace.watchAt.push(Date.now());
       await new Promise((r) => setTimeout(r, 5));
       const t = Date.now();
       const readings = waits.map(
@@ -94,7 +105,7 @@ function scripted(s: Script, trace: Trace): Provider {
       );
       return { readings, calls: 1 };
     },
-    waitPacing: { firstMs: 100, minMs: 50, maxMs: 1_000 },
+    waitPacing: s.pacing ?? { firstMs: 100, minMs: 50, maxMs: 1_000 },
   };
   if (s.cost) provider.stepCost = s.cost;
   if (s.claimed) {
@@ -336,6 +347,32 @@ const scenarios: Scenario[] = [
     },
   },
   {
+    name: 'a read that answers many waits still comes no sooner than minMs after the last',
+    providers: [
+      {
+        id: 'gaap',
+        cap: 8,
+        callMs: 10,
+        asyncMs: 4_200,
+        stuck: ['w0', 'w1', 'w2', 'w3'],
+        timeoutMs: 6_000,
+        // maxMs ÷ 4 sharing waits (250) is under minMs (400): minMs wins.
+        pacing: { firstMs: 100, minMs: 400, maxMs: 1_000 },
+      },
+    ],
+    // k0 teaches the kind's delay; w0..w3, of the same kind, then never end and share every read.
+    steps: [step('k0', 'gaap'), ...['w0', 'w1', 'w2', 'w3'].map((id) => step(id, 'gaap', ['k0']))],
+    parallelism: 8,
+    check(r, t) {
+      expect(stateOf(r, 'k0')).toBe('done');
+      for (const id of ['w0', 'w1', 'w2', 'w3'])
+        expect(r.steps.find((s) => s.id === id)?.error?.code).toBe('WAIT_TIMEOUT');
+      const at = t.watchAt.filter((_, i) => t.watches[i]!.includes('w0'));
+      expect(at.length).toBeGreaterThan(3);
+      for (let i = 1; i < at.length; i++) expect(at[i]! - at[i - 1]!).toBeGreaterThanOrEqual(400);
+    },
+  },
+  {
     name: 'one watcher per scope: waits of different scopes are read apart',
     providers: [{ id: 'gaap', cap: 32, callMs: 10, asyncMs: 300, scope: (s) => s.id.slice(0, 1) }],
     steps: [...many('gaap', 4, 'a'), ...many('gaap', 4, 'b')],
@@ -401,7 +438,13 @@ describe('executor scheduler (fake clock)', () => {
   });
 
   it.each(scenarios)('$name', async (sc) => {
-    const trace: Trace = { start: new Map(), end: new Map(), watches: [], maxInFlight: new Map() };
+    const trace: Trace = {
+      start: new Map(),
+      end: new Map(),
+      watches: [],
+      watchAt: [],
+      maxInFlight: new Map(),
+    };
     const providers = new Map(sc.providers.map((s) => [s.id, scripted(s, trace)]));
     const events: EdgeformEvent[] = [];
     const controller = new AbortController();
@@ -419,7 +462,13 @@ describe('executor scheduler (fake clock)', () => {
   });
 
   it('emits progress on a timer with constant-cost counters, the steps waiting and the budget wait', async () => {
-    const trace: Trace = { start: new Map(), end: new Map(), watches: [], maxInFlight: new Map() };
+    const trace: Trace = {
+      start: new Map(),
+      end: new Map(),
+      watches: [],
+      watchAt: [],
+      maxInFlight: new Map(),
+    };
     const gaap = scripted(
       {
         id: 'gaap',
