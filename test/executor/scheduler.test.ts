@@ -146,6 +146,12 @@ const chain = (provider: string, n: number, prefix: string) =>
 const many = (provider: string, n: number, prefix: string, action = 'Act') =>
   Array.from({ length: n }, (_, i) => step(`${prefix}${i}`, provider, [], action));
 const minute = 60_000;
+/** How many watch calls read each step's wait. */
+function readsPerStep(t: Trace): Map<string, number> {
+  const reads = new Map<string, number>();
+  for (const w of t.watches) for (const id of w) reads.set(id, (reads.get(id) ?? 0) + 1);
+  return reads;
+}
 const stateOf = (r: ApplyResult, id: string) => r.steps.find((s) => s.id === id)?.state;
 
 const scenarios: Scenario[] = [
@@ -288,8 +294,7 @@ const scenarios: Scenario[] = [
     parallelism: 1,
     check(r, t) {
       expect(r.done).toBe(8);
-      const reads = new Map<string, number>();
-      for (const w of t.watches) for (const id of w) reads.set(id, (reads.get(id) ?? 0) + 1);
+      const reads = readsPerStep(t);
       // The first wait is read at 100, 250, 475, 812 (not ready) and 1318 ms (ready): the delay is
       // between 812 and 1318 ms. Every later wait is first read at 1318 ms, and found ready.
       expect(reads.get('k0')).toBe(5);
@@ -304,8 +309,7 @@ const scenarios: Scenario[] = [
     parallelism: 32,
     check(r, t) {
       expect(r.done).toBe(10);
-      const reads = new Map<string, number>();
-      for (const w of t.watches) for (const id of w) reads.set(id, (reads.get(id) ?? 0) + 1);
+      const reads = readsPerStep(t);
       // f0 finds the delay (read at 100, 250, 475, 812 and 1318 ms); the nine others are not read
       // before then, and once at 1318 ms after their writes, ready (the old schedule read each 5 times).
       expect(reads.get('f0')).toBe(5);
