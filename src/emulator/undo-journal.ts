@@ -24,9 +24,6 @@ interface Entry {
 /** View → the object it stands for (every journal's views). */
 const targets = new WeakMap<object, object>();
 
-/** Object → how many times keys were added to it or removed from it (see keysVersion). */
-const keyVersions = new WeakMap<object, number>();
-
 /**
  * Told of each key of an object assigned, defined or deleted through a journal's view or undone
  * by a rollback (`key`), or that anything may have changed (`undefined`: `keysChanged`).
@@ -35,14 +32,6 @@ export type KeyWatcher = (key: PropertyKey | undefined) => void;
 
 /** Object → who follows its keys (state.ts `recordsWhere`: the indexes of a table). */
 const keyWatchers = new WeakMap<object, KeyWatcher[]>();
-
-/**
- * A number that changes whenever a key is added to `o` or removed from it through a journal's
- * view (or a rollback), or by `keysChanged`. Changes to the records themselves do not count.
- */
-export function keysVersion(o: object): number {
-  return keyVersions.get(rawOf(o)) ?? 0;
-}
 
 /**
  * Calls `watcher` from now on with each key of `o` that a journal's view or a rollback touches, so
@@ -58,12 +47,11 @@ export function watchKeys(o: object, watcher: KeyWatcher): void {
 
 /** Says that keys of `o` were added or removed outside any view (lazy clean-up, admin). */
 export function keysChanged(o: object): void {
-  touched(rawOf(o), undefined, true);
+  touched(rawOf(o), undefined);
 }
 
-/** `key` of `target` was written (`counted`: added or removed). */
-function touched(target: object, key: PropertyKey | undefined, counted: boolean): void {
-  if (counted) keyVersions.set(target, (keyVersions.get(target) ?? 0) + 1);
+/** `key` of `target` was written, deleted or restored (undefined: any key may have changed). */
+function touched(target: object, key: PropertyKey | undefined): void {
   const watchers = keyWatchers.get(target);
   if (watchers) for (const w of watchers) w(key);
 }
@@ -112,9 +100,9 @@ export class UndoJournal {
       return isObject(v) ? this.#view(v) : v;
     },
     set: (target, key, value) => {
-      const added = this.#record(target, key);
+      this.#record(target, key);
       const done = Reflect.set(target, key, plain(value));
-      touched(target, key, added);
+      touched(target, key);
       return done;
     },
     deleteProperty: (target, key) => {
@@ -122,16 +110,16 @@ export class UndoJournal {
       // tables list their records in) is kept once per object and write, for a rollback.
       if (!Array.isArray(target) && Object.hasOwn(target, key) && !this.#orders.has(target))
         this.#orders.set(target, Reflect.ownKeys(target));
-      const removed = !this.#record(target, key);
+      this.#record(target, key);
       const done = Reflect.deleteProperty(target, key);
-      touched(target, key, removed);
+      touched(target, key);
       return done;
     },
     defineProperty: (target, key, desc) => {
-      const added = this.#record(target, key);
+      this.#record(target, key);
       const d = 'value' in desc ? { ...desc, value: plain(desc.value) } : desc;
       const done = Reflect.defineProperty(target, key, d);
-      touched(target, key, added);
+      touched(target, key);
       return done;
     },
   };
@@ -163,10 +151,9 @@ export class UndoJournal {
   rollback(): void {
     for (let i = this.#entries.length - 1; i >= 0; i--) {
       const { target, key, had, old } = this.#entries[i]!;
-      const counted = had !== Object.hasOwn(target, key);
       if (had) target[key] = old;
       else delete target[key];
-      touched(target, key, counted);
+      touched(target, key);
     }
     for (const [target, keys] of this.#orders) {
       for (const k of keys) {
@@ -180,8 +167,8 @@ export class UndoJournal {
     this.#orders.clear();
   }
 
-  /** Journals the key's value before a change; returns whether the key is new to the object. */
-  #record(target: Record<PropertyKey, unknown>, key: PropertyKey): boolean {
+  /** Journals the key's value before a change. */
+  #record(target: Record<PropertyKey, unknown>, key: PropertyKey): void {
     // Setting an array element past the end lengthens the array as a side effect, with no set of
     // `length` of its own to journal (push sets `length` too, but after the fact).
     if (Array.isArray(target) && key !== 'length' && Number(key) >= target.length) {
@@ -189,7 +176,6 @@ export class UndoJournal {
     }
     const had = Object.hasOwn(target, key);
     this.#entries.push({ target, key, had, old: had ? target[key] : undefined });
-    return !had;
   }
 
   #view(o: object): object {
